@@ -1,0 +1,161 @@
+/**
+ * The data at the engine's seams: session state, inputs, effects.
+ *
+ * The engine is pure: `start`/`advance` take these and return these. Everything a caller
+ * must do — store an answer, send a message, erase a respondent — is an {@link Effect}.
+ * @module
+ */
+import type { PromptForm, TrafficLight } from '../model.ts';
+
+export const STATE_VERSION = 1;
+
+export type Phase =
+  | 'language' // choosing a language
+  | 'consent' // asked to take part
+  | 'form' // choosing read / listen / watch
+  | 'question' // answering `current`
+  | 'recontact_red' // "may we contact you about <theme>?" after a red answer
+  | 'recontact' // "may we contact you again?" near the end
+  | 'recontact_themes' // which themes
+  | 'expertpool' // join a small group conversation?
+  | 'erase_confirm' // "really delete everything?"
+  | 'declined' // said no to consent (nothing kept but a count)
+  | 'stopped' // said STOP; answers kept
+  | 'completed';
+
+/** Answer values kept in state, only for questions that conditions read. `null` = skipped. */
+export type StoredValue = number | string | string[] | boolean | null;
+
+export interface SessionState {
+  v: typeof STATE_VERSION;
+  surveyId: string;
+  surveyVersion: number;
+  phase: Phase;
+  /** Where to go back to after an interruption (language switch, erase prompt, red recontact). */
+  returnTo: Phase | null;
+  language: string | null;
+  languageHint: string | null;
+  consentVersion: number | null;
+  form: PromptForm;
+  formChosen: boolean;
+  current: string | null;
+  /** The form the current question was delivered in (recorded with its answer). */
+  deliveredForm: PromptForm;
+  prev: string | null;
+  values: Record<string, StoredValue>;
+  answeredCount: number;
+  multiDraft: string[] | null;
+  /** Recontact themes (indicator ids) queued after red answers, and themes already decided. */
+  pendingThemes: string[];
+  decidedThemes: string[];
+  themeDraft: string[] | null;
+  invalidStreak: number;
+  startedAt: string;
+  lastActivityAt: string;
+  completedAt: string | null;
+}
+
+export type Command = 'start' | 'help' | 'stop' | 'delete' | 'language' | 'skip' | 'back' | 'pause' | 'form';
+export const COMMANDS: readonly Command[] = ['start', 'help', 'stop', 'delete', 'language', 'skip', 'back', 'pause', 'form'];
+
+export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
+export type Modality = 'button' | 'text' | MediaKind | 'none';
+
+/** What a channel knows about a media answer; enough for a worker to fetch it later. */
+export interface MediaRef {
+  kind: MediaKind;
+  /** Channel-specific handle (Telegram file_id, WhatsApp message key); never an address. */
+  fileRef: string;
+  uniqueId?: string | undefined;
+  mimeType?: string | undefined;
+  size?: number | undefined;
+  durationSeconds?: number | undefined;
+}
+
+export type EngineInput =
+  | { kind: 'text'; text: string }
+  | { kind: 'button'; data: string }
+  | { kind: 'command'; command: Command; arg?: string | undefined }
+  | { kind: 'media'; media: MediaRef; caption?: string | undefined }
+  /** Stickers, locations, contacts, polls… anything we cannot take as an answer. */
+  | { kind: 'unsupported'; what: string };
+
+export interface EngineContext {
+  /** ISO-8601 timestamp of this input. */
+  now: string;
+  newId: () => string;
+  /** The (hashed) id of the message being handled; recorded with answers. */
+  messageId: string;
+}
+
+/** A translatable text: a key in a locale namespace plus parameters. */
+export interface Text {
+  ns: 'bot' | 'survey' | 'indicators';
+  key: string;
+  params?: Record<string, string | number | Text | Text[]> | undefined;
+}
+export interface Literal { literal: string }
+export interface Button { label: Text | Literal; data: string }
+
+/** A message the respondent should get, before translation. */
+export interface Message {
+  parts: Array<Text | Literal>;
+  buttons?: Button[][] | undefined;
+  /** A recorded prompt to send with the text (path relative to the survey's media folder). */
+  media?: { form: 'audio' | 'video'; file: string } | undefined;
+  /** Language to render in; the renderer uses the session language when absent. */
+  language?: string | undefined;
+}
+
+export interface AnswerEffect {
+  id: string;
+  questionId: string;
+  parentQuestionId: string | null;
+  indicator: string | null;
+  outcome: string | null;
+  questionType: string;
+  valueNumber: number | null;
+  valueChoices: string[] | null;
+  valueText: string | null;
+  valueDate: string | null;
+  skipped: boolean;
+  language: string;
+  modality: Modality;
+  promptForm: PromptForm;
+  traffic: TrafficLight | null;
+  consentVersion: number;
+  answeredAt: string;
+  sourceMessageId: string;
+  media: MediaRef | null;
+}
+
+export interface ConsentEffect {
+  kind: 'participation' | 'recontact' | 'expertpool';
+  /** Indicator id for recontact themes; null otherwise. */
+  theme: string | null;
+  version: number;
+  granted: boolean;
+  recordedAt: string;
+}
+
+export type Effect =
+  | { type: 'send'; message: Message }
+  | { type: 'answer'; answer: AnswerEffect }
+  | { type: 'consent'; consent: ConsentEffect }
+  /** Consent declined: the caller keeps only a count and forgets the respondent. */
+  | { type: 'declined'; consentVersion: number }
+  /** Erase everything stored about the respondent (after confirmation). */
+  | { type: 'erase' };
+
+export interface Step {
+  state: SessionState;
+  effects: Effect[];
+}
+
+/** Why an input was not accepted; rendered from `bot:issue.<code>`. */
+export type AnswerIssueCode =
+  | 'not_a_number' | 'out_of_range' | 'not_integer' | 'not_a_choice' | 'too_few' | 'too_many'
+  | 'not_a_date' | 'date_out_of_range' | 'too_long' | 'empty' | 'required' | 'expects_media'
+  | 'media_not_accepted' | 'media_not_expected' | 'unsupported' | 'stale_button' | 'cannot_go_back';
+
+export interface AnswerIssue { code: AnswerIssueCode; params?: Record<string, string | number> }
