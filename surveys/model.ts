@@ -22,6 +22,8 @@ export interface Question {
   type: QuestionType;
   /** Index in the flattened list; the engine's cursor. */
   index: number;
+  /** 1-based position among top-level questions (follow-ups share their parent's), for progress. */
+  ordinal: number;
   parent: string | null;
   indicator: string | null;
   outcome: string | null;
@@ -60,6 +62,8 @@ export interface Survey {
   secondsPerQuestion: number;
   mediaDir: string | null;
   questions: Question[];
+  /** Number of top-level questions (the denominator of progress). */
+  topLevelCount: number;
   byId: ReadonlyMap<string, Question>;
   /** Indicators the survey touches, in first-appearance order: the recontact themes. */
   indicators: string[];
@@ -104,6 +108,7 @@ function collectRefs(c: Condition | null, out: Set<string>): void {
 /** Flattens a validated spec into the engine's model. */
 export function compileSurvey(spec: SurveySpec): Survey {
   const questions: Question[] = [];
+  let topLevelCount = 0;
   const walk = (q: QuestionSpec, parent: Question | null): void => {
     const key = (suffix: string) => `q.${q.id}.${suffix}`;
     const implicit: Condition | null = parent ? { question: parent.id, answered: true } : null;
@@ -114,10 +119,12 @@ export function compileSurvey(spec: SurveySpec): Survey {
         : q.type === 'yesno'
           ? [{ id: 'yes', textKey: 'bot:common.yes' }, { id: 'no', textKey: 'bot:common.no' }]
           : [];
+    if (!parent) topLevelCount += 1;
     const compiled: Question = {
       id: q.id,
       type: q.type,
       index: questions.length,
+      ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
       indicator: q.indicator ?? parent?.indicator ?? null,
       outcome: q.outcome ?? parent?.outcome ?? null,
@@ -173,6 +180,7 @@ export function compileSurvey(spec: SurveySpec): Survey {
     secondsPerQuestion: spec.secondsPerQuestion,
     mediaDir: spec.mediaDir ?? null,
     questions,
+    topLevelCount,
     byId: new Map(questions.map((q) => [q.id, q])),
     indicators,
     formsByLanguage,

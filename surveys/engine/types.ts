@@ -47,9 +47,12 @@ export interface SessionState {
   multiDraft: string[] | null;
   /** Recontact themes (indicator ids) queued after red answers, and themes already decided. */
   pendingThemes: string[];
-  decidedThemes: string[];
+  grantedThemes: string[];
+  refusedThemes: string[];
   themeDraft: string[] | null;
   invalidStreak: number;
+  /** Said "pause": the next message is met with "welcome back" and the question again. */
+  paused: boolean;
   startedAt: string;
   lastActivityAt: string;
   completedAt: string | null;

@@ -1,0 +1,110 @@
+/**
+ * Turning one input into an answer to one question: success, or an issue with a code.
+ *
+ * Never throws for bad input; the issue code is rendered in the respondent's language.
+ * @module
+ */
+import type { Question } from '../model.ts';
+import type { AnswerIssue, EngineInput, MediaRef, Modality } from './types.ts';
+import { cleanText, compareDates, hasNoWords, parseDate, parseNumber, parseNumberList } from './text.ts';
+
+export interface ParsedAnswer {
+  valueNumber: number | null;
+  valueChoices: string[] | null;
+  valueText: string | null;
+  valueDate: string | null;
+  modality: Modality;
+  media: MediaRef | null;
+}
+
+export type ParseResult = { ok: true; answer: ParsedAnswer } | { ok: false; issue: AnswerIssue };
+
+const empty: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'text', media: null };
+const ok = (a: Partial<ParsedAnswer>): ParseResult => ({ ok: true, answer: { ...empty, ...a } });
+const fail = (code: AnswerIssue['code'], params?: AnswerIssue['params']): ParseResult =>
+  params ? { ok: false, issue: { code, params } } : { ok: false, issue: { code } };
+
+/** Button data for an answer to question `q`: `a:<question>:<value>`. */
+export function answerData(q: Question, value: string | number): string {
+  return `a:${q.id}:${value}`;
+}
+
+function numeric(q: Question, n: number, modality: Modality): ParseResult {
+  if (q.integer && !Number.isInteger(n)) return fail('not_integer');
+  if ((q.min !== null && n < q.min) || (q.max !== null && n > q.max)) {
+    return fail('out_of_range', { min: q.min ?? '−∞', max: q.max ?? '∞' });
+  }
+  return ok({ valueNumber: n, modality });
+}
+
+function choiceByNumber(q: Question, n: number): string | null {
+  return Number.isInteger(n) && n >= 1 && n <= q.choices.length ? q.choices[n - 1]!.id : null;
+}
+
+/** Parses `input` as an answer to `q`. Button taps arrive as the value part of `a:<q>:<value>`. */
+export function parseAnswer(q: Question, input: EngineInput): ParseResult {
+  if (input.kind === 'media') {
+    if (q.acceptMedia || q.type === 'media') {
+      if (q.accept.includes(input.media.kind)) {
+        return ok({ modality: input.media.kind, media: input.media, valueText: input.caption ? cleanText(input.caption) : null });
+      }
+      return fail('media_not_accepted');
+    }
+    return fail('media_not_expected');
+  }
+  if (input.kind === 'unsupported') return fail('unsupported', { what: input.what });
+  if (input.kind === 'command') return fail('unsupported', { what: 'command' });
+
+  const fromButton = input.kind === 'button';
+  const raw = fromButton ? input.data : cleanText(input.text);
+  const modality: Modality = fromButton ? 'button' : 'text';
+  if (raw === '') return fail('empty');
+
+  switch (q.type) {
+    case 'scale':
+    case 'number': {
+      const n = parseNumber(raw);
+      if (n === null) return fail('not_a_number', { min: q.min ?? '', max: q.max ?? '' });
+      return numeric(q, n, modality);
+    }
+    case 'single':
+    case 'yesno': {
+      const byId = q.choices.find((c) => c.id === raw);
+      if (byId) return ok({ valueChoices: [byId.id], modality });
+      const n = parseNumber(raw);
+      const id = n === null ? null : choiceByNumber(q, n);
+      return id ? ok({ valueChoices: [id], modality }) : fail('not_a_choice', { count: q.choices.length });
+    }
+    case 'multi': {
+      const nums = parseNumberList(raw);
+      const ids = nums
+        ? nums.map((n) => choiceByNumber(q, n))
+        : raw.split(',').map((s) => q.choices.find((c) => c.id === s.trim())?.id ?? null);
+      if (ids.some((x) => x === null)) return fail('not_a_choice', { count: q.choices.length });
+      const unique = [...new Set(ids as string[])];
+      if (unique.length < q.minSelected) return fail('too_few', { min: q.minSelected });
+      if (q.maxSelected !== null && unique.length > q.maxSelected) return fail('too_many', { max: q.maxSelected });
+      return ok({ valueChoices: unique, modality });
+    }
+    case 'date': {
+      const d = parseDate(raw);
+      if (d === null) return fail('not_a_date');
+      if ((q.dateMin && compareDates(d, q.dateMin) < 0) || (q.dateMax && compareDates(d, q.dateMax) > 0)) {
+        return fail('date_out_of_range', { min: q.dateMin ?? '', max: q.dateMax ?? '' });
+      }
+      return ok({ valueDate: d, modality });
+    }
+    case 'text': {
+      if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
+      return ok({ valueText: raw, modality });
+    }
+    case 'media': {
+      if (!q.allowText) return fail('expects_media');
+      if (hasNoWords(raw)) return fail('expects_media');
+      if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
+      return ok({ valueText: raw, modality });
+    }
+    case 'note':
+      return ok({ modality: 'none' });
+  }
+}

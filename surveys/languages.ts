@@ -1,0 +1,32 @@
+/**
+ * Languages the product knows by name, written in their own script, and their direction.
+ *
+ * Endonyms are shown on the language buttons, so a person who reads no Latin script still
+ * finds their language. Kept as data here (not in locales) because a language's own name
+ * is the same whatever language the rest of the screen is in.
+ * @module
+ */
+export const ENDONYMS: Readonly<Record<string, string>> = {
+  en: 'English', nl: 'Nederlands', ar: 'العربية', fa: 'فارسی', prs: 'دری', ps: 'پښتو', uk: 'Українська',
+  ru: 'Русский', ti: 'ትግርኛ', am: 'አማርኛ', so: 'Soomaali', tr: 'Türkçe', ku: 'Kurdî', ckb: 'کوردی', fr: 'Français',
+  de: 'Deutsch', es: 'Español', pt: 'Português', ur: 'اردو', es_419: 'Español',
+};
+
+/** The language's own name, or its code when we do not know it. */
+export function endonym(code: string): string {
+  return ENDONYMS[code] ?? ENDONYMS[code.split('-')[0] ?? code] ?? code;
+}
+
+/**
+ * The best supported language for a channel's hint ("pt-BR", "fa-IR", "ar"): exact match,
+ * then the primary subtag, then Dari → Farsi. Null when none fits.
+ */
+export function matchLanguage(hint: string | null | undefined, supported: readonly string[]): string | null {
+  if (!hint) return null;
+  const h = hint.toLowerCase().replace('_', '-');
+  if (supported.includes(h)) return h;
+  const primary = h.split('-')[0]!;
+  if (supported.includes(primary)) return primary;
+  if (primary === 'prs' && supported.includes('fa')) return 'fa';
+  return null;
+}
