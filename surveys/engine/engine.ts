@@ -48,6 +48,11 @@ export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): S
 
 const send = (message: Message): Effect => ({ type: 'send', message });
 
+/** The prompt the respondent is looking at in `state` (what a typed label or number refers to). */
+export function currentPrompt(survey: Survey, state: SessionState, now: string): Message {
+  return new Machine(survey, { ...state }, [], { now, newId: () => '', messageId: '' }, false).prompt();
+}
+
 /** Handles one input. Never throws for bad input: the effects then hold a calm reply. */
 export function advance(survey: Survey, prior: SessionState, input: EngineInput, ctx: EngineContext): Step {
   const state: SessionState = { ...prior, values: { ...prior.values }, lastActivityAt: ctx.now };
@@ -267,7 +272,9 @@ class Machine {
 
   private record(q: Question, a: ParsedAnswer, skipped: boolean): void {
     const s = this.s;
-    const value = a.valueNumber ?? a.valueChoices ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null);
+    // Conditions compare single choices as a string and multi choices as a list.
+    const choice = a.valueChoices && q.type !== 'multi' ? (a.valueChoices[0] ?? null) : a.valueChoices;
+    const value = skipped ? null : (a.valueNumber ?? choice ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null));
     const light = skipped ? null : trafficLight(q.traffic, a.valueNumber ?? a.valueChoices);
     this.out.push({
       type: 'answer',
@@ -412,7 +419,7 @@ class Machine {
   }
 
   /** The prompt of the current phase, as it would be sent now. */
-  private prompt(): Message {
+  prompt(): Message {
     const s = this.s;
     switch (s.phase) {
       case 'language': return m.languageMessage(this.survey, s.language ?? s.languageHint);

@@ -58,8 +58,9 @@ export interface SessionState {
   completedAt: string | null;
 }
 
-export type Command = 'start' | 'help' | 'stop' | 'delete' | 'language' | 'skip' | 'back' | 'pause' | 'form';
-export const COMMANDS: readonly Command[] = ['start', 'help', 'stop', 'delete', 'language', 'skip', 'back', 'pause', 'form'];
+/** `unknown` is a command-looking input we do not know ("/foo"); it gets a calm reply. */
+export type Command = 'start' | 'help' | 'stop' | 'delete' | 'language' | 'skip' | 'back' | 'pause' | 'form' | 'unknown';
+export const COMMANDS: readonly Command[] = ['start', 'help', 'stop', 'delete', 'language', 'skip', 'back', 'pause', 'form', 'unknown'];
 
 export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
 export type Modality = 'button' | 'text' | MediaKind | 'none';

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 
-export const CURRENT_SPEC_VERSION = 1;
+export const CURRENT_SPEC_VERSION = 2;
 
 export const QUESTION_TYPES = ['scale', 'single', 'multi', 'yesno', 'number', 'date', 'text', 'media', 'note'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];

@@ -1,0 +1,95 @@
+/**
+ * The composition root: the only place that builds concrete store, channels and server.
+ * @module
+ */
+import Fastify, { type FastifyInstance } from 'fastify';
+import pino, { type Logger } from 'pino';
+import type { Config } from './config.ts';
+import { openSqlite, migrateToLatest, type Db } from '../storage/database.ts';
+import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
+import { Store } from '../storage/store.ts';
+import type { ChannelPort } from './channel.ts';
+import { InboundHandler, type Pilot } from './handler.ts';
+import { createI18n, readLocales } from './i18n.ts';
+import { Renderer } from './render.ts';
+import { loadSurveyFile } from './surveys.ts';
+import { TryitChannel } from './channels/tryit/channel.ts';
+import { registerTryit } from './channels/tryit/routes.ts';
+
+export interface App {
+  config: Config;
+  db: Db;
+  store: Store;
+  handler: InboundHandler;
+  server: FastifyInstance;
+  log: Logger;
+  tryit: TryitChannel;
+  /** Starts listening; resolves with the URL. */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  now?: () => Date;
+  newId?: () => string;
+}
+
+/** Builds the whole app from config: store (migrated), locales, surveys, handler, HTTP server. */
+export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
+  const log = opts.logger ?? pino({ level: config.logLevel });
+  const locales = readLocales(config.localesDir);
+  const i18n = createI18n(locales);
+  const loaded = loadSurveyFile(config.surveyFile, locales);
+  for (const w of loaded.warnings) log.warn({ survey: loaded.survey.id }, `${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}`);
+
+  const db = openSqlite(config.databaseFile);
+  const migrated = await migrateToLatest(db);
+  if (migrated.error) {
+    await db.destroy();
+    const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new MigrationError(`database migration ${failed} failed on ${config.databaseFile}: ${(migrated.error as Error).message ?? String(migrated.error)}`);
+  }
+  const store = new Store(db);
+  const now = opts.now ?? (() => new Date());
+  await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
+
+  const pilots = new Map<string, Pilot>([[config.defaultPilot, { code: config.defaultPilot, survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
+  const tryit = new TryitChannel();
+  const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
+  const handler = new InboundHandler({
+    store, pseudonyms: new Pseudonymizer(loadOrCreateSecret(config.secretFile)), i18n, renderer: new Renderer(i18n),
+    pilots, defaultPilot: config.defaultPilot, channels, log,
+    ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
+  });
+
+  const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
+  // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
+  server.setErrorHandler((error, req, reply) => {
+    const err = error as { message?: string; name?: string; statusCode?: number };
+    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
+    log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
+    void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
+  });
+  server.get('/healthz', async () => ({ ok: true }));
+  if (config.tryitEnabled) {
+    registerTryit(server, { handler, channel: tryit, now });
+    server.get('/', async (_req, reply) => reply.redirect('/try'));
+  }
+  await handler.flushAll();
+
+  return {
+    config, db, store, handler, server, log, tryit,
+    async listen() {
+      return server.listen({ port: config.port, host: config.host });
+    },
+    async close() {
+      await server.close();
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+/**
+ * The seam between chat channels and the inbound handler.
+ *
+ * Each channel turns its native update into one {@link InboundMessage} in a pure function,
+ * and delivers a {@link RenderedMessage} through its {@link ChannelPort}. Channel quirks
+ * (callback data, numbered replies, voice vs video note) end at this seam.
+ * @module
+ */
+import type { MediaRef } from '../surveys/engine/types.ts';
+import type { RenderedMessage } from './render.ts';
+
+export type InboundContent =
+  | { kind: 'text'; text: string }
+  | { kind: 'button'; data: string }
+  /** An explicit command (Telegram `/stop`, a try-it menu); typed keywords arrive as text. */
+  | { kind: 'command'; command: string; arg?: string | undefined }
+  | { kind: 'media'; media: MediaRef; caption?: string | undefined }
+  | { kind: 'unsupported'; what: string };
+
+export interface InboundMessage {
+  channel: string;
+  /** Where replies go (chat id, JID, browser token). Stays in contacts/outbox; never in answers or logs. */
+  address: string;
+  /** The channel's id for this message; redeliveries carry the same id. */
+  messageId: string;
+  /** ISO-8601 time the channel says the message was sent (or received). */
+  receivedAt: string;
+  /** The user's app language, a hint for the first language question. */
+  languageHint?: string | undefined;
+  content: InboundContent;
+}
+
+/** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
+export interface ChannelPort {
+  readonly name: string;
+  send(address: string, message: RenderedMessage): Promise<void>;
+}

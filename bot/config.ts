@@ -1,0 +1,66 @@
+/**
+ * Configuration read once from the environment, validated, frozen, passed down.
+ * Nothing else in the tree reads `process.env`.
+ * @module
+ */
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+const schema = z.object({
+  PORT: port.default(3000).describe('HTTP port of the try-it page (and later the dashboard and webhooks)'),
+  HOST: z.string().min(1).default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 to reach it from other machines'),
+  DATA_DIR: z.string().min(1).default('data').describe('Folder for the SQLite file, the pseudonym secret and media'),
+  DATABASE_FILE: z.string().min(1).optional().describe('SQLite file; default $DATA_DIR/stemmen.sqlite'),
+  PSEUDONYM_SECRET_FILE: z.string().min(1).optional().describe('Secret for pseudonymous ids; default $DATA_DIR/pseudonym.key (created on first start; back it up)'),
+  SURVEY_FILE: z.string().min(1).default('surveys/definitions/default-pilot.yaml').describe('Survey of the default pilot'),
+  DEFAULT_PILOT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and -').default('default').describe('Code of the pilot that /start without a code joins'),
+  LOCALES_DIR: z.string().min(1).default('locales').describe('Folder with <lng>/<namespace>.json'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
+  TRYIT_ENABLED: z.enum(['0', '1']).default('1').describe('Serve the local try-it web chat at /try'),
+});
+
+export type Config = Readonly<{
+  port: number;
+  host: string;
+  dataDir: string;
+  databaseFile: string;
+  secretFile: string;
+  surveyFile: string;
+  defaultPilot: string;
+  localesDir: string;
+  logLevel: z.output<typeof schema>['LOG_LEVEL'];
+  tryitEnabled: boolean;
+}>;
+
+/** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
+export const CONFIG_VARIABLES = Object.entries(schema.shape).map(([name, s]) => ({ name, description: s.description ?? '' }));
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses `env`; throws ConfigError listing every bad variable with its fix. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>, cwd = process.cwd()): Config {
+  const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
+  const parsed = schema.safeParse(picked);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
+  }
+  const e = parsed.data;
+  const dataDir = resolve(cwd, e.DATA_DIR);
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    dataDir,
+    databaseFile: e.DATABASE_FILE === ':memory:' ? ':memory:' : resolve(cwd, e.DATABASE_FILE ?? `${dataDir}/stemmen.sqlite`),
+    secretFile: resolve(cwd, e.PSEUDONYM_SECRET_FILE ?? `${dataDir}/pseudonym.key`),
+    surveyFile: resolve(cwd, e.SURVEY_FILE),
+    defaultPilot: e.DEFAULT_PILOT,
+    localesDir: resolve(cwd, e.LOCALES_DIR),
+    logLevel: e.LOG_LEVEL,
+    tryitEnabled: e.TRYIT_ENABLED === '1',
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The inbound use case every channel calls:
+ * dedupe → load session → advance → save state, answers, consents and replies in one
+ * transaction → deliver the replies through the channel.
+ *
+ * Replies go through an outbox written in the same transaction as the answer, so a crash
+ * after the commit re-sends them on restart instead of leaving the respondent waiting.
+ * Messages of one respondent are handled one at a time, in order.
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { advance, currentPrompt, start } from '../surveys/engine/engine.ts';
+import type { EngineContext, Message, Step } from '../surveys/engine/types.ts';
+import type { Survey } from '../surveys/model.ts';
+import { matchLanguage } from '../surveys/languages.ts';
+import type { Pseudonymizer } from '../storage/pseudonym.ts';
+import { ConcurrentUpdateError, type Store, type StoreTx } from '../storage/store.ts';
+import type { ChannelPort, InboundMessage } from './channel.ts';
+import type { i18n as I18n } from 'i18next';
+import { interpret } from './interpret.ts';
+import type { Renderer, RenderedMessage } from './render.ts';
+import { KeyedSerial } from './serial.ts';
+
+export interface Pilot { code: string; survey: Survey; resolveMedia: (file: string) => string }
+
+export interface HandlerDeps {
+  store: Store;
+  pseudonyms: Pseudonymizer;
+  i18n: I18n;
+  renderer: Renderer;
+  pilots: ReadonlyMap<string, Pilot>;
+  defaultPilot: string;
+  channels: ReadonlyMap<string, ChannelPort>;
+  log: Logger;
+  /** Injected for tests; defaults to the system clock and random UUIDs. */
+  now?: () => Date;
+  newId?: () => string;
+}
+
+export type HandleOutcome = 'handled' | 'duplicate';
+
+export class InboundHandler {
+  private readonly serial = new KeyedSerial();
+  private readonly now: () => Date;
+  private readonly newId: () => string;
+
+  constructor(private readonly deps: HandlerDeps) {
+    this.now = deps.now ?? (() => new Date());
+    this.newId = deps.newId ?? randomUUID;
+  }
+
+  /** Handles one inbound message. Resolves once its replies were handed to the channel (or queued for retry). */
+  handle(msg: InboundMessage): Promise<HandleOutcome> {
+    const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.address);
+    return this.serial.run(respondentId, async () => {
+      let outcome: HandleOutcome = 'handled';
+      for (let attempt = 1; ; attempt++) {
+        try {
+          outcome = await this.deps.store.transaction((tx) => this.inTransaction(tx, msg, respondentId));
+          break;
+        } catch (e) {
+          // Another process saved this session first: reload and apply the message again.
+          if (e instanceof ConcurrentUpdateError && attempt < 5) continue;
+          throw e;
+        }
+      }
+      await this.flush(msg.channel, msg.address);
+      return outcome;
+    });
+  }
+
+  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
+    const now = this.now().toISOString();
+    const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
+    await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
+    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return 'duplicate';
+
+    const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
+    const requested = msg.content.kind === 'command' && msg.content.command === 'start' ? msg.content.arg?.trim().toLowerCase() : undefined;
+    const requestedPilot = requested && this.deps.pilots.has(requested) ? requested : undefined;
+    const existing = await tx.findSession(respondentId, requestedPilot);
+    const pilot = this.deps.pilots.get(existing?.pilotCode ?? requestedPilot ?? this.deps.defaultPilot);
+    if (!pilot) throw new Error(`pilot ${existing?.pilotCode ?? this.deps.defaultPilot} is not loaded`);
+    const survey = pilot.survey;
+
+    let step: Step;
+    let sessionId: string;
+    let revision: number;
+    if (!existing) {
+      step = start(survey, { languageHint: msg.languageHint }, ctx);
+      sessionId = this.newId();
+      revision = 0;
+    } else {
+      const state = existing.state;
+      const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
+      const promptMessage = currentPrompt(survey, state, now);
+      const input = interpret(msg.content, {
+        t: this.deps.i18n.getFixedT(lng),
+        tEn: this.deps.i18n.getFixedT('en'),
+        promptMessage,
+        prompt: this.deps.renderer.render(promptMessage, lng, survey.namespace),
+      });
+      step = advance(survey, state, input, ctx);
+      sessionId = existing.id;
+      revision = existing.revision;
+    }
+
+    const where = { sessionId, respondentId, pilotCode: pilot.code, surveyId: survey.id, surveyVersion: survey.version, channel: msg.channel };
+    let erased = false;
+    for (const effect of step.effects) {
+      switch (effect.type) {
+        case 'answer': await tx.upsertAnswer(effect.answer, where); break;
+        case 'consent': await tx.insertConsent(this.newId(), effect.consent, { respondentId, pilotCode: pilot.code, surveyId: survey.id, messageId: messageKey }); break;
+        case 'declined':
+          await tx.countDecline(pilot.code, survey.id, effect.consentVersion);
+          await tx.eraseRespondent(respondentId);
+          erased = true;
+          break;
+        case 'erase': await tx.eraseRespondent(respondentId); erased = true; break;
+        case 'send': break;
+      }
+    }
+    if (!erased) {
+      await tx.saveSession({ id: sessionId, respondentId, pilotCode: pilot.code, channel: msg.channel, expectedRevision: revision, state: step.state, now });
+    }
+    const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
+    const replies = step.effects.flatMap((e) => (e.type === 'send' ? [this.render(e.message, lng, pilot)] : []));
+    await tx.enqueueOutbound(replies.map((payload) => ({ id: this.newId(), respondentId: erased ? null : respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now })));
+    return 'handled';
+  }
+
+  private render(message: Message, lng: string, pilot: Pilot): RenderedMessage {
+    return this.deps.renderer.render(message, lng, pilot.survey.namespace, pilot.resolveMedia);
+  }
+
+  /** Delivers queued replies for one address in order; stops at the first failure (kept for retry). */
+  async flush(channel: string, address: string): Promise<number> {
+    const port = this.deps.channels.get(channel);
+    if (!port) return 0;
+    let sent = 0;
+    for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
+      try {
+        await port.send(address, row.payload as RenderedMessage);
+      } catch (e) {
+        await this.deps.store.markFailed(row.id, (e as Error).message);
+        this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
+        return sent;
+      }
+      await this.deps.store.markDelivered(row.id);
+      sent += 1;
+    }
+    return sent;
+  }
+
+  /** Re-sends everything left in the outbox (after a restart). */
+  async flushAll(): Promise<number> {
+    const seen = new Set<string>();
+    let sent = 0;
+    for (const row of await this.deps.store.pendingOutbound({}, 10_000)) {
+      const key = `${row.channel}\u0000${row.address}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      sent += await this.flush(row.channel, row.address);
+    }
+    return sent;
+  }
+}

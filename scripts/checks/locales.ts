@@ -1,0 +1,65 @@
+/**
+ * Locale coverage check: every language has every key English has, with the same
+ * placeholders, and the plural forms its own plural rules need (ECOSYSTEM.md §6).
+ *
+ * i18next's missing-key handler cannot do this: it fires only when the whole fallback
+ * chain lacks a key, so a language silently showing English would never be reported.
+ * @module
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { flatten, readLocales } from '../../bot/i18n.ts';
+
+const PLURAL = /_(zero|one|two|few|many|other)$/;
+const placeholders = (s: string) => [...s.matchAll(/\{\{\s*-?\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort().join(',');
+
+export interface LocaleReport {
+  missing: string[];
+  extra: string[];
+  placeholderMismatch: string[];
+  reviewMissing: string[];
+}
+
+export function checkLocales(dir: string, source = 'en'): LocaleReport {
+  const bundle = readLocales(dir);
+  const report: LocaleReport = { missing: [], extra: [], placeholderMismatch: [], reviewMissing: [] };
+  const review = existsSync(join(dir, 'review.json')) ? (JSON.parse(readFileSync(join(dir, 'review.json'), 'utf8')) as Record<string, Record<string, unknown>>) : {};
+  const src = bundle.resources[source] ?? {};
+  for (const lng of bundle.languages) {
+    for (const ns of Object.keys(src)) {
+      if (!review[lng]?.[ns]) report.reviewMissing.push(`${lng}/${ns}: no review status in locales/review.json (add "reviewed" or "machine-draft")`);
+      if (lng === source) continue;
+      const want = flatten(src[ns]);
+      const have = flatten(bundle.resources[lng]?.[ns] ?? {});
+      const categories = new Intl.PluralRules(lng).resolvedOptions().pluralCategories as string[];
+      const stems = new Set<string>();
+      for (const key of Object.keys(want)) {
+        const stem = key.replace(PLURAL, '');
+        if (stem !== key) { stems.add(stem); continue; }
+        if (!(key in have)) report.missing.push(`${lng}/${ns}.json: ${key}`);
+        else if (placeholders(want[key]!) !== placeholders(have[key]!)) {
+          report.placeholderMismatch.push(`${lng}/${ns}.json: ${key} has {{${placeholders(have[key]!)}}} but ${source} has {{${placeholders(want[key]!)}}}`);
+        }
+      }
+      for (const stem of stems) {
+        for (const c of categories) if (!(`${stem}_${c}` in have)) report.missing.push(`${lng}/${ns}.json: ${stem}_${c} (plural form "${c}" of ${lng})`);
+      }
+      for (const key of Object.keys(have)) {
+        const stem = key.replace(PLURAL, '');
+        if (!(key in want) && !(stem !== key && stems.has(stem))) report.extra.push(`${lng}/${ns}.json: ${key}`);
+      }
+    }
+  }
+  return report;
+}
+
+export function runLocaleCheck(dir: string): number {
+  const r = checkLocales(dir);
+  for (const m of r.missing) process.stderr.write(`missing: ${m}\n`);
+  for (const m of r.placeholderMismatch) process.stderr.write(`placeholders: ${m}\n`);
+  for (const m of r.reviewMissing) process.stderr.write(`review: ${m}\n`);
+  for (const m of r.extra) process.stdout.write(`extra (unused): ${m}\n`);
+  const bad = r.missing.length + r.placeholderMismatch.length + r.reviewMissing.length;
+  if (!bad) process.stdout.write('locales: every language has every key, placeholder and plural form\n');
+  return bad ? 1 : 0;
+}

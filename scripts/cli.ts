@@ -1,0 +1,80 @@
+/**
+ * The `stemmen` command line. One error boundary: known errors print their message (which
+ * names the file, place and fix) and exit 1; nothing prints a stack trace unless DEBUG=1.
+ * @module
+ */
+import { Command, CommanderError } from 'commander';
+import { ConfigError, loadConfig } from '../bot/config.ts';
+import { LocaleFileError } from '../bot/i18n.ts';
+import { SurveyFileError } from '../bot/surveys.ts';
+import { MigrationError } from '../bot/app.ts';
+
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError];
+
+export async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('stemmen')
+    .description('Chat surveys on the 14 Indicators of Integration, in the respondent\'s own language.')
+    .exitOverride()
+    .showHelpAfterError();
+
+  program.command('start').description('run the bot: migrations, try-it web chat, channels').action(async () => {
+    const { runStart } = await import('./commands/start.ts');
+    code = await runStart(loadConfig(process.env));
+  });
+
+  program.command('migrate').description('bring the database up to date and report each migration').action(async () => {
+    const { runMigrate } = await import('./commands/migrate.ts');
+    code = await runMigrate(loadConfig(process.env));
+  });
+
+  const survey = program.command('survey').description('work with survey files');
+  survey
+    .command('validate')
+    .description('check survey files; every problem is reported as file:line:column path: message')
+    .argument('<files...>')
+    .option('--max-minutes <n>', 'warn when a survey is estimated to take longer', '10')
+    .action(async (files: string[], o: { maxMinutes: string }) => {
+      const { runValidate } = await import('./commands/survey.ts');
+      code = runValidate(loadConfig(process.env), files, Number(o.maxMinutes));
+    });
+  survey
+    .command('preview')
+    .description('print a survey as a respondent would see it')
+    .argument('<file>')
+    .option('--lang <code>', 'language to preview in')
+    .action(async (file: string, o: { lang?: string }) => {
+      const { runPreview } = await import('./commands/survey.ts');
+      code = runPreview(loadConfig(process.env), file, o.lang);
+    });
+
+  const check = program.command('check').description('project checks run before the tests');
+  check.command('architecture').description('imports point inward; no import cycles').action(async () => {
+    const { runArchitectureCheck } = await import('./checks/architecture.ts');
+    code = runArchitectureCheck(process.cwd());
+  });
+  check.command('locales').description('every locale has every key (plural-aware) of English').action(async () => {
+    const { runLocaleCheck } = await import('./checks/locales.ts');
+    code = runLocaleCheck(loadConfig(process.env).localesDir);
+  });
+
+  program.command('bench').description('measure engine and store throughput; prints a table and JSON').action(async () => {
+    const { runBench } = await import('./bench/bench.ts');
+    code = await runBench();
+  });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode;
+    if (KNOWN.some((k) => e instanceof k)) {
+      process.stderr.write(`${(e as Error).message}\n`);
+      return 1;
+    }
+    process.stderr.write(`stemmen: unexpected error: ${(e as Error).message}\n`);
+    if (process.env.DEBUG === '1') process.stderr.write(`${(e as Error).stack}\n`);
+    else process.stderr.write('This is a bug; run again with DEBUG=1 for details and report it.\n');
+    return 2;
+  }
+  return code;
+}

@@ -1,0 +1,10 @@
+/**
+ * All migrations, in order. Listed statically (not read from disk) so they work the same
+ * under tsx, vitest and any bundler; a new migration is one file plus one line here.
+ */
+import type { Migration } from 'kysely';
+import * as initial from './2026112201_initial.ts';
+
+export const MIGRATIONS: Record<string, Migration> = {
+  '2026112201_initial': initial,
+};

@@ -1,0 +1,172 @@
+/**
+ * Table types for kysely: the single source of truth for the store's shape.
+ *
+ * Dialect-agnostic on purpose (SQLite by default, PostgreSQL later): ids are app-generated
+ * text, booleans are 0/1 integers, timestamps are ISO-8601 text, JSON is text.
+ * @module
+ */
+import type { ColumnType, Generated } from 'kysely';
+
+/** A count or other int8 aggregate: a number on SQLite, a string on PostgreSQL. */
+export type Int8 = ColumnType<number | string, never, never>;
+
+export interface RespondentsTable {
+  id: string;
+  created_at: string;
+  last_seen_at: string;
+  language: string | null;
+}
+
+/** Channel addresses, kept apart from answers; used for routing replies and (after consent) recontact. */
+export interface ContactsTable {
+  channel: string;
+  address: string;
+  respondent_id: string;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PilotsTable {
+  code: string;
+  name: string;
+  survey_id: string;
+  survey_version: number;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id: string;
+  respondent_id: string;
+  pilot_code: string;
+  survey_id: string;
+  survey_version: number;
+  channel: string;
+  phase: string;
+  language: string | null;
+  state: string;
+  state_version: number;
+  /** Bumped on every save; a save that expects another revision fails (optimistic lock). */
+  revision: number;
+  started_at: string;
+  updated_at: string;
+  completed_at: string | null;
+}
+
+export interface AnswersTable {
+  id: string;
+  session_id: string;
+  respondent_id: string;
+  pilot_code: string;
+  survey_id: string;
+  survey_version: number;
+  question_id: string;
+  parent_question_id: string | null;
+  indicator: string | null;
+  outcome: string | null;
+  question_type: string;
+  value_number: number | null;
+  value_choices: string | null;
+  value_text: string | null;
+  value_date: string | null;
+  skipped: number;
+  language: string;
+  channel: string;
+  modality: string;
+  prompt_form: string;
+  traffic_light: string | null;
+  consent_version: number;
+  answered_at: string;
+  source_message_id: string;
+  /** 1 for the first answer; +1 each time the respondent went back and answered again. */
+  revision: number;
+  media_kind: string | null;
+  media_ref: string | null;
+  media_status: string | null;
+}
+
+export interface ConsentsTable {
+  id: string;
+  respondent_id: string;
+  pilot_code: string;
+  survey_id: string;
+  kind: string;
+  theme: string | null;
+  version: number;
+  granted: number;
+  recorded_at: string;
+  source_message_id: string;
+}
+
+/** The only trace of someone who declined consent: a count. */
+export interface ConsentDeclinesTable {
+  pilot_code: string;
+  survey_id: string;
+  consent_version: number;
+  count: number;
+}
+
+/** Inbound messages already handled, keyed by a keyed hash of channel + address + message id. */
+export interface InboxTable {
+  channel: string;
+  message_key: string;
+  respondent_id: string;
+  received_at: string;
+}
+
+/** Replies written in the same transaction as the answer and deleted once delivered. */
+export interface OutboxTable {
+  id: string;
+  respondent_id: string | null;
+  channel: string;
+  address: string;
+  payload: string;
+  created_at: string;
+  position: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+/** The documented contract for other tools; see README "answers_v1". */
+export interface AnswersV1View {
+  answer_id: string;
+  respondent_id: string;
+  pilot_code: string;
+  survey_id: string;
+  survey_version: number;
+  question_id: string;
+  parent_question_id: string | null;
+  indicator: string | null;
+  outcome: string | null;
+  question_type: string;
+  value_number: number | null;
+  value_choices: string | null;
+  value_text: string | null;
+  value_date: string | null;
+  skipped: number;
+  language: string;
+  channel: string;
+  modality: string;
+  prompt_form: string;
+  traffic_light: string | null;
+  consent_version: number;
+  answered_at: string;
+  source_message_id: string;
+  revision: number;
+  media_kind: string | null;
+  media_status: string | null;
+}
+
+export interface Database {
+  respondents: RespondentsTable;
+  contacts: ContactsTable;
+  pilots: PilotsTable;
+  sessions: SessionsTable;
+  answers: AnswersTable;
+  consents: ConsentsTable;
+  consent_declines: ConsentDeclinesTable;
+  inbox: InboxTable;
+  outbox: OutboxTable;
+  answers_v1: AnswersV1View;
+}
+
+export type { Generated };

@@ -1,0 +1,184 @@
+/**
+ * The store operations of the inbound use case, each inside one transaction.
+ *
+ * Domain objects in, rows out of sight: callers pass engine effects and session state; the
+ * mapping to columns (JSON as text, booleans as 0/1) stays here.
+ * @module
+ */
+import { sql, type Transaction } from 'kysely';
+import type { AnswerEffect, ConsentEffect, SessionState } from '../surveys/engine/types.ts';
+import type { Db } from './database.ts';
+import type { Database } from './schema.ts';
+
+export type Tx = Transaction<Database>;
+
+export interface StoredSession {
+  id: string;
+  pilotCode: string;
+  revision: number;
+  state: SessionState;
+}
+
+export interface OutboundRow {
+  id: string;
+  respondentId: string | null;
+  channel: string;
+  address: string;
+  payload: unknown;
+  attempts: number;
+}
+
+/** Thrown when a session changed under us (another process saved it first). Retry the message. */
+export class ConcurrentUpdateError extends Error {
+  override name = 'ConcurrentUpdateError';
+}
+
+export class Store {
+  constructor(readonly db: Db) {}
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute((trx) => fn(new StoreTx(trx)));
+  }
+
+  async ensurePilot(code: string, name: string, surveyId: string, surveyVersion: number, now: string): Promise<void> {
+    await this.db
+      .insertInto('pilots')
+      .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now })
+      .onConflict((oc) => oc.column('code').doUpdateSet({ survey_version: surveyVersion }))
+      .execute();
+  }
+
+  async findPilot(code: string): Promise<{ code: string; surveyId: string; surveyVersion: number } | undefined> {
+    const row = await this.db.selectFrom('pilots').select(['code', 'survey_id', 'survey_version']).where('code', '=', code).executeTakeFirst();
+    return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version };
+  }
+
+  /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
+  async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
+    let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('position').limit(limit);
+    if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
+    if (filter.address) q = q.where('channel', '=', filter.address.channel).where('address', '=', filter.address.address);
+    const rows = await q.execute();
+    return rows.map((r) => ({ id: r.id, respondentId: r.respondent_id, channel: r.channel, address: r.address, payload: JSON.parse(r.payload), attempts: r.attempts }));
+  }
+
+  async markDelivered(id: string): Promise<void> {
+    await this.db.deleteFrom('outbox').where('id', '=', id).execute();
+  }
+
+  async markFailed(id: string, error: string): Promise<void> {
+    await this.db.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) })).where('id', '=', id).execute();
+  }
+}
+
+export class StoreTx {
+  constructor(readonly trx: Tx) {}
+
+  /** Records a message as handled; false when it was seen before (a redelivery). */
+  async claimMessage(channel: string, messageKey: string, respondentId: string, now: string): Promise<boolean> {
+    const res = await this.trx
+      .insertInto('inbox')
+      .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'message_key']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async touchRespondent(id: string, channel: string, address: string, now: string): Promise<void> {
+    await this.trx
+      .insertInto('respondents')
+      .values({ id, created_at: now, last_seen_at: now, language: null })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
+      .execute();
+    await this.trx
+      .insertInto('contacts')
+      .values({ channel, address, respondent_id: id, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'address']).doUpdateSet({ updated_at: now, respondent_id: id }))
+      .execute();
+  }
+
+  /** The session for a pilot, or (without a pilot) the respondent's most recently active one. */
+  async findSession(respondentId: string, pilotCode?: string): Promise<StoredSession | undefined> {
+    let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state']).where('respondent_id', '=', respondentId);
+    if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
+    const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: JSON.parse(row.state) as SessionState };
+  }
+
+  /**
+   * Inserts (revision 0 → 1) or updates a session, failing with ConcurrentUpdateError when
+   * the stored revision is not the one this change was computed from.
+   */
+  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: string; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
+    const st = s.state;
+    const common = {
+      phase: st.phase, language: st.language, state: JSON.stringify(st), state_version: st.v,
+      revision: s.expectedRevision + 1, updated_at: s.now, completed_at: st.completedAt, channel: s.channel,
+    };
+    if (s.expectedRevision === 0) {
+      await this.trx
+        .insertInto('sessions')
+        .values({ id: s.id, respondent_id: s.respondentId, pilot_code: s.pilotCode, survey_id: st.surveyId, survey_version: st.surveyVersion, started_at: st.startedAt, ...common })
+        .execute();
+      return;
+    }
+    const res = await this.trx.updateTable('sessions').set(common).where('id', '=', s.id).where('revision', '=', s.expectedRevision).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
+  }
+
+  /** Replaces a session that restarts from scratch (same pilot, e.g. after a decline). */
+  async deleteSession(id: string): Promise<void> {
+    await this.trx.deleteFrom('sessions').where('id', '=', id).execute();
+  }
+
+  /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
+  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<void> {
+    const values = {
+      value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
+      value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
+      prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
+      source_message_id: a.sourceMessageId, media_kind: a.media?.kind ?? null, media_ref: a.media ? JSON.stringify(a.media) : null,
+      media_status: a.media ? 'pending' : null,
+    };
+    await this.trx
+      .insertInto('answers')
+      .values({
+        id: a.id, session_id: ctx.sessionId, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId,
+        survey_version: ctx.surveyVersion, question_id: a.questionId, parent_question_id: a.parentQuestionId, indicator: a.indicator,
+        outcome: a.outcome, question_type: a.questionType, revision: 1, ...values,
+      })
+      .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
+      .execute();
+  }
+
+  async insertConsent(id: string, c: ConsentEffect, ctx: { respondentId: string; pilotCode: string; surveyId: string; messageId: string }): Promise<void> {
+    await this.trx
+      .insertInto('consents')
+      .values({
+        id, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId, kind: c.kind, theme: c.theme,
+        version: c.version, granted: c.granted ? 1 : 0, recorded_at: c.recordedAt, source_message_id: ctx.messageId,
+      })
+      .execute();
+  }
+
+  async countDecline(pilotCode: string, surveyId: string, consentVersion: number): Promise<void> {
+    await this.trx
+      .insertInto('consent_declines')
+      .values({ pilot_code: pilotCode, survey_id: surveyId, consent_version: consentVersion, count: 1 })
+      .onConflict((oc) => oc.columns(['pilot_code', 'survey_id', 'consent_version']).doUpdateSet({ count: sql<number>`consent_declines.count + 1` }))
+      .execute();
+  }
+
+  /** Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox and outbox rows. */
+  async eraseRespondent(id: string): Promise<void> {
+    await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
+  }
+
+  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string }>): Promise<void> {
+    if (rows.length === 0) return;
+    await this.trx
+      .insertInto('outbox')
+      .values(rows.map((r, i) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: i, attempts: 0, last_error: null })))
+      .execute();
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Runs engine transcripts: a survey, a list of inputs, and the expected effects per step
+ * written as short readable lines (so a reviewer can check them by eye).
+ */
+import { advance, start } from '../../surveys/engine/engine.ts';
+import type { Effect, EngineInput, Message, SessionState } from '../../surveys/engine/types.ts';
+import { compileSurvey, type Survey } from '../../surveys/model.ts';
+import { surveySchema } from '../../surveys/spec/schema.ts';
+
+export interface Transcript {
+  description: string;
+  survey: unknown;
+  languageHint?: string;
+  /** Each step: an input and optionally the clock at that step (ISO). */
+  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; at?: string }>;
+  expected: string[][];
+  finalPhase: string;
+}
+
+const T0 = Date.parse('2026-01-05T09:00:00.000Z');
+
+function text(m: Message): string {
+  const parts = m.parts.map((p) => ('literal' in p ? `"${p.literal}"` : p.ns === 'bot' ? p.key : `${p.ns}:${p.key}`));
+  const buttons = (m.buttons ?? []).flat().map((b) => b.data);
+  return `send ${parts.join(' | ')}${buttons.length ? ` [${buttons.join(' ')}]` : ''}${m.media ? ` (${m.media.form} ${m.media.file})` : ''}`;
+}
+
+export function summarize(e: Effect): string {
+  switch (e.type) {
+    case 'send': return text(e.message);
+    case 'answer': {
+      const a = e.answer;
+      const v = a.skipped ? 'skipped' : a.valueNumber ?? a.valueChoices?.join(',') ?? a.valueDate ?? (a.valueText !== null ? JSON.stringify(a.valueText) : a.media ? `media:${a.media.kind}` : 'none');
+      return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}`;
+    }
+    case 'consent': return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
+    case 'declined': return `declined v${e.consentVersion}`;
+    case 'erase': return 'erase';
+  }
+}
+
+export function toInput(i: Transcript['inputs'][number]): EngineInput {
+  if (i.text !== undefined) return { kind: 'text', text: i.text };
+  if (i.button !== undefined) return { kind: 'button', data: i.button };
+  if (i.command !== undefined) return { kind: 'command', command: i.command as never };
+  if (i.media) return { kind: 'media', media: { kind: i.media.kind as never, fileRef: i.media.fileRef } };
+  return { kind: 'unsupported', what: i.unsupported ?? 'sticker' };
+}
+
+export function compile(spec: unknown): Survey {
+  return compileSurvey(surveySchema.parse(spec));
+}
+
+export function run(t: Transcript): { steps: string[][]; state: SessionState } {
+  const survey = compile(t.survey);
+  let n = 0;
+  const ctx = (i: number, at?: string) => ({ now: at ?? new Date(T0 + i * 60_000).toISOString(), newId: () => `id-${++n}`, messageId: `m-${i}` });
+  const first = start(survey, { languageHint: t.languageHint ?? null }, ctx(0));
+  const steps = [first.effects.map(summarize)];
+  let state = first.state;
+  t.inputs.forEach((input, i) => {
+    const step = advance(survey, state, toInput(input), ctx(i + 1, input.at));
+    steps.push(step.effects.map(summarize));
+    state = step.state;
+  });
+  return { steps, state };
+}
