@@ -82,8 +82,8 @@ export function parseAnswer(q: Question, input: EngineInput): ParseResult {
         : raw.split(',').map((s) => q.choices.find((c) => c.id === s.trim())?.id ?? null);
       if (ids.some((x) => x === null)) return fail('not_a_choice', { count: q.choices.length });
       const unique = [...new Set(ids as string[])];
-      if (unique.length < q.minSelected) return fail('too_few', { min: q.minSelected });
-      if (q.maxSelected !== null && unique.length > q.maxSelected) return fail('too_many', { max: q.maxSelected });
+      if (unique.length < q.minSelected) return fail('select_more', { min: q.minSelected });
+      if (q.maxSelected !== null && unique.length > q.maxSelected) return fail('select_fewer', { max: q.maxSelected });
       return ok({ valueChoices: unique, modality });
     }
     case 'date': {

@@ -158,7 +158,7 @@ export interface Step {
 
 /** Why an input was not accepted; rendered from `bot:issue.<code>`. */
 export type AnswerIssueCode =
-  | 'not_a_number' | 'out_of_range' | 'not_integer' | 'not_a_choice' | 'too_few' | 'too_many'
+  | 'not_a_number' | 'out_of_range' | 'not_integer' | 'not_a_choice' | 'select_more' | 'select_fewer'
   | 'not_a_date' | 'date_out_of_range' | 'too_long' | 'empty' | 'required' | 'expects_media'
   | 'media_not_accepted' | 'media_not_expected' | 'unsupported' | 'stale_button' | 'cannot_go_back';
 

@@ -87,16 +87,17 @@ export function migrateSpec(raw: unknown): MigrateResult {
     return { ok: false, path: [], message: `"specVersion" is missing; add "specVersion: ${CURRENT_SPEC_VERSION}" at the top of the file` };
   }
   if (typeof v !== 'number' || !Number.isInteger(v)) {
-    return { ok: false, path: ['specVersion'], message: `must be a whole number such as ${CURRENT_SPEC_VERSION}, got ${JSON.stringify(v)}` };
+    const quoted = typeof v === 'string' && /^\s*\d+\s*$/.test(v) ? '; write it without quotes' : '';
+    return { ok: false, path: ['specVersion'], message: `must be a whole number such as ${CURRENT_SPEC_VERSION}, got ${JSON.stringify(v)}${quoted}` };
   }
   if (v > CURRENT_SPEC_VERSION) {
     return {
       ok: false,
       path: ['specVersion'],
-      message: `specVersion ${v} is newer than this stemmen understands (up to ${CURRENT_SPEC_VERSION}); this file needs a newer stemmen — upgrade stemmen`,
+      message: `${v} is newer than this stemmen understands (it reads specVersion 1 to ${CURRENT_SPEC_VERSION}); this file needs a newer stemmen — upgrade stemmen to load it`,
     };
   }
-  if (v < 1) return { ok: false, path: ['specVersion'], message: `specVersion ${v} does not exist; the oldest is 1, the current is ${CURRENT_SPEC_VERSION}` };
+  if (v < 1) return { ok: false, path: ['specVersion'], message: `${v} does not exist; specVersion starts at 1 (the current one is ${CURRENT_SPEC_VERSION})` };
 
   let spec: Obj = raw;
   for (let from = v; from < CURRENT_SPEC_VERSION; from += 1) {
