@@ -35,6 +35,8 @@ export class MigrationError extends Error {
 
 export interface AppOptions {
   logger?: Logger;
+  /** Extra channel ports (tests, embedding); the try-it channel is added from config. */
+  channels?: ChannelPort[];
   now?: () => Date;
   newId?: () => string;
 }
@@ -61,6 +63,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const pilots = new Map<string, Pilot>([[config.defaultPilot, { code: config.defaultPilot, survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
   const tryit = new TryitChannel();
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
+  for (const c of opts.channels ?? []) channels.set(c.name, c);
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(loadOrCreateSecret(config.secretFile)), i18n, renderer: new Renderer(i18n),
     pilots, defaultPilot: config.defaultPilot, channels, log,

@@ -50,6 +50,11 @@ export class InboundHandler {
     this.newId = deps.newId ?? randomUUID;
   }
 
+  /** The pseudonymous id of whoever writes from `address` on `channel`. */
+  respondentIdFor(channel: string, address: string): string {
+    return this.deps.pseudonyms.respondentId(channel, address);
+  }
+
   /** Handles one inbound message. Resolves once its replies were handed to the channel (or queued for retry). */
   handle(msg: InboundMessage): Promise<HandleOutcome> {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.address);

@@ -10,7 +10,7 @@ import { findIndicator, INDICATOR_IDS, INDICATORS } from '../indicators.ts';
 import { error, warning, type RawIssue } from './issues.ts';
 import { formatPath, type SpecPath } from './positions.ts';
 import type { Condition, QuestionSpec, SurveySpec } from './schema.ts';
-import { closest, didYouMean, list } from './suggest.ts';
+import { closest, list, suggestOrList } from './suggest.ts';
 import { checkTexts } from './texts.ts';
 
 type Path = Array<string | number>;
@@ -57,7 +57,10 @@ function checkLanguages(spec: SurveySpec, out: RawIssue[]): void {
     if (first !== i) out.push(error(['languages', i], `"${l}" is listed twice (also languages[${first}]); remove one`));
   });
   if (!spec.languages.includes(spec.defaultLanguage)) {
-    out.push(error(['defaultLanguage'], `"${spec.defaultLanguage}" is not in languages (${list(spec.languages)})${didYouMean(spec.defaultLanguage, spec.languages)}; add it to languages or pick one of them`));
+    const langs = [...new Set(spec.languages)];
+    const hint = closest(spec.defaultLanguage, langs);
+    const fix = hint !== null ? `did you mean "${hint}"?` : `add it to languages or pick one of ${list(langs)}`;
+    out.push(error(['defaultLanguage'], `"${spec.defaultLanguage}" is not one of the survey's languages; ${fix}`));
   }
 }
 
@@ -142,7 +145,7 @@ function checkCondition(c: Condition, path: Path, f: FlatQuestion, flat: readonl
   const ids = choiceIds(ref.q);
   if (ids) {
     const checkValue = (v: string | number, p: Path): void => {
-      if (!ids.includes(String(v))) out.push(error(p, `"${String(v)}" is not a choice of "${c.question}"${didYouMean(String(v), ids)}; its choices are: ${list(ids)}`));
+      if (!ids.includes(String(v))) out.push(error(p, `"${String(v)}" is not a choice of "${c.question}"${suggestOrList(String(v), ids, 'its choices are')}`));
     };
     if (c.equals !== undefined) checkValue(c.equals, [...path, 'equals']);
     if (c.notEquals !== undefined) checkValue(c.notEquals, [...path, 'notEquals']);
@@ -198,7 +201,7 @@ function checkChoiceTraffic(f: FlatQuestion, out: RawIssue[]): void {
   for (const colour of COLOURS) {
     (q.traffic[colour] ?? []).forEach((id, k) => {
       const p: Path = [...f.path, 'traffic', colour, k];
-      if (!ids.includes(id)) return void out.push(error(p, `"${id}" is not a choice of this question${didYouMean(id, ids)}; its choices are: ${list(ids)}`));
+      if (!ids.includes(id)) return void out.push(error(p, `"${id}" is not a choice of this question${suggestOrList(id, ids, 'its choices are')}`));
       const prev = colourOf.get(id);
       if (prev !== undefined && prev !== colour) out.push(error(p, `"${id}" is both ${prev} and ${colour}; give each choice one colour`));
       colourOf.set(id, colour);

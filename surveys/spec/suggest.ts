@@ -42,13 +42,17 @@ export function closest(input: string, candidates: readonly string[]): string | 
   return null;
 }
 
-/** `; did you mean "x"?` or the empty string. */
-export function didYouMean(input: string, candidates: readonly string[]): string {
-  const c = closest(input, candidates);
-  return c === null ? '' : `; did you mean "${c}"?`;
-}
-
 /** `a, b, c` */
 export function list(items: readonly string[]): string {
   return items.join(', ');
+}
+
+/**
+ * `; did you mean "x"? The types are: a, b` when something is close, else `; the types are: a, b`.
+ * `label` is written in lower case; it is capitalised after a question mark.
+ */
+export function suggestOrList(input: string, candidates: readonly string[], label: string): string {
+  const c = closest(input, candidates);
+  const all = `${label}: ${list(candidates)}`;
+  return c === null ? `; ${all}` : `; did you mean "${c}"? ${all.charAt(0).toUpperCase()}${all.slice(1)}`;
 }

@@ -13,7 +13,7 @@ import { V1_TYPE_NAMES } from './migrations.ts';
 import { error, type RawIssue } from './issues.ts';
 import type { SpecPath } from './positions.ts';
 import { surveySchema } from './schema.ts';
-import { closest, didYouMean, list } from './suggest.ts';
+import { closest, list, suggestOrList } from './suggest.ts';
 
 type ZodIssue = z.core.$ZodIssue;
 type Path = Array<string | number>;
@@ -132,6 +132,11 @@ function isConditionPath(path: SpecPath): boolean {
   return last === 'when' || last === 'not' || ((before === 'all' || before === 'any') && typeof last === 'number');
 }
 
+/** `…traffic.red[0]`: a numeric traffic range. */
+function isRangePath(path: SpecPath): boolean {
+  return path.length >= 3 && path[path.length - 3] === 'traffic' && typeof path[path.length - 1] === 'number';
+}
+
 function invalidType(e: string, path: SpecPath, value: unknown): string {
   const v = valueAt(value, path);
   const key = path[path.length - 1];
@@ -157,7 +162,7 @@ function badType(v: unknown, options: readonly string[]): string {
   if (v2 !== undefined && Object.hasOwn(V1_TYPE_NAMES, v)) {
     return `"${v}" is the specVersion 1 name of "${v2}"; write "type: ${v2}" (or keep the old names with specVersion: 1)`;
   }
-  return `"${v}" is not a question type${didYouMean(v, options)}; the types are: ${list(options)}`;
+  return `"${v}" is not a question type${suggestOrList(v, options, 'the types are')}`;
 }
 
 /** How badly a union branch failed: issues at the branch's own root mean "wrong shape". */
@@ -210,14 +215,15 @@ function mapIssue(issue: ZodIssue, prefix: Path, value: unknown): RawIssue[] {
       const v = valueAt(value, at);
       const options = issue.values.map((x) => JSON.stringify(x));
       if (options.length === 1) return [error(at, `must be ${options[0]}, got ${describe(v)}`)];
-      const dym = typeof v === 'string' ? didYouMean(v, issue.values.map(String)) : '';
-      return [error(at, `${describe(v)} is not allowed${dym}; use one of: ${list(issue.values.map(String))}`)];
+      const allowed = issue.values.map(String);
+      return [error(at, `${describe(v)} is not allowed${typeof v === 'string' ? suggestOrList(v, allowed, 'use one of') : `; use one of: ${list(allowed)}`}`)];
     }
     case 'too_small': {
       const min = Number(issue.minimum);
       const v = valueAt(value, at);
       if (at.length === 1 && at[0] === 'questions') return [error(at, 'the survey has no questions; add at least one under "questions:"')];
       if (issue.origin === 'string' && min === 1) return [error(at, 'must not be empty')];
+      if (isRangePath(at)) return [error(at, `a range is two numbers [from, to], got ${Array.isArray(v) ? v.length : 0}`)];
       if (issue.origin === 'array' || issue.origin === 'string') {
         const n = Array.isArray(v) || typeof v === 'string' ? v.length : 0;
         return [error(at, `needs at least ${sizeWord(issue.origin, min)}, got ${n}`)];
@@ -227,6 +233,7 @@ function mapIssue(issue: ZodIssue, prefix: Path, value: unknown): RawIssue[] {
     case 'too_big': {
       const max = Number(issue.maximum);
       const v = valueAt(value, at);
+      if (isRangePath(at)) return [error(at, `a range is two numbers [from, to], got ${Array.isArray(v) ? v.length : 0}`)];
       if (issue.origin === 'array' || issue.origin === 'string') {
         const n = Array.isArray(v) || typeof v === 'string' ? v.length : 0;
         return [error(at, `may have at most ${sizeWord(issue.origin, max)}, got ${n}`)];
