@@ -143,19 +143,23 @@ export class InboundHandler {
   async flush(channel: string, address: string): Promise<number> {
     const port = this.deps.channels.get(channel);
     if (!port) return 0;
-    let sent = 0;
-    for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
-      try {
-        await port.send(address, row.payload as RenderedMessage);
-      } catch (e) {
-        await this.deps.store.markFailed(row.id, (e as Error).message);
-        this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
-        return sent;
+    const delivered: string[] = [];
+    try {
+      for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
+        try {
+          await port.send(address, row.payload as RenderedMessage);
+        } catch (e) {
+          await this.deps.store.markFailed(row.id, (e as Error).message);
+          this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
+          break;
+        }
+        delivered.push(row.id);
       }
-      await this.deps.store.markDelivered(row.id);
-      sent += 1;
+    } finally {
+      // One commit for the whole batch: each commit is an fsync.
+      await this.deps.store.markDelivered(delivered);
     }
-    return sent;
+    return delivered.length;
   }
 
   /** Re-sends everything left in the outbox (after a restart). */

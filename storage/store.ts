@@ -62,8 +62,8 @@ export class Store {
     return rows.map((r) => ({ id: r.id, respondentId: r.respondent_id, channel: r.channel, address: r.address, payload: JSON.parse(r.payload), attempts: r.attempts }));
   }
 
-  async markDelivered(id: string): Promise<void> {
-    await this.db.deleteFrom('outbox').where('id', '=', id).execute();
+  async markDelivered(ids: readonly string[]): Promise<void> {
+    if (ids.length > 0) await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 
   async markFailed(id: string, error: string): Promise<void> {

@@ -27,7 +27,8 @@ export function westernDigits(s: string): string {
 
 /** A number written alone (optionally signed, with ',' or '.' as decimal mark), or null. */
 export function parseNumber(raw: string): number | null {
-  const s = westernDigits(cleanText(raw)).replace(/\s/g, '');
+  // Spaces inside are not thousands separators here: "5 6" is two answers, not 56.
+  const s = westernDigits(cleanText(raw));
   if (!/^[+-]?\d+([.,]\d+)?$/.test(s)) return null;
   const n = Number(s.replace(',', '.'));
   return Number.isFinite(n) ? n : null;

@@ -8,7 +8,8 @@
  */
 import { findIndicator, INDICATOR_IDS, INDICATORS } from '../indicators.ts';
 import { error, warning, type RawIssue } from './issues.ts';
-import { formatPath, type SpecPath } from './positions.ts';
+import { flatten, type FlatQuestion, type Has } from './flat.ts';
+import { formatPath } from './positions.ts';
 import type { Condition, QuestionSpec, SurveySpec } from './schema.ts';
 import { closest, list, suggestOrList } from './suggest.ts';
 import { checkTexts } from './texts.ts';
@@ -21,35 +22,11 @@ export interface CheckEnv {
   maxMinutes?: number | undefined;
 }
 
-/** A question in flattened (asking) order, with what it inherits from its parent. */
-export interface FlatQuestion {
-  q: QuestionSpec;
-  path: Path;
-  index: number;
-  parent: FlatQuestion | null;
-  indicator: string | undefined;
-  outcome: string | undefined;
-}
-
-export function flatten(spec: SurveySpec): FlatQuestion[] {
-  const out: FlatQuestion[] = [];
-  const walk = (q: QuestionSpec, path: Path, parent: FlatQuestion | null): void => {
-    const f: FlatQuestion = { q, path, index: out.length, parent, indicator: q.indicator ?? parent?.indicator, outcome: q.outcome ?? parent?.outcome };
-    out.push(f);
-    (q.followUps ?? []).forEach((c, i) => walk(c, [...path, 'followUps', i], f));
-  };
-  spec.questions.forEach((q, i) => walk(q, ['questions', i], null));
-  return out;
-}
-
 function choiceIds(q: QuestionSpec): string[] | null {
   if (q.type === 'single' || q.type === 'multi') return q.choices.map((c) => (typeof c === 'string' ? c : c.id));
   if (q.type === 'yesno') return ['yes', 'no'];
   return null;
 }
-
-/** Did the file itself say this (as opposed to a schema default)? */
-type Has = (path: SpecPath) => boolean;
 
 function checkLanguages(spec: SurveySpec, out: RawIssue[]): void {
   spec.languages.forEach((l, i) => {
@@ -179,7 +156,11 @@ function checkNumericTraffic(f: FlatQuestion, lo: number, hi: number, unit: stri
       const p: Path = [...f.path, 'traffic', colour, k];
       const [a, b] = r;
       if (a > b) return void out.push(error(p, `range [${a}, ${b}] runs backwards; write it as [${b}, ${a}]`));
-      if (a < lo || b > hi) out.push(error(p, `range [${a}, ${b}] is outside ${unit} (${lo}–${hi}); keep it within ${lo}–${hi}`));
+      if (a < lo || b > hi) {
+        const [bounds, keep] = Number.isFinite(lo) && Number.isFinite(hi) ? [`${lo}–${hi}`, `within ${lo}–${hi}`]
+          : Number.isFinite(lo) ? [`min ${lo}`, `at ${lo} or more`] : [`max ${hi}`, `at ${hi} or less`];
+        out.push(error(p, `range [${a}, ${b}] is outside ${unit} (${bounds}); keep both ends ${keep}`));
+      }
       for (const o of seen) {
         if (o.colour === colour || a > o.r[1] || o.r[0] > b) continue;
         const from = Math.max(a, o.r[0]);
@@ -280,7 +261,7 @@ export function checkSpec(spec: SurveySpec, has: Has, env: CheckEnv): { issues: 
   const max = env.maxMinutes ?? 10;
   if (minutes > max) {
     const drop = Math.max(1, count - Math.floor((max * 60) / spec.secondsPerQuestion));
-    out.push(warning(['questions'], `estimated completion time is ${minutes} minutes (${count} questions × ${spec.secondsPerQuestion} s), above the ${max}-minute limit; drop about ${drop} question${drop === 1 ? '' : 's'} to stay within it`));
+    out.push({ ...warning(['questions'], `estimated completion time is ${minutes} minutes (${count} questions × ${spec.secondsPerQuestion} s), above the ${max}-minute limit; drop about ${drop} question${drop === 1 ? '' : 's'} to stay within it`), atKey: true });
   }
   return { issues: out, estimatedMinutes: minutes };
 }

@@ -7,13 +7,11 @@
  * with that namespace's locales, not here.
  * @module
  */
-import type { FlatQuestion } from './checks.ts';
+import type { FlatQuestion, Has } from './flat.ts';
 import { error, type RawIssue } from './issues.ts';
-import type { SpecPath } from './positions.ts';
 import type { SurveySpec } from './schema.ts';
 
 type Path = Array<string | number>;
-type Has = (path: SpecPath) => boolean;
 
 export interface TextUse {
   key: string;

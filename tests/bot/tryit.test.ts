@@ -97,6 +97,6 @@ describe('try-it channel over HTTP', () => {
   it('rejects a malformed request with a 400 naming the field', async () => {
     const res = await fetch(`${app.url}/try/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'short', messageId: 'x' }) });
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatch(/^token: /);
+    expect(((await res.json()) as { error: string }).error).toMatch(/^token: /);
   });
 });

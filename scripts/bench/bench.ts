@@ -1,0 +1,139 @@
+/**
+ * `npm run bench`: engine and store throughput, and whether the cost of an answer grows
+ * with the survey's length. Prints a table and the same figures as JSON.
+ *
+ * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
+ * in the system's temp folder, through the real inbound handler (dedupe, session load,
+ * advance, answer + state + outbox write in one transaction, delivery to a no-op channel).
+ * @module
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { InboundHandler } from '../../bot/handler.ts';
+import { createI18n, readLocales } from '../../bot/i18n.ts';
+import { Renderer } from '../../bot/render.ts';
+import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { Pseudonymizer } from '../../storage/pseudonym.ts';
+import { Store } from '../../storage/store.ts';
+import { advance, start } from '../../surveys/engine/engine.ts';
+import type { SessionState } from '../../surveys/engine/types.ts';
+import type { Survey } from '../../surveys/model.ts';
+import { longSurvey } from './long-survey.ts';
+
+const QUESTIONS = 80;
+const EARLY = 5;
+const LATE = 60;
+
+interface Figures { [k: string]: number | string }
+
+const ns = () => process.hrtime.bigint();
+const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
+const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
+const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!; };
+
+/** Runs `respondents` through the whole survey in the pure engine; times every answer by position. */
+function benchEngine(survey: Survey, respondents: number) {
+  let n = 0;
+  const ctx = (now: string) => ({ now, newId: () => `id${++n}`, messageId: `m${n}` });
+  const perPosition: number[][] = Array.from({ length: QUESTIONS + 1 }, () => []);
+  let answers = 0;
+  const t0 = ns();
+  for (let r = 0; r < respondents; r++) {
+    const now = new Date(Date.UTC(2026, 0, 1, 0, 0, r)).toISOString();
+    let state: SessionState = start(survey, {}, ctx(now)).state;
+    state = advance(survey, state, { kind: 'button', data: 'lang:en' }, ctx(now)).state;
+    state = advance(survey, state, { kind: 'button', data: 'consent:yes' }, ctx(now)).state;
+    for (let pos = 1; state.phase === 'question'; pos++) {
+      const q = state.current!;
+      const input = q.endsWith('_why') ? { kind: 'text' as const, text: 'because' } : { kind: 'button' as const, data: `a:${q}:${(r + pos) % 11}` };
+      const a = ns();
+      state = advance(survey, state, input, ctx(now)).state;
+      const t = ms(a, ns());
+      const top = Number(q.replace(/^q(\d+).*$/, '$1'));
+      if (!q.endsWith('_why')) perPosition[top]!.push(t);
+      answers++;
+    }
+  }
+  const total = ms(t0, ns());
+  return { answersPerSecond: Math.round(answers / (total / 1000)), early: median(perPosition[EARLY]!) * 1000, late: median(perPosition[LATE]!) * 1000 };
+}
+
+/** The same walk through the real handler and a durable SQLite file. */
+async function benchStore(survey: Survey, respondents: number, concurrency: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-'));
+  const db = openSqlite(join(dir, 'bench.sqlite'));
+  await migrateToLatest(db);
+  const i18n = createI18n(readLocales(join(import.meta.dirname, '../../locales')));
+  const store = new Store(db);
+  await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
+  const handler = new InboundHandler({
+    store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
+    pilots: new Map([['bench', { code: 'bench', survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
+    channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log: pino({ level: 'silent' }),
+  });
+  const perPosition = new Map<number, number[]>([[EARLY, []], [LATE, []]]);
+  let answers = 0;
+  let id = 0;
+  const latencies: number[] = [];
+  const one = async (r: number) => {
+    const address = `bench-${r}`;
+    const send = (content: Parameters<InboundHandler['handle']>[0]['content']) =>
+      handler.handle({ channel: 'bench', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
+    await send({ kind: 'text', text: 'hi' });
+    await send({ kind: 'button', data: 'lang:en' });
+    await send({ kind: 'button', data: 'consent:yes' });
+    for (let pos = 1; pos <= QUESTIONS; pos++) {
+      const a = ns();
+      await send({ kind: 'button', data: `a:q${pos}:${5 + ((r + pos) % 6)}` }); // scores ≥ 5: no follow-ups, a fixed walk
+      const t = ms(a, ns());
+      latencies.push(t);
+      perPosition.get(pos)?.push(t);
+      answers++;
+    }
+  };
+  const t0 = ns();
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < respondents) await one(next++); }));
+  const total = ms(t0, ns());
+  const stored = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+  if (Number(stored.n) !== answers) throw new Error(`stored ${stored.n} answers, expected ${answers}`);
+  return {
+    answersPerSecond: Math.round(answers / (total / 1000)), p50: median(latencies), p99: p99(latencies),
+    early: median(perPosition.get(EARLY)!), late: median(perPosition.get(LATE)!),
+  };
+}
+
+export async function runBench(): Promise<number> {
+  const survey = longSurvey(QUESTIONS);
+  benchEngine(survey, 50); // warm up the JIT
+  const engine = benchEngine(survey, 2000);
+  const store1 = await benchStore(survey, 20, 1);
+  const store16 = await benchStore(survey, 64, 16);
+  const rows: Array<[string, string, string]> = [
+    ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
+    [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
+    [`engine µs per answer at question ${LATE}`, engine.late.toFixed(1), 'µs (median)'],
+    ['engine late/early ratio', (engine.late / engine.early).toFixed(2), '×'],
+    ['engine+store answers/s, 1 respondent at a time (durable SQLite)', String(store1.answersPerSecond), 'answers/s'],
+    ['engine+store answers/s, 16 respondents at once (durable SQLite)', String(store16.answersPerSecond), 'answers/s'],
+    ['engine+store latency p50 / p99 (16 at once)', `${store16.p50.toFixed(2)} / ${store16.p99.toFixed(2)}`, 'ms'],
+    [`engine+store ms per answer at question ${EARLY}`, store1.early.toFixed(3), 'ms (median)'],
+    [`engine+store ms per answer at question ${LATE}`, store1.late.toFixed(3), 'ms (median)'],
+    ['engine+store late/early ratio', (store1.late / store1.early).toFixed(2), '×'],
+  ];
+  const w = Math.max(...rows.map((r) => r[0].length));
+  process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
+  for (const [k, v, u] of rows) process.stdout.write(`${k.padEnd(w)}  ${v.padStart(12)}  ${u}\n`);
+  const json: Figures = {
+    node: process.version, questions: QUESTIONS,
+    engineAnswersPerSecond: engine.answersPerSecond, engineMicrosAtQ5: +engine.early.toFixed(2), engineMicrosAtQ60: +engine.late.toFixed(2),
+    storeAnswersPerSecondSerial: store1.answersPerSecond, storeAnswersPerSecondConcurrent16: store16.answersPerSecond,
+    storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
+  };
+  process.stdout.write(`\n${JSON.stringify(json)}\n`);
+  return 0;
+}

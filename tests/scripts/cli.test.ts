@@ -1,0 +1,83 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../bot/config.ts';
+import { ROOT } from '../helpers/app.ts';
+
+const exec = promisify(execFile);
+let dir: string;
+beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'stemmen-cli-')); });
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function stemmen(args: string[], env: Record<string, string> = {}) {
+  try {
+    const r = await exec(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: dir, ...env } });
+    return { code: 0, stdout: r.stdout, stderr: r.stderr };
+  } catch (e) {
+    const x = e as { code: number; stdout: string; stderr: string };
+    return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+  }
+}
+
+describe('stemmen CLI', () => {
+  it('validates the default pilot', async () => {
+    const r = await stemmen(['survey', 'validate', 'surveys/definitions/default-pilot.yaml']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^ok surveys\/definitions\/default-pilot\.yaml: default-pilot v1, \d+ questions .* about [\d.]+ minutes/m);
+  });
+
+  it('reports a broken survey as file:line:col path: message, exit 1, no stack trace', async () => {
+    const file = join(dir, 'broken.yaml');
+    writeFileSync(file, 'specVersion: 2\nid: broken\nversion: 1\nlanguages: [en]\ndefaultLanguage: en\nconsent: { version: 1 }\nquestions:\n  - id: q1\n    type: scale\n    indicator: healt\n    outcome: access_to_care\n');
+    const r = await stemmen(['survey', 'validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/broken\.yaml:10:16 questions\[0\]\.indicator: "healt" is not an indicator; did you mean "health"\?/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reports bad configuration by variable, with the fix, and no stack trace', async () => {
+    const r = await stemmen(['migrate'], { PORT: 'eighty', LOG_LEVEL: 'loud' });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/PORT="eighty"/);
+    expect(r.stderr).toMatch(/LOG_LEVEL="loud"/);
+    expect(r.stderr).toMatch(/README\.md/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('migrates a fresh database and reports each migration, then reports it is up to date', async () => {
+    const first = await stemmen(['migrate']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^Success\s+2026112201_initial$/m);
+    const again = await stemmen(['migrate']);
+    expect(again.stdout).toMatch(/up to date/);
+  });
+
+  it('previews a survey in Arabic, right-to-left', async () => {
+    const r = await stemmen(['survey', 'preview', 'surveys/definitions/default-pilot.yaml', '--lang', 'ar']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^# default-pilot v1 — ar \(rtl\)/);
+    expect(r.stdout).toContain('--- work_fair_why (text, work/treated_fairly_at_work) — only if work_fair answered true and work_fair lte 6');
+    expect(r.stdout).toMatch(/[\u0600-\u06FF]/);
+  });
+
+  it('says which language is missing in a preview', async () => {
+    const r = await stemmen(['survey', 'preview', 'surveys/definitions/default-pilot.yaml', '--lang', 'xx']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/has no language "xx"; it has en, nl, ar/);
+  });
+});
+
+describe('config', () => {
+  it('has embedded defaults that need no variables at all', () => {
+    const c = loadConfig({}, '/srv/stemmen');
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: '/srv/stemmen/data', databaseFile: '/srv/stemmen/data/stemmen.sqlite', defaultPilot: 'default', tryitEnabled: true });
+    expect(Object.isFrozen(c)).toBe(true);
+  });
+  it('treats empty variables as unset and rejects bad pilot codes', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+    expect(() => loadConfig({ DEFAULT_PILOT: 'Has Spaces' })).toThrow(ConfigError);
+  });
+});

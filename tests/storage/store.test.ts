@@ -1,0 +1,140 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
+import { ConcurrentUpdateError, Store } from '../../storage/store.ts';
+import { Pseudonymizer, loadOrCreateSecret } from '../../storage/pseudonym.ts';
+import type { AnswerEffect, SessionState } from '../../surveys/engine/types.ts';
+
+let dir: string;
+let db: Db;
+let store: Store;
+
+beforeEach(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'stemmen-store-'));
+  db = openSqlite(join(dir, 'db.sqlite'));
+  const { error, results } = await migrateToLatest(db);
+  expect(error).toBeUndefined();
+  expect(results?.map((r) => r.status)).toEqual(['Success']);
+  store = new Store(db);
+});
+afterEach(async () => {
+  await db.destroy();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const now = '2026-03-01T10:00:00.000Z';
+const state = (over: Partial<SessionState> = {}): SessionState => ({
+  v: 1, surveyId: 's', surveyVersion: 1, phase: 'question', returnTo: null, language: 'ar', languageHint: null, consentVersion: 1,
+  form: 'text', formChosen: false, current: 'q1', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
+  pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
+  startedAt: now, lastActivityAt: now, completedAt: null, ...over,
+});
+const answer = (over: Partial<AnswerEffect> = {}): AnswerEffect => ({
+  id: 'a1', questionId: 'q1', parentQuestionId: null, indicator: 'work', outcome: 'enough_income', questionType: 'scale',
+  valueNumber: 3, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'ar', modality: 'button',
+  promptForm: 'text', traffic: 'red', consentVersion: 1, answeredAt: now, sourceMessageId: 'k1', media: null, ...over,
+});
+const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' };
+
+async function seed() {
+  await store.transaction(async (tx) => {
+    await tx.touchRespondent('r_1', 'telegram', '4711', now);
+    await tx.saveSession({ id: 'sess1', respondentId: 'r_1', pilotCode: 'p', channel: 'telegram', expectedRevision: 0, state: state(), now });
+  });
+}
+
+describe('store (SQLite)', () => {
+  it('is in WAL mode with foreign keys on', async () => {
+    const mode = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
+    expect(mode.rows[0]?.journal_mode).toBe('wal');
+    const fk = await sql<{ foreign_keys: number }>`pragma foreign_keys`.execute(db);
+    expect(fk.rows[0]?.foreign_keys).toBe(1);
+  });
+
+  it('exposes answers through the answers_v1 view with its documented columns', async () => {
+    await seed();
+    await store.transaction((tx) => tx.upsertAnswer(answer(), where));
+    const rows = await db.selectFrom('answers_v1').selectAll().execute();
+    expect(Object.keys(rows[0]!)).toEqual([
+      'answer_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator',
+      'outcome', 'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel',
+      'modality', 'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
+    ]);
+    expect(rows[0]).toMatchObject({ answer_id: 'a1', respondent_id: 'r_1', value_number: 3, traffic_light: 'red', skipped: 0, revision: 1 });
+  });
+
+  it('replaces an answer given again (after "back") and bumps its revision', async () => {
+    await seed();
+    await store.transaction((tx) => tx.upsertAnswer(answer(), where));
+    await store.transaction((tx) => tx.upsertAnswer(answer({ id: 'a2', valueNumber: 8, traffic: 'green' }), where));
+    const rows = await db.selectFrom('answers').select(['id', 'value_number', 'traffic_light', 'revision']).execute();
+    expect(rows).toEqual([{ id: 'a1', value_number: 8, traffic_light: 'green', revision: 2 }]);
+  });
+
+  it('records a media answer as pending with its reference', async () => {
+    await seed();
+    await store.transaction((tx) => tx.upsertAnswer(answer({ questionType: 'media', valueNumber: null, traffic: null, modality: 'voice', media: { kind: 'voice', fileRef: 'AgAD', mimeType: 'audio/ogg', durationSeconds: 4 } }), where));
+    const row = await db.selectFrom('answers_v1').select(['media_kind', 'media_status']).executeTakeFirstOrThrow();
+    expect(row).toEqual({ media_kind: 'voice', media_status: 'pending' });
+  });
+
+  it('refuses a session save computed from a stale revision', async () => {
+    await seed();
+    const save = (expectedRevision: number) =>
+      store.transaction((tx) => tx.saveSession({ id: 'sess1', respondentId: 'r_1', pilotCode: 'p', channel: 'telegram', expectedRevision, state: state({ answeredCount: 1 }), now }));
+    await save(1);
+    await expect(save(1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
+  });
+
+  it('rolls the whole message back when one write fails', async () => {
+    await seed();
+    await expect(store.transaction(async (tx) => {
+      await tx.upsertAnswer(answer(), where);
+      await tx.enqueueOutbound([{ id: 'o1', respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: 'x' }, createdAt: now }]);
+      throw new Error('boom');
+    })).rejects.toThrow('boom');
+    expect(await db.selectFrom('answers').selectAll().execute()).toEqual([]);
+    expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([]);
+  });
+
+  it('claims a message once', async () => {
+    await seed();
+    const claim = () => store.transaction((tx) => tx.claimMessage('telegram', 'key-1', 'r_1', now));
+    expect(await claim()).toBe(true);
+    expect(await claim()).toBe(false);
+  });
+
+  it('counts declines without any respondent data', async () => {
+    await store.transaction(async (tx) => { await tx.countDecline('p', 's', 1); await tx.countDecline('p', 's', 1); await tx.countDecline('p', 's', 2); });
+    const rows = await db.selectFrom('consent_declines').selectAll().orderBy('consent_version').execute();
+    expect(rows.map((r) => [r.consent_version, r.count])).toEqual([[1, 2], [2, 1]]);
+  });
+
+  it('migrates down and up again', async () => {
+    const { Migrator } = await import('kysely');
+    const { MIGRATIONS } = await import('../../storage/migrations/index.ts');
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+    const down = await migrator.migrateDown();
+    expect(down.error).toBeUndefined();
+    const tables = await sql<{ name: string }>`select name from sqlite_master where type in ('table','view') and name not like 'kysely%'`.execute(db);
+    expect(tables.rows).toEqual([]);
+    expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(['Success']);
+  });
+});
+
+describe('pseudonyms', () => {
+  it('are stable per secret and reveal nothing of the address', () => {
+    const secretFile = join(dir, 'k', 'secret.key');
+    const a = new Pseudonymizer(loadOrCreateSecret(secretFile));
+    const b = new Pseudonymizer(loadOrCreateSecret(secretFile));
+    const id = a.respondentId('whatsapp', '31612345678@s.whatsapp.net');
+    expect(id).toBe(b.respondentId('whatsapp', '31612345678@s.whatsapp.net'));
+    expect(id).toMatch(/^r_[A-Za-z0-9_-]{22}$/);
+    expect(id).not.toContain('3161');
+    expect(a.respondentId('telegram', '31612345678@s.whatsapp.net')).not.toBe(id);
+    expect(new Pseudonymizer(Buffer.alloc(32, 7)).respondentId('whatsapp', '31612345678@s.whatsapp.net')).not.toBe(id);
+  });
+});
