@@ -99,7 +99,7 @@ export class InboundHandler {
     } else {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
-      const promptMessage = currentPrompt(survey, state, now);
+      const promptMessage = currentPrompt(survey, state);
       const input = interpret(msg.content, {
         t: this.deps.i18n.getFixedT(lng),
         tEn: this.deps.i18n.getFixedT('en'),

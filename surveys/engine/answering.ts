@@ -1,0 +1,89 @@
+/**
+ * The question phase: taking an answer, skipping, going back one question.
+ * @module
+ */
+import type { Question } from '../model.ts';
+import { parseAnswer, type ParsedAnswer, type ParseResult } from './answers.ts';
+import * as flow from './flow.ts';
+import type { Run } from './flow.ts';
+import * as m from './messages.ts';
+import { currentQuestion } from './prompt.ts';
+import { trafficLight } from './traffic.ts';
+import type { EngineInput, StoredValue } from './types.ts';
+
+const NOTHING: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'none', media: null };
+
+export function answer(r: Run, input: EngineInput): void {
+  const { s } = r;
+  const q = currentQuestion(r.survey, s);
+  if (!q) return flow.askFrom(r, 0);
+  if (input.kind === 'button') {
+    const [kind, qid, value] = input.data.split(':');
+    if (qid !== q.id || !['a', 'm', 'md', 'skip'].includes(kind ?? '')) return flow.stale(r);
+    s.paused = false;
+    if (kind === 'skip') return skip(r);
+    if (kind === 'm') {
+      const draft = s.multiDraft ?? [];
+      s.multiDraft = draft.includes(value!) ? draft.filter((x) => x !== value) : [...draft, value!];
+      return flow.send(r, m.questionMessage(r.survey, q, s, 'text'));
+    }
+    const data = kind === 'md' ? (s.multiDraft ?? []).join(',') : (value ?? '');
+    return accept(r, q, parseAnswer(q, { kind: 'button', data }));
+  }
+  const parsed = parseAnswer(q, input);
+  s.paused = false;
+  if (r.returning && !parsed.ok) {
+    flow.say(r, 'resume.welcome_back');
+    return flow.repeat(r);
+  }
+  return accept(r, q, parsed);
+}
+
+function accept(r: Run, q: Question, result: ParseResult): void {
+  if (!result.ok) return flow.issue(r, result.issue);
+  record(r, q, result.answer, false);
+  flow.askFrom(r, q.index + 1);
+}
+
+function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
+  const { s, survey, ctx } = r;
+  const light = skipped ? null : trafficLight(q.traffic, a.valueNumber ?? a.valueChoices);
+  r.out.push({
+    type: 'answer',
+    answer: {
+      id: ctx.newId(), questionId: q.id, parentQuestionId: q.parent, indicator: q.indicator, outcome: q.outcome,
+      questionType: q.type, ...a, skipped, language: s.language!, promptForm: s.deliveredForm, traffic: light,
+      consentVersion: s.consentVersion!, answeredAt: ctx.now, sourceMessageId: ctx.messageId,
+    },
+  });
+  if (survey.referenced.has(q.id)) {
+    // Conditions compare single choices as a string and multi choices as a list.
+    const choice = a.valueChoices && q.type !== 'multi' ? (a.valueChoices[0] ?? null) : a.valueChoices;
+    s.values[q.id] = (skipped ? null : (a.valueNumber ?? choice ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null))) as StoredValue;
+  }
+  s.answeredCount += 1;
+  s.invalidStreak = 0;
+  s.multiDraft = null;
+  s.prev = q.id;
+  const theme = q.indicator;
+  if (light === 'red' && theme && survey.recontact.afterRed && !s.grantedThemes.includes(theme) && !s.refusedThemes.includes(theme) && !s.pendingThemes.includes(theme)) {
+    s.pendingThemes = [...s.pendingThemes, theme];
+  }
+}
+
+export function skip(r: Run): void {
+  const q = currentQuestion(r.survey, r.s);
+  if (!q) return flow.repeat(r);
+  if (q.required) return flow.issue(r, { code: 'required' });
+  record(r, q, NOTHING, true);
+  flow.say(r, 'common.skipped');
+  flow.askFrom(r, q.index + 1);
+}
+
+export function back(r: Run): void {
+  const prev = r.s.prev ? r.survey.byId.get(r.s.prev) : undefined;
+  if (!prev || prev.id === r.s.current) return flow.issue(r, { code: 'cannot_go_back' });
+  r.s.prev = null;
+  r.s.multiDraft = null;
+  flow.deliver(r, prev);
+}

@@ -1,0 +1,141 @@
+/**
+ * Moving a session along: asking the next question, interruptions, the end of a survey.
+ *
+ * Every engine step works on one {@link Run}: the survey, the (copied) state it may
+ * mutate, the effects it appends to, and the context of this input.
+ * @module
+ */
+import type { Question, Survey } from '../model.ts';
+import { evaluate } from './conditions.ts';
+import * as m from './messages.ts';
+import { currentQuestion, promptFor, undecidedThemes } from './prompt.ts';
+import type { AnswerIssue, Effect, EngineContext, Message, Phase, SessionState } from './types.ts';
+
+/** After this many unreadable inputs in a row, the reply also says how to get help or skip. */
+const HELP_AFTER_INVALID = 3;
+
+export interface Run {
+  readonly survey: Survey;
+  readonly s: SessionState;
+  readonly out: Effect[];
+  readonly ctx: EngineContext;
+  /** Back after a pause or a long silence: an unreadable input gets "welcome back". */
+  readonly returning: boolean;
+}
+
+export function send(r: Run, message: Message): void {
+  r.out.push({ type: 'send', message });
+}
+
+export function say(r: Run, key: string, params?: Record<string, string | number>): void {
+  send(r, m.say(key, params));
+}
+
+/** Sends the current prompt again (after help, an issue, a language switch…). */
+export function repeat(r: Run): void {
+  if (r.s.phase === 'question') {
+    const q = currentQuestion(r.survey, r.s);
+    return q ? deliver(r, q) : askFrom(r, 0);
+  }
+  send(r, promptFor(r.survey, r.s));
+}
+
+export function issue(r: Run, i: AnswerIssue): void {
+  r.s.invalidStreak += 1;
+  const parts: Message['parts'] = [m.bot(`issue.${i.code}`, i.params)];
+  if (r.s.invalidStreak >= HELP_AFTER_INVALID) parts.push(m.bot('issue.need_help'));
+  send(r, { parts });
+  repeat(r);
+}
+
+/** A tap on a button of an earlier prompt: say so, and show the current one. */
+export function stale(r: Run): void {
+  say(r, 'issue.stale_button');
+  repeat(r);
+}
+
+export function deliver(r: Run, q: Question): void {
+  r.s.phase = 'question';
+  r.s.current = q.id;
+  const message = m.questionMessage(r.survey, q, r.s, r.s.form);
+  r.s.deliveredForm = message.media?.form ?? 'text';
+  send(r, message);
+}
+
+/** Moves to the first question at or after `index` whose condition holds, or to the end. */
+export function askFrom(r: Run, index: number): void {
+  const { survey, s } = r;
+  let next: Question | undefined;
+  for (let i = index; i < survey.questions.length; i++) {
+    const q = survey.questions[i]!;
+    if (!evaluate(q.when, s.values)) continue;
+    if (q.type === 'note') { send(r, m.questionMessage(survey, q, s, s.form)); continue; }
+    next = q;
+    break;
+  }
+  // Ask about a red theme once the follow-ups of the red answer are done.
+  if (s.pendingThemes.length > 0 && (!next || next.parent === null)) {
+    s.current = next?.id ?? null;
+    s.phase = 'recontact_red';
+    return send(r, m.recontactRedMessage(s.pendingThemes[0]!));
+  }
+  if (!next) return end(r);
+  deliver(r, next);
+}
+
+/** After a red-theme decision: the next pending theme, or the question that was waiting. */
+export function continueAfterThemes(r: Run): void {
+  const { s } = r;
+  if (s.pendingThemes.length > 0) return send(r, m.recontactRedMessage(s.pendingThemes[0]!));
+  const next = currentQuestion(r.survey, s);
+  return next ? deliver(r, next) : end(r);
+}
+
+/** Back to the phase an interruption (language, form, erase prompt) came from, in the new language or form. */
+export function resumeFromInterrupt(r: Run): void {
+  const back: Phase = r.s.returnTo ?? 'question';
+  r.s.returnTo = null;
+  r.s.phase = back;
+  repeat(r);
+}
+
+export function end(r: Run): void {
+  r.s.current = null;
+  if (r.survey.recontact.atEnd && undecidedThemes(r.survey, r.s).length > 0) {
+    r.s.phase = 'recontact';
+    return send(r, m.recontactMessage());
+  }
+  afterRecontact(r);
+}
+
+export function afterRecontact(r: Run): void {
+  if (r.survey.recontact.expertpool && r.s.grantedThemes.length > 0) {
+    r.s.phase = 'expertpool';
+    return send(r, m.expertpoolMessage());
+  }
+  finish(r);
+}
+
+export function finish(r: Run): void {
+  r.s.phase = 'completed';
+  r.s.completedAt = r.ctx.now;
+  send(r, { parts: [m.surveyText(r.survey.completionKey)] });
+}
+
+export function consent(r: Run, kind: 'participation' | 'recontact' | 'expertpool', theme: string | null, granted: boolean): void {
+  const version = kind === 'participation' ? r.survey.consent.version : r.survey.recontact.version;
+  r.out.push({ type: 'consent', consent: { kind, theme, version, granted, recordedAt: r.ctx.now } });
+}
+
+export function decideTheme(r: Run, theme: string, granted: boolean): void {
+  if (granted) r.s.grantedThemes = [...r.s.grantedThemes, theme];
+  else r.s.refusedThemes = [...r.s.refusedThemes, theme];
+  consent(r, 'recontact', theme, granted);
+}
+
+/** Declining (or stopping before consent): the caller keeps only a count. */
+export function decline(r: Run, key: string): void {
+  r.s.phase = 'declined';
+  r.out.push({ type: 'declined', consentVersion: r.survey.consent.version });
+  say(r, key);
+}

@@ -1,0 +1,102 @@
+/**
+ * Phases answered with a button (or the button's number): language, consent, prompt form,
+ * erase confirmation, and the recontact / expertpool questions.
+ * @module
+ */
+import { westernDigits } from './text.ts';
+import * as flow from './flow.ts';
+import type { Run } from './flow.ts';
+import * as m from './messages.ts';
+import { formsFor, promptFor, undecidedThemes } from './prompt.ts';
+import type { PromptForm } from '../model.ts';
+import type { EngineInput } from './types.ts';
+
+/** Resolves a typed number ("2", "٢") to the n-th button of the current prompt. */
+function buttonData(r: Run, input: EngineInput): string | null {
+  if (input.kind === 'button') return input.data;
+  if (input.kind !== 'text') return null;
+  const n = Number(westernDigits(input.text.trim()));
+  const flat = (promptFor(r.survey, r.s).buttons ?? []).flat();
+  return Number.isInteger(n) && n >= 1 && n <= flat.length ? flat[n - 1]!.data : null;
+}
+
+export function buttonPhase(r: Run, input: EngineInput): void {
+  const { s, survey } = r;
+  const data = buttonData(r, input);
+  if (data === null) {
+    const count = (promptFor(survey, s).buttons ?? []).flat().length;
+    return flow.issue(r, input.kind === 'unsupported' ? { code: 'unsupported', params: { what: input.what } } : { code: 'not_a_choice', params: { count } });
+  }
+  const [kind, a, b] = data.split(':');
+  s.paused = false;
+  switch (s.phase) {
+    case 'language':
+      if (kind !== 'lang' || !a || !survey.languages.includes(a)) return flow.stale(r);
+      s.language = a;
+      if (s.returnTo) return flow.resumeFromInterrupt(r);
+      s.phase = 'consent';
+      return flow.send(r, m.consentMessage(survey));
+    case 'consent':
+      if (kind !== 'consent') return flow.stale(r);
+      if (a === 'no') return flow.decline(r, 'consent.declined');
+      s.consentVersion = survey.consent.version;
+      flow.consent(r, 'participation', null, true);
+      flow.say(r, 'consent.thanks');
+      if (formsFor(survey, s).length > 1) {
+        s.phase = 'form';
+        return flow.send(r, m.formMessage(formsFor(survey, s)));
+      }
+      return flow.askFrom(r, 0);
+    case 'form':
+      if (kind !== 'form' || !formsFor(survey, s).includes(a as PromptForm)) return flow.stale(r);
+      s.form = a as PromptForm;
+      s.formChosen = true;
+      if (s.returnTo) return flow.resumeFromInterrupt(r);
+      return flow.askFrom(r, 0);
+    case 'erase_confirm':
+      if (kind !== 'erase') return flow.stale(r);
+      if (a === 'yes') {
+        r.out.push({ type: 'erase' });
+        s.phase = 'declined';
+        return flow.say(r, 'erase.done');
+      }
+      flow.say(r, 'erase.kept');
+      return flow.resumeFromInterrupt(r);
+    case 'recontact_red': {
+      const theme = s.pendingThemes[0];
+      if (kind !== 'rc' || theme === undefined || a !== theme) return flow.stale(r);
+      flow.decideTheme(r, theme, b === 'yes');
+      s.pendingThemes = s.pendingThemes.slice(1);
+      flow.say(r, b === 'yes' ? 'recontact.thanks_yes' : 'recontact.thanks_no');
+      return flow.continueAfterThemes(r);
+    }
+    case 'recontact':
+      if (kind !== 'rcall') return flow.stale(r);
+      if (a === 'no') {
+        for (const t of undecidedThemes(survey, s)) flow.decideTheme(r, t, false);
+        return flow.finish(r);
+      }
+      s.phase = 'recontact_themes';
+      s.themeDraft = [];
+      return flow.send(r, m.themesMessage(undecidedThemes(survey, s), []));
+    case 'recontact_themes': {
+      const themes = undecidedThemes(survey, s);
+      if (kind === 'th' && a && themes.includes(a)) {
+        const draft = s.themeDraft ?? [];
+        s.themeDraft = draft.includes(a) ? draft.filter((t) => t !== a) : [...draft, a];
+        return flow.send(r, m.themesMessage(themes, s.themeDraft));
+      }
+      if (kind !== 'thd') return flow.stale(r);
+      const chosen = s.themeDraft ?? [];
+      for (const t of themes) flow.decideTheme(r, t, chosen.includes(t));
+      s.themeDraft = null;
+      return flow.afterRecontact(r);
+    }
+    case 'expertpool':
+      if (kind !== 'ep') return flow.stale(r);
+      flow.consent(r, 'expertpool', null, a === 'yes');
+      return flow.finish(r);
+    default:
+      return flow.stale(r);
+  }
+}
