@@ -6,16 +6,14 @@
  * (callback data, numbered replies, voice vs video note) end at this seam.
  * @module
  */
-import type { MediaRef } from '../surveys/engine/types.ts';
+import type { EngineInput } from '../surveys/engine/types.ts';
 import type { RenderedMessage } from './render.ts';
 
-export type InboundContent =
-  | { kind: 'text'; text: string }
-  | { kind: 'button'; data: string }
-  /** An explicit command (Telegram `/stop`, a try-it menu); typed keywords arrive as text. */
-  | { kind: 'command'; command: string; arg?: string | undefined }
-  | { kind: 'media'; media: MediaRef; caption?: string | undefined }
-  | { kind: 'unsupported'; what: string };
+/**
+ * What a message carries: the engine's input, except that a command arrives as the name the
+ * channel saw (`/frobnicate` included); the inbound handler checks it.
+ */
+export type InboundContent = Exclude<EngineInput, { kind: 'command' }> | { kind: 'command'; command: string; arg?: string | undefined };
 
 export interface InboundMessage {
   channel: string;

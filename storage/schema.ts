@@ -126,35 +126,8 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
-/** The documented contract for other tools; see README "answers_v1". */
-export interface AnswersV1View {
-  answer_id: string;
-  respondent_id: string;
-  pilot_code: string;
-  survey_id: string;
-  survey_version: number;
-  question_id: string;
-  parent_question_id: string | null;
-  indicator: string | null;
-  outcome: string | null;
-  question_type: string;
-  value_number: number | null;
-  value_choices: string | null;
-  value_text: string | null;
-  value_date: string | null;
-  skipped: number;
-  language: string;
-  channel: string;
-  modality: string;
-  prompt_form: string;
-  traffic_light: string | null;
-  consent_version: number;
-  answered_at: string;
-  source_message_id: string;
-  revision: number;
-  media_kind: string | null;
-  media_status: string | null;
-}
+/** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
+export type AnswersV1View = Omit<AnswersTable, 'id' | 'session_id' | 'media_ref'> & { answer_id: string };
 
 export interface Database {
   respondents: RespondentsTable;
