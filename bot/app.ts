@@ -29,6 +29,9 @@ export interface App {
   close(): Promise<void>;
 }
 
+/** How long the traces of someone who never answered the consent question are kept. */
+export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
+
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
@@ -84,6 +87,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     server.get('/', async (_req, reply) => reply.redirect('/try'));
   }
   await handler.flushAll();
+  // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
+  const purge = async () => {
+    const n = await store.purgeUnconsented(new Date(now().getTime() - UNCONSENTED_TTL_MS).toISOString());
+    if (n > 0) log.info({ purged: n }, 'forgot respondents who never consented');
+  };
+  await purge();
+  const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);
+  purgeTimer.unref();
 
   return {
     config, db, store, handler, server, log, tryit,
@@ -91,6 +102,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       return server.listen({ port: config.port, host: config.host });
     },
     async close() {
+      clearInterval(purgeTimer);
       await server.close();
       await db.destroy();
     },

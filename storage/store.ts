@@ -53,6 +53,22 @@ export class Store {
     return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version };
   }
 
+  /**
+   * Forgets people who never consented and have been silent since `before` (ISO): their
+   * respondent row and, by cascade, session, contact and inbox rows. Returns how many.
+   * Without consent nothing may be kept for long, not even an abandoned language choice.
+   */
+  async purgeUnconsented(before: string): Promise<number> {
+    const res = await this.db
+      .deleteFrom('respondents')
+      .where('last_seen_at', '<', before)
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('consents').select('consents.id').whereRef('consents.respondent_id', '=', 'respondents.id').where('consents.kind', '=', 'participation').where('consents.granted', '=', 1))),
+      )
+      .executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
   /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
     let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('position').limit(limit);

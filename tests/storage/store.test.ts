@@ -113,6 +113,19 @@ describe('store (SQLite)', () => {
     expect(rows.map((r) => [r.consent_version, r.count])).toEqual([[1, 2], [2, 1]]);
   });
 
+  it('forgets people who never consented once they have been silent long enough, and nobody else', async () => {
+    await store.transaction(async (tx) => {
+      await tx.touchRespondent('r_old', 'telegram', '1', '2026-01-01T00:00:00.000Z');
+      await tx.touchRespondent('r_new', 'telegram', '2', '2026-03-01T00:00:00.000Z');
+      await tx.touchRespondent('r_yes', 'telegram', '3', '2026-01-01T00:00:00.000Z');
+      await tx.insertConsent('c1', { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: now }, { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' });
+    });
+    expect(await store.purgeUnconsented('2026-02-01T00:00:00.000Z')).toBe(1);
+    const left = await db.selectFrom('respondents').select('id').orderBy('id').execute();
+    expect(left.map((r) => r.id)).toEqual(['r_new', 'r_yes']);
+    expect((await db.selectFrom('contacts').select('address').execute()).map((c) => c.address).sort()).toEqual(['2', '3']);
+  });
+
   it('migrates down and up again', async () => {
     const { Migrator } = await import('kysely');
     const { MIGRATIONS } = await import('../../storage/migrations/index.ts');
