@@ -15,6 +15,8 @@ import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
+import { TelegramRuntime } from './channels/telegram/bot.ts';
+import type { UserFromGetMe } from 'grammy/types';
 
 export interface App {
   config: Config;
@@ -24,6 +26,7 @@ export interface App {
   server: FastifyInstance;
   log: Logger;
   tryit: TryitChannel;
+  telegram: TelegramRuntime | null;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -40,6 +43,10 @@ export interface AppOptions {
   logger?: Logger;
   /** Extra channel ports (tests, embedding); the try-it channel is added from config. */
   channels?: ChannelPort[];
+  /** Telegram bot identity, to skip getMe (tests). */
+  telegramBotInfo?: UserFromGetMe;
+  /** What to do when an update cannot be stored; default: exit so it is redelivered. */
+  onFatal?: (error: unknown) => void;
   now?: () => Date;
   newId?: () => string;
 }
@@ -73,6 +80,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
+  const telegram = config.telegram
+    ? new TelegramRuntime(config.telegram, {
+        handler, store, i18n, log, languages: loaded.survey.languages,
+        ...(opts.telegramBotInfo ? { botInfo: opts.telegramBotInfo } : {}), ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
+      })
+    : null;
+  if (telegram) channels.set('telegram', telegram.channel);
+
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
   server.setErrorHandler((error, req, reply) => {
@@ -86,6 +101,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     registerTryit(server, { handler, channel: tryit, now });
     server.get('/', async (_req, reply) => reply.redirect('/try'));
   }
+  telegram?.mountWebhook(server);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
@@ -97,13 +113,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   purgeTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit,
+    config, db, store, handler, server, log, tryit, telegram,
     async listen() {
-      return server.listen({ port: config.port, host: config.host });
+      const url = await server.listen({ port: config.port, host: config.host });
+      await telegram?.start();
+      return url;
     },
     async close() {
       clearInterval(purgeTimer);
+      await telegram?.stop();
       await server.close();
+      await handler.idle();
       await db.destroy();
     },
   };

@@ -19,6 +19,10 @@ const schema = z.object({
   LOCALES_DIR: z.string().min(1).default('locales').describe('Folder with <lng>/<namespace>.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   TRYIT_ENABLED: z.enum(['0', '1']).default('1').describe('Serve the local try-it web chat at /try'),
+  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456789:AA… (from @BotFather)').optional().describe('Enables the Telegram channel'),
+  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').default('https://api.telegram.org').describe('Bot API server: the public one, a local telegram-bot-api, or a test fake'),
+  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional().describe('Public URL Telegram posts updates to (webhook mode); unset = long polling'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -').optional().describe('Secret Telegram sends with each webhook call; required with TELEGRAM_WEBHOOK_URL'),
 });
 
 export type Config = Readonly<{
@@ -32,6 +36,7 @@ export type Config = Readonly<{
   localesDir: string;
   logLevel: z.output<typeof schema>['LOG_LEVEL'];
   tryitEnabled: boolean;
+  telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -46,10 +51,17 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${JSON.stringify(picked[String(i.path[0])])}: ${i.message}`);
+    const shown = (name: string) => (/TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
   const e = parsed.data;
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
+    throw new ConfigError('bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set it to 16–256 random letters and digits (e.g. `openssl rand -hex 32`), or unset TELEGRAM_WEBHOOK_URL to use long polling.');
+  }
+  if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_BOT_TOKEN) {
+    throw new ConfigError('bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not: set the token from @BotFather, or unset TELEGRAM_WEBHOOK_URL.');
+  }
   const dataDir = resolve(cwd, e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -62,5 +74,14 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     localesDir: resolve(cwd, e.LOCALES_DIR),
     logLevel: e.LOG_LEVEL,
     tryitEnabled: e.TRYIT_ENABLED === '1',
+    telegram: e.TELEGRAM_BOT_TOKEN
+      ? Object.freeze({
+          token: e.TELEGRAM_BOT_TOKEN,
+          apiRoot: e.TELEGRAM_API_ROOT,
+          webhook: e.TELEGRAM_WEBHOOK_URL
+            ? Object.freeze({ url: e.TELEGRAM_WEBHOOK_URL, path: new URL(e.TELEGRAM_WEBHOOK_URL).pathname, secret: e.TELEGRAM_WEBHOOK_SECRET! })
+            : null,
+        })
+      : null,
   });
 }

@@ -42,6 +42,8 @@ export type HandleOutcome = 'handled' | 'duplicate';
 
 export class InboundHandler {
   private readonly serial = new KeyedSerial();
+  private readonly flushes = new KeyedSerial();
+  private outboxSeq = 0;
   private readonly now: () => Date;
   private readonly newId: () => string;
 
@@ -55,24 +57,33 @@ export class InboundHandler {
     return this.deps.pseudonyms.respondentId(channel, address);
   }
 
-  /** Handles one inbound message. Resolves once its replies were handed to the channel (or queued for retry). */
-  handle(msg: InboundMessage): Promise<HandleOutcome> {
+  /**
+   * Handles one inbound message. Resolves once the message is stored and, with the default
+   * `delivery: 'await'`, once its replies were handed to the channel (or kept for a retry).
+   * With `'background'` it resolves right after the commit: a channel that must confirm
+   * receipt quickly (Telegram polling or webhooks) can do so as soon as nothing can be lost.
+   */
+  async handle(msg: InboundMessage, opts: { delivery?: 'await' | 'background' } = {}): Promise<HandleOutcome> {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.address);
-    return this.serial.run(respondentId, async () => {
-      let outcome: HandleOutcome = 'handled';
-      for (let attempt = 1; ; attempt++) {
-        try {
-          outcome = await this.deps.store.transaction((tx) => this.inTransaction(tx, msg, respondentId));
-          break;
-        } catch (e) {
-          // Another process saved this session first: reload and apply the message again.
-          if (e instanceof ConcurrentUpdateError && attempt < 5) continue;
-          throw e;
-        }
+    const outcome = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
+    const delivery = this.flush(msg.channel, msg.address);
+    if (opts.delivery === 'background') {
+      delivery.catch((e: Error) => this.deps.log.error({ channel: msg.channel, err: e.message }, 'delivery failed; replies stay in the outbox'));
+    } else {
+      await delivery;
+    }
+    return outcome;
+  }
+
+  private async commit(msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.deps.store.transaction((tx) => this.inTransaction(tx, msg, respondentId));
+      } catch (e) {
+        // Another process saved this session first: reload and apply the message again.
+        if (!(e instanceof ConcurrentUpdateError) || attempt >= 5) throw e;
       }
-      await this.flush(msg.channel, msg.address);
-      return outcome;
-    });
+    }
   }
 
   private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
@@ -131,7 +142,11 @@ export class InboundHandler {
     }
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
     const replies = step.effects.flatMap((e) => (e.type === 'send' ? [this.render(e.message, lng, pilot)] : []));
-    await tx.enqueueOutbound(replies.map((payload) => ({ id: this.newId(), respondentId: erased ? null : respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now })));
+    await tx.enqueueOutbound(replies.map((payload) => ({
+      id: this.newId(), respondentId: erased ? null : respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now,
+      // Orders replies of messages committed within the same millisecond.
+      position: this.outboxSeq++,
+    })));
     return 'handled';
   }
 
@@ -140,7 +155,12 @@ export class InboundHandler {
   }
 
   /** Delivers queued replies for one address in order; stops at the first failure (kept for retry). */
-  async flush(channel: string, address: string): Promise<number> {
+  flush(channel: string, address: string): Promise<number> {
+    // One flush per address at a time, or two could read and send the same rows.
+    return this.flushes.run(`${channel}\u0000${address}`, () => this.deliver(channel, address));
+  }
+
+  private async deliver(channel: string, address: string): Promise<number> {
     const port = this.deps.channels.get(channel);
     if (!port) return 0;
     const delivered: string[] = [];
@@ -160,6 +180,12 @@ export class InboundHandler {
       await this.deps.store.markDelivered(delivered);
     }
     return delivered.length;
+  }
+
+  /** Resolves when no message is being handled and no delivery is running (for shutdown). */
+  async idle(): Promise<void> {
+    await this.serial.idle();
+    await this.flushes.idle();
   }
 
   /** Re-sends everything left in the outbox (after a restart). */

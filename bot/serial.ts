@@ -15,6 +15,11 @@ export class KeyedSerial {
     return next;
   }
 
+  /** Resolves when every queued task has settled. */
+  async idle(): Promise<void> {
+    while (this.tails.size > 0) await Promise.all(this.tails.values());
+  }
+
   get size(): number {
     return this.tails.size;
   }

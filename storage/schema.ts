@@ -129,6 +129,14 @@ export interface OutboxTable {
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
 export type AnswersV1View = Omit<AnswersTable, 'id' | 'session_id' | 'media_ref'> & { answer_id: string };
 
+/** Telegram file ids of uploaded prompt files, per bot (a file id only works for the bot that got it). */
+export interface TelegramFilesTable {
+  bot_id: string;
+  file_key: string;
+  file_id: string;
+  created_at: string;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -140,6 +148,7 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   answers_v1: AnswersV1View;
+  telegram_files: TelegramFilesTable;
 }
 
 export type { Generated };

@@ -53,6 +53,23 @@ export class Store {
     return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version };
   }
 
+  async telegramFileId(botId: string, fileKey: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('telegram_files').select('file_id').where('bot_id', '=', botId).where('file_key', '=', fileKey).executeTakeFirst();
+    return row?.file_id;
+  }
+
+  async rememberTelegramFile(botId: string, fileKey: string, fileId: string | null, now: string): Promise<void> {
+    if (fileId === null) {
+      await this.db.deleteFrom('telegram_files').where('bot_id', '=', botId).where('file_key', '=', fileKey).execute();
+      return;
+    }
+    await this.db
+      .insertInto('telegram_files')
+      .values({ bot_id: botId, file_key: fileKey, file_id: fileId, created_at: now })
+      .onConflict((oc) => oc.columns(['bot_id', 'file_key']).doUpdateSet({ file_id: fileId, created_at: now }))
+      .execute();
+  }
+
   /**
    * Forgets people who never consented and have been silent since `before` (ISO): their
    * respondent row and, by cascade, session, contact and inbox rows. Returns how many.
@@ -190,11 +207,12 @@ export class StoreTx {
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
   }
 
-  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string }>): Promise<void> {
+  /** Queues replies; they are delivered ordered by (createdAt, position). */
+  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
     if (rows.length === 0) return;
     await this.trx
       .insertInto('outbox')
-      .values(rows.map((r, i) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: i, attempts: 0, last_error: null })))
+      .values(rows.map((r) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: r.position, attempts: 0, last_error: null })))
       .execute();
   }
 }

@@ -4,7 +4,9 @@
  */
 import type { Migration } from 'kysely';
 import * as initial from './2026112201_initial.ts';
+import * as telegramFiles from './2026112202_telegram_files.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
+  '2026112202_telegram_files': telegramFiles,
 };

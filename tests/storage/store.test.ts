@@ -17,7 +17,7 @@ beforeEach(async () => {
   db = openSqlite(join(dir, 'db.sqlite'));
   const { error, results } = await migrateToLatest(db);
   expect(error).toBeUndefined();
-  expect(results?.map((r) => r.status)).toEqual(['Success']);
+  expect(results?.map((r) => r.status)).toEqual(['Success', 'Success']);
   store = new Store(db);
 });
 afterEach(async () => {
@@ -93,7 +93,7 @@ describe('store (SQLite)', () => {
     await seed();
     await expect(store.transaction(async (tx) => {
       await tx.upsertAnswer(answer(), where);
-      await tx.enqueueOutbound([{ id: 'o1', respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: 'x' }, createdAt: now }]);
+      await tx.enqueueOutbound([{ id: 'o1', respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: 'x' }, createdAt: now, position: 0 }]);
       throw new Error('boom');
     })).rejects.toThrow('boom');
     expect(await db.selectFrom('answers').selectAll().execute()).toEqual([]);
@@ -127,14 +127,14 @@ describe('store (SQLite)', () => {
   });
 
   it('migrates down and up again', async () => {
-    const { Migrator } = await import('kysely');
+    const { Migrator, NO_MIGRATIONS } = await import('kysely');
     const { MIGRATIONS } = await import('../../storage/migrations/index.ts');
     const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-    const down = await migrator.migrateDown();
+    const down = await migrator.migrateTo(NO_MIGRATIONS);
     expect(down.error).toBeUndefined();
     const tables = await sql<{ name: string }>`select name from sqlite_master where type in ('table','view') and name not like 'kysely%'`.execute(db);
     expect(tables.rows).toEqual([]);
-    expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(['Success']);
+    expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(['Success', 'Success']);
   });
 });
 

@@ -1,0 +1,137 @@
+/**
+ * The Telegram channel: a grammY bot that feeds the inbound handler by long polling or
+ * by webhook, and delivers replies through {@link TelegramChannel}.
+ *
+ * Why nothing Telegram delivered is lost: with long polling, grammY handles a batch
+ * one update at a time and confirms the batch (the next `getUpdates` offset) only after
+ * every update's middleware finished — and our middleware finishes only once the message
+ * is committed to the store. A process killed before that leaves the offset unconfirmed,
+ * so Telegram delivers the update again and the inbox table drops it if it was stored.
+ * With a webhook, the HTTP answer likewise waits for the commit; Telegram retries otherwise.
+ * @module
+ */
+import { autoRetry } from '@grammyjs/auto-retry';
+import { Bot, webhookCallback, type Context } from 'grammy';
+import type { LanguageCode, UserFromGetMe } from 'grammy/types';
+import type { FastifyInstance } from 'fastify';
+import type { i18n as I18n } from 'i18next';
+import type { Logger } from 'pino';
+import type { Store } from '../../../storage/store.ts';
+import type { InboundHandler } from '../../handler.ts';
+import { toInbound } from './inbound.ts';
+import { TelegramChannel } from './outbound.ts';
+
+export interface TelegramConfig {
+  token: string;
+  apiRoot: string;
+  webhook: { url: string; path: string; secret: string } | null;
+}
+
+export interface TelegramDeps {
+  handler: InboundHandler;
+  store: Store;
+  i18n: I18n;
+  log: Logger;
+  /** Languages to register command descriptions for. */
+  languages: readonly string[];
+  /** Skips getMe (tests, or a known bot). */
+  botInfo?: UserFromGetMe;
+  /** Called when an update could not be stored; the default exits so Telegram redelivers it. */
+  onFatal?: (error: unknown) => void;
+}
+
+const COMMANDS = ['start', 'help', 'language', 'stop', 'delete'] as const;
+
+export class TelegramRuntime {
+  readonly bot: Bot;
+  readonly channel: TelegramChannel;
+  private polling: Promise<void> | null = null;
+
+  constructor(private readonly config: TelegramConfig, private readonly deps: TelegramDeps) {
+    this.bot = new Bot(config.token, { client: { apiRoot: config.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
+    // 429s wait for retry_after; 5xx and network errors back off. Bounded, so a dead
+    // API surfaces as an error instead of a hang.
+    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 8, maxDelaySeconds: 120 }));
+    this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store);
+    this.bot.use((ctx) => this.onUpdate(ctx));
+    this.bot.catch((err) => {
+      deps.log.error({ err: (err.error as Error)?.message, update: err.ctx.update.update_id }, 'telegram update not stored');
+      (deps.onFatal ?? defaultFatal)(err.error);
+    });
+  }
+
+  private async onUpdate(ctx: Context): Promise<void> {
+    const msg = toInbound(ctx.update);
+    const q = ctx.update.callback_query;
+    if (q) await this.acknowledge(ctx);
+    if (!msg) return;
+    await this.deps.handler.handle(msg, { delivery: 'background' });
+  }
+
+  /**
+   * Stops the spinner on the tapped button and replaces the keyboard with the chosen
+   * label, so the same keyboard cannot be used twice. Best effort: failures are logged.
+   */
+  private async acknowledge(ctx: Context): Promise<void> {
+    const q = ctx.update.callback_query!;
+    try {
+      await ctx.answerCallbackQuery();
+      const m = q.message;
+      if (m && 'text' in m && m.text !== undefined && m.chat.type === 'private') {
+        const label = m.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)?.text;
+        await ctx.api.editMessageText(m.chat.id, m.message_id, label ? `${m.text}\n\n→ ${label}` : m.text, { reply_markup: { inline_keyboard: [] } });
+      }
+    } catch (e) {
+      this.deps.log.debug({ err: (e as Error).message }, 'could not mark the tapped keyboard');
+    }
+  }
+
+  /** Registers /start, /help, … with descriptions in every survey language. Never fatal. */
+  async registerCommands(): Promise<void> {
+    const list = (lng: string) => COMMANDS.map((c) => ({ command: c, description: this.deps.i18n.t(`commands.${c}`, { lng, ns: 'bot' }).slice(0, 256) }));
+    for (const lng of ['', ...this.deps.languages]) {
+      try {
+        await this.bot.api.setMyCommands(list(lng || 'en'), lng ? { language_code: lng as LanguageCode } : {});
+      } catch (e) {
+        this.deps.log.warn({ lng: lng || 'default', err: (e as Error).message }, 'could not register bot commands');
+      }
+    }
+  }
+
+  /** Serves the webhook on the app's HTTP server; Telegram's secret header is checked. */
+  mountWebhook(server: FastifyInstance): void {
+    const hook = this.config.webhook;
+    if (!hook) return;
+    server.post(hook.path, webhookCallback(this.bot, 'fastify', { secretToken: hook.secret }));
+  }
+
+  /** Starts receiving: sets the webhook, or starts long polling (after removing any webhook). */
+  async start(): Promise<void> {
+    await this.bot.init();
+    void this.registerCommands();
+    const hook = this.config.webhook;
+    if (hook) {
+      await this.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+      return;
+    }
+    await this.bot.api.deleteWebhook();
+    this.polling = this.bot.start({ allowed_updates: ['message', 'edited_message', 'callback_query'], drop_pending_updates: false });
+    this.polling.catch((e: Error) => {
+      this.deps.log.error({ err: e.message }, 'telegram polling stopped');
+      (this.deps.onFatal ?? defaultFatal)(e);
+    });
+  }
+
+  /** Stops polling after the update in hand is stored. */
+  async stop(): Promise<void> {
+    if (!this.polling) return;
+    await this.bot.stop();
+    await this.polling.catch(() => undefined);
+    this.polling = null;
+  }
+}
+
+function defaultFatal(): void {
+  // Exit without confirming the update: a supervisor restarts us and Telegram redelivers it.
+  process.exit(70);
+}

@@ -1,0 +1,80 @@
+/**
+ * Delivering rendered messages through the Bot API: text with inline keyboards, and
+ * recorded prompts as voice notes, videos or round video notes, uploaded once per bot.
+ * @module
+ */
+import { statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { GrammyError, InputFile, type Api } from 'grammy';
+import type { InlineKeyboardMarkup } from 'grammy/types';
+import type { Store } from '../../../storage/store.ts';
+import type { ChannelPort } from '../../channel.ts';
+import type { RenderedButton, RenderedMessage } from '../../render.ts';
+
+/** Telegram's limit for one text message. */
+export const MAX_TEXT = 4096;
+
+export function keyboard(buttons: RenderedButton[][] | undefined): InlineKeyboardMarkup | undefined {
+  if (!buttons?.length) return undefined;
+  return { inline_keyboard: buttons.map((row) => row.map((b) => ({ text: b.label, callback_data: b.data }))) };
+}
+
+/** Splits text at paragraph or line breaks into parts Telegram accepts. */
+export function chunks(text: string, max = MAX_TEXT): string[] {
+  const out: string[] = [];
+  let rest = text;
+  while (rest.length > max) {
+    const cut = Math.max(rest.lastIndexOf('\n\n', max), rest.lastIndexOf('\n', max), rest.lastIndexOf(' ', max));
+    const at = cut > max / 2 ? cut : max;
+    out.push(rest.slice(0, at));
+    rest = rest.slice(at).replace(/^\s+/, '');
+  }
+  out.push(rest);
+  return out;
+}
+
+export class TelegramChannel implements ChannelPort {
+  readonly name = 'telegram';
+
+  constructor(private readonly api: Api, private readonly botId: string, private readonly store: Store) {}
+
+  async send(address: string, message: RenderedMessage): Promise<void> {
+    const chat = Number(address);
+    if (message.media) await this.sendPrompt(chat, message.media);
+    const parts = chunks(message.text);
+    for (let i = 0; i < parts.length; i++) {
+      const last = i === parts.length - 1;
+      const markup = last ? keyboard(message.buttons) : undefined;
+      await this.api.sendMessage(chat, parts[i]!, markup ? { reply_markup: markup } : {});
+    }
+  }
+
+  /**
+   * Sends a recorded prompt. Audio goes as a voice note; a video whose name ends in
+   * `.round.mp4` as a round video note, any other as a video. The file id Telegram
+   * returns is cached per bot, keyed by path, size and modification time.
+   */
+  private async sendPrompt(chat: number, media: NonNullable<RenderedMessage['media']>): Promise<void> {
+    const st = statSync(media.file);
+    const key = `${media.file}:${st.size}:${st.mtimeMs}`;
+    const cached = await this.store.telegramFileId(this.botId, key);
+    const round = media.form === 'video' && basename(media.file).endsWith('.round.mp4');
+    const upload = async (file: string | InputFile): Promise<string | undefined> => {
+      if (media.form === 'audio') return (await this.api.sendVoice(chat, file)).voice?.file_id;
+      if (round) return (await this.api.sendVideoNote(chat, file)).video_note?.file_id;
+      return (await this.api.sendVideo(chat, file)).video?.file_id;
+    };
+    if (cached) {
+      try {
+        await upload(cached);
+        return;
+      } catch (e) {
+        // A file id can become invalid (another bot token, deleted file): upload again.
+        if (!(e instanceof GrammyError && e.error_code === 400)) throw e;
+        await this.store.rememberTelegramFile(this.botId, key, null, new Date().toISOString());
+      }
+    }
+    const fileId = await upload(new InputFile(media.file));
+    if (fileId) await this.store.rememberTelegramFile(this.botId, key, fileId, new Date().toISOString());
+  }
+}
