@@ -57,7 +57,8 @@ export function toInbound(update: Update): InboundMessage | null {
     const q = update.callback_query;
     if (!q.data || q.message?.chat.type !== 'private') return null;
     return {
-      channel: 'telegram', address: String(q.message.chat.id), messageId: `cb-${q.id}`, receivedAt: new Date().toISOString(),
+      // Keyed by keyboard message + data: a double tap on the same button is one answer.
+      channel: 'telegram', address: String(q.message.chat.id), messageId: `kb-${q.message.message_id}-${q.data}`, receivedAt: new Date().toISOString(),
       languageHint: q.from.language_code, content: { kind: 'button', data: q.data },
     };
   }
