@@ -6,7 +6,7 @@ import { INBOUND_CASES } from '../fixtures/inbound-cases.ts';
 const from = { id: 4711, is_bot: false, first_name: 'A', language_code: 'ar' };
 const chat = { id: 4711, type: 'private' as const, first_name: 'A' };
 const base = { message_id: 7, date: 1_767_600_000, chat, from };
-const msg = (extra: Partial<Message>): Update => ({ update_id: 1, message: { ...base, ...extra } as Message });
+const msg = (extra: Partial<Message>): Update => ({ update_id: 1, message: { ...base, ...extra } as never });
 const file = (id: string, size: number) => ({ file_id: id, file_unique_id: `U-${id}`, file_size: size });
 
 const NATIVE: Record<string, Update> = {
@@ -23,9 +23,9 @@ const NATIVE: Record<string, Update> = {
   sticker: msg({ sticker: { ...file('ST', 100), type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }),
   location: msg({ location: { latitude: 52.37, longitude: 4.89 } }),
   contact: msg({ contact: { phone_number: '+31612345678', first_name: 'B' } }),
-  poll: msg({ poll: { id: 'p', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } }),
-  'edited message': { update_id: 1, edited_message: { ...base, text: 'changed', edit_date: 1_767_600_100 } as Message },
-  'group message': { update_id: 1, message: { ...base, chat: { id: -100, type: 'group', title: 'g' }, text: 'hi' } as Message },
+  poll: msg({ poll: { id: 'p', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } as never }),
+  'edited message': { update_id: 1, edited_message: { ...base, text: 'changed', edit_date: 1_767_600_100 } as never },
+  'group message': { update_id: 1, message: { ...base, chat: { id: -100, type: 'group', title: 'g' }, text: 'hi' } as never },
   'message from a bot': msg({ from: { ...from, is_bot: true }, text: 'beep' }),
 };
 
@@ -43,7 +43,7 @@ describe('Telegram update → InboundMessage', () => {
 
   it('keys messages by chat message id (update ids may restart) and button taps by keyboard message and data', () => {
     expect(toInbound(msg({ text: 'x' }))?.messageId).toBe('m-7');
-    const tap: Update = { update_id: 9, callback_query: { id: 'cbq-1', from, chat_instance: 'ci', data: 'a:q1:3', message: { ...base, message_id: 42, text: 'Q?' } as Message } };
+    const tap: Update = { update_id: 9, callback_query: { id: 'cbq-1', from, chat_instance: 'ci', data: 'a:q1:3', message: { ...base, message_id: 42, text: 'Q?' } as never } };
     expect(toInbound(tap)).toMatchObject({ messageId: 'kb-42-a:q1:3', content: { kind: 'button', data: 'a:q1:3' } });
   });
 
