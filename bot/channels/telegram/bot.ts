@@ -114,7 +114,7 @@ export class TelegramRuntime {
       await this.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
       return;
     }
-    await this.bot.api.deleteWebhook();
+    // bot.start() removes any webhook itself before polling.
     this.polling = this.bot.start({ allowed_updates: ['message', 'edited_message', 'callback_query'], drop_pending_updates: false });
     this.polling.catch((e: Error) => {
       this.deps.log.error({ err: e.message }, 'telegram polling stopped');
