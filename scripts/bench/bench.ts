@@ -21,6 +21,7 @@ import { advance, start } from '../../surveys/engine/engine.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
+import { benchTelegram } from './telegram-e2e.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -113,6 +114,8 @@ export async function runBench(): Promise<number> {
   const engine = benchEngine(survey, 2000);
   const store1 = await benchStore(survey, 20, 1);
   const store16 = await benchStore(survey, 64, 16);
+  const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
+  const tg = await benchTelegram(tgRespondents);
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
@@ -124,6 +127,9 @@ export async function runBench(): Promise<number> {
     [`engine+store ms per answer at question ${EARLY}`, store1.early.toFixed(3), 'ms (median)'],
     [`engine+store ms per answer at question ${LATE}`, store1.late.toFixed(3), 'ms (median)'],
     ['engine+store late/early ratio', (store1.late / store1.early).toFixed(2), '×'],
+    [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP)`, String(tg.answersPerSecond), 'answers/s'],
+    ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
+    ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -133,6 +139,8 @@ export async function runBench(): Promise<number> {
     engineAnswersPerSecond: engine.answersPerSecond, engineMicrosAtQ5: +engine.early.toFixed(2), engineMicrosAtQ60: +engine.late.toFixed(2),
     storeAnswersPerSecondSerial: store1.answersPerSecond, storeAnswersPerSecondConcurrent16: store16.answersPerSecond,
     storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
+    telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
+    telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { FakeBotApi } from '../helpers/fake-bot-api.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 
 let fake: FakeBotApi;
 let app: TestApp;

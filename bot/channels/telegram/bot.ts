@@ -62,8 +62,8 @@ export class TelegramRuntime {
 
   private async onUpdate(ctx: Context): Promise<void> {
     const msg = toInbound(ctx.update);
-    const q = ctx.update.callback_query;
-    if (q) await this.acknowledge(ctx);
+    // Not awaited: marking the keyboard is cosmetic and must not hold up the next update.
+    if (ctx.update.callback_query) void this.acknowledge(ctx);
     if (!msg) return;
     await this.deps.handler.handle(msg, { delivery: 'background' });
   }

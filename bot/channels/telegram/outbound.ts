@@ -24,8 +24,9 @@ export function chunks(text: string, max = MAX_TEXT): string[] {
   const out: string[] = [];
   let rest = text;
   while (rest.length > max) {
-    const cut = Math.max(rest.lastIndexOf('\n\n', max), rest.lastIndexOf('\n', max), rest.lastIndexOf(' ', max));
-    const at = cut > max / 2 ? cut : max;
+    // Prefer a paragraph break, then a line break, then a space, if it keeps the part over half full.
+    const cut = ['\n\n', '\n', ' '].map((sep) => rest.lastIndexOf(sep, max)).find((i) => i > max / 2);
+    const at = cut ?? max;
     out.push(rest.slice(0, at));
     rest = rest.slice(at).replace(/^\s+/, '');
   }

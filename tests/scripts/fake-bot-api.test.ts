@@ -1,6 +1,6 @@
 import { Bot, InputFile } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FakeBotApi } from './fake-bot-api.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 
 type Answer = { ok: boolean; result?: any; error_code?: number; description?: string; parameters?: { retry_after?: number } };
 

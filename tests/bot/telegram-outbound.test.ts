@@ -1,0 +1,66 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Api } from 'grammy';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { chunks, TelegramChannel } from '../../bot/channels/telegram/outbound.ts';
+import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
+import { Store } from '../../storage/store.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
+
+let fake: FakeBotApi;
+let dir: string;
+let db: Db;
+let channel: TelegramChannel;
+
+beforeEach(async () => {
+  fake = await FakeBotApi.start();
+  dir = mkdtempSync(join(tmpdir(), 'stemmen-tg-out-'));
+  db = openSqlite(join(dir, 'db.sqlite'));
+  await migrateToLatest(db);
+  channel = new TelegramChannel(new Api(fake.token, { apiRoot: fake.url }), '123456', new Store(db));
+});
+afterEach(async () => {
+  await db.destroy();
+  await fake.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('Telegram outbound', () => {
+  it('uploads a recorded prompt once, then re-sends it by file id', async () => {
+    const file = join(dir, 'q1.ogg');
+    writeFileSync(file, Buffer.from('OggS fake opus bytes'));
+    const message = { text: 'سؤال؟', language: 'ar', dir: 'rtl' as const, media: { form: 'audio' as const, file }, buttons: [[{ label: 'نعم', data: 'a:q1:yes' }]] };
+    await channel.send('501', message);
+    await channel.send('502', message);
+    const voices = fake.calls.filter((c) => c.method === 'sendVoice');
+    expect(voices).toHaveLength(2);
+    expect(voices[0]!.files.voice).toMatchObject({ size: 20 });
+    const firstId = fake.sentTo(501)[0]!.voice!.file_id;
+    expect(voices[1]!.files).toEqual({});
+    expect(voices[1]!.params.voice).toBe(firstId);
+    const text = fake.sentTo(502)[1]!;
+    expect(text.text).toBe('سؤال؟');
+    expect(text.reply_markup?.inline_keyboard[0]![0]).toEqual({ text: 'نعم', callback_data: 'a:q1:yes' });
+  });
+
+  it('uploads again when a cached file id stops working', async () => {
+    const file = join(dir, 'intro.round.mp4');
+    writeFileSync(file, Buffer.alloc(64, 1));
+    const store = new Store(db);
+    const st = (await import('node:fs')).statSync(file);
+    await store.rememberTelegramFile('123456', `${file}:${st.size}:${st.mtimeMs}`, 'stale-file-id', new Date().toISOString());
+    await channel.send('503', { text: 'x', language: 'en', dir: 'ltr', media: { form: 'video', file } });
+    const notes = fake.calls.filter((c) => c.method === 'sendVideoNote');
+    expect(notes.map((c) => (Object.keys(c.files).length ? 'upload' : c.params.video_note))).toEqual(['stale-file-id', 'upload']);
+    expect(await store.telegramFileId('123456', `${file}:${st.size}:${st.mtimeMs}`)).toBe(fake.sentTo(503)[0]!.video_note!.file_id);
+  });
+
+  it('splits texts longer than Telegram allows at line breaks, keyboard on the last part', async () => {
+    const long = `${'a'.repeat(3000)}\n\n${'b'.repeat(3000)}`;
+    expect(chunks(long).map((c) => c.length)).toEqual([3000, 3000]);
+    await channel.send('504', { text: long, language: 'en', dir: 'ltr', buttons: [[{ label: 'ok', data: 'x' }]] });
+    const sent = fake.sentTo(504);
+    expect(sent.map((m) => [m.text!.length, Boolean(m.reply_markup)])).toEqual([[3000, false], [3000, true]]);
+  });
+});
