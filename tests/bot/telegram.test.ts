@@ -246,8 +246,20 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.tap(langPrompt, 'lang:en');
     const consentPrompt = await u.prompt();
     expect(datas(consentPrompt)).toEqual(['consent:yes', 'consent:no']);
-    expect(await app.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
+    expect(await until(() => app.db.selectFrom('outbox').selectAll().execute(), (r) => r.length === 0)).toEqual([]);
   }, 20_000);
+
+  it('rides out a storm of 429s from a rate-limited API: every respondent gets every reply', async () => {
+    fake.setRateLimit(4);
+    const users = Array.from({ length: 6 }, () => new User('en'));
+    for (const u of users) u.say('/start');
+    const prompts = await Promise.all(users.map((u) => u.prompt()));
+    for (const [i, u] of users.entries()) u.tap(prompts[i]!, 'lang:en');
+    const consents = await Promise.all(users.map((u) => u.prompt()));
+    expect(consents.map((m) => datas(m))).toEqual(users.map(() => ['consent:yes', 'consent:no']));
+    expect(fake.rateLimited).toBeGreaterThan(0);
+    expect(await until(() => app.db.selectFrom('outbox').selectAll().execute(), (r) => r.length === 0)).toEqual([]);
+  }, 30_000);
 });
 
 describe('Telegram webhook', () => {
