@@ -7,10 +7,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import { parseBody, parseJson, type Upload } from './bot-api-body.ts';
 
 type Call = { method: string; params: Record<string, unknown>; files: Record<string, { name: string; size: number; type: string }>; at: number };
 type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
-type Upload = { name: string; size: number; type: string; content: Buffer };
 type Known = { file_id: string; file_unique_id: string; file_size: number; file_path: string; content: Buffer };
 
 class Fail extends Error {
@@ -27,7 +27,6 @@ const ANSWER_TRUE = new Set(['setMyCommands', 'deleteMyCommands', 'setWebhook', 
 const KNOWN = new Set([...Object.keys(MEDIA), ...ANSWER_TRUE, 'getMe', 'getUpdates', 'sendMessage', 'answerCallbackQuery',
   'editMessageText', 'editMessageReplyMarkup', 'deleteWebhook', 'getFile']);
 // Free text and file references stay strings in multipart/query params even when they look like numbers.
-const KEEP_STRING = /^(text|caption|title|performer|file_name|file_id|callback_query_id|inline_message_id|url|voice|video|video_note|audio|photo|document|thumbnail)$/;
 const CONFLICT: ApiError = { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' };
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -366,13 +365,6 @@ export class FakeBotApi {
   }
 }
 
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed || res.writableEnded) return;
@@ -404,50 +396,4 @@ function inlineMarkup(v: unknown): InlineKeyboardMarkup | undefined {
     if (data !== undefined && (typeof data !== 'string' || Buffer.byteLength(data) < 1 || Buffer.byteLength(data) > 64)) throw bad('BUTTON_DATA_INVALID');
   }
   return { inline_keyboard: rows } as InlineKeyboardMarkup;
-}
-
-async function parseBody(req: IncomingMessage, url: URL): Promise<{ params: Record<string, unknown>; uploads: Record<string, Upload> }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const buf = Buffer.concat(chunks);
-  const ct = req.headers['content-type'] ?? '';
-  const params: Record<string, unknown> = {};
-  const uploads: Record<string, Upload> = {};
-  const loose = (key: string, v: string): unknown => (KEEP_STRING.test(key) || !/^(\{|\[|-?\d+$|true$|false$)/.test(v) ? v : parseJson(v) ?? v);
-  for (const [k, v] of url.searchParams) params[k] = loose(k, v);
-  if (!buf.length) return { params, uploads };
-  if (ct.startsWith('application/json')) {
-    const parsed: unknown = JSON.parse(buf.toString('utf8'));
-    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
-    Object.assign(params, parsed);
-  } else if (ct.startsWith('multipart/form-data')) {
-    const form = await new Request('http://x', { method: 'POST', headers: { 'content-type': ct }, body: canonicalParts(buf, ct) }).formData();
-    for (const [k, v] of form) {
-      if (typeof v === 'string') params[k] = loose(k, v);
-      else uploads[k] = { name: v.name, size: v.size, type: v.type, content: Buffer.from(await v.arrayBuffer()) };
-    }
-  }
-  return { params, uploads };
-}
-
-/**
- * grammY writes part headers as `content-disposition:form-data;name="x";filename=y`, which
- * Node 20's FormData parser rejects (it wants "; " separators and a quoted filename), so the
- * Content-Disposition lines are rewritten in canonical form. latin1 keeps every byte as is.
- */
-function canonicalParts(buf: Buffer, ct: string): Buffer {
-  const boundary = /boundary="?([^";]+)"?/i.exec(ct)?.[1];
-  if (!boundary) return buf;
-  const delimiter = `--${boundary}`;
-  const parts = buf.toString('latin1').split(delimiter).map((part) => {
-    const end = part.indexOf('\r\n\r\n');
-    if (end < 0) return part;
-    const head = part.slice(0, end).replace(/^content-disposition:[^\r\n]*/gim, (line) => {
-      const name = /;\s*name="?([^";]*)"?/i.exec(line)?.[1] ?? '';
-      const file = /;\s*filename="?([^";]*)"?/i.exec(line)?.[1];
-      return `Content-Disposition: form-data; name="${name}"${file === undefined ? '' : `; filename="${file}"`}`;
-    });
-    return head + part.slice(end);
-  });
-  return Buffer.from(parts.join(delimiter), 'latin1');
 }
