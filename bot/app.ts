@@ -9,13 +9,16 @@ import { openSqlite, migrateToLatest, type Db } from '../storage/database.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
 import { Store } from '../storage/store.ts';
 import type { ChannelPort } from './channel.ts';
-import { InboundHandler, type Pilot } from './handler.ts';
+import { InboundHandler, type SurveyEntry } from './handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
+import { createWhatsApp, mountWhatsAppAdmin, type WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
+import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
+import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
 
 export interface App {
@@ -27,6 +30,7 @@ export interface App {
   log: Logger;
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
+  whatsapp: WhatsAppRuntime | null;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -45,6 +49,8 @@ export interface AppOptions {
   channels?: ChannelPort[];
   /** Telegram bot identity, to skip getMe (tests). */
   telegramBotInfo?: UserFromGetMe;
+  /** Builds the WhatsApp socket (tests pass a fake whose events they drive). */
+  makeWhatsAppSocket?: (auth: AuthenticationState) => WhatsAppSocket;
   /** What to do when an update cannot be stored; default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
   now?: () => Date;
@@ -70,13 +76,14 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const now = opts.now ?? (() => new Date());
   await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
 
-  const pilots = new Map<string, Pilot>([[config.defaultPilot, { code: config.defaultPilot, survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
+  const surveys = new Map<string, SurveyEntry>([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
   const tryit = new TryitChannel();
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
+  const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
   const handler = new InboundHandler({
-    store, pseudonyms: new Pseudonymizer(loadOrCreateSecret(config.secretFile)), i18n, renderer: new Renderer(i18n),
-    pilots, defaultPilot: config.defaultPilot, channels, log,
+    store, pseudonyms, i18n, renderer: new Renderer(i18n),
+    surveys, defaultPilot: config.defaultPilot, channels, log,
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -87,6 +94,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       })
     : null;
   if (telegram) channels.set('telegram', telegram.channel);
+  const whatsapp = config.whatsapp
+    ? await createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
+    : null;
+  if (whatsapp) channels.set('whatsapp', whatsapp.channel);
 
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
@@ -102,6 +113,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     server.get('/', async (_req, reply) => reply.redirect('/try'));
   }
   telegram?.mountWebhook(server);
+  if (whatsapp) mountWhatsAppAdmin(server, whatsapp.connection);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
@@ -113,15 +125,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   purgeTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
+      whatsapp?.connection.start();
       return url;
     },
     async close() {
       clearInterval(purgeTimer);
       await telegram?.stop();
+      await whatsapp?.connection.stop();
       await server.close();
       await handler.idle();
       await db.destroy();

@@ -22,14 +22,18 @@ import { interpret } from './interpret.ts';
 import type { Renderer, RenderedMessage } from './render.ts';
 import { KeyedSerial } from './serial.ts';
 
-export interface Pilot { code: string; survey: Survey; resolveMedia: (file: string) => string }
+/** A loaded survey and how to find its recorded prompt files. */
+export interface SurveyEntry { survey: Survey; resolveMedia: (file: string) => string }
+/** A pilot as the handler uses it: its code and its survey. */
+interface Pilot extends SurveyEntry { code: string }
 
 export interface HandlerDeps {
   store: Store;
   pseudonyms: Pseudonymizer;
   i18n: I18n;
   renderer: Renderer;
-  pilots: ReadonlyMap<string, Pilot>;
+  /** Loaded surveys by id. Pilots (code → survey id) are rows in the store. */
+  surveys: ReadonlyMap<string, SurveyEntry>;
   defaultPilot: string;
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
@@ -64,7 +68,7 @@ export class InboundHandler {
    * receipt quickly (Telegram polling or webhooks) can do so as soon as nothing can be lost.
    */
   async handle(msg: InboundMessage, opts: { delivery?: 'await' | 'background' } = {}): Promise<HandleOutcome> {
-    const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.address);
+    const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
     const outcome = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
     const delivery = this.flush(msg.channel, msg.address);
     if (opts.delivery === 'background') {
@@ -76,9 +80,13 @@ export class InboundHandler {
   }
 
   private async commit(msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
+    // Read before the transaction: SQLite has one connection, which the transaction holds.
+    const requested = await this.requestedPilot(msg);
+    const fallback = await this.pilot(this.deps.defaultPilot);
+    if (!fallback) throw new Error(`the default pilot "${this.deps.defaultPilot}" has no loaded survey`);
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.deps.store.transaction((tx) => this.inTransaction(tx, msg, respondentId));
+        return await this.deps.store.transaction((tx) => this.inTransaction(tx, msg, respondentId, requested, fallback));
       } catch (e) {
         // Another process saved this session first: reload and apply the message again.
         if (!(e instanceof ConcurrentUpdateError) || attempt >= 5) throw e;
@@ -86,18 +94,16 @@ export class InboundHandler {
     }
   }
 
-  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
+  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Pilot | undefined, fallback: Pilot): Promise<HandleOutcome> {
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
     if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return 'duplicate';
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
-    const requested = msg.content.kind === 'command' && msg.content.command === 'start' ? msg.content.arg?.trim().toLowerCase() : undefined;
-    const requestedPilot = requested && this.deps.pilots.has(requested) ? requested : undefined;
-    const existing = await tx.findSession(respondentId, requestedPilot);
-    const pilot = this.deps.pilots.get(existing?.pilotCode ?? requestedPilot ?? this.deps.defaultPilot);
-    if (!pilot) throw new Error(`pilot ${existing?.pilotCode ?? this.deps.defaultPilot} is not loaded`);
+    const existing = await tx.findSession(respondentId, requested?.code);
+    const loaded = existing && this.deps.surveys.get(existing.state.surveyId);
+    const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested ?? fallback);
     const survey = pilot.survey;
 
     let step: Step;
@@ -150,6 +156,26 @@ export class InboundHandler {
     return 'handled';
   }
 
+  /**
+   * The pilot a message asks to join: `/start <code>` (Telegram deep links), or a text that is
+   * just a pilot code, optionally after "start" (the pre-filled text of a wa.me link).
+   */
+  private async requestedPilot(msg: InboundMessage): Promise<Pilot | undefined> {
+    const c = msg.content;
+    const code = c.kind === 'command' && c.command === 'start' ? c.arg?.trim().toLowerCase()
+      : c.kind === 'text' ? c.text.trim().toLowerCase().replace(/^\/?start\s+/, '') : undefined;
+    if (!code || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(code)) return undefined;
+    // A typed word equal to the default code is more likely an answer than a request.
+    if (c.kind === 'text' && code === this.deps.defaultPilot) return undefined;
+    return this.pilot(code);
+  }
+
+  private async pilot(code: string): Promise<Pilot | undefined> {
+    const row = await this.deps.store.findPilot(code);
+    const entry = row && this.deps.surveys.get(row.surveyId);
+    return entry ? { code, ...entry } : undefined;
+  }
+
   private render(message: Message, lng: string, pilot: Pilot): RenderedMessage {
     return this.deps.renderer.render(message, lng, pilot.survey.namespace, pilot.resolveMedia);
   }
@@ -167,7 +193,7 @@ export class InboundHandler {
     try {
       for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
         try {
-          await port.send(address, row.payload as RenderedMessage);
+          await port.send(address, row.payload as RenderedMessage, { id: row.id });
         } catch (e) {
           await this.deps.store.markFailed(row.id, (e as Error).message);
           this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');

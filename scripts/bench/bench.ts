@@ -71,7 +71,7 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
-    pilots: new Map([['bench', { code: 'bench', survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
+    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
     channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log: pino({ level: 'silent' }),
   });
   const perPosition = new Map<number, number[]>([[EARLY, []], [LATE, []]]);
