@@ -25,11 +25,19 @@ export interface InboundMessage {
   receivedAt: string;
   /** The user's app language, a hint for the first language question. */
   languageHint?: string | undefined;
+  /**
+   * Every address this sender is known by on the channel (WhatsApp: phone-number JID and
+   * LID). The channel resolves them to one stable identity before handing the message on.
+   */
+  aliases?: string[] | undefined;
+  /** Stable identity key for the pseudonym when it differs from the reply address. */
+  identity?: string | undefined;
   content: InboundContent;
 }
 
 /** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
 export interface ChannelPort {
   readonly name: string;
-  send(address: string, message: RenderedMessage): Promise<void>;
+  /** `id` is the outbox row's id: stable across retries, so a channel can make a resend idempotent. */
+  send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void>;
 }

@@ -23,6 +23,11 @@ const schema = z.object({
   TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').default('https://api.telegram.org').describe('Bot API server: the public one, a local telegram-bot-api, or a test fake'),
   TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional().describe('Public URL Telegram posts updates to (webhook mode); unset = long polling'),
   TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -').optional().describe('Secret Telegram sends with each webhook call; required with TELEGRAM_WEBHOOK_URL'),
+  WHATSAPP_ENABLED: z.enum(['0', '1']).default('0').describe('Enables the WhatsApp channel (pair on first start)'),
+  WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,32}$/, 'use lower-case letters, digits and -').default('default').describe('Name of the stored WhatsApp login (one per phone number)'),
+  WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678').optional().describe('Pair by an 8-character code for this number instead of scanning a QR code'),
+  WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
+  WHATSAPP_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40).describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
 });
 
 export type Config = Readonly<{
@@ -37,6 +42,7 @@ export type Config = Readonly<{
   logLevel: z.output<typeof schema>['LOG_LEVEL'];
   tryitEnabled: boolean;
   telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
+  whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -82,6 +88,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
             ? Object.freeze({ url: e.TELEGRAM_WEBHOOK_URL, path: new URL(e.TELEGRAM_WEBHOOK_URL).pathname, secret: e.TELEGRAM_WEBHOOK_SECRET! })
             : null,
         })
+      : null,
+    whatsapp: e.WHATSAPP_ENABLED === '1'
+      ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
       : null,
   });
 }

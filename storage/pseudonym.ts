@@ -23,6 +23,11 @@ export class Pseudonymizer {
     return `r_${this.hash(['respondent', channel, address], 22)}`;
   }
 
+  /** A key for one of the addresses a person has on a channel (identity links store only these). */
+  aliasKey(channel: string, address: string): string {
+    return this.hash(['alias', channel, address], 32);
+  }
+
   /** A dedupe key for one inbound message that does not reveal the address. */
   messageKey(channel: string, address: string, messageId: string): string {
     return this.hash(['message', channel, address, messageId], 32);

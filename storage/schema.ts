@@ -137,6 +137,38 @@ export interface TelegramFilesTable {
   created_at: string;
 }
 
+/**
+ * Baileys' login credentials, one row per WhatsApp session (login). `creds` is JSON written
+ * with Baileys' `BufferJSON.replacer`, so binary keys survive as base64.
+ */
+export interface WhatsappCredsTable {
+  session: string;
+  creds: string;
+  updated_at: string;
+}
+
+/** Baileys' Signal key store: one row per (session, key type, key id); `value` as in whatsapp_creds. */
+export interface WhatsappKeysTable {
+  session: string;
+  type: string;
+  id: string;
+  value: string;
+  updated_at: string;
+}
+
+/**
+ * One person's several addresses on a channel (a WhatsApp phone-number JID and a LID) joined
+ * under one canonical key. Keys are keyed hashes, never raw addresses. No foreign key to
+ * respondents: a link is written before its respondent row exists.
+ */
+export interface IdentityLinksTable {
+  channel: string;
+  alias_key: string;
+  canonical_key: string;
+  respondent_id: string;
+  created_at: string;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -149,6 +181,9 @@ export interface Database {
   outbox: OutboxTable;
   answers_v1: AnswersV1View;
   telegram_files: TelegramFilesTable;
+  whatsapp_creds: WhatsappCredsTable;
+  whatsapp_keys: WhatsappKeysTable;
+  identity_links: IdentityLinksTable;
 }
 
 export type { Generated };

@@ -72,18 +72,75 @@ export class Store {
 
   /**
    * Forgets people who never consented and have been silent since `before` (ISO): their
-   * respondent row and, by cascade, session, contact and inbox rows. Returns how many.
+   * respondent row and, by cascade, session, contact and inbox rows, then their identity
+   * links (which have no foreign key). Returns how many respondents.
    * Without consent nothing may be kept for long, not even an abandoned language choice.
    */
   async purgeUnconsented(before: string): Promise<number> {
-    const res = await this.db
-      .deleteFrom('respondents')
-      .where('last_seen_at', '<', before)
-      .where(({ not, exists, selectFrom }) =>
-        not(exists(selectFrom('consents').select('consents.id').whereRef('consents.respondent_id', '=', 'respondents.id').where('consents.kind', '=', 'participation').where('consents.granted', '=', 1))),
-      )
-      .executeTakeFirst();
-    return Number(res.numDeletedRows);
+    return this.db.transaction().execute(async (trx) => {
+      const res = await trx
+        .deleteFrom('respondents')
+        .where('last_seen_at', '<', before)
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('consents').select('consents.id').whereRef('consents.respondent_id', '=', 'respondents.id').where('consents.kind', '=', 'participation').where('consents.granted', '=', 1))),
+        )
+        .executeTakeFirst();
+      // Only links older than `before`: a link is written just before its respondent row, so
+      // a fresh link without a respondent belongs to a message being handled right now, and
+      // deleting it could let that person's next message pick another canonical key. No link of
+      // a purged respondent is missed: each was written no later than its last_seen_at.
+      await trx
+        .deleteFrom('identity_links')
+        .where('created_at', '<', before)
+        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('respondents').select('respondents.id').whereRef('respondents.id', '=', 'identity_links.respondent_id'))))
+        .execute();
+      return Number(res.numDeletedRows);
+    });
+  }
+
+  /**
+   * Maps a person who reaches us under several addresses on one channel (on WhatsApp a
+   * phone-number JID and a LID, with only one of them, or both, known per message) to one
+   * canonical key, and returns it. `aliasKeys` are keyed hashes of those addresses (never the
+   * addresses), the one the message came from first, then any alternative it carried;
+   * `respondentIdOf` derives the respondent id from the canonical key.
+   *
+   * The canonical key is that of the oldest existing link of any alias, so what a person was
+   * first known as stays their identity; without any link it is `aliasKeys[0]`. Aliases not
+   * linked yet are linked to it. Existing links are never rewritten: two aliases first seen
+   * apart and only later together stay two respondents (merging answers is not done here),
+   * and the later messages go to the older one.
+   */
+  async resolveIdentity(channel: string, aliasKeys: string[], respondentIdOf: (canonicalKey: string) => string, now: string): Promise<string> {
+    const aliases = [...new Set(aliasKeys)];
+    const first = aliases[0];
+    if (first === undefined) throw new Error('resolveIdentity needs at least one alias key');
+    const oldest = (trx: Tx) =>
+      trx
+        .selectFrom('identity_links')
+        .select(['alias_key', 'canonical_key'])
+        .where('channel', '=', channel)
+        .where('alias_key', 'in', aliases)
+        .orderBy('created_at')
+        .orderBy('alias_key')
+        .execute();
+    return this.db.transaction().execute(async (trx) => {
+      const links = await oldest(trx);
+      const canonical = links[0]?.canonical_key ?? first;
+      const linked = new Set(links.map((l) => l.alias_key));
+      const missing = aliases.filter((a) => !linked.has(a));
+      if (missing.length === 0) return canonical;
+      const respondentId = respondentIdOf(canonical);
+      const res = await trx
+        .insertInto('identity_links')
+        .values(missing.map((alias_key) => ({ channel, alias_key, canonical_key: canonical, respondent_id: respondentId, created_at: now })))
+        .onConflict((oc) => oc.columns(['channel', 'alias_key']).doNothing())
+        .executeTakeFirst();
+      if (Number(res.numInsertedOrUpdatedRows ?? 0) === missing.length) return canonical;
+      // Another writer linked one of these aliases between our read and our insert (possible
+      // on PostgreSQL, not with SQLite's single writer): answer with what is stored now.
+      return (await oldest(trx))[0]?.canonical_key ?? canonical;
+    });
   }
 
   /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
@@ -202,8 +259,12 @@ export class StoreTx {
       .execute();
   }
 
-  /** Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox and outbox rows. */
+  /**
+   * Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox
+   * and outbox rows; and their identity links, which have no foreign key to cascade from.
+   */
   async eraseRespondent(id: string): Promise<void> {
+    await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
   }
 

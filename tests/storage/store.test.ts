@@ -17,7 +17,7 @@ beforeEach(async () => {
   db = openSqlite(join(dir, 'db.sqlite'));
   const { error, results } = await migrateToLatest(db);
   expect(error).toBeUndefined();
-  expect(results?.map((r) => r.status)).toEqual(['Success', 'Success']);
+  expect(results?.map((r) => r.status)).toEqual(['Success', 'Success', 'Success']);
   store = new Store(db);
 });
 afterEach(async () => {
@@ -134,7 +134,87 @@ describe('store (SQLite)', () => {
     expect(down.error).toBeUndefined();
     const tables = await sql<{ name: string }>`select name from sqlite_master where type in ('table','view') and name not like 'kysely%'`.execute(db);
     expect(tables.rows).toEqual([]);
-    expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(['Success', 'Success']);
+    expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(['Success', 'Success', 'Success']);
+  });
+});
+
+describe('identity links', () => {
+  // Alias keys stand for keyed hashes of a phone-number JID ("pn") and a LID ("lid").
+  const rid = (canonical: string) => `r_${canonical}`;
+  const t1 = '2026-03-01T10:00:00.000Z';
+  const t2 = '2026-03-02T10:00:00.000Z';
+  const t3 = '2026-03-03T10:00:00.000Z';
+  const links = async () =>
+    (await db.selectFrom('identity_links').select(['channel', 'alias_key', 'canonical_key', 'respondent_id']).orderBy('channel').orderBy('alias_key').execute())
+      .map((l) => `${l.channel}:${l.alias_key}→${l.canonical_key}/${l.respondent_id}`);
+
+  it('maps a LID seen later (with the phone number as its alt) to the phone number seen first', async () => {
+    expect(await store.resolveIdentity('whatsapp', ['pn'], rid, t1)).toBe('pn');
+    expect(await store.resolveIdentity('whatsapp', ['lid', 'pn'], rid, t2)).toBe('pn');
+    expect(await store.resolveIdentity('whatsapp', ['lid'], rid, t3)).toBe('pn');
+    expect(await links()).toEqual(['whatsapp:lid→pn/r_pn', 'whatsapp:pn→pn/r_pn']);
+  });
+
+  it('maps a phone number seen later (with the LID as its alt) to the LID seen first', async () => {
+    expect(await store.resolveIdentity('whatsapp', ['lid'], rid, t1)).toBe('lid');
+    expect(await store.resolveIdentity('whatsapp', ['pn', 'lid'], rid, t2)).toBe('lid');
+    expect(await store.resolveIdentity('whatsapp', ['pn'], rid, t3)).toBe('lid');
+    expect(await links()).toEqual(['whatsapp:lid→lid/r_lid', 'whatsapp:pn→lid/r_lid']);
+  });
+
+  it('links both addresses of a first message to its own address', async () => {
+    expect(await store.resolveIdentity('whatsapp', ['lid', 'pn', 'lid'], rid, t1)).toBe('lid');
+    expect(await links()).toEqual(['whatsapp:lid→lid/r_lid', 'whatsapp:pn→lid/r_lid']);
+  });
+
+  it('keeps unrelated people, and the same key on another channel, apart', async () => {
+    expect(await store.resolveIdentity('whatsapp', ['pn-a', 'lid-a'], rid, t1)).toBe('pn-a');
+    expect(await store.resolveIdentity('whatsapp', ['pn-b'], rid, t2)).toBe('pn-b');
+    expect(await store.resolveIdentity('whatsapp', ['lid-b', 'pn-b'], rid, t3)).toBe('pn-b');
+    expect(await store.resolveIdentity('whatsapp', ['lid-a'], rid, t3)).toBe('pn-a');
+    expect(await store.resolveIdentity('telegram', ['pn-a'], rid, t3)).toBe('pn-a');
+    expect(await links()).toEqual([
+      'telegram:pn-a→pn-a/r_pn-a',
+      'whatsapp:lid-a→pn-a/r_pn-a', 'whatsapp:lid-b→pn-b/r_pn-b', 'whatsapp:pn-a→pn-a/r_pn-a', 'whatsapp:pn-b→pn-b/r_pn-b',
+    ]);
+  });
+
+  it('keeps to the oldest link when two aliases first seen apart turn out to be one person', async () => {
+    await store.resolveIdentity('whatsapp', ['lid'], rid, t2);
+    await store.resolveIdentity('whatsapp', ['pn'], rid, t1);
+    expect(await store.resolveIdentity('whatsapp', ['lid', 'pn', 'new'], rid, t3)).toBe('pn');
+    expect(await links()).toEqual(['whatsapp:lid→lid/r_lid', 'whatsapp:new→pn/r_pn', 'whatsapp:pn→pn/r_pn']);
+  });
+
+  it('refuses to resolve nothing', async () => {
+    await expect(store.resolveIdentity('whatsapp', [], rid, t1)).rejects.toThrow();
+  });
+
+  it('are removed with the respondent they point to', async () => {
+    await store.resolveIdentity('whatsapp', ['pn', 'lid'], rid, t1);
+    await store.resolveIdentity('whatsapp', ['other'], rid, t1);
+    await store.transaction(async (tx) => {
+      await tx.touchRespondent('r_pn', 'whatsapp', 'pn-address', t1);
+      await tx.touchRespondent('r_other', 'whatsapp', 'other-address', t1);
+    });
+    await store.transaction((tx) => tx.eraseRespondent('r_pn'));
+    expect(await links()).toEqual(['whatsapp:other→other/r_other']);
+  });
+
+  it('are purged with people who never consented, but not a link whose respondent is still being created', async () => {
+    const old = '2026-01-01T00:00:00.000Z';
+    const before = '2026-02-01T00:00:00.000Z';
+    await store.resolveIdentity('whatsapp', ['gone', 'gone-lid'], rid, old);
+    await store.resolveIdentity('whatsapp', ['yes'], rid, old);
+    await store.resolveIdentity('whatsapp', ['orphan'], rid, old); // its message never got stored
+    await store.resolveIdentity('whatsapp', ['arriving'], rid, now); // its message is being handled
+    await store.transaction(async (tx) => {
+      await tx.touchRespondent('r_gone', 'whatsapp', 'gone-address', old);
+      await tx.touchRespondent('r_yes', 'whatsapp', 'yes-address', old);
+      await tx.insertConsent('c1', { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: old }, { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' });
+    });
+    expect(await store.purgeUnconsented(before)).toBe(1);
+    expect(await links()).toEqual(['whatsapp:arriving→arriving/r_arriving', 'whatsapp:yes→yes/r_yes']);
   });
 });
 

@@ -1,0 +1,63 @@
+/**
+ * Delivering rendered messages over WhatsApp: numbered lists instead of buttons, recorded
+ * prompts as voice notes or videos, at a pace that does not look like bulk messaging.
+ * @module
+ */
+import { createHash } from 'node:crypto';
+import { basename } from 'node:path';
+import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeysockets/baileys';
+import type { i18n as I18n } from 'i18next';
+import type { ChannelPort } from '../../channel.ts';
+import type { RenderedButton, RenderedMessage } from '../../render.ts';
+import type { Pacer } from './pacer.ts';
+
+/** What we need of a Baileys socket to send. */
+export interface WhatsAppSender {
+  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<unknown>;
+}
+
+/**
+ * Text for a message whose buttons cannot be shown: options as a numbered list whose
+ * numbers are what the engine accepts. Scales need no list (their numbers are the answer),
+ * a multi-choice "Done" is not needed (people type "1, 3"), and "Skip" becomes the
+ * localized SKIP keyword.
+ */
+export function withNumberedOptions(message: RenderedMessage, skipWord: string): string {
+  const flat = (message.buttons ?? []).flat();
+  const skip = flat.find((b) => b.data.startsWith('skip:'));
+  const options = flat.filter((b) => !b.data.startsWith('skip:') && !b.data.startsWith('md:'));
+  const isScale = options.length > 0 && options.every((b) => b.data.startsWith('a:') && /^-?\d+$/.test(b.label) && b.data.endsWith(`:${b.label}`));
+  const lines: string[] = [message.text];
+  if (options.length && !isScale) lines.push(options.map((b: RenderedButton, i) => `${i + 1}. ${b.label}`).join('\n'));
+  if (skip) lines.push(`${skip.label}: ${skipWord}`);
+  return lines.join('\n\n');
+}
+
+export class WhatsAppChannel implements ChannelPort {
+  readonly name = 'whatsapp';
+
+  constructor(
+    private readonly connection: { sender(): WhatsAppSender | null },
+    private readonly pacer: Pacer,
+    private readonly i18n: I18n,
+  ) {}
+
+  async send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void> {
+    const sock = this.connection.sender();
+    // Not connected: throw, so the reply stays in the outbox until the connection is back.
+    if (!sock) throw new Error('whatsapp is not connected');
+    // A stable id per outbox row and part: a resend after a crash is the same message to WhatsApp.
+    const id = (part: string) => (meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {});
+    if (message.media) {
+      await this.pacer.wait(address);
+      const file = { url: message.media.file };
+      const content: AnyMessageContent = message.media.form === 'audio'
+        ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
+        : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
+      await sock.sendMessage(address, content, id('media'));
+    }
+    const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' })).split('|')[0]!.toUpperCase();
+    await this.pacer.wait(address);
+    await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text'));
+  }
+}

@@ -1,0 +1,66 @@
+/**
+ * Wiring the WhatsApp channel: the real Baileys socket on our stored auth state, the QR
+ * code in the terminal and on a local page, the paced sender.
+ * @module
+ */
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState } from '@whiskeysockets/baileys';
+import type { FastifyInstance } from 'fastify';
+import type { i18n as I18n } from 'i18next';
+import type { Logger } from 'pino';
+import QRCode from 'qrcode';
+import type { Db } from '../../../storage/database.ts';
+import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
+import type { Store } from '../../../storage/store.ts';
+import { useStoreAuthState } from '../../../storage/whatsapp-auth.ts';
+import type { InboundHandler } from '../../handler.ts';
+import { WhatsAppConnection, type WhatsAppSocket } from './connection.ts';
+import { WhatsAppChannel } from './outbound.ts';
+import { Pacer } from './pacer.ts';
+
+export interface WhatsAppConfig { session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }
+
+export interface WhatsAppRuntime {
+  connection: WhatsAppConnection;
+  channel: WhatsAppChannel;
+}
+
+export async function createWhatsApp(
+  config: WhatsAppConfig,
+  deps: { db: Db; store: Store; handler: InboundHandler; pseudonyms: Pseudonymizer; i18n: I18n; log: Logger; makeSocket?: (auth: AuthenticationState) => WhatsAppSocket },
+): Promise<WhatsAppRuntime> {
+  const auth = await useStoreAuthState(deps.db, config.session);
+  const baileysLog = deps.log.child({ module: 'baileys' }, { level: 'warn' });
+  const makeSocket = deps.makeSocket ?? ((state: AuthenticationState) => makeWASocket({
+    auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, baileysLog) },
+    browser: Browsers.ubuntu('stemmen'),
+    markOnlineOnConnect: false,
+    // No version lookup over the internet: Baileys' built-in default version is used.
+    logger: baileysLog,
+  }) as unknown as WhatsAppSocket);
+  const connection = new WhatsAppConnection({
+    makeSocket, auth, handler: deps.handler, store: deps.store, pseudonyms: deps.pseudonyms, log: deps.log,
+    pairingNumber: config.pairingNumber,
+    onQr: (qr) => {
+      void QRCode.toString(qr, { type: 'terminal', small: true }).then((art) =>
+        process.stdout.write(`\nWhatsApp: scan this code with the phone (WhatsApp → Linked devices → Link a device),\nor open /admin/whatsapp on this server:\n${art}\n`));
+    },
+    onPairingCode: (code) => process.stdout.write(`\nWhatsApp pairing code: ${code}\nOn the phone: WhatsApp → Linked devices → Link with phone number → enter this code.\n\n`),
+  });
+  const pacer = new Pacer({ perChatGapMs: config.chatGapMs, perMinute: config.perMinute });
+  return { connection, channel: new WhatsAppChannel(connection, pacer, deps.i18n) };
+}
+
+/**
+ * A local page with the pairing status and QR code. Only answered for requests from this
+ * machine: pairing gives full access to the WhatsApp account.
+ */
+export function mountWhatsAppAdmin(server: FastifyInstance, connection: WhatsAppConnection): void {
+  server.get('/admin/whatsapp', async (req, reply) => {
+    if (!['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.ip)) return reply.code(403).send({ error: 'only from this machine' });
+    const qr = connection.qr ? await QRCode.toDataURL(connection.qr, { margin: 1, width: 320 }) : null;
+    const body = qr
+      ? `<p>Scan with the phone: WhatsApp → Linked devices → Link a device.</p><img alt="QR code" src="${qr}"><p>The code changes every few seconds; this page reloads itself.</p>`
+      : `<p>Status: <b>${connection.status.replace('_', ' ')}</b></p>`;
+    return reply.type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>stemmen · WhatsApp</title><body style="font-family:system-ui;max-width:30rem;margin:2rem auto"><h1>WhatsApp</h1>${body}</body>`);
+  });
+}
