@@ -16,7 +16,7 @@ import { loadSurveyFile } from './surveys.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
-import { createWhatsApp, mountWhatsAppAdmin, type WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
+import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
@@ -94,8 +94,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       })
     : null;
   if (telegram) channels.set('telegram', telegram.channel);
-  const whatsapp = config.whatsapp
-    ? await createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
+  // Loaded only when enabled: Baileys and its crypto/media dependencies are heavy to import.
+  const wa = config.whatsapp ? await import('./channels/whatsapp/runtime.ts') : null;
+  const whatsapp = wa && config.whatsapp
+    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
 
@@ -113,7 +115,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     server.get('/', async (_req, reply) => reply.redirect('/try'));
   }
   telegram?.mountWebhook(server);
-  if (whatsapp) mountWhatsAppAdmin(server, whatsapp.connection);
+  if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
