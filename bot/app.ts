@@ -39,6 +39,9 @@ export interface App {
 /** How long the traces of someone who never answered the consent question are kept. */
 export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 
+/** How often undelivered replies are retried. */
+export const OUTBOX_RETRY_MS = 30_000;
+
 export class MigrationError extends Error {
   override name = 'MigrationError';
 }
@@ -125,6 +128,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);
   purgeTimer.unref();
+  // Replies a channel refused (API down, disconnected) are retried even if the person stays silent.
+  const retryTimer = setInterval(() => void handler.flushAll().catch((e: Error) => log.warn({ err: e.message }, 'outbox retry failed')), OUTBOX_RETRY_MS);
+  retryTimer.unref();
 
   return {
     config, db, store, handler, server, log, tryit, telegram, whatsapp,
@@ -136,6 +142,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     },
     async close() {
       clearInterval(purgeTimer);
+      clearInterval(retryTimer);
       await telegram?.stop();
       await whatsapp?.connection.stop();
       await server.close();
