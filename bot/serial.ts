@@ -20,7 +20,4 @@ export class KeyedSerial {
     while (this.tails.size > 0) await Promise.all(this.tails.values());
   }
 
-  get size(): number {
-    return this.tails.size;
-  }
 }

@@ -5,11 +5,6 @@
  * text, booleans are 0/1 integers, timestamps are ISO-8601 text, JSON is text.
  * @module
  */
-import type { ColumnType, Generated } from 'kysely';
-
-/** A count or other int8 aggregate: a number on SQLite, a string on PostgreSQL. */
-export type Int8 = ColumnType<number | string, never, never>;
-
 export interface RespondentsTable {
   id: string;
   created_at: string;
@@ -185,5 +180,3 @@ export interface Database {
   whatsapp_keys: WhatsappKeysTable;
   identity_links: IdentityLinksTable;
 }
-
-export type { Generated };

@@ -216,11 +216,6 @@ export class StoreTx {
     if (Number(res.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
   }
 
-  /** Replaces a session that restarts from scratch (same pilot, e.g. after a decline). */
-  async deleteSession(id: string): Promise<void> {
-    await this.trx.deleteFrom('sessions').where('id', '=', id).execute();
-  }
-
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
   async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<void> {
     const values = {

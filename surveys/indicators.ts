@@ -61,8 +61,3 @@ const byId = new Map<string, Indicator>(catalogue.map((i) => [i.id, i]));
 export function findIndicator(id: string): Indicator | undefined {
   return byId.get(id);
 }
-
-/** True when `outcome` (a bare outcome id such as `enough_income`) belongs to `indicator`. */
-export function isOutcomeOf(indicator: string, outcome: string): boolean {
-  return byId.get(indicator)?.outcomes.includes(outcome) ?? false;
-}

@@ -12,9 +12,6 @@ export const CURRENT_SPEC_VERSION = 2;
 export const QUESTION_TYPES = ['scale', 'single', 'multi', 'yesno', 'number', 'date', 'text', 'media', 'note'] as const;
 export type QuestionType = (typeof QUESTION_TYPES)[number];
 
-/** Question types whose answers can be scored red / orange / green. */
-export const SCORABLE_TYPES: readonly QuestionType[] = ['scale', 'number', 'single', 'multi', 'yesno'];
-
 const id = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and _ and start with a letter (e.g. work_fair)')
