@@ -48,6 +48,7 @@ export class InboundHandler {
   private readonly serial = new KeyedSerial();
   private readonly flushes = new KeyedSerial();
   private outboxSeq = 0;
+  private readonly pilots = new Map<string, Pilot>();
   private readonly now: () => Date;
   private readonly newId: () => string;
 
@@ -170,10 +171,20 @@ export class InboundHandler {
     return this.pilot(code);
   }
 
+  /**
+   * A pilot by code. Found pilots are remembered (a pilot never changes survey), so the hot
+   * path does not read the pilots table for every message; unknown codes are looked up
+   * again, so a pilot created while we run is found.
+   */
   private async pilot(code: string): Promise<Pilot | undefined> {
+    const known = this.pilots.get(code);
+    if (known) return known;
     const row = await this.deps.store.findPilot(code);
     const entry = row && this.deps.surveys.get(row.surveyId);
-    return entry ? { code, ...entry } : undefined;
+    if (!entry) return undefined;
+    const pilot = { code, ...entry };
+    this.pilots.set(code, pilot);
+    return pilot;
   }
 
   private render(message: Message, lng: string, pilot: Pilot): RenderedMessage {
