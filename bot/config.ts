@@ -28,6 +28,21 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678').optional().describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
   WHATSAPP_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40).describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379').describe('Redis for the media queues; when nothing answers on a local address and redis-server is installed, `npm start` starts one under $DATA_DIR/redis'),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use letters, digits, _ or -').default('stemmen').describe('Prefix of every queue key in Redis (several installations can share one Redis)'),
+  WORKERS_IN_PROCESS: z.enum(['0', '1']).default('1').describe('Run the media workers inside `stemmen start`; 0 when they run apart (`stemmen worker`)'),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2).describe('Media files one worker process handles at once (ffmpeg is CPU-bound: about one per core)'),
+  QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('How long a job stays claimed by a worker that stopped answering before another worker takes it over'),
+  MEDIA_DIR: z.string().min(1).optional().describe('Folder for voice notes and videos (content-addressed); default $DATA_DIR/media'),
+  MEDIA_MAX_MB: z.coerce.number().positive().max(2000).default(20).describe('Largest media file accepted, in MB (the Telegram Bot API serves at most 20 MB)'),
+  MEDIA_MAX_SECONDS: z.coerce.number().int().positive().max(7200).default(600).describe('Longest voice note or video accepted, in seconds'),
+  MEDIA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('Media files older than this are deleted (transcripts and translations stay)'),
+  STT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('Speech-to-text server speaking the OpenAI API (POST /v1/audio/transcriptions): whisper.cpp server, speaches, OpenAI; unset = no transcripts'),
+  STT_API_KEY: z.string().min(1).optional().describe('Bearer token for STT_URL, if it needs one'),
+  STT_MODEL: z.string().min(1).default('whisper-1').describe('Model name sent to STT_URL'),
+  MT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
+  MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
+  MT_TARGETS: z.string().regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en').default('nl,en').describe('Languages transcripts are translated into for researchers'),
 });
 
 export type Config = Readonly<{
@@ -43,6 +58,11 @@ export type Config = Readonly<{
   tryitEnabled: boolean;
   telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
+  redis: Readonly<{ url: string; prefix: string }>;
+  workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number }>;
+  media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
+  stt: Readonly<{ url: string; apiKey: string | null; model: string }> | null;
+  mt: Readonly<{ url: string; apiKey: string | null; targets: readonly string[] }> | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -57,7 +77,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const shown = (name: string) => (/TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const shown = (name: string) => (/TOKEN|SECRET|KEY|REDIS_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
@@ -92,5 +112,15 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     whatsapp: e.WHATSAPP_ENABLED === '1'
       ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
       : null,
+    redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
+    workers: Object.freeze({ inProcess: e.WORKERS_IN_PROCESS === '1', concurrency: e.WORKER_CONCURRENCY, lockSeconds: e.QUEUE_LOCK_SECONDS }),
+    media: Object.freeze({
+      dir: resolve(cwd, e.MEDIA_DIR ?? `${dataDir}/media`),
+      maxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),
+      maxSeconds: e.MEDIA_MAX_SECONDS,
+      retentionDays: e.MEDIA_RETENTION_DAYS,
+    }),
+    stt: e.STT_URL ? Object.freeze({ url: e.STT_URL, apiKey: e.STT_API_KEY ?? null, model: e.STT_MODEL }) : null,
+    mt: e.MT_URL ? Object.freeze({ url: e.MT_URL, apiKey: e.MT_API_KEY ?? null, targets: Object.freeze(e.MT_TARGETS.split(',')) }) : null,
   });
 }

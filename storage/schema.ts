@@ -76,8 +76,32 @@ export interface AnswersTable {
   revision: number;
   media_kind: string | null;
   media_ref: string | null;
-  media_status: string | null;
+  /** pending → ready, or failed (gave up after retries) / rejected (not acceptable: type, size, length). */
+  media_status: MediaStatus | null;
+  /** Path of the original under MEDIA_DIR, named by its sha256; null until stored and after retention. */
+  media_file: string | null;
+  media_sha256: string | null;
+  media_bytes: number | null;
+  /** Container detected from the bytes (ogg, mp4, webm, mp3, wav, jpeg, png). */
+  media_type: string | null;
+  media_duration_seconds: number | null;
+  /** Codec names from the probe, comma-separated (e.g. "opus" or "h264,aac"). */
+  media_codecs: string | null;
+  /** Reason code when failed or rejected (e.g. too_large, not_audio_or_video). */
+  media_error: string | null;
+  media_updated_at: string | null;
+  media_deleted_at: string | null;
+  transcript: string | null;
+  transcript_language: string | null;
+  transcript_status: StageStatus | null;
+  /** JSON object: language code → translated transcript. */
+  translations: string | null;
+  translation_status: StageStatus | null;
 }
+
+export type MediaStatus = 'pending' | 'ready' | 'failed' | 'rejected';
+/** `off`: the stage is not configured (no STT_URL / MT_URL); `skipped`: nothing to do (no speech, same language). */
+export type StageStatus = 'pending' | 'ready' | 'failed' | 'off' | 'skipped';
 
 export interface ConsentsTable {
   id: string;
@@ -122,7 +146,17 @@ export interface OutboxTable {
 }
 
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
-export type AnswersV1View = Omit<AnswersTable, 'id' | 'session_id' | 'media_ref'> & { answer_id: string };
+export type AnswersV1View = Pick<AnswersTable, (typeof ANSWERS_V1_COLUMNS)[number]> & { answer_id: string };
+
+/** Columns of `answers_v1` besides answer_id, in order (the documented contract; never changes). */
+export const ANSWERS_V1_COLUMNS = [
+  'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
+  'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel', 'modality',
+  'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
+] as const;
+
+/** `answers_v1` plus what the media pipeline adds: duration, error code, transcript and translations. */
+export type AnswersV2View = AnswersV1View & Pick<AnswersTable, 'media_duration_seconds' | 'media_error' | 'transcript' | 'transcript_language' | 'transcript_status' | 'translations' | 'translation_status'>;
 
 /** Telegram file ids of uploaded prompt files, per bot (a file id only works for the bot that got it). */
 export interface TelegramFilesTable {
@@ -175,6 +209,7 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   answers_v1: AnswersV1View;
+  answers_v2: AnswersV2View;
   telegram_files: TelegramFilesTable;
   whatsapp_creds: WhatsappCredsTable;
   whatsapp_keys: WhatsappKeysTable;

@@ -161,6 +161,13 @@ export class Store {
   }
 }
 
+/** The media pipeline's result columns, as on a fresh answer. */
+const NO_MEDIA_RESULTS = {
+  media_file: null, media_sha256: null, media_bytes: null, media_type: null, media_duration_seconds: null, media_codecs: null,
+  media_error: null, media_updated_at: null, media_deleted_at: null, transcript: null, transcript_language: null,
+  transcript_status: null, translations: null, translation_status: null,
+} as const;
+
 export class StoreTx {
   constructor(readonly trx: Tx) {}
 
@@ -223,7 +230,9 @@ export class StoreTx {
       value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
       prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
       source_message_id: a.sourceMessageId, media_kind: a.media?.kind ?? null, media_ref: a.media ? JSON.stringify(a.media) : null,
-      media_status: a.media ? 'pending' : null,
+      media_status: a.media ? ('pending' as const) : null,
+      // Answering again (after "back") starts the media pipeline over for the new file.
+      ...NO_MEDIA_RESULTS,
     };
     await this.trx
       .insertInto('answers')
