@@ -224,7 +224,7 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<void> {
+  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<{ id: string; revision: number }> {
     const values = {
       value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
       value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
@@ -234,7 +234,7 @@ export class StoreTx {
       // Answering again (after "back") starts the media pipeline over for the new file.
       ...NO_MEDIA_RESULTS,
     };
-    await this.trx
+    return await this.trx
       .insertInto('answers')
       .values({
         id: a.id, session_id: ctx.sessionId, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId,
@@ -242,7 +242,8 @@ export class StoreTx {
         outcome: a.outcome, question_type: a.questionType, revision: 1, ...values,
       })
       .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
-      .execute();
+      .returning(['id', 'revision'])
+      .executeTakeFirstOrThrow();
   }
 
   async insertConsent(id: string, c: ConsentEffect, ctx: { respondentId: string; pilotCode: string; surveyId: string; messageId: string }): Promise<void> {
@@ -266,10 +267,14 @@ export class StoreTx {
   /**
    * Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox
    * and outbox rows; and their identity links, which have no foreign key to cascade from.
+   * Returns the media files their answers pointed at, for the caller to delete after commit.
    */
-  async eraseRespondent(id: string): Promise<void> {
+  async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
+    // The media files go after the commit (files are not transactional); this returns them.
+    const files = await this.trx.selectFrom('answers').select(['media_file', 'media_sha256']).where('respondent_id', '=', id).where('media_file', 'is not', null).execute();
     await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
+    return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));
   }
 
   /** Queues replies; they are delivered ordered by (createdAt, position). */
