@@ -20,6 +20,8 @@ import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
+import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
+import { mountQueueBoard, type AdminGuard } from './queue-board.ts';
 
 export interface App {
   config: Config;
@@ -31,6 +33,7 @@ export interface App {
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
+  media: MediaRuntime;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -41,6 +44,13 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** How often undelivered replies are retried. */
 export const OUTBOX_RETRY_MS = 30_000;
+
+/** Admin pages answer only requests from this machine until logins exist. */
+const loopbackOnly: AdminGuard = async (req, reply) => {
+  if (['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.ip)) return true;
+  await reply.code(403).send({ error: 'only from this machine' });
+  return false;
+};
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -56,6 +66,8 @@ export interface AppOptions {
   makeWhatsAppSocket?: (auth: AuthenticationState) => WhatsAppSocket;
   /** What to do when an update cannot be stored; default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
+  /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
+  media?: MediaOptions;
   now?: () => Date;
   newId?: () => string;
 }
@@ -84,9 +96,16 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+  const renderer = new Renderer(i18n);
+  // The handler and the media runtime need each other (submit jobs / flush rejection notes).
+  let media: MediaRuntime | undefined;
   const handler = new InboundHandler({
-    store, pseudonyms, i18n, renderer: new Renderer(i18n),
+    store, pseudonyms, i18n, renderer,
     surveys, defaultPilot: config.defaultPilot, channels, log,
+    media: {
+      submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
+      forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
+    },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -103,6 +122,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
+  const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
+  media = mediaRuntime;
 
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
@@ -119,6 +140,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   }
   telegram?.mountWebhook(server);
   if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
+  await mountQueueBoard(server, mediaRuntime.queues, loopbackOnly);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
@@ -133,7 +155,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -147,6 +169,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await whatsapp?.connection.stop();
       await server.close();
       await handler.idle();
+      // Workers finish (or hand back) their jobs before the database closes under them.
+      await mediaRuntime.close();
       await db.destroy();
     },
   };

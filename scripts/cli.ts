@@ -8,8 +8,9 @@ import { ConfigError, loadConfig } from '../bot/config.ts';
 import { LocaleFileError } from '../bot/i18n.ts';
 import { SurveyFileError } from '../bot/surveys.ts';
 import { MigrationError } from '../bot/app.ts';
+import { RedisUnavailableError } from '../workers/redis.ts';
 
-const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError];
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -21,6 +22,11 @@ export async function main(argv: string[]): Promise<number> {
   program.command('start').description('run the bot: migrations, try-it web chat, channels').action(async () => {
     const { runStart } = await import('./commands/start.ts');
     code = await runStart(loadConfig(process.env));
+  });
+
+  program.command('worker').description('run only the media workers (scale out: more machines sharing Redis and the database)').action(async () => {
+    const { runWorker } = await import('./commands/worker.ts');
+    code = await runWorker(loadConfig(process.env));
   });
 
   program.command('migrate').description('bring the database up to date and report each migration').action(async () => {

@@ -143,6 +143,12 @@ export class Store {
     });
   }
 
+  /** Where to reach a respondent on a channel (most recently used address), for messages they did not just ask for. */
+  async contactAddress(respondentId: string, channel: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('contacts').select('address').where('respondent_id', '=', respondentId).where('channel', '=', channel).orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return row?.address;
+  }
+
   /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
     let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('position').limit(limit);

@@ -52,7 +52,7 @@ export async function benchTelegram(respondents: number, questions = 30): Promis
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const bot = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
+    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;
