@@ -56,7 +56,7 @@ export async function probe(file: string, timeoutMs = 30_000): Promise<Probe> {
  */
 export async function toSpeechWav(input: string, output: string, timeoutMs = 300_000): Promise<void> {
   const { stderr, code } = await run('ffmpeg', [
-    '-nostdin', '-v', 'error', '-xerror', '-i', input, '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', '-y', output,
+    '-nostdin', '-v', 'error', '-xerror', '-i', input, '-map_metadata', '-1', '-bitexact', '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', '-y', output,
   ], timeoutMs);
   if (code !== 0) throw new MediaRejected('unreadable', `ffmpeg cannot decode the audio: ${lastLine(stderr)}`);
 }
