@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
-import type { MediaKind, MediaRef, SessionState } from '../../surveys/engine/types.ts';
+import type { MediaKind, MediaRef } from '../../surveys/engine/types.ts';
+import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { elfBytes, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
 
@@ -42,31 +43,12 @@ afterEach(async () => {
   await fake.close();
 });
 
-const now = () => new Date().toISOString();
-const state = (language: string): SessionState => ({
-  v: 1, surveyId: 'default-pilot', surveyVersion: 1, phase: 'question', returnTo: null, language, languageHint: null, consentVersion: 1,
-  form: 'text', formChosen: false, current: 'health_why', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
-  pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
-  startedAt: now(), lastActivityAt: now(), completedAt: null,
-});
-
-/** A respondent on Telegram who answered `question` with this media; returns the answer id. */
-async function mediaAnswer(ref: MediaRef, opts: { language?: string; question?: string } = {}): Promise<{ id: string; chatId: number; respondentId: string }> {
+/** A respondent on Telegram who answered with this media, queued like the handler does. */
+async function mediaAnswer(ref: MediaRef, opts: { language?: string } = {}): Promise<{ id: string; chatId: number; respondentId: string }> {
   const chatId = ++chat;
-  const respondentId = app.handler.respondentIdFor('telegram', String(chatId));
-  const sessionId = `s-${chatId}`;
-  const language = opts.language ?? 'ar';
-  const stored = await app.store.transaction(async (tx) => {
-    await tx.touchRespondent(respondentId, 'telegram', String(chatId), now());
-    await tx.saveSession({ id: sessionId, respondentId, pilotCode: 'default', channel: 'telegram', expectedRevision: 0, state: state(language), now: now() });
-    return tx.upsertAnswer({
-      id: `a-${chatId}`, questionId: opts.question ?? 'health_why', parentQuestionId: null, indicator: 'health', outcome: null, questionType: 'open',
-      valueNumber: null, valueChoices: null, valueText: null, valueDate: null, skipped: false, language, modality: ref.kind, promptForm: 'text',
-      traffic: null, consentVersion: 1, answeredAt: now(), sourceMessageId: `k-${chatId}`, media: ref,
-    }, { sessionId, respondentId, pilotCode: 'default', surveyId: 'default-pilot', surveyVersion: 1, channel: 'telegram' });
-  });
-  await app.media.port.submit([{ ...stored, channel: 'telegram', ref }]);
-  return { id: stored.id, chatId, respondentId };
+  const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(chatId), language: opts.language ?? 'ar' });
+  await app.media.port.submit([seeded]);
+  return { id: seeded.id, chatId, respondentId: seeded.respondentId };
 }
 
 /** Registers bytes with the fake Bot API and returns the reference a Telegram update would carry. */
@@ -204,19 +186,10 @@ describe('hostile media is rejected calmly, in the respondent\'s language, and n
     try {
       const port = (other.address() as AddressInfo).port;
       const handle = JSON.stringify({ kind: 'audio', mediaKey: Buffer.alloc(32, 3).toString('base64'), url: `http://127.0.0.1:${port}/steal` });
-      const chatId = ++chat;
-      const respondentId = app.handler.respondentIdFor('whatsapp', `${chatId}@s.whatsapp.net`);
       const ref: MediaRef = { kind: 'voice', fileRef: handle, uniqueId: 'wa-1' };
-      const stored = await app.store.transaction(async (tx) => {
-        await tx.touchRespondent(respondentId, 'whatsapp', `${chatId}@s.whatsapp.net`, now());
-        await tx.saveSession({ id: `s-${chatId}`, respondentId, pilotCode: 'default', channel: 'whatsapp', expectedRevision: 0, state: state('so'), now: now() });
-        return tx.upsertAnswer({
-          id: `a-${chatId}`, questionId: 'health_why', parentQuestionId: null, indicator: 'health', outcome: null, questionType: 'open',
-          valueNumber: null, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'so', modality: 'voice', promptForm: 'text',
-          traffic: null, consentVersion: 1, answeredAt: now(), sourceMessageId: `k-${chatId}`, media: ref,
-        }, { sessionId: `s-${chatId}`, respondentId, pilotCode: 'default', surveyId: 'default-pilot', surveyVersion: 1, channel: 'whatsapp' });
-      });
-      await app.media.port.submit([{ ...stored, channel: 'whatsapp', ref }]);
+      const stored = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'whatsapp', address: `${++chat}@s.whatsapp.net`, language: 'so' });
+      const respondentId = stored.respondentId;
+      await app.media.port.submit([stored]);
       const row = await settled(stored.id);
       expect(row).toMatchObject({ media_status: 'rejected', media_error: 'bad_source' });
       expect(hits).toEqual([]);

@@ -16,7 +16,8 @@ import { pipelineDeps } from '../../bot/media.ts';
 import { Renderer } from '../../bot/render.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
-import type { MediaRef, SessionState } from '../../surveys/engine/types.ts';
+import type { MediaRef } from '../../surveys/engine/types.ts';
+import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
 import { startWorkers } from '../../workers/runtime.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -27,25 +28,12 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const now = () => new Date().toISOString();
 let chat = 9000;
 
-async function mediaAnswer(app: TestApp, fake: FakeBotApi, tag: string): Promise<{ id: string; revision: number; ref: MediaRef }> {
+async function mediaAnswer(app: TestApp, fake: FakeBotApi, tag: string) {
   const f = fake.addFile(voiceNote(2, tag), `voice/${tag}.oga`);
   const ref: MediaRef = { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size };
-  const chatId = ++chat;
-  const respondentId = app.handler.respondentIdFor('telegram', String(chatId));
-  const state = { v: 1, surveyId: 'default-pilot', surveyVersion: 1, phase: 'question', language: 'nl', startedAt: now(), completedAt: null } as unknown as SessionState;
-  const stored = await app.store.transaction(async (tx) => {
-    await tx.touchRespondent(respondentId, 'telegram', String(chatId), now());
-    await tx.saveSession({ id: `s-${chatId}`, respondentId, pilotCode: 'default', channel: 'telegram', expectedRevision: 0, state, now: now() });
-    return tx.upsertAnswer({
-      id: `a-${chatId}`, questionId: 'health_why', parentQuestionId: null, indicator: 'health', outcome: null, questionType: 'open',
-      valueNumber: null, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'nl', modality: 'voice', promptForm: 'text',
-      traffic: null, consentVersion: 1, answeredAt: now(), sourceMessageId: `k-${chatId}`, media: ref,
-    }, { sessionId: `s-${chatId}`, respondentId, pilotCode: 'default', surveyId: 'default-pilot', surveyVersion: 1, channel: 'telegram' });
-  });
-  return { ...stored, ref };
+  return seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(++chat), language: 'nl' });
 }
 
 async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
@@ -89,7 +77,7 @@ describe('media pipeline resilience', () => {
     stt.hold = true;
     const first = workerProcess(app);
     const a = await mediaAnswer(app, fake, 'stalled');
-    await app.media.port.submit([{ ...a, channel: 'telegram' }]);
+    await app.media.port.submit([a]);
     await until(() => stt.requests.length, (n) => n === 1); // worker A is inside the speech job
     first.kill('SIGKILL');
     await exitCode(first);
@@ -113,14 +101,14 @@ describe('media pipeline resilience', () => {
     const { fake, app } = await setup({ REDIS_URL: url });
 
     const queued = await Promise.all(['r1', 'r2', 'r3'].map((t) => mediaAnswer(app, fake, t)));
-    await app.media.port.submit(queued.map((a) => ({ ...a, channel: 'telegram' })));
+    await app.media.port.submit(queued);
     expect((await app.media.queues.media.getJobCounts('waiting')).waiting).toBe(3);
     await new Promise((r) => setTimeout(r, 1500)); // appendfsync everysec
     redis.child!.kill('SIGKILL');
     await exitCode(redis.child!);
 
     const lost = await mediaAnswer(app, fake, 'r4');
-    await expect(app.media.port.submit([{ ...lost, channel: 'telegram' }])).rejects.toThrow();
+    await expect(app.media.port.submit([lost])).rejects.toThrow();
 
     redis = await ensureRedis(url, dir);
     await until(() => app.media.queues.media.getJobCounts('waiting').catch(() => ({ waiting: -1 })), (c) => c.waiting === 3, 10_000);
@@ -141,7 +129,7 @@ describe('media pipeline resilience', () => {
     const workers = await startWorkers(app.media.queues, pipelineDeps(app.config, { store: app.store, renderer, log, now: () => new Date() }), { concurrency: 1, lockSeconds: 2, retentionDays: 90 }, log);
     stt.hold = true;
     const a = await mediaAnswer(app, fake, 'graceful');
-    await app.media.port.submit([{ ...a, channel: 'telegram' }]);
+    await app.media.port.submit([a]);
     await until(() => stt.requests.length, (n) => n === 1);
     const closing = workers.close({ timeoutMs: 20_000 });
     setTimeout(() => stt.release(), 300);

@@ -46,6 +46,17 @@ export type MediaOutcome = 'stored' | 'stale' | 'rejected';
 export async function processMedia(deps: PipelineDeps, answerId: string, revision: number): Promise<{ outcome: MediaOutcome; speech: boolean }> {
   const answer = await deps.repo.load(answerId);
   if (!answer || answer.revision !== revision || answer.status !== 'pending') return { outcome: 'stale', speech: false };
+  try {
+    return await storeAndProbe(deps, answer, revision);
+  } catch (e) {
+    if (e instanceof MediaRejected) {
+      if (await deps.repo.markUnusable(answer.id, revision, 'rejected', e.reason, deps.now().toISOString())) await deps.notify(answer, e.reason);
+    }
+    throw e;
+  }
+}
+
+async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: number): Promise<{ outcome: MediaOutcome; speech: boolean }> {
   const tempPath = deps.files.tempPath();
   try {
     const fetched = await fetchFile(deps, answer.channel, answer.ref, tempPath);
@@ -65,12 +76,8 @@ export async function processMedia(deps: PipelineDeps, answerId: string, revisio
       codecs: info?.codecs ?? [], transcriptStatus, translationStatus,
     }, deps.now().toISOString());
     return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' };
-  } catch (e) {
-    if (e instanceof MediaRejected) {
-      if (await deps.repo.markUnusable(answer.id, revision, 'rejected', e.reason, deps.now().toISOString())) await deps.notify(answer, e.reason);
-    }
-    throw e;
   } finally {
+    // Nothing half-downloaded stays behind, whatever happened.
     await rm(tempPath, { force: true });
   }
 }
