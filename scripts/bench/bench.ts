@@ -22,6 +22,7 @@ import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
 import { benchTelegram } from './telegram-e2e.ts';
+import { benchMedia } from './media.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -116,6 +117,7 @@ export async function runBench(): Promise<number> {
   const store16 = await benchStore(survey, 64, 16);
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
+  const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
@@ -130,6 +132,10 @@ export async function runBench(): Promise<number> {
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
+    [`media ingest, 20-s voice notes/s, nothing else running (${md.notes} notes, ${md.concurrency} at a time)`, md.notesPerSecondAlone.toFixed(2), 'notes/s'],
+    [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
+    [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
+    [`reply latency p50 / p99, same, while the notes above flow (${md.busyReplies} replies)`, `${md.busyP50.toFixed(2)} / ${md.busyP99.toFixed(2)}`, 'ms'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -141,6 +147,8 @@ export async function runBench(): Promise<number> {
     storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
+    mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
+    replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;
