@@ -4,7 +4,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { transcribe, SttRejectedError, SttUnavailableError, whisperLanguage } fr
 import { deleteExpiredMedia, forgetFiles } from '../../workers/media/retention.ts';
 import { sniff } from '../../workers/media/sniff.ts';
 import { ensureRedis, redisAnswers, RedisUnavailableError } from '../../workers/redis.ts';
+import { freePort } from '../helpers/net.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
 import { elfBytes, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
 
@@ -27,15 +27,6 @@ function tempDir(): string {
   return dir;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('type sniffing', () => {
   it('recognises what phones send from the bytes, and nothing else', () => {

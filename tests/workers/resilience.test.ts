@@ -6,7 +6,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -20,6 +19,7 @@ import type { MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
 import { startWorkers } from '../../workers/runtime.ts';
+import { freePort } from '../helpers/net.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
 import { voiceNote } from '../helpers/media.ts';
 
@@ -137,13 +137,3 @@ describe('media pipeline resilience', () => {
     expect((await row(app, a.id)).transcript_status).toBe('ready');
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
