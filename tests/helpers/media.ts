@@ -29,6 +29,11 @@ export function videoNote(seconds: number): Buffer {
     '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart'], 'mp4');
 }
 
+/** A small PNG picture. */
+export function picture(): Buffer {
+  return ffmpeg(['-f', 'lavfi', '-i', 'color=c=red:s=16x16', '-frames:v', '1'], 'png');
+}
+
 /** A ZIP archive's first bytes, padded: what a "voice note" that is really an archive looks like. */
 export const zipBytes = (): Buffer => Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(2000, 7)]);
 /** An ELF executable header, padded. */

@@ -13,7 +13,7 @@ import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import type { MediaKind, MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
-import { elfBytes, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
+import { elfBytes, picture, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
 
 let fake: FakeBotApi;
 let stt: FakeStt;
@@ -100,6 +100,15 @@ describe('media pipeline', () => {
     expect(stt.requests[0]?.language).toBeNull();
   });
 
+  it('stores a photo by its type from the bytes; nothing to transcribe', async () => {
+    const { id } = await mediaAnswer(telegramFile(picture(), 'image', { mimeType: 'application/octet-stream' }, 'photos/file_3.jpg'));
+    const row = await settled(id);
+    expect(row).toMatchObject({ media_status: 'ready', media_type: 'png', media_duration_seconds: null, transcript_status: 'skipped', translation_status: 'skipped' });
+    expect(row.media_file).toMatch(/\.png$/);
+    expect(row.media_codecs).toBe('png');
+    expect(stt.requests).toEqual([]);
+  });
+
   it('processes one job per media answer: a second submission of the same answer is not a second download', async () => {
     const ref = telegramFile(voiceNote(2, 'dup'), 'voice');
     const { id } = await mediaAnswer(ref);
@@ -164,6 +173,11 @@ describe('hostile media is rejected calmly, in the respondent\'s language, and n
     expect((await rejected(telegramFile(Buffer.from(cut), 'voice', { durationSeconds: 20 }), 'en')).row.media_error).toBe('unreadable');
     const garbage = Buffer.concat([Buffer.from('OggS'), Buffer.alloc(3000, 0x55)]);
     expect((await rejected(telegramFile(garbage, 'voice'), 'en')).row.media_error).toBe('unreadable');
+  });
+
+  it('a PNG signature followed by garbage', async () => {
+    const fakePng = Buffer.concat([picture().subarray(0, 8), Buffer.alloc(500, 0x41)]);
+    expect((await rejected(telegramFile(fakePng, 'image', {}, 'photos/x.jpg'), 'tr')).row.media_error).toBe('unreadable');
   });
 
   it('an absurd duration (longer than MEDIA_MAX_SECONDS)', async () => {

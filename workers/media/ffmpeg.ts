@@ -61,6 +61,12 @@ export async function toSpeechWav(input: string, output: string, timeoutMs = 300
   if (code !== 0) throw new MediaRejected('unreadable', `ffmpeg cannot decode the audio: ${lastLine(stderr)}`);
 }
 
+/** Decodes the whole file and throws MediaRejected when it cannot (a valid header over garbage passes ffprobe). */
+export async function checkDecodes(file: string, timeoutMs = 60_000): Promise<void> {
+  const { stderr, code } = await run('ffmpeg', ['-nostdin', '-v', 'error', '-xerror', '-i', file, '-f', 'null', '-'], timeoutMs);
+  if (code !== 0 || stderr.trim() !== '') throw new MediaRejected('unreadable', `ffmpeg cannot decode the file: ${lastLine(stderr)}`);
+}
+
 function lastLine(s: string): string {
   return s.trim().split('\n').pop()?.slice(0, 200) ?? '';
 }

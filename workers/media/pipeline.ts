@@ -11,7 +11,7 @@ import type { MediaRef } from '../../surveys/engine/types.ts';
 import type { MediaAnswer, MediaRepo } from '../../storage/media-repo.ts';
 import { transcribe, SttRejectedError, type SttSettings } from '../clients/transcribe.ts';
 import { MediaRejected, type RejectReason } from './errors.ts';
-import { probe, toSpeechWav } from './ffmpeg.ts';
+import { checkDecodes, probe, toSpeechWav } from './ffmpeg.ts';
 import { fetchTelegramFile, type TelegramSource } from './fetch-telegram.ts';
 import { fetchWhatsAppFile } from './fetch-whatsapp.ts';
 import { exists, type MediaFiles } from './files.ts';
@@ -61,8 +61,12 @@ async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: 
   try {
     const fetched = await fetchFile(deps, answer.channel, answer.ref, tempPath);
     const container = validate(fetched, answer.ref);
-    const info = isTimed(container) ? await probe(tempPath) : null;
+    // Images are probed too: a PNG signature followed by garbage must not pass as a picture.
+    const probed = await probe(tempPath);
+    if (!isTimed(container)) await checkDecodes(tempPath);
+    const info = isTimed(container) ? probed : null;
     if (info) checkTimed(info, answer.ref, deps.limits.maxSeconds);
+    const codecs = probed.codecs;
     const file = await deps.files.commit(tempPath, fetched.sha256, EXTENSION[container]);
     const speechAudio = info?.hasAudio ?? false;
     if (speechAudio) {
@@ -73,7 +77,7 @@ async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: 
     const translationStatus = !speechAudio ? 'skipped' : deps.mt ? 'pending' : 'off';
     const stored = await deps.repo.markStored(answer.id, revision, {
       file, sha256: fetched.sha256, bytes: fetched.bytes, type: container, durationSeconds: info?.durationSeconds ?? null,
-      codecs: info?.codecs ?? [], transcriptStatus, translationStatus,
+      codecs, transcriptStatus, translationStatus,
     }, deps.now().toISOString());
     return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' };
   } finally {
