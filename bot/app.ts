@@ -2,6 +2,7 @@
  * The composition root: the only place that builds concrete store, channels and server.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -13,6 +14,8 @@ import { InboundHandler, type SurveyEntry } from './handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
+import { mountDashboard, type RouteList } from './dashboard/index.ts';
+import { rsvpInterceptor } from './followup/rsvp.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
@@ -31,6 +34,8 @@ export interface App {
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
+  /** Every HTTP route (method, url pattern), to prove each one is behind the dashboard gate. */
+  routes: RouteList;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -86,7 +91,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer: new Renderer(i18n),
-    surveys, defaultPilot: config.defaultPilot, channels, log,
+    surveys, defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId: opts.newId ?? randomUUID }),
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -112,11 +117,16 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
     void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
   });
+  // First, so its gate covers every route: only these (and the login page) are open to anyone.
+  const routes = await mountDashboard(server, {
+    db, store, i18n, handler, surveys, now, newId: opts.newId ?? randomUUID,
+    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+  }, {
+    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+    secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+  });
   server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) {
-    registerTryit(server, { handler, channel: tryit, now });
-    server.get('/', async (_req, reply) => reply.redirect('/try'));
-  }
+  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
   telegram?.mountWebhook(server);
   if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
   await handler.flushAll();
@@ -133,7 +143,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();

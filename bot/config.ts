@@ -28,6 +28,12 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678').optional().describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
   WHATSAPP_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40).describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
+  DASHBOARD_COOKIE_SECURE: z.enum(['0', '1']).default('1').describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
+  DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12).describe('How long a dashboard login lasts'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
+  MAP_RED_SHARE: z.coerce.number().min(0).max(100).default(30).describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
+  MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
+  STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
 });
 
 export type Config = Readonly<{
@@ -43,6 +49,9 @@ export type Config = Readonly<{
   tryitEnabled: boolean;
   telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
+  dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number }>;
+  /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
+  userPassword: string | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -57,7 +66,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const shown = (name: string) => (/TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const shown = (name: string) => (/TOKEN|SECRET|PASSWORD/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
@@ -92,5 +101,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     whatsapp: e.WHATSAPP_ENABLED === '1'
       ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
       : null,
+    dashboard: Object.freeze({
+      secureCookie: e.DASHBOARD_COOKIE_SECURE === '1', sessionHours: e.DASHBOARD_SESSION_HOURS, maxLoginFailures: e.LOGIN_MAX_FAILURES,
+      redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100,
+    }),
+    userPassword: e.STEMMEN_PASSWORD ?? null,
   });
 }

@@ -37,12 +37,20 @@ export interface HandlerDeps {
   defaultPilot: string;
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
+  /**
+   * Gets each new message before the engine (inside its transaction); replies it returns are
+   * sent instead of the engine's. Used for answers to follow-up invitations.
+   */
+  intercept?: InboundInterceptor;
   /** Injected for tests; defaults to the system clock and random UUIDs. */
   now?: () => Date;
   newId?: () => string;
 }
 
 export type HandleOutcome = 'handled' | 'duplicate';
+
+/** Handles a message before the engine; returns the replies, or null to let the engine have it. */
+export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
 export class InboundHandler {
   private readonly serial = new KeyedSerial();
@@ -100,6 +108,11 @@ export class InboundHandler {
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
     if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return 'duplicate';
+    const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
+    if (intercepted) {
+      await tx.enqueueOutbound(intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now, position: this.outboxSeq++ })));
+      return 'handled';
+    }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
     const existing = await tx.findSession(respondentId, requested?.code);
