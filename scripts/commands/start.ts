@@ -9,7 +9,7 @@ export async function runStart(config: Config): Promise<number> {
   const url = await app.listen();
   const shown = url.replace('127.0.0.1', 'localhost');
   app.log.info({ database: config.databaseFile }, 'store ready');
-  process.stdout.write(`\nstemmen is running.\n  Try it:  ${shown}/try\n  Data:    ${config.dataDir}\n  Stop:    Ctrl+C\n\n`);
+  process.stdout.write(`\nstemmen is running.\n  Try it:  ${shown}/try\n  Dashboard: ${shown}/ (first user: stemmen user add <email> --role admin)\n  Data:    ${config.dataDir}\n  Stop:    Ctrl+C\n\n`);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       app.log.info({ signal }, 'shutting down');
