@@ -6,6 +6,7 @@ import type { Db } from '../../storage/database.ts';
 import { addUser } from '../../bot/dashboard/auth.ts';
 import { Accounts, type Role } from '../../storage/dashboard/accounts.ts';
 import type { FastifyInstance } from 'fastify';
+import type { TryitClient } from './app.ts';
 
 export const PASSWORD = 'a long test password';
 
@@ -91,4 +92,29 @@ export async function seed(db: Db, pilot: string, respondents: SeedRespondent[],
       answered_at: a.answeredAt ?? now, source_message_id: `m-${r.id}-a${i}`, revision: 1, media_kind: null, media_ref: null, media_status: null,
     }))).execute();
   }
+}
+
+type Reply = Awaited<ReturnType<TryitClient['send']>>;
+
+/**
+ * Walks a try-it respondent through the default pilot with low scores (red answers), yes to
+ * every recontact question, and the first option elsewhere, until the survey is completed.
+ */
+export async function completeWithRedAnswers(client: TryitClient, lang: string, completed: () => Promise<boolean>): Promise<void> {
+  const buttons = (r: Reply) => (r.messages[r.messages.length - 1]?.buttons ?? []).flat().map((b) => b.data);
+  await client.send({ command: 'start' });
+  await client.send({ button: `lang:${lang}` });
+  let r = await client.send({ button: 'consent:yes' });
+  for (let i = 0; i < 80 && !(await completed()); i++) {
+    const data = buttons(r).filter((d) => !d.startsWith('skip:'));
+    if (data.length === 0) r = await client.send({ text: '2019' });
+    else if (data[0]!.startsWith('m:')) {
+      await client.send({ button: data[0]! });
+      r = await client.send({ button: data.find((d) => d.startsWith('md:'))! });
+    } else if (data[0]!.startsWith('th:')) {
+      await client.send({ button: data[0]! });
+      r = await client.send({ button: 'thd' });
+    } else r = await client.send({ button: data.find((d) => /:2$/.test(d)) ?? data.find((d) => d.endsWith(':yes')) ?? data[0]! });
+  }
+  if (!(await completed())) throw new Error('the survey did not complete');
 }
