@@ -31,7 +31,7 @@ export async function answerPage(db: Db, pilot: string, after: string | null, li
 }
 
 /** Every answer of a pilot, page by page. */
-export async function* allAnswers(db: Db, pilot: string, pageSize = 5000): AsyncGenerator<AnswerRow[]> {
+export async function* allAnswers(db: Db, pilot: string, pageSize = 1000): AsyncGenerator<AnswerRow[]> {
   let after: string | null = null;
   for (;;) {
     const page = await answerPage(db, pilot, after, pageSize);

@@ -1,6 +1,6 @@
 /**
  * Dashboard users and sessions, API tokens, the follow-up queue with its audit log, and an
- * index that lets the traffic-light map be counted from the index alone.
+ * indexes for counting the traffic-light map from the index alone and for paging exports.
  */
 import type { Kysely } from 'kysely';
 
@@ -78,9 +78,14 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('answers')
     .columns(['pilot_code', 'indicator', 'traffic_light', 'outcome', 'language', 'channel', 'answered_at'])
     .execute();
+
+
+  // Keyset pages of one pilot's answers (exports, read API) walk this index instead of sorting.
+  await db.schema.createIndex('answers_pilot_id').on('answers').columns(['pilot_code', 'id']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('answers_pilot_id').execute();
   await db.schema.dropIndex('answers_traffic').execute();
   for (const t of ['audit_log', 'followup_cases', 'api_tokens', 'login_failures', 'auth_sessions', 'users']) await db.schema.dropTable(t).execute();
 }
