@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: engine and store throughput, and whether the cost of an answer grows
- * with the survey's length. Prints a table and the same figures as JSON.
+ * `npm run bench`: engine and store throughput, whether the cost of an answer grows with the
+ * survey's length, and the dashboard's map and CSV export over a million answers
+ * (BENCH_MAP_ANSWERS to change). Prints a table and the same figures as JSON.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -21,6 +22,7 @@ import { advance, start } from '../../surveys/engine/engine.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 
 const QUESTIONS = 80;
@@ -116,6 +118,8 @@ export async function runBench(): Promise<number> {
   const store16 = await benchStore(survey, 64, 16);
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
+  const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
+  const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
@@ -130,6 +134,11 @@ export async function runBench(): Promise<number> {
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
+    [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
+    [`traffic-light map over ${n} answers (14 indicators, GROUP BY)`, dash.mapMs.toFixed(1), 'ms (median of 5)'],
+    ['traffic-light map, filtered (language + channel + 3 months)', dash.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
+    [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
+    ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -141,6 +150,8 @@ export async function runBench(): Promise<number> {
     storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
+    mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
+    exportCsvMs: Math.round(dash.exportMs), exportCsvMaxRssMb: dash.exportMaxRssMb, exportCsvMb: dash.csvMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;
