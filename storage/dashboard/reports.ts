@@ -107,10 +107,13 @@ export class Reports {
     return rows.map((r) => ({ language: r.language, channel: r.channel, started: Number(r.started), consented: Number(r.consented), completed: Number(r.completed) }));
   }
 
-  /** Distinct answer languages and channels of a pilot (for the filter menus). */
+  /**
+   * Languages and channels of a pilot's sessions, for the filter menus. Read from sessions,
+   * not answers: there are ~20 times fewer, and a respondent answers in their session's language.
+   */
   async facets(pilot: string): Promise<{ languages: string[]; channels: string[] }> {
-    const langs = await this.db.selectFrom('answers').select('language').distinct().where('pilot_code', '=', pilot).orderBy('language').execute();
-    const chans = await this.db.selectFrom('answers').select('channel').distinct().where('pilot_code', '=', pilot).orderBy('channel').execute();
-    return { languages: langs.map((r) => r.language), channels: chans.map((r) => r.channel) };
+    const langs = await this.db.selectFrom('sessions').select('language').distinct().where('pilot_code', '=', pilot).where('language', 'is not', null).orderBy('language').execute();
+    const chans = await this.db.selectFrom('sessions').select('channel').distinct().where('pilot_code', '=', pilot).orderBy('channel').execute();
+    return { languages: langs.map((r) => r.language!), channels: chans.map((r) => r.channel) };
   }
 }
