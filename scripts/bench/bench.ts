@@ -137,6 +137,9 @@ export async function runBench(): Promise<number> {
     [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
     [`traffic-light map over ${n} answers (14 indicators, GROUP BY)`, dash.mapMs.toFixed(1), 'ms (median of 5)'],
     ['traffic-light map, filtered (language + channel + 3 months)', dash.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
+    ['map page over HTTP (logged in, inject; filters and HTML included)', dash.mapPageMs.toFixed(1), 'ms (median of 5)'],
+    [`follow-up queue page, first view (opens ${dash.cases.toLocaleString('en')} cases)`, dash.queueFirstMs.toFixed(0), 'ms'],
+    ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
     [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
     ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
   ];
@@ -151,6 +154,7 @@ export async function runBench(): Promise<number> {
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
+    mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
     exportCsvMs: Math.round(dash.exportMs), exportCsvMaxRssMb: dash.exportMaxRssMb, exportCsvMb: dash.csvMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);

@@ -1,7 +1,8 @@
 /**
  * Dashboard figures over a large pilot: seeds N answers (default 1,000,000) of the default
  * survey in a durable SQLite file, times the traffic-light map (all answers, and filtered),
- * and times `stemmen export <pilot> --format csv` in its own process with its peak RSS.
+ * the map and follow-up queue pages, and `stemmen export <pilot> --format csv` in its own
+ * process with its peak RSS.
  * @module
  */
 import { spawn } from 'node:child_process';
@@ -9,7 +10,12 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
+import { createApp } from '../../bot/app.ts';
+import { loadConfig } from '../../bot/config.ts';
+import { addUser } from '../../bot/dashboard/auth.ts';
 import { readLocales } from '../../bot/i18n.ts';
+import pino from 'pino';
+import { Accounts } from '../../storage/dashboard/accounts.ts';
 import { loadSurveyFile } from '../../bot/surveys.ts';
 import { indicatorSummaries } from '../../bot/traffic-map.ts';
 import { Reports } from '../../storage/dashboard/reports.ts';
@@ -54,7 +60,8 @@ function seedAnswers(file: string, questions: Question[], total: number): number
   const insSession = raw.prepare(`insert into sessions (id, respondent_id, pilot_code, survey_id, survey_version, channel, phase, language, state, state_version, revision, started_at, updated_at, completed_at)
     values (?, ?, 'bench', 'default-pilot', 1, ?, 'completed', ?, '{}', 1, 1, ?, ?, ?)`);
   const insConsent = raw.prepare(`insert into consents (id, respondent_id, pilot_code, survey_id, kind, theme, version, granted, recorded_at, source_message_id)
-    values (?, ?, 'bench', 'default-pilot', 'participation', null, 1, 1, ?, ?)`);
+    values (?, ?, 'bench', 'default-pilot', ?, ?, 1, 1, ?, ?)`);
+  const themes = [...new Set(questions.map((q) => q.indicator).filter((i): i is string => i !== null))];
   let written = 0;
   raw.transaction(() => {
     let batch: unknown[] = [];
@@ -66,7 +73,9 @@ function seedAnswers(file: string, questions: Question[], total: number): number
       const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(r() * 300 * 86_400_000)).toISOString();
       insRespondent.run(rid, at, at, lng);
       insSession.run(`s${i}`, rid, channel, lng, at, at, at);
-      insConsent.run(`c${i}`, rid, at, `m${i}`);
+      insConsent.run(`c${i}`, rid, 'participation', null, at, `m${i}`);
+      // One in ten agrees to be recontacted about one theme: the follow-up queue's candidates.
+      if (r() < 0.1) insConsent.run(`cr${i}`, rid, 'recontact', themes[Math.floor(r() * themes.length)]!, at, `mr${i}`);
       for (const q of questions) {
         if (written >= total) break;
         const v = value(q, r);
@@ -98,6 +107,40 @@ async function timeMap(file: string, filter: Parameters<typeof indicatorSummarie
   }
   await db.destroy();
   return median(times);
+}
+
+/**
+ * Whole dashboard pages through the real app (fastify inject, logged in): the map, and the
+ * follow-up queue — its first view opens every case, later views only look for new ones.
+ */
+async function timePages(dir: string, file: string): Promise<{ mapPageMs: number; queueFirstMs: number; queueMs: number; cases: number }> {
+  const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_FILE: file, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0' }, ROOT), { logger: pino({ level: 'silent' }) });
+  try {
+    await addUser(new Accounts(app.db), 'bench@example.org', 'admin', 'bench password 123', new Date().toISOString());
+    const login = await app.server.inject({ url: '/login' });
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
+    const loginCookie = [login.headers['set-cookie']].flat()[0]!.split(';')[0]!;
+    const res = await app.server.inject({
+      method: 'POST', url: '/login', headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams({ email: 'bench@example.org', password: 'bench password 123', _csrf: csrf }).toString(),
+    });
+    const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('stemmen_session='))!.split(';')[0]!;
+    const get = async (url: string) => {
+      const t0 = performance.now();
+      const r = await app.server.inject({ url, headers: { cookie } });
+      if (r.statusCode !== 200) throw new Error(`${url}: ${r.statusCode}`);
+      return performance.now() - t0;
+    };
+    const maps: number[] = [];
+    for (let i = 0; i < 5; i++) maps.push(await get('/pilots/bench'));
+    const queueFirstMs = await get('/pilots/bench/queue');
+    const queues: number[] = [];
+    for (let i = 0; i < 3; i++) queues.push(await get('/pilots/bench/queue'));
+    const cases = await app.db.selectFrom('followup_cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    return { mapPageMs: median(maps), queueFirstMs, queueMs: median(queues), cases: Number(cases.n) };
+  } finally {
+    await app.close();
+  }
 }
 
 /** Runs the real CLI export in a child process; its peak RSS comes from a preloaded exit hook. */
@@ -135,9 +178,10 @@ export async function benchDashboard(total: number) {
     const seedMs = performance.now() - t0;
     const mapMs = await timeMap(file, {});
     const mapFilteredMs = await timeMap(file, { language: 'ar', channel: 'telegram', from: '2026-03-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' });
+    const pages = await timePages(dir, file);
     const out = join(dir, 'export');
     const exp = await timeExport(file, out);
-    return { answers, seedMs, mapMs, mapFilteredMs, exportMs: exp.ms, exportMaxRssMb: exp.maxRssMb, csvMb: Math.round(statSync(join(out, 'answers.csv')).size / 1e6) };
+    return { answers, seedMs, mapMs, mapFilteredMs, ...pages, exportMs: exp.ms, exportMaxRssMb: exp.maxRssMb, csvMb: Math.round(statSync(join(out, 'answers.csv')).size / 1e6) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

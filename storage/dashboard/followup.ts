@@ -42,18 +42,20 @@ export class Followup {
    * decision for that indicator is "yes" and that has no case yet. Returns how many were opened.
    */
   async syncCases(pilot: string, newId: () => string, now: string): Promise<number> {
+    // From the consents side: recontact consents are few, and each respondent has few answers.
     const rows = await this.db
-      .selectFrom('answers as a')
-      .select(['a.respondent_id', 'a.indicator'])
+      .selectFrom('consents as c')
+      .select(['c.respondent_id', 'c.theme as indicator'])
       .distinct()
-      .where('a.pilot_code', '=', pilot)
-      .where('a.traffic_light', '=', 'red')
-      .where('a.indicator', 'is not', null)
-      .where(sql<boolean>`exists (select 1 from consents c where c.respondent_id = a.respondent_id and c.pilot_code = a.pilot_code
-        and c.kind = 'recontact' and c.theme = a.indicator and c.granted = 1
-        and not exists (select 1 from consents c2 where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code
-          and c2.kind = 'recontact' and c2.theme = c.theme and c2.granted = 0 and c2.recorded_at > c.recorded_at))`)
-      .where(sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = a.pilot_code and f.respondent_id = a.respondent_id and f.indicator = a.indicator)`)
+      .where('c.pilot_code', '=', pilot)
+      .where('c.kind', '=', 'recontact')
+      .where('c.granted', '=', 1)
+      .where('c.theme', 'is not', null)
+      .where(sql<boolean>`not exists (select 1 from consents c2 where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code
+        and c2.kind = 'recontact' and c2.theme = c.theme and c2.granted = 0 and c2.recorded_at > c.recorded_at)`)
+      .where(sql<boolean>`exists (select 1 from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code
+        and a.indicator = c.theme and a.traffic_light = 'red')`)
+      .where(sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = c.pilot_code and f.respondent_id = c.respondent_id and f.indicator = c.theme)`)
       .execute();
     if (rows.length === 0) return 0;
     await this.db

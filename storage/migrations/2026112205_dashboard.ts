@@ -82,9 +82,19 @@ export async function up(db: Kysely<any>): Promise<void> {
 
   // Keyset pages of one pilot's answers (exports, read API) walk this index instead of sorting.
   await db.schema.createIndex('answers_pilot_id').on('answers').columns(['pilot_code', 'id']).execute();
+
+  // Replace two indexes by wider ones, so an answer write still updates one index more than before:
+  // (pilot_code, indicator) is a prefix of answers_traffic; and per-respondent lookups by
+  // indicator and light (the follow-up queue) must not lose to answers_traffic in the planner.
+  await db.schema.dropIndex('answers_pilot_indicator').execute();
+  await db.schema.dropIndex('answers_respondent').execute();
+  await db.schema.createIndex('answers_respondent_indicator').on('answers').columns(['respondent_id', 'pilot_code', 'indicator', 'traffic_light']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('answers_respondent_indicator').execute();
+  await db.schema.createIndex('answers_respondent').on('answers').column('respondent_id').execute();
+  await db.schema.createIndex('answers_pilot_indicator').on('answers').columns(['pilot_code', 'indicator']).execute();
   await db.schema.dropIndex('answers_pilot_id').execute();
   await db.schema.dropIndex('answers_traffic').execute();
   for (const t of ['audit_log', 'followup_cases', 'api_tokens', 'login_failures', 'auth_sessions', 'users']) await db.schema.dropTable(t).execute();
