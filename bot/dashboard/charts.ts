@@ -9,7 +9,7 @@ export const COLOURS = { red: '#c0392b', orange: '#f0a30a', green: '#1e8449', no
 
 /** One horizontal stacked bar (red, orange, green) per labelled row. */
 export function stackedBars(rows: Array<{ label: string; tally: LightTally }>, title: string): Html {
-  const W = 600;
+  const W = 420;
   const rowH = 38;
   const h = rows.length * rowH + 4;
   const parts: string[] = [];
@@ -30,7 +30,7 @@ export function stackedBars(rows: Array<{ label: string; tally: LightTally }>, t
 
 /** Vertical bars, one per value (scale points or choices), each coloured by its traffic light. */
 export function valueBars(bars: Array<{ label: string; n: number; light: keyof typeof COLOURS }>, title: string): Html {
-  const W = 600;
+  const W = 420;
   const H = 150;
   const max = Math.max(1, ...bars.map((b) => b.n));
   const slot = W / Math.max(1, bars.length);
@@ -38,7 +38,8 @@ export function valueBars(bars: Array<{ label: string; n: number; light: keyof t
   const parts = bars.map((b, i) => {
     const h = (b.n / max) * (H - 40);
     const x = i * slot + (slot - bw) / 2;
-    const label = b.label.length > 14 ? `${b.label.slice(0, 13)}…` : b.label;
+    const chars = Math.max(3, Math.floor(slot / 7));
+    const label = b.label.length > chars ? `${b.label.slice(0, chars - 1)}…` : b.label;
     return `<rect x="${x.toFixed(1)}" y="${(H - 22 - h).toFixed(1)}" width="${bw.toFixed(1)}" height="${h.toFixed(1)}" fill="${COLOURS[b.light]}"><title>${escapeHtml(b.label)}: ${b.n}</title></rect>`
       + `<text x="${(x + bw / 2).toFixed(1)}" y="${(H - 26 - h).toFixed(1)}" text-anchor="middle">${b.n}</text>`
       + `<text x="${(x + bw / 2).toFixed(1)}" y="${H - 6}" text-anchor="middle">${escapeHtml(label)}</text>`;
