@@ -89,9 +89,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+  const newId = opts.newId ?? randomUUID;
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer: new Renderer(i18n),
-    surveys, defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId: opts.newId ?? randomUUID }),
+    surveys, defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -119,7 +120,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   // First, so its gate covers every route: only these (and the login page) are open to anyone.
   const routes = await mountDashboard(server, {
-    db, store, i18n, handler, surveys, now, newId: opts.newId ?? randomUUID,
+    db, store, i18n, handler, surveys, now, newId,
     rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
   }, {
     publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
