@@ -2,6 +2,7 @@
  * The composition root: the only place that builds concrete store, channels and server.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -13,6 +14,8 @@ import { InboundHandler, type SurveyEntry } from './handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
+import { mountDashboard, type RouteList } from './dashboard/index.ts';
+import { rsvpInterceptor } from './followup/rsvp.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
@@ -21,7 +24,7 @@ import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
 import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
-import { mountQueueBoard, type AdminGuard } from './queue-board.ts';
+import { mountQueueBoard } from './queue-board.ts';
 
 export interface App {
   config: Config;
@@ -34,6 +37,8 @@ export interface App {
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
   media: MediaRuntime;
+  /** Every HTTP route (method, url pattern), to prove each one is behind the dashboard gate. */
+  routes: RouteList;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -45,12 +50,6 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 /** How often undelivered replies are retried. */
 export const OUTBOX_RETRY_MS = 30_000;
 
-/** Admin pages answer only requests from this machine until logins exist. */
-const loopbackOnly: AdminGuard = async (req, reply) => {
-  if (['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.ip)) return true;
-  await reply.code(403).send({ error: 'only from this machine' });
-  return false;
-};
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -99,9 +98,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const renderer = new Renderer(i18n);
   // The handler and the media runtime need each other (submit jobs / flush rejection notes).
   let media: MediaRuntime | undefined;
+  const newId = opts.newId ?? randomUUID;
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer,
-    surveys, defaultPilot: config.defaultPilot, channels, log,
+    surveys, defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
     media: {
       submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
       forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
@@ -133,14 +133,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
     void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
   });
+  // First, so its gate covers every route: only these (and the login page) are open to anyone.
+  const routes = await mountDashboard(server, {
+    db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+  }, {
+    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+    secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+  });
   server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) {
-    registerTryit(server, { handler, channel: tryit, now });
-    server.get('/', async (_req, reply) => reply.redirect('/try'));
-  }
+  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
   telegram?.mountWebhook(server);
   if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
-  await mountQueueBoard(server, mediaRuntime.queues, loopbackOnly);
+  await mountQueueBoard(server, mediaRuntime.queues);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
@@ -155,7 +160,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();

@@ -43,6 +43,12 @@ const schema = z.object({
   MT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
   MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
   MT_TARGETS: z.string().regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en').default('nl,en').describe('Languages transcripts are translated into for researchers'),
+  DASHBOARD_COOKIE_SECURE: z.enum(['0', '1']).default('1').describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
+  DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12).describe('How long a dashboard login lasts'),
+  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
+  MAP_RED_SHARE: z.coerce.number().min(0).max(100).default(30).describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
+  MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
+  STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
 });
 
 export type Config = Readonly<{
@@ -63,6 +69,9 @@ export type Config = Readonly<{
   media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
   stt: Readonly<{ url: string; apiKey: string | null; model: string }> | null;
   mt: Readonly<{ url: string; apiKey: string | null; targets: readonly string[] }> | null;
+  dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number }>;
+  /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
+  userPassword: string | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -77,7 +86,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const shown = (name: string) => (/TOKEN|SECRET|KEY|REDIS_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const shown = (name: string) => (/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
@@ -122,5 +131,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     }),
     stt: e.STT_URL ? Object.freeze({ url: e.STT_URL, apiKey: e.STT_API_KEY ?? null, model: e.STT_MODEL }) : null,
     mt: e.MT_URL ? Object.freeze({ url: e.MT_URL, apiKey: e.MT_API_KEY ?? null, targets: Object.freeze(e.MT_TARGETS.split(',')) }) : null,
+    dashboard: Object.freeze({
+      secureCookie: e.DASHBOARD_COOKIE_SECURE === '1', sessionHours: e.DASHBOARD_SESSION_HOURS, maxLoginFailures: e.LOGIN_MAX_FAILURES,
+      redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100,
+    }),
+    userPassword: e.STEMMEN_PASSWORD ?? null,
   });
 }

@@ -40,6 +40,11 @@ export interface HandlerDeps {
   log: Logger;
   /** Where media answers go once committed (the media queues); absent = they stay pending. */
   media?: MediaPort | undefined;
+  /**
+   * Gets each new message before the engine (inside its transaction); replies it returns are
+   * sent instead of the engine's. Used for answers to follow-up invitations.
+   */
+  intercept?: InboundInterceptor;
   /** Injected for tests; defaults to the system clock and random UUIDs. */
   now?: () => Date;
   newId?: () => string;
@@ -56,6 +61,8 @@ export interface MediaPort {
 }
 
 interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }> }
+/** Handles a message before the engine; returns the replies, or null to let the engine have it. */
+export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
 export class InboundHandler {
   private readonly serial = new KeyedSerial();
@@ -131,6 +138,11 @@ export class InboundHandler {
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
     if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [] };
+    const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
+    if (intercepted) {
+      await tx.enqueueOutbound(intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now, position: this.outboxSeq++ })));
+      return { outcome: 'handled', media: [], erasedFiles: [] };
+    }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
     const existing = await tx.findSession(respondentId, requested?.code);

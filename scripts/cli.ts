@@ -9,8 +9,9 @@ import { LocaleFileError } from '../bot/i18n.ts';
 import { SurveyFileError } from '../bot/surveys.ts';
 import { MigrationError } from '../bot/app.ts';
 import { RedisUnavailableError } from '../workers/redis.ts';
+import { UserInputError } from '../bot/dashboard/auth.ts';
 
-const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError];
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError];
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -52,6 +53,51 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string, o: { lang?: string }) => {
       const { runPreview } = await import('./commands/survey.ts');
       code = runPreview(loadConfig(process.env), file, o.lang);
+    });
+
+  const user = program.command('user').description('dashboard accounts');
+  user
+    .command('add')
+    .description('add a user, or set a new role and password (password from STEMMEN_PASSWORD or asked)')
+    .argument('<email>')
+    .requiredOption('--role <role>', 'admin, researcher or coordinator')
+    .action(async (email: string, o: { role: string }) => {
+      const { runUserAdd } = await import('./commands/user.ts');
+      code = await runUserAdd(loadConfig(process.env), email, o.role);
+    });
+  user.command('list').description('list users and roles').action(async () => {
+    const { runUserList } = await import('./commands/user.ts');
+    code = await runUserList(loadConfig(process.env));
+  });
+
+  const token = program.command('token').description('bearer tokens of the read API (/api/v1), one pilot each');
+  token
+    .command('create')
+    .description('create a token and print it once')
+    .requiredOption('--pilot <code>', 'the pilot the token may read')
+    .option('--label <text>', 'what the token is for', '')
+    .action(async (o: { pilot: string; label: string }) => {
+      const { runTokenCreate } = await import('./commands/token.ts');
+      code = await runTokenCreate(loadConfig(process.env), o.pilot, o.label);
+    });
+  token.command('revoke').description('revoke a token by its id').argument('<id>').action(async (id: string) => {
+    const { runTokenRevoke } = await import('./commands/token.ts');
+    code = await runTokenRevoke(loadConfig(process.env), id);
+  });
+  token.command('list').description('list tokens (ids, pilots, live or revoked)').action(async () => {
+    const { runTokenList } = await import('./commands/token.ts');
+    code = await runTokenList(loadConfig(process.env));
+  });
+
+  program
+    .command('export')
+    .description('export a pilot: answers (csv or jsonl), codebook.csv and datapackage.json')
+    .argument('<pilot>')
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .option('--out <dir>', 'folder to write into (default ./export-<pilot>)')
+    .action(async (pilot: string, o: { format: string; out?: string }) => {
+      const { runExport } = await import('./commands/export.ts');
+      code = await runExport(loadConfig(process.env), pilot, o.format, o.out);
     });
 
   const check = program.command('check').description('project checks run before the tests');

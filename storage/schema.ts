@@ -198,6 +198,71 @@ export interface IdentityLinksTable {
   created_at: string;
 }
 
+/** A dashboard user (admin, researcher or coordinator); the password is an Argon2id hash. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A logged-in dashboard session, keyed by the SHA-256 of the cookie's token. */
+export interface AuthSessionsTable {
+  token_hash: string;
+  user_id: string;
+  /** Synchronizer token every form of this session must send back. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Failed logins per key (email and client address), for rate limiting. */
+export interface LoginFailuresTable {
+  key: string;
+  failed_at: string;
+}
+
+/** Bearer tokens of the read API, one pilot each; only the SHA-256 is stored. */
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  pilot_code: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A respondent with red answers on an indicator who agreed to be recontacted about it. */
+export interface FollowupCasesTable {
+  id: string;
+  pilot_code: string;
+  respondent_id: string;
+  indicator: string;
+  status: string;
+  /** The respondent's last reply to an invitation: accepted, declined or maybe. */
+  rsvp: string | null;
+  notes: string;
+  assignee_id: string | null;
+  /** JSON of the last invitation sent (template and its fields). */
+  invitation: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every coordinator action (and every respondent reply to an invitation). */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** A user id, or "respondent" for replies. */
+  actor: string;
+  action: string;
+  case_id: string | null;
+  /** JSON with what changed. */
+  detail: string;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -214,4 +279,10 @@ export interface Database {
   whatsapp_creds: WhatsappCredsTable;
   whatsapp_keys: WhatsappKeysTable;
   identity_links: IdentityLinksTable;
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  login_failures: LoginFailuresTable;
+  api_tokens: ApiTokensTable;
+  followup_cases: FollowupCasesTable;
+  audit_log: AuditLogTable;
 }

@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: engine and store throughput, and whether the cost of an answer grows
- * with the survey's length. Prints a table and the same figures as JSON.
+ * `npm run bench`: engine and store throughput, whether the cost of an answer grows with the
+ * survey's length, and the dashboard's map and CSV export over a million answers
+ * (BENCH_MAP_ANSWERS to change). Prints a table and the same figures as JSON.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -21,6 +22,7 @@ import { advance, start } from '../../surveys/engine/engine.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchMedia } from './media.ts';
 
@@ -118,6 +120,8 @@ export async function runBench(): Promise<number> {
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
+  const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
+  const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
@@ -136,6 +140,14 @@ export async function runBench(): Promise<number> {
     [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
     [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
     [`reply latency p50 / p99, same, while the notes above flow (${md.busyReplies} replies)`, `${md.busyP50.toFixed(2)} / ${md.busyP99.toFixed(2)}`, 'ms'],
+    [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
+    [`traffic-light map over ${n} answers (14 indicators, GROUP BY)`, dash.mapMs.toFixed(1), 'ms (median of 5)'],
+    ['traffic-light map, filtered (language + channel + 3 months)', dash.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
+    ['map page over HTTP (logged in, inject; filters and HTML included)', dash.mapPageMs.toFixed(1), 'ms (median of 5)'],
+    [`follow-up queue page, first view (opens ${dash.cases.toLocaleString('en')} cases)`, dash.queueFirstMs.toFixed(0), 'ms'],
+    ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
+    [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
+    ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -149,6 +161,9 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
+    mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
+    mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
+    exportCsvMs: Math.round(dash.exportMs), exportCsvMaxRssMb: dash.exportMaxRssMb, exportCsvMb: dash.csvMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

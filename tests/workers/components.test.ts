@@ -12,6 +12,7 @@ import { transcribe, SttRejectedError, SttUnavailableError, whisperLanguage } fr
 import { deleteExpiredMedia, forgetFiles } from '../../workers/media/retention.ts';
 import { sniff } from '../../workers/media/sniff.ts';
 import { ensureRedis, redisAnswers, RedisUnavailableError } from '../../workers/redis.ts';
+import { Browser, createUser } from '../helpers/dashboard.ts';
 import { freePort } from '../helpers/net.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
 import { elfBytes, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
@@ -143,18 +144,26 @@ describe('files: retention and erasure', () => {
     expect(existsSync(files.absolute(join('originals', 'bb', `${shared}.ogg`)))).toBe(false);
   });
 
-  it('registers the recurring sweep and retention jobs, and guards Bull Board', async () => {
+  it('registers the recurring sweep and retention jobs; Bull Board is for logged-in admins only', async () => {
     app = await startTestApp();
     const schedulers = await app.media.queues.maintenance.getJobSchedulers();
     expect(schedulers.map((s) => s.key).sort()).toEqual(['retention', 'sweep']);
-    const local = await app.server.inject({ url: '/admin/queues', remoteAddress: '127.0.0.1' });
-    expect(local.statusCode).toBe(200);
-    expect(local.body).toMatch(/<html/i);
-    const api = await app.server.inject({ url: '/admin/queues/api/queues', remoteAddress: '127.0.0.1' });
-    expect((JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['maintenance', 'media', 'speech']);
     for (const url of ['/admin/queues', '/admin/queues/api/queues']) {
-      expect((await app.server.inject({ url, remoteAddress: '203.0.113.9' })).statusCode).toBe(403);
+      const anonymous = await app.server.inject({ url, remoteAddress: '127.0.0.1' });
+      expect([303, 401]).toContain(anonymous.statusCode);
     }
+    await createUser(app.db, 'coordinator@example.org', 'coordinator');
+    const coordinator = new Browser(app.server);
+    await coordinator.login('coordinator@example.org');
+    expect((await coordinator.get('/admin/queues')).statusCode).toBe(403);
+    await createUser(app.db, 'admin@example.org', 'admin');
+    const admin = new Browser(app.server);
+    await admin.login('admin@example.org');
+    const page = await admin.get('/admin/queues');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<html/i);
+    const api = await admin.get('/admin/queues/api/queues');
+    expect((JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['maintenance', 'media', 'speech']);
   });
 });
 
