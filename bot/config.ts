@@ -42,6 +42,7 @@ const schema = z.object({
   STT_MODEL: z.string().min(1).default('whisper-1').describe('Model name sent to STT_URL'),
   MT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
   MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
+  MEDIA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60).describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
   MT_TARGETS: z.string().regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en').default('nl,en').describe('Languages transcripts are translated into for researchers'),
   DASHBOARD_COOKIE_SECURE: z.enum(['0', '1']).default('1').describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
   DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12).describe('How long a dashboard login lasts'),
@@ -65,7 +66,7 @@ export type Config = Readonly<{
   telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
   redis: Readonly<{ url: string; prefix: string }>;
-  workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number }>;
+  workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number; sweepSeconds: number }>;
   media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
   stt: Readonly<{ url: string; apiKey: string | null; model: string }> | null;
   mt: Readonly<{ url: string; apiKey: string | null; targets: readonly string[] }> | null;
@@ -122,7 +123,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
       : null,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
-    workers: Object.freeze({ inProcess: e.WORKERS_IN_PROCESS === '1', concurrency: e.WORKER_CONCURRENCY, lockSeconds: e.QUEUE_LOCK_SECONDS }),
+    workers: Object.freeze({ inProcess: e.WORKERS_IN_PROCESS === '1', concurrency: e.WORKER_CONCURRENCY, lockSeconds: e.QUEUE_LOCK_SECONDS, sweepSeconds: e.MEDIA_SWEEP_SECONDS }),
     media: Object.freeze({
       dir: resolve(cwd, e.MEDIA_DIR ?? `${dataDir}/media`),
       maxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),

@@ -53,8 +53,8 @@ export function pipelineDeps(config: Config, parts: { store: Store; renderer: Re
 export function workerSettings(config: Config, opts: MediaOptions = {}) {
   return {
     concurrency: config.workers.concurrency, lockSeconds: config.workers.lockSeconds, retentionDays: config.media.retentionDays,
-    ...(opts.sweepAfterMs !== undefined ? { sweepAfterMs: opts.sweepAfterMs } : {}),
-    ...(opts.sweepEveryMs !== undefined ? { sweepEveryMs: opts.sweepEveryMs } : {}),
+    sweepAfterMs: opts.sweepAfterMs ?? config.workers.sweepSeconds * 1000,
+    sweepEveryMs: opts.sweepEveryMs ?? config.workers.sweepSeconds * 1000,
   };
 }
 

@@ -25,6 +25,8 @@ import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchMedia } from './media.ts';
+import { runChaos } from '../dev/chaos.ts';
+import { execFileSync } from 'node:child_process';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -120,6 +122,8 @@ export async function runBench(): Promise<number> {
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
+  const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
+  const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
@@ -148,6 +152,7 @@ export async function runBench(): Promise<number> {
     ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
     [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
     ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
+    [`chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`, `${chaos.answersStored}/${chaos.answersGiven}`, `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -160,6 +165,7 @@ export async function runBench(): Promise<number> {
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
+    chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
     replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
     mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
     mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
