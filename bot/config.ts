@@ -42,6 +42,7 @@ const schema = z.object({
   STT_MODEL: z.string().min(1).default('whisper-1').describe('Model name sent to STT_URL'),
   MT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
   MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
+  TELEGRAM_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(25).describe('Most Telegram messages per second over all chats, under the Bot API limit of about 30 (0 = no pacing; Telegram then answers 429s, which are retried)'),
   MEDIA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60).describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
   MT_TARGETS: z.string().regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en').default('nl,en').describe('Languages transcripts are translated into for researchers'),
   DASHBOARD_COOKIE_SECURE: z.enum(['0', '1']).default('1').describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
@@ -63,7 +64,7 @@ export type Config = Readonly<{
   localesDir: string;
   logLevel: z.output<typeof schema>['LOG_LEVEL'];
   tryitEnabled: boolean;
-  telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
+  telegram: Readonly<{ token: string; apiRoot: string; sendsPerSecond: number; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
   redis: Readonly<{ url: string; prefix: string }>;
   workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number; sweepSeconds: number }>;
@@ -114,6 +115,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       ? Object.freeze({
           token: e.TELEGRAM_BOT_TOKEN,
           apiRoot: e.TELEGRAM_API_ROOT,
+          sendsPerSecond: e.TELEGRAM_SENDS_PER_SECOND,
           webhook: e.TELEGRAM_WEBHOOK_URL
             ? Object.freeze({ url: e.TELEGRAM_WEBHOOK_URL, path: new URL(e.TELEGRAM_WEBHOOK_URL).pathname, secret: e.TELEGRAM_WEBHOOK_SECRET! })
             : null,

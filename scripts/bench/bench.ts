@@ -25,6 +25,8 @@ import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchMedia } from './media.ts';
+import { benchOutbound } from './outbound.ts';
+import { benchSessions } from './sessions.ts';
 import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
 
@@ -121,6 +123,9 @@ export async function runBench(): Promise<number> {
   const store16 = await benchStore(survey, 64, 16);
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
+  const outPaced = await benchOutbound(300, 25);
+  const outRaw = await benchOutbound(300, 0);
+  const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
   const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
   const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
@@ -137,9 +142,12 @@ export async function runBench(): Promise<number> {
     [`engine+store ms per answer at question ${EARLY}`, store1.early.toFixed(3), 'ms (median)'],
     [`engine+store ms per answer at question ${LATE}`, store1.late.toFixed(3), 'ms (median)'],
     ['engine+store late/early ratio', (store1.late / store1.early).toFixed(2), '×'],
-    [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP)`, String(tg.answersPerSecond), 'answers/s'],
+    [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
+    [`outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`, outPaced.achieved.toFixed(1), `msg/s, ${outPaced.rateLimited} × 429`],
+    [`outbound sends/s to the same API, unpaced (auto-retry after 429)`, outRaw.achieved.toFixed(1), `msg/s, ${outRaw.rateLimited} × 429`],
+    [`bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`, `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`, 'MB'],
     [`media ingest, 20-s voice notes/s, nothing else running (${md.notes} notes, ${md.concurrency} at a time)`, md.notesPerSecondAlone.toFixed(2), 'notes/s'],
     [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
     [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
@@ -166,6 +174,8 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
+    outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,
+    openSessions: ses.sessions, rssEmptyMb: ses.rssEmptyMb, rssOpenSessionsStartMb: ses.rssStartMb, rssOpenSessionsAfterMb: ses.rssAfterMb,
     replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
     mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
     mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
