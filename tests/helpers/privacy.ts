@@ -94,7 +94,7 @@ export async function redisDump(prefix: string, url = REDIS_URL): Promise<Map<st
           : type === 'hash' ? await redis.hgetall(key)
             : type === 'list' ? await redis.lrange(key, 0, -1)
               : type === 'set' ? await redis.smembers(key)
-                : type === 'zset' ? await redis.zrange(key, 0, -1, 'WITHSCORES')
+                : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
                   : type === 'stream' ? await redis.xrange(key, '-', '+')
                     : null;
         out.set(key, JSON.stringify(value));
