@@ -245,4 +245,19 @@ describe('erasure', () => {
     // Everyone else is still there.
     expect(await app.db.selectFrom('answers').select('id').where('channel', '=', 'whatsapp').execute()).not.toEqual([]);
   });
+
+  it('a WhatsApp person known by phone number and LID: after /delete nothing under either address remains', async () => {
+    const contact = await app.db.selectFrom('contacts').select('respondent_id').where('channel', '=', 'whatsapp').where('address', 'in', [WA_PN, WA_LID]).execute();
+    const rids = [...new Set(contact.map((c) => c.respondent_id))];
+    expect(rids).toHaveLength(1);
+    expect(await app.db.selectFrom('identity_links').select('alias_key').where('respondent_id', '=', rids[0]!).execute()).toHaveLength(2);
+    const theirs = await app.db.selectFrom('answers').select('id').where('respondent_id', '=', rids[0]!).execute();
+    expect(theirs.length).toBeGreaterThan(0);
+    await whatsapp(WA_LID, '/delete', WA_PN);
+    const done = await whatsapp(WA_LID, '1', WA_PN); // "yes, delete everything"
+    expect(done).toMatch(/gewist/); // in Dutch, the language they chose
+    const traces = [rids[0]!, ...addressForms(WA_PN), ...addressForms(WA_LID), ...theirs.map((a) => a.id)];
+    expectNoHits((await scanDatabase(app.db, traces)).hits);
+    expectNoHits((await scanRedis(app.config.redis.prefix, traces)).hits);
+  });
 });
