@@ -225,7 +225,7 @@ describe('engine against a model (fast-check commands)', () => {
       fc.property(fc.commands(commands, { maxCommands: 80 }), (cmds) => {
         fc.modelRun(() => ({ model: { answers: new Map(), erasures: 0 }, real: { state: null, clock: 0, ids: 0 } }), cmds);
       }),
-      { numRuns: 250, seed: 20261122 },
+      { numRuns: 150, seed: 20261122 },
     );
     // Not vacuous: the sequences reach every phase and question type of the default pilot.
     expect([...reached.phases].sort()).toEqual(expect.arrayContaining(['completed', 'consent', 'declined', 'erase_confirm', 'language', 'question', 'recontact', 'recontact_red', 'stopped']));
@@ -249,7 +249,7 @@ describe('engine against a model (fast-check commands)', () => {
         expect(real.state!.phase === 'language' || real.state!.phase === 'consent').toBe(true);
         expect(real.state!.answeredCount).toBe(0);
       }),
-      { numRuns: 100, seed: 20261123 },
+      { numRuns: 60, seed: 20261123 },
     );
   });
 });

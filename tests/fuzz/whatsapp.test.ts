@@ -198,6 +198,6 @@ describe('WhatsApp messages of every kind through the app\'s Baileys connection'
         await app.handler.idle();
       },
       sent: () => sock.sent.map((s) => ({ jid: s.jid, text: String(s.content.text ?? s.content.caption ?? '') })),
-    }, 50, 20261127);
+    }, 40, 20261127);
   }, 60_000);
 });
