@@ -68,7 +68,7 @@ export async function createMedia(config: Config, parts: { store: Store; rendere
     port: {
       submit: (items) => submitMedia(queues, items),
       forget: (files) => forgetFiles(deps.repo, deps.files, files),
-      withdraw: async (items) => { await withdrawMedia(queues, items); },
+      withdraw: (items) => withdrawMedia(queues, items),
     },
     async close() {
       await workers?.close();

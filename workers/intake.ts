@@ -15,19 +15,18 @@ export const stableFileId = (ref: MediaRef): string => ref.uniqueId ?? ref.fileR
 /**
  * Removes every job of these answers (both stages, every revision), whatever its state:
  * used when a respondent is erased. A job a worker holds right now cannot be removed; it
- * finds its answer gone and ends. Returns how many jobs were removed.
+ * finds its answer gone and ends.
  */
-export async function withdrawMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<number> {
-  let removed = 0;
+export async function withdrawMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
   for (const a of items) {
     for (let revision = 1; revision <= a.revision; revision++) {
       for (const stage of ['media', 'speech'] as const) {
         const queue = stage === 'media' ? queues.media : queues.speech;
-        removed += await queue.remove(mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, revision)).catch(() => 0);
+        // Removing a job that does not exist is a no-op.
+        await queue.remove(mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, revision));
       }
     }
   }
-  return removed;
 }
 
 export async function submitMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
