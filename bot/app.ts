@@ -105,6 +105,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     media: {
       submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
       forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
+      withdraw: (items) => (media?.port.withdraw ? media.port.withdraw(items) : Promise.resolve()),
     },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });

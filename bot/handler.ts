@@ -58,9 +58,11 @@ export interface MediaPort {
   submit(items: MediaSubmission[]): Promise<void>;
   /** Deletes an erased respondent's media files. */
   forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
+  /** Removes the queued (and kept) jobs of an erased respondent's media answers. */
+  withdraw?(items: MediaSubmission[]): Promise<void>;
 }
 
-interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }> }
+interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }>; withdrawn: MediaSubmission[] }
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
 export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
@@ -91,7 +93,7 @@ export class InboundHandler {
   async handle(msg: InboundMessage, opts: { delivery?: 'await' | 'background' } = {}): Promise<HandleOutcome> {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
     const committed = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
-    if (committed.media.length > 0 || committed.erasedFiles.length > 0) await this.afterCommit(committed, msg.channel);
+    if (committed.media.length > 0 || committed.erasedFiles.length > 0 || committed.withdrawn.length > 0) await this.afterCommit(committed, msg.channel);
     const outcome = committed.outcome;
     const delivery = this.flush(msg.channel, msg.address);
     if (opts.delivery === 'background') {
@@ -116,6 +118,12 @@ export class InboundHandler {
     } catch (e) {
       this.deps.log.error({ channel, err: (e as Error).message }, 'could not delete an erased respondent\'s media files');
     }
+    try {
+      // Job data holds only answer ids, but a kept job would still point at an erased answer.
+      if (c.withdrawn.length > 0) await media.withdraw?.(c.withdrawn);
+    } catch (e) {
+      this.deps.log.error({ channel, err: (e as Error).message }, 'could not remove an erased respondent\'s media jobs');
+    }
   }
 
   private async commit(msg: InboundMessage, respondentId: string): Promise<Committed> {
@@ -137,11 +145,11 @@ export class InboundHandler {
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
-    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [] };
+    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [], withdrawn: [] };
     const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
     if (intercepted) {
       await tx.enqueueOutbound(intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now, position: this.outboxSeq++ })));
-      return { outcome: 'handled', media: [], erasedFiles: [] };
+      return { outcome: 'handled', media: [], erasedFiles: [], withdrawn: [] };
     }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
@@ -176,6 +184,12 @@ export class InboundHandler {
     let erased = false;
     const media: MediaSubmission[] = [];
     const erasedFiles: Committed['erasedFiles'] = [];
+    const withdrawn: MediaSubmission[] = [];
+    const erase = async () => {
+      withdrawn.push(...(await tx.mediaAnswersOf(respondentId)));
+      erasedFiles.push(...(await tx.eraseRespondent(respondentId)));
+      erased = true;
+    };
     for (const effect of step.effects) {
       switch (effect.type) {
         case 'answer': {
@@ -186,10 +200,9 @@ export class InboundHandler {
         case 'consent': await tx.insertConsent(this.newId(), effect.consent, { respondentId, pilotCode: pilot.code, surveyId: survey.id, messageId: messageKey }); break;
         case 'declined':
           await tx.countDecline(pilot.code, survey.id, effect.consentVersion);
-          erasedFiles.push(...(await tx.eraseRespondent(respondentId)));
-          erased = true;
+          await erase();
           break;
-        case 'erase': erasedFiles.push(...(await tx.eraseRespondent(respondentId))); erased = true; break;
+        case 'erase': await erase(); break;
         case 'send': break;
       }
     }
@@ -204,7 +217,7 @@ export class InboundHandler {
       position: this.outboxSeq++,
     })));
     // An answer erased in the same step (answer, then delete) has nothing left to process.
-    return { outcome: 'handled', media: erased ? [] : media, erasedFiles };
+    return { outcome: 'handled', media: erased ? [] : media, erasedFiles, withdrawn };
   }
 
   /**

@@ -6,7 +6,7 @@
  * @module
  */
 import { sql, type Transaction } from 'kysely';
-import type { AnswerEffect, ConsentEffect, SessionState } from '../surveys/engine/types.ts';
+import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
 import type { Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -275,6 +275,12 @@ export class StoreTx {
    * and outbox rows; and their identity links, which have no foreign key to cascade from.
    * Returns the media files their answers pointed at, for the caller to delete after commit.
    */
+  /** The respondent's media answers, as the media queues know them (to withdraw their jobs on erasure). */
+  async mediaAnswersOf(respondentId: string): Promise<Array<{ id: string; revision: number; channel: string; ref: MediaRef }>> {
+    const rows = await this.trx.selectFrom('answers').select(['id', 'revision', 'channel', 'media_ref']).where('respondent_id', '=', respondentId).where('media_ref', 'is not', null).execute();
+    return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef }));
+  }
+
   async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
     // The media files go after the commit (files are not transactional); this returns them.
     const files = await this.trx.selectFrom('answers').select(['media_file', 'media_sha256']).where('respondent_id', '=', id).where('media_file', 'is not', null).execute();
