@@ -14,8 +14,9 @@ export const stableFileId = (ref: MediaRef): string => ref.uniqueId ?? ref.fileR
 
 /**
  * Removes every job of these answers (both stages, every revision), whatever its state:
- * used when a respondent is erased. A job a worker holds right now cannot be removed; it
- * finds its answer gone and ends.
+ * used when a respondent is erased. A job a worker holds right now cannot be removed: when
+ * it finishes it finds its answer gone, deletes any file it stored for it, and blanks the
+ * answer id in its own data (workers/runtime.ts).
  */
 export async function withdrawMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
   for (const a of items) {
