@@ -11,7 +11,11 @@ export async function runMigrate(config: Config): Promise<number> {
     for (const r of results ?? []) process.stdout.write(`${r.status.padEnd(11)} ${r.migrationName}\n`);
     if ((results ?? []).length === 0 && !error) process.stdout.write(`up to date: ${describeDatabase(config)}\n`);
     if (error) {
-      process.stderr.write(`migration failed on ${describeDatabase(config)}: ${(error as Error).message ?? String(error)}\n`);
+      const message = (error as Error).message ?? String(error);
+      // No step failed: the database itself could not be reached.
+      process.stderr.write((results ?? []).some((r) => r.status === 'Error')
+        ? `migration failed on ${describeDatabase(config)}: ${message}\n`
+        : `cannot open the database ${describeDatabase(config)}: ${message}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.\n`);
       return 1;
     }
     return 0;
