@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIGRATIONS } from '../../storage/migrations/index.ts';
 import { ROOT } from '../helpers/app.ts';
@@ -47,7 +48,8 @@ describe('commands with DATABASE_URL', () => {
     const db = testDb.open();
     try {
       expect(await db.selectFrom('users').select(['email', 'role']).execute()).toEqual([{ email: 'pg@example.org', role: 'researcher' }]);
-      expect((await db.selectFrom('kysely_migration').select('name').execute()).map((m) => m.name)).toEqual(Object.keys(MIGRATIONS));
+      const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+      expect(applied.rows.map((m) => m.name)).toEqual(Object.keys(MIGRATIONS));
     } finally {
       await db.destroy();
     }
