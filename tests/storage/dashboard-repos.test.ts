@@ -36,8 +36,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     }).execute();
   });
   afterEach(async () => {
-    await db.destroy();
-    await testDb.dispose();
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
   describe('reports', () => {

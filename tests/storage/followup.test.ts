@@ -19,8 +19,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     db = testDb.open();
   });
   afterEach(async () => {
-    await db.destroy();
-    await testDb.dispose();
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
   describe('follow-up cases', () => {

@@ -31,8 +31,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     repo = new MediaRepo(db);
   });
   afterEach(async () => {
-    await db.destroy();
-    await testDb.dispose();
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
   const seed = (n: number, answeredAt = NOW) =>

@@ -20,9 +20,9 @@ beforeEach(async () => {
   two = testDb.open();
 });
 afterEach(async () => {
-  await one.destroy();
-  await two.destroy();
-  await testDb.dispose();
+  await one?.destroy();
+  await two?.destroy();
+  await testDb?.dispose();
 });
 
 const now = '2026-03-01T10:00:00.000Z';

@@ -25,8 +25,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     store = new Store(db);
   });
   afterEach(async () => {
-    await db.destroy();
-    await testDb.dispose();
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
   const now = '2026-03-01T10:00:00.000Z';

@@ -15,8 +15,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     db = testDb.open();
   });
   afterEach(async () => {
-    await db.destroy();
-    await testDb.dispose();
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
   /** Compares bytes, whatever the container (Buffer or Uint8Array): what Baileys relies on. */
