@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
-import { openSqlite, migrateToLatest, type Db } from '../storage/database.ts';
+import { openMigrated, type Db } from '../storage/database.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
 import { Store } from '../storage/store.ts';
 import type { ChannelPort } from './channel.ts';
@@ -51,9 +51,7 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 export const OUTBOX_RETRY_MS = 30_000;
 
 
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-}
+export { MigrationError } from '../storage/database.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -79,13 +77,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const loaded = loadSurveyFile(config.surveyFile, locales);
   for (const w of loaded.warnings) log.warn({ survey: loaded.survey.id }, `${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}`);
 
-  const db = openSqlite(config.databaseFile);
-  const migrated = await migrateToLatest(db);
-  if (migrated.error) {
-    await db.destroy();
-    const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`database migration ${failed} failed on ${config.databaseFile}: ${(migrated.error as Error).message ?? String(migrated.error)}`);
-  }
+  const db = await openMigrated(config);
   const store = new Store(db);
   const now = opts.now ?? (() => new Date());
   await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());

@@ -142,6 +142,8 @@ export class InboundHandler {
   }
 
   private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Pilot | undefined, fallback: Pilot): Promise<Committed> {
+    // First: another process may be handling this respondent's previous message; wait for it.
+    await tx.lockRespondent(respondentId);
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
@@ -263,23 +265,25 @@ export class InboundHandler {
   private async deliver(channel: string, address: string): Promise<number> {
     const port = this.deps.channels.get(channel);
     if (!port) return 0;
-    const delivered: string[] = [];
-    try {
-      for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
-        try {
-          await port.send(address, row.payload as RenderedMessage, { id: row.id });
-        } catch (e) {
-          await this.deps.store.markFailed(row.id, (e as Error).message);
-          this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
-          break;
+    return this.deps.store.withAddressLock(channel, address, async (outbox) => {
+      const delivered: string[] = [];
+      try {
+        for (const row of await outbox.pendingOutbound({ address: { channel, address } })) {
+          try {
+            await port.send(address, row.payload as RenderedMessage, { id: row.id });
+          } catch (e) {
+            await outbox.markFailed(row.id, (e as Error).message);
+            this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
+            break;
+          }
+          delivered.push(row.id);
         }
-        delivered.push(row.id);
+      } finally {
+        // One commit for the whole batch: each commit is an fsync.
+        await outbox.markDelivered(delivered);
       }
-    } finally {
-      // One commit for the whole batch: each commit is an fsync.
-      await this.deps.store.markDelivered(delivered);
-    }
-    return delivered.length;
+      return delivered.length;
+    });
   }
 
   /** Resolves when no message is being handled and no delivery is running (for shutdown). */
