@@ -1,13 +1,16 @@
 /**
- * `npm run bench`: engine and store throughput, whether the cost of an answer grows with the
- * survey's length, and the dashboard's map and CSV export over a million answers
- * (BENCH_MAP_ANSWERS to change). Prints a table and the same figures as JSON.
+ * `npm run bench`: every figure the issues ask for, in one run, as a table and as JSON —
+ * engine and store throughput and cost growth (SQLite, and PostgreSQL when one answers),
+ * Telegram end to end, outbound pace against a 30/s Bot API, memory with 100,000 open
+ * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
+ * export over a million answers. Sizes: BENCH_TELEGRAM_RESPONDENTS, BENCH_MEDIA_NOTES,
+ * BENCH_SESSIONS, BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
  * advance, answer + state + outbox write in one transaction, delivery to a no-op channel).
- * With BENCH_DATABASE_URL=postgres://… the same store figures are measured on PostgreSQL too
- * (in a schema of their own), including the per-respondent advisory lock.
+ * PostgreSQL store figures (in a schema of their own, with the per-respondent advisory lock)
+ * use BENCH_DATABASE_URL, or a local server on 127.0.0.1:5432; BENCH_DATABASE_URL=off skips them.
  * @module
  */
 import { join } from 'node:path';
@@ -28,6 +31,7 @@ import { benchOutbound } from './outbound.ts';
 import { benchSessions } from './sessions.ts';
 import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
+import { connect } from 'node:net';
 import { postgresBenchDatabase, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
 
 const QUESTIONS = 80;
@@ -112,13 +116,25 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   };
 }
 
+function tcpAnswers(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.once('error', () => resolve(false));
+    socket.once('connect', () => { socket.destroy(); resolve(true); });
+  });
+}
+
 export async function runBench(): Promise<number> {
   const survey = longSurvey(QUESTIONS);
   benchEngine(survey, 50); // warm up the JIT
   const engine = benchEngine(survey, 2000);
   const store1 = await benchStore(survey, 20, 1, await sqliteBenchDatabase());
   const store16 = await benchStore(survey, 64, 16, await sqliteBenchDatabase());
-  const pgUrl = process.env.BENCH_DATABASE_URL;
+  // PostgreSQL figures come with every run when a local server answers (as on the development
+  // machines and in CI); BENCH_DATABASE_URL points elsewhere, or `off` skips them.
+  const pgUrl = process.env.BENCH_DATABASE_URL === 'off' ? undefined
+    : process.env.BENCH_DATABASE_URL ?? ((await tcpAnswers('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
   const pg = pgUrl
     ? { serial: await benchStore(survey, 20, 1, await postgresBenchDatabase(pgUrl)), concurrent: await benchStore(survey, 64, 16, await postgresBenchDatabase(pgUrl)) }
     : null;
@@ -150,7 +166,7 @@ export async function runBench(): Promise<number> {
           ['engine+store latency p50 / p99 (16 at once, PostgreSQL)', `${pg.concurrent.p50.toFixed(2)} / ${pg.concurrent.p99.toFixed(2)}`, 'ms'],
           ['engine+store late/early ratio (PostgreSQL)', (pg.serial.late / pg.serial.early).toFixed(2), '×'],
         ] as Array<[string, string, string]>)
-      : [['engine+store on PostgreSQL', 'skipped', 'set BENCH_DATABASE_URL=postgres://… to measure'] as [string, string, string]]),
+      : [['engine+store on PostgreSQL', 'skipped', 'no PostgreSQL on 127.0.0.1:5432; set BENCH_DATABASE_URL=postgres://… to measure'] as [string, string, string]]),
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
