@@ -32,7 +32,7 @@ import { benchSessions } from './sessions.ts';
 import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
-import { postgresBenchDatabase, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
+import { postgresBenchDatabase, postgresBenchSchema, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -140,6 +140,11 @@ export async function runBench(): Promise<number> {
     : null;
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
+  let tgPg: Awaited<ReturnType<typeof benchTelegram>> | null = null;
+  if (pgUrl) {
+    const scoped = await postgresBenchSchema(pgUrl);
+    try { tgPg = await benchTelegram(tgRespondents, 30, scoped.url); } finally { await scoped.dispose(); }
+  }
   const outPaced = await benchOutbound(300, 25);
   const outRaw = await benchOutbound(300, 0);
   const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
@@ -170,6 +175,13 @@ export async function runBench(): Promise<number> {
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
+    ...(tgPg
+      ? ([
+          [`Telegram e2e answers/s on PostgreSQL (${tgPg.respondents} respondents × 30 q, pacing off)`, String(tgPg.answersPerSecond), 'answers/s'],
+          ['Telegram e2e latency p50 / p99 on PostgreSQL', `${tgPg.p50Ms.toFixed(1)} / ${tgPg.p99Ms.toFixed(1)}`, 'ms'],
+          ['Telegram e2e bot RSS (peak) on PostgreSQL', String(tgPg.peakRssMb), 'MB'],
+        ] as Array<[string, string, string]>)
+      : []),
     [`outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`, outPaced.achieved.toFixed(1), `msg/s, ${outPaced.rateLimited} × 429`],
     [`outbound sends/s to the same API, unpaced (auto-retry after 429)`, outRaw.achieved.toFixed(1), `msg/s, ${outRaw.rateLimited} × 429`],
     [`bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`, `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`, 'MB'],
@@ -203,6 +215,7 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
+    ...(tgPg ? { telegramPg: { answersPerSecond: tgPg.answersPerSecond, p50Ms: +tgPg.p50Ms.toFixed(2), p99Ms: +tgPg.p99Ms.toFixed(2), peakRssMb: tgPg.peakRssMb } } : {}),
     outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,
     openSessions: ses.sessions, rssEmptyMb: ses.rssEmptyMb, rssOpenSessionsStartMb: ses.rssStartMb, rssOpenSessionsAfterMb: ses.rssAfterMb,
     replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),

@@ -21,6 +21,14 @@ export async function sqliteBenchDatabase(): Promise<BenchDatabase> {
 }
 
 export async function postgresBenchDatabase(url: string): Promise<BenchDatabase> {
+  const scoped = await postgresBenchSchema(url);
+  const db = openPostgres(scoped.url, 20);
+  await migrated(db);
+  return { db, dispose: async () => { await db.destroy(); await scoped.dispose(); } };
+}
+
+/** A fresh schema and a DATABASE_URL that uses it (for a bot process the bench spawns). */
+export async function postgresBenchSchema(url: string): Promise<{ url: string; dispose(): Promise<void> }> {
   const schema = `stemmen_bench_${randomBytes(5).toString('hex')}`;
   const admin = async (q: string) => {
     const client = new pg.Client({ connectionString: url });
@@ -36,9 +44,7 @@ export async function postgresBenchDatabase(url: string): Promise<BenchDatabase>
   await admin(`create schema ${schema}`);
   const scoped = new URL(url);
   scoped.searchParams.set('options', `-c search_path=${schema}`);
-  const db = openPostgres(scoped.toString(), 20);
-  await migrated(db);
-  return { db, dispose: async () => { await db.destroy(); await admin(`drop schema ${schema} cascade`); } };
+  return { url: scoped.toString(), dispose: () => admin(`drop schema ${schema} cascade`) };
 }
 
 async function migrated(db: Db): Promise<void> {

@@ -48,13 +48,13 @@ function rssMb(pid: number): number {
 
 export interface TelegramFigures { respondents: number; answers: number; answersPerSecond: number; p50Ms: number; p99Ms: number; peakRssMb: number; rateLimited: number }
 
-export async function benchTelegram(respondents: number, questions = 30): Promise<TelegramFigures> {
+export async function benchTelegram(respondents: number, questions = 30, databaseUrl?: string): Promise<TelegramFigures> {
   const fake = await FakeBotApi.start();
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-tg-'));
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const bot = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_SENDS_PER_SECOND: '0' },
+    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_SENDS_PER_SECOND: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;
