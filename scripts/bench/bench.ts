@@ -152,6 +152,7 @@ export async function runBench(): Promise<number> {
   const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
   const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
+  const dashPg = pgUrl ? await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000), pgUrl) : null;
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
@@ -197,6 +198,17 @@ export async function runBench(): Promise<number> {
     ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
     [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
     ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
+    ...(dashPg
+      ? ([
+          [`seeding ${n} answers on PostgreSQL`, (dashPg.seedMs / 1000).toFixed(1), 's'],
+          [`traffic-light map over ${n} answers on PostgreSQL`, dashPg.mapMs.toFixed(1), 'ms (median of 5)'],
+          ['traffic-light map, filtered, on PostgreSQL', dashPg.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
+          ['map page over HTTP on PostgreSQL', dashPg.mapPageMs.toFixed(1), 'ms (median of 5)'],
+          ['follow-up queue page, first view / later views, on PostgreSQL', `${dashPg.queueFirstMs.toFixed(0)} / ${dashPg.queueMs.toFixed(0)}`, 'ms'],
+          [`CSV export of ${n} answers on PostgreSQL`, (dashPg.exportMs / 1000).toFixed(1), `s (${dashPg.csvMb} MB CSV)`],
+          ['CSV export peak RSS on PostgreSQL', String(dashPg.exportMaxRssMb), 'MB'],
+        ] as Array<[string, string, string]>)
+      : []),
     [`chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`, `${chaos.answersStored}/${chaos.answersGiven}`, `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
@@ -215,6 +227,7 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
+    ...(dashPg ? { dashboardPg: { seedMs: Math.round(dashPg.seedMs), mapMs: +dashPg.mapMs.toFixed(2), mapFilteredMs: +dashPg.mapFilteredMs.toFixed(2), mapPageMs: +dashPg.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dashPg.queueFirstMs), queueViewMs: Math.round(dashPg.queueMs), exportCsvMs: Math.round(dashPg.exportMs), exportCsvMaxRssMb: dashPg.exportMaxRssMb } } : {}),
     ...(tgPg ? { telegramPg: { answersPerSecond: tgPg.answersPerSecond, p50Ms: +tgPg.p50Ms.toFixed(2), p99Ms: +tgPg.p99Ms.toFixed(2), peakRssMb: tgPg.peakRssMb } } : {}),
     outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,
     openSessions: ses.sessions, rssEmptyMb: ses.rssEmptyMb, rssOpenSessionsStartMb: ses.rssStartMb, rssOpenSessionsAfterMb: ses.rssAfterMb,

@@ -1,6 +1,6 @@
 /**
  * Dashboard figures over a large pilot: seeds N answers (default 1,000,000) of the default
- * survey in a durable SQLite file, times the traffic-light map (all answers, and filtered),
+ * survey in a durable SQLite file or a PostgreSQL schema, times the traffic-light map (all answers, and filtered),
  * the map and follow-up queue pages, and `stemmen export <pilot> --format csv` in its own
  * process with its peak RSS.
  * @module
@@ -19,7 +19,9 @@ import { Accounts } from '../../storage/dashboard/accounts.ts';
 import { loadSurveyFile } from '../../bot/surveys.ts';
 import { indicatorSummaries } from '../../bot/traffic-map.ts';
 import { Reports } from '../../storage/dashboard/reports.ts';
-import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { openDatabase, openMigrated } from '../../storage/database.ts';
+import pg from 'pg';
+import { postgresBenchSchema } from './databases.ts';
 import { DEFAULT_AGGREGATE_RULE } from '../../surveys/aggregate.ts';
 import { trafficLight } from '../../surveys/engine/traffic.ts';
 import type { Question } from '../../surveys/model.ts';
@@ -45,58 +47,102 @@ function value(q: Question, r: () => number): { number: number | null; choices: 
   }
 }
 
-/** Writes respondents, sessions and `total` answers in one transaction with multi-row inserts. */
-function seedAnswers(file: string, questions: Question[], total: number): number {
-  const raw = new SQLite(file);
-  raw.pragma('journal_mode = WAL');
+/** Where the bench's data lives: a SQLite file, or a PostgreSQL database (a schema of its own). */
+export type DashboardTarget = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+const location = (t: DashboardTarget) => (t.kind === 'sqlite' ? { databaseFile: t.file, databaseUrl: null } : { databaseFile: '', databaseUrl: t.url });
+
+/** Multi-row inserts of one table, flushed every ROWS_PER_STATEMENT rows, with the dialect's placeholders. */
+class Batch {
+  private values: unknown[] = [];
+  private rows = 0;
+  /** Batches whose rows this one's rows point at (foreign keys): flushed first. */
+  parents: Batch[] = [];
+  constructor(private readonly table: string, private readonly cols: string[], private readonly run: (sql: string, params: unknown[]) => Promise<void>, private readonly dollar: boolean) {}
+  async add(...row: unknown[]): Promise<void> {
+    this.values.push(...row);
+    if (++this.rows === ROWS_PER_STATEMENT) await this.flush();
+  }
+  async flush(): Promise<void> {
+    if (this.rows === 0) return;
+    for (const p of this.parents) await p.flush();
+    let n = 0;
+    const tuple = () => `(${this.cols.map(() => (this.dollar ? `$${++n}` : '?')).join(',')})`;
+    const sql = `insert into ${this.table} (${this.cols.join(',')}) values ${Array.from({ length: this.rows }, tuple).join(',')}`;
+    const params = this.values;
+    this.values = [];
+    this.rows = 0;
+    await this.run(sql, params);
+  }
+}
+
+/** Writes respondents, sessions, consents and `total` answers in one transaction with multi-row inserts. */
+async function seedAnswers(target: DashboardTarget, questions: Question[], total: number): Promise<number> {
+  let run: (sql: string, params: unknown[]) => Promise<void>;
+  let finish: () => Promise<void>;
+  if (target.kind === 'sqlite') {
+    const raw = new SQLite(target.file);
+    raw.pragma('journal_mode = WAL');
+    const prepared = new Map<string, SQLite.Statement>();
+    run = async (sql, params) => {
+      let st = prepared.get(sql);
+      if (!st) prepared.set(sql, (st = raw.prepare(sql)));
+      st.run(...params);
+    };
+    raw.exec('BEGIN');
+    finish = async () => { raw.exec('COMMIT'); raw.pragma('wal_checkpoint(TRUNCATE)'); raw.close(); };
+  } else {
+    const client = new pg.Client({ connectionString: target.url });
+    await client.connect();
+    await client.query('BEGIN');
+    run = async (sql, params) => { await client.query(sql, params); };
+    finish = async () => { await client.query('COMMIT'); await client.query('ANALYZE'); await client.end(); };
+  }
+  const dollar = target.kind === 'postgres';
   const r = rng(42);
   const respondents = Math.ceil(total / questions.length);
-  const answerCols = ['id', 'session_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
+  const answers = new Batch('answers', ['id', 'session_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
     'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel', 'modality', 'prompt_form', 'traffic_light',
-    'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_ref', 'media_status'];
-  const stmt = (n: number) => raw.prepare(`insert into answers (${answerCols.join(',')}) values ${Array.from({ length: n }, () => `(${answerCols.map(() => '?').join(',')})`).join(',')}`);
-  const full = stmt(ROWS_PER_STATEMENT);
-  const insRespondent = raw.prepare('insert into respondents (id, created_at, last_seen_at, language) values (?, ?, ?, ?)');
-  const insSession = raw.prepare(`insert into sessions (id, respondent_id, pilot_code, survey_id, survey_version, channel, phase, language, state, state_version, revision, started_at, updated_at, completed_at)
-    values (?, ?, 'bench', 'default-pilot', 1, ?, 'completed', ?, '{}', 1, 1, ?, ?, ?)`);
-  const insConsent = raw.prepare(`insert into consents (id, respondent_id, pilot_code, survey_id, kind, theme, version, granted, recorded_at, source_message_id)
-    values (?, ?, 'bench', 'default-pilot', ?, ?, 1, 1, ?, ?)`);
+    'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_ref', 'media_status'], run, dollar);
+  const respondentRows = new Batch('respondents', ['id', 'created_at', 'last_seen_at', 'language'], run, dollar);
+  const sessions = new Batch('sessions', ['id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'channel', 'phase', 'language', 'state', 'state_version', 'revision', 'started_at', 'updated_at', 'completed_at'], run, dollar);
+  const consents = new Batch('consents', ['id', 'respondent_id', 'pilot_code', 'survey_id', 'kind', 'theme', 'version', 'granted', 'recorded_at', 'source_message_id'], run, dollar);
+  sessions.parents = [respondentRows];
+  consents.parents = [respondentRows];
+  answers.parents = [respondentRows, sessions];
   const themes = [...new Set(questions.map((q) => q.indicator).filter((i): i is string => i !== null))];
   let written = 0;
-  raw.transaction(() => {
-    let batch: unknown[] = [];
-    let rows = 0;
-    for (let i = 0; i < respondents && written < total; i++) {
-      const rid = `r${i}`;
-      const lng = LANGUAGES[Math.floor(r() * LANGUAGES.length)]!;
-      const channel = CHANNELS[Math.floor(r() * CHANNELS.length)]!;
-      const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(r() * 300 * 86_400_000)).toISOString();
-      insRespondent.run(rid, at, at, lng);
-      insSession.run(`s${i}`, rid, channel, lng, at, at, at);
-      insConsent.run(`c${i}`, rid, 'participation', null, at, `m${i}`);
-      // One in ten agrees to be recontacted about one theme: the follow-up queue's candidates.
-      if (r() < 0.1) insConsent.run(`cr${i}`, rid, 'recontact', themes[Math.floor(r() * themes.length)]!, at, `mr${i}`);
-      for (const q of questions) {
-        if (written >= total) break;
-        const v = value(q, r);
-        const light = trafficLight(q.traffic, v.number ?? v.choices);
-        batch.push(`a${written}`, `s${i}`, rid, 'bench', 'default-pilot', 1, q.id, q.parent, q.indicator, q.outcome, q.type, v.number, v.choices && JSON.stringify(v.choices),
-          v.text, v.date, 0, lng, channel, v.text ? 'text' : 'button', 'text', light, 1, at, `m${i}-${q.id}`, 1, null, null, null);
-        written++;
-        if (++rows === ROWS_PER_STATEMENT) { full.run(...batch); batch = []; rows = 0; }
-      }
+  for (let i = 0; i < respondents && written < total; i++) {
+    const rid = `r${i}`;
+    const lng = LANGUAGES[Math.floor(r() * LANGUAGES.length)]!;
+    const channel = CHANNELS[Math.floor(r() * CHANNELS.length)]!;
+    const at = new Date(Date.UTC(2026, 0, 1) + Math.floor(r() * 300 * 86_400_000)).toISOString();
+    await respondentRows.add(rid, at, at, lng);
+    await sessions.add(`s${i}`, rid, 'bench', 'default-pilot', 1, channel, 'completed', lng, '{}', 1, 1, at, at, at);
+    await consents.add(`c${i}`, rid, 'bench', 'default-pilot', 'participation', null, 1, 1, at, `m${i}`);
+    // One in ten agrees to be recontacted about one theme: the follow-up queue's candidates.
+    if (r() < 0.1) await consents.add(`cr${i}`, rid, 'bench', 'default-pilot', 'recontact', themes[Math.floor(r() * themes.length)]!, 1, 1, at, `mr${i}`);
+    for (const q of questions) {
+      if (written >= total) break;
+      const v = value(q, r);
+      const light = trafficLight(q.traffic, v.number ?? v.choices);
+      await answers.add(`a${written}`, `s${i}`, rid, 'bench', 'default-pilot', 1, q.id, q.parent, q.indicator, q.outcome, q.type, v.number, v.choices && JSON.stringify(v.choices),
+        v.text, v.date, 0, lng, channel, v.text ? 'text' : 'button', 'text', light, 1, at, `m${i}-${q.id}`, 1, null, null, null);
+      written++;
     }
-    if (rows > 0) stmt(rows).run(...batch);
-  })();
-  raw.pragma('wal_checkpoint(TRUNCATE)');
-  raw.close();
+  }
+  await respondentRows.flush();
+  await sessions.flush();
+  await consents.flush();
+  await answers.flush();
+  await finish();
   return written;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timeMap(file: string, filter: Parameters<typeof indicatorSummaries>[2]): Promise<number> {
-  const db = openSqlite(file);
+async function timeMap(target: DashboardTarget, filter: Parameters<typeof indicatorSummaries>[2]): Promise<number> {
+  const db = openDatabase(location(target));
   const reports = new Reports(db);
   const times: number[] = [];
   for (let i = 0; i < 5; i++) {
@@ -113,8 +159,9 @@ async function timeMap(file: string, filter: Parameters<typeof indicatorSummarie
  * Whole dashboard pages through the real app (fastify inject, logged in): the map, and the
  * follow-up queue — its first view opens every case, later views only look for new ones.
  */
-async function timePages(dir: string, file: string): Promise<{ mapPageMs: number; queueFirstMs: number; queueMs: number; cases: number }> {
-  const app = await createApp(loadConfig({ DATA_DIR: dir, DATABASE_FILE: file, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0' }, ROOT), { logger: pino({ level: 'silent' }) });
+async function timePages(dir: string, target: DashboardTarget): Promise<{ mapPageMs: number; queueFirstMs: number; queueMs: number; cases: number }> {
+  const db = target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url };
+  const app = await createApp(loadConfig({ DATA_DIR: dir, ...db, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0', QUEUE_PREFIX: `dash${process.pid}${Date.now().toString(36)}` }, ROOT), { logger: pino({ level: 'silent' }) });
   try {
     await addUser(new Accounts(app.db), 'bench@example.org', 'admin', 'bench password 123', new Date().toISOString());
     const login = await app.server.inject({ url: '/login' });
@@ -144,11 +191,11 @@ async function timePages(dir: string, file: string): Promise<{ mapPageMs: number
 }
 
 /** Runs the real CLI export in a child process; its peak RSS comes from a preloaded exit hook. */
-function timeExport(dbFile: string, outDir: string): Promise<{ ms: number; maxRssMb: number }> {
+function timeExport(target: DashboardTarget, outDir: string): Promise<{ ms: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'scripts/stemmen.mjs'), 'export', 'bench', '--format', 'csv', '--out', outDir], {
-      cwd: ROOT, env: { ...process.env, DATABASE_FILE: dbFile, DATA_DIR: join(outDir, '..'), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, ...(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }), DATA_DIR: join(outDir, '..'), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
     });
     let err = '';
     let rss = '';
@@ -162,27 +209,29 @@ function timeExport(dbFile: string, outDir: string): Promise<{ ms: number; maxRs
   });
 }
 
-export async function benchDashboard(total: number) {
+/** Seeds `total` answers into a fresh database (`postgresUrl`: a schema there; else a SQLite file) and times map, pages and export. */
+export async function benchDashboard(total: number, postgresUrl?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-dash-'));
+  const scoped = postgresUrl ? await postgresBenchSchema(postgresUrl) : null;
   try {
-    const file = join(dir, 'bench.sqlite');
-    const db = openSqlite(file);
-    await migrateToLatest(db);
+    const target: DashboardTarget = scoped ? { kind: 'postgres', url: scoped.url } : { kind: 'sqlite', file: join(dir, 'bench.sqlite') };
+    const db = await openMigrated(location(target));
     const locales = readLocales(join(ROOT, 'locales'));
     const { survey } = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), locales, { cwd: ROOT });
     await db.insertInto('pilots').values({ code: 'bench', name: 'bench', survey_id: survey.id, survey_version: survey.version, created_at: new Date().toISOString() }).execute();
     await db.destroy();
     const questions = survey.questions.filter((q) => q.type !== 'note');
     const t0 = performance.now();
-    const answers = seedAnswers(file, questions, total);
+    const answers = await seedAnswers(target, questions, total);
     const seedMs = performance.now() - t0;
-    const mapMs = await timeMap(file, {});
-    const mapFilteredMs = await timeMap(file, { language: 'ar', channel: 'telegram', from: '2026-03-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' });
-    const pages = await timePages(dir, file);
+    const mapMs = await timeMap(target, {});
+    const mapFilteredMs = await timeMap(target, { language: 'ar', channel: 'telegram', from: '2026-03-01T00:00:00.000Z', to: '2026-06-01T00:00:00.000Z' });
+    const pages = await timePages(dir, target);
     const out = join(dir, 'export');
-    const exp = await timeExport(file, out);
+    const exp = await timeExport(target, out);
     return { answers, seedMs, mapMs, mapFilteredMs, ...pages, exportMs: exp.ms, exportMaxRssMb: exp.maxRssMb, csvMb: Math.round(statSync(join(out, 'answers.csv')).size / 1e6) };
   } finally {
+    await scoped?.dispose();
     rmSync(dir, { recursive: true, force: true });
   }
 }
