@@ -149,6 +149,7 @@ export async function runBench(): Promise<number> {
   const outRaw = await benchOutbound(300, 0);
   const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
+  const mdPg = pgUrl ? await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60), 50, 500, pgUrl) : null;
   const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
   const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
@@ -190,6 +191,12 @@ export async function runBench(): Promise<number> {
     [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
     [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
     [`reply latency p50 / p99, same, while the notes above flow (${md.busyReplies} replies)`, `${md.busyP50.toFixed(2)} / ${md.busyP99.toFixed(2)}`, 'ms'],
+    ...(mdPg
+      ? ([
+          ['media ingest notes/s alone / under load, on PostgreSQL', `${mdPg.notesPerSecondAlone.toFixed(2)} / ${mdPg.notesPerSecondUnderLoad.toFixed(2)}`, 'notes/s'],
+          ['reply latency p50 / p99 without / with media flowing, on PostgreSQL', `${mdPg.quietP50.toFixed(2)} / ${mdPg.quietP99.toFixed(2)} → ${mdPg.busyP50.toFixed(2)} / ${mdPg.busyP99.toFixed(2)}`, 'ms'],
+        ] as Array<[string, string, string]>)
+      : []),
     [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
     [`traffic-light map over ${n} answers (14 indicators, GROUP BY)`, dash.mapMs.toFixed(1), 'ms (median of 5)'],
     ['traffic-light map, filtered (language + channel + 3 months)', dash.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
@@ -227,6 +234,7 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
+    ...(mdPg ? { mediaPg: { notesPerSecondAlone: +mdPg.notesPerSecondAlone.toFixed(3), notesPerSecondUnderLoad: +mdPg.notesPerSecondUnderLoad.toFixed(3), replyQuietP99Ms: +mdPg.quietP99.toFixed(3), replyBusyP99Ms: +mdPg.busyP99.toFixed(3) } } : {}),
     ...(dashPg ? { dashboardPg: { seedMs: Math.round(dashPg.seedMs), mapMs: +dashPg.mapMs.toFixed(2), mapFilteredMs: +dashPg.mapFilteredMs.toFixed(2), mapPageMs: +dashPg.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dashPg.queueFirstMs), queueViewMs: Math.round(dashPg.queueMs), exportCsvMs: Math.round(dashPg.exportMs), exportCsvMaxRssMb: dashPg.exportMaxRssMb } } : {}),
     ...(tgPg ? { telegramPg: { answersPerSecond: tgPg.answersPerSecond, p50Ms: +tgPg.p50Ms.toFixed(2), p99Ms: +tgPg.p99Ms.toFixed(2), peakRssMb: tgPg.peakRssMb } } : {}),
     outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,

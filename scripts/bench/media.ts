@@ -23,6 +23,7 @@ import { FakeBotApi } from '../dev/fake-bot-api.ts';
 import { FakeStt } from '../dev/fake-stt.ts';
 import { seedMediaAnswer } from '../dev/seed-media.ts';
 import { longSurvey } from './long-survey.ts';
+import { postgresBenchDatabase } from './databases.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN; };
@@ -42,7 +43,7 @@ function voiceNotes(dir: string, count: number): Buffer[] {
  * Two runs over the same pipeline: notes alone (ingest capacity), then notes while
  * `respondents` answer at `thinkMs` intervals (a busy pilot: 50 × 1 answer per 0.5 s = 100 answers/s).
  */
-export async function benchMedia(notes: number, respondents = 50, thinkMs = 500) {
+export async function benchMedia(notes: number, respondents = 50, thinkMs = 500, postgresUrl?: string) {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-media-'));
   const fake = await FakeBotApi.start();
   const stt = await new FakeStt().start();
@@ -51,7 +52,8 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500)
     TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url,
   }, ROOT);
   const log = pino({ level: process.env.BENCH_LOG ?? 'silent' });
-  const db = await openMigrated(config);
+  const bench = postgresUrl ? await postgresBenchDatabase(postgresUrl) : null;
+  const db = bench?.db ?? (await openMigrated(config));
   const store = new Store(db);
   const survey = longSurvey(80);
   await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
@@ -131,7 +133,8 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500)
     };
   } finally {
     await media.close();
-    await db.destroy();
+    if (bench) await bench.dispose();
+    else await db.destroy();
     await fake.close();
     await stt.stop();
     rmSync(dir, { recursive: true, force: true });
