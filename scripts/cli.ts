@@ -8,8 +8,12 @@ import { ConfigError, loadConfig } from '../bot/config.ts';
 import { LocaleFileError } from '../bot/i18n.ts';
 import { SurveyFileError } from '../bot/surveys.ts';
 import { MigrationError } from '../bot/app.ts';
+import { UsageError } from './errors.ts';
 
-const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError];
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, UsageError];
+
+/** `a, b,c` → ['a', 'b', 'c'] for list options. */
+const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -46,6 +50,21 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (file: string, o: { lang?: string }) => {
       const { runPreview } = await import('./commands/survey.ts');
       code = runPreview(loadConfig(process.env), file, o.lang);
+    });
+
+  survey
+    .command('new')
+    .description('assemble a pilot survey from the question bank (core question per indicator, or --all)')
+    .requiredOption('--indicators <ids>', 'comma-separated indicator ids, e.g. work,health,housing')
+    .requiredOption('--languages <codes>', 'comma-separated languages; the first is the default, e.g. nl,ar,ti,uk')
+    .requiredOption('--out <file>', 'survey file to write, e.g. surveys/utrecht.yaml (its name is the survey id)')
+    .option('--id <id>', 'survey id (default: the output file name)')
+    .option('--all', 'every bank question of each indicator, not only its core question', false)
+    .option('--force', 'overwrite an existing survey file and its locale files', false)
+    .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
+    .action(async (o: { indicators: string; languages: string; out: string; id?: string; all: boolean; force: boolean; maxMinutes: string }) => {
+      const { runSurveyNew } = await import('./commands/survey-new.ts');
+      code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
     });
 
   const check = program.command('check').description('project checks run before the tests');
