@@ -67,6 +67,19 @@ export async function main(argv: string[]): Promise<number> {
       code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
     });
 
+  survey
+    .command('import-xlsform')
+    .description('import a KoboToolbox/ODK XLSForm (.xlsx) as a survey file plus locale files')
+    .argument('<form>', 'the .xlsx file')
+    .option('--out <file>', 'survey file to write (default surveys/<form_id>.yaml)')
+    .option('--id <id>', 'survey id (default: form_id from the settings sheet)')
+    .option('--force', 'overwrite an existing survey file and its locale files', false)
+    .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
+    .action(async (form: string, o: { out?: string; id?: string; force: boolean; maxMinutes: string }) => {
+      const { runImportXlsForm } = await import('./commands/import-xlsform.ts');
+      code = await runImportXlsForm(loadConfig(process.env), form, { ...o, maxMinutes: Number(o.maxMinutes) });
+    });
+
   const check = program.command('check').description('project checks run before the tests');
   check.command('architecture').description('imports point inward; no import cycles').action(async () => {
     const { runArchitectureCheck } = await import('./checks/architecture.ts');
