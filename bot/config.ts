@@ -28,6 +28,8 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678').optional().describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
   WHATSAPP_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40).describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
+  MT_URL: z.url({ protocol: /^https?$/ }).optional().describe('LibreTranslate server for machine drafts of translations, e.g. http://127.0.0.1:5000'),
+  MT_API_KEY: z.string().min(1).optional().describe('API key for the LibreTranslate server, when it requires one'),
 });
 
 export type Config = Readonly<{
@@ -43,6 +45,7 @@ export type Config = Readonly<{
   tryitEnabled: boolean;
   telegram: Readonly<{ token: string; apiRoot: string; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
+  mt: Readonly<{ url: string; apiKey: string | null }> | null;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -57,7 +60,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const shown = (name: string) => (/TOKEN|SECRET/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const shown = (name: string) => (/TOKEN|SECRET|KEY/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
@@ -92,5 +95,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     whatsapp: e.WHATSAPP_ENABLED === '1'
       ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
       : null,
+    mt: e.MT_URL ? Object.freeze({ url: e.MT_URL, apiKey: e.MT_API_KEY ?? null }) : null,
   });
 }

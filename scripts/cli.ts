@@ -80,6 +80,39 @@ export async function main(argv: string[]): Promise<number> {
       code = await runImportXlsForm(loadConfig(process.env), form, { ...o, maxMinutes: Number(o.maxMinutes) });
     });
 
+  const tr = program.command('translations').description('translation coverage, translator tables and machine drafts');
+  tr.command('status').description('coverage per language and namespace, reviewed vs machine draft')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (o: { json: boolean }) => {
+      const { runStatus } = await import('./commands/translations/report.ts');
+      code = runStatus(loadConfig(process.env), o.json);
+    });
+  tr.command('export').description('write a table (source, translation, status) for a translator')
+    .requiredOption('--lang <code>', 'the language to translate into, e.g. ti')
+    .option('--format <csv|xlsx>', 'file format', 'csv')
+    .option('--out <file>', 'file to write (default translations-<lang>.<format>)')
+    .option('--ns <namespace>', 'only this namespace, e.g. bank or survey-default-pilot')
+    .option('--only-missing', 'only texts the language does not have yet', false)
+    .action(async (o: { lang: string; format: 'csv' | 'xlsx'; out?: string; ns?: string; onlyMissing: boolean }) => {
+      const { runExport } = await import('./commands/translations/report.ts');
+      code = await runExport(loadConfig(process.env), o);
+    });
+  tr.command('import').description('read a filled-in table back; placeholders and plural forms are checked')
+    .argument('<file>', 'the .csv or .xlsx table')
+    .requiredOption('--lang <code>', 'the language of the translation column')
+    .option('--unreviewed', 'mark the imported texts as machine drafts, not reviewed', false)
+    .action(async (file: string, o: { lang: string; unreviewed: boolean }) => {
+      const { runTranslationsImport } = await import('./commands/translations/import.ts');
+      code = await runTranslationsImport(loadConfig(process.env), file, o);
+    });
+  tr.command('machine-draft').description('fill missing texts through the LibreTranslate server at MT_URL, marked unreviewed')
+    .requiredOption('--lang <code>', 'the language to fill in')
+    .option('--ns <namespace>', 'only this namespace')
+    .action(async (o: { lang: string; ns?: string }) => {
+      const { runMachineDraft } = await import('./commands/translations/draft.ts');
+      code = await runMachineDraft(loadConfig(process.env), o);
+    });
+
   const check = program.command('check').description('project checks run before the tests');
   check.command('architecture').description('imports point inward; no import cycles').action(async () => {
     const { runArchitectureCheck } = await import('./checks/architecture.ts');
