@@ -13,6 +13,8 @@ import { InboundHandler, type SurveyEntry } from './handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
+import { PilotSurveys } from './pilot-surveys.ts';
+import { PilotRepository } from '../storage/pilots.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
@@ -80,13 +82,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
 
   const surveys = new Map<string, SurveyEntry>([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
+  const pilotSurveys = new PilotSurveys(surveys, i18n, config.localesDir, log, config.surveyFile);
+  for (const p of await new PilotRepository(db).list()) if (p.surveyFile !== null) pilotSurveys.load(p);
   const tryit = new TryitChannel();
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer: new Renderer(i18n),
-    surveys, defaultPilot: config.defaultPilot, channels, log,
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log,
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 

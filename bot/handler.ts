@@ -26,6 +26,8 @@ import { KeyedSerial } from './serial.ts';
 export interface SurveyEntry { survey: Survey; resolveMedia: (file: string) => string }
 /** A pilot as the handler uses it: its code and its survey. */
 interface Pilot extends SurveyEntry { code: string }
+/** A pilot a message asks to join, with the language its link preselects. */
+interface Requested { pilot: Pilot; language?: string }
 
 export interface HandlerDeps {
   store: Store;
@@ -34,6 +36,8 @@ export interface HandlerDeps {
   renderer: Renderer;
   /** Loaded surveys by id. Pilots (code → survey id) are rows in the store. */
   surveys: ReadonlyMap<string, SurveyEntry>;
+  /** Loads the survey of a pilot that is not in `surveys` yet (created with its own survey file). */
+  loadPilotSurvey?: (pilot: { code: string; surveyId: string; surveyFile: string | null }) => SurveyEntry | undefined;
   defaultPilot: string;
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
@@ -95,23 +99,24 @@ export class InboundHandler {
     }
   }
 
-  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Pilot | undefined, fallback: Pilot): Promise<HandleOutcome> {
+  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Requested | undefined, fallback: Pilot): Promise<HandleOutcome> {
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
     if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return 'duplicate';
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
-    const existing = await tx.findSession(respondentId, requested?.code);
+    const existing = await tx.findSession(respondentId, requested?.pilot.code);
     const loaded = existing && this.deps.surveys.get(existing.state.surveyId);
-    const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested ?? fallback);
+    const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested?.pilot ?? fallback);
     const survey = pilot.survey;
 
     let step: Step;
     let sessionId: string;
     let revision: number;
     if (!existing) {
-      step = start(survey, { languageHint: msg.languageHint }, ctx);
+      // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
+      step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
       sessionId = this.newId();
       revision = 0;
     } else {
@@ -159,16 +164,21 @@ export class InboundHandler {
 
   /**
    * The pilot a message asks to join: `/start <code>` (Telegram deep links), or a text that is
-   * just a pilot code, optionally after "start" (the pre-filled text of a wa.me link).
+   * just a pilot code, optionally after "start" (the pre-filled text of a wa.me link). A code
+   * may end in `-<lng>` (one of the survey's languages) to preselect the language.
    */
-  private async requestedPilot(msg: InboundMessage): Promise<Pilot | undefined> {
+  private async requestedPilot(msg: InboundMessage): Promise<Requested | undefined> {
     const c = msg.content;
     const code = c.kind === 'command' && c.command === 'start' ? c.arg?.trim().toLowerCase()
       : c.kind === 'text' ? c.text.trim().toLowerCase().replace(/^\/?start\s+/, '') : undefined;
     if (!code || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(code)) return undefined;
     // A typed word equal to the default code is more likely an answer than a request.
     if (c.kind === 'text' && code === this.deps.defaultPilot) return undefined;
-    return this.pilot(code);
+    const exact = await this.pilot(code);
+    if (exact) return { pilot: exact };
+    const m = /^(.+)-([a-z]{2,3})$/.exec(code);
+    const base = m ? await this.pilot(m[1]!) : undefined;
+    return base && base.survey.languages.includes(m![2]!) ? { pilot: base, language: m![2]! } : undefined;
   }
 
   /**
@@ -180,7 +190,7 @@ export class InboundHandler {
     const known = this.pilots.get(code);
     if (known) return known;
     const row = await this.deps.store.findPilot(code);
-    const entry = row && this.deps.surveys.get(row.surveyId);
+    const entry = row && (this.deps.surveys.get(row.surveyId) ?? this.deps.loadPilotSurvey?.({ code, surveyId: row.surveyId, surveyFile: row.surveyFile }));
     if (!entry) return undefined;
     const pilot = { code, ...entry };
     this.pilots.set(code, pilot);

@@ -113,6 +113,34 @@ export async function main(argv: string[]): Promise<number> {
       code = await runMachineDraft(loadConfig(process.env), o);
     });
 
+  const pilot = program.command('pilot').description('pilots: codes, links and QR codes, response funnel');
+  pilot.command('create').description('register a pilot for a survey; prints its code')
+    .requiredOption('--survey <file>', 'the survey file, e.g. surveys/pilot-utrecht.yaml')
+    .requiredOption('--name <name>', 'a name researchers recognise, e.g. "Utrecht 2026"')
+    .option('--channels <list>', 'channels to make links for: telegram, whatsapp', 'telegram,whatsapp')
+    .option('--code <code>', 'pilot code (default: 6 random letters and digits)')
+    .action(async (o: { survey: string; name: string; channels: string; code?: string }) => {
+      const { runPilotCreate } = await import('./commands/pilot.ts');
+      code = await runPilotCreate(loadConfig(process.env), { ...o, channels: list(o.channels) });
+    });
+  pilot.command('links').description('Telegram and WhatsApp links of a pilot, with QR codes as PNG and SVG')
+    .argument('<code>')
+    .option('--out <dir>', 'folder for the QR files (default pilots/<code>)')
+    .option('--telegram-bot <username>', 'bot username (default: asked from Telegram with TELEGRAM_BOT_TOKEN)')
+    .option('--whatsapp-number <digits>', 'the bot\'s WhatsApp number with country code, e.g. 31612345678')
+    .option('--per-language', 'also one link and QR code per survey language, with the language preselected', false)
+    .action(async (c: string, o: { out?: string; telegramBot?: string; whatsappNumber?: string; perLanguage: boolean }) => {
+      const { runPilotLinks } = await import('./commands/pilot-links.ts');
+      code = await runPilotLinks(loadConfig(process.env), c, o);
+    });
+  pilot.command('stats').description('response funnel per language and channel: started, consented, completed, stopped')
+    .argument('<code>')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (c: string, o: { json: boolean }) => {
+      const { runPilotStats } = await import('./commands/pilot.ts');
+      code = await runPilotStats(loadConfig(process.env), c, o.json);
+    });
+
   const check = program.command('check').description('project checks run before the tests');
   check.command('architecture').description('imports point inward; no import cycles').action(async () => {
     const { runArchitectureCheck } = await import('./checks/architecture.ts');

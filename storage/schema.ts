@@ -27,6 +27,10 @@ export interface PilotsTable {
   survey_id: string;
   survey_version: number;
   created_at: string;
+  /** Absolute path of the pilot's survey file; null = the SURVEY_FILE survey. */
+  survey_file: string | null;
+  /** JSON array of channel names. */
+  channels: string;
 }
 
 export interface SessionsTable {
