@@ -17,7 +17,8 @@ const BANK = join(ROOT, 'surveys/bank/bank.yaml');
 /** Reads a QR code PNG back to its text, as a phone camera would. */
 function decodeQr(file: string): string | null {
   const png = PNG.sync.read(readFileSync(file));
-  return jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
+  // jsqr is CommonJS: its function sits on `.default` of the default import under Node ESM typing.
+  return jsQR.default(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
 }
 
 let dir: string;
