@@ -21,7 +21,11 @@ export interface FunnelRow {
   started: number;
   consented: number;
   completed: number;
+  /** Sessions that got at least one reminder. */
+  reminded: number;
+  /** Said STOP, or closed after nobody came back (also counted in `expired`). */
   stopped: number;
+  expired: number;
 }
 
 export class PilotExistsError extends Error {
@@ -52,7 +56,7 @@ export class PilotRepository {
     return (await this.db.selectFrom('pilots').selectAll().orderBy('created_at').execute()).map(toRecord);
   }
 
-  /** Sessions per (language, channel): started, gave participation consent, completed, stopped. */
+  /** Sessions per (language, channel): started, gave participation consent, completed, reminded, stopped, expired. */
   async funnel(code: string): Promise<FunnelRow[]> {
     const rows = await this.db
       .selectFrom('sessions as s')
@@ -61,6 +65,8 @@ export class PilotRepository {
         eb.fn.countAll().as('started'),
         eb.fn.sum(eb.case().when('s.completed_at', 'is not', null).then(1).else(0).end()).as('completed'),
         eb.fn.sum(eb.case().when('s.phase', '=', 'stopped').then(1).else(0).end()).as('stopped'),
+        eb.fn.sum(eb.case().when('s.reminded_count', '>', 0).then(1).else(0).end()).as('reminded'),
+        eb.fn.sum(eb.case().when('s.expired_at', 'is not', null).then(1).else(0).end()).as('expired'),
         eb.fn.sum(eb.case().when(eb.exists(eb.selectFrom('consents as c').select('c.id')
           .whereRef('c.respondent_id', '=', 's.respondent_id').whereRef('c.pilot_code', '=', 's.pilot_code')
           .where('c.kind', '=', 'participation').where('c.granted', '=', 1))).then(1).else(0).end()).as('consented'),
@@ -71,7 +77,7 @@ export class PilotRepository {
       .execute();
     return rows.map((r) => ({
       language: r.language ?? '(not chosen)', channel: r.channel,
-      started: n(r.started), consented: n(r.consented), completed: n(r.completed), stopped: n(r.stopped),
+      started: n(r.started), consented: n(r.consented), completed: n(r.completed), reminded: n(r.reminded), stopped: n(r.stopped), expired: n(r.expired),
     }));
   }
 

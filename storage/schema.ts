@@ -5,6 +5,11 @@
  * text, booleans are 0/1 integers, timestamps are ISO-8601 text, JSON is text.
  * @module
  */
+import type { ColumnType } from 'kysely';
+
+/** A column the database fills with its default on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
 export interface RespondentsTable {
   id: string;
   created_at: string;
@@ -49,6 +54,12 @@ export interface SessionsTable {
   started_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The session revision `reminder_step` counts reminders for; other revisions count 0. */
+  reminder_rev: Defaulted<number | null>;
+  reminder_step: Defaulted<number>;
+  reminded_count: Defaulted<number>;
+  /** Set when nobody came back and the session was closed with a polite message. */
+  expired_at: Defaulted<string | null>;
 }
 
 export interface AnswersTable {

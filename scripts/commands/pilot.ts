@@ -63,16 +63,17 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     if (!pilot) throw new UsageError(await unknownPilot(repo, code));
     const rows = await repo.funnel(code);
     const declined = await repo.declines(code);
-    const total = rows.reduce<FunnelRow>((t, r) => ({ ...t, started: t.started + r.started, consented: t.consented + r.consented, completed: t.completed + r.completed, stopped: t.stopped + r.stopped }),
-      { language: 'all', channel: 'all', started: 0, consented: 0, completed: 0, stopped: 0 });
+    const COUNTS = ['started', 'consented', 'completed', 'reminded', 'stopped', 'expired'] as const;
+    const total: FunnelRow = { language: 'all', channel: 'all', started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 };
+    for (const r of rows) for (const k of COUNTS) total[k] += r[k];
     if (json) {
       process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, funnel: rows, total, declined }, null, 2)}\n`);
       return 0;
     }
     const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 100)}%`);
-    const line = (r: FunnelRow) => `${r.language.padEnd(13)} ${r.channel.padEnd(9)} ${String(r.started).padStart(7)} ${String(r.consented).padStart(9)} ${String(r.completed).padStart(9)} ${String(r.stopped).padStart(7)} ${pct(r.completed, r.started).padStart(10)}\n`;
+    const line = (r: FunnelRow) => `${r.language.padEnd(13)} ${r.channel.padEnd(9)} ${COUNTS.map((k) => String(r[k]).padStart(k.length)).join(' ')} ${pct(r.completed, r.started).padStart(10)}\n`;
     process.stdout.write(`pilot ${code} "${pilot.name}" (survey ${pilot.surveyId} v${pilot.surveyVersion})\n`);
-    process.stdout.write(`${'language'.padEnd(13)} ${'channel'.padEnd(9)} ${'started'.padStart(7)} ${'consented'.padStart(9)} ${'completed'.padStart(9)} ${'stopped'.padStart(7)} ${'completion'.padStart(10)}\n`);
+    process.stdout.write(`${'language'.padEnd(13)} ${'channel'.padEnd(9)} ${COUNTS.join(' ')} ${'completion'.padStart(10)}\n`);
     for (const r of rows) process.stdout.write(line(r));
     process.stdout.write(line(total));
     process.stdout.write(`declined consent: ${declined} (only a count is kept)\n`);
