@@ -6,11 +6,11 @@
  * is ever dropped silently. Reading the .xlsx file is the caller's job.
  * @module
  */
-import { findIndicator, INDICATOR_IDS } from '../indicators.ts';
 import type { Condition } from '../spec/schema.ts';
 import { closest, list } from '../spec/suggest.ts';
 import { parseColumn, parseLanguage, type Column } from './columns.ts';
-import { parseExpression, SELF, type Resolve } from './expressions.ts';
+import { parseExpression, type Resolve } from './expressions.ts';
+import { boundsOf, mapIndicator, rangeSpec } from './fields.ts';
 
 export interface XlsRow { row: number; cells: Record<string, string> }
 export interface XlsSheet { name: string; headers: string[]; rows: XlsRow[] }
@@ -254,7 +254,15 @@ class Importer {
       case 'note': case 'acknowledge': q.type = 'note'; break;
       case 'audio': Object.assign(q, { type: 'media', accept: ['voice', 'audio'] }); break;
       case 'video': Object.assign(q, { type: 'media', accept: ['video', 'video_note'] }); break;
-      case 'range': Object.assign(q, this.range(r)); break;
+      case 'range': {
+        const range = rangeSpec(r.cells.parameters ?? '');
+        if ('column' in range) this.add('survey', r.row, range.column, range.message, 'error');
+        else {
+          Object.assign(q, range.spec);
+          if (range.note) this.add('survey', r.row, 'parameters', range.note, 'unsupported');
+        }
+        break;
+      }
       case 'select_one': case 'select_multiple': case 'select': {
         const ok = this.select(r, head, rest, q, id);
         if (!ok) return null;
@@ -271,7 +279,11 @@ class Importer {
     const note = q.type === 'note';
     const indicator = r.cells.indicator?.trim() || group?.indicator;
     const outcome = r.cells.outcome?.trim() || group?.outcome;
-    if (!note || indicator) this.mapping(r, name, indicator, outcome, q);
+    if (!note || indicator) {
+      const m = mapIndicator(name, indicator, outcome);
+      if ('column' in m) this.add('survey', r.row, m.column, m.message, 'error');
+      else Object.assign(q, m);
+    }
 
     const required = r.cells.required?.trim() ?? '';
     if (TRUE.test(required)) { if (!note) q.required = true; }
@@ -306,37 +318,6 @@ class Importer {
     const n = this.names.get(name);
     if (n && n.row === r.row) n.id = id;
     return q;
-  }
-
-  private mapping(r: XlsRow, name: string, indicator: string | undefined, outcome: string | undefined, q: Raw): void {
-    if (!indicator) { this.add('survey', r.row, 'indicator', `"${name}" has no indicator; add an "indicator" column with one of: ${list(INDICATOR_IDS)}`, 'error'); return; }
-    const ind = findIndicator(indicator);
-    if (!ind) {
-      const hint = closest(indicator, INDICATOR_IDS);
-      this.add('survey', r.row, 'indicator', `"${indicator}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(INDICATOR_IDS)}`}`, 'error');
-      return;
-    }
-    q.indicator = ind.id;
-    if (!outcome || !ind.outcomes.includes(outcome)) {
-      const hint = outcome ? closest(outcome, ind.outcomes) : null;
-      this.add('survey', r.row, 'outcome', `${outcome ? `"${outcome}" is not an outcome of ${ind.id}` : `"${name}" has no outcome`}; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(ind.outcomes)}`}`, 'error');
-      return;
-    }
-    q.outcome = outcome;
-  }
-
-  private range(r: XlsRow): Raw {
-    const params = Object.fromEntries((r.cells.parameters ?? '').split(/[\s;,]+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
-    const start = Number(params.start ?? 1), end = Number(params.end ?? 10), step = Number(params.step ?? 1);
-    if (![start, end, step].every(Number.isFinite)) {
-      this.add('survey', r.row, 'parameters', `cannot read range parameters "${r.cells.parameters ?? ''}"; write them as start=0 end=10 step=1`, 'error');
-      return { type: 'scale' };
-    }
-    if (step === 1 && Number.isInteger(start) && Number.isInteger(end) && start < end && end - start <= 20) {
-      return { type: 'scale', min: start, max: end, minLabel: 'scale.low', maxLabel: 'scale.high' };
-    }
-    this.add('survey', r.row, 'parameters', `range ${start}–${end} step ${step} does not fit as buttons; imported as a number question between ${Math.min(start, end)} and ${Math.max(start, end)}`, 'unsupported');
-    return { type: 'number', min: Math.min(start, end), max: Math.max(start, end), integer: Number.isInteger(step) && Number.isInteger(start) };
   }
 
   private select(r: XlsRow, head: string, rest: string[], q: Raw, id: string): boolean {
@@ -376,24 +357,8 @@ class Importer {
     if (src === '') return;
     const c = this.condition(r, 'constraint', true);
     if (!c) return;
-    const leaves = 'all' in c ? c.all : [c];
-    const bounds: Raw = {};
-    const integer = q.integer === true;
-    const ok = q.type === 'number' && leaves.every((l) => {
-      if (!('question' in l) || l.question !== SELF) return false;
-      const keys = Object.keys(l).filter((k) => k !== 'question');
-      if (keys.length !== 1) return false;
-      const k = keys[0]!;
-      const v = (l as Record<string, unknown>)[k];
-      if (typeof v !== 'number') return false;
-      if (k === 'gte') bounds.min = v;
-      else if (k === 'lte') bounds.max = v;
-      else if (k === 'gt' && integer) bounds.min = Math.floor(v) + 1;
-      else if (k === 'lt' && integer) bounds.max = Math.ceil(v) - 1;
-      else return false;
-      return true;
-    });
-    if (ok) Object.assign(q, bounds);
+    const bounds = q.type === 'number' ? boundsOf(c, q.integer === true) : null;
+    if (bounds) Object.assign(q, bounds);
     else this.add('survey', r.row, 'constraint', `"${src}" is not imported (only lower and upper bounds on numbers, like ". >= 0 and . <= 120"); answers are not checked against it`, 'unsupported');
   }
 }

@@ -51,3 +51,26 @@ describe('XLSForm language columns', () => {
     expect(parseLanguage('Klingon')).toMatchObject({ ok: false, message: expect.stringContaining('"Klingon (xx)"') });
   });
 });
+
+describe('XLSForm fields', () => {
+  it('turns button-sized ranges into scales and others into bounded numbers', async () => {
+    const { rangeSpec } = await import('../../surveys/xlsform/fields.ts');
+    expect(rangeSpec('start=0 end=10 step=1')).toEqual({ spec: { type: 'scale', min: 0, max: 10, minLabel: 'scale.low', maxLabel: 'scale.high' } });
+    expect(rangeSpec('start=0 end=100 step=5')).toMatchObject({ spec: { type: 'number', min: 0, max: 100, integer: true }, note: expect.stringContaining('does not fit as buttons') });
+    expect(rangeSpec('start=a')).toEqual({ column: 'parameters', message: 'cannot read range parameters "start=a"; write them as start=0 end=10 step=1' });
+  });
+
+  it('reads bounds from constraints and refuses anything else', async () => {
+    const { boundsOf } = await import('../../surveys/xlsform/fields.ts');
+    expect(boundsOf({ all: [{ question: '.', gt: 0 }, { question: '.', lt: 120 }] }, true)).toEqual({ min: 1, max: 119 });
+    expect(boundsOf({ question: '.', gt: 0 }, false)).toBeNull();
+    expect(boundsOf({ any: [{ question: '.', gte: 0 }] }, true)).toBeNull();
+    expect(boundsOf({ question: 'age', gte: 0 }, true)).toBeNull();
+  });
+
+  it('maps indicator and outcome with suggestions', async () => {
+    const { mapIndicator } = await import('../../surveys/xlsform/fields.ts');
+    expect(mapIndicator('q', 'health', 'access_to_care')).toEqual({ indicator: 'health', outcome: 'access_to_care' });
+    expect(mapIndicator('q', 'health', 'acess_to_care')).toEqual({ column: 'outcome', message: '"acess_to_care" is not an outcome of health; did you mean "access_to_care"?' });
+  });
+});
