@@ -169,8 +169,10 @@ export class InboundHandler {
    */
   private async requestedPilot(msg: InboundMessage): Promise<Requested | undefined> {
     const c = msg.content;
-    const code = c.kind === 'command' && c.command === 'start' ? c.arg?.trim().toLowerCase()
-      : c.kind === 'text' ? c.text.trim().toLowerCase().replace(/^\/?start\s+/, '') : undefined;
+    // Bidi marks and isolates come along when a code is copied from a right-to-left message.
+    const clean = (t: string) => t.replace(/[\u200e\u200f\u2066-\u2069]/g, '').trim().toLowerCase();
+    const code = c.kind === 'command' && c.command === 'start' ? (c.arg !== undefined ? clean(c.arg) : undefined)
+      : c.kind === 'text' ? clean(c.text).replace(/^\/?start\s+/, '') : undefined;
     if (!code || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(code)) return undefined;
     // A typed word equal to the default code is more likely an answer than a request.
     if (c.kind === 'text' && code === this.deps.defaultPilot) return undefined;

@@ -38,6 +38,27 @@ export interface PilotsTable {
   channels: string;
 }
 
+/** A message sent to many: invitations to a pilot, or results sent back to respondents. */
+export interface CampaignsTable {
+  id: string;
+  pilot_code: string;
+  kind: 'invite' | 'results';
+  /** JSON language → text for results; null for invitations (locale texts). */
+  texts: string | null;
+  created_at: string;
+}
+
+/** One person a campaign reaches; `target_key` is a keyed hash (invitations) or a respondent id (results). */
+export interface CampaignTargetsTable {
+  campaign_id: string;
+  target_key: string;
+  language: string;
+  status: 'planned' | 'sent' | 'failed';
+  planned_at: string;
+  sent_at: string | null;
+  error: string | null;
+}
+
 export interface SessionsTable {
   id: string;
   respondent_id: string;
@@ -183,6 +204,8 @@ export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
   pilots: PilotsTable;
+  campaigns: CampaignsTable;
+  campaign_targets: CampaignTargetsTable;
   sessions: SessionsTable;
   answers: AnswersTable;
   consents: ConsentsTable;
