@@ -12,16 +12,16 @@ import type { Db } from './database.ts';
 import { StoreTx } from './store.ts';
 
 export type CampaignKind = 'invite' | 'results';
-export interface OutRow { id: string; payload: unknown; position: number }
 export interface Progress { planned: number; sent: number; failed: number; total: number }
-export interface SendTarget { campaignId: string; pilotCode: string; kind: CampaignKind; texts: Record<string, string> | null; targetKey: string; language: string; channel: string; address: string }
 
 export class CampaignRepository {
   constructor(private readonly db: Db) {}
 
-  async ensure(id: string, pilotCode: string, kind: CampaignKind, texts: Record<string, string> | null, now: string): Promise<void> {
-    await this.db.insertInto('campaigns').values({ id, pilot_code: pilotCode, kind, texts: texts && JSON.stringify(texts), created_at: now })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ texts: texts && JSON.stringify(texts) })).execute();
+  /** Creates the campaign, or updates its messages (language → rendered message) when run again. */
+  async ensure(id: string, pilotCode: string, kind: CampaignKind, messages: Record<string, unknown>, now: string): Promise<void> {
+    const texts = JSON.stringify(messages);
+    await this.db.insertInto('campaigns').values({ id, pilot_code: pilotCode, kind, texts, created_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ texts })).execute();
   }
 
   /** Adds invitees not in the campaign yet; returns the keys it added and how many were there already. */
@@ -85,10 +85,11 @@ export class CampaignRepository {
   }
 
   /**
-   * Sends one target: while still planned, finds where to reach them, queues `build`'s
-   * messages and marks the target sent, atomically. Returns the address to flush, or why not.
+   * Sends one target: while still planned, finds where to reach them, queues the campaign's
+   * message in their language and marks the target sent, atomically. Returns the address to
+   * flush, or why not.
    */
-  async send(campaignId: string, targetKey: string, now: string, build: (t: SendTarget) => OutRow[]): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
+  async send(campaignId: string, targetKey: string, now: string, newId: () => string): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('campaign_targets as t').innerJoin('campaigns as c', 'c.id', 't.campaign_id')
         .select(['t.status', 't.language', 'c.kind', 'c.texts', 'c.pilot_code'])
@@ -101,8 +102,10 @@ export class CampaignRepository {
         await trx.updateTable('campaign_targets').set({ status: 'failed', error: 'no address (purged, erased or never known)' }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();
         return { outcome: 'no-address' as const };
       }
-      const rows = build({ campaignId, pilotCode: row.pilot_code, kind: row.kind, texts: row.texts ? JSON.parse(row.texts) as Record<string, string> : null, targetKey, language: row.language, channel, address: contact.address });
-      await new StoreTx(trx).enqueueOutbound(rows.map((r) => ({ ...r, respondentId: targetKey, channel, address: contact.address, createdAt: now })));
+      const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
+      const payload = messages[row.language] ?? Object.values(messages)[0];
+      // An invitee is not a respondent yet: the row stays unlinked, like replies to someone who declined.
+      await new StoreTx(trx).enqueueOutbound([{ id: newId(), respondentId: row.kind === 'invite' ? null : targetKey, channel, address: contact.address, payload, createdAt: now, position: 0 }]);
       await trx.updateTable('campaign_targets').set({ status: 'sent', sent_at: now }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();
       return { outcome: 'sent' as const, channel, address: contact.address };
     });

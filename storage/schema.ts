@@ -43,7 +43,7 @@ export interface CampaignsTable {
   id: string;
   pilot_code: string;
   kind: 'invite' | 'results';
-  /** JSON language → text for results; null for invitations (locale texts). */
+  /** JSON: language → the rendered message sent to targets in that language. */
   texts: string | null;
   created_at: string;
 }

@@ -24,7 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('pilot_code', 'text', (c) => c.notNull().references('pilots.code').onDelete('cascade'))
     .addColumn('kind', 'text', (c) => c.notNull())
-    // JSON: language → message text (results), or null (invitations use the locale texts).
+    // JSON: language → the rendered message (rendered once by the command that plans the campaign).
     .addColumn('texts', 'text')
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
