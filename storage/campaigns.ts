@@ -44,31 +44,46 @@ export class CampaignRepository {
   }
 
   /**
-   * Adds the pilot's respondents who agreed to be contacted again (for at least one theme,
-   * by their latest answer for it), with the language of their session.
+   * The pilot's respondents who agreed to be contacted again (for at least one theme, by their
+   * latest answer for it), each with the language of their latest session.
    */
-  async planResults(campaignId: string, pilotCode: string, plannedAt: (index: number) => string, fallbackLanguage: string): Promise<{ added: string[]; already: number }> {
+  async optedIn(pilotCode: string, fallbackLanguage: string): Promise<Array<{ targetKey: string; language: string }>> {
+    const answers = await this.db.selectFrom('consents').select(['respondent_id', 'theme', 'granted'])
+      .where('pilot_code', '=', pilotCode).where('kind', '=', 'recontact')
+      .orderBy('recorded_at', 'desc').execute();
+    const latest = new Map<string, { rid: string; granted: number }>();
+    for (const c of answers) {
+      const k = `${c.respondent_id}\u0000${c.theme ?? ''}`;
+      if (!latest.has(k)) latest.set(k, { rid: c.respondent_id, granted: c.granted });
+    }
+    const out: Array<{ targetKey: string; language: string }> = [];
+    for (const rid of new Set([...latest.values()].filter((x) => x.granted === 1).map((x) => x.rid))) {
+      const s = await this.db.selectFrom('sessions').select('language').where('respondent_id', '=', rid).where('pilot_code', '=', pilotCode).orderBy('updated_at', 'desc').executeTakeFirst();
+      out.push({ targetKey: rid, language: s?.language ?? fallbackLanguage });
+    }
+    return out;
+  }
+
+  /** Adds respondents not in the campaign yet; returns the keys it added and how many were there already. */
+  async planRespondents(campaignId: string, targets: Array<{ targetKey: string; language: string; plannedAt: string }>): Promise<{ added: string[]; already: number }> {
     return this.db.transaction().execute(async (trx) => {
-      const answers = await trx.selectFrom('consents').select(['respondent_id', 'theme', 'granted'])
-        .where('pilot_code', '=', pilotCode).where('kind', '=', 'recontact')
-        .orderBy('recorded_at', 'desc').execute();
-      const latest = new Map<string, { rid: string; granted: number }>();
-      for (const c of answers) {
-        const k = `${c.respondent_id}\u0000${c.theme ?? ''}`;
-        if (!latest.has(k)) latest.set(k, { rid: c.respondent_id, granted: c.granted });
-      }
-      const optedIn = new Set([...latest.values()].filter((x) => x.granted === 1).map((x) => x.rid));
       const added: string[] = [];
       let already = 0;
-      for (const rid of optedIn) {
-        const exists = await trx.selectFrom('campaign_targets').select('status').where('campaign_id', '=', campaignId).where('target_key', '=', rid).executeTakeFirst();
+      for (const t of targets) {
+        const exists = await trx.selectFrom('campaign_targets').select('status').where('campaign_id', '=', campaignId).where('target_key', '=', t.targetKey).executeTakeFirst();
         if (exists) { already += 1; continue; }
-        const s = await trx.selectFrom('sessions').select('language').where('respondent_id', '=', rid).where('pilot_code', '=', pilotCode).orderBy('updated_at', 'desc').executeTakeFirst();
-        await trx.insertInto('campaign_targets').values({ campaign_id: campaignId, target_key: rid, language: s?.language ?? fallbackLanguage, status: 'planned', planned_at: plannedAt(added.length), sent_at: null, error: null }).execute();
-        added.push(rid);
+        await trx.insertInto('campaign_targets')
+          .values({ campaign_id: campaignId, target_key: t.targetKey, language: t.language, status: 'planned', planned_at: t.plannedAt, sent_at: null, error: null }).execute();
+        added.push(t.targetKey);
       }
       return { added, already };
     });
+  }
+
+  /** Keys already in the campaign (sent, failed or waiting). */
+  async known(campaignId: string): Promise<Set<string>> {
+    const rows = await this.db.selectFrom('campaign_targets').select('target_key').where('campaign_id', '=', campaignId).execute();
+    return new Set(rows.map((r) => r.target_key));
   }
 
   /** Targets still waiting, with when they were planned (to re-queue a run that was interrupted). */
