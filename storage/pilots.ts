@@ -18,6 +18,8 @@ export interface PilotRecord {
 export interface FunnelRow {
   language: string;
   channel: string;
+  /** Invitations sent (WhatsApp), by the language they were written in. */
+  invited: number;
   started: number;
   consented: number;
   completed: number;
@@ -56,7 +58,7 @@ export class PilotRepository {
     return (await this.db.selectFrom('pilots').selectAll().orderBy('created_at').execute()).map(toRecord);
   }
 
-  /** Sessions per (language, channel): started, gave participation consent, completed, reminded, stopped, expired. */
+  /** Per (language, channel): invitations sent, and sessions started, consented, completed, reminded, stopped, expired. */
   async funnel(code: string): Promise<FunnelRow[]> {
     const rows = await this.db
       .selectFrom('sessions as s')
@@ -75,10 +77,18 @@ export class PilotRepository {
       .groupBy(['s.language', 's.channel'])
       .orderBy('s.language').orderBy('s.channel')
       .execute();
-    return rows.map((r) => ({
-      language: r.language ?? '(not chosen)', channel: r.channel,
+    const invited = await this.db.selectFrom('campaign_targets').select((eb) => ['language', eb.fn.countAll().as('n')])
+      .where('campaign_id', '=', `invite-${code}`).where('status', '=', 'sent').groupBy('language').execute();
+    const out: FunnelRow[] = rows.map((r) => ({
+      language: r.language ?? '(not chosen)', channel: r.channel, invited: 0,
       started: n(r.started), consented: n(r.consented), completed: n(r.completed), reminded: n(r.reminded), stopped: n(r.stopped), expired: n(r.expired),
     }));
+    for (const i of invited) {
+      const row = out.find((r) => r.language === i.language && r.channel === 'whatsapp');
+      if (row) row.invited = n(i.n);
+      else out.push({ language: i.language, channel: 'whatsapp', invited: n(i.n), started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });
+    }
+    return out.sort((a, b) => a.language.localeCompare(b.language) || a.channel.localeCompare(b.channel));
   }
 
   /** People who declined consent leave only a count (per survey, not per channel or language). */
