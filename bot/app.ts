@@ -2,6 +2,7 @@
  * The composition root: the only place that builds concrete store, channels and server.
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -13,6 +14,8 @@ import { InboundHandler, type SurveyEntry } from './handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
+import { mountDashboard, type RouteList } from './dashboard/index.ts';
+import { rsvpInterceptor } from './followup/rsvp.ts';
 import { PilotSurveys } from './pilot-surveys.ts';
 import { PilotRepository } from '../storage/pilots.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
@@ -22,6 +25,8 @@ import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
+import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
+import { mountQueueBoard } from './queue-board.ts';
 
 export interface App {
   config: Config;
@@ -33,6 +38,9 @@ export interface App {
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
+  media: MediaRuntime;
+  /** Every HTTP route (method, url pattern), to prove each one is behind the dashboard gate. */
+  routes: RouteList;
   /** Starts listening; resolves with the URL. */
   listen(): Promise<string>;
   close(): Promise<void>;
@@ -43,6 +51,7 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** How often undelivered replies are retried. */
 export const OUTBOX_RETRY_MS = 30_000;
+
 
 export class MigrationError extends Error {
   override name = 'MigrationError';
@@ -58,6 +67,8 @@ export interface AppOptions {
   makeWhatsAppSocket?: (auth: AuthenticationState) => WhatsAppSocket;
   /** What to do when an update cannot be stored; default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
+  /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
+  media?: MediaOptions;
   now?: () => Date;
   newId?: () => string;
 }
@@ -88,9 +99,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+  const renderer = new Renderer(i18n);
+  // The handler and the media runtime need each other (submit jobs / flush rejection notes).
+  let media: MediaRuntime | undefined;
+  const newId = opts.newId ?? randomUUID;
   const handler = new InboundHandler({
-    store, pseudonyms, i18n, renderer: new Renderer(i18n),
-    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log,
+    store, pseudonyms, i18n, renderer,
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
+    media: {
+      submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
+      forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
+    },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -107,6 +126,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
+  const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
+  media = mediaRuntime;
 
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
@@ -116,13 +137,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
     void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
   });
+  // First, so its gate covers every route: only these (and the login page) are open to anyone.
+  const routes = await mountDashboard(server, {
+    db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+  }, {
+    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+    secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+  });
   server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) {
-    registerTryit(server, { handler, channel: tryit, now });
-    server.get('/', async (_req, reply) => reply.redirect('/try'));
-  }
+  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
   telegram?.mountWebhook(server);
   if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
+  await mountQueueBoard(server, mediaRuntime.queues);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
@@ -137,7 +164,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -151,6 +178,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await whatsapp?.connection.stop();
       await server.close();
       await handler.idle();
+      // Workers finish (or hand back) their jobs before the database closes under them.
+      await mediaRuntime.close();
       await db.destroy();
     },
   };

@@ -21,6 +21,7 @@ import type { i18n as I18n } from 'i18next';
 import { interpret } from './interpret.ts';
 import type { Renderer, RenderedMessage } from './render.ts';
 import { KeyedSerial } from './serial.ts';
+import type { MediaSubmission } from '../workers/intake.ts';
 
 /** A loaded survey and how to find its recorded prompt files. */
 export interface SurveyEntry { survey: Survey; resolveMedia: (file: string) => string }
@@ -41,12 +42,31 @@ export interface HandlerDeps {
   defaultPilot: string;
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
+  /** Where media answers go once committed (the media queues); absent = they stay pending. */
+  media?: MediaPort | undefined;
+  /**
+   * Gets each new message before the engine (inside its transaction); replies it returns are
+   * sent instead of the engine's. Used for answers to follow-up invitations.
+   */
+  intercept?: InboundInterceptor;
   /** Injected for tests; defaults to the system clock and random UUIDs. */
   now?: () => Date;
   newId?: () => string;
 }
 
 export type HandleOutcome = 'handled' | 'duplicate';
+
+/** The handler's view of the media pipeline. */
+export interface MediaPort {
+  /** Queues committed media answers. May fail (Redis down): the sweeper re-queues pending answers later. */
+  submit(items: MediaSubmission[]): Promise<void>;
+  /** Deletes an erased respondent's media files. */
+  forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
+}
+
+interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }> }
+/** Handles a message before the engine; returns the replies, or null to let the engine have it. */
+export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
 export class InboundHandler {
   private readonly serial = new KeyedSerial();
@@ -74,7 +94,9 @@ export class InboundHandler {
    */
   async handle(msg: InboundMessage, opts: { delivery?: 'await' | 'background' } = {}): Promise<HandleOutcome> {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
-    const outcome = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
+    const committed = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
+    if (committed.media.length > 0 || committed.erasedFiles.length > 0) await this.afterCommit(committed, msg.channel);
+    const outcome = committed.outcome;
     const delivery = this.flush(msg.channel, msg.address);
     if (opts.delivery === 'background') {
       delivery.catch((e: Error) => this.deps.log.error({ channel: msg.channel, err: e.message }, 'delivery failed; replies stay in the outbox'));
@@ -84,7 +106,23 @@ export class InboundHandler {
     return outcome;
   }
 
-  private async commit(msg: InboundMessage, respondentId: string): Promise<HandleOutcome> {
+  /** Work outside the transaction: queue media answers, delete an erased person's files. Never fails the message. */
+  private async afterCommit(c: Committed, channel: string): Promise<void> {
+    const media = this.deps.media;
+    if (!media) return;
+    try {
+      if (c.media.length > 0) await media.submit(c.media);
+    } catch (e) {
+      this.deps.log.warn({ channel, err: (e as Error).message }, 'media answer not queued now; the sweeper will queue it');
+    }
+    try {
+      if (c.erasedFiles.length > 0) await media.forget(c.erasedFiles);
+    } catch (e) {
+      this.deps.log.error({ channel, err: (e as Error).message }, 'could not delete an erased respondent\'s media files');
+    }
+  }
+
+  private async commit(msg: InboundMessage, respondentId: string): Promise<Committed> {
     // Read before the transaction: SQLite has one connection, which the transaction holds.
     const requested = await this.requestedPilot(msg);
     const fallback = await this.pilot(this.deps.defaultPilot);
@@ -99,11 +137,16 @@ export class InboundHandler {
     }
   }
 
-  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Requested | undefined, fallback: Pilot): Promise<HandleOutcome> {
+  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Requested | undefined, fallback: Pilot): Promise<Committed> {
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
-    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return 'duplicate';
+    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [] };
+    const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
+    if (intercepted) {
+      await tx.enqueueOutbound(intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now, position: this.outboxSeq++ })));
+      return { outcome: 'handled', media: [], erasedFiles: [] };
+    }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
     const existing = await tx.findSession(respondentId, requested?.pilot.code);
@@ -136,16 +179,22 @@ export class InboundHandler {
 
     const where = { sessionId, respondentId, pilotCode: pilot.code, surveyId: survey.id, surveyVersion: survey.version, channel: msg.channel };
     let erased = false;
+    const media: MediaSubmission[] = [];
+    const erasedFiles: Committed['erasedFiles'] = [];
     for (const effect of step.effects) {
       switch (effect.type) {
-        case 'answer': await tx.upsertAnswer(effect.answer, where); break;
+        case 'answer': {
+          const stored = await tx.upsertAnswer(effect.answer, where);
+          if (effect.answer.media) media.push({ ...stored, channel: msg.channel, ref: effect.answer.media });
+          break;
+        }
         case 'consent': await tx.insertConsent(this.newId(), effect.consent, { respondentId, pilotCode: pilot.code, surveyId: survey.id, messageId: messageKey }); break;
         case 'declined':
           await tx.countDecline(pilot.code, survey.id, effect.consentVersion);
-          await tx.eraseRespondent(respondentId);
+          erasedFiles.push(...(await tx.eraseRespondent(respondentId)));
           erased = true;
           break;
-        case 'erase': await tx.eraseRespondent(respondentId); erased = true; break;
+        case 'erase': erasedFiles.push(...(await tx.eraseRespondent(respondentId))); erased = true; break;
         case 'send': break;
       }
     }
@@ -159,7 +208,8 @@ export class InboundHandler {
       // Orders replies of messages committed within the same millisecond.
       position: this.outboxSeq++,
     })));
-    return 'handled';
+    // An answer erased in the same step (answer, then delete) has nothing left to process.
+    return { outcome: 'handled', media: erased ? [] : media, erasedFiles };
   }
 
   /**

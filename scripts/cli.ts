@@ -8,9 +8,11 @@ import { ConfigError, loadConfig } from '../bot/config.ts';
 import { LocaleFileError } from '../bot/i18n.ts';
 import { SurveyFileError } from '../bot/surveys.ts';
 import { MigrationError } from '../bot/app.ts';
+import { RedisUnavailableError } from '../workers/redis.ts';
+import { UserInputError } from '../bot/dashboard/auth.ts';
 import { UsageError } from './errors.ts';
 
-const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, UsageError];
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError, UsageError];
 
 /** `a, b,c` → ['a', 'b', 'c'] for list options. */
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
@@ -25,6 +27,11 @@ export async function main(argv: string[]): Promise<number> {
   program.command('start').description('run the bot: migrations, try-it web chat, channels').action(async () => {
     const { runStart } = await import('./commands/start.ts');
     code = await runStart(loadConfig(process.env));
+  });
+
+  program.command('worker').description('run only the media workers (scale out: more machines sharing Redis and the database)').action(async () => {
+    const { runWorker } = await import('./commands/worker.ts');
+    code = await runWorker(loadConfig(process.env));
   });
 
   program.command('migrate').description('bring the database up to date and report each migration').action(async () => {
@@ -139,6 +146,51 @@ export async function main(argv: string[]): Promise<number> {
     .action(async (c: string, o: { json: boolean }) => {
       const { runPilotStats } = await import('./commands/pilot.ts');
       code = await runPilotStats(loadConfig(process.env), c, o.json);
+      });
+
+  const user = program.command('user').description('dashboard accounts');
+  user
+    .command('add')
+    .description('add a user, or set a new role and password (password from STEMMEN_PASSWORD or asked)')
+    .argument('<email>')
+    .requiredOption('--role <role>', 'admin, researcher or coordinator')
+    .action(async (email: string, o: { role: string }) => {
+      const { runUserAdd } = await import('./commands/user.ts');
+      code = await runUserAdd(loadConfig(process.env), email, o.role);
+    });
+  user.command('list').description('list users and roles').action(async () => {
+    const { runUserList } = await import('./commands/user.ts');
+    code = await runUserList(loadConfig(process.env));
+  });
+
+  const token = program.command('token').description('bearer tokens of the read API (/api/v1), one pilot each');
+  token
+    .command('create')
+    .description('create a token and print it once')
+    .requiredOption('--pilot <code>', 'the pilot the token may read')
+    .option('--label <text>', 'what the token is for', '')
+    .action(async (o: { pilot: string; label: string }) => {
+      const { runTokenCreate } = await import('./commands/token.ts');
+      code = await runTokenCreate(loadConfig(process.env), o.pilot, o.label);
+    });
+  token.command('revoke').description('revoke a token by its id').argument('<id>').action(async (id: string) => {
+    const { runTokenRevoke } = await import('./commands/token.ts');
+    code = await runTokenRevoke(loadConfig(process.env), id);
+  });
+  token.command('list').description('list tokens (ids, pilots, live or revoked)').action(async () => {
+    const { runTokenList } = await import('./commands/token.ts');
+    code = await runTokenList(loadConfig(process.env));
+  });
+
+  program
+    .command('export')
+    .description('export a pilot: answers (csv or jsonl), codebook.csv and datapackage.json')
+    .argument('<pilot>')
+    .option('--format <format>', 'csv or jsonl', 'csv')
+    .option('--out <dir>', 'folder to write into (default ./export-<pilot>)')
+    .action(async (pilot: string, o: { format: string; out?: string }) => {
+      const { runExport } = await import('./commands/export.ts');
+      code = await runExport(loadConfig(process.env), pilot, o.format, o.out);
     });
 
   const check = program.command('check').description('project checks run before the tests');

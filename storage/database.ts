@@ -23,11 +23,38 @@ export function openSqlite(file: string): Db {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
+  if (file !== ':memory:') sqliteFiles.set(db, file);
+  return db;
+}
+
+/** The file behind each SQLite Db, for the cross-process migration lock. */
+const sqliteFiles = new WeakMap<Db, string>();
+
+/**
+ * Runs `fn` while holding an exclusive lock shared by every process on this machine: a
+ * write transaction on a small side database next to the store. kysely's migration lock is a
+ * no-op on SQLite (it assumes one connection), so a bot and a worker starting together would
+ * otherwise both create the same tables.
+ */
+async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
+  const lock = new SQLite(`${file}.migrate-lock`);
+  lock.pragma('busy_timeout = 120000');
+  try {
+    lock.exec('BEGIN EXCLUSIVE');
+    try {
+      return await fn();
+    } finally {
+      lock.exec('COMMIT');
+    }
+  } finally {
+    lock.close();
+  }
 }
 
 /** Runs every pending migration. Returns kysely's result set; never throws for a failed step. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
-  return migrator.migrateToLatest();
+  const file = sqliteFiles.get(db);
+  return file ? withFileLock(file, () => migrator.migrateToLatest()) : migrator.migrateToLatest();
 }

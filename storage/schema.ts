@@ -33,9 +33,9 @@ export interface PilotsTable {
   survey_version: number;
   created_at: string;
   /** Absolute path of the pilot's survey file; null = the SURVEY_FILE survey. */
-  survey_file: string | null;
+  survey_file: Defaulted<string | null>;
   /** JSON array of channel names. */
-  channels: string;
+  channels: Defaulted<string>;
 }
 
 /** A message sent to many: invitations to a pilot, or results sent back to respondents. */
@@ -112,8 +112,32 @@ export interface AnswersTable {
   revision: number;
   media_kind: string | null;
   media_ref: string | null;
-  media_status: string | null;
+  /** pending → ready, or failed (gave up after retries) / rejected (not acceptable: type, size, length). */
+  media_status: MediaStatus | null;
+  /** Path of the original under MEDIA_DIR, named by its sha256; null until stored and after retention. */
+  media_file: string | null;
+  media_sha256: string | null;
+  media_bytes: number | null;
+  /** Container detected from the bytes (ogg, mp4, webm, mp3, wav, jpeg, png). */
+  media_type: string | null;
+  media_duration_seconds: number | null;
+  /** Codec names from the probe, comma-separated (e.g. "opus" or "h264,aac"). */
+  media_codecs: string | null;
+  /** Reason code when failed or rejected (e.g. too_large, not_audio_or_video). */
+  media_error: string | null;
+  media_updated_at: string | null;
+  media_deleted_at: string | null;
+  transcript: string | null;
+  transcript_language: string | null;
+  transcript_status: StageStatus | null;
+  /** JSON object: language code → translated transcript. */
+  translations: string | null;
+  translation_status: StageStatus | null;
 }
+
+export type MediaStatus = 'pending' | 'ready' | 'failed' | 'rejected';
+/** `off`: the stage is not configured (no STT_URL / MT_URL); `skipped`: nothing to do (no speech, same language). */
+export type StageStatus = 'pending' | 'ready' | 'failed' | 'off' | 'skipped';
 
 export interface ConsentsTable {
   id: string;
@@ -158,7 +182,17 @@ export interface OutboxTable {
 }
 
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
-export type AnswersV1View = Omit<AnswersTable, 'id' | 'session_id' | 'media_ref'> & { answer_id: string };
+export type AnswersV1View = Pick<AnswersTable, (typeof ANSWERS_V1_COLUMNS)[number]> & { answer_id: string };
+
+/** Columns of `answers_v1` besides answer_id, in order (the documented contract; never changes). */
+export const ANSWERS_V1_COLUMNS = [
+  'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
+  'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel', 'modality',
+  'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
+] as const;
+
+/** `answers_v1` plus what the media pipeline adds: duration, error code, transcript and translations. */
+export type AnswersV2View = AnswersV1View & Pick<AnswersTable, 'media_duration_seconds' | 'media_error' | 'transcript' | 'transcript_language' | 'transcript_status' | 'translations' | 'translation_status'>;
 
 /** Telegram file ids of uploaded prompt files, per bot (a file id only works for the bot that got it). */
 export interface TelegramFilesTable {
@@ -200,6 +234,71 @@ export interface IdentityLinksTable {
   created_at: string;
 }
 
+/** A dashboard user (admin, researcher or coordinator); the password is an Argon2id hash. */
+export interface UsersTable {
+  id: string;
+  email: string;
+  role: string;
+  password_hash: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A logged-in dashboard session, keyed by the SHA-256 of the cookie's token. */
+export interface AuthSessionsTable {
+  token_hash: string;
+  user_id: string;
+  /** Synchronizer token every form of this session must send back. */
+  csrf_token: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** Failed logins per key (email and client address), for rate limiting. */
+export interface LoginFailuresTable {
+  key: string;
+  failed_at: string;
+}
+
+/** Bearer tokens of the read API, one pilot each; only the SHA-256 is stored. */
+export interface ApiTokensTable {
+  id: string;
+  token_hash: string;
+  pilot_code: string;
+  label: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** A respondent with red answers on an indicator who agreed to be recontacted about it. */
+export interface FollowupCasesTable {
+  id: string;
+  pilot_code: string;
+  respondent_id: string;
+  indicator: string;
+  status: string;
+  /** The respondent's last reply to an invitation: accepted, declined or maybe. */
+  rsvp: string | null;
+  notes: string;
+  assignee_id: string | null;
+  /** JSON of the last invitation sent (template and its fields). */
+  invitation: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Every coordinator action (and every respondent reply to an invitation). */
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  /** A user id, or "respondent" for replies. */
+  actor: string;
+  action: string;
+  case_id: string | null;
+  /** JSON with what changed. */
+  detail: string;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -213,8 +312,15 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   answers_v1: AnswersV1View;
+  answers_v2: AnswersV2View;
   telegram_files: TelegramFilesTable;
   whatsapp_creds: WhatsappCredsTable;
   whatsapp_keys: WhatsappKeysTable;
   identity_links: IdentityLinksTable;
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  login_failures: LoginFailuresTable;
+  api_tokens: ApiTokensTable;
+  followup_cases: FollowupCasesTable;
+  audit_log: AuditLogTable;
 }

@@ -143,6 +143,12 @@ export class Store {
     });
   }
 
+  /** Where to reach a respondent on a channel (most recently used address), for messages they did not just ask for. */
+  async contactAddress(respondentId: string, channel: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('contacts').select('address').where('respondent_id', '=', respondentId).where('channel', '=', channel).orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return row?.address;
+  }
+
   /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
     let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('position').limit(limit);
@@ -160,6 +166,13 @@ export class Store {
     await this.db.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) })).where('id', '=', id).execute();
   }
 }
+
+/** The media pipeline's result columns, as on a fresh answer. */
+const NO_MEDIA_RESULTS = {
+  media_file: null, media_sha256: null, media_bytes: null, media_type: null, media_duration_seconds: null, media_codecs: null,
+  media_error: null, media_updated_at: null, media_deleted_at: null, transcript: null, transcript_language: null,
+  transcript_status: null, translations: null, translation_status: null,
+} as const;
 
 export class StoreTx {
   constructor(readonly trx: Tx) {}
@@ -217,15 +230,17 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<void> {
+  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<{ id: string; revision: number }> {
     const values = {
       value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
       value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
       prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
       source_message_id: a.sourceMessageId, media_kind: a.media?.kind ?? null, media_ref: a.media ? JSON.stringify(a.media) : null,
-      media_status: a.media ? 'pending' : null,
+      media_status: a.media ? ('pending' as const) : null,
+      // Answering again (after "back") starts the media pipeline over for the new file.
+      ...NO_MEDIA_RESULTS,
     };
-    await this.trx
+    return await this.trx
       .insertInto('answers')
       .values({
         id: a.id, session_id: ctx.sessionId, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId,
@@ -233,7 +248,8 @@ export class StoreTx {
         outcome: a.outcome, question_type: a.questionType, revision: 1, ...values,
       })
       .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
-      .execute();
+      .returning(['id', 'revision'])
+      .executeTakeFirstOrThrow();
   }
 
   async insertConsent(id: string, c: ConsentEffect, ctx: { respondentId: string; pilotCode: string; surveyId: string; messageId: string }): Promise<void> {
@@ -257,10 +273,14 @@ export class StoreTx {
   /**
    * Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox
    * and outbox rows; and their identity links, which have no foreign key to cascade from.
+   * Returns the media files their answers pointed at, for the caller to delete after commit.
    */
-  async eraseRespondent(id: string): Promise<void> {
+  async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
+    // The media files go after the commit (files are not transactional); this returns them.
+    const files = await this.trx.selectFrom('answers').select(['media_file', 'media_sha256']).where('respondent_id', '=', id).where('media_file', 'is not', null).execute();
     await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
+    return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));
   }
 
   /** Queues replies; they are delivered ordered by (createdAt, position). */

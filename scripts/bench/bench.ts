@@ -1,6 +1,7 @@
 /**
- * `npm run bench`: engine and store throughput, and whether the cost of an answer grows
- * with the survey's length. Prints a table and the same figures as JSON.
+ * `npm run bench`: engine and store throughput, whether the cost of an answer grows with the
+ * survey's length, and the dashboard's map and CSV export over a million answers
+ * (BENCH_MAP_ANSWERS to change). Prints a table and the same figures as JSON.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -21,13 +22,19 @@ import { advance, start } from '../../surveys/engine/engine.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
+import { benchMedia } from './media.ts';
+import { benchOutbound } from './outbound.ts';
+import { benchSessions } from './sessions.ts';
+import { runChaos } from '../dev/chaos.ts';
+import { execFileSync } from 'node:child_process';
 
 const QUESTIONS = 80;
 const EARLY = 5;
 const LATE = 60;
 
-interface Figures { [k: string]: number | string }
+interface Figures { [k: string]: number | string | Record<string, number> }
 
 const ns = () => process.hrtime.bigint();
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
@@ -116,6 +123,14 @@ export async function runBench(): Promise<number> {
   const store16 = await benchStore(survey, 64, 16);
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
+  const outPaced = await benchOutbound(300, 25);
+  const outRaw = await benchOutbound(300, 0);
+  const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
+  const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
+  const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
+  const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
+  const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
+  const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
@@ -127,9 +142,25 @@ export async function runBench(): Promise<number> {
     [`engine+store ms per answer at question ${EARLY}`, store1.early.toFixed(3), 'ms (median)'],
     [`engine+store ms per answer at question ${LATE}`, store1.late.toFixed(3), 'ms (median)'],
     ['engine+store late/early ratio', (store1.late / store1.early).toFixed(2), '×'],
-    [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP)`, String(tg.answersPerSecond), 'answers/s'],
+    [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
+    [`outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`, outPaced.achieved.toFixed(1), `msg/s, ${outPaced.rateLimited} × 429`],
+    [`outbound sends/s to the same API, unpaced (auto-retry after 429)`, outRaw.achieved.toFixed(1), `msg/s, ${outRaw.rateLimited} × 429`],
+    [`bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`, `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`, 'MB'],
+    [`media ingest, 20-s voice notes/s, nothing else running (${md.notes} notes, ${md.concurrency} at a time)`, md.notesPerSecondAlone.toFixed(2), 'notes/s'],
+    [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
+    [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
+    [`reply latency p50 / p99, same, while the notes above flow (${md.busyReplies} replies)`, `${md.busyP50.toFixed(2)} / ${md.busyP99.toFixed(2)}`, 'ms'],
+    [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
+    [`traffic-light map over ${n} answers (14 indicators, GROUP BY)`, dash.mapMs.toFixed(1), 'ms (median of 5)'],
+    ['traffic-light map, filtered (language + channel + 3 months)', dash.mapFilteredMs.toFixed(1), 'ms (median of 5)'],
+    ['map page over HTTP (logged in, inject; filters and HTML included)', dash.mapPageMs.toFixed(1), 'ms (median of 5)'],
+    [`follow-up queue page, first view (opens ${dash.cases.toLocaleString('en')} cases)`, dash.queueFirstMs.toFixed(0), 'ms'],
+    ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
+    [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
+    ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
+    [`chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`, `${chaos.answersStored}/${chaos.answersGiven}`, `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
@@ -141,6 +172,14 @@ export async function runBench(): Promise<number> {
     storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
+    mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
+    chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
+    outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,
+    openSessions: ses.sessions, rssEmptyMb: ses.rssEmptyMb, rssOpenSessionsStartMb: ses.rssStartMb, rssOpenSessionsAfterMb: ses.rssAfterMb,
+    replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
+    mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
+    mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
+    exportCsvMs: Math.round(dash.exportMs), exportCsvMaxRssMb: dash.exportMaxRssMb, exportCsvMb: dash.csvMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -1,6 +1,8 @@
 /**
  * End-to-end Telegram figure: N virtual respondents answer a 30-question survey through
- * the fake Bot API over HTTP, against the real `stemmen start` in its own process.
+ * the fake Bot API over HTTP, against the real `stemmen start` in its own process. Outbound
+ * pacing is off (the fake has no rate limit): this measures the bot's own capacity; the
+ * real Bot API caps a bot at about 30 messages a second (see the outbound figures).
  *
  * Latency is measured from the moment an update is available to the bot (pushed to the
  * fake's getUpdates queue) to the moment the fake receives the next question for that chat.
@@ -52,7 +54,7 @@ export async function benchTelegram(respondents: number, questions = 30): Promis
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const bot = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
+    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_SENDS_PER_SECOND: '0' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;

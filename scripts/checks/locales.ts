@@ -1,6 +1,7 @@
 /**
  * Locale coverage check: every language has every key English has, with the same
- * placeholders, and the plural forms its own plural rules need (ECOSYSTEM.md §6).
+ * placeholders, and the plural forms its own plural rules need (ECOSYSTEM.md §6); staff-only
+ * namespaces ({@link STAFF_NAMESPACES}) only in the languages listed for them.
  *
  * i18next's missing-key handler cannot do this: it fires only when the whole fallback
  * chain lacks a key, so a language silently showing English would never be reported.
@@ -9,6 +10,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flatten, readLocales } from '../../bot/i18n.ts';
+
+/**
+ * Namespaces read by staff, not respondents (the dashboard), are required only in these
+ * languages; elsewhere they may be absent and fall back to English. A language that does
+ * have such a file must still have every key.
+ */
+export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { dashboard: ['en', 'nl'] };
 
 export const PLURAL = /_(zero|one|two|few|many|other)$/;
 /** The sorted, comma-joined placeholder names of a text: what a translation must keep. */
@@ -28,6 +36,8 @@ export function checkLocales(dir: string, source = 'en'): LocaleReport {
   const src = bundle.resources[source] ?? {};
   for (const lng of bundle.languages) {
     for (const ns of Object.keys(src)) {
+      const staffOnly = STAFF_NAMESPACES[ns];
+      if (staffOnly && !staffOnly.includes(lng) && bundle.resources[lng]?.[ns] === undefined) continue;
       if (!review[lng]?.[ns]) report.reviewMissing.push(`${lng}/${ns}: no review status in locales/review.json (add "reviewed" or "machine-draft")`);
       if (lng === source) continue;
       const want = flatten(src[ns]);

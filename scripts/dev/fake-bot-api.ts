@@ -174,6 +174,7 @@ export class FakeBotApi {
       if (download) {
         const path = decodeURIComponent(download[2]!);
         const file = [...this.files.values()].find((f) => f.file_path === path);
+        this.calls.push({ method: 'download', params: { file_path: path }, files: {}, at: Date.now() });
         if (!file) return this.error(res, { error_code: 404, description: 'Not Found' });
         res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.content.length }).end(file.content);
         return;

@@ -6,11 +6,15 @@ import type { Migration } from 'kysely';
 import * as initial from './2026112201_initial.ts';
 import * as telegramFiles from './2026112202_telegram_files.ts';
 import * as whatsapp from './2026112203_whatsapp.ts';
+import * as media from './2026112204_media.ts';
+import * as dashboard from './2026112205_dashboard.ts';
 import * as pilots from './2026112206_pilots.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
   '2026112202_telegram_files': telegramFiles,
   '2026112203_whatsapp': whatsapp,
+  '2026112204_media': media,
+  '2026112205_dashboard': dashboard,
   '2026112206_pilots': pilots,
 };

@@ -31,7 +31,7 @@ afterAll(async () => {
 function startBot(): ChildProcess {
   const p = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', TRYIT_ENABLED: '0', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
+    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'warn', TRYIT_ENABLED: '0', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   p.stderr!.on('data', (d) => process.stderr.write(`[bot] ${d}`));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Api } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chunks, TelegramChannel } from '../../bot/channels/telegram/outbound.ts';
+import { Pacer } from '../../bot/channels/pacer.ts';
 import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
 import { Store } from '../../storage/store.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
@@ -27,6 +28,14 @@ afterEach(async () => {
 });
 
 describe('Telegram outbound', () => {
+  it('paced below the Bot API limit, a burst of replies to many chats gets no 429', async () => {
+    fake.setRateLimit(30);
+    const paced = new TelegramChannel(new Api(fake.token, { apiRoot: fake.url }), '123456', new Store(db), new Pacer({ perChatGapMs: 0, perMinute: 25 * 60 }));
+    await Promise.all(Array.from({ length: 40 }, (_, i) => paced.send(String(7000 + i), { text: `hello ${i}`, language: 'en', dir: 'ltr' })));
+    expect(fake.rateLimited).toBe(0);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(40);
+  });
+
   it('uploads a recorded prompt once, then re-sends it by file id', async () => {
     const file = join(dir, 'q1.ogg');
     writeFileSync(file, Buffer.from('OggS fake opus bytes'));

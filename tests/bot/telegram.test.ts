@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
+import { voiceNote } from '../helpers/media.ts';
 
 let fake: FakeBotApi;
 let app: TestApp;
@@ -190,13 +191,18 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     const health = await u.prompt();
     u.tap(health, 'a:health_access:2');
     await u.prompt(); // health_why (open question)
-    u.send({ voice: { file_id: 'VOICE-2', file_unique_id: 'UV2', duration: 7, mime_type: 'audio/ogg', file_size: 21000 } });
-    await u.prompt();
+    const file = fake.addFile(voiceNote(7, 'telegram-e2e'), 'voice/file_2.oga');
+    u.send({ voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 7, mime_type: 'audio/ogg', file_size: file.file_size } });
+    await u.prompt(); // the next question comes at once; the voice note is processed in the background
     const rows = await until(() => answers(u), (r) => r.some((a) => a.question_id === 'health_why'));
     const voice = rows.find((r) => r.question_id === 'health_why')!;
-    expect(voice).toMatchObject({ modality: 'voice', media_kind: 'voice', media_status: 'pending' });
+    expect(voice).toMatchObject({ modality: 'voice', media_kind: 'voice' });
     const ref = await app.db.selectFrom('answers').select('media_ref').where('id', '=', voice.answer_id).executeTakeFirstOrThrow();
-    expect(JSON.parse(ref.media_ref!)).toEqual({ kind: 'voice', fileRef: 'VOICE-2', uniqueId: 'UV2', size: 21000, mimeType: 'audio/ogg', durationSeconds: 7 });
+    expect(JSON.parse(ref.media_ref!)).toEqual({ kind: 'voice', fileRef: file.file_id, uniqueId: file.file_unique_id, size: file.file_size, mimeType: 'audio/ogg', durationSeconds: 7 });
+    // The worker fetched it through getFile, probed it, and (no STT_URL here) says transcripts are off.
+    const done = await until(() => app.db.selectFrom('answers_v2').selectAll().where('answer_id', '=', voice.answer_id).executeTakeFirstOrThrow(), (r) => r.media_status !== 'pending', 15_000);
+    expect(done).toMatchObject({ media_status: 'ready', transcript_status: 'off', translation_status: 'off' });
+    expect(done.media_duration_seconds).toBeCloseTo(7, 0);
   });
 
   it('records a redelivered message once', async () => {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { toInbound } from '../../bot/channels/whatsapp/inbound.ts';
 import { decodeMediaHandle } from '../../bot/channels/whatsapp/media.ts';
 import { withNumberedOptions } from '../../bot/channels/whatsapp/outbound.ts';
-import { Pacer } from '../../bot/channels/whatsapp/pacer.ts';
+import { Pacer } from '../../bot/channels/pacer.ts';
 import { INBOUND_CASES } from '../fixtures/inbound-cases.ts';
 import { waMessage } from '../helpers/whatsapp.ts';
 

@@ -1,24 +1,35 @@
 /**
  * WhatsApp media handles against the real Baileys crypto: files are encrypted with Baileys'
- * `encryptedStream`, served from a loopback HTTP server (a `url` without `directPath` makes
- * Baileys fetch it there instead of from mmg.whatsapp.net), wrapped in real protobuf messages
- * round-tripped through the wire encoding, and downloaded back through `downloadMediaMessage`.
+ * `encryptedStream` (what a sending phone does), served from a loopback HTTP server, wrapped
+ * in real protobuf messages round-tripped through the wire encoding, and downloaded and
+ * decrypted back by the media worker's own fetcher.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { encryptedStream, normalizeMessageContent, proto, type MediaType } from '@whiskeysockets/baileys';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  decodeMediaHandle,
-  downloadWhatsAppMedia,
-  encodeMediaHandle,
-  mediaHandleOf,
-  type WhatsAppMediaHandle,
-} from '../../bot/channels/whatsapp/media.ts';
+import { decodeMediaHandle, encodeMediaHandle, mediaHandleOf, type WhatsAppMediaHandle } from '../../bot/channels/whatsapp/media.ts';
+import { fetchWhatsAppFile, mediaKeys } from '../../workers/media/fetch-whatsapp.ts';
+import { getMediaKeys } from '@whiskeysockets/baileys';
 
 const SENDER = '31612345678@s.whatsapp.net';
+const scratch = mkdtempSync(join(tmpdir(), 'stemmen-wa-media-'));
+let n = 0;
+
+/** The worker's fetch into a temp file, read back as bytes. */
+async function downloadWhatsAppMedia(h: WhatsAppMediaHandle, opts: { allowHost?: (host: string) => boolean; maxBytes?: number } = {}): Promise<Buffer> {
+  const tempPath = join(scratch, String(n++));
+  tempFiles.push(tempPath);
+  const fetched = await fetchWhatsAppFile(h, { maxBytes: opts.maxBytes ?? 64 * 1024 * 1024, tempPath, ...(opts.allowHost ? { allowHost: opts.allowHost } : {}) });
+  const bytes = await readFile(tempPath);
+  expect(fetched.bytes).toBe(bytes.length);
+  return bytes;
+}
 /** The test's media server runs on loopback; production allows only WhatsApp's hosts. */
 const LOCAL = { allowHost: (host: string) => host === '127.0.0.1' };
 const servers: Server[] = [];
@@ -148,24 +159,26 @@ describe('WhatsApp media handles', () => {
     expect(mediaHandleOf(undefined)).toBeNull();
   });
 
-  it('keeps no JID or phone number in the handle, nor in the message it rebuilds', async () => {
+  it('keeps no JID or phone number in the handle; expired media is rejected as gone, not retried', async () => {
     const plain = ogg();
     const { fields, base, hits } = await upload(plain, 'audio');
     const { json, handle } = storedHandle(received({ audioMessage: { ...fields, url: `${base}/expired`, ptt: true } }));
     expect(json).not.toContain('31612345678');
     expect(json).not.toContain('@');
+    // A re-upload would need the chat's real key, which the handle deliberately lacks.
+    await expect(downloadWhatsAppMedia(handle, LOCAL)).rejects.toMatchObject({ reason: 'gone' });
+    expect(hits).toEqual(['/expired']);
+  });
 
-    // Expired media (404) goes through reuploadRequest, which sees only the placeholder key.
-    const seen: proto.IWebMessageInfo[] = [];
-    const data = await downloadWhatsAppMedia(handle, { ...LOCAL,
-      reuploadRequest: async (m) => {
-        seen.push(m);
-        return { ...m, message: { audioMessage: { ...m.message?.audioMessage, url: `${base}/m` } } };
-      },
-    });
-    expect(data.equals(plain)).toBe(true);
-    expect(hits).toEqual(['/expired', '/m']);
-    expect(JSON.stringify(seen[0]?.key)).not.toContain('31612345678');
+  it('derives the same media keys as Baileys', async () => {
+    const key = randomBytes(32);
+    for (const [type, kind] of [['audio', 'audio'], ['ptv', 'video'], ['image', 'image'], ['document', 'document']] as const) {
+      const theirs = await getMediaKeys(key, type);
+      const ours = mediaKeys(key, kind);
+      expect(Buffer.from(ours.cipherKey).equals(Buffer.from(theirs.cipherKey)), type).toBe(true);
+      expect(Buffer.from(ours.iv).equals(Buffer.from(theirs.iv)), type).toBe(true);
+      expect(Buffer.from(ours.macKey).equals(Buffer.from(theirs.macKey!)), type).toBe(true);
+    }
   });
 
   it('rejects a tampered file', async () => {
@@ -177,7 +190,10 @@ describe('WhatsApp media handles', () => {
       return copy;
     });
     const { handle } = storedHandle(received({ audioMessage: flipped.fields }));
-    await expect(downloadWhatsAppMedia(handle, LOCAL)).rejects.toThrow(/SHA-256 check/);
+    await expect(downloadWhatsAppMedia(handle, LOCAL)).rejects.toThrow(/does not match its hash/);
+    // Without the encrypted hash, the MAC catches it.
+    const { fileEncSha256: _h, ...unhashed } = handle;
+    await expect(downloadWhatsAppMedia(unhashed, LOCAL)).rejects.toThrow(/MAC check failed/);
 
     // Entirely foreign bytes usually fail AES padding already; either way it must reject clearly.
     const foreign = await upload(plain, 'audio', (enc) => randomBytes(enc.length));
@@ -191,20 +207,20 @@ describe('WhatsApp media handles', () => {
     const { handle } = storedHandle(received({ audioMessage: fields }));
 
     // Announced too large: refused before any request.
-    await expect(downloadWhatsAppMedia(handle, { ...LOCAL, maxBytes: 10_000 })).rejects.toThrow(/exceeds the limit of 10000 bytes/);
+    await expect(downloadWhatsAppMedia(handle, { ...LOCAL, maxBytes: 10_000 })).rejects.toThrow(/over the limit of 10000/);
     expect(hits).toEqual([]);
 
     // Under-announced by the sender: caught while streaming.
     const lying: WhatsAppMediaHandle = { ...handle, fileLength: 100 };
-    await expect(downloadWhatsAppMedia(lying, { ...LOCAL, maxBytes: 10_000 })).rejects.toThrow(/exceeds the limit/);
+    await expect(downloadWhatsAppMedia(lying, { ...LOCAL, maxBytes: 10_000 })).rejects.toThrow(/over the limit/);
     expect(hits).toEqual(['/m']);
     await expect(downloadWhatsAppMedia(handle, { ...LOCAL, maxBytes: plain.length })).resolves.toHaveLength(plain.length);
   });
 
-  it('reports an unreachable file as a download failure', async () => {
-    const { fields, base } = await upload(ogg(), 'audio');
-    const { handle } = storedHandle(received({ audioMessage: { ...fields, url: `${base}/gone` } }));
-    await expect(downloadWhatsAppMedia(handle, LOCAL)).rejects.toThrow(/download failed/);
+  it('reports an unreachable server as a transient download failure', async () => {
+    const { fields } = await upload(ogg(), 'audio');
+    const { handle } = storedHandle(received({ audioMessage: { ...fields, url: 'http://127.0.0.1:1/m' } }));
+    await expect(downloadWhatsAppMedia(handle, LOCAL)).rejects.toMatchObject({ name: 'DownloadError' });
   });
 
   it('throws a clear error for malformed handle strings', () => {

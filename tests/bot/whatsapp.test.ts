@@ -1,6 +1,7 @@
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { Browser, createUser } from '../helpers/dashboard.ts';
 import { closeWith, FakeSocket, text, waMessage } from '../helpers/whatsapp.ts';
 
 let app: TestApp;
@@ -153,12 +154,22 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
     expect(sockets).toHaveLength(1);
   });
 
-  it('shows the QR code on a local admin page while waiting for pairing', async () => {
+  it('shows the QR code on the admin page, to dashboard admins only, while waiting for pairing', async () => {
     sock().emit('connection.update', { qr: '2@abc,def,ghi' });
     await new Promise((r) => setTimeout(r, 20));
-    const page = await fetch(`${app.url}/admin/whatsapp`);
-    expect(page.status).toBe(200);
-    expect(await page.text()).toMatch(/<img alt="QR code" src="data:image\/png;base64,/);
+    const anonymous = await app.server.inject({ url: '/admin/whatsapp' });
+    expect(anonymous.statusCode).toBe(303);
+    expect(anonymous.headers.location).toBe('/login?next=%2Fadmin%2Fwhatsapp');
+    await createUser(app.db, 'coord@example.org', 'coordinator');
+    const coordinator = new Browser(app.server);
+    await coordinator.login('coord@example.org');
+    expect((await coordinator.get('/admin/whatsapp')).statusCode).toBe(403);
+    await createUser(app.db, 'admin@example.org', 'admin');
+    const admin = new Browser(app.server);
+    await admin.login('admin@example.org');
+    const page = await admin.get('/admin/whatsapp');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toMatch(/<img alt="QR code" src="data:image\/png;base64,/);
   });
 
   it('joins the pilot whose code is the pre-filled text of a wa.me link', async () => {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { dropPrefix, uniquePrefix } from './redis.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -19,7 +20,8 @@ export interface TestApp extends App {
 
 export async function startTestApp(env: Record<string, string> = {}, opts: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-test-'));
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', ...env }, ROOT);
+  const prefix = uniquePrefix();
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }, ROOT);
   const app = await createApp(config, { logger: pino({ level: 'silent' }), ...opts });
   const url = await app.listen();
   return Object.assign(app, {
@@ -27,6 +29,7 @@ export async function startTestApp(env: Record<string, string> = {}, opts: AppOp
     url,
     async dispose() {
       await app.close();
+      await dropPrefix(config.redis.prefix);
       rmSync(dir, { recursive: true, force: true });
     },
   });

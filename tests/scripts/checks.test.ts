@@ -50,4 +50,17 @@ describe('locale check', () => {
     expect(r.placeholderMismatch).toEqual(['ar/bot.json: hello has {{nom}} but en has {{name}}']);
     expect(r.reviewMissing).toEqual(['ar/bot: no review status in locales/review.json (add "reviewed" or "machine-draft")']);
   });
+
+  it('requires staff namespaces (dashboard) only in English and Dutch, but completely where present', () => {
+    put('en/dashboard.json', JSON.stringify({ title: 'Dashboard', rule: 'red at {{red}} %' }));
+    put('nl/dashboard.json', JSON.stringify({ title: 'Dashboard' }));
+    put('tr/dashboard.json', JSON.stringify({ title: 'Pano' }));
+    put('ar/bot.json', JSON.stringify({}));
+    put('en/bot.json', JSON.stringify({}));
+    put('review.json', JSON.stringify({ en: { bot: { status: 'reviewed' }, dashboard: { status: 'reviewed' } }, nl: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } }, ar: { bot: { status: 'machine-draft' } }, tr: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } } }));
+    const r = checkLocales(dir);
+    // Arabic has no dashboard file at all: fine. Dutch and Turkish have one, missing a key.
+    expect(r.missing).toEqual(['nl/dashboard.json: rule', 'tr/dashboard.json: rule']);
+    expect(r.reviewMissing).toEqual([]);
+  });
 });

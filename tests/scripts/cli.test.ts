@@ -80,4 +80,28 @@ describe('config', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
     expect(() => loadConfig({ DEFAULT_PILOT: 'Has Spaces' })).toThrow(ConfigError);
   });
+
+  it('adds a dashboard user with the password from STEMMEN_PASSWORD, and names bad input', async () => {
+    const ok = await stemmen(['user', 'add', 'Coord@Example.org', '--role', 'coordinator'], { STEMMEN_PASSWORD: 'twelve chars at least' });
+    expect(ok).toMatchObject({ code: 0, stdout: 'added: coord@example.org as coordinator\n' });
+    const again = await stemmen(['user', 'add', 'coord@example.org', '--role', 'admin'], { STEMMEN_PASSWORD: 'another long password' });
+    expect(again.stdout).toBe('updated (role and password; open sessions ended): coord@example.org as admin\n');
+    expect((await stemmen(['user', 'list'])).stdout).toBe('coord@example.org\tadmin\n');
+    const role = await stemmen(['user', 'add', 'x@example.org', '--role', 'boss'], { STEMMEN_PASSWORD: 'twelve chars at least' });
+    expect(role).toMatchObject({ code: 1, stderr: '--role must be admin, researcher or coordinator (got "boss")\n' });
+    const short = await stemmen(['user', 'add', 'x@example.org', '--role', 'admin'], { STEMMEN_PASSWORD: 'short' });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/STEMMEN_PASSWORD=\(hidden\): use at least 12 characters/);
+    expect(short.stderr).not.toContain('short');
+    // No terminal to ask on (the test's stdin is not a TTY) and no STEMMEN_PASSWORD.
+    const none = await stemmen(['user', 'add', 'x@example.org', '--role', 'admin']);
+    expect(none).toMatchObject({ code: 1, stderr: 'no password: set STEMMEN_PASSWORD for scripts, or run this on a terminal to be asked\n' });
+  });
+
+  it('refuses read-API tokens for unknown pilots and revoking unknown tokens', async () => {
+    const unknown = await stemmen(['token', 'create', '--pilot', 'nope']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(/^--pilot nope: no such pilot in .*; see the pilots on the dashboard's start page\n$/);
+    expect(await stemmen(['token', 'revoke', 'nothing'])).toMatchObject({ code: 1, stderr: 'no live token with id nothing; see `stemmen token list`\n' });
+  });
 });

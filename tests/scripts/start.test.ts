@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CONFIG_VARIABLES } from '../../bot/config.ts';
 import { ROOT, TryitClient } from '../helpers/app.ts';
+import { uniquePrefix } from '../helpers/redis.ts';
 
 describe('the README promises', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -30,7 +31,7 @@ describe('npm start', () => {
   it('starts on embedded defaults, serves the try-it chat, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stemmen-start-'));
     const child = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT, env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: uniquePrefix(), PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
     child.stdout.on('data', (d) => { out += String(d); });

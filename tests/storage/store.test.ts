@@ -67,6 +67,14 @@ describe('store (SQLite)', () => {
     expect(rows[0]).toMatchObject({ answer_id: 'a1', respondent_id: 'r_1', value_number: 3, traffic_light: 'red', skipped: 0, revision: 1 });
   });
 
+  it('exposes answers_v2: answers_v1 plus duration, media error, transcript and translations', async () => {
+    await seed();
+    await store.transaction((tx) => tx.upsertAnswer(answer(), where));
+    const v1 = Object.keys((await db.selectFrom('answers_v1').selectAll().executeTakeFirstOrThrow()));
+    const v2 = Object.keys((await db.selectFrom('answers_v2').selectAll().executeTakeFirstOrThrow()));
+    expect(v2).toEqual([...v1, 'media_duration_seconds', 'media_error', 'transcript', 'transcript_language', 'transcript_status', 'translations', 'translation_status']);
+  });
+
   it('replaces an answer given again (after "back") and bumps its revision', async () => {
     await seed();
     await store.transaction((tx) => tx.upsertAnswer(answer(), where));

@@ -11,6 +11,7 @@
  * @module
  */
 import { autoRetry } from '@grammyjs/auto-retry';
+import { Pacer } from '../pacer.ts';
 import { Bot, webhookCallback, type Context } from 'grammy';
 import type { LanguageCode, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
@@ -24,6 +25,8 @@ import { TelegramChannel } from './outbound.ts';
 export interface TelegramConfig {
   token: string;
   apiRoot: string;
+  /** Messages per second over all chats; 0 = no pacing. */
+  sendsPerSecond: number;
   webhook: { url: string; path: string; secret: string } | null;
 }
 
@@ -52,7 +55,8 @@ export class TelegramRuntime {
     // 429s wait for retry_after; 5xx and network errors back off. Bounded, so a dead
     // API surfaces as an error instead of a hang.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 8, maxDelaySeconds: 120 }));
-    this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store);
+    const pacer = config.sendsPerSecond > 0 ? new Pacer({ perChatGapMs: 0, perMinute: config.sendsPerSecond * 60 }) : null;
+    this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store, pacer);
     this.bot.use((ctx) => this.onUpdate(ctx));
     this.bot.catch((err) => {
       deps.log.error({ err: (err.error as Error)?.message, update: err.ctx.update.update_id }, 'telegram update not stored');

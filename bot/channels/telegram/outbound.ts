@@ -10,6 +10,7 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Store } from '../../../storage/store.ts';
 import type { ChannelPort } from '../../channel.ts';
 import type { RenderedButton, RenderedMessage } from '../../render.ts';
+import type { Pacer } from '../pacer.ts';
 
 /** Telegram's limit for one text message. */
 export const MAX_TEXT = 4096;
@@ -37,15 +38,20 @@ export function chunks(text: string, max = MAX_TEXT): string[] {
 export class TelegramChannel implements ChannelPort {
   readonly name = 'telegram';
 
-  constructor(private readonly api: Api, private readonly botId: string, private readonly store: Store) {}
+  constructor(private readonly api: Api, private readonly botId: string, private readonly store: Store, private readonly pacer: Pacer | null = null) {}
 
   async send(address: string, message: RenderedMessage): Promise<void> {
     const chat = Number(address);
-    if (message.media) await this.sendPrompt(chat, message.media);
+    if (message.media) {
+      await this.pacer?.wait(address);
+      await this.sendPrompt(chat, message.media);
+    }
     const parts = chunks(message.text);
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
       const markup = last ? keyboard(message.buttons) : undefined;
+      // Paced here, ahead of Telegram's limit, rather than waiting out 429s after the fact.
+      await this.pacer?.wait(address);
       await this.api.sendMessage(chat, parts[i]!, markup ? { reply_markup: markup } : {});
     }
   }

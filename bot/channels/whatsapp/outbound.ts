@@ -9,7 +9,7 @@ import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeyso
 import type { i18n as I18n } from 'i18next';
 import type { ChannelPort } from '../../channel.ts';
 import type { RenderedButton, RenderedMessage } from '../../render.ts';
-import type { Pacer } from './pacer.ts';
+import type { Pacer } from '../pacer.ts';
 
 /** What we need of a Baileys socket to send. */
 export interface WhatsAppSender {

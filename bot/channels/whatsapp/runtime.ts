@@ -15,7 +15,7 @@ import { useStoreAuthState } from '../../../storage/whatsapp-auth.ts';
 import type { InboundHandler } from '../../handler.ts';
 import { WhatsAppConnection, type WhatsAppSocket } from './connection.ts';
 import { WhatsAppChannel } from './outbound.ts';
-import { Pacer } from './pacer.ts';
+import { Pacer } from '../pacer.ts';
 
 export interface WhatsAppConfig { session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }
 

@@ -1,7 +1,7 @@
 /**
- * Sending pace for an unofficial WhatsApp client: a minimum gap per chat and a ceiling per
- * rolling minute overall. Accounts that send at bulk rates get banned, so the defaults are
- * conservative; a survey conversation never needs more.
+ * Sending pace for a channel: a minimum gap per chat and a ceiling per rolling minute
+ * overall. WhatsApp bans unofficial clients that send at bulk rates; Telegram answers 429
+ * above about 30 messages a second. A survey conversation never needs more.
  *
  * Each call reserves its slot at once: sends are spaced by the global gap (60 s / perMinute)
  * and, per chat, by at least `perChatGapMs`. A steady spacing keeps every rolling minute

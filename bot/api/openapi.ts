@@ -1,0 +1,94 @@
+/**
+ * The OpenAPI 3.1 description of the read API, written by hand next to the routes; a test
+ * checks that every registered /api/v1 route is described here.
+ * @module
+ */
+const pilotParam = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } };
+const filterParams = [
+  { name: 'language', in: 'query', schema: { type: 'string' }, description: 'Only answers given in this language (e.g. nl, ar)' },
+  { name: 'channel', in: 'query', schema: { type: 'string' }, description: 'Only answers from this channel (telegram, whatsapp, tryit)' },
+  { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: 'First day (UTC), inclusive' },
+  { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Last day (UTC), inclusive' },
+];
+const errors = {
+  '400': { description: 'Bad parameters; `error` names each one', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '401': { description: 'Missing, unknown or revoked token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+  '403': { description: 'The token is for another pilot', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
+};
+const json = (schema: object) => ({ 'application/json': { schema } });
+const nullable = (type: string, extra: object = {}) => ({ type: [type, 'null'], ...extra });
+
+export const OPENAPI = {
+  openapi: '3.1.0',
+  info: {
+    title: 'stemmen read API',
+    version: '1.0.0',
+    description: 'Read-only access to one pilot per token: answers (the answers_v2 contract), traffic-light summaries and the response funnel. Respondents are pseudonymous; no phone numbers or chat ids are ever returned. Tokens: `stemmen token create --pilot <code>`.',
+  },
+  servers: [{ url: '/' }],
+  security: [{ bearer: [] }],
+  paths: {
+    '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: json({ type: 'object' }) }, '401': errors['401'] } } },
+    '/api/v1/pilots': { get: { summary: 'The pilots this token may read (one)', responses: { '200': { description: 'Pilots', content: json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Pilot' } } } }) }, '401': errors['401'] } } },
+    '/api/v1/pilots/{code}': { get: { summary: 'One pilot', parameters: [pilotParam], responses: { '200': { description: 'Pilot', content: json({ $ref: '#/components/schemas/Pilot' }) }, ...errors, '404': { description: 'No such pilot' } } } },
+    '/api/v1/pilots/{code}/answers': {
+      get: {
+        summary: 'Answers, one page at a time (ordered by answer_id)',
+        parameters: [pilotParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } }, { name: 'after', in: 'query', schema: { type: 'string' }, description: 'The `next` cursor of the previous page' }],
+        responses: { '200': { description: 'A page', content: json({ type: 'object', required: ['data', 'next'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Answer' } }, next: nullable('string') } }) }, ...errors },
+      },
+    },
+    '/api/v1/pilots/{code}/answers.ndjson': {
+      get: { summary: 'All answers as newline-delimited JSON, streamed', parameters: [pilotParam], responses: { '200': { description: 'One Answer object per line', content: { 'application/x-ndjson': { schema: { $ref: '#/components/schemas/Answer' } } } }, ...errors } },
+    },
+    '/api/v1/pilots/{code}/indicators': {
+      get: {
+        summary: 'Traffic-light summary of the 14 indicators and their outcomes',
+        parameters: [pilotParam, ...filterParams],
+        responses: { '200': { description: 'Summaries', content: json({ type: 'object', properties: { rule: { type: 'object' }, data: { type: 'array', items: { $ref: '#/components/schemas/IndicatorSummary' } } } }) }, ...errors },
+      },
+    },
+    '/api/v1/pilots/{code}/funnel': {
+      get: { summary: 'Response funnel in total and per language and channel', parameters: [pilotParam], responses: { '200': { description: 'Funnel', content: json({ $ref: '#/components/schemas/Funnel' }) }, ...errors } },
+    },
+  },
+  components: {
+    securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `stemmen token create --pilot <code>`' } },
+    schemas: {
+      Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      Pilot: { type: 'object', required: ['code', 'name', 'surveyId', 'createdAt'], properties: { code: { type: 'string' }, name: { type: 'string' }, surveyId: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
+      Answer: {
+        type: 'object',
+        description: 'A row of the answers_v2 view: the answers_v1 contract plus media duration, transcript and translations (README "answers_v1", "media pipeline")',
+        properties: {
+          answer_id: { type: 'string' }, respondent_id: { type: 'string' }, pilot_code: { type: 'string' }, survey_id: { type: 'string' }, survey_version: { type: 'integer' },
+          question_id: { type: 'string' }, parent_question_id: nullable('string'), indicator: nullable('string'), outcome: nullable('string'), question_type: { type: 'string' },
+          value_number: nullable('number'), value_choices: nullable('string', { description: 'JSON array of choice ids' }), value_text: nullable('string'), value_date: nullable('string'),
+          skipped: { type: 'integer', enum: [0, 1] }, language: { type: 'string' }, channel: { type: 'string' }, modality: { type: 'string' }, prompt_form: { type: 'string' },
+          traffic_light: nullable('string', { enum: ['red', 'orange', 'green', null] }), consent_version: { type: 'integer' }, answered_at: { type: 'string', format: 'date-time' },
+          source_message_id: { type: 'string' }, revision: { type: 'integer' }, media_kind: nullable('string'),
+          media_status: nullable('string', { enum: ['pending', 'ready', 'failed', 'rejected', null] }), media_duration_seconds: nullable('number'), media_error: nullable('string'),
+          transcript: nullable('string'), transcript_language: nullable('string'), transcript_status: nullable('string'),
+          translations: nullable('string', { description: 'JSON object: language code → translated transcript' }), translation_status: nullable('string'),
+        },
+      },
+      Tally: { type: 'object', properties: { red: { type: 'integer' }, orange: { type: 'integer' }, green: { type: 'integer' } } },
+      IndicatorSummary: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' }, group: { type: 'string' }, answers: { type: 'integer' }, tally: { $ref: '#/components/schemas/Tally' },
+          shares: { $ref: '#/components/schemas/Tally', description: 'Whole per cents adding up to 100' }, aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none'] },
+          outcomes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, answers: { type: 'integer' }, tally: { $ref: '#/components/schemas/Tally' }, aggregate: { type: 'string' } } } },
+        },
+      },
+      Funnel: {
+        type: 'object',
+        properties: {
+          invited: { type: 'null', description: 'Not tracked yet (no invitation records exist); always null' },
+          started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' }, completionRate: nullable('number'),
+          byLanguageAndChannel: { type: 'array', items: { type: 'object', properties: { language: nullable('string'), channel: { type: 'string' }, started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' } } } },
+        },
+      },
+    },
+  },
+} as const;

@@ -1,0 +1,42 @@
+/**
+ * `stemmen worker`: only the media workers, for more machines sharing Redis and the
+ * database. Rejection notes go to the outbox; the bot process delivers them (its outbox
+ * retry runs every 30 s).
+ */
+import pino from 'pino';
+import type { Config } from '../../bot/config.ts';
+import { createI18n, readLocales } from '../../bot/i18n.ts';
+import { pipelineDeps, workerSettings } from '../../bot/media.ts';
+import { Renderer } from '../../bot/render.ts';
+import { MigrationError } from '../../bot/app.ts';
+import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { Store } from '../../storage/store.ts';
+import { Queues } from '../../workers/queues.ts';
+import { redactRedisUrl, redisAnswers, RedisUnavailableError } from '../../workers/redis.ts';
+import { startWorkers } from '../../workers/runtime.ts';
+import { untilSignal } from './start.ts';
+
+export async function runWorker(config: Config): Promise<number> {
+  const log = pino({ level: config.logLevel });
+  if (!(await redisAnswers(config.redis.url))) {
+    throw new RedisUnavailableError(`No Redis answers at ${redactRedisUrl(config.redis.url)}. A worker shares the bot's Redis: set REDIS_URL to it.`);
+  }
+  const db = openSqlite(config.databaseFile);
+  const migrated = await migrateToLatest(db);
+  if (migrated.error) {
+    await db.destroy();
+    throw new MigrationError(`database migration failed on ${config.databaseFile}: ${(migrated.error as Error).message}`);
+  }
+  const store = new Store(db);
+  const renderer = new Renderer(createI18n(readLocales(config.localesDir)));
+  const queues = new Queues(config.redis);
+  queues.onError((queue, e) => log.warn({ queue, err: e.message }, 'queue connection problem'));
+  const workers = await startWorkers(queues, pipelineDeps(config, { store, renderer, log, now: () => new Date() }), workerSettings(config), log);
+  log.info({ redis: redactRedisUrl(config.redis.url), concurrency: config.workers.concurrency }, 'media workers running');
+  process.stdout.write(`stemmen worker is running (${config.workers.concurrency} at a time). Stop: Ctrl+C\n`);
+  await untilSignal((signal) => log.info({ signal }, 'shutting down; finishing jobs in hand'));
+  await workers.close();
+  await queues.close();
+  await db.destroy();
+  return 0;
+}

@@ -1,0 +1,116 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
+import { Browser, completeWithRedAnswers, createUser } from '../helpers/dashboard.ts';
+
+let app: TestApp;
+let coordinator: Browser;
+let client: TryitClient;
+let rid: string;
+
+type Pulled = { messages: Array<{ text: string; language: string; dir: string; buttons?: Array<Array<{ label: string; data: string }>> }> };
+const pull = async (c: TryitClient): Promise<Pulled> => (await (await fetch(`${app.url}/try/api/messages?token=${c.token}`)).json()) as Pulled;
+const caseOf = async (indicator: string) => app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).where('indicator', '=', indicator).executeTakeFirstOrThrow();
+
+async function invite(caseIds: string[], template = 'session') {
+  const page = await coordinator.get('/pilots/default/queue');
+  return coordinator.post('/pilots/default/queue/invite', { cases: caseIds, template, when: '2026-12-03T14:30', place: 'Buurthuis De Brug', _csrf: Browser.csrf(page.body) });
+}
+
+beforeAll(async () => {
+  app = await startTestApp();
+  await createUser(app.db, 'coord@example.org', 'coordinator');
+  coordinator = new Browser(app.server);
+  await coordinator.login('coord@example.org');
+  client = new TryitClient(app.url, undefined, 'ar');
+  rid = app.handler.respondentIdFor('tryit', client.token);
+  const done = async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed';
+  await completeWithRedAnswers(client, 'ar', done);
+});
+afterAll(async () => { await app.dispose(); });
+
+describe('follow-up queue', () => {
+  it('lists red indicators the respondent agreed to be recontacted about, without their address', async () => {
+    const page = await coordinator.get('/pilots/default/queue');
+    expect(page.statusCode).toBe(200);
+    const cases = await app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).execute();
+    const consented = await app.db.selectFrom('consents').select('theme').where('respondent_id', '=', rid).where('kind', '=', 'recontact').where('granted', '=', 1).execute();
+    const red = await app.db.selectFrom('answers').select('indicator').distinct().where('respondent_id', '=', rid).where('traffic_light', '=', 'red').execute();
+    const expected = consented.map((c) => c.theme!).filter((t) => red.some((r) => r.indicator === t)).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect(cases.map((c) => c.indicator).sort()).toEqual(expected);
+    for (const c of cases) expect(page.body).toContain(`data-case="${c.id}"`);
+    expect(page.body).not.toContain(client.token);
+    // Opening the queue again opens no duplicate cases.
+    await coordinator.get('/pilots/default/queue');
+    expect(await app.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', rid).execute()).toHaveLength(cases.length);
+  });
+
+  it('invites through the bot in the respondent\'s language, and a tapped answer comes back into the case', async () => {
+    const c = await caseOf('housing');
+    const res = await invite([c.id]);
+    expect(res.statusCode).toBe(303);
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
+    const { messages } = await pull(client);
+    expect(messages).toHaveLength(1);
+    const m = messages[0]!;
+    expect(m.language).toBe('ar');
+    expect(m.dir).toBe('rtl');
+    expect(m.text).toMatch(/[\u0600-\u06FF]/);
+    expect(m.text).toContain('Buurthuis De Brug');
+    expect(m.buttons!.flat().map((b) => b.data)).toEqual([`rsvp:${c.id}:accepted`, `rsvp:${c.id}:declined`, `rsvp:${c.id}:maybe`]);
+    expect((await caseOf('housing')).status).toBe('invited');
+
+    const reply = await client.send({ button: `rsvp:${c.id}:accepted` });
+    expect(reply.messages.map((x) => x.text)).toEqual(['شكرًا لك! نتطلع إلى رؤيتك.']);
+    const after = await caseOf('housing');
+    expect(after.status).toBe('accepted');
+    expect(after.rsvp).toBe('accepted');
+    const page = await coordinator.get(`/cases/${c.id}`);
+    expect(page.body).toContain('data-status="accepted"');
+    const trail = await app.db.selectFrom('audit_log').select(['action', 'actor']).where('case_id', '=', c.id).orderBy('at').orderBy('id').execute();
+    expect(trail.map((t) => t.action)).toEqual(['invite', 'rsvp']);
+    expect(trail[1]!.actor).toBe('respondent');
+  });
+
+  it('reads a typed number as the answer from the numbered list (WhatsApp) once the survey is over', async () => {
+    const cases = await app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).where('status', '=', 'open').execute();
+    const c = cases[0]!;
+    await invite([c.id], 'call');
+    await pull(client);
+    const reply = await client.send({ text: '3' });
+    expect(reply.messages[0]!.text).toBe('شكرًا لك. يمكنك الإجابة بنعم أو لا لاحقًا.');
+    const after = await app.db.selectFrom('followup_cases').select(['status', 'rsvp']).where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'invited', rsvp: 'maybe' });
+  });
+
+  it('ignores an RSVP button for someone else\'s case', async () => {
+    const other = new TryitClient(app.url, undefined, 'en');
+    const c = await caseOf('housing');
+    await other.send({ command: 'start' });
+    await other.send({ button: `rsvp:${c.id}:declined` });
+    expect((await caseOf('housing')).status).toBe('accepted');
+  });
+
+  it('records status, assignee and notes changes in the audit log', async () => {
+    const c = await caseOf('housing');
+    const page = await coordinator.get(`/cases/${c.id}`);
+    const me = await app.db.selectFrom('users').select('id').where('email', '=', 'coord@example.org').executeTakeFirstOrThrow();
+    const res = await coordinator.post(`/cases/${c.id}`, { status: 'attended', assignee: me.id, notes: 'Came with a friend; <b>keen</b>', _csrf: Browser.csrf(page.body) });
+    expect(res.statusCode).toBe(303);
+    const after = await caseOf('housing');
+    expect(after).toMatchObject({ status: 'attended', assignee_id: me.id, notes: 'Came with a friend; <b>keen</b>' });
+    const shown = await coordinator.get(`/cases/${c.id}`);
+    expect(shown.body).toContain('Came with a friend; &lt;b&gt;keen&lt;/b&gt;');
+    const last = await app.db.selectFrom('audit_log').selectAll().where('case_id', '=', c.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    expect(last.action).toBe('update');
+    expect(last.actor).toBe(me.id);
+    expect(JSON.parse(last.detail)).toEqual({ status: 'attended', assignee: me.id, notes: '(edited)' });
+  });
+
+  it('rejects an invitation without a date, naming the field', async () => {
+    const page = await coordinator.get('/pilots/default/queue');
+    const res = await coordinator.post('/pilots/default/queue/invite', { cases: 'x', template: 'session', when: '', _csrf: Browser.csrf(page.body) });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('when: pick a date and time');
+  });
+});

@@ -1,0 +1,25 @@
+/**
+ * Handing media answers to the queues. Used by the bot right after it commits an answer, and
+ * by the sweeper for answers whose job went missing: both derive the same job id, so adding
+ * twice is harmless.
+ * @module
+ */
+import type { MediaRef } from '../surveys/engine/types.ts';
+import { MEDIA_JOB_OPTIONS, mediaJobId, type Queues } from './queues.ts';
+
+export interface MediaSubmission { id: string; revision: number; channel: string; ref: MediaRef; stage?: 'media' | 'speech' }
+
+/** The channel's stable id of the file (Telegram file_unique_id, WhatsApp plaintext sha256). */
+export const stableFileId = (ref: MediaRef): string => ref.uniqueId ?? ref.fileRef;
+
+export async function submitMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
+  if (items.length === 0) return;
+  const jobs = items.map((a) => {
+    const stage = a.stage ?? 'media';
+    return { name: stage, data: { answerId: a.id, revision: a.revision }, opts: { ...MEDIA_JOB_OPTIONS, jobId: mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, a.revision) } };
+  });
+  const media = jobs.filter((j) => j.name === 'media');
+  const speech = jobs.filter((j) => j.name === 'speech');
+  if (media.length > 0) await queues.media.addBulk(media);
+  if (speech.length > 0) await queues.speech.addBulk(speech);
+}
