@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { advance, currentPrompt, start } from '../surveys/engine/engine.ts';
-import type { EngineContext, Message, Step } from '../surveys/engine/types.ts';
+import type { EngineContext, Message, SessionState, Step } from '../surveys/engine/types.ts';
 import type { Survey } from '../surveys/model.ts';
 import { matchLanguage } from '../surveys/languages.ts';
 import type { Pseudonymizer } from '../storage/pseudonym.ts';
@@ -44,6 +44,8 @@ export interface HandlerDeps {
   log: Logger;
   /** Where media answers go once committed (the media queues); absent = they stay pending. */
   media?: MediaPort | undefined;
+  /** Reminder planning; absent = no reminders. */
+  reminders?: ReminderPort | undefined;
   /**
    * Gets each new message before the engine (inside its transaction); replies it returns are
    * sent instead of the engine's. Used for answers to follow-up invitations.
@@ -64,7 +66,18 @@ export interface MediaPort {
   forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
 }
 
-interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }> }
+/** The handler's view of reminders: every committed message replans (or cancels) them. */
+export interface ReminderPort {
+  /** `after` is the saved session, or null when the respondent was erased. May fail (Redis down). */
+  activity(sessionId: string, after: { revision: number; state: SessionState } | null): Promise<void>;
+}
+
+interface Committed {
+  outcome: HandleOutcome;
+  media: MediaSubmission[];
+  erasedFiles: Array<{ file: string; sha256: string }>;
+  session?: { id: string; after: { revision: number; state: SessionState } | null };
+}
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
 export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
@@ -96,6 +109,14 @@ export class InboundHandler {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
     const committed = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
     if (committed.media.length > 0 || committed.erasedFiles.length > 0) await this.afterCommit(committed, msg.channel);
+    if (committed.session && this.deps.reminders) {
+      try {
+        await this.deps.reminders.activity(committed.session.id, committed.session.after);
+      } catch (e) {
+        // A stale planned reminder still sends nothing (its revision is gone); only a new one is missed.
+        this.deps.log.warn({ channel: msg.channel, err: (e as Error).message }, 'reminders not replanned');
+      }
+    }
     const outcome = committed.outcome;
     const delivery = this.flush(msg.channel, msg.address);
     if (opts.delivery === 'background') {
@@ -209,7 +230,10 @@ export class InboundHandler {
       position: this.outboxSeq++,
     })));
     // An answer erased in the same step (answer, then delete) has nothing left to process.
-    return { outcome: 'handled', media: erased ? [] : media, erasedFiles };
+    return {
+      outcome: 'handled', media: erased ? [] : media, erasedFiles,
+      session: { id: sessionId, after: erased ? null : { revision: revision + 1, state: step.state } },
+    };
   }
 
   /**

@@ -9,11 +9,9 @@ import type { Logger } from 'pino';
 import { expire, inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../surveys/engine/reminders.ts';
 import type { SessionState } from '../surveys/engine/types.ts';
 import type { ReminderOutcome, ReminderRepository, ReminderTarget } from '../storage/reminders.ts';
-import type { SurveyEntry } from './handler.ts';
+import type { Planned, ReminderJob, ReminderQueue } from '../workers/reminders.ts';
+import type { ReminderPort, SurveyEntry } from './handler.ts';
 import type { Renderer } from './render.ts';
-
-export interface ReminderJob { sessionId: string; revision: number; kind: 'remind' | 'expire'; step: number }
-export interface Planned { job: ReminderJob; at: Date }
 
 export interface ReminderDeps {
   repo: ReminderRepository;
@@ -32,6 +30,17 @@ export function planAfterActivity(session: { id: string; revision: number; state
   const next = nextStep(session.state.lastActivityAt, 0, settings);
   if (!next) return null;
   return { job: { sessionId: session.id, revision: session.revision, kind: next.kind, step: next.kind === 'remind' ? next.step : settings.delaysMs.length }, at: next.at };
+}
+
+/** What the handler calls after each message: drop the session's planned jobs and plan anew. */
+export function reminderPort(queue: ReminderQueue, settings: ReminderSettings): ReminderPort {
+  return {
+    async activity(sessionId, after) {
+      await queue.cancel(sessionId);
+      const next = after && planAfterActivity({ id: sessionId, ...after }, settings);
+      if (next) await queue.schedule(next);
+    },
+  };
 }
 
 export class ReminderService {
