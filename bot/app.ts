@@ -20,6 +20,8 @@ import { PilotSurveys } from './pilot-surveys.ts';
 import { PilotRepository } from '../storage/pilots.ts';
 import { ReminderRepository } from '../storage/reminders.ts';
 import { ReminderQueue } from '../workers/reminders.ts';
+import { CampaignQueue } from '../workers/campaigns.ts';
+import { CampaignRepository } from '../storage/campaigns.ts';
 import { reminderPort, ReminderService } from './reminders.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
@@ -44,6 +46,8 @@ export interface App {
   media: MediaRuntime;
   /** Planned reminders (delayed jobs) and their worker. */
   reminders: ReminderQueue;
+  /** Invitations and results messages planned by `stemmen pilot invite` / `share-results`, sent from here. */
+  campaigns: CampaignQueue;
   /** Every HTTP route (method, url pattern), to prove each one is behind the dashboard gate. */
   routes: RouteList;
   /** Starts listening; resolves with the URL. */
@@ -141,6 +145,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     flush: (channel, address) => handler.flush(channel, address), log, now, newId,
   });
   reminders.start((job) => reminderService.run(job));
+  const campaignRepo = new CampaignRepository(db);
+  const campaigns = new CampaignQueue(config.redis, log);
+  campaigns.start(async (job) => {
+    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId);
+    if (r.outcome === 'sent') await handler.flush(r.channel, r.address);
+    return r.outcome;
+  }, config.campaignPerMinute);
 
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
@@ -177,7 +188,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, reminders, routes,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, reminders, campaigns, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -194,6 +205,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       // Workers finish (or hand back) their jobs before the database closes under them.
       await mediaRuntime.close();
       await reminders.close();
+      await campaigns.close();
       await db.destroy();
     },
   };

@@ -140,7 +140,25 @@ export async function main(argv: string[]): Promise<number> {
       const { runPilotLinks } = await import('./commands/pilot-links.ts');
       code = await runPilotLinks(loadConfig(process.env), c, o);
     });
-  pilot.command('stats').description('response funnel per language and channel: started, consented, completed, stopped')
+  pilot.command('invite').description('invite people on a list (with recorded consent to be contacted) through WhatsApp, paced; safe to run again')
+    .argument('<code>')
+    .requiredOption('--contacts <file>', 'CSV with columns phone, consent (yes/no) and optionally language')
+    .option('--window <duration>', 'spread the invitations over this time, e.g. 90m or 2h (at most 20h)', '1h')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { contacts: string; window: string; wait: boolean }) => {
+      const { runPilotInvite } = await import('./commands/campaign.ts');
+      code = await runPilotInvite(loadConfig(process.env), c, o.contacts, o);
+    });
+  pilot.command('share-results').description('send what was learned to respondents who agreed to be contacted again, paced; safe to run again')
+    .argument('<code>')
+    .requiredOption('--message <lang=file...>', 'the message per language, e.g. --message nl=results-nl.txt --message ar=results-ar.txt')
+    .option('--window <duration>', 'spread the messages over this time, e.g. 90m or 2h (at most 20h)', '1h')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { message: string[]; window: string; wait: boolean }) => {
+      const { runShareResults } = await import('./commands/campaign.ts');
+      code = await runShareResults(loadConfig(process.env), c, o.message, o);
+    });
+  pilot.command('stats').description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')
     .argument('<code>')
     .option('--json', 'print JSON instead of a table', false)
     .action(async (c: string, o: { json: boolean }) => {
