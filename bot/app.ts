@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
-import { openSqlite, migrateToLatest, type Db } from '../storage/database.ts';
+import { openMigrated, type Db } from '../storage/database.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
 import { Store } from '../storage/store.ts';
 import type { ChannelPort } from './channel.ts';
@@ -62,9 +62,7 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 export const OUTBOX_RETRY_MS = 30_000;
 
 
-export class MigrationError extends Error {
-  override name = 'MigrationError';
-}
+export { MigrationError } from '../storage/database.ts';
 
 export interface AppOptions {
   logger?: Logger;
@@ -90,13 +88,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const loaded = loadSurveyFile(config.surveyFile, locales);
   for (const w of loaded.warnings) log.warn({ survey: loaded.survey.id }, `${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}`);
 
-  const db = openSqlite(config.databaseFile);
-  const migrated = await migrateToLatest(db);
-  if (migrated.error) {
-    await db.destroy();
-    const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new MigrationError(`database migration ${failed} failed on ${config.databaseFile}: ${(migrated.error as Error).message ?? String(migrated.error)}`);
-  }
+  const db = await openMigrated(config);
   const store = new Store(db);
   const now = opts.now ?? (() => new Date());
   await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
@@ -121,6 +113,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     media: {
       submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
       forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
+      withdraw: (items) => (media?.port.withdraw ? media.port.withdraw(items) : Promise.resolve()),
     },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });

@@ -69,6 +69,7 @@ const schema = z.object({
   MAP_RED_SHARE: z.coerce.number().min(0).max(100).default(30).describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
   MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
   STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL instead of SQLite, e.g. postgres://stemmen:…@db:5432/stemmen; needed to run several bot or worker processes; unset = the SQLite file'),
   REMINDER_DELAYS: z.string().regex(/^(off|\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*)$/, 'comma-separated durations such as 24h,72h (units ms, s, m, h, d), or off').default('24h,72h').describe('Reminders for someone who stopped halfway, counted from their last message; off = none'),
   QUIET_HOURS: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM such as 21:00-09:00, or off').default('21:00-09:00').describe('No reminders between these local times (REMINDER_TIME_ZONE)'),
   REMINDER_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default('Europe/Amsterdam').describe('Time zone of QUIET_HOURS (the respondent\'s own is not known)'),
@@ -81,6 +82,8 @@ export type Config = Readonly<{
   host: string;
   dataDir: string;
   databaseFile: string;
+  /** PostgreSQL URL; null = the SQLite file above. */
+  databaseUrl: string | null;
   secretFile: string;
   surveyFile: string;
   defaultPilot: string;
@@ -113,7 +116,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   const picked = Object.fromEntries(Object.keys(schema.shape).map((k) => [k, env[k] === '' ? undefined : env[k]]));
   const parsed = schema.safeParse(picked);
   if (!parsed.success) {
-    const shown = (name: string) => (/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
+    const shown = (name: string) => (/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
     throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
   }
@@ -130,6 +133,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     host: e.HOST,
     dataDir,
     databaseFile: e.DATABASE_FILE === ':memory:' ? ':memory:' : resolve(cwd, e.DATABASE_FILE ?? `${dataDir}/stemmen.sqlite`),
+    databaseUrl: e.DATABASE_URL ?? null,
     secretFile: resolve(cwd, e.PSEUDONYM_SECRET_FILE ?? `${dataDir}/pseudonym.key`),
     surveyFile: resolve(cwd, e.SURVEY_FILE),
     defaultPilot: e.DEFAULT_PILOT,

@@ -64,6 +64,8 @@ export interface MediaPort {
   submit(items: MediaSubmission[]): Promise<void>;
   /** Deletes an erased respondent's media files. */
   forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
+  /** Removes the queued (and kept) jobs of an erased respondent's media answers. */
+  withdraw?(items: MediaSubmission[]): Promise<void>;
 }
 
 /** The handler's view of reminders: every committed message replans (or cancels) them. */
@@ -76,6 +78,7 @@ interface Committed {
   outcome: HandleOutcome;
   media: MediaSubmission[];
   erasedFiles: Array<{ file: string; sha256: string }>;
+  withdrawn: MediaSubmission[];
   session?: { id: string; after: { revision: number; state: SessionState } | null };
 }
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
@@ -108,7 +111,7 @@ export class InboundHandler {
   async handle(msg: InboundMessage, opts: { delivery?: 'await' | 'background' } = {}): Promise<HandleOutcome> {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
     const committed = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
-    if (committed.media.length > 0 || committed.erasedFiles.length > 0) await this.afterCommit(committed, msg.channel);
+    if (committed.media.length > 0 || committed.erasedFiles.length > 0 || committed.withdrawn.length > 0) await this.afterCommit(committed, msg.channel);
     if (committed.session && this.deps.reminders) {
       try {
         await this.deps.reminders.activity(committed.session.id, committed.session.after);
@@ -141,6 +144,12 @@ export class InboundHandler {
     } catch (e) {
       this.deps.log.error({ channel, err: (e as Error).message }, 'could not delete an erased respondent\'s media files');
     }
+    try {
+      // Job data holds only answer ids, but a kept job would still point at an erased answer.
+      if (c.withdrawn.length > 0) await media.withdraw?.(c.withdrawn);
+    } catch (e) {
+      this.deps.log.error({ channel, err: (e as Error).message }, 'could not remove an erased respondent\'s media jobs');
+    }
   }
 
   private async commit(msg: InboundMessage, respondentId: string): Promise<Committed> {
@@ -159,14 +168,16 @@ export class InboundHandler {
   }
 
   private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Requested | undefined, fallback: Pilot): Promise<Committed> {
+    // First: another process may be handling this respondent's previous message; wait for it.
+    await tx.lockRespondent(respondentId);
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
     await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
-    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [] };
+    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate', media: [], erasedFiles: [], withdrawn: [] };
     const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
     if (intercepted) {
       await tx.enqueueOutbound(intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now, position: this.outboxSeq++ })));
-      return { outcome: 'handled', media: [], erasedFiles: [] };
+      return { outcome: 'handled', media: [], erasedFiles: [], withdrawn: [] };
     }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
@@ -202,6 +213,12 @@ export class InboundHandler {
     let erased = false;
     const media: MediaSubmission[] = [];
     const erasedFiles: Committed['erasedFiles'] = [];
+    const withdrawn: MediaSubmission[] = [];
+    const erase = async () => {
+      withdrawn.push(...(await tx.mediaAnswersOf(respondentId)));
+      erasedFiles.push(...(await tx.eraseRespondent(respondentId)));
+      erased = true;
+    };
     for (const effect of step.effects) {
       switch (effect.type) {
         case 'answer': {
@@ -212,10 +229,9 @@ export class InboundHandler {
         case 'consent': await tx.insertConsent(this.newId(), effect.consent, { respondentId, pilotCode: pilot.code, surveyId: survey.id, messageId: messageKey }); break;
         case 'declined':
           await tx.countDecline(pilot.code, survey.id, effect.consentVersion);
-          erasedFiles.push(...(await tx.eraseRespondent(respondentId)));
-          erased = true;
+          await erase();
           break;
-        case 'erase': erasedFiles.push(...(await tx.eraseRespondent(respondentId))); erased = true; break;
+        case 'erase': await erase(); break;
         case 'send': break;
       }
     }
@@ -231,7 +247,7 @@ export class InboundHandler {
     })));
     // An answer erased in the same step (answer, then delete) has nothing left to process.
     return {
-      outcome: 'handled', media: erased ? [] : media, erasedFiles,
+      outcome: 'handled', media: erased ? [] : media, erasedFiles, withdrawn,
       session: { id: sessionId, after: erased ? null : { revision: revision + 1, state: step.state } },
     };
   }
@@ -286,23 +302,25 @@ export class InboundHandler {
   private async deliver(channel: string, address: string): Promise<number> {
     const port = this.deps.channels.get(channel);
     if (!port) return 0;
-    const delivered: string[] = [];
-    try {
-      for (const row of await this.deps.store.pendingOutbound({ address: { channel, address } })) {
-        try {
-          await port.send(address, row.payload as RenderedMessage, { id: row.id });
-        } catch (e) {
-          await this.deps.store.markFailed(row.id, (e as Error).message);
-          this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
-          break;
+    return this.deps.store.withAddressLock(channel, address, async (outbox) => {
+      const delivered: string[] = [];
+      try {
+        for (const row of await outbox.pendingOutbound({ address: { channel, address } })) {
+          try {
+            await port.send(address, row.payload as RenderedMessage, { id: row.id });
+          } catch (e) {
+            await outbox.markFailed(row.id, (e as Error).message);
+            this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
+            break;
+          }
+          delivered.push(row.id);
         }
-        delivered.push(row.id);
+      } finally {
+        // One commit for the whole batch: each commit is an fsync.
+        await outbox.markDelivered(delivered);
       }
-    } finally {
-      // One commit for the whole batch: each commit is an fsync.
-      await this.deps.store.markDelivered(delivered);
-    }
-    return delivered.length;
+      return delivered.length;
+    });
   }
 
   /** Resolves when no message is being handled and no delivery is running (for shutdown). */

@@ -9,7 +9,7 @@ import type { Config } from './config.ts';
 import type { Store } from '../storage/store.ts';
 import { MediaRepo } from '../storage/media-repo.ts';
 import { Queues } from '../workers/queues.ts';
-import { submitMedia } from '../workers/intake.ts';
+import { submitMedia, withdrawMedia } from '../workers/intake.ts';
 import { MediaFiles } from '../workers/media/files.ts';
 import { forgetFiles } from '../workers/media/retention.ts';
 import { startWorkers, type Workers } from '../workers/runtime.ts';
@@ -68,6 +68,7 @@ export async function createMedia(config: Config, parts: { store: Store; rendere
     port: {
       submit: (items) => submitMedia(queues, items),
       forget: (files) => forgetFiles(deps.repo, deps.files, files),
+      withdraw: (items) => withdrawMedia(queues, items),
     },
     async close() {
       await workers?.close();

@@ -1,15 +1,42 @@
 /**
- * Opening the store and migrating it.
+ * Opening the store and migrating it: SQLite (the default, one file) or PostgreSQL (when
+ * `DATABASE_URL` is set, for several processes). Both give the same `Db`; the schema is
+ * written so the same queries run on both (text ids and timestamps, 0/1 booleans, JSON as text).
  * @module
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
 export type Db = Kysely<Database>;
+
+/** Where the store lives: a PostgreSQL URL, else the SQLite file. */
+export interface DatabaseLocation {
+  databaseUrl: string | null;
+  databaseFile: string;
+}
+
+/** Opens the configured store (not yet migrated). */
+export function openDatabase(location: DatabaseLocation): Db {
+  return location.databaseUrl ? openPostgres(location.databaseUrl) : openSqlite(location.databaseFile);
+}
+
+/** The store's location for messages and logs, without a password. */
+export function describeDatabase(location: DatabaseLocation): string {
+  if (!location.databaseUrl) return location.databaseFile;
+  const u = new URL(location.databaseUrl);
+  if (u.password) u.password = '***';
+  return u.toString();
+}
+
+/** True when `db` talks to PostgreSQL (several processes may share it). */
+export function isPostgres(db: Kysely<any>): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
 
 /**
  * Opens a SQLite database file (created with its folder when absent) in WAL mode, or an
@@ -50,6 +77,47 @@ async function withFileLock<T>(file: string, fn: () => Promise<T>): Promise<T> {
   } finally {
     lock.close();
   }
+}
+
+// pg hands int8 (count(*), sum of integers) and numeric (sum of int8) back as strings; SQLite
+// gives numbers. Our counts stay far below 2^53, so parse them here, for this pool only.
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8 || oid === NUMERIC ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/** Opens a PostgreSQL database by URL (postgres://user:password@host:port/name). */
+export function openPostgres(url: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle client losing its connection (server restart) must not crash the process; the
+  // pool drops it and the next query opens a new one.
+  pool.on('error', () => undefined);
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export class MigrationError extends Error {
+  override name = 'MigrationError';
+}
+
+/**
+ * The one way the app and its commands open the store: opens the configured database and
+ * migrates it; throws MigrationError naming the failed migration and the database.
+ */
+export async function openMigrated(location: DatabaseLocation): Promise<Db> {
+  const db = openDatabase(location);
+  const migrated = await migrateToLatest(db);
+  if (migrated.error) {
+    await db.destroy();
+    const err = migrated.error as Error;
+    const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName;
+    // No failed step: the database could not be reached at all (wrong URL, server down, file not writable).
+    throw new MigrationError(failed
+      ? `database migration ${failed} failed on ${describeDatabase(location)}: ${err.message ?? String(err)}`
+      : `cannot open the database ${describeDatabase(location)}: ${err.message ?? String(err)}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.`);
+  }
+  return db;
 }
 
 /** Runs every pending migration. Returns kysely's result set; never throws for a failed step. */

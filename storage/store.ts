@@ -6,8 +6,8 @@
  * @module
  */
 import { sql, type Transaction } from 'kysely';
-import type { AnswerEffect, ConsentEffect, SessionState } from '../surveys/engine/types.ts';
-import type { Db } from './database.ts';
+import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
+import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
 
 export type Tx = Transaction<Database>;
@@ -33,11 +33,43 @@ export class ConcurrentUpdateError extends Error {
   override name = 'ConcurrentUpdateError';
 }
 
-export class Store {
-  constructor(readonly db: Db) {}
+/** First key of the outbox's two-key advisory locks (any fixed number; it names the use). */
+const OUTBOX_LOCK_CLASS = 8001;
+
+/** The outbox operations of one delivery run. */
+export interface OutboxAccess {
+  pendingOutbound(filter?: { respondentId?: string; address?: { channel: string; address: string } }, limit?: number): Promise<OutboundRow[]>;
+  markDelivered(ids: readonly string[]): Promise<void>;
+  markFailed(id: string, error: string): Promise<void>;
+}
+
+export class Store implements OutboxAccess {
+  /** PostgreSQL: several processes may share the database, so cross-process locks are taken. */
+  readonly shared: boolean;
+
+  constructor(readonly db: Db) {
+    this.shared = isPostgres(db);
+  }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn(new StoreTx(trx)));
+    return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared)));
+  }
+
+  /**
+   * Runs one delivery of an address's replies so that no other process delivers to that
+   * address meanwhile; otherwise two processes could both read (and send) the same rows, or
+   * send a later reply before an earlier one. On PostgreSQL this is a transaction holding an
+   * advisory lock on the address (the reads and deletes run in it; the sends happen while it is
+   * open, which is what keeps them in order). SQLite is used by one process only, whose callers
+   * already serialize per address.
+   */
+  async withAddressLock<T>(channel: string, address: string, fn: (outbox: OutboxAccess) => Promise<T>): Promise<T> {
+    if (!this.shared) return fn(this);
+    return this.db.transaction().execute(async (trx) => {
+      // The two-key form is a lock space apart from the respondents' one-key locks.
+      await sql`select pg_advisory_xact_lock(${sql.lit(OUTBOX_LOCK_CLASS)}, hashtext(${`${channel}:${address}`}))`.execute(trx);
+      return fn(new Store(trx));
+    });
   }
 
   async ensurePilot(code: string, name: string, surveyId: string, surveyVersion: number, now: string): Promise<void> {
@@ -175,7 +207,17 @@ const NO_MEDIA_RESULTS = {
 } as const;
 
 export class StoreTx {
-  constructor(readonly trx: Tx) {}
+  constructor(readonly trx: Tx, private readonly shared = false) {}
+
+  /**
+   * Makes other processes handling the same respondent wait until this transaction ends, so a
+   * respondent's messages are applied one at a time even when they reach different bot
+   * processes (PostgreSQL: a transaction-scoped advisory lock, as the first statement). With
+   * SQLite there is one process, whose handler already serializes per respondent.
+   */
+  async lockRespondent(respondentId: string): Promise<void> {
+    if (this.shared) await sql`select pg_advisory_xact_lock(hashtext(${respondentId}))`.execute(this.trx);
+  }
 
   /** Records a message as handled; false when it was seen before (a redelivery). */
   async claimMessage(channel: string, messageKey: string, respondentId: string, now: string): Promise<boolean> {
@@ -275,6 +317,12 @@ export class StoreTx {
    * and outbox rows; and their identity links, which have no foreign key to cascade from.
    * Returns the media files their answers pointed at, for the caller to delete after commit.
    */
+  /** The respondent's media answers, as the media queues know them (to withdraw their jobs on erasure). */
+  async mediaAnswersOf(respondentId: string): Promise<Array<{ id: string; revision: number; channel: string; ref: MediaRef }>> {
+    const rows = await this.trx.selectFrom('answers').select(['id', 'revision', 'channel', 'media_ref']).where('respondent_id', '=', respondentId).where('media_ref', 'is not', null).execute();
+    return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef }));
+  }
+
   async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
     // The media files go after the commit (files are not transactional); this returns them.
     const files = await this.trx.selectFrom('answers').select(['media_file', 'media_sha256']).where('respondent_id', '=', id).where('media_file', 'is not', null).execute();
@@ -283,12 +331,26 @@ export class StoreTx {
     return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));
   }
 
-  /** Queues replies; they are delivered ordered by (createdAt, position). */
+  /**
+   * Queues replies; they are delivered ordered by (createdAt, position). Rows of one call go to
+   * one address. When that address still has undelivered rows that would sort after these (a
+   * reply written by another process in the same millisecond, or by one whose clock runs ahead),
+   * these are placed right after them, so replies keep the order their messages were handled in.
+   */
   async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
-    if (rows.length === 0) return;
+    const first = rows[0];
+    if (!first) return;
+    let placed = rows;
+    if (this.shared) {
+      const last = await this.trx.selectFrom('outbox').select(['created_at', 'position']).where('channel', '=', first.channel).where('address', '=', first.address)
+        .orderBy('created_at', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
+      if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
+        placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
+      }
+    }
     await this.trx
       .insertInto('outbox')
-      .values(rows.map((r) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: r.position, attempts: 0, last_error: null })))
+      .values(placed.map((r) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: r.position, attempts: 0, last_error: null })))
       .execute();
   }
 }

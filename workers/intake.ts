@@ -12,6 +12,24 @@ export interface MediaSubmission { id: string; revision: number; channel: string
 /** The channel's stable id of the file (Telegram file_unique_id, WhatsApp plaintext sha256). */
 export const stableFileId = (ref: MediaRef): string => ref.uniqueId ?? ref.fileRef;
 
+/**
+ * Removes every job of these answers (both stages, every revision), whatever its state:
+ * used when a respondent is erased. A job a worker holds right now cannot be removed: when
+ * it finishes it finds its answer gone, deletes any file it stored for it, and blanks the
+ * answer id in its own data (workers/runtime.ts).
+ */
+export async function withdrawMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
+  for (const a of items) {
+    for (let revision = 1; revision <= a.revision; revision++) {
+      for (const stage of ['media', 'speech'] as const) {
+        const queue = stage === 'media' ? queues.media : queues.speech;
+        // Removing a job that does not exist is a no-op.
+        await queue.remove(mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, revision));
+      }
+    }
+  }
+}
+
 export async function submitMedia(queues: Queues, items: readonly MediaSubmission[]): Promise<void> {
   if (items.length === 0) return;
   const jobs = items.map((a) => {

@@ -40,6 +40,8 @@ export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: 
   const media = new Worker<MediaJob>(MEDIA_QUEUE, async (job) => {
     try {
       const r = await processMedia(deps, job.data.answerId, job.data.revision);
+      // An erased answer's job cannot be removed while it runs; drop its reference instead.
+      if (r.outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
       if (r.speech) {
         const answer = await deps.repo.load(job.data.answerId);
         if (answer) await submitMedia(queues, [{ id: answer.id, revision: answer.revision, channel: answer.channel, ref: answer.ref, stage: 'speech' }]);
@@ -51,7 +53,11 @@ export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: 
     }
   }, { ...common, concurrency: settings.concurrency });
 
-  const speech = new Worker<SpeechJob>(SPEECH_QUEUE, async (job) => processSpeech(deps, job.data.answerId, job.data.revision, isFinal(job)), { ...common, concurrency: settings.concurrency });
+  const speech = new Worker<SpeechJob>(SPEECH_QUEUE, async (job) => {
+    const outcome = await processSpeech(deps, job.data.answerId, job.data.revision, isFinal(job));
+    if (outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
+    return outcome;
+  }, { ...common, concurrency: settings.concurrency });
 
   const sweep = async () => {
     const before = new Date(deps.now().getTime() - (settings.sweepAfterMs ?? 60_000)).toISOString();

@@ -6,16 +6,15 @@
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
  * advance, answer + state + outbox write in one transaction, delivery to a no-op channel).
+ * With BENCH_DATABASE_URL=postgres://… the same store figures are measured on PostgreSQL too
+ * (in a schema of their own), including the per-respondent advisory lock.
  * @module
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { InboundHandler } from '../../bot/handler.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/render.ts';
-import { migrateToLatest, openSqlite } from '../../storage/database.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { Store } from '../../storage/store.ts';
 import { advance, start } from '../../surveys/engine/engine.ts';
@@ -29,6 +28,7 @@ import { benchOutbound } from './outbound.ts';
 import { benchSessions } from './sessions.ts';
 import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
+import { postgresBenchDatabase, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -68,11 +68,9 @@ function benchEngine(survey: Survey, respondents: number) {
   return { answersPerSecond: Math.round(answers / (total / 1000)), early: median(perPosition[EARLY]!) * 1000, late: median(perPosition[LATE]!) * 1000 };
 }
 
-/** The same walk through the real handler and a durable SQLite file. */
-async function benchStore(survey: Survey, respondents: number, concurrency: number) {
-  const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-'));
-  const db = openSqlite(join(dir, 'bench.sqlite'));
-  await migrateToLatest(db);
+/** The same walk through the real handler and a durable database. */
+async function benchStore(survey: Survey, respondents: number, concurrency: number, target: BenchDatabase) {
+  const db = target.db;
   const i18n = createI18n(readLocales(join(import.meta.dirname, '../../locales')));
   const store = new Store(db);
   await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
@@ -106,8 +104,7 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   await Promise.all(Array.from({ length: concurrency }, async () => { while (next < respondents) await one(next++); }));
   const total = ms(t0, ns());
   const stored = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
+  await target.dispose();
   if (Number(stored.n) !== answers) throw new Error(`stored ${stored.n} answers, expected ${answers}`);
   return {
     answersPerSecond: Math.round(answers / (total / 1000)), p50: median(latencies), p99: p99(latencies),
@@ -119,8 +116,12 @@ export async function runBench(): Promise<number> {
   const survey = longSurvey(QUESTIONS);
   benchEngine(survey, 50); // warm up the JIT
   const engine = benchEngine(survey, 2000);
-  const store1 = await benchStore(survey, 20, 1);
-  const store16 = await benchStore(survey, 64, 16);
+  const store1 = await benchStore(survey, 20, 1, await sqliteBenchDatabase());
+  const store16 = await benchStore(survey, 64, 16, await sqliteBenchDatabase());
+  const pgUrl = process.env.BENCH_DATABASE_URL;
+  const pg = pgUrl
+    ? { serial: await benchStore(survey, 20, 1, await postgresBenchDatabase(pgUrl)), concurrent: await benchStore(survey, 64, 16, await postgresBenchDatabase(pgUrl)) }
+    : null;
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
   const outPaced = await benchOutbound(300, 25);
@@ -142,6 +143,14 @@ export async function runBench(): Promise<number> {
     [`engine+store ms per answer at question ${EARLY}`, store1.early.toFixed(3), 'ms (median)'],
     [`engine+store ms per answer at question ${LATE}`, store1.late.toFixed(3), 'ms (median)'],
     ['engine+store late/early ratio', (store1.late / store1.early).toFixed(2), '×'],
+    ...(pg
+      ? ([
+          ['engine+store answers/s, 1 respondent at a time (PostgreSQL)', String(pg.serial.answersPerSecond), 'answers/s'],
+          ['engine+store answers/s, 16 respondents at once (PostgreSQL)', String(pg.concurrent.answersPerSecond), 'answers/s'],
+          ['engine+store latency p50 / p99 (16 at once, PostgreSQL)', `${pg.concurrent.p50.toFixed(2)} / ${pg.concurrent.p99.toFixed(2)}`, 'ms'],
+          ['engine+store late/early ratio (PostgreSQL)', (pg.serial.late / pg.serial.early).toFixed(2), '×'],
+        ] as Array<[string, string, string]>)
+      : [['engine+store on PostgreSQL', 'skipped', 'set BENCH_DATABASE_URL=postgres://… to measure'] as [string, string, string]]),
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
@@ -170,6 +179,10 @@ export async function runBench(): Promise<number> {
     engineAnswersPerSecond: engine.answersPerSecond, engineMicrosAtQ5: +engine.early.toFixed(2), engineMicrosAtQ60: +engine.late.toFixed(2),
     storeAnswersPerSecondSerial: store1.answersPerSecond, storeAnswersPerSecondConcurrent16: store16.answersPerSecond,
     storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
+    ...(pg ? {
+      pgStoreAnswersPerSecondSerial: pg.serial.answersPerSecond, pgStoreAnswersPerSecondConcurrent16: pg.concurrent.answersPerSecond,
+      pgStoreP50Ms: +pg.concurrent.p50.toFixed(3), pgStoreP99Ms: +pg.concurrent.p99.toFixed(3), pgStoreMsAtQ5: +pg.serial.early.toFixed(3), pgStoreMsAtQ60: +pg.serial.late.toFixed(3),
+    } : {}),
     telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
     telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
     mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),

@@ -16,7 +16,7 @@ import { InboundHandler } from '../../bot/handler.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { createMedia } from '../../bot/media.ts';
 import { Renderer } from '../../bot/render.ts';
-import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { openMigrated } from '../../storage/database.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { Store } from '../../storage/store.ts';
 import { FakeBotApi } from '../dev/fake-bot-api.ts';
@@ -51,8 +51,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500)
     TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url,
   }, ROOT);
   const log = pino({ level: process.env.BENCH_LOG ?? 'silent' });
-  const db = openSqlite(config.databaseFile);
-  await migrateToLatest(db);
+  const db = await openMigrated(config);
   const store = new Store(db);
   const survey = longSurvey(80);
   await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());

@@ -10,7 +10,7 @@ import { exportPilot } from '../../bot/exports/export.ts';
 import type { ExportFormat } from '../../bot/exports/format.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/surveys.ts';
-import { openMigrated } from './open-store.ts';
+import { describeDatabase, openMigrated } from '../../storage/database.ts';
 
 export async function runExport(config: Config, pilot: string, format: string, out: string | undefined): Promise<number> {
   if (format !== 'csv' && format !== 'jsonl') throw new UserInputError(`--format must be csv or jsonl (got "${format}")`);
@@ -19,7 +19,7 @@ export async function runExport(config: Config, pilot: string, format: string, o
   const db = await openMigrated(config);
   try {
     const row = await db.selectFrom('pilots').select('survey_id').where('code', '=', pilot).executeTakeFirst();
-    if (!row) throw new UserInputError(`no pilot "${pilot}" in ${config.databaseFile}; check the code on the dashboard's start page`);
+    if (!row) throw new UserInputError(`no pilot "${pilot}" in ${describeDatabase(config)}; check the code on the dashboard's start page`);
     if (row.survey_id !== survey.id) throw new UserInputError(`pilot "${pilot}" uses survey "${row.survey_id}" but SURVEY_FILE (${config.surveyFile}) is "${survey.id}"; set SURVEY_FILE to that survey's file`);
     const dir = resolve(out ?? `export-${pilot}`);
     const bar = process.stderr.isTTY

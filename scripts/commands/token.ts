@@ -6,13 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { randomToken, sha256, UserInputError } from '../../bot/dashboard/auth.ts';
 import type { Config } from '../../bot/config.ts';
 import { Accounts } from '../../storage/dashboard/accounts.ts';
-import { openMigrated } from './open-store.ts';
+import { describeDatabase, openMigrated } from '../../storage/database.ts';
 
 export async function runTokenCreate(config: Config, pilot: string, label: string): Promise<number> {
   const db = await openMigrated(config);
   try {
     const known = await db.selectFrom('pilots').select('code').where('code', '=', pilot).executeTakeFirst();
-    if (!known) throw new UserInputError(`--pilot ${pilot}: no such pilot in ${config.databaseFile}; see the pilots on the dashboard's start page`);
+    if (!known) throw new UserInputError(`--pilot ${pilot}: no such pilot in ${describeDatabase(config)}; see the pilots on the dashboard's start page`);
     const id = randomUUID().slice(0, 8);
     const token = `stm_${randomToken()}`;
     await new Accounts(db).createToken({ id, tokenHash: sha256(token), pilotCode: pilot, label, now: new Date().toISOString() });

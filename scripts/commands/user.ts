@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { addUser, UserInputError } from '../../bot/dashboard/auth.ts';
 import type { Config } from '../../bot/config.ts';
 import { Accounts } from '../../storage/dashboard/accounts.ts';
-import { openMigrated } from './open-store.ts';
+import { openMigrated } from '../../storage/database.ts';
 
 async function askPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) throw new UserInputError('no password: set STEMMEN_PASSWORD for scripts, or run this on a terminal to be asked');

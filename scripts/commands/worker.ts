@@ -8,8 +8,7 @@ import type { Config } from '../../bot/config.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { pipelineDeps, workerSettings } from '../../bot/media.ts';
 import { Renderer } from '../../bot/render.ts';
-import { MigrationError } from '../../bot/app.ts';
-import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { openMigrated } from '../../storage/database.ts';
 import { Store } from '../../storage/store.ts';
 import { Queues } from '../../workers/queues.ts';
 import { redactRedisUrl, redisAnswers, RedisUnavailableError } from '../../workers/redis.ts';
@@ -21,12 +20,7 @@ export async function runWorker(config: Config): Promise<number> {
   if (!(await redisAnswers(config.redis.url))) {
     throw new RedisUnavailableError(`No Redis answers at ${redactRedisUrl(config.redis.url)}. A worker shares the bot's Redis: set REDIS_URL to it.`);
   }
-  const db = openSqlite(config.databaseFile);
-  const migrated = await migrateToLatest(db);
-  if (migrated.error) {
-    await db.destroy();
-    throw new MigrationError(`database migration failed on ${config.databaseFile}: ${(migrated.error as Error).message}`);
-  }
+  const db = await openMigrated(config);
   const store = new Store(db);
   const renderer = new Renderer(createI18n(readLocales(config.localesDir)));
   const queues = new Queues(config.redis);

@@ -118,7 +118,8 @@ export class Reports {
       .where('s.pilot_code', '=', pilot)
       .groupBy(['s.language', 's.channel'])
       .orderBy('s.channel')
-      .orderBy('s.language')
+      // Explicit: SQLite sorts NULL first by default, PostgreSQL last.
+      .orderBy('s.language', (ob) => ob.asc().nullsFirst())
       .execute();
     return rows.map((r) => ({ language: r.language, channel: r.channel, started: Number(r.started), consented: Number(r.consented), completed: Number(r.completed) }));
   }

@@ -61,7 +61,8 @@ function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
     const choice = a.valueChoices && q.type !== 'multi' ? (a.valueChoices[0] ?? null) : a.valueChoices;
     s.values[q.id] = (skipped ? null : (a.valueNumber ?? choice ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null))) as StoredValue;
   }
-  s.answeredCount += 1;
+  // `back` clears `prev`, so a null `prev` after the first answer means this revises an answer already counted.
+  if (s.prev !== null || s.answeredCount === 0) s.answeredCount += 1;
   s.invalidStreak = 0;
   s.multiDraft = null;
   s.prev = q.id;

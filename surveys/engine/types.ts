@@ -43,6 +43,7 @@ export interface SessionState {
   deliveredForm: PromptForm;
   prev: string | null;
   values: Record<string, StoredValue>;
+  /** Questions answered or skipped; an answer revised after "back" counts once. */
   answeredCount: number;
   multiDraft: string[] | null;
   /** Recontact themes (indicator ids) queued after red answers, and themes already decided. */

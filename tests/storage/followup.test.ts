@@ -1,54 +1,53 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Followup } from '../../storage/dashboard/followup.ts';
-import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
+import type { Db } from '../../storage/database.ts';
 import { Store } from '../../storage/store.ts';
 import { seed, type SeedAnswer } from '../helpers/dashboard.ts';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 
-let dir: string;
-let db: Db;
-let n = 0;
-const newId = () => `id${++n}`;
-const NOW = '2026-11-20T10:00:00.000Z';
-const redHousing: SeedAnswer = { questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red', number: 1 };
-const greenWork: SeedAnswer = { questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light: 'green', number: 9 };
+describe.each(STORE_KINDS)('%s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Db;
+  let n = 0;
+  const newId = () => `id${++n}`;
+  const NOW = '2026-11-20T10:00:00.000Z';
+  const redHousing: SeedAnswer = { questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red', number: 1 };
+  const greenWork: SeedAnswer = { questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light: 'green', number: 9 };
 
-beforeEach(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stemmen-followup-'));
-  db = openSqlite(join(dir, 'db.sqlite'));
-  await migrateToLatest(db);
-});
-afterEach(async () => {
-  await db.destroy();
-  rmSync(dir, { recursive: true, force: true });
-});
-
-describe('follow-up cases', () => {
-  it('opens one case per red indicator the respondent last agreed to be recontacted about', async () => {
-    await seed(db, 'p', [
-      { id: 'yes', language: 'nl', channel: 'tryit', answers: [redHousing, greenWork], recontact: ['housing', 'work'] },
-      { id: 'no-consent', language: 'nl', channel: 'tryit', answers: [redHousing] },
-      { id: 'changed-mind', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'] },
-    ]);
-    await db.insertInto('consents').values({ id: 'later-no', respondent_id: 'changed-mind', pilot_code: 'p', survey_id: 'default-pilot', kind: 'recontact', theme: 'housing', version: 1, granted: 0, recorded_at: '2026-11-02T00:00:00.000Z', source_message_id: 'x' }).execute();
-    const f = new Followup(db);
-    expect(await f.syncCases('p', newId, NOW)).toBe(1);
-    expect(await f.syncCases('p', newId, NOW)).toBe(0);
-    const cases = await f.list('p');
-    expect(cases.map((c) => [c.respondentId, c.indicator, c.status, c.redAnswers, c.language])).toEqual([['yes', 'housing', 'open', 1, 'nl']]);
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    db = testDb.open();
+  });
+  afterEach(async () => {
+    await db?.destroy();
+    await testDb?.dispose();
   });
 
-  it('goes with the respondent when they are erased; the audit log stays', async () => {
-    await seed(db, 'p', [{ id: 'r', language: 'ar', channel: 'tryit', answers: [redHousing], recontact: ['housing'], address: 'tok' }]);
-    const f = new Followup(db);
-    await f.syncCases('p', newId, NOW);
-    const [c] = await f.list('p');
-    expect(await f.recipient(c!.id)).toEqual({ respondentId: 'r', channel: 'tryit', address: 'tok', language: 'ar' });
-    await f.audit({ id: 'a1', at: NOW, actor: 'u1', action: 'invite', caseId: c!.id, detail: {} });
-    await new Store(db).transaction((tx) => tx.eraseRespondent('r'));
-    expect(await f.list('p')).toEqual([]);
-    expect(await f.auditTrail(c!.id)).toHaveLength(1);
+  describe('follow-up cases', () => {
+    it('opens one case per red indicator the respondent last agreed to be recontacted about', async () => {
+      await seed(db, 'p', [
+        { id: 'yes', language: 'nl', channel: 'tryit', answers: [redHousing, greenWork], recontact: ['housing', 'work'] },
+        { id: 'no-consent', language: 'nl', channel: 'tryit', answers: [redHousing] },
+        { id: 'changed-mind', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'] },
+      ]);
+      await db.insertInto('consents').values({ id: 'later-no', respondent_id: 'changed-mind', pilot_code: 'p', survey_id: 'default-pilot', kind: 'recontact', theme: 'housing', version: 1, granted: 0, recorded_at: '2026-11-02T00:00:00.000Z', source_message_id: 'x' }).execute();
+      const f = new Followup(db);
+      expect(await f.syncCases('p', newId, NOW)).toBe(1);
+      expect(await f.syncCases('p', newId, NOW)).toBe(0);
+      const cases = await f.list('p');
+      expect(cases.map((c) => [c.respondentId, c.indicator, c.status, c.redAnswers, c.language])).toEqual([['yes', 'housing', 'open', 1, 'nl']]);
+    });
+
+    it('goes with the respondent when they are erased; the audit log stays', async () => {
+      await seed(db, 'p', [{ id: 'r', language: 'ar', channel: 'tryit', answers: [redHousing], recontact: ['housing'], address: 'tok' }]);
+      const f = new Followup(db);
+      await f.syncCases('p', newId, NOW);
+      const [c] = await f.list('p');
+      expect(await f.recipient(c!.id)).toEqual({ respondentId: 'r', channel: 'tryit', address: 'tok', language: 'ar' });
+      await f.audit({ id: 'a1', at: NOW, actor: 'u1', action: 'invite', caseId: c!.id, detail: {} });
+      await new Store(db).transaction((tx) => tx.eraseRespondent('r'));
+      expect(await f.list('p')).toEqual([]);
+      expect(await f.auditTrail(c!.id)).toHaveLength(1);
+    });
   });
 });

@@ -12,6 +12,11 @@ import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import type { MediaKind, MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
+import pino from 'pino';
+import { createI18n, readLocales } from '../../bot/i18n.ts';
+import { pipelineDeps } from '../../bot/media.ts';
+import { Renderer } from '../../bot/render.ts';
+import { processMedia } from '../../workers/media/pipeline.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { elfBytes, picture, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
 
@@ -118,6 +123,22 @@ describe('media pipeline', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(downloads().length).toBe(1);
     expect(stt.requests.length).toBe(1);
+  });
+
+  it('an answer erased while its file is being stored leaves no file behind', async () => {
+    const ref = telegramFile(voiceNote(2, 'erased'), 'voice');
+    const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(++chat), language: 'nl' });
+    const deps = pipelineDeps(app.config, { store: app.store, renderer: new Renderer(createI18n(readLocales(app.config.localesDir))), log: pino({ level: 'silent' }), now: () => new Date() });
+    const commit = deps.files.commit.bind(deps.files);
+    // The respondent sends DELETE just as the worker has stored the file.
+    deps.files.commit = async (...args) => {
+      const rel = await commit(...args);
+      await app.store.transaction((tx) => tx.eraseRespondent(seeded.respondentId));
+      return rel;
+    };
+    expect((await processMedia(deps, seeded.id, seeded.revision)).outcome).toBe('stale');
+    expect(filesUnder(join(app.config.media.dir, 'originals'))).toEqual([]);
+    expect(filesUnder(join(app.config.media.dir, 'speech'))).toEqual([]);
   });
 
   it('retries a speech-to-text outage with backoff and then succeeds', async () => {

@@ -79,6 +79,8 @@ async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: 
       file, sha256: fetched.sha256, bytes: fetched.bytes, type: container, durationSeconds: info?.durationSeconds ?? null,
       codecs, transcriptStatus, translationStatus,
     }, deps.now().toISOString());
+    // The answer was erased (or answered again) while we worked: keep no file nobody points at.
+    if (!stored && !(await deps.repo.fileInUse(fetched.sha256, []))) await deps.files.removeAll(file, fetched.sha256);
     return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' };
   } finally {
     // Nothing half-downloaded stays behind, whatever happened.

@@ -20,6 +20,7 @@ import type { Logger } from 'pino';
 import type { Store } from '../../../storage/store.ts';
 import type { InboundHandler } from '../../handler.ts';
 import { toInbound } from './inbound.ts';
+import { isReadableUpdate } from './shape.ts';
 import { TelegramChannel } from './outbound.ts';
 
 export interface TelegramConfig {
@@ -68,7 +69,10 @@ export class TelegramRuntime {
     const msg = toInbound(ctx.update);
     // Not awaited: marking the keyboard is cosmetic and must not hold up the next update.
     if (ctx.update.callback_query) void this.acknowledge(ctx);
-    if (!msg) return;
+    if (!msg) {
+      if (!isReadableUpdate(ctx.update)) this.deps.log.warn({ update: ctx.update.update_id }, 'malformed telegram update ignored');
+      return;
+    }
     await this.deps.handler.handle(msg, { delivery: 'background' });
   }
 

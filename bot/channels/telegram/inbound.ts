@@ -2,12 +2,13 @@
  * Telegram update → {@link InboundMessage}, in one pure function.
  *
  * Returns null for updates that get no reply at all: group and channel traffic, service
- * messages, bot-to-bot chatter, membership changes.
+ * messages, bot-to-bot chatter, membership changes, and malformed updates.
  * @module
  */
 import type { Message, Update } from 'grammy/types';
 import type { MediaRef } from '../../../surveys/engine/types.ts';
 import type { InboundContent, InboundMessage } from '../../channel.ts';
+import { isReadableUpdate } from './shape.ts';
 
 /** Message fields that are answers we cannot use; each gets a calm reply naming the kind. */
 const UNSUPPORTED: ReadonlyArray<[keyof Message, string]> = [
@@ -51,7 +52,9 @@ function content(m: Message): InboundContent | null {
   return null; // service messages (pinned, joined, …): nothing to answer
 }
 
+/** Null also for an update whose fields do not have the documented types (see shape.ts). */
 export function toInbound(update: Update): InboundMessage | null {
+  if (!isReadableUpdate(update)) return null;
   const receivedAt = (unix: number) => new Date(unix * 1000).toISOString();
   if (update.callback_query) {
     const q = update.callback_query;

@@ -1,0 +1,98 @@
+/**
+ * The dashboard's repositories on SQLite and PostgreSQL: the same seeded answers give the same
+ * counts (numbers, not PostgreSQL's int8 strings), in the same order (NULLs included), and
+ * accounts, sessions, login throttling and API tokens behave alike.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Db } from '../../storage/database.ts';
+import { Accounts } from '../../storage/dashboard/accounts.ts';
+import { allAnswers, countAnswers } from '../../storage/dashboard/answer-pages.ts';
+import { Reports } from '../../storage/dashboard/reports.ts';
+import { seed, type SeedAnswer } from '../helpers/dashboard.ts';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
+
+const housing = (light: 'red' | 'green', number: number, answeredAt = '2026-11-01T10:00:00.000Z'): SeedAnswer =>
+  ({ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light, number, answeredAt });
+const work: SeedAnswer = { questionId: 'work_has_paid_work', indicator: 'work', outcome: 'enough_income', light: 'green', choices: ['yes'] };
+const said: SeedAnswer = { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: 'Te klein voor ons gezin' };
+
+describe.each(STORE_KINDS)('%s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Db;
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    db = testDb.open();
+    await seed(db, 'p', [
+      { id: 'a', language: 'nl', channel: 'telegram', completed: true, answers: [housing('red', 2), work, said] },
+      { id: 'b', language: 'nl', channel: 'telegram', answers: [housing('green', 9, '2026-11-05T00:00:00.000Z')] },
+      { id: 'c', language: 'ar', channel: 'whatsapp', completed: true, answers: [housing('red', 2, '2026-11-07T00:00:00.000Z')] },
+    ]);
+    // Someone who has not chosen a language yet: a session without language, no consent.
+    await db.insertInto('respondents').values({ id: 'd', created_at: '2026-11-01T10:00:00.000Z', last_seen_at: '2026-11-01T10:00:00.000Z', language: null }).execute();
+    await db.insertInto('sessions').values({
+      id: 's-d', respondent_id: 'd', pilot_code: 'p', survey_id: 'default-pilot', survey_version: 1, channel: 'telegram', phase: 'language', language: null,
+      state: '{}', state_version: 1, revision: 1, started_at: '2026-11-01T10:00:00.000Z', updated_at: '2026-11-01T10:00:00.000Z', completed_at: null,
+    }).execute();
+  });
+  afterEach(async () => {
+    await db?.destroy();
+    await testDb?.dispose();
+  });
+
+  describe('reports', () => {
+    it('count lights per indicator and outcome, with filters', async () => {
+      const r = new Reports(db);
+      const byKey = (rows: Array<{ key: string; light: string; n: number }>) => rows.map((x) => `${x.key}:${x.light}:${x.n}`).sort();
+      expect(byKey(await r.lightsByIndicator('p'))).toEqual(['housing:green:1', 'housing:red:2', 'work:green:1']);
+      expect(byKey(await r.lightsByIndicator('p', { language: 'nl', from: '2026-11-02T00:00:00.000Z' }))).toEqual(['housing:green:1']);
+      expect(byKey(await r.lightsByOutcome('p', 'housing', { channel: 'telegram' }))).toEqual(['suitable_home:green:1', 'suitable_home:red:1']);
+    });
+
+    it('count values per question, and list written answers', async () => {
+      const r = new Reports(db);
+      const values = (await r.valueCounts('p', 'housing')).map((v) => [v.questionId, v.number, v.n]).sort();
+      expect(values).toEqual([['housing_suitable', 2, 2], ['housing_suitable', 9, 1]]);
+      expect(await r.valueCounts('p', 'work')).toEqual([{ questionId: 'work_has_paid_work', number: null, choices: ['yes'], n: 1 }]);
+      expect((await r.freeTextAnswers('p', 'housing')).map((t) => t.text)).toEqual(['Te klein voor ons gezin']);
+    });
+
+    it('build the funnel per language and channel, a session without language first, and the filter menus', async () => {
+      const r = new Reports(db);
+      expect(await r.funnel('p')).toEqual([
+        { language: null, channel: 'telegram', started: 1, consented: 0, completed: 0 },
+        { language: 'nl', channel: 'telegram', started: 2, consented: 2, completed: 1 },
+        { language: 'ar', channel: 'whatsapp', started: 1, consented: 1, completed: 1 },
+      ]);
+      expect(await r.facets('p')).toEqual({ languages: ['ar', 'nl'], channels: ['telegram', 'whatsapp'] });
+    });
+
+    it('page through every answer by id', async () => {
+      expect(await countAnswers(db, 'p')).toBe(5);
+      const pages: string[][] = [];
+      for await (const page of allAnswers(db, 'p', 2)) pages.push(page.map((a) => a.answer_id));
+      expect(pages.map((p) => p.length)).toEqual([2, 2, 1]);
+      expect(pages.flat()).toEqual(['a-a-0', 'a-a-1', 'a-a-2', 'a-b-0', 'a-c-0']);
+    });
+  });
+
+  describe('accounts', () => {
+    it('keep users, sessions until they expire, login failures and API tokens', async () => {
+      const a = new Accounts(db);
+      const now = '2026-11-20T10:00:00.000Z';
+      expect(await a.upsertUser({ id: 'u1', email: 'coord@example.org', role: 'coordinator', passwordHash: 'h1', now })).toBe(true);
+      expect(await a.upsertUser({ id: 'u2', email: 'coord@example.org', role: 'admin', passwordHash: 'h2', now })).toBe(false);
+      expect(await a.listUsers()).toEqual([{ id: 'u1', email: 'coord@example.org', role: 'admin' }]);
+      await a.createSession({ tokenHash: 't1', userId: 'u1', csrfToken: 'c1', now, expiresAt: '2026-11-20T22:00:00.000Z' });
+      expect(await a.findSession('t1', now)).toEqual({ user: { id: 'u1', email: 'coord@example.org', role: 'admin' }, csrfToken: 'c1' });
+      expect(await a.findSession('t1', '2026-11-21T00:00:00.000Z')).toBeUndefined();
+      for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z']) await a.recordLoginFailure('coord@example.org', at);
+      expect(await a.countLoginFailures('coord@example.org', '2026-11-20T09:52:00.000Z')).toBe(2);
+      await a.createToken({ id: 'k1', tokenHash: 'th1', pilotCode: 'p', label: 'M&E', now });
+      expect(await a.tokenPilot('th1')).toBe('p');
+      expect(await a.revokeToken('k1', now)).toBe(true);
+      expect(await a.revokeToken('k1', now)).toBe(false);
+      expect(await a.tokenPilot('th1')).toBeUndefined();
+    });
+  });
+});
