@@ -5,7 +5,7 @@
  * @module
  */
 import { flatten, type LocaleBundle } from '../../../bot/i18n.ts';
-import { placeholders, PLURAL } from '../../checks/locales.ts';
+import { placeholders, PLURAL, STAFF_NAMESPACES } from '../../checks/locales.ts';
 
 export interface Needed {
   ns: string;
@@ -21,11 +21,17 @@ export function pluralCategories(lng: string): string[] {
   return (new Intl.PluralRules(lng).resolvedOptions().pluralCategories as string[]).sort((a, b) => ORDER.indexOf(a) - ORDER.indexOf(b));
 }
 
-/** Every key `lng` needs in every namespace of `source`, plural-aware, in file order. */
+/**
+ * Every key `lng` needs in every namespace of `source`, plural-aware, in file order. Staff
+ * namespaces (the dashboard) count only for their languages or where the language has the
+ * file already, unless asked for by name.
+ */
 export function neededKeys(bundle: LocaleBundle, lng: string, source = 'en', only?: string): Needed[] {
   const out: Needed[] = [];
   for (const [ns, tree] of Object.entries(bundle.resources[source] ?? {})) {
     if (only !== undefined && ns !== only) continue;
+    const staff = STAFF_NAMESPACES[ns];
+    if (only === undefined && staff && !staff.includes(lng) && !bundle.resources[lng]?.[ns]) continue;
     const flat = flatten(tree);
     const stems = new Set<string>();
     for (const [key, text] of Object.entries(flat)) {
