@@ -16,6 +16,13 @@ import { Renderer } from './render.ts';
 import { loadSurveyFile } from './surveys.ts';
 import { mountDashboard, type RouteList } from './dashboard/index.ts';
 import { rsvpInterceptor } from './followup/rsvp.ts';
+import { PilotSurveys } from './pilot-surveys.ts';
+import { PilotRepository } from '../storage/pilots.ts';
+import { ReminderRepository } from '../storage/reminders.ts';
+import { ReminderQueue } from '../workers/reminders.ts';
+import { CampaignQueue } from '../workers/campaigns.ts';
+import { CampaignRepository } from '../storage/campaigns.ts';
+import { reminderPort, ReminderService } from './reminders.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
@@ -37,6 +44,10 @@ export interface App {
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
   media: MediaRuntime;
+  /** Planned reminders (delayed jobs) and their worker. */
+  reminders: ReminderQueue;
+  /** Invitations and results messages planned by `stemmen pilot invite` / `share-results`, sent from here. */
+  campaigns: CampaignQueue;
   /** Every HTTP route (method, url pattern), to prove each one is behind the dashboard gate. */
   routes: RouteList;
   /** Starts listening; resolves with the URL. */
@@ -83,6 +94,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
 
   const surveys = new Map<string, SurveyEntry>([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
+  const pilotSurveys = new PilotSurveys(surveys, i18n, config.localesDir, log, config.surveyFile);
+  for (const p of await new PilotRepository(db).list()) if (p.surveyFile !== null) pilotSurveys.load(p);
   const tryit = new TryitChannel();
   const channels = new Map<string, ChannelPort>(config.tryitEnabled ? [['tryit', tryit]] : []);
   for (const c of opts.channels ?? []) channels.set(c.name, c);
@@ -91,9 +104,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // The handler and the media runtime need each other (submit jobs / flush rejection notes).
   let media: MediaRuntime | undefined;
   const newId = opts.newId ?? randomUUID;
+  // One job per session and step; the worker runs here because reminders are rendered with this process's surveys and locales.
+  const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer,
-    surveys, defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
+    reminders: reminderPort(reminders, config.reminders),
     media: {
       submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
       forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
@@ -117,6 +133,18 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
   const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
   media = mediaRuntime;
+  const reminderService = new ReminderService({
+    repo: new ReminderRepository(db), surveys, renderer, settings: config.reminders,
+    flush: (channel, address) => handler.flush(channel, address), log, now, newId,
+  });
+  reminders.start((job) => reminderService.run(job));
+  const campaignRepo = new CampaignRepository(db);
+  const campaigns = new CampaignQueue(config.redis, log);
+  campaigns.start(async (job) => {
+    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId);
+    if (r.outcome === 'sent') await handler.flush(r.channel, r.address);
+    return r.outcome;
+  }, config.campaignPerMinute);
 
   const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
   // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
@@ -153,7 +181,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   retryTimer.unref();
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, routes,
+    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, reminders, campaigns, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -169,6 +197,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await handler.idle();
       // Workers finish (or hand back) their jobs before the database closes under them.
       await mediaRuntime.close();
+      await reminders.close();
+      await campaigns.close();
       await db.destroy();
     },
   };

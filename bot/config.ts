@@ -8,6 +8,24 @@ import { z } from 'zod';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** "24h" → ms; "off" → 0. Only called on values the schema checked. */
+function durationMs(s: string): number {
+  if (s === 'off') return 0;
+  const m = /^(\d+)(ms|s|m|h|d)$/.exec(s)!;
+  return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
+}
+const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+
 const schema = z.object({
   PORT: port.default(3000).describe('HTTP port of the try-it page (and later the dashboard and webhooks)'),
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 to reach it from other machines'),
@@ -52,6 +70,11 @@ const schema = z.object({
   MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
   STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL instead of SQLite, e.g. postgres://stemmen:…@db:5432/stemmen; needed to run several bot or worker processes; unset = the SQLite file'),
+  REMINDER_DELAYS: z.string().regex(/^(off|\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*)$/, 'comma-separated durations such as 24h,72h (units ms, s, m, h, d), or off').default('24h,72h').describe('Reminders for someone who stopped halfway, counted from their last message; off = none'),
+  QUIET_HOURS: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM such as 21:00-09:00, or off').default('21:00-09:00').describe('No reminders between these local times (REMINDER_TIME_ZONE)'),
+  REMINDER_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default('Europe/Amsterdam').describe('Time zone of QUIET_HOURS (the respondent\'s own is not known)'),
+  SESSION_EXPIRE_AFTER: z.string().regex(/^(off|\d+(ms|s|m|h|d))$/, 'a duration such as 7d, or off').default('7d').describe('Close a session with a polite message after this long without a message; off = never'),
+  CAMPAIGN_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20).describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
 });
 
 export type Config = Readonly<{
@@ -77,6 +100,8 @@ export type Config = Readonly<{
   dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number }>;
   /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
   userPassword: string | null;
+  reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
+  campaignPerMinute: number;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -143,5 +168,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100,
     }),
     userPassword: e.STEMMEN_PASSWORD ?? null,
+    reminders: Object.freeze({
+      delaysMs: Object.freeze(e.REMINDER_DELAYS === 'off' ? [] : e.REMINDER_DELAYS.split(',').map(durationMs)),
+      quietStart: e.QUIET_HOURS === 'off' ? 0 : minutesOf(e.QUIET_HOURS.slice(0, 5)),
+      quietEnd: e.QUIET_HOURS === 'off' ? 0 : minutesOf(e.QUIET_HOURS.slice(6)),
+      timeZone: e.REMINDER_TIME_ZONE,
+      expireAfterMs: durationMs(e.SESSION_EXPIRE_AFTER),
+    }),
+    campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
   });
 }

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { advance, currentPrompt, start } from '../surveys/engine/engine.ts';
-import type { EngineContext, Message, Step } from '../surveys/engine/types.ts';
+import type { EngineContext, Message, SessionState, Step } from '../surveys/engine/types.ts';
 import type { Survey } from '../surveys/model.ts';
 import { matchLanguage } from '../surveys/languages.ts';
 import type { Pseudonymizer } from '../storage/pseudonym.ts';
@@ -27,6 +27,8 @@ import type { MediaSubmission } from '../workers/intake.ts';
 export interface SurveyEntry { survey: Survey; resolveMedia: (file: string) => string }
 /** A pilot as the handler uses it: its code and its survey. */
 interface Pilot extends SurveyEntry { code: string }
+/** A pilot a message asks to join, with the language its link preselects. */
+interface Requested { pilot: Pilot; language?: string }
 
 export interface HandlerDeps {
   store: Store;
@@ -35,11 +37,15 @@ export interface HandlerDeps {
   renderer: Renderer;
   /** Loaded surveys by id. Pilots (code → survey id) are rows in the store. */
   surveys: ReadonlyMap<string, SurveyEntry>;
+  /** Loads the survey of a pilot that is not in `surveys` yet (created with its own survey file). */
+  loadPilotSurvey?: (pilot: { code: string; surveyId: string; surveyFile: string | null }) => SurveyEntry | undefined;
   defaultPilot: string;
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
   /** Where media answers go once committed (the media queues); absent = they stay pending. */
   media?: MediaPort | undefined;
+  /** Reminder planning; absent = no reminders. */
+  reminders?: ReminderPort | undefined;
   /**
    * Gets each new message before the engine (inside its transaction); replies it returns are
    * sent instead of the engine's. Used for answers to follow-up invitations.
@@ -62,7 +68,19 @@ export interface MediaPort {
   withdraw?(items: MediaSubmission[]): Promise<void>;
 }
 
-interface Committed { outcome: HandleOutcome; media: MediaSubmission[]; erasedFiles: Array<{ file: string; sha256: string }>; withdrawn: MediaSubmission[] }
+/** The handler's view of reminders: every committed message replans (or cancels) them. */
+export interface ReminderPort {
+  /** `after` is the saved session, or null when the respondent was erased. May fail (Redis down). */
+  activity(sessionId: string, after: { revision: number; state: SessionState } | null): Promise<void>;
+}
+
+interface Committed {
+  outcome: HandleOutcome;
+  media: MediaSubmission[];
+  erasedFiles: Array<{ file: string; sha256: string }>;
+  withdrawn: MediaSubmission[];
+  session?: { id: string; after: { revision: number; state: SessionState } | null };
+}
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
 export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
@@ -94,6 +112,14 @@ export class InboundHandler {
     const respondentId = this.deps.pseudonyms.respondentId(msg.channel, msg.identity ?? msg.address);
     const committed = await this.serial.run(respondentId, () => this.commit(msg, respondentId));
     if (committed.media.length > 0 || committed.erasedFiles.length > 0 || committed.withdrawn.length > 0) await this.afterCommit(committed, msg.channel);
+    if (committed.session && this.deps.reminders) {
+      try {
+        await this.deps.reminders.activity(committed.session.id, committed.session.after);
+      } catch (e) {
+        // A stale planned reminder still sends nothing (its revision is gone); only a new one is missed.
+        this.deps.log.warn({ channel: msg.channel, err: (e as Error).message }, 'reminders not replanned');
+      }
+    }
     const outcome = committed.outcome;
     const delivery = this.flush(msg.channel, msg.address);
     if (opts.delivery === 'background') {
@@ -141,7 +167,7 @@ export class InboundHandler {
     }
   }
 
-  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Pilot | undefined, fallback: Pilot): Promise<Committed> {
+  private async inTransaction(tx: StoreTx, msg: InboundMessage, respondentId: string, requested: Requested | undefined, fallback: Pilot): Promise<Committed> {
     // First: another process may be handling this respondent's previous message; wait for it.
     await tx.lockRespondent(respondentId);
     const now = this.now().toISOString();
@@ -155,16 +181,17 @@ export class InboundHandler {
     }
 
     const ctx: EngineContext = { now, newId: this.newId, messageId: messageKey };
-    const existing = await tx.findSession(respondentId, requested?.code);
+    const existing = await tx.findSession(respondentId, requested?.pilot.code);
     const loaded = existing && this.deps.surveys.get(existing.state.surveyId);
-    const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested ?? fallback);
+    const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested?.pilot ?? fallback);
     const survey = pilot.survey;
 
     let step: Step;
     let sessionId: string;
     let revision: number;
     if (!existing) {
-      step = start(survey, { languageHint: msg.languageHint }, ctx);
+      // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
+      step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
       sessionId = this.newId();
       revision = 0;
     } else {
@@ -219,21 +246,31 @@ export class InboundHandler {
       position: this.outboxSeq++,
     })));
     // An answer erased in the same step (answer, then delete) has nothing left to process.
-    return { outcome: 'handled', media: erased ? [] : media, erasedFiles, withdrawn };
+    return {
+      outcome: 'handled', media: erased ? [] : media, erasedFiles, withdrawn,
+      session: { id: sessionId, after: erased ? null : { revision: revision + 1, state: step.state } },
+    };
   }
 
   /**
    * The pilot a message asks to join: `/start <code>` (Telegram deep links), or a text that is
-   * just a pilot code, optionally after "start" (the pre-filled text of a wa.me link).
+   * just a pilot code, optionally after "start" (the pre-filled text of a wa.me link). A code
+   * may end in `-<lng>` (one of the survey's languages) to preselect the language.
    */
-  private async requestedPilot(msg: InboundMessage): Promise<Pilot | undefined> {
+  private async requestedPilot(msg: InboundMessage): Promise<Requested | undefined> {
     const c = msg.content;
-    const code = c.kind === 'command' && c.command === 'start' ? c.arg?.trim().toLowerCase()
-      : c.kind === 'text' ? c.text.trim().toLowerCase().replace(/^\/?start\s+/, '') : undefined;
+    // Bidi marks and isolates come along when a code is copied from a right-to-left message.
+    const clean = (t: string) => t.replace(/[\u200e\u200f\u2066-\u2069]/g, '').trim().toLowerCase();
+    const code = c.kind === 'command' && c.command === 'start' ? (c.arg !== undefined ? clean(c.arg) : undefined)
+      : c.kind === 'text' ? clean(c.text).replace(/^\/?start\s+/, '') : undefined;
     if (!code || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(code)) return undefined;
     // A typed word equal to the default code is more likely an answer than a request.
     if (c.kind === 'text' && code === this.deps.defaultPilot) return undefined;
-    return this.pilot(code);
+    const exact = await this.pilot(code);
+    if (exact) return { pilot: exact };
+    const m = /^(.+)-([a-z]{2,3})$/.exec(code);
+    const base = m ? await this.pilot(m[1]!) : undefined;
+    return base && base.survey.languages.includes(m![2]!) ? { pilot: base, language: m![2]! } : undefined;
   }
 
   /**
@@ -245,7 +282,7 @@ export class InboundHandler {
     const known = this.pilots.get(code);
     if (known) return known;
     const row = await this.deps.store.findPilot(code);
-    const entry = row && this.deps.surveys.get(row.surveyId);
+    const entry = row && (this.deps.surveys.get(row.surveyId) ?? this.deps.loadPilotSurvey?.({ code, surveyId: row.surveyId, surveyFile: row.surveyFile }));
     if (!entry) return undefined;
     const pilot = { code, ...entry };
     this.pilots.set(code, pilot);

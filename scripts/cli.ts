@@ -10,8 +10,12 @@ import { SurveyFileError } from '../bot/surveys.ts';
 import { MigrationError } from '../bot/app.ts';
 import { RedisUnavailableError } from '../workers/redis.ts';
 import { UserInputError } from '../bot/dashboard/auth.ts';
+import { UsageError } from './errors.ts';
 
-const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError];
+const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError, UsageError];
+
+/** `a, b,c` → ['a', 'b', 'c'] for list options. */
+const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
@@ -54,6 +58,113 @@ export async function main(argv: string[]): Promise<number> {
       const { runPreview } = await import('./commands/survey.ts');
       code = runPreview(loadConfig(process.env), file, o.lang);
     });
+
+  survey
+    .command('new')
+    .description('assemble a pilot survey from the question bank (core question per indicator, or --all)')
+    .requiredOption('--indicators <ids>', 'comma-separated indicator ids, e.g. work,health,housing')
+    .requiredOption('--languages <codes>', 'comma-separated languages; the first is the default, e.g. nl,ar,ti,uk')
+    .requiredOption('--out <file>', 'survey file to write, e.g. surveys/utrecht.yaml (its name is the survey id)')
+    .option('--id <id>', 'survey id (default: the output file name)')
+    .option('--all', 'every bank question of each indicator, not only its core question', false)
+    .option('--force', 'overwrite an existing survey file and its locale files', false)
+    .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
+    .action(async (o: { indicators: string; languages: string; out: string; id?: string; all: boolean; force: boolean; maxMinutes: string }) => {
+      const { runSurveyNew } = await import('./commands/survey-new.ts');
+      code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
+    });
+
+  survey
+    .command('import-xlsform')
+    .description('import a KoboToolbox/ODK XLSForm (.xlsx) as a survey file plus locale files')
+    .argument('<form>', 'the .xlsx file')
+    .option('--out <file>', 'survey file to write (default surveys/<form_id>.yaml)')
+    .option('--id <id>', 'survey id (default: form_id from the settings sheet)')
+    .option('--force', 'overwrite an existing survey file and its locale files', false)
+    .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
+    .action(async (form: string, o: { out?: string; id?: string; force: boolean; maxMinutes: string }) => {
+      const { runImportXlsForm } = await import('./commands/import-xlsform.ts');
+      code = await runImportXlsForm(loadConfig(process.env), form, { ...o, maxMinutes: Number(o.maxMinutes) });
+    });
+
+  const tr = program.command('translations').description('translation coverage, translator tables and machine drafts');
+  tr.command('status').description('coverage per language and namespace, reviewed vs machine draft')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (o: { json: boolean }) => {
+      const { runStatus } = await import('./commands/translations/report.ts');
+      code = runStatus(loadConfig(process.env), o.json);
+    });
+  tr.command('export').description('write a table (source, translation, status) for a translator')
+    .requiredOption('--lang <code>', 'the language to translate into, e.g. ti')
+    .option('--format <csv|xlsx>', 'file format', 'csv')
+    .option('--out <file>', 'file to write (default translations-<lang>.<format>)')
+    .option('--ns <namespace>', 'only this namespace, e.g. bank or survey-default-pilot')
+    .option('--only-missing', 'only texts the language does not have yet', false)
+    .action(async (o: { lang: string; format: 'csv' | 'xlsx'; out?: string; ns?: string; onlyMissing: boolean }) => {
+      const { runExport } = await import('./commands/translations/report.ts');
+      code = await runExport(loadConfig(process.env), o);
+    });
+  tr.command('import').description('read a filled-in table back; placeholders and plural forms are checked')
+    .argument('<file>', 'the .csv or .xlsx table')
+    .requiredOption('--lang <code>', 'the language of the translation column')
+    .option('--unreviewed', 'mark the imported texts as machine drafts, not reviewed', false)
+    .action(async (file: string, o: { lang: string; unreviewed: boolean }) => {
+      const { runTranslationsImport } = await import('./commands/translations/import.ts');
+      code = await runTranslationsImport(loadConfig(process.env), file, o);
+    });
+  tr.command('machine-draft').description('fill missing texts through the LibreTranslate server at MT_URL, marked unreviewed')
+    .requiredOption('--lang <code>', 'the language to fill in')
+    .option('--ns <namespace>', 'only this namespace')
+    .action(async (o: { lang: string; ns?: string }) => {
+      const { runMachineDraft } = await import('./commands/translations/draft.ts');
+      code = await runMachineDraft(loadConfig(process.env), o);
+    });
+
+  const pilot = program.command('pilot').description('pilots: codes, links and QR codes, response funnel');
+  pilot.command('create').description('register a pilot for a survey; prints its code')
+    .requiredOption('--survey <file>', 'the survey file, e.g. surveys/pilot-utrecht.yaml')
+    .requiredOption('--name <name>', 'a name researchers recognise, e.g. "Utrecht 2026"')
+    .option('--channels <list>', 'channels to make links for: telegram, whatsapp', 'telegram,whatsapp')
+    .option('--code <code>', 'pilot code (default: 6 random letters and digits)')
+    .action(async (o: { survey: string; name: string; channels: string; code?: string }) => {
+      const { runPilotCreate } = await import('./commands/pilot.ts');
+      code = await runPilotCreate(loadConfig(process.env), { ...o, channels: list(o.channels) });
+    });
+  pilot.command('links').description('Telegram and WhatsApp links of a pilot, with QR codes as PNG and SVG')
+    .argument('<code>')
+    .option('--out <dir>', 'folder for the QR files (default pilots/<code>)')
+    .option('--telegram-bot <username>', 'bot username (default: asked from Telegram with TELEGRAM_BOT_TOKEN)')
+    .option('--whatsapp-number <digits>', 'the bot\'s WhatsApp number with country code, e.g. 31612345678')
+    .option('--per-language', 'also one link and QR code per survey language, with the language preselected', false)
+    .action(async (c: string, o: { out?: string; telegramBot?: string; whatsappNumber?: string; perLanguage: boolean }) => {
+      const { runPilotLinks } = await import('./commands/pilot-links.ts');
+      code = await runPilotLinks(loadConfig(process.env), c, o);
+    });
+  pilot.command('invite').description('invite people on a list (with recorded consent to be contacted) through WhatsApp, paced; safe to run again')
+    .argument('<code>')
+    .requiredOption('--contacts <file>', 'CSV with columns phone, consent (yes/no) and optionally language')
+    .option('--window <duration>', 'spread the invitations over this time, e.g. 90m or 2h (at most 20h)', '1h')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { contacts: string; window: string; wait: boolean }) => {
+      const { runPilotInvite } = await import('./commands/campaign.ts');
+      code = await runPilotInvite(loadConfig(process.env), c, o.contacts, o);
+    });
+  pilot.command('share-results').description('send what was learned to respondents who agreed to be contacted again, paced; safe to run again')
+    .argument('<code>')
+    .requiredOption('--message <lang=file...>', 'the message per language, e.g. --message nl=results-nl.txt --message ar=results-ar.txt')
+    .option('--window <duration>', 'spread the messages over this time, e.g. 90m or 2h (at most 20h)', '1h')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { message: string[]; window: string; wait: boolean }) => {
+      const { runShareResults } = await import('./commands/campaign.ts');
+      code = await runShareResults(loadConfig(process.env), c, o.message, o);
+    });
+  pilot.command('stats').description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')
+    .argument('<code>')
+    .option('--json', 'print JSON instead of a table', false)
+    .action(async (c: string, o: { json: boolean }) => {
+      const { runPilotStats } = await import('./commands/pilot.ts');
+      code = await runPilotStats(loadConfig(process.env), c, o.json);
+      });
 
   const user = program.command('user').description('dashboard accounts');
   user

@@ -5,6 +5,11 @@
  * text, booleans are 0/1 integers, timestamps are ISO-8601 text, JSON is text.
  * @module
  */
+import type { ColumnType } from 'kysely';
+
+/** A column the database fills with its default on insert. */
+type Defaulted<T> = ColumnType<T, T | undefined, T>;
+
 export interface RespondentsTable {
   id: string;
   created_at: string;
@@ -27,6 +32,31 @@ export interface PilotsTable {
   survey_id: string;
   survey_version: number;
   created_at: string;
+  /** Absolute path of the pilot's survey file; null = the SURVEY_FILE survey. */
+  survey_file: Defaulted<string | null>;
+  /** JSON array of channel names. */
+  channels: Defaulted<string>;
+}
+
+/** A message sent to many: invitations to a pilot, or results sent back to respondents. */
+export interface CampaignsTable {
+  id: string;
+  pilot_code: string;
+  kind: 'invite' | 'results';
+  /** JSON: language → the rendered message sent to targets in that language. */
+  texts: string | null;
+  created_at: string;
+}
+
+/** One person a campaign reaches; `target_key` is a keyed hash (invitations) or a respondent id (results). */
+export interface CampaignTargetsTable {
+  campaign_id: string;
+  target_key: string;
+  language: string;
+  status: 'planned' | 'sent' | 'failed';
+  planned_at: string;
+  sent_at: string | null;
+  error: string | null;
 }
 
 export interface SessionsTable {
@@ -45,6 +75,12 @@ export interface SessionsTable {
   started_at: string;
   updated_at: string;
   completed_at: string | null;
+  /** The session revision `reminder_step` counts reminders for; other revisions count 0. */
+  reminder_rev: Defaulted<number | null>;
+  reminder_step: Defaulted<number>;
+  reminded_count: Defaulted<number>;
+  /** Set when nobody came back and the session was closed with a polite message. */
+  expired_at: Defaulted<string | null>;
 }
 
 export interface AnswersTable {
@@ -267,6 +303,8 @@ export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
   pilots: PilotsTable;
+  campaigns: CampaignsTable;
+  campaign_targets: CampaignTargetsTable;
   sessions: SessionsTable;
   answers: AnswersTable;
   consents: ConsentsTable;

@@ -75,14 +75,14 @@ export class Store implements OutboxAccess {
   async ensurePilot(code: string, name: string, surveyId: string, surveyVersion: number, now: string): Promise<void> {
     await this.db
       .insertInto('pilots')
-      .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now })
+      .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now, survey_file: null, channels: '[]' })
       .onConflict((oc) => oc.column('code').doUpdateSet({ survey_version: surveyVersion }))
       .execute();
   }
 
-  async findPilot(code: string): Promise<{ code: string; surveyId: string; surveyVersion: number } | undefined> {
-    const row = await this.db.selectFrom('pilots').select(['code', 'survey_id', 'survey_version']).where('code', '=', code).executeTakeFirst();
-    return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version };
+  async findPilot(code: string): Promise<{ code: string; surveyId: string; surveyVersion: number; surveyFile: string | null } | undefined> {
+    const row = await this.db.selectFrom('pilots').select(['code', 'survey_id', 'survey_version', 'survey_file']).where('code', '=', code).executeTakeFirst();
+    return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version, surveyFile: row.survey_file };
   }
 
   async telegramFileId(botId: string, fileKey: string): Promise<string | undefined> {

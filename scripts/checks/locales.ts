@@ -18,8 +18,9 @@ import { flatten, readLocales } from '../../bot/i18n.ts';
  */
 export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { dashboard: ['en', 'nl'] };
 
-const PLURAL = /_(zero|one|two|few|many|other)$/;
-const placeholders = (s: string) => [...s.matchAll(/\{\{\s*-?\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort().join(',');
+export const PLURAL = /_(zero|one|two|few|many|other)$/;
+/** The sorted, comma-joined placeholder names of a text: what a translation must keep. */
+export const placeholders = (s: string) => [...s.matchAll(/\{\{\s*-?\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort().join(',');
 
 export interface LocaleReport {
   missing: string[];

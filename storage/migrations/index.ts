@@ -8,6 +8,7 @@ import * as telegramFiles from './2026112202_telegram_files.ts';
 import * as whatsapp from './2026112203_whatsapp.ts';
 import * as media from './2026112204_media.ts';
 import * as dashboard from './2026112205_dashboard.ts';
+import * as pilots from './2026112206_pilots.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112203_whatsapp': whatsapp,
   '2026112204_media': media,
   '2026112205_dashboard': dashboard,
+  '2026112206_pilots': pilots,
 };

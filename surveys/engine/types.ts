@@ -95,7 +95,7 @@ export interface EngineContext {
 
 /** A translatable text: a key in a locale namespace plus parameters. */
 export interface Text {
-  ns: 'bot' | 'survey' | 'indicators';
+  ns: 'bot' | 'survey' | 'indicators' | 'reminders' | 'campaigns';
   key: string;
   params?: Record<string, string | number | Text | Text[]> | undefined;
 }

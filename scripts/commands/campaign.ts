@@ -1,0 +1,142 @@
+/**
+ * `stemmen pilot invite` and `stemmen pilot share-results`: plan a campaign (who gets which
+ * message when), queue it, and show its progress while the running bot sends it. Running
+ * either again resumes an interrupted run and never messages anyone twice.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import pino from 'pino';
+import type { Config } from '../../bot/config.ts';
+import { createI18n, readLocales } from '../../bot/i18n.ts';
+import { Renderer } from '../../bot/render.ts';
+import { loadSurveyFile } from '../../bot/surveys.ts';
+import type { Message } from '../../surveys/engine/types.ts';
+import { CampaignRepository, type Progress } from '../../storage/campaigns.ts';
+import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
+import { PilotRepository, type PilotRecord } from '../../storage/pilots.ts';
+import type { Db } from '../../storage/database.ts';
+import { CampaignQueue } from '../../workers/campaigns.ts';
+import { redactRedisUrl } from '../../workers/redis.ts';
+import { UsageError } from '../errors.ts';
+import { readContactList } from './contact-list.ts';
+import { openDb, unknownPilot } from './pilot.ts';
+
+export interface CampaignRunOptions { window: string; wait: boolean }
+
+/** "2h", "30m", "45s" → ms; at most 20 h (placeholder contacts are purged after 24 h). */
+export function parseWindow(s: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(s.trim());
+  const ms = m ? Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms'] : NaN;
+  if (!Number.isFinite(ms) || ms > 20 * 3_600_000) throw new UsageError(`--window "${s}" must be a duration up to 20h, like 90m or 2h`);
+  return ms;
+}
+
+async function withPilot<T>(config: Config, code: string, fn: (db: Db, pilot: PilotRecord) => Promise<T>): Promise<T> {
+  const db = await openDb(config);
+  try {
+    const repo = new PilotRepository(db);
+    const pilot = await repo.find(code);
+    if (!pilot) throw new UsageError(await unknownPilot(repo, code));
+    return await fn(db, pilot);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** Queues every still-planned target at its planned time, then (with `wait`) shows progress until all went out. */
+async function queueAndWatch(config: Config, campaigns: CampaignRepository, campaignId: string, wait: boolean): Promise<Progress> {
+  const queue = new CampaignQueue(config.redis, pino({ level: 'silent' }));
+  try {
+    const now = Date.now();
+    const pending = await campaigns.planned(campaignId);
+    await queue.plan(pending.map((p) => ({ job: { campaignId, targetKey: p.targetKey }, delayMs: Date.parse(p.plannedAt) - now })));
+  } catch (e) {
+    throw new UsageError(`could not queue the messages in Redis at ${redactRedisUrl(config.redis.url)} (${(e as Error).message}); start Redis (\`npm start\` does) or set REDIS_URL, then run this again: nobody gets a message twice`);
+  } finally {
+    await queue.close();
+  }
+  let p = await campaigns.progress(campaignId);
+  if (!wait) return p;
+  const tty = process.stderr.isTTY === true;
+  let shown = '';
+  for (;;) {
+    p = await campaigns.progress(campaignId);
+    const done = p.sent + p.failed;
+    const width = 30;
+    const filled = p.total === 0 ? width : Math.round((done / p.total) * width);
+    const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${p.total} (${p.sent} sent, ${p.failed} failed)`;
+    if (line !== shown) { process.stderr.write(tty ? `\r${line}` : `${line}\n`); shown = line; }
+    if (p.planned === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  if (tty) process.stderr.write('\n');
+  return p;
+}
+
+export async function runPilotInvite(config: Config, code: string, contactsFile: string, o: CampaignRunOptions): Promise<number> {
+  const windowMs = parseWindow(o.window);
+  return withPilot(config, code, async (db, pilot) => {
+    if (!pilot.channels.includes('whatsapp')) throw new UsageError(`pilot ${code} has no WhatsApp channel (it has ${pilot.channels.join(', ')}); invitations go out through WhatsApp`);
+    const locales = readLocales(config.localesDir);
+    const { survey, estimatedMinutes } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
+    const path = resolve(contactsFile);
+    const shown = relative(process.cwd(), path) || path;
+    let text: string;
+    try { text = readFileSync(path, 'utf8'); } catch { throw new UsageError(`${shown}: file not found; check the path`); }
+    const list = readContactList(text, shown, survey.languages, survey.defaultLanguage);
+    for (const r of list.refused) process.stdout.write(`refused ${r.line}: ${r.why}\n`);
+
+    const renderer = new Renderer(createI18n(locales));
+    const invite = (lng: string): Message => ({ parts: [{ ns: 'campaigns', key: 'invite', params: { minutes: Math.max(1, Math.round(estimatedMinutes)), code: pilot.code } }], language: lng });
+    const messages = Object.fromEntries(survey.languages.map((l) => [l, renderer.render(invite(l), l, survey.namespace)]));
+    const campaigns = new CampaignRepository(db);
+    const campaignId = `invite-${pilot.code}`;
+    const now = new Date();
+    await campaigns.ensure(campaignId, pilot.code, 'invite', messages, now.toISOString());
+    const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+    const n = list.invitees.length;
+    const planned = await campaigns.planInvitations(campaignId, list.invitees.map((x, i) => ({
+      targetKey: pseudonyms.respondentId('invite', x.digits), address: `${x.digits}@s.whatsapp.net`, language: x.language,
+      plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString(),
+    })), now.toISOString());
+    process.stdout.write(`${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length} refused\n`);
+    const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
+    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`);
+    return p.failed > 0 ? 1 : 0;
+  });
+}
+
+export async function runShareResults(config: Config, code: string, messageArgs: string[], o: CampaignRunOptions): Promise<number> {
+  const windowMs = parseWindow(o.window);
+  const files = new Map<string, string>();
+  for (const a of messageArgs) {
+    const m = /^([a-z]{2,3}(?:-[A-Za-z0-9]+)?)=(.+)$/.exec(a);
+    if (!m) throw new UsageError(`--message "${a}" must be <language>=<file>, e.g. --message nl=results-nl.txt`);
+    let text: string;
+    try { text = readFileSync(resolve(m[2]!), 'utf8').trim(); } catch { throw new UsageError(`--message ${a}: file not found; check the path`); }
+    if (text === '') throw new UsageError(`--message ${a}: the file is empty`);
+    files.set(m[1]!, text);
+  }
+  if (files.size === 0) throw new UsageError('give at least one --message <language>=<file>');
+  return withPilot(config, code, async (db, pilot) => {
+    const locales = readLocales(config.localesDir);
+    const { survey } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
+    const renderer = new Renderer(createI18n(locales));
+    const campaigns = new CampaignRepository(db);
+    const campaignId = `results-${pilot.code}`;
+    const now = new Date();
+    const messages = Object.fromEntries([...files].map(([l, t]) => [l, renderer.render({ parts: [{ literal: t }, { ns: 'campaigns', key: 'results.footer' }], language: l }, l, survey.namespace)]));
+    await campaigns.ensure(campaignId, pilot.code, 'results', messages, now.toISOString());
+    const known = await campaigns.known(campaignId);
+    const fresh = (await campaigns.optedIn(pilot.code, survey.defaultLanguage)).filter((t) => !known.has(t.targetKey));
+    const missing = [...new Set(fresh.map((t) => t.language))].filter((l) => !files.has(l));
+    if (missing.length > 0) throw new UsageError(`respondents who opted in use ${missing.join(', ')} too; add --message ${missing[0]}=<file> for ${missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`);
+    const n = fresh.length;
+    const planned = await campaigns.planRespondents(campaignId, fresh.map((t, i) => ({ ...t, plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString() })));
+    process.stdout.write(`${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again)\n`);
+    const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
+    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.planned} waiting\n`);
+    return p.failed > 0 ? 1 : 0;
+  });
+}

@@ -1,0 +1,77 @@
+/**
+ * `stemmen pilot links <code>`: the Telegram deep link and the wa.me link of a pilot, each
+ * as a QR code in PNG (posters, print) and SVG (any size); with `--per-language`, one set
+ * per survey language with the language preselected (`<code>-<lng>`).
+ * @module
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import QRCode from 'qrcode';
+import type { Config } from '../../bot/config.ts';
+import { readLocales } from '../../bot/i18n.ts';
+import { loadSurveyFile } from '../../bot/surveys.ts';
+import { PilotRepository } from '../../storage/pilots.ts';
+import { UsageError } from '../errors.ts';
+import { openDb, unknownPilot } from './pilot.ts';
+
+export interface LinksOptions { out?: string | undefined; telegramBot?: string | undefined; whatsappNumber?: string | undefined; perLanguage: boolean }
+
+export const telegramLink = (bot: string, start: string): string => `https://t.me/${bot}?start=${encodeURIComponent(start)}`;
+/** The pre-filled text "start <code>" is what the handler recognises as joining the pilot. */
+export const whatsappLink = (number: string, start: string): string => `https://wa.me/${number}?text=${encodeURIComponent(`start ${start}`)}`;
+
+/** The bot's username: the option, else asked from the Bot API with the configured token. */
+async function botUsername(config: Config, given: string | undefined): Promise<string> {
+  if (given !== undefined) {
+    const name = given.replace(/^@/, '');
+    if (!/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(name)) throw new UsageError(`--telegram-bot "${given}" is not a bot username (letters, digits and _, like stemmen_bot)`);
+    return name;
+  }
+  if (!config.telegram) throw new UsageError('the pilot uses Telegram: pass --telegram-bot <username> or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram');
+  try {
+    const res = await fetch(`${config.telegram.apiRoot}/bot${config.telegram.token}/getMe`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await res.json()) as { ok: boolean; result?: { username?: string }; description?: string };
+    if (!body.ok || !body.result?.username) throw new Error(body.description ?? `HTTP ${res.status}`);
+    return body.result.username;
+  } catch (e) {
+    throw new UsageError(`could not ask Telegram for the bot's username (${(e as Error).message}); pass --telegram-bot <username>`);
+  }
+}
+
+export async function runPilotLinks(config: Config, code: string, o: LinksOptions): Promise<number> {
+  const db = await openDb(config);
+  let pilot;
+  try {
+    const repo = new PilotRepository(db);
+    pilot = await repo.find(code);
+    if (!pilot) throw new UsageError(await unknownPilot(repo, code));
+  } finally {
+    await db.destroy();
+  }
+  const { survey } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, readLocales(config.localesDir));
+  const starts: Array<{ suffix: string; start: string }> = [{ suffix: '', start: pilot.code }];
+  if (o.perLanguage) for (const l of survey.languages) starts.push({ suffix: `-${l}`, start: `${pilot.code}-${l}` });
+
+  const links: Array<{ file: string; url: string }> = [];
+  if (pilot.channels.includes('telegram')) {
+    const bot = await botUsername(config, o.telegramBot);
+    for (const s of starts) links.push({ file: `telegram${s.suffix}`, url: telegramLink(bot, s.start) });
+  }
+  if (pilot.channels.includes('whatsapp')) {
+    const number = o.whatsappNumber?.replace(/^\+/, '');
+    if (!number) throw new UsageError('the pilot uses WhatsApp: pass --whatsapp-number with the bot\'s number, digits with country code (e.g. 31612345678)');
+    if (!/^\d{8,15}$/.test(number)) throw new UsageError(`--whatsapp-number "${o.whatsappNumber}" must be 8–15 digits with the country code, e.g. 31612345678`);
+    for (const s of starts) links.push({ file: `whatsapp${s.suffix}`, url: whatsappLink(number, s.start) });
+  }
+  const dir = resolve(o.out ?? join('pilots', pilot.code));
+  mkdirSync(dir, { recursive: true });
+  const shown = relative(process.cwd(), dir) || '.';
+  for (const l of links) {
+    const opts = { errorCorrectionLevel: 'M' as const, margin: 2 };
+    await QRCode.toFile(join(dir, `${l.file}.png`), l.url, { ...opts, type: 'png', width: 600 });
+    writeFileSync(join(dir, `${l.file}.svg`), await QRCode.toString(l.url, { ...opts, type: 'svg' }));
+    process.stdout.write(`${l.file.padEnd(14)} ${l.url}  → ${shown}/${l.file}.png, .svg\n`);
+  }
+  writeFileSync(join(dir, 'links.txt'), links.map((l) => `${l.file}\t${l.url}`).join('\n') + '\n');
+  return 0;
+}

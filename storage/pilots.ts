@@ -1,0 +1,106 @@
+/**
+ * Pilots as researchers manage them: create, list, and the response funnel per language and
+ * channel. Counts only; nothing here returns a respondent id, chat id or phone number.
+ * @module
+ */
+import type { Db } from './database.ts';
+
+export interface PilotRecord {
+  code: string;
+  name: string;
+  surveyId: string;
+  surveyVersion: number;
+  surveyFile: string | null;
+  channels: string[];
+  createdAt: string;
+}
+
+export interface FunnelRow {
+  language: string;
+  channel: string;
+  /** Invitations sent (WhatsApp), by the language they were written in. */
+  invited: number;
+  started: number;
+  consented: number;
+  completed: number;
+  /** Sessions that got at least one reminder. */
+  reminded: number;
+  /** Said STOP, or closed after nobody came back (also counted in `expired`). */
+  stopped: number;
+  expired: number;
+}
+
+export class PilotExistsError extends Error {
+  override name = 'PilotExistsError';
+}
+
+const n = (v: unknown): number => Number(v ?? 0);
+
+export class PilotRepository {
+  constructor(private readonly db: Db) {}
+
+  async create(p: Omit<PilotRecord, 'createdAt'>, now: string): Promise<PilotRecord> {
+    const existing = await this.find(p.code);
+    if (existing) throw new PilotExistsError(`pilot code "${p.code}" is already used by "${existing.name}"`);
+    await this.db.insertInto('pilots').values({
+      code: p.code, name: p.name, survey_id: p.surveyId, survey_version: p.surveyVersion,
+      survey_file: p.surveyFile, channels: JSON.stringify(p.channels), created_at: now,
+    }).execute();
+    return { ...p, createdAt: now };
+  }
+
+  async find(code: string): Promise<PilotRecord | undefined> {
+    const row = await this.db.selectFrom('pilots').selectAll().where('code', '=', code).executeTakeFirst();
+    return row && toRecord(row);
+  }
+
+  async list(): Promise<PilotRecord[]> {
+    return (await this.db.selectFrom('pilots').selectAll().orderBy('created_at').execute()).map(toRecord);
+  }
+
+  /** Per (language, channel): invitations sent, and sessions started, consented, completed, reminded, stopped, expired. */
+  async funnel(code: string): Promise<FunnelRow[]> {
+    const rows = await this.db
+      .selectFrom('sessions as s')
+      .select((eb) => [
+        's.language', 's.channel',
+        eb.fn.countAll().as('started'),
+        eb.fn.sum(eb.case().when('s.completed_at', 'is not', null).then(1).else(0).end()).as('completed'),
+        eb.fn.sum(eb.case().when('s.phase', '=', 'stopped').then(1).else(0).end()).as('stopped'),
+        eb.fn.sum(eb.case().when('s.reminded_count', '>', 0).then(1).else(0).end()).as('reminded'),
+        eb.fn.sum(eb.case().when('s.expired_at', 'is not', null).then(1).else(0).end()).as('expired'),
+        eb.fn.sum(eb.case().when(eb.exists(eb.selectFrom('consents as c').select('c.id')
+          .whereRef('c.respondent_id', '=', 's.respondent_id').whereRef('c.pilot_code', '=', 's.pilot_code')
+          .where('c.kind', '=', 'participation').where('c.granted', '=', 1))).then(1).else(0).end()).as('consented'),
+      ])
+      .where('s.pilot_code', '=', code)
+      .groupBy(['s.language', 's.channel'])
+      .orderBy('s.language').orderBy('s.channel')
+      .execute();
+    const invited = await this.db.selectFrom('campaign_targets').select((eb) => ['language', eb.fn.countAll().as('n')])
+      .where('campaign_id', '=', `invite-${code}`).where('status', '=', 'sent').groupBy('language').execute();
+    const out: FunnelRow[] = rows.map((r) => ({
+      language: r.language ?? '(not chosen)', channel: r.channel, invited: 0,
+      started: n(r.started), consented: n(r.consented), completed: n(r.completed), reminded: n(r.reminded), stopped: n(r.stopped), expired: n(r.expired),
+    }));
+    for (const i of invited) {
+      const row = out.find((r) => r.language === i.language && r.channel === 'whatsapp');
+      if (row) row.invited = n(i.n);
+      else out.push({ language: i.language, channel: 'whatsapp', invited: n(i.n), started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });
+    }
+    return out.sort((a, b) => a.language.localeCompare(b.language) || a.channel.localeCompare(b.channel));
+  }
+
+  /** People who declined consent leave only a count (per survey, not per channel or language). */
+  async declines(code: string): Promise<number> {
+    const row = await this.db.selectFrom('consent_declines').select((eb) => eb.fn.sum('count').as('n')).where('pilot_code', '=', code).executeTakeFirst();
+    return n(row?.n);
+  }
+}
+
+function toRecord(row: { code: string; name: string; survey_id: string; survey_version: number; survey_file: string | null; channels: string; created_at: string }): PilotRecord {
+  return {
+    code: row.code, name: row.name, surveyId: row.survey_id, surveyVersion: row.survey_version,
+    surveyFile: row.survey_file, channels: JSON.parse(row.channels) as string[], createdAt: row.created_at,
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Sessions as reminders see them. A reminder is claimed and its messages queued in one
+ * transaction, and only while the session is still at the revision the reminder was planned
+ * for (any activity bumps the revision) and that reminder has not gone out yet: so a reminder
+ * is sent at most once, and never after the person answered.
+ * @module
+ */
+import { sql } from 'kysely';
+import type { SessionState } from '../surveys/engine/types.ts';
+import type { Db } from './database.ts';
+import { StoreTx } from './store.ts';
+
+export interface ReminderTarget {
+  sessionId: string;
+  respondentId: string;
+  pilotCode: string;
+  channel: string;
+  revision: number;
+  state: SessionState;
+  /** Reminders already sent at this revision. */
+  sent: number;
+  /** Where the person writes from on this channel (the most recent contact), or null. */
+  address: string | null;
+}
+
+export interface OutRow { id: string; payload: unknown; position: number }
+
+export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted';
+
+export class ReminderRepository {
+  constructor(private readonly db: Db) {}
+
+  async target(sessionId: string, trx: Pick<Db, 'selectFrom'> = this.db): Promise<ReminderTarget | undefined> {
+    const s = await trx.selectFrom('sessions')
+      .select(['id', 'respondent_id', 'pilot_code', 'channel', 'revision', 'state', 'reminder_rev', 'reminder_step'])
+      .where('id', '=', sessionId).executeTakeFirst();
+    if (!s) return undefined;
+    const contact = await trx.selectFrom('contacts').select('address')
+      .where('respondent_id', '=', s.respondent_id).where('channel', '=', s.channel)
+      .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return {
+      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: s.channel, revision: s.revision,
+      state: JSON.parse(s.state) as SessionState, sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
+    };
+  }
+
+  /**
+   * Sends reminder `step` planned at `revision`: `build` renders the messages (or returns null
+   * when none is wanted); they are queued and the step recorded atomically.
+   */
+  async sendReminder(p: { sessionId: string; revision: number; step: number; now: string; build: (t: ReminderTarget) => OutRow[] | null }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
+    return this.db.transaction().execute(async (trx) => {
+      const t = await this.target(p.sessionId, trx);
+      if (!t) return { outcome: 'gone' as const };
+      if (t.revision !== p.revision || t.sent !== p.step) return { outcome: 'stale' as const, target: t };
+      if (t.address === null) return { outcome: 'no-address' as const, target: t };
+      const rows = p.build(t);
+      if (rows === null) return { outcome: 'not-wanted' as const, target: t };
+      const claimed = await trx.updateTable('sessions')
+        .set((eb) => ({ reminder_rev: p.revision, reminder_step: p.step + 1, reminded_count: eb('reminded_count', '+', 1) }))
+        .where('id', '=', p.sessionId).where('revision', '=', p.revision)
+        .where(sql<number>`case when reminder_rev = ${p.revision} then reminder_step else 0 end`, '=', p.step)
+        .executeTakeFirst();
+      if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'stale' as const, target: t };
+      await new StoreTx(trx).enqueueOutbound(rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
+      return { outcome: 'sent' as const, target: t };
+    });
+  }
+
+  /** Closes the session planned for expiry at `revision`: saves `build`'s state and queues its messages. */
+  async expire(p: { sessionId: string; revision: number; now: string; build: (t: ReminderTarget) => { state: SessionState; rows: OutRow[] } | null }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
+    return this.db.transaction().execute(async (trx) => {
+      const t = await this.target(p.sessionId, trx);
+      if (!t) return { outcome: 'gone' as const };
+      if (t.revision !== p.revision) return { outcome: 'stale' as const, target: t };
+      const built = p.build(t);
+      if (built === null) return { outcome: 'not-wanted' as const, target: t };
+      const tx = new StoreTx(trx);
+      await tx.saveSession({ id: t.sessionId, respondentId: t.respondentId, pilotCode: t.pilotCode, channel: t.channel, expectedRevision: t.revision, state: built.state, now: p.now });
+      await trx.updateTable('sessions').set({ expired_at: p.now }).where('id', '=', t.sessionId).execute();
+      if (t.address !== null) await tx.enqueueOutbound(built.rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
+      return { outcome: 'sent' as const, target: t };
+    });
+  }
+}

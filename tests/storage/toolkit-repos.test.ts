@@ -1,0 +1,74 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
+import type { Db } from '../../storage/database.ts';
+import { CampaignRepository } from '../../storage/campaigns.ts';
+import { PilotRepository } from '../../storage/pilots.ts';
+import { ReminderRepository } from '../../storage/reminders.ts';
+import { Store } from '../../storage/store.ts';
+import type { SessionState } from '../../surveys/engine/types.ts';
+
+/** The pilot, reminder and campaign repositories, on SQLite and PostgreSQL alike. */
+describe.each(STORE_KINDS)('%s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Db;
+  let store: Store;
+  const now = '2026-03-01T10:00:00.000Z';
+  const state = (over: Partial<SessionState> = {}): SessionState => ({
+    v: 1, surveyId: 's', surveyVersion: 1, phase: 'question', returnTo: null, language: 'ar', languageHint: null, consentVersion: 1,
+    form: 'text', formChosen: false, current: 'q1', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
+    pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
+    startedAt: now, lastActivityAt: now, completedAt: null, ...over,
+  });
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    db = testDb.open();
+    store = new Store(db);
+    await new PilotRepository(db).create({ code: 'p', name: 'Pilot', surveyId: 's', surveyVersion: 1, surveyFile: '/x/s.yaml', channels: ['telegram', 'whatsapp'] }, now);
+    await store.transaction(async (tx) => {
+      await tx.touchRespondent('r_1', 'telegram', '4711', now);
+      await tx.saveSession({ id: 'sess1', respondentId: 'r_1', pilotCode: 'p', channel: 'telegram', expectedRevision: 0, state: state(), now });
+    });
+  });
+  afterEach(async () => {
+    await db?.destroy();
+    await testDb?.dispose();
+  });
+
+  it('pilots: stored with their survey file and channels', async () => {
+    const repo = new PilotRepository(db);
+    expect(await repo.find('p')).toEqual({ code: 'p', name: 'Pilot', surveyId: 's', surveyVersion: 1, surveyFile: '/x/s.yaml', channels: ['telegram', 'whatsapp'], createdAt: now });
+    await expect(repo.create({ code: 'p', name: 'Again', surveyId: 's', surveyVersion: 1, surveyFile: null, channels: [] }, now)).rejects.toThrow(/already used by "Pilot"/);
+  });
+
+  it('reminders: a step goes out once per revision, with its message in the outbox; the funnel counts it', async () => {
+    const repo = new ReminderRepository(db);
+    const send = (step: number) => repo.sendReminder({ sessionId: 'sess1', revision: 1, step, now, build: () => [{ id: randomUUID(), payload: { text: `nudge ${step}` }, position: 0 }] });
+    expect((await send(0)).outcome).toBe('sent');
+    expect((await send(0)).outcome).toBe('stale');
+    expect((await send(1)).outcome).toBe('sent');
+    expect((await repo.sendReminder({ sessionId: 'sess1', revision: 2, step: 0, now, build: () => [] })).outcome).toBe('stale');
+    const outbox = await db.selectFrom('outbox').select(['address', 'payload']).orderBy('payload').execute();
+    expect(outbox).toEqual([{ address: '4711', payload: '{"text":"nudge 0"}' }, { address: '4711', payload: '{"text":"nudge 1"}' }]);
+
+    const expired = await repo.expire({ sessionId: 'sess1', revision: 1, now, build: (t) => ({ state: { ...t.state, phase: 'stopped' }, rows: [] }) });
+    expect(expired.outcome).toBe('sent');
+    expect(await new PilotRepository(db).funnel('p')).toEqual([
+      { language: 'ar', channel: 'telegram', invited: 0, started: 1, consented: 0, completed: 0, reminded: 1, stopped: 1, expired: 1 },
+    ]);
+  });
+
+  it('campaigns: planned and sent once; progress and invitations counted per language', async () => {
+    const repo = new CampaignRepository(db);
+    await repo.ensure('invite-p', 'p', 'invite', { nl: { text: 'Doe mee' } }, now);
+    const invitee = { targetKey: 'r_inv', address: '31612345678@s.whatsapp.net', language: 'nl', plannedAt: now };
+    expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: ['r_inv'], already: 0 });
+    expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: [], already: 1 });
+    expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'sent', channel: 'whatsapp', address: '31612345678@s.whatsapp.net' });
+    expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'done' });
+    expect(await repo.progress('invite-p')).toEqual({ planned: 0, sent: 1, failed: 0, total: 1 });
+    const funnel = await new PilotRepository(db).funnel('p');
+    expect(funnel.find((r) => r.channel === 'whatsapp')).toEqual({ language: 'nl', channel: 'whatsapp', invited: 1, started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });
+  });
+});
