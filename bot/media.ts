@@ -15,13 +15,14 @@ import { forgetFiles } from '../workers/media/retention.ts';
 import { startWorkers, type Workers } from '../workers/runtime.ts';
 import type { PipelineDeps, Translator } from '../workers/media/pipeline.ts';
 import { mediaRejectionNotifier } from './media-notes.ts';
+import { LibreTranslateClient } from '../workers/clients/libretranslate.ts';
 import type { MediaPort } from './handler.ts';
 import type { Renderer } from './render.ts';
 
 export interface MediaOptions {
   /** Hosts a WhatsApp media url may point at (tests: their loopback server). */
   whatsappAllowHost?: (host: string) => boolean;
-  /** Translation client for transcripts; default none until MT_URL's client is wired. */
+  /** Translation client for transcripts; default the LibreTranslate client for MT_URL. */
   translator?: Translator;
   sweepAfterMs?: number;
   sweepEveryMs?: number;
@@ -45,7 +46,7 @@ export function pipelineDeps(config: Config, parts: { store: Store; renderer: Re
     telegram: config.telegram ? { token: config.telegram.token, apiRoot: config.telegram.apiRoot } : null,
     ...(opts.whatsappAllowHost ? { whatsappAllowHost: opts.whatsappAllowHost } : {}),
     stt: config.stt,
-    mt: config.mt && opts.translator ? { translator: opts.translator, targets: config.mt.targets } : null,
+    mt: config.mt ? { translator: opts.translator ?? new LibreTranslateClient({ url: config.mt.url, apiKey: config.mt.apiKey }), targets: config.mt.targets } : null,
     notify: mediaRejectionNotifier({ store: parts.store, renderer: parts.renderer, limits, log: parts.log, now: parts.now, ...(parts.flush ? { flush: parts.flush } : {}) }),
   };
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
+import { FakeLibreTranslate } from '../../scripts/dev/fake-libretranslate.ts';
 import type { MediaKind, MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import pino from 'pino';
@@ -241,5 +242,32 @@ describe('hostile media is rejected calmly, in the respondent\'s language, and n
     const dir = app.config.media.dir;
     for (const f of filesUnder(dir)) expect(f).toMatch(/^(originals\/[0-9a-f]{2}\/[0-9a-f]{64}\.(ogg|mp4|webm|mp3|wav|jpg|png)|speech\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav)$/);
     expect(filesUnder(join(dir, 'tmp'))).toEqual([]);
+  });
+});
+
+describe('translation of transcripts (LibreTranslate)', () => {
+  it('translates an Arabic transcript into nl and en, and a Dutch one only into en', async () => {
+    const mt = new FakeLibreTranslate();
+    await mt.start();
+    // A fresh app (with MT_URL) on a fresh Bot API, so two pollers never meet on one fake.
+    await app.dispose();
+    await fake.close();
+    fake = await FakeBotApi.start();
+    app = await startTestApp(
+      { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0', STT_URL: stt.url, MT_URL: mt.url },
+      { telegramBotInfo: fake.botInfo },
+    );
+    try {
+      const ar = await mediaAnswer(telegramFile(voiceNote(2, 'mt-ar'), 'voice'), { language: 'ar' });
+      const nl = await mediaAnswer(telegramFile(voiceNote(3, 'mt-nl'), 'voice'), { language: 'nl' });
+      const rowAr = await settled(ar.id);
+      const rowNl = await settled(nl.id);
+      expect(rowAr).toMatchObject({ transcript_status: 'ready', translation_status: 'ready' });
+      expect(JSON.parse(rowAr.translations!)).toEqual({ nl: '[nl] transcript of 2.0 seconds', en: '[en] transcript of 2.0 seconds' });
+      expect(JSON.parse(rowNl.translations!)).toEqual({ en: '[en] transcript of 3.0 seconds' });
+      expect(mt.requests.map((r) => [r.source, r.target]).sort()).toEqual([['ar', 'en'], ['ar', 'nl'], ['nl', 'en']]);
+    } finally {
+      await mt.close();
+    }
   });
 });

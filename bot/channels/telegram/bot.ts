@@ -50,6 +50,7 @@ export class TelegramRuntime {
   readonly bot: Bot;
   readonly channel: TelegramChannel;
   private polling: Promise<void> | null = null;
+  private stopping = false;
 
   constructor(private readonly config: TelegramConfig, private readonly deps: TelegramDeps) {
     this.bot = new Bot(config.token, { client: { apiRoot: config.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
@@ -125,6 +126,8 @@ export class TelegramRuntime {
     // bot.start() removes any webhook itself before polling.
     this.polling = this.bot.start({ allowed_updates: ['message', 'edited_message', 'callback_query'], drop_pending_updates: false });
     this.polling.catch((e: Error) => {
+      // stop() aborting a retry delay rejects the polling promise too; that is no failure.
+      if (this.stopping) return;
       this.deps.log.error({ err: e.message }, 'telegram polling stopped');
       (this.deps.onFatal ?? defaultFatal)(e);
     });
@@ -133,6 +136,7 @@ export class TelegramRuntime {
   /** Stops polling after the update in hand is stored. */
   async stop(): Promise<void> {
     if (!this.polling) return;
+    this.stopping = true;
     await this.bot.stop();
     await this.polling.catch(() => undefined);
     this.polling = null;
