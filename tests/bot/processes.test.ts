@@ -176,7 +176,8 @@ describe('two bot processes and two workers on one PostgreSQL database', () => {
         (rs) => rs.length === MEDIA_ANSWERS && rs.every((r) => r.media_status === 'ready'),
       );
       expect(new Set(done.map((r) => r.media_sha256)).size).toBe(MEDIA_ANSWERS);
-      const completed = await queues.media.getJobCounts('completed', 'failed');
+      // A job counts as completed a moment after its answer is marked ready (the worker returns, then BullMQ moves it).
+      const completed = await until(() => queues.media.getJobCounts('completed', 'failed'), (c) => c.completed + c.failed >= MEDIA_ANSWERS);
       expect(completed).toEqual({ completed: MEDIA_ANSWERS, failed: 0 });
     } finally {
       await queues.close();

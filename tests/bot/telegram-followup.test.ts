@@ -28,6 +28,9 @@ beforeAll(async () => {
   seen += (await sentAfter(seen)).length;
   fake.callbackUpdate(CHAT, 'consent:yes', fake.sentTo(CHAT).at(-1)!.message_id, 'tr');
   await sentAfter(seen);
+  // The consent reply is several messages, paced apart: wait for the last one, the first question.
+  for (const deadline = Date.now() + 8000; !fake.sentTo(CHAT).some((m) => /Soru 1 \//.test(m.text ?? '')) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
+  await app.handler.idle();
   const rid = app.handler.respondentIdFor('telegram', String(CHAT));
   const session = await app.db.selectFrom('sessions').select('id').where('respondent_id', '=', rid).executeTakeFirstOrThrow();
   const now = new Date().toISOString();
