@@ -177,7 +177,7 @@ describe('two bot processes and two workers on one PostgreSQL database', () => {
       );
       expect(new Set(done.map((r) => r.media_sha256)).size).toBe(MEDIA_ANSWERS);
       // A job counts as completed a moment after its answer is marked ready (the worker returns, then BullMQ moves it).
-      const completed = await until(() => queues.media.getJobCounts('completed', 'failed'), (c) => c.completed + c.failed >= MEDIA_ANSWERS);
+      const completed = await until(() => queues.media.getJobCounts('completed', 'failed'), (c) => (c.completed ?? 0) + (c.failed ?? 0) >= MEDIA_ANSWERS);
       expect(completed).toEqual({ completed: MEDIA_ANSWERS, failed: 0 });
     } finally {
       await queues.close();
