@@ -84,8 +84,9 @@ export const OPENAPI = {
       Funnel: {
         type: 'object',
         properties: {
-          invited: { type: 'null', description: 'Not tracked yet (no invitation records exist); always null' },
-          started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' }, completionRate: nullable('number'),
+          invited: { type: 'integer', description: 'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted)' },
+          started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' },
+          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations' }), completionRate: nullable('number'),
           byLanguageAndChannel: { type: 'array', items: { type: 'object', properties: { language: nullable('string'), channel: { type: 'string' }, started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' } } } },
         },
       },

@@ -82,7 +82,7 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
 
     api.get('/pilots/:code/funnel', async (req) => {
       const rows = await reports.funnel(req.apiPilot!);
-      return { ...funnelTotals(rows), byLanguageAndChannel: rows };
+      return { ...funnelTotals(rows, await reports.invited(req.apiPilot!)), byLanguageAndChannel: rows };
     });
   }, { prefix: '/api/v1' });
 }

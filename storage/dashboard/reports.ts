@@ -96,6 +96,13 @@ export class Reports {
     }));
   }
 
+  /** Invitations sent for a pilot by `stemmen pilot invite`. */
+  async invited(pilot: string): Promise<number> {
+    const r = await this.db.selectFrom('campaign_targets').select((eb) => eb.fn.countAll().as('n'))
+      .where('campaign_id', '=', `invite-${pilot}`).where('status', '=', 'sent').executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
   /** The stored original of a media answer, for playback. */
   async mediaFile(answerId: string): Promise<{ pilot: string; file: string; type: string | null; kind: string | null } | undefined> {
     const r = await this.db.selectFrom('answers').select(['pilot_code', 'media_file', 'media_type', 'media_kind']).where('id', '=', answerId).where('media_file', 'is not', null).executeTakeFirst();

@@ -80,7 +80,7 @@ describe('read API', () => {
     expect(housing).toMatchObject({ group: 'markers_and_means', answers: 3, aggregate: 'red', tally: { red: 3, orange: 0, green: 0 } });
     expect(housing.outcomes.find((o: { id: string }) => o.id === 'suitable_home')).toMatchObject({ answers: 3, aggregate: 'red' });
     const funnel = (await get('/api/v1/pilots/default/funnel')).json();
-    expect(funnel).toMatchObject({ invited: null, started: 7, consented: 7, completed: 3 });
+    expect(funnel).toMatchObject({ invited: 0, started: 7, consented: 7, completed: 3, responseRate: null });
     expect(funnel.byLanguageAndChannel).toHaveLength(2);
   });
 

@@ -21,12 +21,12 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
     const cards = [];
     for (const p of await reports.pilots()) {
       const rows = await reports.funnel(p.code);
-      const total = funnelTotals(rows);
+      const total = funnelTotals(rows, await reports.invited(p.code));
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })}</p>
 <p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role !== 'coordinator' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
 <div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.completion_rate')}</th></tr></thead>
-<tbody><tr data-funnel="${p.code}"><td class="muted">${t('pilots.not_tracked')}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.completed}</td><td class="muted">${t('pilots.not_tracked')}</td><td>${pct(total.completed, total.started)}</td></tr></tbody></table></div>
+<tbody><tr data-funnel="${p.code}"><td>${total.invited}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.completed}</td><td>${pct(total.started, total.invited)}</td><td>${pct(total.completed, total.started)}</td></tr></tbody></table></div>
 <h3>${t('pilots.by')}</h3>
 <div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
 ${rows.map((r) => html`<tr><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td>${r.started}</td><td>${r.consented}</td><td>${r.completed}</td><td>${pct(r.completed, r.started)}</td></tr>`)}
