@@ -6,11 +6,10 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { Writable } from 'node:stream';
-import { Redis } from 'ioredis';
 import { sql } from 'kysely';
 import pino, { type Logger } from 'pino';
 import type { Db } from '../../storage/database.ts';
-import { REDIS_URL } from './redis.ts';
+import { forEachKeys, REDIS_URL } from './redis.ts';
 
 export interface Hit { where: string; needle: string; context: string }
 
@@ -80,29 +79,20 @@ export function scanFiles(files: readonly string[], needles: readonly string[], 
 
 /** Every key under `prefix:` with its content (strings, hashes, lists, sets, sorted sets, streams). */
 export async function redisDump(prefix: string, url = REDIS_URL): Promise<Map<string, string>> {
-  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const out = new Map<string, string>();
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      for (const key of keys) {
-        const type = await redis.type(key);
-        const value = type === 'string' ? await redis.get(key)
-          : type === 'hash' ? await redis.hgetall(key)
-            : type === 'list' ? await redis.lrange(key, 0, -1)
-              : type === 'set' ? await redis.smembers(key)
-                : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
-                  : type === 'stream' ? await redis.xrange(key, '-', '+')
-                    : null;
-        out.set(key, JSON.stringify(value));
-      }
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  await forEachKeys(prefix, async (redis, keys) => {
+    for (const key of keys) {
+      const type = await redis.type(key);
+      const value = type === 'string' ? await redis.get(key)
+        : type === 'hash' ? await redis.hgetall(key)
+          : type === 'list' ? await redis.lrange(key, 0, -1)
+            : type === 'set' ? await redis.smembers(key)
+              : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
+                : type === 'stream' ? await redis.xrange(key, '-', '+')
+                  : null;
+      out.set(key, JSON.stringify(value));
+    }
+  }, url);
   return out;
 }
 

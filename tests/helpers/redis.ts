@@ -10,8 +10,8 @@ export function uniquePrefix(): string {
   return `t${randomBytes(6).toString('hex')}`;
 }
 
-/** Deletes every key under `prefix:` (a test's queues). */
-export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+/** Calls `fn` with each batch of keys under `prefix:` (SCAN, so a large Redis is not blocked). */
+export async function forEachKeys(prefix: string, fn: (redis: Redis, keys: string[]) => Promise<void>, url = REDIS_URL): Promise<void> {
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
@@ -19,9 +19,14 @@ export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void>
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
       cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
+      if (keys.length > 0) await fn(redis, keys);
     } while (cursor !== '0');
   } finally {
     redis.disconnect();
   }
+}
+
+/** Deletes every key under `prefix:` (a test's queues). */
+export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void> {
+  await forEachKeys(prefix, async (redis, keys) => { await redis.del(...keys); }, url);
 }
