@@ -42,10 +42,8 @@ export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: 
       const r = await processMedia(deps, job.data.answerId, job.data.revision);
       // An erased answer's job cannot be removed while it runs; drop its reference instead.
       if (r.outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
-      if (r.speech) {
-        const answer = await deps.repo.load(job.data.answerId);
-        if (answer) await submitMedia(queues, [{ id: answer.id, revision: answer.revision, channel: answer.channel, ref: answer.ref, stage: 'speech' }]);
-      }
+      const a = r.speech;
+      if (a) await submitMedia(queues, [{ id: a.id, revision: a.revision, channel: a.channel, ref: a.ref, stage: 'speech' }]);
       return r.outcome;
     } catch (e) {
       if (!isRejection(e) && isFinal(job)) await giveUpMedia(deps, job.data.answerId, job.data.revision, e as Error);

@@ -43,9 +43,12 @@ export interface PipelineDeps {
 export type MediaOutcome = 'stored' | 'stale' | 'rejected';
 
 /** Runs the media stage. Returns 'stale' when the answer is gone, replaced, or already done. */
-export async function processMedia(deps: PipelineDeps, answerId: string, revision: number): Promise<{ outcome: MediaOutcome; speech: boolean }> {
+/** `speech`: the stored answer, when its audio now waits for transcription; null otherwise. */
+export interface MediaResult { outcome: MediaOutcome; speech: MediaAnswer | null }
+
+export async function processMedia(deps: PipelineDeps, answerId: string, revision: number): Promise<MediaResult> {
   const answer = await deps.repo.load(answerId);
-  if (!answer || answer.revision !== revision || answer.status !== 'pending') return { outcome: 'stale', speech: false };
+  if (!answer || answer.revision !== revision || answer.status !== 'pending') return { outcome: 'stale', speech: null };
   try {
     return await storeAndProbe(deps, answer, revision);
   } catch (e) {
@@ -56,7 +59,7 @@ export async function processMedia(deps: PipelineDeps, answerId: string, revisio
   }
 }
 
-async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: number): Promise<{ outcome: MediaOutcome; speech: boolean }> {
+async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: number): Promise<MediaResult> {
   const tempPath = deps.files.tempPath();
   try {
     const fetched = await fetchFile(deps, answer.channel, answer.ref, tempPath);
@@ -81,7 +84,7 @@ async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: 
     }, deps.now().toISOString());
     // The answer was erased (or answered again) while we worked: keep no file nobody points at.
     if (!stored && !(await deps.repo.fileInUse(fetched.sha256, []))) await deps.files.removeAll(file, fetched.sha256);
-    return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' };
+    return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' ? answer : null };
   } finally {
     // Nothing half-downloaded stays behind, whatever happened.
     await rm(tempPath, { force: true });
