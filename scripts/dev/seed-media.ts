@@ -5,7 +5,8 @@
  * @module
  */
 import type { Store } from '../../storage/store.ts';
-import type { MediaRef, SessionState } from '../../surveys/engine/types.ts';
+import type { MediaRef } from '../../surveys/engine/types.ts';
+import { sessionState } from './session-state.ts';
 import type { MediaSubmission } from '../../workers/intake.ts';
 
 export interface SeedTarget { store: Store; respondentIdFor(channel: string, address: string): string }
@@ -16,11 +17,7 @@ export async function seedMediaAnswer(target: SeedTarget, ref: MediaRef, opts: {
   const pilotCode = opts.pilot ?? 'default';
   const surveyId = opts.surveyId ?? 'default-pilot';
   const sessionId = `s-${respondentId}`;
-  const state = {
-    v: 1, surveyId, surveyVersion: 1, phase: 'question', returnTo: null, language: opts.language, languageHint: null, consentVersion: 1,
-    form: 'text', formChosen: false, current: opts.question ?? 'health_why', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
-    pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false, startedAt: at, lastActivityAt: at, completedAt: null,
-  } satisfies SessionState;
+  const state = sessionState({ surveyId, language: opts.language, current: opts.question ?? 'health_why' }, at);
   const stored = await target.store.transaction(async (tx) => {
     await tx.touchRespondent(respondentId, opts.channel, opts.address, at);
     await tx.saveSession({ id: sessionId, respondentId, pilotCode, channel: opts.channel, expectedRevision: 0, state, now: at });

@@ -9,6 +9,7 @@ import { MIGRATIONS } from '../../storage/migrations/index.ts';
 import { ConcurrentUpdateError, Store } from '../../storage/store.ts';
 import { Pseudonymizer, loadOrCreateSecret } from '../../storage/pseudonym.ts';
 import type { AnswerEffect, SessionState } from '../../surveys/engine/types.ts';
+import { sessionState } from '../../scripts/dev/session-state.ts';
 
 describe.each(STORE_KINDS)('%s', (kind) => {
   let testDb: TestDatabase;
@@ -30,12 +31,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   });
 
   const now = '2026-03-01T10:00:00.000Z';
-  const state = (over: Partial<SessionState> = {}): SessionState => ({
-    v: 1, surveyId: 's', surveyVersion: 1, phase: 'question', returnTo: null, language: 'ar', languageHint: null, consentVersion: 1,
-    form: 'text', formChosen: false, current: 'q1', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
-    pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
-    startedAt: now, lastActivityAt: now, completedAt: null, ...over,
-  });
+  const state = (over: Partial<SessionState> = {}): SessionState => sessionState(over, now);
   const answer = (over: Partial<AnswerEffect> = {}): AnswerEffect => ({
     id: 'a1', questionId: 'q1', parentQuestionId: null, indicator: 'work', outcome: 'enough_income', questionType: 'scale',
     valueNumber: 3, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'ar', modality: 'button',

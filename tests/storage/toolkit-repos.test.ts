@@ -7,6 +7,7 @@ import { PilotRepository } from '../../storage/pilots.ts';
 import { ReminderRepository } from '../../storage/reminders.ts';
 import { Store } from '../../storage/store.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
+import { sessionState } from '../../scripts/dev/session-state.ts';
 
 /** The pilot, reminder and campaign repositories, on SQLite and PostgreSQL alike. */
 describe.each(STORE_KINDS)('%s', (kind) => {
@@ -14,12 +15,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   let db: Db;
   let store: Store;
   const now = '2026-03-01T10:00:00.000Z';
-  const state = (over: Partial<SessionState> = {}): SessionState => ({
-    v: 1, surveyId: 's', surveyVersion: 1, phase: 'question', returnTo: null, language: 'ar', languageHint: null, consentVersion: 1,
-    form: 'text', formChosen: false, current: 'q1', deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null,
-    pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
-    startedAt: now, lastActivityAt: now, completedAt: null, ...over,
-  });
+  const state = (over: Partial<SessionState> = {}): SessionState => sessionState(over, now);
 
   beforeEach(async () => {
     testDb = await createTestDatabase(kind);
