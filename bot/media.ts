@@ -7,17 +7,17 @@
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Store } from '../storage/store.ts';
-import { MediaRepo } from '../storage/media-repo.ts';
+import { MediaRepo } from '../storage/media.ts';
 import { Queues } from '../workers/queues.ts';
 import { submitMedia, withdrawMedia } from '../workers/intake.ts';
 import { MediaFiles } from '../workers/media/files.ts';
 import { forgetFiles } from '../workers/media/retention.ts';
 import { startWorkers, type Workers } from '../workers/runtime.ts';
 import type { PipelineDeps, Translator } from '../workers/media/pipeline.ts';
-import { mediaRejectionNotifier } from './media-notes.ts';
+import { mediaRejectionNotifier } from './conversation/media-notes.ts';
 import { LibreTranslateClient } from '../workers/clients/libretranslate.ts';
-import type { MediaPort } from './handler.ts';
-import type { Renderer } from './render.ts';
+import type { MediaPort } from './conversation/handler.ts';
+import type { Renderer } from './conversation/render.ts';
 
 export interface MediaOptions {
   /** Hosts a WhatsApp media url may point at (tests: their loopback server). */

@@ -6,10 +6,10 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../bot/config.ts';
 import { LocaleFileError } from '../bot/i18n.ts';
-import { SurveyFileError } from '../bot/surveys.ts';
+import { SurveyFileError } from '../bot/conversation/survey-files.ts';
 import { MigrationError } from '../bot/app.ts';
 import { RedisUnavailableError } from '../workers/redis.ts';
-import { UserInputError } from '../bot/dashboard/auth.ts';
+import { UserInputError } from '../bot/web/auth.ts';
 import { UsageError } from './errors.ts';
 
 const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError, UsageError];

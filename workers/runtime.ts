@@ -6,7 +6,7 @@
  */
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import type { MediaRepo } from '../storage/media-repo.ts';
+import type { MediaRepo } from '../storage/media.ts';
 import { submitMedia } from './intake.ts';
 import { isRejection } from './media/errors.ts';
 import type { MediaFiles } from './media/files.ts';

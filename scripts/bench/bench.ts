@@ -15,9 +15,9 @@
  */
 import { join } from 'node:path';
 import pino from 'pino';
-import { InboundHandler } from '../../bot/handler.ts';
+import { InboundHandler } from '../../bot/conversation/handler.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { Renderer } from '../../bot/render.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { Store } from '../../storage/store.ts';
 import { advance, start } from '../../surveys/engine/engine.ts';

@@ -4,12 +4,12 @@
  */
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
-import { UserInputError } from '../../bot/dashboard/auth.ts';
+import { UserInputError } from '../../bot/web/auth.ts';
 import type { Config } from '../../bot/config.ts';
-import { exportPilot } from '../../bot/exports/export.ts';
-import type { ExportFormat } from '../../bot/exports/format.ts';
+import { exportPilot } from '../../bot/web/exports/export.ts';
+import type { ExportFormat } from '../../bot/web/exports/format.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { describeDatabase, openMigrated } from '../../storage/database.ts';
 
 export async function runExport(config: Config, pilot: string, format: string, out: string | undefined): Promise<number> {

@@ -9,7 +9,7 @@ import { join, relative, resolve } from 'node:path';
 import QRCode from 'qrcode';
 import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { PilotRepository } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';
 import { openDb, unknownPilot } from './pilot.ts';

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
 import { PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';

@@ -9,7 +9,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
 import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { assembleSurvey, pickTexts } from '../../surveys/bank/assemble.ts';
 import { formatIssue } from '../../surveys/spec/load.ts';
 import { closest } from '../../surveys/spec/suggest.ts';

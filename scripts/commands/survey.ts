@@ -4,8 +4,8 @@
 import { resolve } from 'node:path';
 import type { Config } from '../../bot/config.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { Renderer, type RenderedMessage } from '../../bot/render.ts';
-import { loadSurveyFile, SurveyFileError } from '../../bot/surveys.ts';
+import { Renderer, type RenderedMessage } from '../../bot/conversation/render.ts';
+import { loadSurveyFile, SurveyFileError } from '../../bot/conversation/survey-files.ts';
 import { formatIssue } from '../../surveys/spec/load.ts';
 import { consentMessage, questionMessage } from '../../surveys/engine/messages.ts';
 import { start } from '../../surveys/engine/engine.ts';

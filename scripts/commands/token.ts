@@ -3,9 +3,9 @@
  * The token is printed once; only its SHA-256 is stored.
  */
 import { randomUUID } from 'node:crypto';
-import { randomToken, sha256, UserInputError } from '../../bot/dashboard/auth.ts';
+import { randomToken, sha256, UserInputError } from '../../bot/web/auth.ts';
 import type { Config } from '../../bot/config.ts';
-import { Accounts } from '../../storage/dashboard/accounts.ts';
+import { Accounts } from '../../storage/accounts.ts';
 import { describeDatabase, openMigrated } from '../../storage/database.ts';
 
 export async function runTokenCreate(config: Config, pilot: string, label: string): Promise<number> {

@@ -3,9 +3,9 @@
  * The password comes from STEMMEN_PASSWORD (scripts) or a hidden prompt on the terminal.
  */
 import { createInterface } from 'node:readline';
-import { addUser, UserInputError } from '../../bot/dashboard/auth.ts';
+import { addUser, UserInputError } from '../../bot/web/auth.ts';
 import type { Config } from '../../bot/config.ts';
-import { Accounts } from '../../storage/dashboard/accounts.ts';
+import { Accounts } from '../../storage/accounts.ts';
 import { openMigrated } from '../../storage/database.ts';
 
 async function askPassword(prompt: string): Promise<string> {

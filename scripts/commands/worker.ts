@@ -7,7 +7,7 @@ import pino from 'pino';
 import type { Config } from '../../bot/config.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { pipelineDeps, workerSettings } from '../../bot/media.ts';
-import { Renderer } from '../../bot/render.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
 import { openMigrated } from '../../storage/database.ts';
 import { Store } from '../../storage/store.ts';
 import { Queues } from '../../workers/queues.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAPI } from '../../bot/api/openapi.ts';
+import { OPENAPI } from '../../bot/web/api/openapi.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { runTokenCreate, runTokenRevoke } from '../../scripts/commands/token.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Reports } from '../../storage/dashboard/reports.ts';
+import { Reports } from '../../storage/reports.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { Browser, createUser, seed, type SeedAnswer } from '../helpers/dashboard.ts';
 

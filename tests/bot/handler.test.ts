@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { InboundContent } from '../../bot/channel.ts';
+import type { InboundContent } from '../../bot/channels/port.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CaptureChannel } from '../helpers/capture.ts';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { interpret } from '../../bot/interpret.ts';
-import { Renderer } from '../../bot/render.ts';
+import { interpret } from '../../bot/conversation/interpret.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
 import { questionMessage, languageMessage } from '../../surveys/engine/messages.ts';
 import { ROOT } from '../helpers/app.ts';
 import { compile } from '../helpers/transcript.ts';

@@ -9,7 +9,7 @@ import { proto } from '@whiskeysockets/baileys';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { toInbound } from '../../bot/channels/whatsapp/inbound.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CaptureChannel } from '../helpers/capture.ts';

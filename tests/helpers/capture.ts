@@ -2,8 +2,8 @@
  * A channel port that records what it is asked to send, and can be told to fail:
  * the far side of the wire for handler tests.
  */
-import type { ChannelPort } from '../../bot/channel.ts';
-import type { RenderedMessage } from '../../bot/render.ts';
+import type { ChannelPort } from '../../bot/channels/port.ts';
+import type { RenderedMessage } from '../../bot/conversation/render.ts';
 
 export class CaptureChannel implements ChannelPort {
   readonly sent: Array<{ address: string; message: RenderedMessage }> = [];

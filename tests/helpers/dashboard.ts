@@ -3,8 +3,8 @@
  * tokens as a browser keeps them), and answers written straight into the store.
  */
 import type { Db } from '../../storage/database.ts';
-import { addUser } from '../../bot/dashboard/auth.ts';
-import { Accounts, type Role } from '../../storage/dashboard/accounts.ts';
+import { addUser } from '../../bot/web/auth.ts';
+import { Accounts, type Role } from '../../storage/accounts.ts';
 import type { FastifyInstance } from 'fastify';
 import type { TryitClient } from './app.ts';
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readLocales } from '../../bot/i18n.ts';
-import { loadSurveyFile } from '../../bot/surveys.ts';
+import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { assembleSurvey } from '../../surveys/bank/assemble.ts';
 import { INDICATORS } from '../../surveys/indicators.ts';
 import { ROOT } from '../helpers/app.ts';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChannelPort } from '../../bot/channel.ts';
-import type { RenderedMessage } from '../../bot/render.ts';
+import type { ChannelPort } from '../../bot/channels/port.ts';
+import type { RenderedMessage } from '../../bot/conversation/render.ts';
 import { CampaignRepository } from '../../storage/campaigns.ts';
 import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 

@@ -5,9 +5,9 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../storage/database.ts';
-import { Accounts } from '../../storage/dashboard/accounts.ts';
-import { allAnswers, countAnswers } from '../../storage/dashboard/answer-pages.ts';
-import { Reports } from '../../storage/dashboard/reports.ts';
+import { Accounts } from '../../storage/accounts.ts';
+import { allAnswers, countAnswers } from '../../storage/answer-pages.ts';
+import { Reports } from '../../storage/reports.ts';
 import { seed, type SeedAnswer } from '../helpers/dashboard.ts';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { Followup } from '../../storage/dashboard/followup.ts';
+import { Followup } from '../../storage/followup.ts';
 import type { Db } from '../../storage/database.ts';
 import { Store } from '../../storage/store.ts';
 import { seed, type SeedAnswer } from '../helpers/dashboard.ts';

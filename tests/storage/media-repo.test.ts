@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../storage/database.ts';
-import { MediaRepo, type Stored } from '../../storage/media-repo.ts';
+import { MediaRepo, type Stored } from '../../storage/media.ts';
 import { Store } from '../../storage/store.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import type { MediaRef } from '../../surveys/engine/types.ts';

@@ -16,7 +16,7 @@ import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import pino from 'pino';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { pipelineDeps } from '../../bot/media.ts';
-import { Renderer } from '../../bot/render.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
 import { processMedia } from '../../workers/media/pipeline.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { elfBytes, picture, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';

@@ -12,7 +12,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { pipelineDeps } from '../../bot/media.ts';
-import { Renderer } from '../../bot/render.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import type { MediaRef } from '../../surveys/engine/types.ts';

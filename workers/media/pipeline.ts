@@ -8,7 +8,7 @@
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { MediaRef } from '../../surveys/engine/types.ts';
-import type { MediaAnswer, MediaRepo } from '../../storage/media-repo.ts';
+import type { MediaAnswer, MediaRepo } from '../../storage/media.ts';
 import { transcribe, SttRejectedError, type SttSettings } from '../clients/transcribe.ts';
 import { MediaRejected, type RejectReason } from './errors.ts';
 import { checkDecodes, probe, toSpeechWav } from './ffmpeg.ts';

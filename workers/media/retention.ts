@@ -4,7 +4,7 @@
  * kept while a newer answer still points at it.
  * @module
  */
-import type { MediaRepo } from '../../storage/media-repo.ts';
+import type { MediaRepo } from '../../storage/media.ts';
 import type { MediaFiles } from './files.ts';
 
 export async function deleteExpiredMedia(repo: MediaRepo, files: MediaFiles, now: Date, retentionDays: number): Promise<number> {

@@ -18,7 +18,7 @@ import type { FastifyInstance } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Store } from '../../../storage/store.ts';
-import type { InboundHandler } from '../../handler.ts';
+import type { InboundHandler } from '../../conversation/handler.ts';
 import { toInbound } from './inbound.ts';
 import { isReadableUpdate } from './shape.ts';
 import { TelegramChannel } from './outbound.ts';

@@ -7,7 +7,7 @@
  */
 import type { Message, Update } from 'grammy/types';
 import type { MediaRef } from '../../../surveys/engine/types.ts';
-import type { InboundContent, InboundMessage } from '../../channel.ts';
+import type { InboundContent, InboundMessage } from '../port.ts';
 import { isReadableUpdate } from './shape.ts';
 
 /** Message fields that are answers we cannot use; each gets a calm reply naming the kind. */

@@ -8,8 +8,8 @@ import { basename } from 'node:path';
 import { GrammyError, InputFile, type Api } from 'grammy';
 import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Store } from '../../../storage/store.ts';
-import type { ChannelPort } from '../../channel.ts';
-import type { RenderedButton, RenderedMessage } from '../../render.ts';
+import type { ChannelPort } from '../port.ts';
+import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
 
 /** Telegram's limit for one text message. */

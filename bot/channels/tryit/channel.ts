@@ -6,8 +6,8 @@
  * localStorage. Replies wait in a small per-token mailbox until the page fetches them.
  * @module
  */
-import type { ChannelPort } from '../../channel.ts';
-import type { RenderedMessage } from '../../render.ts';
+import type { ChannelPort } from '../port.ts';
+import type { RenderedMessage } from '../../conversation/render.ts';
 
 /** Keeps at most this many undelivered replies per browser; older ones are dropped first. */
 const MAILBOX_LIMIT = 200;

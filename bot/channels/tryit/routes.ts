@@ -4,8 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import type { InboundContent } from '../../channel.ts';
-import type { InboundHandler } from '../../handler.ts';
+import type { InboundContent } from '../port.ts';
+import type { InboundHandler } from '../../conversation/handler.ts';
 import type { TryitChannel } from './channel.ts';
 import { TRYIT_PAGE } from './page.ts';
 

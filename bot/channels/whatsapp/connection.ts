@@ -16,7 +16,7 @@ import { DisconnectReason, type AuthenticationState, type BaileysEventMap, type 
 import type { Logger } from 'pino';
 import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
 import type { Store } from '../../../storage/store.ts';
-import type { InboundHandler } from '../../handler.ts';
+import type { InboundHandler } from '../../conversation/handler.ts';
 import { toInbound } from './inbound.ts';
 import type { WhatsAppSender } from './outbound.ts';
 

@@ -7,7 +7,7 @@
  */
 import { getContentType, jidNormalizedUser, normalizeMessageContent, toNumber, type WAMessage } from '@whiskeysockets/baileys';
 import type { MediaRef } from '../../../surveys/engine/types.ts';
-import type { InboundContent, InboundMessage } from '../../channel.ts';
+import type { InboundContent, InboundMessage } from '../port.ts';
 import { encodeMediaHandle, mediaHandleOf } from './media.ts';
 
 /** True for one-to-one chats with a person (phone-number JID or LID). */

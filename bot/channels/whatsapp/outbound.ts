@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeysockets/baileys';
 import type { i18n as I18n } from 'i18next';
-import type { ChannelPort } from '../../channel.ts';
-import type { RenderedButton, RenderedMessage } from '../../render.ts';
+import type { ChannelPort } from '../port.ts';
+import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
 
 /** What we need of a Baileys socket to send. */

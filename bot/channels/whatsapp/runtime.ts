@@ -12,7 +12,7 @@ import type { Db } from '../../../storage/database.ts';
 import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
 import type { Store } from '../../../storage/store.ts';
 import { useStoreAuthState } from '../../../storage/whatsapp-auth.ts';
-import type { InboundHandler } from '../../handler.ts';
+import type { InboundHandler } from '../../conversation/handler.ts';
 import { WhatsAppConnection, type WhatsAppSocket } from './connection.ts';
 import { WhatsAppChannel } from './outbound.ts';
 import { Pacer } from '../pacer.ts';

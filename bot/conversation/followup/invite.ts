@@ -1,0 +1,43 @@
+/**
+ * Sending follow-up invitations: per case, in one transaction, the localized message goes
+ * into the outbox, the case becomes "invited" and the audit log records it; then the outbox
+ * is flushed through the respondent's channel. The address is read and used here only.
+ * @module
+ */
+import type { i18n as I18n } from 'i18next';
+import { Followup } from '../../../storage/followup.ts';
+import type { Store } from '../../../storage/store.ts';
+import type { InboundHandler } from '../handler.ts';
+import { invitationMessage, type Invitation } from './message.ts';
+
+export interface InviteDeps { store: Store; i18n: I18n; handler: InboundHandler; newId: () => string; now: () => Date }
+
+export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number }> {
+  let sent = 0;
+  let unreachable = 0;
+  const flushes: Array<{ channel: string; address: string }> = [];
+  for (const caseId of caseIds) {
+    const now = deps.now().toISOString();
+    const outcome = await deps.store.transaction(async (tx) => {
+      const followup = new Followup(tx.trx);
+      const c = await followup.get(caseId);
+      if (!c || c.pilotCode !== pilot) return null;
+      const to = await followup.recipient(caseId);
+      if (!to) {
+        await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_unreachable', caseId, detail: { template: inv.template } });
+        return 'unreachable' as const;
+      }
+      const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
+      await tx.enqueueOutbound([{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now, position: 0 }]);
+      await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
+      await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite', caseId, detail: { ...inv, language: message.language } });
+      flushes.push({ channel: to.channel, address: to.address });
+      return 'sent' as const;
+    });
+    if (outcome === 'sent') sent++;
+    else if (outcome === 'unreachable') unreachable++;
+  }
+  // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
+  for (const f of flushes) await deps.handler.flush(f.channel, f.address).catch(() => 0);
+  return { sent, unreachable };
+}

@@ -1,0 +1,56 @@
+/**
+ * Turns an engine {@link Message} into text and buttons in one language.
+ *
+ * Inserted values are wrapped in Unicode isolates (FSI…PDI) so a Latin word, a number or a
+ * theme name inside an Arabic or Farsi sentence keeps its place (bidi practice, not i18next).
+ * @module
+ */
+import type { i18n as I18n, TFunction } from 'i18next';
+import type { Button, Literal, Message, Text } from '../../surveys/engine/types.ts';
+
+export interface RenderedButton { label: string; data: string }
+
+/** What a channel delivers: plain text, button rows, an optional recorded prompt. */
+export interface RenderedMessage {
+  text: string;
+  buttons?: RenderedButton[][];
+  media?: { form: 'audio' | 'video'; file: string };
+  language: string;
+  dir: 'ltr' | 'rtl';
+}
+
+const FSI = '\u2068';
+const PDI = '\u2069';
+
+export class Renderer {
+  constructor(private readonly i18n: I18n) {}
+
+  dir(lng: string): 'ltr' | 'rtl' {
+    return this.i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr';
+  }
+
+  /** Renders `message` in `lng`; survey texts come from `surveyNs`; `resolveMedia` makes prompt paths absolute. */
+  render(message: Message, lng: string, surveyNs: string, resolveMedia: (file: string) => string = (f) => f): RenderedMessage {
+    const language = message.language ?? lng;
+    const t = this.i18n.getFixedT(language);
+    const rtl = this.dir(language) === 'rtl';
+    const text = message.parts.map((p) => this.part(t, p, surveyNs, rtl)).join('\n\n');
+    const out: RenderedMessage = { text, language, dir: rtl ? 'rtl' : 'ltr' };
+    if (message.buttons?.length) {
+      out.buttons = message.buttons.map((row) => row.map((b: Button) => ({ label: this.part(t, b.label, surveyNs, false), data: b.data })));
+    }
+    if (message.media) out.media = { form: message.media.form, file: resolveMedia(message.media.file) };
+    return out;
+  }
+
+  private part(t: TFunction, p: Text | Literal, surveyNs: string, isolate: boolean): string {
+    if ('literal' in p) return p.literal;
+    const params: Record<string, string | number> = {};
+    for (const [k, v] of Object.entries(p.params ?? {})) {
+      const value = typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => this.part(t, x, surveyNs, false)).join(', ') : this.part(t, v, surveyNs, false)) : v;
+      params[k] = isolate ? `${FSI}${value}${PDI}` : value;
+    }
+    const ns = p.ns === 'survey' ? surveyNs : p.ns;
+    return t(p.key, { ...params, ns });
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Dashboard authentication: Argon2id password hashes, server-side sessions behind a random
+ * cookie token (only its SHA-256 is stored), a synchronizer CSRF token per session, and a
+ * table-based limit on failed logins per email and per client address.
+ * @module
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, verify } from '@node-rs/argon2';
+import type { Accounts, Role, User } from '../../storage/accounts.ts';
+
+export const SESSION_COOKIE = 'stemmen_session';
+const FAILURE_WINDOW_MS = 15 * 60 * 1000;
+
+/** The library's defaults are Argon2id (m=19 MiB, t=2, p=1), OWASP's minimum recommendation. */
+export function hashPassword(password: string): Promise<string> {
+  return hash(password);
+}
+
+export const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
+export const randomToken = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+export class UserInputError extends Error {
+  override name = 'UserInputError';
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Adds a user or resets one's role and password (`stemmen user add`). */
+export async function addUser(accounts: Accounts, email: string, role: string, password: string, now: string): Promise<{ created: boolean; user: { email: string; role: Role } }> {
+  const e = email.trim().toLowerCase();
+  if (!EMAIL.test(e)) throw new UserInputError(`"${email}" is not an email address; give one like coordinator@example.org`);
+  if (!(['admin', 'researcher', 'coordinator'] as const).includes(role as Role)) throw new UserInputError(`--role must be admin, researcher or coordinator (got "${role}")`);
+  if (password.length < 12) throw new UserInputError('the password is too short: use at least 12 characters');
+  const created = await accounts.upsertUser({ id: randomUUID(), email: e, role: role as Role, passwordHash: await hashPassword(password), now });
+  return { created, user: { email: e, role: role as Role } };
+}
+
+export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' | 'rate_limited' };
+
+export class Auth {
+  // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
+  private readonly dummy = hashPassword(randomToken());
+
+  constructor(
+    private readonly accounts: Accounts,
+    private readonly opts: { sessionHours: number; maxFailures: number; now: () => Date },
+  ) {}
+
+  async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
+    const now = this.opts.now();
+    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`];
+    const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    for (const k of keys) if ((await this.accounts.countLoginFailures(k, since)) >= this.opts.maxFailures) return { ok: false, reason: 'rate_limited' };
+    const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
+    const good = await verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);
+    if (!user || !good) {
+      for (const k of keys) await this.accounts.recordLoginFailure(k, now.toISOString());
+      return { ok: false, reason: 'invalid' };
+    }
+    await this.accounts.forgetLoginFailures(since);
+    await this.accounts.purgeExpiredSessions(now.toISOString());
+    const token = randomToken();
+    await this.accounts.createSession({
+      tokenHash: sha256(token), userId: user.id, csrfToken: randomToken(), now: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.opts.sessionHours * 3600_000).toISOString(),
+    });
+    return { ok: true, token };
+  }
+
+  session(token: string | undefined): Promise<{ user: User; csrfToken: string } | undefined> {
+    if (!token) return Promise.resolve(undefined);
+    return this.accounts.findSession(sha256(token), this.opts.now().toISOString());
+  }
+
+  async logout(token: string | undefined): Promise<void> {
+    if (token) await this.accounts.deleteSession(sha256(token));
+  }
+}

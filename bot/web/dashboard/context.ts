@@ -1,0 +1,61 @@
+/**
+ * What every dashboard page needs: its dependencies, the request's language and user, and
+ * the replies for pages, refusals and bad input.
+ * @module
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { i18n as I18n } from 'i18next';
+import type { z } from 'zod';
+import type { Db } from '../../../storage/database.ts';
+import type { Store } from '../../../storage/store.ts';
+import type { AggregateRule } from '../../../surveys/aggregate.ts';
+import type { Survey } from '../../../surveys/model.ts';
+import type { InboundHandler, SurveyEntry } from '../../conversation/handler.ts';
+import { html, type Html } from './html.ts';
+import { languageOf, page, type PageContext } from './layout.ts';
+
+export interface DashboardDeps {
+  db: Db;
+  store: Store;
+  i18n: I18n;
+  handler: InboundHandler;
+  surveys: ReadonlyMap<string, SurveyEntry>;
+  rule: AggregateRule;
+  now: () => Date;
+  newId: () => string;
+  /** Where the media pipeline keeps originals (playback). */
+  mediaDir: string;
+}
+
+export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {
+  const lng = languageOf(req);
+  return { t: deps.i18n.getFixedT(lng, 'dashboard'), lng, user: req.dashboard?.user ?? null, csrf: req.dashboard?.csrfToken ?? null, path: req.url };
+}
+
+export function sendPage(reply: FastifyReply, ctx: PageContext, title: string, body: Html, status = 200): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(ctx, title, body).value);
+}
+
+export function sendError(reply: FastifyReply, ctx: PageContext, status: 400 | 403 | 404, message: string): FastifyReply {
+  return sendPage(reply, ctx, message, html`<div class="notice error" role="alert">${message}</div><p><a href="/">${ctx.t('errors.back')}</a></p>`, status);
+}
+
+/** Parses a query or form; on failure answers 400 naming each bad field and returns undefined. */
+export function parseOr400<T extends z.ZodType>(schema: T, input: unknown, reply: FastifyReply, ctx: PageContext): z.output<T> | undefined {
+  const r = schema.safeParse(input ?? {});
+  if (r.success) return r.data;
+  const detail = r.error.issues.map((i) => `${i.path.join('.') || 'form'}: ${i.message}`).join('; ');
+  sendError(reply, ctx, 400, ctx.t('errors.bad_request', { detail }));
+  return undefined;
+}
+
+/** The pilot's code and loaded survey, or a 404 page. */
+export async function pilotOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ code: string; name: string; survey: Survey } | undefined> {
+  const row = await deps.db.selectFrom('pilots').select(['code', 'name', 'survey_id']).where('code', '=', code).executeTakeFirst();
+  const entry = row && deps.surveys.get(row.survey_id);
+  if (!row || !entry) {
+    sendError(reply, ctx, 404, ctx.t('errors.not_found'));
+    return undefined;
+  }
+  return { code: row.code, name: row.name, survey: entry.survey };
+}

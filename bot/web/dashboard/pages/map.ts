@@ -1,0 +1,121 @@
+/**
+ * The pilot overview (traffic-light map of the 14 indicators, by the framework's four
+ * groups, with filters) and the indicator drill-down (outcome bars, value charts, written answers).
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import { Reports, type FreeText } from '../../../../storage/reports.ts';
+import { trafficLight } from '../../../../surveys/engine/traffic.ts';
+import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
+import type { Question } from '../../../../surveys/model.ts';
+import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
+import { stackedBars, valueBars } from '../charts.ts';
+import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
+import { html } from '../html.ts';
+import type { PageContext } from '../layout.ts';
+
+function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }) {
+  const { t } = ctx;
+  const select = (name: 'language' | 'channel', options: string[]) => html`<label>${t(`map.${name}`)}<select name="${name}">
+<option value="">${t('map.all')}</option>${options.map((o) => html`<option value="${o}" ${q[name] === o ? 'selected' : ''}>${o}</option>`)}</select></label>`;
+  return html`<form class="filters card" method="get" action="${action}" aria-label="${t('map.filters')}">
+${select('language', facets.languages)}${select('channel', facets.channels)}
+<label>${t('map.from')}<input type="date" name="from" value="${q.from ?? ''}"></label><label>${t('map.to')}<input type="date" name="to" value="${q.to ?? ''}"></label>
+<button class="primary" type="submit">${t('map.apply')}</button></form>`;
+}
+
+const qs = (q: FilterQuery) => {
+  const p = new URLSearchParams(Object.entries(q).filter(([, v]) => v) as Array<[string, string]>).toString();
+  return p ? `?${p}` : '';
+};
+
+function bar(s: LightSummary) {
+  return html`<div class="bar" aria-hidden="true"><span class="r" style="width:${s.shares.red}%"></span><span class="o" style="width:${s.shares.orange}%"></span><span class="g" style="width:${s.shares.green}%"></span></div>`;
+}
+
+const VIDEO_KINDS = new Set(['video', 'video_note']);
+
+/** One answer: typed text, or a recording with its player, transcript and translations. */
+function freeText(ctx: PageContext, a: FreeText) {
+  const { t } = ctx;
+  const player = !a.hasMedia ? '' : VIDEO_KINDS.has(a.mediaKind ?? '')
+    ? html`<video controls preload="none" width="240" src="/answers/${a.answerId}/media"></video><br>`
+    : a.mediaKind === 'image' ? html`<img alt="" width="160" src="/answers/${a.answerId}/media"><br>`
+    : html`<audio controls preload="none" src="/answers/${a.answerId}/media"></audio><br>`;
+  const transcript = a.transcript === null ? '' : html`<span class="muted">${t('indicator.transcript', { language: a.transcriptLanguage ?? a.language })}</span><br><span lang="${a.transcriptLanguage ?? a.language}" dir="auto">${a.transcript}</span><br>`;
+  const translations = Object.entries(a.translations).map(([lng, text]) => html`<span class="muted">${t('indicator.translation', { language: lng })}</span><br><span lang="${lng}" dir="auto">${text}</span><br>`);
+  return html`<blockquote lang="${a.language}" dir="auto" data-answer-text>${player}${a.text === null ? '' : html`${a.text}<br>`}${transcript}${translations}<span class="muted">${a.questionId} · ${a.language} · ${a.answeredAt.slice(0, 10)}${a.mediaKind ? ` · ${a.mediaKind}` : ''}</span></blockquote>`;
+}
+
+export function registerMap(server: FastifyInstance, deps: DashboardDeps): void {
+  const reports = new Reports(deps.db);
+
+  server.get('/pilots/:code', async (req, reply) => {
+    const ctx = pageContext(deps, req);
+    const { t } = ctx;
+    const pilot = await pilotOr404(deps, (req.params as { code: string }).code, reply, ctx);
+    if (!pilot) return reply;
+    const q = parseOr400(filterQuery, req.query, reply, ctx);
+    if (!q) return reply;
+    const summaries = await indicatorSummaries(reports, pilot.code, toAnswerFilter(q), deps.rule);
+    const groups = INDICATOR_GROUPS.map((g) => html`<section><h2>${t(`groups.${g}`, { ns: 'indicators' })}</h2><div class="grid">
+${summaries.filter((s) => s.group === g).map((s) => html`<a class="tile ${s.aggregate}" data-indicator="${s.id}" data-aggregate="${s.aggregate}" href="/pilots/${pilot.code}/indicators/${s.id}${qs(q)}">
+<strong>${t(`${s.id}.name`, { ns: 'indicators' })}</strong>${bar(s)}
+<span>${t(`map.aggregate.${s.aggregate}`)}</span> · <span class="muted">${t('map.answers', { count: s.answers })}</span>
+${s.answers ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</span>` : ''}</a>`)}
+</div></section>`);
+    const title = `${t('map.title')}: ${pilot.name}`;
+    return sendPage(reply, ctx, title, html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })}</p>${groups}`);
+  });
+
+  server.get('/pilots/:code/indicators/:indicator', async (req, reply) => {
+    const ctx = pageContext(deps, req);
+    const { t } = ctx;
+    const params = req.params as { code: string; indicator: string };
+    const pilot = await pilotOr404(deps, params.code, reply, ctx);
+    if (!pilot) return reply;
+    const indicator = findIndicator(params.indicator);
+    if (!indicator) return sendError(reply, ctx, 404, t('errors.not_found'));
+    const q = parseOr400(filterQuery, req.query, reply, ctx);
+    if (!q) return reply;
+    const filter = toAnswerFilter(q);
+    const name = t(`${indicator.id}.name`, { ns: 'indicators' });
+    const outcomes = await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
+    const outcomeLabel = (o: string) => t(`${indicator.id}.outcomes.${o}`, { ns: 'indicators' });
+    const values = await reports.valueCounts(pilot.code, indicator.id, filter);
+    const texts = await reports.freeTextAnswers(pilot.code, indicator.id, filter);
+    const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
+    const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (qq.type === 'scale' || qq.type === 'number' || qq.choices.length > 0));
+    const charts = questions.map((qq) => {
+      const bars = barsOf(qq, values.filter((v) => v.questionId === qq.id), surveyT);
+      return html`<figure class="card" data-question="${qq.id}"><figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>${valueBars(bars, qq.id)}</figure>`;
+    });
+    const role = ctx.user?.role;
+    const body = html`<h1>${name}: ${pilot.name}</h1>
+<p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
+${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}
+<h2>${t('indicator.outcomes')}</h2>
+<div class="card">${stackedBars(outcomes.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally })), t('indicator.outcomes'))}</div>
+<h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}
+<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
+${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}`;
+    return sendPage(reply, ctx, name, body);
+  });
+}
+
+/** The bars of one question: every scale point (zeros included) or every choice, coloured by the question's rule. */
+function barsOf(q: Question, counts: Array<{ number: number | null; choices: string[] | null; n: number }>, surveyT: (k: string) => string) {
+  const light = (v: number | string[]): 'red' | 'orange' | 'green' | 'none' => trafficLight(q.traffic, v) ?? 'none';
+  if (q.choices.length > 0) {
+    const tally = new Map<string, number>();
+    for (const c of counts) for (const id of c.choices ?? []) tally.set(id, (tally.get(id) ?? 0) + c.n);
+    return q.choices.map((c) => ({ label: surveyT(c.textKey), n: tally.get(c.id) ?? 0, light: light([c.id]) }));
+  }
+  const byValue = new Map<number, number>();
+  for (const c of counts) if (c.number !== null) byValue.set(c.number, (byValue.get(c.number) ?? 0) + c.n);
+  const points = q.min !== null && q.max !== null && q.max - q.min <= 20 && q.integer
+    ? Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min! + i)
+    : [...byValue.keys()].sort((a, b) => a - b);
+  return points.map((v) => ({ label: String(v), n: byValue.get(v) ?? 0, light: light(v) }));
+}

@@ -1,0 +1,37 @@
+/**
+ * The start page: every pilot with its response funnel (invited → started → consented →
+ * completed) and completion rate, in total and per language and channel.
+ * @module
+ */
+import type { FastifyInstance } from 'fastify';
+import { Reports } from '../../../../storage/reports.ts';
+import { funnelTotals } from '../../reporting/funnel.ts';
+import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
+import { html } from '../html.ts';
+
+const pct = (a: number, b: number) => (b > 0 ? `${Math.round((a / b) * 100)} %` : '–');
+
+export function registerPilots(server: FastifyInstance, deps: DashboardDeps): void {
+  const reports = new Reports(deps.db);
+
+  server.get('/', async (req, reply) => {
+    const ctx = pageContext(deps, req);
+    const { t } = ctx;
+    const role = ctx.user?.role;
+    const cards = [];
+    for (const p of await reports.pilots()) {
+      const rows = await reports.funnel(p.code);
+      const total = funnelTotals(rows, await reports.invited(p.code));
+      cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
+<p class="muted">${t('pilots.survey', { survey: p.surveyId })}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role !== 'coordinator' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
+<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.completion_rate')}</th></tr></thead>
+<tbody><tr data-funnel="${p.code}"><td>${total.invited}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.completed}</td><td>${pct(total.started, total.invited)}</td><td>${pct(total.completed, total.started)}</td></tr></tbody></table></div>
+<h3>${t('pilots.by')}</h3>
+<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
+${rows.map((r) => html`<tr><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td>${r.started}</td><td>${r.consented}</td><td>${r.completed}</td><td>${pct(r.completed, r.started)}</td></tr>`)}
+</tbody></table></div></section>`);
+    }
+    return sendPage(reply, ctx, t('pilots.title'), html`<h1>${t('pilots.title')}</h1>${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`);
+  });
+}

@@ -1,0 +1,52 @@
+/**
+ * The traffic-light map of a pilot, shared by the dashboard and the read API: per
+ * indicator (and per outcome) the answers' red/orange/green tally, shares and aggregate colour.
+ * @module
+ */
+import { z } from 'zod';
+import type { AnswerFilter, LightCount, Reports } from '../../../storage/reports.ts';
+import { aggregateLight, percentages, type Aggregate, type AggregateRule, type LightTally } from '../../../surveys/aggregate.ts';
+import { INDICATORS, findIndicator, type IndicatorGroup } from '../../../surveys/indicators.ts';
+
+export interface LightSummary { id: string; answers: number; tally: LightTally; shares: LightTally; aggregate: Aggregate }
+export interface IndicatorSummary extends LightSummary { group: IndicatorGroup }
+
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date');
+
+/** Query-string filters: language, channel, and an inclusive date range (UTC days). */
+export const filterQuery = z.object({
+  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as nl or ar').optional().or(z.literal('').transform(() => undefined)),
+  channel: z.string().regex(/^[a-z]{2,20}$/, 'a channel such as telegram, whatsapp or tryit').optional().or(z.literal('').transform(() => undefined)),
+  from: day.optional().or(z.literal('').transform(() => undefined)),
+  to: day.optional().or(z.literal('').transform(() => undefined)),
+});
+export type FilterQuery = z.output<typeof filterQuery>;
+
+export function toAnswerFilter(q: FilterQuery): AnswerFilter {
+  const next = q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString() : undefined;
+  return { language: q.language, channel: q.channel, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: next };
+}
+
+function summarise(ids: readonly string[], counts: readonly LightCount[], rule: AggregateRule): LightSummary[] {
+  const tallies = new Map<string, LightTally>(ids.map((id) => [id, { red: 0, orange: 0, green: 0 }]));
+  for (const c of counts) {
+    const t = tallies.get(c.key);
+    if (t) t[c.light] += c.n;
+  }
+  return ids.map((id) => {
+    const tally = tallies.get(id)!;
+    return { id, tally, answers: tally.red + tally.orange + tally.green, shares: percentages(tally), aggregate: aggregateLight(tally, rule) };
+  });
+}
+
+/** All 14 indicators in catalogue order (grouped), including those without answers. */
+export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
+  const counts = await reports.lightsByIndicator(pilot, filter);
+  return summarise(INDICATORS.map((i) => i.id), counts, rule).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
+}
+
+/** Every outcome of one indicator. */
+export async function outcomeSummaries(reports: Reports, pilot: string, indicator: string, filter: AnswerFilter, rule: AggregateRule): Promise<LightSummary[]> {
+  const counts = await reports.lightsByOutcome(pilot, indicator, filter);
+  return summarise(findIndicator(indicator)?.outcomes ?? [], counts, rule);
+}

@@ -1,0 +1,150 @@
+/**
+ * The follow-up queue: respondents with red answers on an indicator who agreed to be
+ * recontacted about that indicator, one case each, with status, notes, assignee and an
+ * audit trail. Contact addresses are read here only to send an invitation; they never leave
+ * this module except to the outbox.
+ * @module
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+
+export const CASE_STATUSES = ['open', 'invited', 'accepted', 'declined', 'attended', 'closed'] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+export const RSVPS = ['accepted', 'declined', 'maybe'] as const;
+export type Rsvp = (typeof RSVPS)[number];
+
+export interface FollowupCase {
+  id: string;
+  pilotCode: string;
+  respondentId: string;
+  indicator: string;
+  status: CaseStatus;
+  rsvp: Rsvp | null;
+  notes: string;
+  assigneeId: string | null;
+  assigneeEmail: string | null;
+  /** The respondent's chosen language in this pilot (null if never chosen). */
+  language: string | null;
+  redAnswers: number;
+  updatedAt: string;
+}
+
+export interface AuditEntry { at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }
+
+/** Works on the database or inside a transaction (the inbound handler's). */
+type Q = Kysely<Database>;
+
+export class Followup {
+  constructor(private readonly db: Q) {}
+
+  /**
+   * Opens a case for every (respondent, indicator) with a red answer whose latest recontact
+   * decision for that indicator is "yes" and that has no case yet. Returns how many were opened.
+   */
+  async syncCases(pilot: string, newId: () => string, now: string): Promise<number> {
+    // From the consents side: recontact consents are few, and each respondent has few answers.
+    const rows = await this.db
+      .selectFrom('consents as c')
+      .select(['c.respondent_id', 'c.theme as indicator'])
+      .distinct()
+      .where('c.pilot_code', '=', pilot)
+      .where('c.kind', '=', 'recontact')
+      .where('c.granted', '=', 1)
+      .where('c.theme', 'is not', null)
+      .where(sql<boolean>`not exists (select 1 from consents c2 where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code
+        and c2.kind = 'recontact' and c2.theme = c.theme and c2.granted = 0 and c2.recorded_at > c.recorded_at)`)
+      .where(sql<boolean>`exists (select 1 from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code
+        and a.indicator = c.theme and a.traffic_light = 'red')`)
+      .where(sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = c.pilot_code and f.respondent_id = c.respondent_id and f.indicator = c.theme)`)
+      .execute();
+    if (rows.length === 0) return 0;
+    await this.db
+      .insertInto('followup_cases')
+      .values(rows.map((r) => ({
+        id: newId(), pilot_code: pilot, respondent_id: r.respondent_id, indicator: r.indicator!, status: 'open', rsvp: null, notes: '',
+        assignee_id: null, invitation: null, created_at: now, updated_at: now,
+      })))
+      .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
+      .execute();
+    return rows.length;
+  }
+
+  async list(pilot: string, filter: { indicator?: string | undefined; status?: string | undefined } = {}): Promise<FollowupCase[]> {
+    let q = this.base().where('f.pilot_code', '=', pilot);
+    if (filter.indicator) q = q.where('f.indicator', '=', filter.indicator);
+    if (filter.status) q = q.where('f.status', '=', filter.status);
+    return (await q.orderBy('f.indicator').orderBy('f.created_at').orderBy('f.id').execute()).map(toCase);
+  }
+
+  async get(id: string): Promise<FollowupCase | undefined> {
+    const r = await this.base().where('f.id', '=', id).executeTakeFirst();
+    return r && toCase(r);
+  }
+
+  private base() {
+    return this.db
+      .selectFrom('followup_cases as f')
+      .leftJoin('users as u', 'u.id', 'f.assignee_id')
+      .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'f.respondent_id').onRef('s.pilot_code', '=', 'f.pilot_code'))
+      .select([
+        'f.id', 'f.pilot_code', 'f.respondent_id', 'f.indicator', 'f.status', 'f.rsvp', 'f.notes', 'f.assignee_id', 'f.updated_at', 'u.email', 's.language',
+        sql<number | string>`(select count(*) from answers a where a.respondent_id = f.respondent_id and a.pilot_code = f.pilot_code and a.indicator = f.indicator and a.traffic_light = 'red')`.as('red'),
+      ]);
+  }
+
+  async update(id: string, change: { status?: CaseStatus; notes?: string; assigneeId?: string | null; rsvp?: Rsvp | null; invitation?: string }, now: string): Promise<void> {
+    await this.db
+      .updateTable('followup_cases')
+      .set({
+        updated_at: now,
+        ...(change.status !== undefined ? { status: change.status } : {}),
+        ...(change.notes !== undefined ? { notes: change.notes } : {}),
+        ...(change.assigneeId !== undefined ? { assignee_id: change.assigneeId } : {}),
+        ...(change.rsvp !== undefined ? { rsvp: change.rsvp } : {}),
+        ...(change.invitation !== undefined ? { invitation: change.invitation } : {}),
+      })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  /** The most recently invited case of a respondent not yet accepted or declined (for typed replies). */
+  async awaitingReply(respondentId: string): Promise<string | undefined> {
+    const r = await this.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', respondentId).where('status', '=', 'invited')
+      .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return r?.id;
+  }
+
+  /** Where and in which language to reach the respondent of a case: their most recently used address. */
+  async recipient(caseId: string): Promise<{ respondentId: string; channel: string; address: string; language: string | null } | undefined> {
+    const r = await this.db
+      .selectFrom('followup_cases as f')
+      .innerJoin('contacts as c', 'c.respondent_id', 'f.respondent_id')
+      .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'f.respondent_id').onRef('s.pilot_code', '=', 'f.pilot_code'))
+      .select(['f.respondent_id', 'c.channel', 'c.address', 's.language'])
+      .where('f.id', '=', caseId)
+      .orderBy('c.updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
+    return r && { respondentId: r.respondent_id, channel: r.channel, address: r.address, language: r.language };
+  }
+
+  async audit(e: { id: string; at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }): Promise<void> {
+    await this.db.insertInto('audit_log').values({ id: e.id, at: e.at, actor: e.actor, action: e.action, case_id: e.caseId, detail: JSON.stringify(e.detail) }).execute();
+  }
+
+  async auditTrail(caseId: string): Promise<AuditEntry[]> {
+    const rows = await this.db.selectFrom('audit_log').selectAll().where('case_id', '=', caseId).orderBy('at').orderBy('id').execute();
+    return rows.map((r) => ({ at: r.at, actor: r.actor, action: r.action, caseId: r.case_id, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+}
+
+function toCase(r: {
+  id: string; pilot_code: string; respondent_id: string; indicator: string; status: string; rsvp: string | null; notes: string;
+  assignee_id: string | null; updated_at: string; email: string | null; language: string | null; red: number | string;
+}): FollowupCase {
+  return {
+    id: r.id, pilotCode: r.pilot_code, respondentId: r.respondent_id, indicator: r.indicator, status: r.status as CaseStatus,
+    rsvp: r.rsvp as Rsvp | null, notes: r.notes, assigneeId: r.assignee_id, assigneeEmail: r.email, language: r.language,
+    redAnswers: Number(r.red), updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * The aggregate reads behind the dashboard and the read API: traffic-light counts, value
+ * distributions, free-text answers and the response funnel.
+ *
+ * Every count is one GROUP BY in SQL (no rows travel to Node), and only portable SQL is used
+ * so PostgreSQL can run the same queries; `count()` comes back as a string there, hence Number().
+ * @module
+ */
+import { sql, type SelectQueryBuilder } from 'kysely';
+import type { Db } from './database.ts';
+import type { Database } from './schema.ts';
+
+/** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
+export interface AnswerFilter { language?: string | undefined; channel?: string | undefined; from?: string | undefined; to?: string | undefined }
+
+export interface LightCount { key: string; light: 'red' | 'orange' | 'green'; n: number }
+
+function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: string, f: AnswerFilter): SelectQueryBuilder<Database, 'answers', O> {
+  let out = q.where('pilot_code', '=', pilot);
+  if (f.language) out = out.where('language', '=', f.language);
+  if (f.channel) out = out.where('channel', '=', f.channel);
+  if (f.from) out = out.where('answered_at', '>=', f.from);
+  if (f.to) out = out.where('answered_at', '<', f.to);
+  return out;
+}
+
+const LIGHTS = new Set(['red', 'orange', 'green']);
+
+/** A typed, spoken or filmed answer for the drill-down. */
+export interface FreeText {
+  answerId: string; questionId: string; text: string | null; language: string; answeredAt: string; mediaKind: string | null;
+  hasMedia: boolean; transcript: string | null; transcriptLanguage: string | null; translations: Record<string, string>;
+}
+
+export class Reports {
+  constructor(private readonly db: Db) {}
+
+  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; createdAt: string }>> {
+    const rows = await this.db.selectFrom('pilots').select(['code', 'name', 'survey_id', 'created_at']).orderBy('created_at').orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.survey_id, createdAt: r.created_at }));
+  }
+
+  /** Answers per indicator and traffic light (the map). */
+  async lightsByIndicator(pilot: string, f: AnswerFilter = {}): Promise<LightCount[]> {
+    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
+      .select(['indicator', 'traffic_light', (eb) => eb.fn.countAll().as('n')])
+      .where('indicator', 'is not', null)
+      .where('traffic_light', 'is not', null)
+      .groupBy(['indicator', 'traffic_light'])
+      .execute();
+    return rows.filter((r) => LIGHTS.has(r.traffic_light!)).map((r) => ({ key: r.indicator!, light: r.traffic_light as LightCount['light'], n: Number(r.n) }));
+  }
+
+  /** Answers per outcome of one indicator and traffic light (the drill-down bars). */
+  async lightsByOutcome(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<LightCount[]> {
+    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
+      .select(['outcome', 'traffic_light', (eb) => eb.fn.countAll().as('n')])
+      .where('indicator', '=', indicator)
+      .where('outcome', 'is not', null)
+      .where('traffic_light', 'is not', null)
+      .groupBy(['outcome', 'traffic_light'])
+      .execute();
+    return rows.filter((r) => LIGHTS.has(r.traffic_light!)).map((r) => ({ key: r.outcome!, light: r.traffic_light as LightCount['light'], n: Number(r.n) }));
+  }
+
+  /** How often each value was given per question of an indicator: numbers as numbers, choices as their JSON list. */
+  async valueCounts(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<Array<{ questionId: string; number: number | null; choices: string[] | null; n: number }>> {
+    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
+      .select(['question_id', 'value_number', 'value_choices', (eb) => eb.fn.countAll().as('n')])
+      .where('indicator', '=', indicator)
+      .where('skipped', '=', 0)
+      .where((eb) => eb.or([eb('value_number', 'is not', null), eb('value_choices', 'is not', null)]))
+      .groupBy(['question_id', 'value_number', 'value_choices'])
+      .execute();
+    return rows.map((r) => ({ questionId: r.question_id, number: r.value_number, choices: r.value_choices ? (JSON.parse(r.value_choices) as string[]) : null, n: Number(r.n) }));
+  }
+
+  /**
+   * The newest written answers of an indicator. This is the one place that selects what a
+   * respondent said in words; transcripts and translations of voice/video answers (columns the
+   * media pipeline adds) belong in this select once they exist.
+   */
+  async freeTextAnswers(pilot: string, indicator: string, f: AnswerFilter = {}, limit = 100): Promise<FreeText[]> {
+    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
+      .select(['id', 'question_id', 'value_text', 'language', 'answered_at', 'media_kind', 'media_file', 'transcript', 'transcript_language', 'translations'])
+      .where('indicator', '=', indicator)
+      .where((eb) => eb.or([eb('value_text', 'is not', null), eb('transcript', 'is not', null), eb('media_file', 'is not', null)]))
+      .where('skipped', '=', 0)
+      .orderBy('answered_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({
+      answerId: r.id, questionId: r.question_id, text: r.value_text, language: r.language, answeredAt: r.answered_at, mediaKind: r.media_kind,
+      hasMedia: r.media_file !== null, transcript: r.transcript, transcriptLanguage: r.transcript_language,
+      translations: r.translations ? (JSON.parse(r.translations) as Record<string, string>) : {},
+    }));
+  }
+
+  /** Invitations sent for a pilot by `stemmen pilot invite`. */
+  async invited(pilot: string): Promise<number> {
+    const r = await this.db.selectFrom('campaign_targets').select((eb) => eb.fn.countAll().as('n'))
+      .where('campaign_id', '=', `invite-${pilot}`).where('status', '=', 'sent').executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** The stored original of a media answer, for playback. */
+  async mediaFile(answerId: string): Promise<{ pilot: string; file: string; type: string | null; kind: string | null } | undefined> {
+    const r = await this.db.selectFrom('answers').select(['pilot_code', 'media_file', 'media_type', 'media_kind']).where('id', '=', answerId).where('media_file', 'is not', null).executeTakeFirst();
+    return r && { pilot: r.pilot_code, file: r.media_file!, type: r.media_type, kind: r.media_kind };
+  }
+
+  /**
+   * Sessions started, consented and completed, per session language and channel. A session's
+   * language is null until the respondent chose one.
+   */
+  async funnel(pilot: string): Promise<Array<{ language: string | null; channel: string; started: number; consented: number; completed: number }>> {
+    const rows = await this.db
+      .selectFrom('sessions as s')
+      .select([
+        's.language', 's.channel',
+        (eb) => eb.fn.countAll().as('started'),
+        sql<number | string>`sum(case when s.completed_at is not null then 1 else 0 end)`.as('completed'),
+        sql<number | string>`sum(case when exists (select 1 from consents c where c.respondent_id = s.respondent_id and c.pilot_code = s.pilot_code and c.kind = 'participation' and c.granted = 1) then 1 else 0 end)`.as('consented'),
+      ])
+      .where('s.pilot_code', '=', pilot)
+      .groupBy(['s.language', 's.channel'])
+      .orderBy('s.channel')
+      // Explicit: SQLite sorts NULL first by default, PostgreSQL last.
+      .orderBy('s.language', (ob) => ob.asc().nullsFirst())
+      .execute();
+    return rows.map((r) => ({ language: r.language, channel: r.channel, started: Number(r.started), consented: Number(r.consented), completed: Number(r.completed) }));
+  }
+
+  /**
+   * Languages and channels of a pilot's sessions, for the filter menus. Read from sessions,
+   * not answers: there are ~20 times fewer, and a respondent answers in their session's language.
+   */
+  async facets(pilot: string): Promise<{ languages: string[]; channels: string[] }> {
+    const langs = await this.db.selectFrom('sessions').select('language').distinct().where('pilot_code', '=', pilot).where('language', 'is not', null).orderBy('language').execute();
+    const chans = await this.db.selectFrom('sessions').select('channel').distinct().where('pilot_code', '=', pilot).orderBy('channel').execute();
+    return { languages: langs.map((r) => r.language!), channels: chans.map((r) => r.channel) };
+  }
+}
