@@ -299,6 +299,26 @@ export interface AuditLogTable {
   detail: string;
 }
 
+/** An inbound message that kept failing: counting attempts ('failing'), then parked for admins ('parked'). */
+export interface DeadLettersTable {
+  channel: string;
+  /** The keyed hash of channel, address and message id (as in the inbox). */
+  message_key: string;
+  respondent_id: string;
+  status: 'failing' | 'parked';
+  /** Where and what failed: an error layer (store, engine, channel, media, or 'bot') and its code. */
+  layer: string;
+  code: string;
+  /** The error message, without the address or the message text. */
+  reason: string;
+  attempts: number;
+  /** JSON of the message without its address; set when parked. */
+  content: string | null;
+  first_seen_at: string;
+  last_seen_at: string;
+  parked_at: string | null;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -323,4 +343,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   followup_cases: FollowupCasesTable;
   audit_log: AuditLogTable;
+  dead_letters: DeadLettersTable;
 }

@@ -9,6 +9,7 @@ import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
 import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
+import { StoreError } from './errors.ts';
 
 export type Tx = Transaction<Database>;
 
@@ -29,8 +30,11 @@ export interface OutboundRow {
 }
 
 /** Thrown when a session changed under us (another process saved it first). Retry the message. */
-export class ConcurrentUpdateError extends Error {
+export class ConcurrentUpdateError extends StoreError {
   override name = 'ConcurrentUpdateError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
 }
 
 /** First key of the outbox's two-key advisory locks (any fixed number; it names the use). */

@@ -5,6 +5,7 @@
  * @module
  */
 import { UnrecoverableError } from 'bullmq';
+import type { LayeredError } from '../../surveys/errors.ts';
 
 export type RejectReason =
   | 'too_large' // over MEDIA_MAX_MB or the channel's own limit
@@ -16,10 +17,15 @@ export type RejectReason =
   | 'bad_source' // the file reference points outside the channel's own file host, or is malformed
   | 'gone'; // the channel no longer has the file (expired)
 
-export class MediaRejected extends UnrecoverableError {
+/** Extends BullMQ's class (so the job is not retried) and carries the layer and code like a StemmenError. */
+export class MediaRejected extends UnrecoverableError implements LayeredError {
   override name = 'MediaRejected';
+  readonly layer = 'media' as const;
   constructor(readonly reason: RejectReason, detail: string) {
     super(`${reason}: ${detail}`);
+  }
+  get code(): RejectReason {
+    return this.reason;
   }
 }
 

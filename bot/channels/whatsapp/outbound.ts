@@ -10,6 +10,7 @@ import type { i18n as I18n } from 'i18next';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
+import { ChannelError } from '../errors.ts';
 
 /** What we need of a Baileys socket to send. */
 export interface WhatsAppSender {
@@ -45,7 +46,7 @@ export class WhatsAppChannel implements ChannelPort {
   async send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void> {
     const sock = this.connection.sender();
     // Not connected: throw, so the reply stays in the outbox until the connection is back.
-    if (!sock) throw new Error('whatsapp is not connected');
+    if (!sock) throw new ChannelError('not_connected', 'whatsapp is not connected');
     // A stable id per outbox row and part: a resend after a crash is the same message to WhatsApp.
     const id = (part: string) => (meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {});
     if (message.media) {
