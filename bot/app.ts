@@ -9,8 +9,10 @@ import type { Config } from './config.ts';
 import { openMigrated, type Db } from '../storage/database.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
 import { Store } from '../storage/store.ts';
-import type { ChannelPort } from './channels/port.ts';
-import { InboundHandler, type SurveyEntry } from './conversation/handler.ts';
+import type { ChannelPort, InboundMessage } from './channels/port.ts';
+import { InboundBoundary } from './channels/boundary.ts';
+import { DeadLetters } from '../storage/dead-letters.ts';
+import { InboundHandler, type InboundInterceptor, type SurveyEntry } from './conversation/handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './conversation/render.ts';
 import { loadSurveyFile } from './conversation/survey-files.ts';
@@ -72,12 +74,28 @@ export interface AppOptions {
   telegramBotInfo?: UserFromGetMe;
   /** Builds the WhatsApp socket (tests pass a fake whose events they drive). */
   makeWhatsAppSocket?: (auth: AuthenticationState) => WhatsAppSocket;
-  /** What to do when an update cannot be stored; default: exit so it is redelivered. */
+  /** What to do when an update can neither be stored nor parked (the store is gone); default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
+  /**
+   * Test seam: called inside each inbound message's transaction, before the engine. Throw to
+   * make that message fail (for one respondent only, say) and watch the error boundary.
+   */
+  inboundFault?: (msg: InboundMessage) => void;
+  /** First backoff of the inbound boundary's retries, in ms (tests: 0). */
+  inboundBackoffMs?: number;
   /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
   media?: MediaOptions;
   now?: () => Date;
   newId?: () => string;
+}
+
+/** The interceptor with the test seam's fault injected before it. */
+function faulty(intercept: InboundInterceptor, fault: AppOptions['inboundFault']): InboundInterceptor {
+  if (!fault) return intercept;
+  return async (tx, msg, respondentId, now) => {
+    fault(msg);
+    return intercept(tx, msg, respondentId, now);
+  };
 }
 
 /** Builds the whole app from config: store (migrated), locales, surveys, handler, HTTP server. */
@@ -108,7 +126,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
   const handler = new InboundHandler({
     store, pseudonyms, i18n, renderer,
-    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
     reminders: reminderPort(reminders, config.reminders),
     media: {
       submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
@@ -118,9 +136,15 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
+  // Both chat channels hand messages to this boundary: retries, dead letters, the apology.
+  const inbound = new InboundBoundary({
+    handler, deadLetters: new DeadLetters(store), pseudonyms, renderer, log, now, newId,
+    languages: loaded.survey.languages, defaultLanguage: loaded.survey.defaultLanguage, maxAttempts: config.inboundMaxAttempts,
+    ...(opts.inboundBackoffMs !== undefined ? { backoffMs: opts.inboundBackoffMs } : {}),
+  });
   const telegram = config.telegram
     ? new TelegramRuntime(config.telegram, {
-        handler, store, i18n, log, languages: loaded.survey.languages,
+        inbound, store, i18n, log, languages: loaded.survey.languages,
         ...(opts.telegramBotInfo ? { botInfo: opts.telegramBotInfo } : {}), ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
       })
     : null;
@@ -128,7 +152,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // Loaded only when enabled: Baileys and its crypto/media dependencies are heavy to import.
   const wa = config.whatsapp ? await import('./channels/whatsapp/runtime.ts') : null;
   const whatsapp = wa && config.whatsapp
-    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
+    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, inbound, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
   const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);

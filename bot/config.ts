@@ -75,6 +75,7 @@ const schema = z.object({
   REMINDER_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default('Europe/Amsterdam').describe('Time zone of QUIET_HOURS (the respondent\'s own is not known)'),
   SESSION_EXPIRE_AFTER: z.string().regex(/^(off|\d+(ms|s|m|h|d))$/, 'a duration such as 7d, or off').default('7d').describe('Close a session with a polite message after this long without a message; off = never'),
   CAMPAIGN_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20).describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
+  INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3).describe('Failed attempts before an incoming message is parked as a dead letter (the person gets an apology; admins see it at /admin/dead-letters)'),
 });
 
 export type Config = Readonly<{
@@ -102,6 +103,8 @@ export type Config = Readonly<{
   userPassword: string | null;
   reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
   campaignPerMinute: number;
+  /** Failed attempts before an inbound message is parked. */
+  inboundMaxAttempts: number;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -176,5 +179,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       expireAfterMs: durationMs(e.SESSION_EXPIRE_AFTER),
     }),
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
+    inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
   });
 }

@@ -8,6 +8,10 @@
  * is committed to the store. A process killed before that leaves the offset unconfirmed,
  * so Telegram delivers the update again and the inbox table drops it if it was stored.
  * With a webhook, the HTTP answer likewise waits for the commit; Telegram retries otherwise.
+ *
+ * Why one bad update does not block everyone: updates go through the inbound boundary,
+ * which parks an update that keeps failing (and apologises), so it is confirmed like any
+ * other. Only when the store cannot even park it does the process exit, unconfirmed.
  * @module
  */
 import { autoRetry } from '@grammyjs/auto-retry';
@@ -18,7 +22,9 @@ import type { FastifyInstance } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from 'pino';
 import type { Store } from '../../../storage/store.ts';
-import type { InboundHandler } from '../../conversation/handler.ts';
+import type { InboundReceiver } from '../boundary.ts';
+import { ChannelError } from '../errors.ts';
+import { StoreError } from '../../../storage/errors.ts';
 import { toInbound } from './inbound.ts';
 import { isReadableUpdate } from './shape.ts';
 import { TelegramChannel } from './outbound.ts';
@@ -32,7 +38,8 @@ export interface TelegramConfig {
 }
 
 export interface TelegramDeps {
-  handler: InboundHandler;
+  /** The inbound boundary (retries, dead letters) in front of the handler. */
+  inbound: InboundReceiver;
   store: Store;
   i18n: I18n;
   log: Logger;
@@ -40,7 +47,7 @@ export interface TelegramDeps {
   languages: readonly string[];
   /** Skips getMe (tests, or a known bot). */
   botInfo?: UserFromGetMe;
-  /** Called when an update could not be stored; the default exits so Telegram redelivers it. */
+  /** Called when an update could neither be stored nor parked; the default exits so Telegram redelivers it. */
   onFatal?: (error: unknown) => void;
 }
 
@@ -61,20 +68,31 @@ export class TelegramRuntime {
     this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store, pacer);
     this.bot.use((ctx) => this.onUpdate(ctx));
     this.bot.catch((err) => {
-      deps.log.error({ err: (err.error as Error)?.message, update: err.ctx.update.update_id }, 'telegram update not stored');
-      (deps.onFatal ?? defaultFatal)(err.error);
+      const e = err.error;
+      if (e instanceof StoreError && e.code === 'unavailable') {
+        deps.log.error({ err: e.message, update: err.ctx.update.update_id }, 'telegram update neither stored nor parked');
+        (deps.onFatal ?? defaultFatal)(e);
+        return;
+      }
+      // Only what the boundary never saw lands here (an update we could not read): log, confirm.
+      deps.log.error({ layer: 'channel', code: e instanceof ChannelError ? e.code : 'unexpected', err: (e as Error)?.message, update: err.ctx.update.update_id }, 'telegram update dropped');
     });
   }
 
   private async onUpdate(ctx: Context): Promise<void> {
-    const msg = toInbound(ctx.update);
+    let msg: ReturnType<typeof toInbound>;
+    try {
+      msg = toInbound(ctx.update);
+    } catch (e) {
+      throw new ChannelError('unreadable', `telegram update ${ctx.update.update_id} could not be read: ${(e as Error).message}`, { cause: e });
+    }
     // Not awaited: marking the keyboard is cosmetic and must not hold up the next update.
     if (ctx.update.callback_query) void this.acknowledge(ctx);
     if (!msg) {
       if (!isReadableUpdate(ctx.update)) this.deps.log.warn({ update: ctx.update.update_id }, 'malformed telegram update ignored');
       return;
     }
-    await this.deps.handler.handle(msg, { delivery: 'background' });
+    await this.deps.inbound.receive(msg, { delivery: 'background' });
   }
 
   /**

@@ -17,6 +17,9 @@ import type { Logger } from 'pino';
 import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { InboundHandler } from '../../conversation/handler.ts';
+import type { InboundReceiver } from '../boundary.ts';
+import { ChannelError } from '../errors.ts';
+import { toStoreError } from '../../../storage/errors.ts';
 import { toInbound } from './inbound.ts';
 import type { WhatsAppSender } from './outbound.ts';
 
@@ -39,7 +42,10 @@ export interface ConnectionDeps {
   /** Builds a socket on the given auth state (the composition root passes makeWASocket). */
   makeSocket: (auth: AuthenticationState) => WhatsAppSocket;
   auth: AuthStore;
-  handler: InboundHandler;
+  /** For sending what waited in the outbox once connected. */
+  handler: Pick<InboundHandler, 'flushAll'>;
+  /** The inbound boundary (retries, dead letters) every received message goes through. */
+  inbound: InboundReceiver;
   store: Store;
   pseudonyms: Pseudonymizer;
   log: Logger;
@@ -170,13 +176,22 @@ export class WhatsAppConnection {
   }
 
   private async onMessage(m: WAMessage): Promise<void> {
+    let msg: ReturnType<typeof toInbound>;
     try {
-      const msg = toInbound(m);
-      if (!msg) return;
-      msg.identity = await this.link(msg.aliases ?? [msg.address]);
-      await this.deps.handler.handle(msg, { delivery: 'background' });
+      msg = toInbound(m);
     } catch (e) {
-      this.deps.log.error({ err: (e as Error).message }, 'whatsapp message not handled');
+      const err = new ChannelError('unreadable', `whatsapp message could not be read: ${(e as Error).message}`, { cause: e });
+      this.deps.log.error({ layer: err.layer, code: err.code, err: err.message }, 'whatsapp message dropped');
+      return;
+    }
+    if (!msg) return;
+    try {
+      msg.identity = await this.link(msg.aliases ?? [msg.address]);
+      await this.deps.inbound.receive(msg, { delivery: 'background' });
+    } catch (e) {
+      // Identity links or the boundary's own writes failed: the store is gone. WhatsApp does not redeliver.
+      const code = toStoreError(e)?.code ?? 'unexpected';
+      this.deps.log.fatal({ layer: 'store', code, err: (e as Error).message }, 'whatsapp message lost: neither stored nor parked');
     }
   }
 }
