@@ -49,7 +49,7 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
   return html`<!doctype html>
 <html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t('title')}</title><style>${raw(CSS)}</style></head>
-<body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}<span class="grow"></span>${switcher}
+<body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}${user?.role === 'admin' ? html`<a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}<span class="grow"></span>${switcher}
 ${user ? html`<span class="muted" style="color:#ccc">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}"><button>${t('nav.logout')}</button></form>` : ''}</header>
 <main>${body}</main></body></html>`;
