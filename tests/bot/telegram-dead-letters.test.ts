@@ -5,6 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Message } from 'grammy/types';
+import { sql } from 'kysely';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
@@ -105,6 +106,18 @@ describe('Telegram: one update that always fails', () => {
     await until(() => fake.offsets.at(-1) ?? 0, (o) => o > stuck.update_id + 2, 'the redelivery confirmed');
     expect(fake.sentTo(broken).length).toBe(before + 1);
     expect(await new DeadLetters(app.store).count()).toBe(1);
+  });
+
+  it('calls onFatal (the default exits, unconfirmed) only when the failure cannot even be parked', async () => {
+    const id = await consented('en');
+    fault = (m) => { if (m.address === String(id)) throw new Error('always'); };
+    // The dead-letter table gone: counting the attempt fails too, so nothing can be kept.
+    await sql`drop table dead_letters`.execute(app.db);
+    fake.textUpdate(id, '2016', 'en');
+    const [e] = await until(() => fatal, (f) => f.length > 0, 'the fatal call');
+    expect(e).toBeInstanceOf(StoreError);
+    expect(e).toMatchObject({ layer: 'store', code: 'unavailable' });
+    fatal.length = 0;
   });
 
   it('retries a transient store error and stores the answer, with no dead letter', async () => {
