@@ -91,7 +91,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const db = await openMigrated(config);
   const store = new Store(db);
   const now = opts.now ?? (() => new Date());
-  await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
+  await store.pilots.ensure(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
 
   const surveys = new Map<string, SurveyEntry>([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
   const pilotSurveys = new PilotSurveys(surveys, i18n, config.localesDir, log, config.surveyFile);
