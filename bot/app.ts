@@ -3,7 +3,6 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openMigrated, type Db } from '../storage/database.ts';
@@ -14,7 +13,8 @@ import { InboundHandler, type SurveyEntry } from './conversation/handler.ts';
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './conversation/render.ts';
 import { loadSurveyFile } from './conversation/survey-files.ts';
-import { mountDashboard, type RouteList } from './web/dashboard/index.ts';
+import type { RouteList } from './web/dashboard/index.ts';
+import { createWebServer, type WebServer } from './web/server.ts';
 import { rsvpInterceptor } from './conversation/followup/rsvp.ts';
 import { PilotSurveys } from './conversation/pilot-surveys.ts';
 import { PilotRepository } from '../storage/pilots.ts';
@@ -146,27 +146,22 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     return r.outcome;
   }, config.campaignPerMinute);
 
-  const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
-  // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
-  server.setErrorHandler((error, req, reply) => {
-    const err = error as { message?: string; name?: string; statusCode?: number };
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
-    void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
+  const { server, routes } = await createWebServer({
+    log, queues: mediaRuntime.queues,
+    dashboard: {
+      db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+      rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+    },
+    gate: {
+      publicRoutes: ['/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+      secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+    },
+    mounts: [
+      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, channel: tryit, now })] : []),
+      ...(telegram ? [(s: WebServer) => telegram.mountWebhook(s)] : []),
+      ...(wa && whatsapp ? [(s: WebServer) => wa.mountWhatsAppAdmin(s, whatsapp.connection)] : []),
+    ],
   });
-  // First, so its gate covers every route: only these (and the login page) are open to anyone.
-  const routes = await mountDashboard(server, {
-    db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
-    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
-  }, {
-    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
-    secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
-  });
-  server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
-  telegram?.mountWebhook(server);
-  if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
-  await mountQueueBoard(server, mediaRuntime.queues);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
