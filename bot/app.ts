@@ -28,17 +28,16 @@ import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
 import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
-import type { AuthenticationState } from '@whiskeysockets/baileys';
-import type { UserFromGetMe } from 'grammy/types';
+import type { AuthenticationState } from './channels/whatsapp/baileys-types.ts';
+import type { UserFromGetMe } from './channels/telegram/bot-api.ts';
 import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
-import { mountQueueBoard } from './web/queue-board.ts';
 
 export interface App {
   config: Config;
   db: Db;
   store: Store;
   handler: InboundHandler;
-  server: FastifyInstance;
+  server: WebServer;
   log: Logger;
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
