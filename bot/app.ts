@@ -3,7 +3,6 @@
  * @module
  */
 import { randomUUID } from 'node:crypto';
-import Fastify, { type FastifyInstance } from 'fastify';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
 import { openMigrated, type Db } from '../storage/database.ts';
@@ -16,7 +15,8 @@ import { InboundHandler, type InboundInterceptor, type SurveyEntry } from './con
 import { createI18n, readLocales } from './i18n.ts';
 import { Renderer } from './conversation/render.ts';
 import { loadSurveyFile } from './conversation/survey-files.ts';
-import { mountDashboard, type RouteList } from './web/dashboard/index.ts';
+import type { RouteList } from './web/dashboard/index.ts';
+import { createWebServer, type WebServer } from './web/server.ts';
 import { rsvpInterceptor } from './conversation/followup/rsvp.ts';
 import { PilotSurveys } from './conversation/pilot-surveys.ts';
 import { PilotRepository } from '../storage/pilots.ts';
@@ -30,17 +30,16 @@ import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
 import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
-import type { AuthenticationState } from '@whiskeysockets/baileys';
-import type { UserFromGetMe } from 'grammy/types';
+import type { AuthenticationState } from './channels/whatsapp/baileys-types.ts';
+import type { UserFromGetMe } from './channels/telegram/bot-api.ts';
 import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
-import { mountQueueBoard } from './web/queue-board.ts';
 
 export interface App {
   config: Config;
   db: Db;
   store: Store;
   handler: InboundHandler;
-  server: FastifyInstance;
+  server: WebServer;
   log: Logger;
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
@@ -109,7 +108,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const db = await openMigrated(config);
   const store = new Store(db);
   const now = opts.now ?? (() => new Date());
-  await store.ensurePilot(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
+  await store.pilots.ensure(config.defaultPilot, 'Default pilot', loaded.survey.id, loaded.survey.version, now().toISOString());
 
   const surveys = new Map<string, SurveyEntry>([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]);
   const pilotSurveys = new PilotSurveys(surveys, i18n, config.localesDir, log, config.surveyFile);
@@ -170,27 +169,22 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     return r.outcome;
   }, config.campaignPerMinute);
 
-  const server = Fastify({ logger: false, bodyLimit: 256 * 1024 });
-  // One error boundary for HTTP: log without request bodies (they hold answers), answer calmly.
-  server.setErrorHandler((error, req, reply) => {
-    const err = error as { message?: string; name?: string; statusCode?: number };
-    const status = err.statusCode && err.statusCode < 500 ? err.statusCode : 500;
-    log.error({ err: { message: err.message, name: err.name }, route: req.routeOptions.url }, 'request failed');
-    void reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the server log' });
+  const { server, routes } = await createWebServer({
+    log, queues: mediaRuntime.queues,
+    dashboard: {
+      db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+      rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+    },
+    gate: {
+      publicRoutes: ['/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+      secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+    },
+    mounts: [
+      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, channel: tryit, now })] : []),
+      ...(telegram ? [(s: WebServer) => telegram.mountWebhook(s)] : []),
+      ...(wa && whatsapp ? [(s: WebServer) => wa.mountWhatsAppAdmin(s, whatsapp.connection)] : []),
+    ],
   });
-  // First, so its gate covers every route: only these (and the login page) are open to anyone.
-  const routes = await mountDashboard(server, {
-    db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
-    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
-  }, {
-    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
-    secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
-  });
-  server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
-  telegram?.mountWebhook(server);
-  if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
-  await mountQueueBoard(server, mediaRuntime.queues);
   await handler.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {

@@ -1,6 +1,7 @@
 /**
  * Pilots as researchers manage them: create, list, and the response funnel per language and
- * channel. Counts only; nothing here returns a respondent id, chat id or phone number.
+ * channel. The one place that reads or writes the pilots table. Counts only; nothing here
+ * returns a respondent id, chat id or phone number.
  * @module
  */
 import type { Db } from './database.ts';
@@ -49,13 +50,22 @@ export class PilotRepository {
     return { ...p, createdAt: now };
   }
 
+  /** Creates the pilot, or moves an existing one to this survey version (the default pilot at start-up). */
+  async ensure(code: string, name: string, surveyId: string, surveyVersion: number, now: string): Promise<void> {
+    await this.db
+      .insertInto('pilots')
+      .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now, survey_file: null, channels: '[]' })
+      .onConflict((oc) => oc.column('code').doUpdateSet({ survey_version: surveyVersion }))
+      .execute();
+  }
+
   async find(code: string): Promise<PilotRecord | undefined> {
     const row = await this.db.selectFrom('pilots').selectAll().where('code', '=', code).executeTakeFirst();
     return row && toRecord(row);
   }
 
   async list(): Promise<PilotRecord[]> {
-    return (await this.db.selectFrom('pilots').selectAll().orderBy('created_at').execute()).map(toRecord);
+    return (await this.db.selectFrom('pilots').selectAll().orderBy('created_at').orderBy('code').execute()).map(toRecord);
   }
 
   /** Per (language, channel): invitations sent, and sessions started, consented, completed, reminded, stopped, expired. */

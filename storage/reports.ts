@@ -8,6 +8,7 @@
  */
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.ts';
+import { PilotRepository } from './pilots.ts';
 import type { Database } from './schema.ts';
 
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
@@ -36,8 +37,8 @@ export class Reports {
   constructor(private readonly db: Db) {}
 
   async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; createdAt: string }>> {
-    const rows = await this.db.selectFrom('pilots').select(['code', 'name', 'survey_id', 'created_at']).orderBy('created_at').orderBy('code').execute();
-    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.survey_id, createdAt: r.created_at }));
+    const rows = await new PilotRepository(this.db).list();
+    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.surveyId, createdAt: r.createdAt }));
   }
 
   /** Answers per indicator and traffic light (the map). */

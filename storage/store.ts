@@ -8,10 +8,13 @@
 import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
 import { isPostgres, type Db } from './database.ts';
+import { Followup } from './followup.ts';
+import { PilotRepository } from './pilots.ts';
 import type { Database } from './schema.ts';
 import { StoreError } from './errors.ts';
 
-export type Tx = Transaction<Database>;
+/** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
+type Tx = Transaction<Database>;
 
 export interface StoredSession {
   id: string;
@@ -50,9 +53,12 @@ export interface OutboxAccess {
 export class Store implements OutboxAccess {
   /** PostgreSQL: several processes may share the database, so cross-process locks are taken. */
   readonly shared: boolean;
+  /** Pilots are read and written only through their repository. */
+  readonly pilots: PilotRepository;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
+    this.pilots = new PilotRepository(db);
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -74,19 +80,6 @@ export class Store implements OutboxAccess {
       await sql`select pg_advisory_xact_lock(${sql.lit(OUTBOX_LOCK_CLASS)}, hashtext(${`${channel}:${address}`}))`.execute(trx);
       return fn(new Store(trx));
     });
-  }
-
-  async ensurePilot(code: string, name: string, surveyId: string, surveyVersion: number, now: string): Promise<void> {
-    await this.db
-      .insertInto('pilots')
-      .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now, survey_file: null, channels: '[]' })
-      .onConflict((oc) => oc.column('code').doUpdateSet({ survey_version: surveyVersion }))
-      .execute();
-  }
-
-  async findPilot(code: string): Promise<{ code: string; surveyId: string; surveyVersion: number; surveyFile: string | null } | undefined> {
-    const row = await this.db.selectFrom('pilots').select(['code', 'survey_id', 'survey_version', 'survey_file']).where('code', '=', code).executeTakeFirst();
-    return row && { code: row.code, surveyId: row.survey_id, surveyVersion: row.survey_version, surveyFile: row.survey_file };
   }
 
   async telegramFileId(botId: string, fileKey: string): Promise<string | undefined> {
@@ -211,7 +204,12 @@ const NO_MEDIA_RESULTS = {
 } as const;
 
 export class StoreTx {
-  constructor(readonly trx: Tx, private readonly shared = false) {}
+  constructor(private readonly trx: Tx, private readonly shared = false) {}
+
+  /** The follow-up queue, inside this transaction. */
+  get followup(): Followup {
+    return new Followup(this.trx);
+  }
 
   /**
    * Makes other processes handling the same respondent wait until this transaction ends, so a

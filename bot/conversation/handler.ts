@@ -281,7 +281,7 @@ export class InboundHandler {
   private async pilot(code: string): Promise<Pilot | undefined> {
     const known = this.pilots.get(code);
     if (known) return known;
-    const row = await this.deps.store.findPilot(code);
+    const row = await this.deps.store.pilots.find(code);
     const entry = row && (this.deps.surveys.get(row.surveyId) ?? this.deps.loadPilotSurvey?.({ code, surveyId: row.surveyId, surveyFile: row.surveyFile }));
     if (!entry) return undefined;
     const pilot = { code, ...entry };

@@ -77,7 +77,7 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   const db = target.db;
   const i18n = createI18n(readLocales(join(import.meta.dirname, '../../locales')));
   const store = new Store(db);
-  await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
+  await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
     surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',

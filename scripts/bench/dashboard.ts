@@ -9,7 +9,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
 import { createApp } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
 import { addUser } from '../../bot/web/auth.ts';
@@ -20,7 +19,8 @@ import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { indicatorSummaries } from '../../bot/web/reporting/traffic-map.ts';
 import { Reports } from '../../storage/reports.ts';
 import { openDatabase, openMigrated } from '../../storage/database.ts';
-import pg from 'pg';
+import { PilotRepository } from '../../storage/pilots.ts';
+import { connectRawPostgres, openRawSqlite, type RawSqliteStatement } from '../../storage/raw-drivers.ts';
 import { postgresBenchSchema } from './databases.ts';
 import { DEFAULT_AGGREGATE_RULE } from '../../surveys/aggregate.ts';
 import { trafficLight } from '../../surveys/engine/traffic.ts';
@@ -81,9 +81,9 @@ async function seedAnswers(target: DashboardTarget, questions: Question[], total
   let run: (sql: string, params: unknown[]) => Promise<void>;
   let finish: () => Promise<void>;
   if (target.kind === 'sqlite') {
-    const raw = new SQLite(target.file);
+    const raw = openRawSqlite(target.file);
     raw.pragma('journal_mode = WAL');
-    const prepared = new Map<string, SQLite.Statement>();
+    const prepared = new Map<string, RawSqliteStatement>();
     run = async (sql, params) => {
       let st = prepared.get(sql);
       if (!st) prepared.set(sql, (st = raw.prepare(sql)));
@@ -92,8 +92,7 @@ async function seedAnswers(target: DashboardTarget, questions: Question[], total
     raw.exec('BEGIN');
     finish = async () => { raw.exec('COMMIT'); raw.pragma('wal_checkpoint(TRUNCATE)'); raw.close(); };
   } else {
-    const client = new pg.Client({ connectionString: target.url });
-    await client.connect();
+    const client = await connectRawPostgres(target.url);
     await client.query('BEGIN');
     run = async (sql, params) => { await client.query(sql, params); };
     finish = async () => { await client.query('COMMIT'); await client.query('ANALYZE'); await client.end(); };
@@ -218,7 +217,7 @@ export async function benchDashboard(total: number, postgresUrl?: string) {
     const db = await openMigrated(location(target));
     const locales = readLocales(join(ROOT, 'locales'));
     const { survey } = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), locales, { cwd: ROOT });
-    await db.insertInto('pilots').values({ code: 'bench', name: 'bench', survey_id: survey.id, survey_version: survey.version, created_at: new Date().toISOString() }).execute();
+    await new PilotRepository(db).ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
     await db.destroy();
     const questions = survey.questions.filter((q) => q.type !== 'note');
     const t0 = performance.now();

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { connectRawPostgres, type RawPostgres } from '../../storage/raw-drivers.ts';
 import { describeDatabase, migrateToLatest, openPostgres, openSqlite, type Db } from '../../storage/database.ts';
 
 export interface BenchDatabase { db: Db; dispose(): Promise<void> }
@@ -31,14 +31,14 @@ export async function postgresBenchDatabase(url: string): Promise<BenchDatabase>
 export async function postgresBenchSchema(url: string): Promise<{ url: string; dispose(): Promise<void> }> {
   const schema = `stemmen_bench_${randomBytes(5).toString('hex')}`;
   const admin = async (q: string) => {
-    const client = new pg.Client({ connectionString: url });
+    let client: RawPostgres | undefined;
     try {
-      await client.connect();
+      client = await connectRawPostgres(url);
       await client.query(q);
     } catch (e) {
       throw new Error(`BENCH_DATABASE_URL (${describeDatabase({ databaseUrl: url, databaseFile: '' })}): ${(e as Error).message}`);
     } finally {
-      await client.end();
+      await client?.end();
     }
   };
   await admin(`create schema ${schema}`);

@@ -56,7 +56,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   const db = bench?.db ?? (await openMigrated(config));
   const store = new Store(db);
   const survey = longSurvey(80);
-  await store.ensurePilot('bench', 'bench', survey.id, survey.version, new Date().toISOString());
+  await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const i18n = createI18n(readLocales(config.localesDir));
   const renderer = new Renderer(i18n);
   let media: Awaited<ReturnType<typeof createMedia>> | undefined;

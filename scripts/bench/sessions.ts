@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { migrateToLatest, openSqlite } from '../../storage/database.ts';
+import { PilotRepository } from '../../storage/pilots.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -28,7 +29,7 @@ export async function benchSessions(sessions: number, active: number): Promise<{
       form: 'text', formChosen: false, current: 'housing_suitable', deliveredForm: 'text', prev: 'work_has_paid_work', values: { arrival_year: '2019' }, answeredCount: 2, multiDraft: null,
       pendingThemes: [], grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false, startedAt: now, lastActivityAt: now, completedAt: null,
     });
-    await db.insertInto('pilots').values({ code: 'default', name: 'Default pilot', survey_id: 'default-pilot', survey_version: 1, created_at: now }).execute();
+    await new PilotRepository(db).ensure('default', 'Default pilot', 'default-pilot', 1, now);
     await db.transaction().execute(async (trx) => {
       for (let i = 0; i < seed; i += 500) {
         const batch = Array.from({ length: Math.min(500, seed - i) }, (_, k) => {

@@ -3,11 +3,14 @@
  *
  * surveys/ is the pure domain (zod and yaml only, no I/O modules); storage/ may use
  * surveys/; workers/ may use storage/ and surveys/; bot/ may use all three; nothing but
- * scripts/ imports bot/, and nothing imports scripts/.
+ * scripts/ imports bot/, and nothing imports scripts/. Inside that, each room may use only
+ * its own packages (the database only in storage/, queues in workers/, chat SDKs in
+ * bot/channels/, the web server in bot/web/) and bot/'s rooms keep apart (see rooms.ts).
  * @module
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve, sep } from 'node:path';
+import { packageOf, packageViolation, roomViolation } from './rooms.ts';
 
 const LAYERS = ['surveys', 'storage', 'workers', 'bot', 'scripts'] as const;
 type Layer = (typeof LAYERS)[number];
@@ -34,6 +37,8 @@ function walk(dir: string, out: string[]): void {
   }
 }
 
+const posix = (p: string): string => p.split(sep).join('/');
+
 function layerOf(root: string, file: string): Layer | null {
   const top = relative(root, file).split(/[\\/]/)[0];
   return (LAYERS as readonly string[]).includes(top ?? '') ? (top as Layer) : null;
@@ -53,15 +58,19 @@ export function checkArchitecture(root: string): Violation[] {
     for (const m of src.matchAll(IMPORT)) {
       const spec = m[1] ?? m[2] ?? m[3]!;
       const line = src.slice(0, m.index).split('\n').length + (src[m.index] === '\n' ? 1 : 0);
-      const rel = relative(root, file);
+      const rel = posix(relative(root, file));
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
         const to = layerOf(root, target);
         if (to && !ALLOWED[from].includes(to)) violations.push({ file: rel, line, message: `${from}/ must not import ${to}/ (${spec}); move the shared piece inward or invert the dependency` });
+        const room = roomViolation(rel, posix(relative(root, target)));
+        if (room) violations.push({ file: rel, line, message: room });
         edges.push(target);
       } else if (from === 'surveys') {
-        const pkg = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!;
-        if (!SURVEYS_PACKAGES.has(pkg)) violations.push({ file: rel, line, message: `surveys/ is the pure domain and must not import "${spec}"; do the I/O in bot/, storage/ or workers/ and pass data in` });
+        if (!SURVEYS_PACKAGES.has(packageOf(spec))) violations.push({ file: rel, line, message: `surveys/ is the pure domain and must not import "${spec}"; do the I/O in bot/, storage/ or workers/ and pass data in` });
+      } else {
+        const pkg = packageViolation(rel, packageOf(spec));
+        if (pkg) violations.push({ file: rel, line, message: pkg });
       }
     }
     graph.set(resolve(file), edges);

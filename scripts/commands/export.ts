@@ -11,6 +11,7 @@ import type { ExportFormat } from '../../bot/web/exports/format.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { describeDatabase, openMigrated } from '../../storage/database.ts';
+import { PilotRepository } from '../../storage/pilots.ts';
 
 export async function runExport(config: Config, pilot: string, format: string, out: string | undefined): Promise<number> {
   if (format !== 'csv' && format !== 'jsonl') throw new UserInputError(`--format must be csv or jsonl (got "${format}")`);
@@ -18,9 +19,9 @@ export async function runExport(config: Config, pilot: string, format: string, o
   const { survey } = loadSurveyFile(config.surveyFile, locales);
   const db = await openMigrated(config);
   try {
-    const row = await db.selectFrom('pilots').select('survey_id').where('code', '=', pilot).executeTakeFirst();
+    const row = await new PilotRepository(db).find(pilot);
     if (!row) throw new UserInputError(`no pilot "${pilot}" in ${describeDatabase(config)}; check the code on the dashboard's start page`);
-    if (row.survey_id !== survey.id) throw new UserInputError(`pilot "${pilot}" uses survey "${row.survey_id}" but SURVEY_FILE (${config.surveyFile}) is "${survey.id}"; set SURVEY_FILE to that survey's file`);
+    if (row.surveyId !== survey.id) throw new UserInputError(`pilot "${pilot}" uses survey "${row.surveyId}" but SURVEY_FILE (${config.surveyFile}) is "${survey.id}"; set SURVEY_FILE to that survey's file`);
     const dir = resolve(out ?? `export-${pilot}`);
     const bar = process.stderr.isTTY
       ? new cliProgress.SingleBar({ stream: process.stderr, format: 'answers {bar} {percentage}% | {value}/{total} | {eta}s left', hideCursor: true }, cliProgress.Presets.shades_classic)

@@ -7,11 +7,12 @@ import { randomToken, sha256, UserInputError } from '../../bot/web/auth.ts';
 import type { Config } from '../../bot/config.ts';
 import { Accounts } from '../../storage/accounts.ts';
 import { describeDatabase, openMigrated } from '../../storage/database.ts';
+import { PilotRepository } from '../../storage/pilots.ts';
 
 export async function runTokenCreate(config: Config, pilot: string, label: string): Promise<number> {
   const db = await openMigrated(config);
   try {
-    const known = await db.selectFrom('pilots').select('code').where('code', '=', pilot).executeTakeFirst();
+    const known = await new PilotRepository(db).find(pilot);
     if (!known) throw new UserInputError(`--pilot ${pilot}: no such pilot in ${describeDatabase(config)}; see the pilots on the dashboard's start page`);
     const id = randomUUID().slice(0, 8);
     const token = `stm_${randomToken()}`;

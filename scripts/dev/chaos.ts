@@ -12,7 +12,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import SQLite from 'better-sqlite3';
+import { openRawSqlite } from '../../storage/raw-drivers.ts';
 import { INDICATORS } from '../../surveys/indicators.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
 import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
@@ -162,7 +162,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     await chaos;
 
     // Let the media pipeline settle: every voice note reaches a final status.
-    const db = new SQLite(join(dir, 'stemmen.sqlite'), { readonly: true, fileMustExist: true });
+    const db = openRawSqlite(join(dir, 'stemmen.sqlite'), { readonly: true, fileMustExist: true });
     try {
       const mediaAnswers = [...given.values()].filter((v) => v === 'voice').length;
       trace('waiting for media');

@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from 'grammy/types';
+import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '../../bot/channels/telegram/bot-api.ts';
 import { parseBody, parseJson, type Upload } from './bot-api-body.ts';
 
 type Call = { method: string; params: Record<string, unknown>; files: Record<string, { name: string; size: number; type: string }>; at: number };

@@ -33,7 +33,7 @@ const get = (url: string, t: string | null = token) => app.server.inject({ url, 
 
 beforeAll(async () => {
   app = await startTestApp();
-  await app.store.ensurePilot('other', 'Other pilot', 'default-pilot', 1, new Date().toISOString());
+  await app.store.pilots.ensure('other', 'Other pilot', 'default-pilot', 1, new Date().toISOString());
   await seed(app.db, 'default', Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, language: i % 2 ? 'ar' : 'nl', channel: 'telegram', completed: i < 3, answers: [red] })));
   await seed(app.db, 'other', [{ id: 'o1', language: 'en', channel: 'tryit', answers: [red] }]);
   ({ id: tokenId, token } = await createToken('default'));

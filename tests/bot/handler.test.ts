@@ -134,7 +134,7 @@ describe('inbound handler', () => {
   it('joins the pilot named in /start <code> and ignores unknown codes', async () => {
     await app.handler.handle(msg({ kind: 'command', command: 'start', arg: 'no-such-pilot' }));
     expect(await app.db.selectFrom('sessions').select('pilot_code').execute()).toEqual([{ pilot_code: 'default' }]);
-    await app.store.ensurePilot('utrecht-2027', 'Utrecht', 'default-pilot', 1, new Date().toISOString());
+    await app.store.pilots.ensure('utrecht-2027', 'Utrecht', 'default-pilot', 1, new Date().toISOString());
     await app.handler.handle(msg({ kind: 'command', command: 'start', arg: 'Utrecht-2027' }));
     const sessions = await app.db.selectFrom('sessions').select('pilot_code').orderBy('pilot_code').execute();
     expect(sessions).toEqual([{ pilot_code: 'default' }, { pilot_code: 'utrecht-2027' }]);

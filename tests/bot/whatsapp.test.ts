@@ -173,7 +173,7 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
   });
 
   it('joins the pilot whose code is the pre-filled text of a wa.me link', async () => {
-    await app.store.ensurePilot('amsterdam-2026', 'Amsterdam 2026', 'default-pilot', 1, new Date().toISOString());
+    await app.store.pilots.ensure('amsterdam-2026', 'Amsterdam 2026', 'default-pilot', 1, new Date().toISOString());
     await say(PN, 'amsterdam-2026');
     expect(await app.db.selectFrom('sessions').select('pilot_code').execute()).toEqual([{ pilot_code: 'amsterdam-2026' }]);
   });

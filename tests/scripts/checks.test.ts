@@ -31,6 +31,56 @@ describe('architecture check', () => {
     ]));
     expect(messages).toHaveLength(4);
   });
+
+  it('keeps each package in its room: database in storage/, queues in workers/, chat SDKs in channels, fastify in web and route mounts', () => {
+    put('bot/conversation/a.ts', "import { sql } from 'kysely';\n");
+    put('scripts/bench/b.ts', "import SQLite from 'better-sqlite3';\nimport pg from 'pg';\n");
+    put('bot/web/c.ts', "import { Queue } from 'bullmq';\n");
+    put('bot/app.ts', "import type { AuthenticationState } from '@whiskeysockets/baileys';\nimport type { UserFromGetMe } from 'grammy/types';\nimport Fastify from 'fastify';\n");
+    put('scripts/dev/d.ts', "import { autoRetry } from '@grammyjs/auto-retry';\n");
+    put('bot/channels/telegram/inbound.ts', "import type { FastifyInstance } from 'fastify';\n");
+    put('workers/e.ts', "import cookie from '@fastify/cookie';\n");
+    // Allowed: each in its own room, and the channels' route mounts.
+    put('storage/ok.ts', "import { Kysely } from 'kysely';\nimport pg from 'pg';\n");
+    put('workers/ok.ts', "import { Queue } from 'bullmq';\nimport { Redis } from 'ioredis';\n");
+    put('bot/web/queue-board.ts', "import { Queue } from 'bullmq';\nimport { createBullBoard } from '@bull-board/api';\n");
+    put('bot/channels/whatsapp/ok.ts', "import { proto } from '@whiskeysockets/baileys';\n");
+    put('bot/channels/tryit/routes.ts', "import type { FastifyInstance } from 'fastify';\n");
+    put('bot/channels/telegram/webhook.ts', "import type { FastifyInstance } from 'fastify';\nimport { Bot } from 'grammy';\n");
+    put('bot/web/server.ts', "import Fastify from 'fastify';\nimport formbody from '@fastify/formbody';\n");
+    const messages = checkArchitecture(dir).map((v) => `${v.file}:${v.line} ${v.message}`).sort();
+    expect(messages).toEqual([
+      expect.stringMatching(/^bot\/app\.ts:1 "@whiskeysockets\/baileys" is the chat SDKs .* allowed only in bot\/channels\/.*; keep SDK code in its channel .* re-export the types/),
+      expect.stringMatching(/^bot\/app\.ts:2 "grammy" is the chat SDKs/),
+      expect.stringMatching(/^bot\/app\.ts:3 "fastify" is the web server .* allowed only in bot\/web\/.*; build the server in bot\/web\/server\.ts/),
+      expect.stringMatching(/^bot\/channels\/telegram\/inbound\.ts:1 "fastify" is the web server/),
+      expect.stringMatching(/^bot\/conversation\/a\.ts:1 "kysely" is the database .* allowed only in storage\/; add a method to the repository in storage\//),
+      expect.stringMatching(/^bot\/web\/c\.ts:1 "bullmq" is the queues .* allowed only in workers\/, bot\/web\/queue-board\.ts; use the queue classes of workers\//),
+      expect.stringMatching(/^scripts\/bench\/b\.ts:1 "better-sqlite3" is the database .*storage\/raw-drivers\.ts/),
+      expect.stringMatching(/^scripts\/bench\/b\.ts:2 "pg" is the database/),
+      expect.stringMatching(/^scripts\/dev\/d\.ts:1 "@grammyjs\/auto-retry" is the chat SDKs/),
+      expect.stringMatching(/^workers\/e\.ts:1 "@fastify\/cookie" is the web server/),
+    ]);
+  });
+
+  it('keeps the rooms inside bot/ apart: web uses only the conversation surface, channels never web, conversation never an adapter', () => {
+    put('bot/conversation/index.ts', "export type { InboundHandler } from './handler.ts';\n");
+    put('bot/conversation/handler.ts', "import type { ChannelPort } from '../channels/port.ts';\nimport { TelegramChannel } from '../channels/telegram/channel.ts';\nexport class InboundHandler {}\n");
+    put('bot/conversation/followup/invite.ts', 'export const inviteCases = 1;\n');
+    put('bot/channels/port.ts', 'export interface ChannelPort { name: string }\n');
+    put('bot/channels/telegram/channel.ts', "import { deliver } from '../../delivery/outbox.ts';\nexport class TelegramChannel {}\n");
+    put('bot/channels/tryit/routes.ts', "import { HEALTH_PATH } from '../../web/server.ts';\n");
+    put('bot/delivery/outbox.ts', "import type { ChannelPort } from '../channels/port.ts';\nexport const deliver = 1;\n");
+    put('bot/web/server.ts', "import { deliver } from '../delivery/outbox.ts';\nexport const HEALTH_PATH = '/healthz';\n");
+    put('bot/web/dashboard/queue.ts', "import type { InboundHandler } from '../../conversation/index.ts';\nimport { inviteCases } from '../../conversation/followup/invite.ts';\n");
+    put('bot/app.ts', "import { InboundHandler } from './conversation/handler.ts';\nimport { TelegramChannel } from './channels/telegram/channel.ts';\n");
+    const messages = checkArchitecture(dir).map((v) => `${v.file}:${v.line} ${v.message}`).sort();
+    expect(messages).toEqual([
+      expect.stringMatching(/^bot\/channels\/tryit\/routes\.ts:1 bot\/channels\/ must not import bot\/web\/ \(bot\/web\/server\.ts\); a channel mounts its routes on the server it is given/),
+      expect.stringMatching(/^bot\/conversation\/handler\.ts:2 bot\/conversation\/ must not import a channel adapter \(bot\/channels\/telegram\/channel\.ts\); use the port \(bot\/channels\/port\.ts\)/),
+      expect.stringMatching(/^bot\/web\/dashboard\/queue\.ts:2 bot\/web\/ may use bot\/conversation\/ only through bot\/conversation\/index\.ts, not bot\/conversation\/followup\/invite\.ts; export what the page needs there/),
+    ]);
+  });
 });
 
 describe('locale check', () => {

@@ -5,7 +5,6 @@
  * @module
  */
 import type { i18n as I18n } from 'i18next';
-import { Followup } from '../../../storage/followup.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { InboundHandler } from '../handler.ts';
 import { invitationMessage, type Invitation } from './message.ts';
@@ -19,7 +18,7 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
   for (const caseId of caseIds) {
     const now = deps.now().toISOString();
     const outcome = await deps.store.transaction(async (tx) => {
-      const followup = new Followup(tx.trx);
+      const followup = tx.followup;
       const c = await followup.get(caseId);
       if (!c || c.pilotCode !== pilot) return null;
       const to = await followup.recipient(caseId);

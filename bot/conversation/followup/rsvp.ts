@@ -5,13 +5,13 @@
  * @module
  */
 import type { i18n as I18n } from 'i18next';
-import { Followup, type Rsvp } from '../../../storage/followup.ts';
+import type { Rsvp } from '../../../storage/followup.ts';
 import type { InboundInterceptor } from '../handler.ts';
 import { parseRsvpButton, parseTypedRsvp, thanksMessage } from './message.ts';
 
 export function rsvpInterceptor(deps: { i18n: I18n; newId: () => string }): InboundInterceptor {
   return async (tx, msg, respondentId, now) => {
-    const followup = new Followup(tx.trx);
+    const followup = tx.followup;
     let caseId: string | undefined;
     let rsvp: Rsvp | null = null;
     if (msg.content.kind === 'button') {

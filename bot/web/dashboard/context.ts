@@ -10,7 +10,7 @@ import type { Db } from '../../../storage/database.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import type { Survey } from '../../../surveys/model.ts';
-import type { InboundHandler, SurveyEntry } from '../../conversation/handler.ts';
+import type { InboundHandler, SurveyEntry } from '../../conversation/index.ts';
 import { html, type Html } from './html.ts';
 import { languageOf, page, type PageContext } from './layout.ts';
 
@@ -51,8 +51,8 @@ export function parseOr400<T extends z.ZodType>(schema: T, input: unknown, reply
 
 /** The pilot's code and loaded survey, or a 404 page. */
 export async function pilotOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ code: string; name: string; survey: Survey } | undefined> {
-  const row = await deps.db.selectFrom('pilots').select(['code', 'name', 'survey_id']).where('code', '=', code).executeTakeFirst();
-  const entry = row && deps.surveys.get(row.survey_id);
+  const row = await deps.store.pilots.find(code);
+  const entry = row && deps.surveys.get(row.surveyId);
   if (!row || !entry) {
     sendError(reply, ctx, 404, ctx.t('errors.not_found'));
     return undefined;

@@ -1,0 +1,6 @@
+/**
+ * Baileys types that code outside bot/channels/ needs (the composition root's socket factory),
+ * re-exported so only this room imports Baileys.
+ * @module
+ */
+export type { AuthenticationState } from '@whiskeysockets/baileys';
