@@ -8,7 +8,7 @@
  * the apology is queued in the outbox like any reply.
  * @module
  */
-import type { Store } from './store.ts';
+import { StoreTx, type Store } from './store.ts';
 
 /** Where and what failed, already free of the address and the message text. */
 export interface Failure {
@@ -45,10 +45,11 @@ export class DeadLetters {
 
   /** Counts one failed attempt of a message and returns how many there were, this one included. */
   async recordFailure(key: LetterKey, failure: Failure, now: string): Promise<number> {
-    return this.store.transaction(async (tx) => {
+    return this.store.db.transaction().execute(async (trx) => {
+      const tx = new StoreTx(trx);
       // The respondent row must exist for the foreign key; the failed message may have rolled it back.
       await tx.touchRespondent(key.respondentId, key.channel, key.address, now);
-      const row = await tx.trx
+      const row = await trx
         .insertInto('dead_letters')
         .values({
           channel: key.channel, message_key: key.messageKey, respondent_id: key.respondentId, status: 'failing',
@@ -71,12 +72,13 @@ export class DeadLetters {
    * transaction. 'duplicate' when the message was handled meanwhile (nothing is parked).
    */
   async park(key: LetterKey, failure: Failure & { attempts: number }, content: unknown, apology: Apology, now: string): Promise<'parked' | 'duplicate'> {
-    return this.store.transaction(async (tx) => {
+    return this.store.db.transaction().execute(async (trx) => {
+      const tx = new StoreTx(trx, this.store.shared);
       await tx.lockRespondent(key.respondentId);
       await tx.touchRespondent(key.respondentId, key.channel, key.address, now);
       if (!(await tx.claimMessage(key.channel, key.messageKey, key.respondentId, now))) return 'duplicate';
       const parked = { status: 'parked' as const, ...failure, content: JSON.stringify(content), last_seen_at: now, parked_at: now };
-      await tx.trx
+      await trx
         .insertInto('dead_letters')
         .values({ channel: key.channel, message_key: key.messageKey, respondent_id: key.respondentId, first_seen_at: now, ...parked })
         .onConflict((oc) => oc.columns(['channel', 'message_key']).doUpdateSet(parked))

@@ -77,7 +77,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   it('finds the language the respondent last used, for the apology', async () => {
     const letters = new DeadLetters(store);
     expect(await letters.languageOf('r_dead1')).toBeNull();
-    await store.ensurePilot('p', 'Pilot', 's', 1, now);
+    await store.pilots.ensure('p', 'Pilot', 's', 1, now);
     await store.transaction(async (tx) => {
       await tx.touchRespondent('r_dead1', 'telegram', '987654321', now);
       await tx.saveSession({ id: 'sess1', respondentId: 'r_dead1', pilotCode: 'p', channel: 'telegram', expectedRevision: 0, state: sessionState({ language: 'ti' }, now), now });
