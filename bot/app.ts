@@ -30,7 +30,11 @@ import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from '@whiskeysockets/baileys';
 import type { UserFromGetMe } from 'grammy/types';
-import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
+import { createMedia, type MediaOptions, type MediaRuntime } from '../workers/main.ts';
+import { mediaSettings } from './media-settings.ts';
+import { Delivery } from './delivery/outbox.ts';
+import { stepApplier } from './conversation/apply-step.ts';
+import { mediaRejectionNotifier } from './conversation/media-notes.ts';
 import { mountQueueBoard } from './web/queue-board.ts';
 
 export interface App {
@@ -38,6 +42,8 @@ export interface App {
   db: Db;
   store: Store;
   handler: InboundHandler;
+  /** The one owner of outbound delivery (outbox writes, flushes, the retry timer). */
+  delivery: Delivery;
   server: FastifyInstance;
   log: Logger;
   tryit: TryitChannel;
@@ -75,7 +81,7 @@ export interface AppOptions {
   /** What to do when an update cannot be stored; default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
   /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
-  media?: MediaOptions;
+  media?: MediaOptions & { sweepAfterMs?: number; sweepEveryMs?: number };
   now?: () => Date;
   newId?: () => string;
 }
@@ -101,20 +107,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
   const renderer = new Renderer(i18n);
-  // The handler and the media runtime need each other (submit jobs / flush rejection notes).
-  let media: MediaRuntime | undefined;
   const newId = opts.newId ?? randomUUID;
+  // Built first: every writer of the outbox (replies, reminders, media notes, campaigns, invitations) gets this one.
+  const delivery = new Delivery({ store, channels, log });
+  const { sweepAfterMs, sweepEveryMs, ...mediaOpts } = opts.media ?? {};
+  const settings = mediaSettings(config, { ...(sweepAfterMs !== undefined ? { sweepAfterMs } : {}), ...(sweepEveryMs !== undefined ? { sweepEveryMs } : {}) });
+  const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log, now, newId });
+  const media = await createMedia(settings, { db, notify, now, log }, mediaOpts);
   // One job per session and step; the worker runs here because reminders are rendered with this process's surveys and locales.
   const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
   const handler = new InboundHandler({
-    store, pseudonyms, i18n, renderer,
-    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: rsvpInterceptor({ i18n, newId }),
+    store, pseudonyms, i18n, renderer, delivery, media: media.port,
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, log, intercept: rsvpInterceptor({ i18n, newId }),
     reminders: reminderPort(reminders, config.reminders),
-    media: {
-      submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
-      forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
-      withdraw: (items) => (media?.port.withdraw ? media.port.withdraw(items) : Promise.resolve()),
-    },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
@@ -128,21 +133,19 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // Loaded only when enabled: Baileys and its crypto/media dependencies are heavy to import.
   const wa = config.whatsapp ? await import('./channels/whatsapp/runtime.ts') : null;
   const whatsapp = wa && config.whatsapp
-    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
+    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, delivery, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
-  const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
-  media = mediaRuntime;
   const reminderService = new ReminderService({
     repo: new ReminderRepository(db), surveys, renderer, settings: config.reminders,
-    flush: (channel, address) => handler.flush(channel, address), log, now, newId,
+    delivery, applyStep: stepApplier({ renderer, outbox: delivery, newId }), log, now, newId,
   });
   reminders.start((job) => reminderService.run(job));
   const campaignRepo = new CampaignRepository(db);
   const campaigns = new CampaignQueue(config.redis, log);
   campaigns.start(async (job) => {
-    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId);
-    if (r.outcome === 'sent') await handler.flush(r.channel, r.address);
+    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId, delivery);
+    if (r.outcome === 'sent') await delivery.flush(r.channel, r.address);
     return r.outcome;
   }, config.campaignPerMinute);
 
@@ -156,18 +159,18 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   // First, so its gate covers every route: only these (and the login page) are open to anyone.
   const routes = await mountDashboard(server, {
-    db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+    db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir,
     rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
   }, {
     publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
     secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
   });
   server.get('/healthz', async () => ({ ok: true }));
-  if (config.tryitEnabled) registerTryit(server, { handler, channel: tryit, now });
+  if (config.tryitEnabled) registerTryit(server, { handler, delivery, channel: tryit, now });
   telegram?.mountWebhook(server);
   if (wa && whatsapp) wa.mountWhatsAppAdmin(server, whatsapp.connection);
-  await mountQueueBoard(server, mediaRuntime.queues);
-  await handler.flushAll();
+  await mountQueueBoard(server, media.queues);
+  await delivery.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
     const n = await store.purgeUnconsented(new Date(now().getTime() - UNCONSENTED_TTL_MS).toISOString());
@@ -177,11 +180,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);
   purgeTimer.unref();
   // Replies a channel refused (API down, disconnected) are retried even if the person stays silent.
-  const retryTimer = setInterval(() => void handler.flushAll().catch((e: Error) => log.warn({ err: e.message }, 'outbox retry failed')), OUTBOX_RETRY_MS);
-  retryTimer.unref();
+  delivery.startRetry(OUTBOX_RETRY_MS);
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, reminders, campaigns, routes,
+    config, db, store, handler, delivery, server, log, tryit, telegram, whatsapp, media, reminders, campaigns, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -190,13 +192,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     },
     async close() {
       clearInterval(purgeTimer);
-      clearInterval(retryTimer);
+      delivery.stop();
       await telegram?.stop();
       await whatsapp?.connection.stop();
       await server.close();
       await handler.idle();
       // Workers finish (or hand back) their jobs before the database closes under them.
-      await mediaRuntime.close();
+      await media.close();
       await reminders.close();
       await campaigns.close();
       await db.destroy();

@@ -74,7 +74,7 @@ describe('inbound handler', () => {
     expect(pending.length).toBe(3);
     channel.failing = false;
     const before = channel.sent.length;
-    expect(await app.handler.flushAll()).toBe(3);
+    expect(await app.delivery.flushAll()).toBe(3);
     const delivered = channel.sent.slice(before).map((s) => s.message.text);
     expect(delivered[0]).toMatch(/Question 2 of/);
     expect(delivered[1]).toMatch(/tap one of the buttons/);

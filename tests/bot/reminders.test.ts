@@ -6,6 +6,7 @@ import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { planAfterActivity, ReminderService } from '../../bot/conversation/reminders.ts';
 import type { ReminderJob } from '../../workers/reminders.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
+import { stepApplier } from '../../bot/conversation/apply-step.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import type { ReminderSettings } from '../../surveys/engine/reminders.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
@@ -28,7 +29,7 @@ beforeAll(async () => {
     repo: new ReminderRepository(app.db),
     surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
     renderer: new Renderer(createI18n(locales)), settings: SETTINGS,
-    flush: (c, a) => app.handler.flush(c, a), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
+    delivery: app.delivery, applyStep: stepApplier({ renderer: new Renderer(createI18n(locales)), outbox: app.delivery, newId: randomUUID }), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
   });
 }, 30_000);
 afterAll(async () => { await app.dispose(); });

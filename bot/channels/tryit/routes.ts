@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { InboundContent } from '../port.ts';
 import type { InboundHandler } from '../../conversation/handler.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import type { TryitChannel } from './channel.ts';
 import { TRYIT_PAGE } from './page.ts';
 
@@ -20,7 +21,7 @@ const body = z.object({
   languageHint: z.string().max(35).optional(),
 });
 
-export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; channel: TryitChannel; now?: () => Date }): void {
+export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; delivery: Delivery; channel: TryitChannel; now?: () => Date }): void {
   const now = deps.now ?? (() => new Date());
 
   app.get('/try', async (_req, reply) => reply.type('text/html; charset=utf-8').send(TRYIT_PAGE));
@@ -42,7 +43,7 @@ export function registerTryit(app: FastifyInstance, deps: { handler: InboundHand
   app.get('/try/api/messages', async (req, reply) => {
     const parsed = token.safeParse((req.query as Record<string, unknown>).token);
     if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues[0]?.message });
-    await deps.handler.flush('tryit', parsed.data);
+    await deps.delivery.flush('tryit', parsed.data);
     return { messages: deps.channel.drain(parsed.data) };
   });
 }

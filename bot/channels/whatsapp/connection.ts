@@ -17,6 +17,7 @@ import type { Logger } from 'pino';
 import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { InboundHandler } from '../../conversation/handler.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import { toInbound } from './inbound.ts';
 import type { WhatsAppSender } from './outbound.ts';
 
@@ -40,6 +41,8 @@ export interface ConnectionDeps {
   makeSocket: (auth: AuthenticationState) => WhatsAppSocket;
   auth: AuthStore;
   handler: InboundHandler;
+  /** Replies queued while offline go out through it on reconnect. */
+  delivery: Pick<Delivery, 'flushAll'>;
   store: Store;
   pseudonyms: Pseudonymizer;
   log: Logger;
@@ -126,7 +129,7 @@ export class WhatsAppConnection {
       this.status = 'open';
       log.info('whatsapp connected');
       // Replies queued while we were offline go out now, in order.
-      await this.deps.handler.flushAll();
+      await this.deps.delivery.flushAll();
     }
     if (u.connection !== 'close') return;
     this.open = false;
