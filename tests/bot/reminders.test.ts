@@ -87,10 +87,14 @@ describe('reminders with a controllable clock', () => {
     expect(second.next!.at.toISOString()).toBe('2026-07-08T10:00:00.000Z');
 
     clock = second.next!.at;
+    const open = await sessionOf(client);
     expect((await service.run(second.next!.job)).outcome).toBe('sent');
     expect(app.tryit.drain(client.token)[0]!.text).toMatch(/^We have closed the survey for you now/);
     const closed = await sessionOf(client);
     expect(closed).toMatchObject({ phase: 'stopped', reminded_count: 2, expired_at: '2026-07-08T10:00:00.000Z' });
+    // Expiry goes through applyStep, the one writer of session state: saved once, one revision on.
+    expect(closed.revision).toBe(open.revision + 1);
+    expect(closed.state.phase).toBe('stopped');
 
     // Coming back after all: START resumes where they left off.
     const back = await client.send({ command: 'start' });
