@@ -32,13 +32,19 @@ import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
 import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
 import type { AuthenticationState } from './channels/whatsapp/baileys-types.ts';
 import type { UserFromGetMe } from './channels/telegram/bot-api.ts';
-import { createMedia, type MediaOptions, type MediaRuntime } from './media.ts';
+import { createMedia, type MediaOptions, type MediaRuntime } from '../workers/main.ts';
+import { mediaSettings } from './media-settings.ts';
+import { Delivery } from './delivery/outbox.ts';
+import { stepApplier } from './conversation/apply-step.ts';
+import { mediaRejectionNotifier } from './conversation/media-notes.ts';
 
 export interface App {
   config: Config;
   db: Db;
   store: Store;
   handler: InboundHandler;
+  /** The one owner of outbound delivery (outbox writes, flushes, the retry timer). */
+  delivery: Delivery;
   server: WebServer;
   log: Logger;
   tryit: TryitChannel;
@@ -83,7 +89,7 @@ export interface AppOptions {
   /** First backoff of the inbound boundary's retries, in ms (tests: 0). */
   inboundBackoffMs?: number;
   /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
-  media?: MediaOptions;
+  media?: MediaOptions & { sweepAfterMs?: number; sweepEveryMs?: number };
   now?: () => Date;
   newId?: () => string;
 }
@@ -118,26 +124,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   for (const c of opts.channels ?? []) channels.set(c.name, c);
   const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
   const renderer = new Renderer(i18n);
-  // The handler and the media runtime need each other (submit jobs / flush rejection notes).
-  let media: MediaRuntime | undefined;
   const newId = opts.newId ?? randomUUID;
+  // Built first: every writer of the outbox (replies, reminders, media notes, campaigns, invitations) gets this one.
+  const delivery = new Delivery({ store, channels, log });
+  const { sweepAfterMs, sweepEveryMs, ...mediaOpts } = opts.media ?? {};
+  const settings = mediaSettings(config, { ...(sweepAfterMs !== undefined ? { sweepAfterMs } : {}), ...(sweepEveryMs !== undefined ? { sweepEveryMs } : {}) });
+  const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log, now, newId });
+  const media = await createMedia(settings, { db, notify, now, log }, mediaOpts);
   // One job per session and step; the worker runs here because reminders are rendered with this process's surveys and locales.
   const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
   const handler = new InboundHandler({
-    store, pseudonyms, i18n, renderer,
-    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, channels, log, intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
+    store, pseudonyms, i18n, renderer, delivery, media: media.port,
+    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, log, intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
     reminders: reminderPort(reminders, config.reminders),
-    media: {
-      submit: (items) => (media ? media.port.submit(items) : Promise.reject(new Error('media pipeline not started yet'))),
-      forget: (files) => (media ? media.port.forget(files) : Promise.resolve()),
-      withdraw: (items) => (media?.port.withdraw ? media.port.withdraw(items) : Promise.resolve()),
-    },
     ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
   // Both chat channels hand messages to this boundary: retries, dead letters, the apology.
   const inbound = new InboundBoundary({
-    handler, deadLetters: new DeadLetters(store), pseudonyms, renderer, log, now, newId,
+    handler, delivery, deadLetters: new DeadLetters(store), pseudonyms, renderer, log, now, newId,
     languages: loaded.survey.languages, defaultLanguage: loaded.survey.defaultLanguage, maxAttempts: config.inboundMaxAttempts,
     ...(opts.inboundBackoffMs !== undefined ? { backoffMs: opts.inboundBackoffMs } : {}),
   });
@@ -151,28 +156,26 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // Loaded only when enabled: Baileys and its crypto/media dependencies are heavy to import.
   const wa = config.whatsapp ? await import('./channels/whatsapp/runtime.ts') : null;
   const whatsapp = wa && config.whatsapp
-    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, inbound, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
+    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, inbound, delivery, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
-  const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
-  media = mediaRuntime;
   const reminderService = new ReminderService({
     repo: new ReminderRepository(db), surveys, renderer, settings: config.reminders,
-    flush: (channel, address) => handler.flush(channel, address), log, now, newId,
+    delivery, applyStep: stepApplier({ renderer, outbox: delivery, newId }), log, now, newId,
   });
   reminders.start((job) => reminderService.run(job));
   const campaignRepo = new CampaignRepository(db);
   const campaigns = new CampaignQueue(config.redis, log);
   campaigns.start(async (job) => {
-    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId);
-    if (r.outcome === 'sent') await handler.flush(r.channel, r.address);
+    const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId, delivery);
+    if (r.outcome === 'sent') await delivery.flush(r.channel, r.address);
     return r.outcome;
   }, config.campaignPerMinute);
 
   const { server, routes } = await createWebServer({
-    log, queues: mediaRuntime.queues,
+    log, queues: media.queues,
     dashboard: {
-      db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
+      db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir,
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
     },
     gate: {
@@ -180,12 +183,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
     },
     mounts: [
-      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, channel: tryit, now })] : []),
+      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, now })] : []),
       ...(telegram ? [(s: WebServer) => telegram.mountWebhook(s)] : []),
       ...(wa && whatsapp ? [(s: WebServer) => wa.mountWhatsAppAdmin(s, whatsapp.connection)] : []),
     ],
   });
-  await handler.flushAll();
+  await delivery.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
   const purge = async () => {
     const n = await store.purgeUnconsented(new Date(now().getTime() - UNCONSENTED_TTL_MS).toISOString());
@@ -195,11 +198,10 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);
   purgeTimer.unref();
   // Replies a channel refused (API down, disconnected) are retried even if the person stays silent.
-  const retryTimer = setInterval(() => void handler.flushAll().catch((e: Error) => log.warn({ err: e.message }, 'outbox retry failed')), OUTBOX_RETRY_MS);
-  retryTimer.unref();
+  delivery.startRetry(OUTBOX_RETRY_MS);
 
   return {
-    config, db, store, handler, server, log, tryit, telegram, whatsapp, media: mediaRuntime, reminders, campaigns, routes,
+    config, db, store, handler, delivery, server, log, tryit, telegram, whatsapp, media, reminders, campaigns, routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();
@@ -208,13 +210,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     },
     async close() {
       clearInterval(purgeTimer);
-      clearInterval(retryTimer);
+      delivery.stop();
       await telegram?.stop();
       await whatsapp?.connection.stop();
       await server.close();
       await handler.idle();
       // Workers finish (or hand back) their jobs before the database closes under them.
-      await mediaRuntime.close();
+      await media.close();
       await reminders.close();
       await campaigns.close();
       await db.destroy();

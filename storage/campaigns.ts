@@ -8,7 +8,8 @@
  * placeholder respondent, which the daily purge of people without consent removes after 24 h.
  * @module
  */
-import type { Db } from './database.ts';
+import { isPostgres, type Db } from './database.ts';
+import type { OutboxWriter } from './outbox.ts';
 import { StoreTx } from './store.ts';
 
 export type CampaignKind = 'invite' | 'results';
@@ -104,7 +105,7 @@ export class CampaignRepository {
    * message in their language and marks the target sent, atomically. Returns the address to
    * flush, or why not.
    */
-  async send(campaignId: string, targetKey: string, now: string, newId: () => string): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
+  async send(campaignId: string, targetKey: string, now: string, newId: () => string, outbox: OutboxWriter): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('campaign_targets as t').innerJoin('campaigns as c', 'c.id', 't.campaign_id')
         .select(['t.status', 't.language', 'c.kind', 'c.texts', 'c.pilot_code'])
@@ -120,7 +121,7 @@ export class CampaignRepository {
       const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
       const payload = messages[row.language] ?? Object.values(messages)[0];
       // An invitee is not a respondent yet: the row stays unlinked, like replies to someone who declined.
-      await new StoreTx(trx).enqueueOutbound([{ id: newId(), respondentId: row.kind === 'invite' ? null : targetKey, channel, address: contact.address, payload, createdAt: now, position: 0 }]);
+      await outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), [{ id: newId(), respondentId: row.kind === 'invite' ? null : targetKey, channel, address: contact.address, payload, createdAt: now }]);
       await trx.updateTable('campaign_targets').set({ status: 'sent', sent_at: now }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();
       return { outcome: 'sent' as const, channel, address: contact.address };
     });

@@ -9,6 +9,7 @@
  * @module
  */
 import { StoreTx, type Store } from './store.ts';
+import type { OutboxWriter } from './outbox.ts';
 
 /** Where and what failed, already free of the address and the message text. */
 export interface Failure {
@@ -38,7 +39,7 @@ export interface DeadLetter extends Failure {
   parkedAt: string | null;
 }
 
-export interface Apology { id: string; payload: unknown; position: number }
+export interface Apology { id: string; payload: unknown }
 
 export class DeadLetters {
   constructor(private readonly store: Store) {}
@@ -71,7 +72,7 @@ export class DeadLetters {
    * Parks a message: claims it, stores its content and queues the apology, in one
    * transaction. 'duplicate' when the message was handled meanwhile (nothing is parked).
    */
-  async park(key: LetterKey, failure: Failure & { attempts: number }, content: unknown, apology: Apology, now: string): Promise<'parked' | 'duplicate'> {
+  async park(key: LetterKey, failure: Failure & { attempts: number }, content: unknown, apology: Apology, outbox: OutboxWriter, now: string): Promise<'parked' | 'duplicate'> {
     return this.store.db.transaction().execute(async (trx) => {
       const tx = new StoreTx(trx, this.store.shared);
       await tx.lockRespondent(key.respondentId);
@@ -83,7 +84,7 @@ export class DeadLetters {
         .values({ channel: key.channel, message_key: key.messageKey, respondent_id: key.respondentId, first_seen_at: now, ...parked })
         .onConflict((oc) => oc.columns(['channel', 'message_key']).doUpdateSet(parked))
         .execute();
-      await tx.enqueueOutbound([{ id: apology.id, respondentId: key.respondentId, channel: key.channel, address: key.address, payload: apology.payload, createdAt: now, position: apology.position }]);
+      await outbox.enqueue(tx, [{ id: apology.id, respondentId: key.respondentId, channel: key.channel, address: key.address, payload: apology.payload, createdAt: now }]);
       return 'parked';
     });
   }

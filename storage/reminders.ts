@@ -7,7 +7,8 @@
  */
 import { sql } from 'kysely';
 import type { SessionState } from '../surveys/engine/types.ts';
-import type { Db } from './database.ts';
+import { isPostgres, type Db } from './database.ts';
+import type { OutboxWriter } from './outbox.ts';
 import { StoreTx } from './store.ts';
 
 export interface ReminderTarget {
@@ -23,7 +24,7 @@ export interface ReminderTarget {
   address: string | null;
 }
 
-export interface OutRow { id: string; payload: unknown; position: number }
+export interface OutRow { id: string; payload: unknown }
 
 export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted';
 
@@ -48,7 +49,7 @@ export class ReminderRepository {
    * Sends reminder `step` planned at `revision`: `build` renders the messages (or returns null
    * when none is wanted); they are queued and the step recorded atomically.
    */
-  async sendReminder(p: { sessionId: string; revision: number; step: number; now: string; build: (t: ReminderTarget) => OutRow[] | null }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
+  async sendReminder(p: { sessionId: string; revision: number; step: number; now: string; build: (t: ReminderTarget) => OutRow[] | null; outbox: OutboxWriter }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
     return this.db.transaction().execute(async (trx) => {
       const t = await this.target(p.sessionId, trx);
       if (!t) return { outcome: 'gone' as const };
@@ -62,24 +63,25 @@ export class ReminderRepository {
         .where(sql<number>`case when reminder_rev = ${p.revision} then reminder_step else 0 end`, '=', p.step)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'stale' as const, target: t };
-      await new StoreTx(trx).enqueueOutbound(rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
+      await p.outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
       return { outcome: 'sent' as const, target: t };
     });
   }
 
-  /** Closes the session planned for expiry at `revision`: saves `build`'s state and queues its messages. */
-  async expire(p: { sessionId: string; revision: number; now: string; build: (t: ReminderTarget) => { state: SessionState; rows: OutRow[] } | null }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
+  /**
+   * Closes the session planned for expiry at `revision`: `apply` turns the expiry into session
+   * changes and messages inside this transaction (the one writer of session state does it),
+   * or returns null when none is wanted; the session is then marked expired.
+   */
+  async expire<R>(p: { sessionId: string; revision: number; now: string; apply: (tx: StoreTx, t: ReminderTarget) => Promise<R | null> }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget; applied?: R }> {
     return this.db.transaction().execute(async (trx) => {
       const t = await this.target(p.sessionId, trx);
       if (!t) return { outcome: 'gone' as const };
       if (t.revision !== p.revision) return { outcome: 'stale' as const, target: t };
-      const built = p.build(t);
-      if (built === null) return { outcome: 'not-wanted' as const, target: t };
-      const tx = new StoreTx(trx);
-      await tx.saveSession({ id: t.sessionId, respondentId: t.respondentId, pilotCode: t.pilotCode, channel: t.channel, expectedRevision: t.revision, state: built.state, now: p.now });
+      const applied = await p.apply(new StoreTx(trx, isPostgres(this.db)), t);
+      if (applied === null) return { outcome: 'not-wanted' as const, target: t };
       await trx.updateTable('sessions').set({ expired_at: p.now }).where('id', '=', t.sessionId).execute();
-      if (t.address !== null) await tx.enqueueOutbound(built.rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
-      return { outcome: 'sent' as const, target: t };
+      return { outcome: 'sent' as const, target: t, applied };
     });
   }
 }

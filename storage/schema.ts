@@ -160,6 +160,16 @@ export interface ConsentDeclinesTable {
   count: number;
 }
 
+/** How often an input was not accepted, per question and issue code; counts only. */
+export interface AnswerIssuesTable {
+  pilot_code: string;
+  survey_id: string;
+  /** '' for inputs outside a question. */
+  question_id: string;
+  code: string;
+  count: number;
+}
+
 /** Inbound messages already handled, keyed by a keyed hash of channel + address + message id. */
 export interface InboxTable {
   channel: string;
@@ -329,6 +339,7 @@ export interface Database {
   answers: AnswersTable;
   consents: ConsentsTable;
   consent_declines: ConsentDeclinesTable;
+  answer_issues: AnswerIssuesTable;
   inbox: InboxTable;
   outbox: OutboxTable;
   answers_v1: AnswersV1View;

@@ -314,6 +314,15 @@ export class StoreTx {
       .execute();
   }
 
+  /** Counts one input the engine did not accept, at a question (null: outside one). No respondent is recorded. */
+  async countAnswerIssue(at: { pilotCode: string; surveyId: string; questionId: string | null; code: string }): Promise<void> {
+    await this.trx
+      .insertInto('answer_issues')
+      .values({ pilot_code: at.pilotCode, survey_id: at.surveyId, question_id: at.questionId ?? '', code: at.code, count: 1 })
+      .onConflict((oc) => oc.columns(['pilot_code', 'survey_id', 'question_id', 'code']).doUpdateSet({ count: sql<number>`answer_issues.count + 1` }))
+      .execute();
+  }
+
   /**
    * Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox
    * and outbox rows; and their identity links, which have no foreign key to cascade from.

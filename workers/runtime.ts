@@ -1,7 +1,7 @@
 /**
- * The worker processes' composition: BullMQ workers for the media, speech and maintenance
- * queues around the pipeline, plus the recurring jobs (sweep for lost jobs, media retention).
- * Runs inside `stemmen start` by default, or alone as `stemmen worker` on more machines.
+ * The BullMQ workers for the media, speech and maintenance queues around the pipeline, plus
+ * the recurring jobs (sweep for lost jobs, media retention). Composed by workers/main.ts, inside
+ * `stemmen start` by default, or alone as `stemmen worker` on more machines.
  * @module
  */
 import { Worker, type Job } from 'bullmq';

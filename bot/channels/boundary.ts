@@ -19,19 +19,22 @@ import type { DeadLetters, Failure, LetterKey } from '../../storage/dead-letters
 import { isTransient, StoreError, toStoreError } from '../../storage/errors.ts';
 import type { Pseudonymizer } from '../../storage/pseudonym.ts';
 import type { HandleOutcome, InboundHandler } from '../conversation/handler.ts';
+import type { Delivery } from '../delivery/outbox.ts';
 import type { Renderer } from '../conversation/render.ts';
 import type { InboundMessage } from './port.ts';
 
 export type ReceiveOutcome = HandleOutcome | 'parked';
-type Delivery = { delivery?: 'await' | 'background' };
+type DeliveryMode = { delivery?: 'await' | 'background' };
 
 /** What a channel hands its messages to. */
 export interface InboundReceiver {
-  receive(msg: InboundMessage, opts?: Delivery): Promise<ReceiveOutcome>;
+  receive(msg: InboundMessage, opts?: DeliveryMode): Promise<ReceiveOutcome>;
 }
 
 export interface BoundaryDeps {
-  handler: Pick<InboundHandler, 'handle' | 'flush'>;
+  handler: Pick<InboundHandler, 'handle'>;
+  /** Queues and sends the apology (the one owner of outbound delivery). */
+  delivery: Pick<Delivery, 'enqueue' | 'flush'>;
   deadLetters: DeadLetters;
   pseudonyms: Pseudonymizer;
   renderer: Renderer;
@@ -55,7 +58,6 @@ export class InboundBoundary implements InboundReceiver {
   private readonly transientRetries: number;
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
-  private apologySeq = 0;
 
   constructor(private readonly deps: BoundaryDeps) {
     this.maxAttempts = Math.max(1, deps.maxAttempts ?? 3);
@@ -64,7 +66,7 @@ export class InboundBoundary implements InboundReceiver {
     this.sleep = deps.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
-  async receive(msg: InboundMessage, opts: Delivery = {}): Promise<ReceiveOutcome> {
+  async receive(msg: InboundMessage, opts: DeliveryMode = {}): Promise<ReceiveOutcome> {
     let key: LetterKey | undefined;
     let transient = 0;
     for (;;) {
@@ -96,11 +98,11 @@ export class InboundBoundary implements InboundReceiver {
       ?? matchLanguage(msg.languageHint, this.deps.languages) ?? this.deps.defaultLanguage;
     const payload = this.deps.renderer.render({ parts: [{ ns: 'bot', key: 'failure.apology' }] }, lng, 'bot');
     const content = { content: msg.content, receivedAt: msg.receivedAt, languageHint: msg.languageHint ?? null };
-    const apology = { id: (this.deps.newId ?? randomUUID)(), payload, position: this.apologySeq++ };
-    const parked = await this.orUnavailable(() => this.deps.deadLetters.park(key, failure, content, apology, this.now()), 'park a failing message');
+    const apology = { id: (this.deps.newId ?? randomUUID)(), payload };
+    const parked = await this.orUnavailable(() => this.deps.deadLetters.park(key, failure, content, apology, this.deps.delivery, this.now()), 'park a failing message');
     if (parked === 'duplicate') return 'duplicate';
     this.deps.log.error({ channel: msg.channel, respondent: key.respondentId, layer: failure.layer, code: failure.code, reason: failure.reason, attempts: failure.attempts }, 'inbound message parked as a dead letter');
-    await this.deps.handler.flush(msg.channel, msg.address).catch((e: Error) => this.deps.log.warn({ channel: msg.channel, err: e.message }, 'apology kept in the outbox'));
+    await this.deps.delivery.flush(msg.channel, msg.address).catch((e: Error) => this.deps.log.warn({ channel: msg.channel, err: e.message }, 'apology kept in the outbox'));
     return 'parked';
   }
 

@@ -10,6 +10,8 @@ import { expire, inQuietHours, nextAllowed, nextStep, reminderMessage, wantsRemi
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { ReminderOutcome, ReminderRepository, ReminderTarget } from '../../storage/reminders.ts';
 import type { Planned, ReminderJob, ReminderQueue } from '../../workers/reminders.ts';
+import type { Delivery } from '../delivery/outbox.ts';
+import type { ApplyStep } from './apply-step.ts';
 import type { ReminderPort, SurveyEntry } from './handler.ts';
 import type { Renderer } from './render.ts';
 
@@ -18,7 +20,9 @@ export interface ReminderDeps {
   surveys: ReadonlyMap<string, SurveyEntry>;
   renderer: Renderer;
   settings: ReminderSettings;
-  flush: (channel: string, address: string) => Promise<unknown>;
+  delivery: Delivery;
+  /** The one writer of session changes: expiry closes the session through it. */
+  applyStep: ApplyStep;
   log: Logger;
   now: () => Date;
   newId: () => string;
@@ -54,26 +58,25 @@ export class ReminderService {
     const iso = now.toISOString();
     const entryOf = (t: ReminderTarget) => this.deps.surveys.get(t.state.surveyId);
     const lng = (t: ReminderTarget, e: SurveyEntry) => t.state.language ?? t.state.languageHint ?? e.survey.defaultLanguage;
-    let position = 0;
-    const row = (payload: unknown) => ({ id: this.deps.newId(), payload, position: position++ });
 
     const result = job.kind === 'remind'
       ? await this.deps.repo.sendReminder({
-          sessionId: job.sessionId, revision: job.revision, step: job.step, now: iso,
+          sessionId: job.sessionId, revision: job.revision, step: job.step, now: iso, outbox: this.deps.delivery,
           build: (t) => {
             const e = entryOf(t);
             if (!e || !wantsReminder(t.state)) return null;
-            return [row(this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia))];
+            return [{ id: this.deps.newId(), payload: this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia) }];
           },
         })
       : await this.deps.repo.expire({
           sessionId: job.sessionId, revision: job.revision, now: iso,
-          build: (t) => {
+          apply: async (tx, t) => {
             const e = entryOf(t);
             if (!e || !wantsReminder(t.state)) return null;
-            const step = expire(t.state);
-            const rows = step.effects.flatMap((x) => (x.type === 'send' ? [row(this.deps.renderer.render(x.message, lng(t, e), e.survey.namespace, e.resolveMedia))] : []));
-            return { state: step.state, rows };
+            return this.deps.applyStep(tx, expire(t.state), {
+              sessionId: t.sessionId, respondentId: t.respondentId, pilot: { code: t.pilotCode, ...e }, channel: t.channel, address: t.address,
+              revision: t.revision, messageKey: `expire:${t.sessionId}:${t.revision}`, now: iso,
+            });
           },
         });
     const t = result.target;
@@ -82,7 +85,7 @@ export class ReminderService {
       if (result.outcome === 'no-address') this.deps.log.warn({ session: job.sessionId }, 'no contact address for a reminder; skipped');
       return { outcome: result.outcome, next: null };
     }
-    if (t.address !== null) await this.deps.flush(t.channel, t.address);
+    if (t.address !== null) await this.deps.delivery.flush(t.channel, t.address);
     if (job.kind === 'expire') return { outcome: 'sent', next: null };
     const next = nextStep(t.state.lastActivityAt, job.step + 1, s);
     if (!next) return { outcome: 'sent', next: null };

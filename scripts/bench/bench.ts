@@ -16,6 +16,7 @@
 import { join } from 'node:path';
 import pino from 'pino';
 import { InboundHandler } from '../../bot/conversation/handler.ts';
+import { Delivery } from '../../bot/delivery/outbox.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
@@ -80,8 +81,8 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
-    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
-    channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log: pino({ level: 'silent' }),
+    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench', log: pino({ level: 'silent' }),
+    delivery: new Delivery({ store, channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log: pino({ level: 'silent' }) }),
   });
   const perPosition = new Map<number, number[]>([[EARLY, []], [LATE, []]]);
   let answers = 0;

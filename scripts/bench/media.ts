@@ -14,7 +14,10 @@ import pino from 'pino';
 import { loadConfig } from '../../bot/config.ts';
 import { InboundHandler } from '../../bot/conversation/handler.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { createMedia } from '../../bot/media.ts';
+import { createMedia } from '../../workers/main.ts';
+import { mediaSettings } from '../../bot/media-settings.ts';
+import { Delivery } from '../../bot/delivery/outbox.ts';
+import { mediaRejectionNotifier } from '../../bot/conversation/media-notes.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
 import { openMigrated } from '../../storage/database.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
@@ -59,14 +62,15 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const i18n = createI18n(readLocales(config.localesDir));
   const renderer = new Renderer(i18n);
-  let media: Awaited<ReturnType<typeof createMedia>> | undefined;
+  const delivery = new Delivery({ store, channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log });
+  const settings = mediaSettings(config);
+  const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log });
+  const media = await createMedia(settings, { db, notify, now: () => new Date(), log });
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 2)), i18n, renderer,
     surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
-    channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log,
-    media: { submit: (items) => media!.port.submit(items), forget: (files) => media!.port.forget(files) },
+    delivery, log, media: media.port,
   });
-  media = await createMedia(config, { store, renderer, log, now: () => new Date(), flush: (c, a) => handler.flush(c, a) });
 
   let id = 0;
   /** Respondents walk the 80-question survey, one answer per `thinkMs` each, until `stop()`; returns reply latencies in ms. */
@@ -102,7 +106,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
       seeded.push(await seedMediaAnswer({ store, respondentIdFor: (c, a) => handler.respondentIdFor(c, a) }, { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size, durationSeconds: 20 }, { channel: 'telegram', address: String(100_000 + fileNo), language: 'ar' }));
     }
     const t0 = performance.now();
-    await media!.port.submit(seeded);
+    await media.port.submit(seeded);
     for (;;) {
       const left = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).where('media_ref', 'is not', null)
         .where((eb) => eb.or([eb('media_status', '=', 'pending'), eb('transcript_status', '=', 'pending')])).executeTakeFirstOrThrow();

@@ -31,7 +31,7 @@ export async function benchOutbound(chats: number, sendsPerSecond: number): Prom
       payload: { text: `Question 1 of 17\n\nHow is it going, ${i}?`, language: 'en', dir: 'ltr' },
     }))));
     const t0 = performance.now();
-    const sent = await app.handler.flushAll();
+    const sent = await app.delivery.flushAll();
     const seconds = (performance.now() - t0) / 1000;
     if (sent !== chats) throw new Error(`delivered ${sent} of ${chats}`);
     return { chats, sendsPerSecond, achieved: chats / seconds, rateLimited: fake.rateLimited };

@@ -10,6 +10,7 @@ import * as media from './2026112204_media.ts';
 import * as dashboard from './2026112205_dashboard.ts';
 import * as pilots from './2026112206_pilots.ts';
 import * as deadLetters from './2026120201_dead_letters.ts';
+import * as answerIssues from './2026120202_answer_issues.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -19,4 +20,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112205_dashboard': dashboard,
   '2026112206_pilots': pilots,
   '2026120201_dead_letters': deadLetters,
+  '2026120202_answer_issues': answerIssues,
 };

@@ -40,7 +40,13 @@ export function repeat(r: Run): void {
   send(r, promptFor(r.survey, r.s));
 }
 
+/** Records why an input was not accepted, at the question being asked (null outside one). */
+function note(r: Run, code: AnswerIssue['code']): void {
+  r.out.push({ type: 'issue', questionId: r.s.phase === 'question' ? r.s.current : null, code });
+}
+
 export function issue(r: Run, i: AnswerIssue): void {
+  note(r, i.code);
   r.s.invalidStreak += 1;
   const parts: Message['parts'] = [m.bot(`issue.${i.code}`, i.params)];
   if (r.s.invalidStreak >= HELP_AFTER_INVALID) parts.push(m.bot('issue.need_help'));
@@ -50,6 +56,7 @@ export function issue(r: Run, i: AnswerIssue): void {
 
 /** A tap on a button of an earlier prompt: say so, and show the current one. */
 export function stale(r: Run): void {
+  note(r, 'stale_button');
   say(r, 'issue.stale_button');
   repeat(r);
 }

@@ -150,7 +150,9 @@ export type Effect =
   /** Consent declined: the caller keeps only a count and forgets the respondent. */
   | { type: 'declined'; consentVersion: number }
   /** Erase everything stored about the respondent (after confirmation). */
-  | { type: 'erase' };
+  | { type: 'erase' }
+  /** An input was not accepted (its reply is a `send`); the caller counts it per question and code. */
+  | { type: 'issue'; questionId: string | null; code: AnswerIssueCode };
 
 export interface Step {
   state: SessionState;

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DeadLetters } from '../../storage/dead-letters.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { Browser, createUser } from '../helpers/dashboard.ts';
+import { plainOutbox } from '../helpers/outbox.ts';
 
 let app: TestApp;
 const ADDRESS = '31633333333@s.whatsapp.net';
@@ -19,7 +20,7 @@ beforeAll(async () => {
   const failure = { layer: 'engine', code: 'invariant', reason: 'EngineError: no prompt <b>here</b>' };
   const now = new Date().toISOString();
   for (let i = 0; i < 3; i++) await letters.recordFailure(key, failure, now);
-  await letters.park(key, { ...failure, attempts: 3 }, { content: { kind: 'text', text: 'mijn antwoord' } }, { id: 'apology-1', payload: { text: 'sorry', language: 'en', dir: 'ltr' }, position: 0 }, now);
+  await letters.park(key, { ...failure, attempts: 3 }, { content: { kind: 'text', text: 'mijn antwoord' } }, { id: 'apology-1', payload: { text: 'sorry', language: 'en', dir: 'ltr' } }, plainOutbox, now);
 });
 afterAll(async () => { await app.dispose(); });
 

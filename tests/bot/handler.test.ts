@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { InboundContent } from '../../bot/channels/port.ts';
+import { AnswerIssueRepository } from '../../storage/answer-issues.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { CaptureChannel } from '../helpers/capture.ts';
 
@@ -74,11 +75,28 @@ describe('inbound handler', () => {
     expect(pending.length).toBe(3);
     channel.failing = false;
     const before = channel.sent.length;
-    expect(await app.handler.flushAll()).toBe(3);
+    expect(await app.delivery.flushAll()).toBe(3);
     const delivered = channel.sent.slice(before).map((s) => s.message.text);
     expect(delivered[0]).toMatch(/Question 2 of/);
     expect(delivered[1]).toMatch(/tap one of the buttons/);
     expect(await app.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
+  });
+
+  it('counts answers it could not accept per question and issue code, and keeps no one\'s words', async () => {
+    await consented();
+    await app.handler.handle(text('next spring'));
+    await app.handler.handle(text('next spring'));
+    await app.handler.handle(text('2020'));
+    await app.handler.handle(text('perhaps'));
+    await app.handler.handle(button('lang:nl'));
+    expect(await new AnswerIssueRepository(app.db).answerIssueCounts('default')).toEqual([
+      { surveyId: 'default-pilot', questionId: 'arrival_year', code: 'not_a_date', count: 2 },
+      { surveyId: 'default-pilot', questionId: 'work_has_paid_work', code: 'not_a_choice', count: 1 },
+      { surveyId: 'default-pilot', questionId: 'work_has_paid_work', code: 'stale_button', count: 1 },
+    ]);
+    const rows = JSON.stringify(await app.db.selectFrom('answer_issues').selectAll().execute());
+    expect(rows).not.toContain(app.handler.respondentIdFor('capture', PHONE));
+    expect(rows).not.toContain('next spring');
   });
 
   it('keeps nothing but a count when consent is declined', async () => {

@@ -6,6 +6,7 @@ import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { planAfterActivity, ReminderService } from '../../bot/conversation/reminders.ts';
 import type { ReminderJob } from '../../workers/reminders.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
+import { stepApplier } from '../../bot/conversation/apply-step.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import type { ReminderSettings } from '../../surveys/engine/reminders.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
@@ -28,7 +29,7 @@ beforeAll(async () => {
     repo: new ReminderRepository(app.db),
     surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
     renderer: new Renderer(createI18n(locales)), settings: SETTINGS,
-    flush: (c, a) => app.handler.flush(c, a), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
+    delivery: app.delivery, applyStep: stepApplier({ renderer: new Renderer(createI18n(locales)), outbox: app.delivery, newId: randomUUID }), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
   });
 }, 30_000);
 afterAll(async () => { await app.dispose(); });
@@ -86,10 +87,14 @@ describe('reminders with a controllable clock', () => {
     expect(second.next!.at.toISOString()).toBe('2026-07-08T10:00:00.000Z');
 
     clock = second.next!.at;
+    const open = await sessionOf(client);
     expect((await service.run(second.next!.job)).outcome).toBe('sent');
     expect(app.tryit.drain(client.token)[0]!.text).toMatch(/^We have closed the survey for you now/);
     const closed = await sessionOf(client);
     expect(closed).toMatchObject({ phase: 'stopped', reminded_count: 2, expired_at: '2026-07-08T10:00:00.000Z' });
+    // Expiry goes through applyStep, the one writer of session state: saved once, one revision on.
+    expect(closed.revision).toBe(open.revision + 1);
+    expect(closed.state.phase).toBe('stopped');
 
     // Coming back after all: START resumes where they left off.
     const back = await client.send({ command: 'start' });

@@ -159,6 +159,7 @@ function step(model: Model, real: Real, input: EngineInput | ((s: SessionState) 
         break;
       case 'declined': model.answers.clear(); break;
       case 'consent': break;
+      case 'issue': expect(stepped.effects.some((x) => x.type === 'send'), 'an issue without a reply').toBe(true); break;
     }
   }
   reached.phases.add(stepped.state.phase);

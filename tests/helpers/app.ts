@@ -7,6 +7,11 @@ import { join } from 'node:path';
 import pino from 'pino';
 import { createApp, type App, type AppOptions } from '../../bot/app.ts';
 import { loadConfig } from '../../bot/config.ts';
+import { mediaRejectionNotifier } from '../../bot/conversation/media-notes.ts';
+import { Renderer } from '../../bot/conversation/render.ts';
+import { createI18n, readLocales } from '../../bot/i18n.ts';
+import { mediaSettings } from '../../bot/media-settings.ts';
+import { pipelineDeps } from '../../workers/main.ts';
 import { dropPrefix, uniquePrefix } from './redis.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
@@ -33,6 +38,14 @@ export async function startTestApp(env: Record<string, string> = {}, opts: AppOp
       rmSync(dir, { recursive: true, force: true });
     },
   });
+}
+
+/** The app's media pipeline parts, for a test that runs its own workers as `stemmen worker` does. */
+export function workerPipeline(app: App) {
+  const settings = mediaSettings(app.config);
+  const renderer = new Renderer(createI18n(readLocales(app.config.localesDir)));
+  const notify = mediaRejectionNotifier({ store: app.store, renderer, limits: settings.media, delivery: app.delivery, log: pino({ level: 'silent' }) });
+  return pipelineDeps(settings, { db: app.db, notify, now: () => new Date() });
 }
 
 /** A try-it browser: posts messages over HTTP and collects the replies. */

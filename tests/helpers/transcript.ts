@@ -36,6 +36,7 @@ export function summarize(e: Effect): string {
     case 'consent': return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
     case 'declined': return `declined v${e.consentVersion}`;
     case 'erase': return 'erase';
+    case 'issue': return `issue ${e.questionId ?? '-'} ${e.code}`;
   }
 }
 

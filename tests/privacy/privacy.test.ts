@@ -97,7 +97,7 @@ beforeAll(async () => {
   // Failure paths log too: a refused Telegram send, and a WhatsApp connection that drops mid-reply.
   fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
   await say('/help');
-  await app.handler.flushAll();
+  await app.delivery.flushAll();
   await telegram(() => fake.pushUpdate({ message: { message_id: 1, date: 'yesterday', chat: { id: TG_CHAT, type: 'private' }, text: 'x' } } as never));
 
   // WhatsApp: one person by phone-number JID then by LID (linked), one more by phone number; free text.
@@ -116,7 +116,7 @@ beforeAll(async () => {
   sock.failing = true;
   await whatsapp(WA_PN2, '/help');
   sock.failing = false;
-  await app.handler.flushAll();
+  await app.delivery.flushAll();
 
   // Try-it, through the whole survey.
   tryit = new TryitClient(app.url, undefined, 'en');

@@ -36,8 +36,8 @@ describe('campaign targets', () => {
     expect(await repo.progress('invite-default')).toEqual({ planned: 2, sent: 0, failed: 0, total: 2 });
 
     for (const key of ['r_invitee_one', 'r_invitee_two', 'r_invitee_one']) {
-      const r = await repo.send('invite-default', key, now, randomUUID);
-      if (r.outcome === 'sent') await app.handler.flush(r.channel, r.address);
+      const r = await repo.send('invite-default', key, now, randomUUID, app.delivery);
+      if (r.outcome === 'sent') await app.delivery.flush(r.channel, r.address);
     }
     expect(whatsapp.sent.map((s) => [s.address, s.message.text])).toEqual([
       ['31612345678@s.whatsapp.net', 'Doe mee: START default'],
@@ -52,7 +52,7 @@ describe('campaign targets', () => {
     const now = new Date().toISOString();
     await repo.planInvitations('invite-default', [{ targetKey: 'r_invitee_three', address: '31612345670@s.whatsapp.net', language: 'nl', plannedAt: now }], now);
     await app.db.deleteFrom('respondents').where('id', '=', 'r_invitee_three').execute();
-    expect(await repo.send('invite-default', 'r_invitee_three', now, randomUUID)).toEqual({ outcome: 'no-address' });
+    expect(await repo.send('invite-default', 'r_invitee_three', now, randomUUID, app.delivery)).toEqual({ outcome: 'no-address' });
     expect(await repo.progress('invite-default')).toMatchObject({ failed: 1 });
   });
 

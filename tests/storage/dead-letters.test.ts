@@ -15,11 +15,12 @@ import { DeadLetters } from '../../storage/dead-letters.ts';
 import { isTransient, toStoreError } from '../../storage/errors.ts';
 import { ConcurrentUpdateError, Store } from '../../storage/store.ts';
 import { sessionState } from '../../scripts/dev/session-state.ts';
+import { plainOutbox } from '../helpers/outbox.ts';
 
 const now = '2026-03-01T10:00:00.000Z';
 const key = { channel: 'telegram', messageKey: 'mk-1', respondentId: 'r_dead1', address: '987654321' };
 const failure = { layer: 'engine', code: 'invariant', reason: 'EngineError: no prompt' };
-const apology = { id: 'out-1', payload: { text: 'Sorry', language: 'en', dir: 'ltr' }, position: 0 };
+const apology = { id: 'out-1', payload: { text: 'Sorry', language: 'en', dir: 'ltr' } };
 
 describe.each(STORE_KINDS)('%s', (kind) => {
   let testDb: TestDatabase;
@@ -45,8 +46,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(await later.recordFailure(key, failure, now)).toBe(3);
     expect(await later.count()).toBe(0); // failing, not parked yet
 
-    expect(await later.park(key, { ...failure, attempts: 3 }, { content: { kind: 'text', text: '2018' } }, apology, now)).toBe('parked');
-    expect(await later.park(key, { ...failure, attempts: 3 }, {}, { ...apology, id: 'out-2' }, now)).toBe('duplicate');
+    expect(await later.park(key, { ...failure, attempts: 3 }, { content: { kind: 'text', text: '2018' } }, apology, plainOutbox, now)).toBe('parked');
+    expect(await later.park(key, { ...failure, attempts: 3 }, {}, { ...apology, id: 'out-2' }, plainOutbox, now)).toBe('duplicate');
     // The message is claimed: the handler sees a redelivery as a duplicate.
     expect(await store.transaction((tx) => tx.claimMessage('telegram', 'mk-1', 'r_dead1', now))).toBe(false);
     expect(await later.count()).toBe(1);
@@ -67,7 +68,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(await store.db.selectFrom('dead_letters').selectAll().execute()).toEqual([]);
 
     await letters.recordFailure(key, failure, now);
-    await letters.park(key, { ...failure, attempts: 1 }, {}, apology, now);
+    await letters.park(key, { ...failure, attempts: 1 }, {}, apology, plainOutbox, now);
     await letters.clear('telegram', 'mk-1'); // parked rows stay for admins
     expect(await letters.count()).toBe(1);
     await store.transaction((tx) => tx.eraseRespondent('r_dead1'));

@@ -8,6 +8,7 @@ import { ReminderRepository } from '../../storage/reminders.ts';
 import { Store } from '../../storage/store.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import { sessionState } from '../../scripts/dev/session-state.ts';
+import { plainOutbox } from '../helpers/outbox.ts';
 
 /** The pilot, reminder and campaign repositories, on SQLite and PostgreSQL alike. */
 describe.each(STORE_KINDS)('%s', (kind) => {
@@ -40,15 +41,15 @@ describe.each(STORE_KINDS)('%s', (kind) => {
 
   it('reminders: a step goes out once per revision, with its message in the outbox; the funnel counts it', async () => {
     const repo = new ReminderRepository(db);
-    const send = (step: number) => repo.sendReminder({ sessionId: 'sess1', revision: 1, step, now, build: () => [{ id: randomUUID(), payload: { text: `nudge ${step}` }, position: 0 }] });
+    const send = (step: number) => repo.sendReminder({ sessionId: 'sess1', revision: 1, step, now, build: () => [{ id: randomUUID(), payload: { text: `nudge ${step}` } }], outbox: plainOutbox });
     expect((await send(0)).outcome).toBe('sent');
     expect((await send(0)).outcome).toBe('stale');
     expect((await send(1)).outcome).toBe('sent');
-    expect((await repo.sendReminder({ sessionId: 'sess1', revision: 2, step: 0, now, build: () => [] })).outcome).toBe('stale');
+    expect((await repo.sendReminder({ sessionId: 'sess1', revision: 2, step: 0, now, build: () => [], outbox: plainOutbox })).outcome).toBe('stale');
     const outbox = await db.selectFrom('outbox').select(['address', 'payload']).orderBy('payload').execute();
     expect(outbox).toEqual([{ address: '4711', payload: '{"text":"nudge 0"}' }, { address: '4711', payload: '{"text":"nudge 1"}' }]);
 
-    const expired = await repo.expire({ sessionId: 'sess1', revision: 1, now, build: (t) => ({ state: { ...t.state, phase: 'stopped' }, rows: [] }) });
+    const expired = await repo.expire({ sessionId: 'sess1', revision: 1, now, apply: async (tx, t) => tx.saveSession({ id: t.sessionId, respondentId: t.respondentId, pilotCode: t.pilotCode, channel: t.channel, expectedRevision: t.revision, state: { ...t.state, phase: 'stopped' }, now }) });
     expect(expired.outcome).toBe('sent');
     expect(await new PilotRepository(db).funnel('p')).toEqual([
       { language: 'ar', channel: 'telegram', invited: 0, started: 1, consented: 0, completed: 0, reminded: 1, stopped: 1, expired: 1 },
@@ -61,8 +62,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     const invitee = { targetKey: 'r_inv', address: '31612345678@s.whatsapp.net', language: 'nl', plannedAt: now };
     expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: ['r_inv'], already: 0 });
     expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: [], already: 1 });
-    expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'sent', channel: 'whatsapp', address: '31612345678@s.whatsapp.net' });
-    expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'done' });
+    expect(await repo.send('invite-p', 'r_inv', now, randomUUID, plainOutbox)).toEqual({ outcome: 'sent', channel: 'whatsapp', address: '31612345678@s.whatsapp.net' });
+    expect(await repo.send('invite-p', 'r_inv', now, randomUUID, plainOutbox)).toEqual({ outcome: 'done' });
     expect(await repo.progress('invite-p')).toEqual({ planned: 0, sent: 1, failed: 0, total: 1 });
     const funnel = await new PilotRepository(db).funnel('p');
     expect(funnel.find((r) => r.channel === 'whatsapp')).toEqual({ language: 'nl', channel: 'whatsapp', invited: 1, started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });

@@ -13,12 +13,8 @@ import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import { FakeLibreTranslate } from '../../scripts/dev/fake-libretranslate.ts';
 import type { MediaKind, MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
-import pino from 'pino';
-import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { pipelineDeps } from '../../bot/media.ts';
-import { Renderer } from '../../bot/conversation/render.ts';
 import { processMedia } from '../../workers/media/pipeline.ts';
-import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { startTestApp, workerPipeline, type TestApp } from '../helpers/app.ts';
 import { elfBytes, picture, videoNote, voiceNote, zipBytes } from '../helpers/media.ts';
 
 let fake: FakeBotApi;
@@ -129,7 +125,7 @@ describe('media pipeline', () => {
   it('an answer erased while its file is being stored leaves no file behind', async () => {
     const ref = telegramFile(voiceNote(2, 'erased'), 'voice');
     const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(++chat), language: 'nl' });
-    const deps = pipelineDeps(app.config, { store: app.store, renderer: new Renderer(createI18n(readLocales(app.config.localesDir))), log: pino({ level: 'silent' }), now: () => new Date() });
+    const deps = workerPipeline(app);
     const commit = deps.files.commit.bind(deps.files);
     // The respondent sends DELETE just as the worker has stored the file.
     deps.files.commit = async (...args) => {

@@ -10,9 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createI18n, readLocales } from '../../bot/i18n.ts';
-import { pipelineDeps } from '../../bot/media.ts';
-import { Renderer } from '../../bot/conversation/render.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import type { MediaRef } from '../../surveys/engine/types.ts';
@@ -20,7 +17,7 @@ import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
 import { startWorkers } from '../../workers/runtime.ts';
 import { freePort } from '../helpers/net.ts';
-import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
+import { ROOT, startTestApp, workerPipeline, type TestApp } from '../helpers/app.ts';
 import { voiceNote } from '../helpers/media.ts';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -114,8 +111,7 @@ describe('media pipeline resilience', () => {
     await until(() => app.media.queues.media.getJobCounts('waiting').catch(() => ({ waiting: -1 })), (c) => c.waiting === 3, 10_000);
 
     const log = pino({ level: 'silent' });
-    const renderer = new Renderer(createI18n(readLocales(app.config.localesDir)));
-    const workers = await startWorkers(app.media.queues, pipelineDeps(app.config, { store: app.store, renderer, log, now: () => new Date() }), { concurrency: 2, lockSeconds: 2, retentionDays: 90, sweepAfterMs: 0, sweepEveryMs: 300 }, log);
+    const workers = await startWorkers(app.media.queues, workerPipeline(app), { concurrency: 2, lockSeconds: 2, retentionDays: 90, sweepAfterMs: 0, sweepEveryMs: 300 }, log);
     cleanups.push(() => workers.close());
     for (const a of [...queued, lost]) {
       expect((await until(() => row(app, a.id), (r) => r.transcript_status === 'ready')).media_status).toBe('ready');
@@ -125,8 +121,7 @@ describe('media pipeline resilience', () => {
   it('a graceful shutdown finishes the job in hand before it resolves', async () => {
     const { fake, stt, app } = await setup();
     const log = pino({ level: 'silent' });
-    const renderer = new Renderer(createI18n(readLocales(app.config.localesDir)));
-    const workers = await startWorkers(app.media.queues, pipelineDeps(app.config, { store: app.store, renderer, log, now: () => new Date() }), { concurrency: 1, lockSeconds: 2, retentionDays: 90 }, log);
+    const workers = await startWorkers(app.media.queues, workerPipeline(app), { concurrency: 1, lockSeconds: 2, retentionDays: 90 }, log);
     stt.hold = true;
     const a = await mediaAnswer(app, fake, 'graceful');
     await app.media.port.submit([a]);

@@ -4,11 +4,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { InboundHandler } from '../../conversation/handler.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import type { TryitChannel } from './channel.ts';
 import { parseTryitBody, toInbound, tryitToken } from './inbound.ts';
 import { TRYIT_PAGE } from './page.ts';
 
-export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; channel: TryitChannel; now?: () => Date }): void {
+export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; delivery: Delivery; channel: TryitChannel; now?: () => Date }): void {
   const now = deps.now ?? (() => new Date());
 
   app.get('/try', async (_req, reply) => reply.type('text/html; charset=utf-8').send(TRYIT_PAGE));
@@ -24,7 +25,7 @@ export function registerTryit(app: FastifyInstance, deps: { handler: InboundHand
   app.get('/try/api/messages', async (req, reply) => {
     const parsed = tryitToken.safeParse((req.query as Record<string, unknown>).token);
     if (!parsed.success) return reply.code(400).send({ error: parsed.error.issues[0]?.message });
-    await deps.handler.flush('tryit', parsed.data);
+    await deps.delivery.flush('tryit', parsed.data);
     return { messages: deps.channel.drain(parsed.data) };
   });
 }

@@ -16,10 +16,10 @@ import { DisconnectReason, type AuthenticationState, type BaileysEventMap, type 
 import type { Logger } from 'pino';
 import type { Pseudonymizer } from '../../../storage/pseudonym.ts';
 import type { Store } from '../../../storage/store.ts';
-import type { InboundHandler } from '../../conversation/handler.ts';
 import type { InboundReceiver } from '../boundary.ts';
 import { ChannelError } from '../errors.ts';
 import { toStoreError } from '../../../storage/errors.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import { toInbound } from './inbound.ts';
 import type { WhatsAppSender } from './outbound.ts';
 
@@ -42,10 +42,10 @@ export interface ConnectionDeps {
   /** Builds a socket on the given auth state (the composition root passes makeWASocket). */
   makeSocket: (auth: AuthenticationState) => WhatsAppSocket;
   auth: AuthStore;
-  /** For sending what waited in the outbox once connected. */
-  handler: Pick<InboundHandler, 'flushAll'>;
   /** The inbound boundary (retries, dead letters) every received message goes through. */
   inbound: InboundReceiver;
+  /** Replies queued while offline go out through it on reconnect. */
+  delivery: Pick<Delivery, 'flushAll'>;
   store: Store;
   pseudonyms: Pseudonymizer;
   log: Logger;
@@ -132,7 +132,7 @@ export class WhatsAppConnection {
       this.status = 'open';
       log.info('whatsapp connected');
       // Replies queued while we were offline go out now, in order.
-      await this.deps.handler.flushAll();
+      await this.deps.delivery.flushAll();
     }
     if (u.connection !== 'close') return;
     this.open = false;

@@ -14,6 +14,7 @@ import type { Store } from '../../../storage/store.ts';
 import { useStoreAuthState } from '../../../storage/whatsapp-auth.ts';
 import type { InboundHandler } from '../../conversation/handler.ts';
 import type { InboundReceiver } from '../boundary.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import { WhatsAppConnection, type WhatsAppSocket } from './connection.ts';
 import { WhatsAppChannel } from './outbound.ts';
 import { Pacer } from '../pacer.ts';
@@ -27,7 +28,7 @@ export interface WhatsAppRuntime {
 
 export async function createWhatsApp(
   config: WhatsAppConfig,
-  deps: { db: Db; store: Store; handler: InboundHandler; inbound: InboundReceiver; pseudonyms: Pseudonymizer; i18n: I18n; log: Logger; makeSocket?: (auth: AuthenticationState) => WhatsAppSocket },
+  deps: { db: Db; store: Store; handler: InboundHandler; inbound: InboundReceiver; delivery: Delivery; pseudonyms: Pseudonymizer; i18n: I18n; log: Logger; makeSocket?: (auth: AuthenticationState) => WhatsAppSocket },
 ): Promise<WhatsAppRuntime> {
   const auth = await useStoreAuthState(deps.db, config.session);
   const baileysLog = deps.log.child({ module: 'baileys' }, { level: 'warn' });
@@ -39,7 +40,7 @@ export async function createWhatsApp(
     logger: baileysLog,
   }) as unknown as WhatsAppSocket);
   const connection = new WhatsAppConnection({
-    makeSocket, auth, handler: deps.handler, inbound: deps.inbound, store: deps.store, pseudonyms: deps.pseudonyms, log: deps.log,
+    makeSocket, auth, inbound: deps.inbound, delivery: deps.delivery, store: deps.store, pseudonyms: deps.pseudonyms, log: deps.log,
     pairingNumber: config.pairingNumber,
     onQr: (qr) => {
       void QRCode.toString(qr, { type: 'terminal', small: true }).then((art) =>

@@ -6,10 +6,10 @@
  */
 import type { i18n as I18n } from 'i18next';
 import type { Store } from '../../../storage/store.ts';
-import type { InboundHandler } from '../handler.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import { invitationMessage, type Invitation } from './message.ts';
 
-export interface InviteDeps { store: Store; i18n: I18n; handler: InboundHandler; newId: () => string; now: () => Date }
+export interface InviteDeps { store: Store; i18n: I18n; delivery: Delivery; newId: () => string; now: () => Date }
 
 export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number }> {
   let sent = 0;
@@ -27,7 +27,7 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
         return 'unreachable' as const;
       }
       const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
-      await tx.enqueueOutbound([{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now, position: 0 }]);
+      await deps.delivery.enqueue(tx, [{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now }]);
       await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
       await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite', caseId, detail: { ...inv, language: message.language } });
       flushes.push({ channel: to.channel, address: to.address });
@@ -37,6 +37,6 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
     else if (outcome === 'unreachable') unreachable++;
   }
   // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
-  for (const f of flushes) await deps.handler.flush(f.channel, f.address).catch(() => 0);
+  for (const f of flushes) await deps.delivery.flush(f.channel, f.address).catch(() => 0);
   return { sent, unreachable };
 }

@@ -10,7 +10,8 @@ import type { Db } from '../../../storage/database.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import type { Survey } from '../../../surveys/model.ts';
-import type { InboundHandler, SurveyEntry } from '../../conversation/index.ts';
+import type { SurveyEntry } from '../../conversation/index.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 import { html, type Html } from './html.ts';
 import { languageOf, page, type PageContext } from './layout.ts';
 
@@ -18,7 +19,8 @@ export interface DashboardDeps {
   db: Db;
   store: Store;
   i18n: I18n;
-  handler: InboundHandler;
+  /** Sends follow-up invitations after their commit. */
+  delivery: Delivery;
   surveys: ReadonlyMap<string, SurveyEntry>;
   rule: AggregateRule;
   now: () => Date;

@@ -1,0 +1,89 @@
+/**
+ * The one writer of session changes: turns an engine step into rows inside the caller's
+ * transaction — answers, consents, declines, erasure, answer-issue counts, the session state
+ * (revision checked) and the rendered replies in the outbox — and returns what must happen
+ * after the commit. Inbound messages and reminder expiry both go through here.
+ * @module
+ */
+import type { SessionState, Step } from '../../surveys/engine/types.ts';
+import type { OutboxWriter } from '../../storage/outbox.ts';
+import type { StoreTx } from '../../storage/store.ts';
+import type { MediaSubmission } from '../../workers/intake.ts';
+import type { Pilot } from './pilots.ts';
+import type { Renderer } from './render.ts';
+
+/** Where a step applies. */
+export interface StepWhere {
+  sessionId: string;
+  respondentId: string;
+  pilot: Pilot;
+  channel: string;
+  /** Where the replies go; null when no address is known (the state is still saved). */
+  address: string | null;
+  /** The stored revision the step was computed from; 0 for a new session. */
+  revision: number;
+  /** Keyed hash of the message that caused the step (consents record it). */
+  messageKey: string;
+  now: string;
+}
+
+/** Work for after the commit: files and queues are not transactional. */
+export interface AfterCommit {
+  media: MediaSubmission[];
+  erasedFiles: Array<{ file: string; sha256: string }>;
+  withdrawn: MediaSubmission[];
+  /** The saved session (for replanning reminders), `after` null when the respondent was erased. */
+  session: { id: string; after: { revision: number; state: SessionState } | null };
+}
+
+export interface ApplyDeps { renderer: Renderer; outbox: OutboxWriter; newId: () => string }
+
+export type ApplyStep = (tx: StoreTx, step: Step, where: StepWhere) => Promise<AfterCommit>;
+
+export function stepApplier(deps: ApplyDeps): ApplyStep {
+  return async (tx, step, w) => {
+    const { survey } = w.pilot;
+    const answerAt = { sessionId: w.sessionId, respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, surveyVersion: survey.version, channel: w.channel };
+    let erased = false;
+    const media: MediaSubmission[] = [];
+    const erasedFiles: AfterCommit['erasedFiles'] = [];
+    const withdrawn: MediaSubmission[] = [];
+    const erase = async () => {
+      withdrawn.push(...(await tx.mediaAnswersOf(w.respondentId)));
+      erasedFiles.push(...(await tx.eraseRespondent(w.respondentId)));
+      erased = true;
+    };
+    for (const effect of step.effects) {
+      switch (effect.type) {
+        case 'answer': {
+          const stored = await tx.upsertAnswer(effect.answer, answerAt);
+          if (effect.answer.media) media.push({ ...stored, channel: w.channel, ref: effect.answer.media });
+          break;
+        }
+        case 'consent': await tx.insertConsent(deps.newId(), effect.consent, { respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, messageId: w.messageKey }); break;
+        case 'declined':
+          await tx.countDecline(w.pilot.code, survey.id, effect.consentVersion);
+          await erase();
+          break;
+        case 'erase': await erase(); break;
+        case 'issue': await tx.countAnswerIssue({ pilotCode: w.pilot.code, surveyId: survey.id, questionId: effect.questionId, code: effect.code }); break;
+        case 'send': break;
+      }
+    }
+    if (!erased) {
+      await tx.saveSession({ id: w.sessionId, respondentId: w.respondentId, pilotCode: w.pilot.code, channel: w.channel, expectedRevision: w.revision, state: step.state, now: w.now });
+    }
+    const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
+    if (w.address !== null) {
+      const address = w.address;
+      await deps.outbox.enqueue(tx, step.effects.flatMap((e) => (e.type === 'send'
+        ? [{ id: deps.newId(), respondentId: erased ? null : w.respondentId, channel: w.channel, address, payload: deps.renderer.render(e.message, lng, survey.namespace, w.pilot.resolveMedia), createdAt: w.now }]
+        : [])));
+    }
+    // An answer erased in the same step (answer, then delete) has nothing left to process.
+    return {
+      media: erased ? [] : media, erasedFiles, withdrawn,
+      session: { id: w.sessionId, after: erased ? null : { revision: w.revision + 1, state: step.state } },
+    };
+  };
+}

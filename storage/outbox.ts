@@ -1,0 +1,22 @@
+/**
+ * The outbox as repositories that write it inside their own transactions see it: they hand
+ * their messages to an {@link OutboxWriter} (bot/delivery's `Delivery`), which numbers them
+ * from the one position sequence, so every writer's rows for an address keep commit order.
+ * @module
+ */
+import type { StoreTx } from './store.ts';
+
+/** One message to queue; `respondentId` null for someone not (or no longer) a respondent. */
+export interface OutgoingMessage {
+  id: string;
+  respondentId: string | null;
+  channel: string;
+  address: string;
+  payload: unknown;
+  createdAt: string;
+}
+
+export interface OutboxWriter {
+  /** Queues `messages` (one address per call) in `tx`, in the given order. */
+  enqueue(tx: StoreTx, messages: readonly OutgoingMessage[]): Promise<void>;
+}

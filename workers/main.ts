@@ -1,0 +1,91 @@
+/**
+ * Composition of the media pipeline for any process that runs it: the queues the bot submits
+ * answers to, the workers (when asked for), and the port the bot's handler uses. Takes plain
+ * settings (mapped from the bot's config by whoever calls it) and an injected `notify` for the
+ * rejection notes, so workers/ stays free of the bot.
+ * @module
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../storage/database.ts';
+import { MediaRepo } from '../storage/media.ts';
+import type { SttSettings } from './clients/transcribe.ts';
+import { LibreTranslateClient } from './clients/libretranslate.ts';
+import { submitMedia, withdrawMedia, type MediaSubmission } from './intake.ts';
+import type { TelegramSource } from './media/fetch-telegram.ts';
+import { MediaFiles } from './media/files.ts';
+import type { PipelineDeps, RejectionNotifier, Translator } from './media/pipeline.ts';
+import { forgetFiles } from './media/retention.ts';
+import { Queues, type QueueSettings } from './queues.ts';
+import { startWorkers, type Workers, type WorkerSettings } from './runtime.ts';
+
+/** Everything the media pipeline needs to know, as plain data. */
+export interface MediaSettings {
+  redis: QueueSettings;
+  media: { dir: string; maxBytes: number; maxSeconds: number; retentionDays: number };
+  /** `inProcess`: run the workers in this process (the bot's default; `stemmen worker` always). */
+  workers: { inProcess: boolean; concurrency: number; lockSeconds: number; sweepAfterMs: number; sweepEveryMs: number };
+  telegram: TelegramSource | null;
+  stt: SttSettings | null;
+  mt: { url: string; apiKey: string | null; targets: readonly string[] } | null;
+}
+
+export interface MediaOptions {
+  /** Hosts a WhatsApp media url may point at (tests: their loopback server). */
+  whatsappAllowHost?: (host: string) => boolean;
+  /** Translation client for transcripts; default the LibreTranslate client for the MT url. */
+  translator?: Translator;
+}
+
+/** What the bot's handler sees of the pipeline. */
+export interface MediaIntake {
+  submit(items: MediaSubmission[]): Promise<void>;
+  forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
+  withdraw(items: MediaSubmission[]): Promise<void>;
+}
+
+export interface MediaRuntime {
+  queues: Queues;
+  port: MediaIntake;
+  workers: Workers | null;
+  repo: MediaRepo;
+  files: MediaFiles;
+  close(): Promise<void>;
+}
+
+export interface MediaParts { db: Db; notify: RejectionNotifier; now: () => Date; log: Logger }
+
+export function pipelineDeps(settings: MediaSettings, parts: Omit<MediaParts, 'log'>, opts: MediaOptions = {}): PipelineDeps & { repo: MediaRepo; files: MediaFiles } {
+  const { media, mt } = settings;
+  return {
+    repo: new MediaRepo(parts.db), files: new MediaFiles(media.dir), now: parts.now, notify: parts.notify,
+    limits: { maxBytes: media.maxBytes, maxSeconds: media.maxSeconds },
+    telegram: settings.telegram,
+    ...(opts.whatsappAllowHost ? { whatsappAllowHost: opts.whatsappAllowHost } : {}),
+    stt: settings.stt,
+    mt: mt ? { translator: opts.translator ?? new LibreTranslateClient({ url: mt.url, apiKey: mt.apiKey }), targets: mt.targets } : null,
+  };
+}
+
+export function workerSettings(settings: MediaSettings): WorkerSettings {
+  const w = settings.workers;
+  return { concurrency: w.concurrency, lockSeconds: w.lockSeconds, retentionDays: settings.media.retentionDays, sweepAfterMs: w.sweepAfterMs, sweepEveryMs: w.sweepEveryMs };
+}
+
+export async function createMedia(settings: MediaSettings, parts: MediaParts, opts: MediaOptions = {}): Promise<MediaRuntime> {
+  const queues = new Queues(settings.redis);
+  queues.onError((queue, e) => parts.log.warn({ queue, err: e.message }, 'queue connection problem'));
+  const deps = pipelineDeps(settings, parts, opts);
+  const workers = settings.workers.inProcess ? await startWorkers(queues, deps, workerSettings(settings), parts.log) : null;
+  return {
+    queues, workers, repo: deps.repo, files: deps.files,
+    port: {
+      submit: (items) => submitMedia(queues, items),
+      forget: (files) => forgetFiles(deps.repo, deps.files, files),
+      withdraw: (items) => withdrawMedia(queues, items),
+    },
+    async close() {
+      await workers?.close();
+      await queues.close();
+    },
+  };
+}
