@@ -13,6 +13,7 @@ import { Auth } from '../auth.ts';
 import { pageContext, sendError, type DashboardDeps } from './context.ts';
 import { installGuard } from '../gate.ts';
 import { LOGIN_ROUTES, registerLogin } from './pages/login.ts';
+import { registerExpertpool } from './pages/expertpool.ts';
 import { registerExports } from './pages/exports.ts';
 import { registerMap } from './pages/map.ts';
 import { registerMedia } from './pages/media.ts';
@@ -51,6 +52,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerPilots(server, deps);
   registerMap(server, deps);
   registerQueue(server, deps);
+  registerExpertpool(server, deps);
   registerExports(server, deps);
   registerMedia(server, deps);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule });
