@@ -157,7 +157,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // First, so its gate covers every route: only these (and the login page) are open to anyone.
   const routes = await mountDashboard(server, {
     db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
-    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+    rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
   }, {
     publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
     secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,

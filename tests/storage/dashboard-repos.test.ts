@@ -49,6 +49,21 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(byKey(await r.lightsByOutcome('p', 'housing', { channel: 'telegram' }))).toEqual(['suitable_home:green:1', 'suitable_home:red:1']);
     });
 
+    it('count each respondent once: several answers of one person share out their weight, and group sizes are distinct people', async () => {
+      await seed(db, 'q', [
+        { id: 'x', language: 'nl', channel: 'telegram', answers: [housing('red', 1), { ...housing('red', 2), questionId: 'housing_safe' }, { ...housing('green', 9), questionId: 'housing_afford' }] },
+        { id: 'y', language: 'nl', channel: 'telegram', answers: [housing('green', 8)] },
+      ]);
+      const r = new Reports(db);
+      const byKey = (rows: Array<{ key: string; light: string; n: number }>) => rows.map((x) => `${x.key}:${x.light}:${x.n}`).sort();
+      expect(byKey(await r.lightsByIndicator('q'))).toEqual(['housing:green:1.333', 'housing:red:0.667']);
+      expect(await r.respondentsWithLights('indicator', 'q')).toEqual([{ key: 'housing', n: 2 }]);
+      expect(await r.respondentsWithLights('outcome', 'q', {}, 'housing')).toEqual([{ key: 'suitable_home', n: 2 }]);
+      const group = await r.respondentsOfIndicator('p', 'housing');
+      expect(group.total).toBe(3);
+      expect([...group.byQuestion].sort()).toEqual([['housing_suitable', 3], ['housing_why', 1]]);
+    });
+
     it('count values per question, and list written answers', async () => {
       const r = new Reports(db);
       const values = (await r.valueCounts('p', 'housing')).map((v) => [v.questionId, v.number, v.n]).sort();

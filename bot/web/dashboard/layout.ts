@@ -29,7 +29,7 @@ a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:.6rem}
 .tile{display:block;border-radius:6px;padding:.6rem .7rem;text-decoration:none;color:#1d2327;border:1px solid #0002;border-inline-start:8px solid #999}
 .tile.red{border-inline-start-color:#c0392b;background:#fdecea}.tile.orange{border-inline-start-color:#d68910;background:#fef5e7}
-.tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none{background:#f0f0f1}
+.tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
 .tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:flex;height:8px;border-radius:4px;overflow:hidden;margin:.35rem 0;background:#dcdcde}
 .bar .r{background:#c0392b}.bar .o{background:#f0a30a}.bar .g{background:#1e8449}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
