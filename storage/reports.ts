@@ -37,9 +37,9 @@ export interface FreeText {
 export class Reports {
   constructor(private readonly db: Db) {}
 
-  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; createdAt: string }>> {
-    const rows = await this.db.selectFrom('pilots').select(['code', 'name', 'survey_id', 'created_at']).orderBy('created_at').orderBy('code').execute();
-    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.survey_id, createdAt: r.created_at }));
+  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; createdAt: string }>> {
+    const rows = await this.db.selectFrom('pilots').select(['code', 'name', 'survey_id', 'organisation_id', 'created_at']).orderBy('created_at').orderBy('code').execute();
+    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.survey_id, organisationId: r.organisation_id, createdAt: r.created_at }));
   }
 
   /**

@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { TFunction } from 'i18next';
-import type { User } from '../../../storage/accounts.ts';
+import type { Role, User } from '../../../storage/accounts.ts';
 import { html, raw, type Html } from './html.ts';
 
 export const DASHBOARD_LANGUAGES = ['en', 'nl'] as const;
@@ -41,7 +41,11 @@ svg{max-width:640px;display:block}svg text{font:12px system-ui,sans-serif}figure
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem}}
 `;
 
-export interface PageContext { t: TFunction; lng: string; user: User | null; csrf: string | null; path: string }
+export interface PageContext {
+  t: TFunction; lng: string; user: User | null; csrf: string | null; path: string;
+  /** The roles the route allows (its `config.roles`), checked again in the pilot's organisation. */
+  routeRoles: readonly Role[] | null;
+}
 
 export function page(ctx: PageContext, title: string, body: Html): Html {
   const { t, lng, user } = ctx;

@@ -10,6 +10,7 @@ import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { trafficLight } from '../../../../surveys/engine/traffic.ts';
 import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
 import type { Question } from '../../../../surveys/model.ts';
+import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
 import { stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
@@ -85,9 +86,9 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
     const filter = toAnswerFilter(q);
     const name = t(`${indicator.id}.name`, { ns: 'indicators' });
     const group = await reports.respondentsOfIndicator(pilot.code, indicator.id, filter);
-    const role = ctx.user?.role;
+    const role = pilot.role;
     const head = html`<h1>${name}: ${pilot.name}</h1>
-<p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
+<p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
 ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}`;
     // Small-group protection: a selection of fewer people shows no bar, chart or quote at all.
     if (!largeEnough(group.total, deps.rule)) {
@@ -96,7 +97,9 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
     const outcomes = await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
     const outcomeLabel = (o: string) => t(`${indicator.id}.outcomes.${o}`, { ns: 'indicators' });
     const values = await reports.valueCounts(pilot.code, indicator.id, filter);
-    const texts = group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
+    // Viewers (policy makers) get aggregates only: no quotes.
+    const quotes = QUOTE_ROLES.includes(role);
+    const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
     const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
     const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (qq.type === 'scale' || qq.type === 'number' || qq.choices.length > 0));
     const charts = questions.map((qq) => {
@@ -112,8 +115,8 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
 <div class="card">${stackedBars(shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })), t('indicator.outcomes'))}
 ${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>
 <h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}
-<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
-${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}`;
+${quotes ? html`<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
+${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}` : ''}`;
     return sendPage(reply, ctx, name, body);
   });
 }

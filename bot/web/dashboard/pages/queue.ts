@@ -11,7 +11,7 @@ import { CASE_STATUSES, Followup } from '../../../../storage/followup.ts';
 import { findIndicator, INDICATOR_IDS } from '../../../../surveys/indicators.ts';
 import { inviteCases } from '../../../conversation/followup/invite.ts';
 import { INVITATION_TEMPLATES } from '../../../conversation/followup/message.ts';
-import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
+import { pageContext, parseOr400, pilotOr404, pilotRoleOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
@@ -98,6 +98,7 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const { t } = ctx;
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, t('errors.not_found'));
+    if (!(await pilotRoleOr404(deps, c.pilotCode, reply, ctx))) return reply;
     const users = await accounts.listUsers();
     const trail = await followup.auditTrail(c.id);
     const who = (actor: string) => users.find((u) => u.id === actor)?.email ?? actor;
@@ -117,6 +118,7 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const ctx = pageContext(deps, req);
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, ctx.t('errors.not_found'));
+    if (!(await pilotRoleOr404(deps, c.pilotCode, reply, ctx))) return reply;
     const f = parseOr400(caseForm, req.body, reply, ctx);
     if (!f) return reply;
     const users = await accounts.listUsers();
