@@ -10,8 +10,9 @@ import type { TryitClient } from './app.ts';
 
 export const PASSWORD = 'a long test password';
 
-export async function createUser(db: Db, email: string, role: Role): Promise<void> {
-  await addUser(new Accounts(db), email, role, PASSWORD, new Date().toISOString());
+/** A dashboard user with that role in the given organisations (default: the only one there is). */
+export async function createUser(db: Db, email: string, role: Role, organisations: readonly string[] = []): Promise<void> {
+  await addUser(new Accounts(db), email, role, PASSWORD, new Date().toISOString(), organisations);
 }
 
 /** A logged-in browser session over fastify.inject: keeps cookies and finds each page's CSRF token. */
