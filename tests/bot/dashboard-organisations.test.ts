@@ -77,6 +77,12 @@ describe('organisations and the viewer role', () => {
     expect((await a.get('/pilots/other/queue')).statusCode).toBe(404);
     expect((await a.get(`/cases/${caseB}`)).statusCode).toBe(404);
     const page = await a.get('/pilots/default/queue');
+    // Only staff of the pilot's organisation (and admins) can be assignees: no other organisation's emails, no viewers.
+    const own = await app.db.selectFrom('followup_cases').select('id').where('pilot_code', '=', 'default').executeTakeFirstOrThrow();
+    const casePage = await a.get(`/cases/${own.id}`);
+    expect(casePage.body).toContain('admin@example.org');
+    expect(casePage.body).not.toContain('res-b@example.org');
+    expect(casePage.body).not.toContain('viewer@example.org');
     const post = await a.post(`/cases/${caseB}`, { status: 'closed', assignee: '', notes: '', _csrf: Browser.csrf(page.body) });
     expect(post.statusCode).toBe(404);
     expect((await app.db.selectFrom('followup_cases').select('status').where('id', '=', caseB).executeTakeFirstOrThrow()).status).toBe('open');

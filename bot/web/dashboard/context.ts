@@ -76,8 +76,9 @@ export async function pilotOr404(deps: DashboardDeps, code: string, reply: Fasti
   return role && entry ? { code: row!.code, name: row!.name, survey: entry.survey, role } : undefined;
 }
 
-/** The same check for a pilot reached through something of it (a case, a recording): its role, or an error page was sent. */
-export async function pilotRoleOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<Role | undefined> {
+/** The same check for a pilot reached through something of it (a case, a recording): its organisation and the role there, or an error page was sent. */
+export async function pilotRoleOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ organisationId: string; role: Role } | undefined> {
   const row = await deps.db.selectFrom('pilots').select('organisation_id').where('code', '=', code).executeTakeFirst();
-  return roleOr404(ctx, row?.organisation_id, reply);
+  const role = roleOr404(ctx, row?.organisation_id, reply);
+  return role && { organisationId: row!.organisation_id, role };
 }

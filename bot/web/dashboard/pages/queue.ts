@@ -6,9 +6,10 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Accounts } from '../../../../storage/accounts.ts';
+import { Accounts, type User } from '../../../../storage/accounts.ts';
 import { CASE_STATUSES, Followup } from '../../../../storage/followup.ts';
 import { findIndicator, INDICATOR_IDS } from '../../../../surveys/indicators.ts';
+import { QUOTE_ROLES, roleIn } from '../../access.ts';
 import { inviteCases } from '../../../conversation/followup/invite.ts';
 import { INVITATION_TEMPLATES } from '../../../conversation/followup/message.ts';
 import { pageContext, parseOr400, pilotOr404, pilotRoleOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
@@ -40,6 +41,11 @@ const caseForm = z.object({
   notes: z.string().max(5000, 'at most 5000 characters'),
   _csrf: z.string(),
 });
+
+/** Staff of the organisation who may read its cases: the only possible assignees (nobody else's email is shown; viewers see no respondents). */
+async function colleagues(accounts: Accounts, organisationId: string): Promise<User[]> {
+  return (await accounts.listUsers()).filter((u) => QUOTE_ROLES.includes(roleIn(u, organisationId) ?? 'viewer'));
+}
 
 export function registerQueue(server: FastifyInstance, deps: DashboardDeps): void {
   const followup = new Followup(deps.db);
@@ -98,8 +104,9 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const { t } = ctx;
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, t('errors.not_found'));
-    if (!(await pilotRoleOr404(deps, c.pilotCode, reply, ctx))) return reply;
-    const users = await accounts.listUsers();
+    const access = await pilotRoleOr404(deps, c.pilotCode, reply, ctx);
+    if (!access) return reply;
+    const users = await colleagues(accounts, access.organisationId);
     const trail = await followup.auditTrail(c.id);
     const who = (actor: string) => users.find((u) => u.id === actor)?.email ?? actor;
     const body = html`<h1>${t('queue.case')} ${shortId(c.respondentId)}: ${t(`${c.indicator}.name`, { ns: 'indicators' })}</h1>
@@ -118,10 +125,11 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const ctx = pageContext(deps, req);
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, ctx.t('errors.not_found'));
-    if (!(await pilotRoleOr404(deps, c.pilotCode, reply, ctx))) return reply;
+    const access = await pilotRoleOr404(deps, c.pilotCode, reply, ctx);
+    if (!access) return reply;
     const f = parseOr400(caseForm, req.body, reply, ctx);
     if (!f) return reply;
-    const users = await accounts.listUsers();
+    const users = await colleagues(accounts, access.organisationId);
     const assigneeId = f.assignee === '' ? null : users.find((u) => u.id === f.assignee)?.id;
     if (assigneeId === undefined) return sendError(reply, ctx, 400, ctx.t('errors.bad_request', { detail: 'assignee: unknown user' }));
     const now = deps.now().toISOString();
