@@ -176,7 +176,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     log, queues: media.queues,
     dashboard: {
       db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir,
-      rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
+      rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },
     gate: {
       publicRoutes: ['/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],

@@ -68,6 +68,7 @@ const schema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
   MAP_RED_SHARE: z.coerce.number().min(0).max(100).default(30).describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
   MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
+  MAP_MIN_RESPONDENTS: z.coerce.number().int().min(1).max(1000).default(10).describe('Small-group protection: no colour, number, chart, quote or filter result of the dashboard or read API comes from fewer people than this'),
   STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL instead of SQLite, e.g. postgres://stemmen:…@db:5432/stemmen; needed to run several bot or worker processes; unset = the SQLite file'),
   REMINDER_DELAYS: z.string().regex(/^(off|\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*)$/, 'comma-separated durations such as 24h,72h (units ms, s, m, h, d), or off').default('24h,72h').describe('Reminders for someone who stopped halfway, counted from their last message; off = none'),
@@ -98,7 +99,7 @@ export type Config = Readonly<{
   media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
   stt: Readonly<{ url: string; apiKey: string | null; model: string }> | null;
   mt: Readonly<{ url: string; apiKey: string | null; targets: readonly string[] }> | null;
-  dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number }>;
+  dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number; minRespondents: number }>;
   /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
   userPassword: string | null;
   reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
@@ -168,7 +169,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     mt: e.MT_URL ? Object.freeze({ url: e.MT_URL, apiKey: e.MT_API_KEY ?? null, targets: Object.freeze(e.MT_TARGETS.split(',')) }) : null,
     dashboard: Object.freeze({
       secureCookie: e.DASHBOARD_COOKIE_SECURE === '1', sessionHours: e.DASHBOARD_SESSION_HOURS, maxLoginFailures: e.LOGIN_MAX_FAILURES,
-      redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100,
+      redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100, minRespondents: e.MAP_MIN_RESPONDENTS,
     }),
     userPassword: e.STEMMEN_PASSWORD ?? null,
     reminders: Object.freeze({

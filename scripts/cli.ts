@@ -171,15 +171,32 @@ export async function main(argv: string[]): Promise<number> {
     .command('add')
     .description('add a user, or set a new role and password (password from STEMMEN_PASSWORD or asked)')
     .argument('<email>')
-    .requiredOption('--role <role>', 'admin, researcher or coordinator')
-    .action(async (email: string, o: { role: string }) => {
+    .requiredOption('--role <role>', 'admin (every organisation), researcher, coordinator or viewer (aggregates only)')
+    .option('--org <ids>', 'comma-separated organisations the user works for, with this role (needed when there are several)', list, [])
+    .action(async (email: string, o: { role: string; org: string[] }) => {
       const { runUserAdd } = await import('./commands/user.ts');
-      code = await runUserAdd(loadConfig(process.env), email, o.role);
+      code = await runUserAdd(loadConfig(process.env), email, o.role, o.org);
     });
-  user.command('list').description('list users and roles').action(async () => {
+  user.command('list').description('list users, roles and organisations').action(async () => {
     const { runUserList } = await import('./commands/user.ts');
     code = await runUserList(loadConfig(process.env));
   });
+
+  const org = program.command('org').description('organisations (municipalities, NGOs) that own pilots; their staff see only those');
+  org.command('add').description('add an organisation').argument('<id>').requiredOption('--name <name>', 'its name, e.g. "Gemeente Utrecht"')
+    .action(async (id: string, o: { name: string }) => {
+      const { runOrgAdd } = await import('./commands/org.ts');
+      code = await runOrgAdd(loadConfig(process.env), id, o.name);
+    });
+  org.command('list').description('list organisations').action(async () => {
+    const { runOrgList } = await import('./commands/org.ts');
+    code = await runOrgList(loadConfig(process.env));
+  });
+  org.command('pilot').description('move a pilot to an organisation').argument('<org>').argument('<pilot>')
+    .action(async (id: string, pilot: string) => {
+      const { runOrgPilot } = await import('./commands/org.ts');
+      code = await runOrgPilot(loadConfig(process.env), id, pilot);
+    });
 
   const token = program.command('token').description('bearer tokens of the read API (/api/v1), one pilot each');
   token

@@ -1,18 +1,24 @@
 /**
- * Dashboard users, their sessions, failed-login records and read-API tokens.
+ * Dashboard users (with their organisation memberships), their sessions, failed-login records
+ * and read-API tokens.
  * Callers pass hashes, never secrets: passwords, cookies and bearer tokens are hashed above.
  * @module
  */
 import type { Db } from './database.ts';
+import { Organisations, type Membership, type Role } from './organisations.ts';
 
-export const ROLES = ['admin', 'researcher', 'coordinator'] as const;
-export type Role = (typeof ROLES)[number];
+export { ROLES, type Role } from './organisations.ts';
 
-export interface User { id: string; email: string; role: Role }
+/** `role` admin sees every organisation; everyone else sees the pilots of their `organisations`, with the role they have there. */
+export interface User { id: string; email: string; role: Role; organisations: readonly Membership[] }
 export interface ApiToken { id: string; pilotCode: string; label: string; createdAt: string; revokedAt: string | null }
 
 export class Accounts {
-  constructor(private readonly db: Db) {}
+  /** Organisations and memberships, which user sessions carry. */
+  readonly orgs: Organisations;
+  constructor(private readonly db: Db) {
+    this.orgs = new Organisations(db);
+  }
 
   /** Creates the user, or sets a new role and password when the email exists. Returns whether it was new. */
   async upsertUser(u: { id: string; email: string; role: Role; passwordHash: string; now: string }): Promise<boolean> {
@@ -29,12 +35,14 @@ export class Accounts {
 
   async findUserByEmail(email: string): Promise<(User & { passwordHash: string }) | undefined> {
     const r = await this.db.selectFrom('users').select(['id', 'email', 'role', 'password_hash']).where('email', '=', email).executeTakeFirst();
-    return r && { id: r.id, email: r.email, role: r.role as Role, passwordHash: r.password_hash };
+    return r && { id: r.id, email: r.email, role: r.role as Role, organisations: await this.orgs.memberships(r.id), passwordHash: r.password_hash };
   }
 
   async listUsers(): Promise<User[]> {
     const rows = await this.db.selectFrom('users').select(['id', 'email', 'role']).orderBy('email').execute();
-    return rows.map((r) => ({ id: r.id, email: r.email, role: r.role as Role }));
+    const out: User[] = [];
+    for (const r of rows) out.push({ id: r.id, email: r.email, role: r.role as Role, organisations: await this.orgs.memberships(r.id) });
+    return out;
   }
 
   async createSession(s: { tokenHash: string; userId: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
@@ -50,7 +58,7 @@ export class Accounts {
       .where('auth_sessions.token_hash', '=', tokenHash)
       .where('auth_sessions.expires_at', '>', now)
       .executeTakeFirst();
-    return r && { user: { id: r.id, email: r.email, role: r.role as Role }, csrfToken: r.csrf_token };
+    return r && { user: { id: r.id, email: r.email, role: r.role as Role, organisations: await this.orgs.memberships(r.id) }, csrfToken: r.csrf_token };
   }
 
   async deleteSession(tokenHash: string): Promise<void> {

@@ -1,12 +1,27 @@
 /**
  * The follow-up queue: respondents with red answers on an indicator who agreed to be
  * recontacted about that indicator, one case each, with status, notes, assignee and an
- * audit trail. Contact addresses are read here only to send an invitation; they never leave
+ * audit trail; and the expertpool (whose latest expertpool decision is yes), per theme. Contact addresses are read here only to send an invitation; they never leave
  * this module except to the outbox.
  * @module
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './schema.ts';
+
+/**
+ * True when the respondent's latest expertpool decision in the pilot is yes. A "no" recorded at
+ * the same moment as a "yes" wins: when in doubt, nobody is invited to a group session.
+ */
+function inExpertpool(respondent: RawBuilder<unknown>, pilot: RawBuilder<unknown>): RawBuilder<boolean> {
+  return sql<boolean>`exists (select 1 from consents e where e.respondent_id = ${respondent} and e.pilot_code = ${pilot}
+    and e.kind = 'expertpool' and e.granted = 1 and not exists (select 1 from consents e2 where e2.respondent_id = e.respondent_id
+    and e2.pilot_code = e.pilot_code and e2.kind = 'expertpool' and e2.granted = 0 and e2.recorded_at >= e.recorded_at))`;
+}
+
+/** True when the respondent's latest recontact decision for the theme is yes. */
+const recontactYes = sql<boolean>`c.kind = 'recontact' and c.granted = 1 and c.theme is not null and not exists (select 1 from consents c2
+  where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code and c2.kind = 'recontact' and c2.theme = c.theme
+  and c2.granted = 0 and c2.recorded_at > c.recorded_at)`;
 
 export const CASE_STATUSES = ['open', 'invited', 'accepted', 'declined', 'attended', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
@@ -26,8 +41,13 @@ export interface FollowupCase {
   /** The respondent's chosen language in this pilot (null if never chosen). */
   language: string | null;
   redAnswers: number;
+  /** Whether the respondent's latest expertpool decision is yes (only then may they get a group-session invitation). */
+  expertpool: boolean;
   updatedAt: string;
 }
+
+/** Someone whose latest expertpool decision is yes, per theme they agreed to be recontacted about (red answers or not). */
+export interface ExpertpoolMember { respondentId: string; indicator: string; language: string | null; redAnswers: number; caseId: string | null }
 
 export interface AuditEntry { at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }
 
@@ -48,11 +68,7 @@ export class Followup {
       .select(['c.respondent_id', 'c.theme as indicator'])
       .distinct()
       .where('c.pilot_code', '=', pilot)
-      .where('c.kind', '=', 'recontact')
-      .where('c.granted', '=', 1)
-      .where('c.theme', 'is not', null)
-      .where(sql<boolean>`not exists (select 1 from consents c2 where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code
-        and c2.kind = 'recontact' and c2.theme = c.theme and c2.granted = 0 and c2.recorded_at > c.recorded_at)`)
+      .where(recontactYes)
       .where(sql<boolean>`exists (select 1 from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code
         and a.indicator = c.theme and a.traffic_light = 'red')`)
       .where(sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = c.pilot_code and f.respondent_id = c.respondent_id and f.indicator = c.theme)`)
@@ -67,6 +83,45 @@ export class Followup {
       .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
       .execute();
     return rows.length;
+  }
+
+  /** The expertpool of a pilot, one row per member and consented theme, optionally for one theme. */
+  async expertpool(pilot: string, indicator?: string): Promise<ExpertpoolMember[]> {
+    let q = this.db
+      .selectFrom('consents as c')
+      .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'c.respondent_id').onRef('s.pilot_code', '=', 'c.pilot_code'))
+      .leftJoin('followup_cases as f', (j) => j.onRef('f.respondent_id', '=', 'c.respondent_id').onRef('f.pilot_code', '=', 'c.pilot_code').onRef('f.indicator', '=', 'c.theme'))
+      .select([
+        'c.respondent_id', 'c.theme', 's.language', 'f.id as case_id',
+        sql<number | string>`(select count(*) from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code and a.indicator = c.theme and a.traffic_light = 'red')`.as('red'),
+      ])
+      .distinct()
+      .where('c.pilot_code', '=', pilot)
+      .where(recontactYes)
+      .where(inExpertpool(sql.ref('c.respondent_id'), sql.ref('c.pilot_code')));
+    if (indicator) q = q.where('c.theme', '=', indicator);
+    const rows = await q.orderBy('c.theme').orderBy('c.respondent_id').execute();
+    return rows.map((r) => ({ respondentId: r.respondent_id, indicator: r.theme!, language: r.language, redAnswers: Number(r.red), caseId: r.case_id }));
+  }
+
+  /**
+   * Opens cases for expertpool members on a theme (so they can be invited though they gave no red
+   * answer). Only members still in the expertpool with a live recontact consent for the theme get one.
+   */
+  async openExpertpoolCases(pilot: string, indicator: string, respondentIds: readonly string[], newId: () => string, now: string): Promise<number> {
+    if (respondentIds.length === 0) return 0;
+    const wanted = new Set(respondentIds);
+    const eligible = (await this.expertpool(pilot, indicator)).filter((m) => m.caseId === null && wanted.has(m.respondentId));
+    if (eligible.length === 0) return 0;
+    await this.db
+      .insertInto('followup_cases')
+      .values(eligible.map((m) => ({
+        id: newId(), pilot_code: pilot, respondent_id: m.respondentId, indicator, status: 'open', rsvp: null, notes: '',
+        assignee_id: null, invitation: null, created_at: now, updated_at: now,
+      })))
+      .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
+      .execute();
+    return eligible.length;
   }
 
   async list(pilot: string, filter: { indicator?: string | undefined; status?: string | undefined } = {}): Promise<FollowupCase[]> {
@@ -89,6 +144,7 @@ export class Followup {
       .select([
         'f.id', 'f.pilot_code', 'f.respondent_id', 'f.indicator', 'f.status', 'f.rsvp', 'f.notes', 'f.assignee_id', 'f.updated_at', 'u.email', 's.language',
         sql<number | string>`(select count(*) from answers a where a.respondent_id = f.respondent_id and a.pilot_code = f.pilot_code and a.indicator = f.indicator and a.traffic_light = 'red')`.as('red'),
+        sql<number | string | boolean>`case when ${inExpertpool(sql.ref('f.respondent_id'), sql.ref('f.pilot_code'))} then 1 else 0 end`.as('pool'),
       ]);
   }
 
@@ -140,11 +196,11 @@ export class Followup {
 
 function toCase(r: {
   id: string; pilot_code: string; respondent_id: string; indicator: string; status: string; rsvp: string | null; notes: string;
-  assignee_id: string | null; updated_at: string; email: string | null; language: string | null; red: number | string;
+  assignee_id: string | null; updated_at: string; email: string | null; language: string | null; red: number | string; pool: number | string | boolean;
 }): FollowupCase {
   return {
     id: r.id, pilotCode: r.pilot_code, respondentId: r.respondent_id, indicator: r.indicator, status: r.status as CaseStatus,
     rsvp: r.rsvp as Rsvp | null, notes: r.notes, assigneeId: r.assignee_id, assigneeEmail: r.email, language: r.language,
-    redAnswers: Number(r.red), updatedAt: r.updated_at,
+    redAnswers: Number(r.red), expertpool: Number(r.pool) === 1, updatedAt: r.updated_at,
   };
 }

@@ -13,6 +13,8 @@ export interface PilotRecord {
   surveyVersion: number;
   surveyFile: string | null;
   channels: string[];
+  /** The organisation (municipality, NGO) the pilot belongs to; whose staff may see it. */
+  organisationId: string;
   createdAt: string;
 }
 
@@ -35,19 +37,23 @@ export class PilotExistsError extends Error {
   override name = 'PilotExistsError';
 }
 
+/** Where pilots created without an organisation go (the one an upgrade put every pilot in). */
+export const DEFAULT_ORGANISATION = 'default';
+
 const n = (v: unknown): number => Number(v ?? 0);
 
 export class PilotRepository {
   constructor(private readonly db: Db) {}
 
-  async create(p: Omit<PilotRecord, 'createdAt'>, now: string): Promise<PilotRecord> {
+  async create(p: Omit<PilotRecord, 'createdAt' | 'organisationId'> & { organisationId?: string }, now: string): Promise<PilotRecord> {
     const existing = await this.find(p.code);
     if (existing) throw new PilotExistsError(`pilot code "${p.code}" is already used by "${existing.name}"`);
     await this.db.insertInto('pilots').values({
       code: p.code, name: p.name, survey_id: p.surveyId, survey_version: p.surveyVersion,
       survey_file: p.surveyFile, channels: JSON.stringify(p.channels), created_at: now,
+      ...(p.organisationId !== undefined ? { organisation_id: p.organisationId } : {}),
     }).execute();
-    return { ...p, createdAt: now };
+    return { ...p, organisationId: p.organisationId ?? DEFAULT_ORGANISATION, createdAt: now };
   }
 
   /** Creates the pilot, or moves an existing one to this survey version (the default pilot at start-up). */
@@ -57,6 +63,12 @@ export class PilotRepository {
       .values({ code, name, survey_id: surveyId, survey_version: surveyVersion, created_at: now, survey_file: null, channels: '[]' })
       .onConflict((oc) => oc.column('code').doUpdateSet({ survey_version: surveyVersion }))
       .execute();
+  }
+
+  /** Moves a pilot to an organisation; false when there is no such pilot. */
+  async moveToOrganisation(code: string, organisationId: string): Promise<boolean> {
+    const r = await this.db.updateTable('pilots').set({ organisation_id: organisationId }).where('code', '=', code).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
   }
 
   async find(code: string): Promise<PilotRecord | undefined> {
@@ -108,9 +120,9 @@ export class PilotRepository {
   }
 }
 
-function toRecord(row: { code: string; name: string; survey_id: string; survey_version: number; survey_file: string | null; channels: string; created_at: string }): PilotRecord {
+function toRecord(row: { code: string; name: string; survey_id: string; survey_version: number; survey_file: string | null; channels: string; organisation_id: string; created_at: string }): PilotRecord {
   return {
     code: row.code, name: row.name, surveyId: row.survey_id, surveyVersion: row.survey_version,
-    surveyFile: row.survey_file, channels: JSON.parse(row.channels) as string[], createdAt: row.created_at,
+    surveyFile: row.survey_file, channels: JSON.parse(row.channels) as string[], organisationId: row.organisation_id, createdAt: row.created_at,
   };
 }

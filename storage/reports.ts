@@ -1,6 +1,7 @@
 /**
  * The aggregate reads behind the dashboard and the read API: traffic-light counts, value
- * distributions, free-text answers and the response funnel.
+ * distributions, free-text answers, the response funnel, and the group sizes (distinct
+ * respondents) that the small-group rule is checked against.
  *
  * Every count is one GROUP BY in SQL (no rows travel to Node), and only portable SQL is used
  * so PostgreSQL can run the same queries; `count()` comes back as a string there, hence Number().
@@ -14,6 +15,7 @@ import type { Database } from './schema.ts';
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
 export interface AnswerFilter { language?: string | undefined; channel?: string | undefined; from?: string | undefined; to?: string | undefined }
 
+/** `n` counts respondents, each once (fractions where one person's answers differ in colour). */
 export interface LightCount { key: string; light: 'red' | 'orange' | 'green'; n: number }
 
 function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: string, f: AnswerFilter): SelectQueryBuilder<Database, 'answers', O> {
@@ -25,7 +27,7 @@ function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: strin
   return out;
 }
 
-const LIGHTS = new Set(['red', 'orange', 'green']);
+const LIGHTS = ['red', 'orange', 'green'] as const;
 
 /** A typed, spoken or filmed answer for the drill-down. */
 export interface FreeText {
@@ -36,32 +38,59 @@ export interface FreeText {
 export class Reports {
   constructor(private readonly db: Db) {}
 
-  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; createdAt: string }>> {
+  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; createdAt: string }>> {
     const rows = await new PilotRepository(this.db).list();
-    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.surveyId, createdAt: r.createdAt }));
+    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.surveyId, organisationId: r.organisationId, createdAt: r.createdAt }));
   }
 
-  /** Answers per indicator and traffic light (the map). */
+  /**
+   * Per indicator and traffic light, how many respondents: each counts once, their answers'
+   * lights shared out equally (two red and one green answer → ⅔ red, ⅓ green). The map.
+   */
   async lightsByIndicator(pilot: string, f: AnswerFilter = {}): Promise<LightCount[]> {
-    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
-      .select(['indicator', 'traffic_light', (eb) => eb.fn.countAll().as('n')])
-      .where('indicator', 'is not', null)
-      .where('traffic_light', 'is not', null)
-      .groupBy(['indicator', 'traffic_light'])
-      .execute();
-    return rows.filter((r) => LIGHTS.has(r.traffic_light!)).map((r) => ({ key: r.indicator!, light: r.traffic_light as LightCount['light'], n: Number(r.n) }));
+    return this.weightedLights('indicator', pilot, f);
   }
 
-  /** Answers per outcome of one indicator and traffic light (the drill-down bars). */
+  /** Per outcome of one indicator, the same respondent-weighted lights (the drill-down bars). */
   async lightsByOutcome(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<LightCount[]> {
-    const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
-      .select(['outcome', 'traffic_light', (eb) => eb.fn.countAll().as('n')])
-      .where('indicator', '=', indicator)
-      .where('outcome', 'is not', null)
-      .where('traffic_light', 'is not', null)
-      .groupBy(['outcome', 'traffic_light'])
+    return this.weightedLights('outcome', pilot, f, indicator);
+  }
+
+  /** Distinct respondents with a scored answer, per indicator (or per outcome of one indicator). */
+  async respondentsWithLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter = {}, indicator?: string): Promise<Array<{ key: string; n: number }>> {
+    let q = filtered(this.db.selectFrom('answers'), pilot, f)
+      .select([`${key} as key`, (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')])
+      .where(key, 'is not', null)
+      .where('traffic_light', 'in', [...LIGHTS]);
+    if (indicator !== undefined) q = q.where('indicator', '=', indicator);
+    const rows = await q.groupBy(key).execute();
+    return rows.map((r) => ({ key: r.key!, n: Number(r.n) }));
+  }
+
+  /** Distinct respondents who gave a (not skipped) answer on an indicator, in total and per question: the group behind its charts and quotes. */
+  async respondentsOfIndicator(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<{ total: number; byQuestion: Map<string, number> }> {
+    const base = () => filtered(this.db.selectFrom('answers'), pilot, f).where('indicator', '=', indicator).where('skipped', '=', 0);
+    const total = await base().select((eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')).executeTakeFirstOrThrow();
+    const rows = await base().select(['question_id', (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')]).groupBy('question_id').execute();
+    return { total: Number(total.n), byQuestion: new Map(rows.map((r) => [r.question_id, Number(r.n)])) };
+  }
+
+  private async weightedLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter, indicator?: string): Promise<LightCount[]> {
+    // Inner: answers per (key, respondent, light) and that respondent's share of them (a window over the groups).
+    let inner = filtered(this.db.selectFrom('answers'), pilot, f)
+      .select([
+        `${key} as key`, 'traffic_light',
+        sql<number | string>`count(*) * 1.0 / sum(count(*)) over (partition by ${sql.ref(key)}, respondent_id)`.as('w'),
+      ])
+      .where(key, 'is not', null)
+      .where('traffic_light', 'in', [...LIGHTS]);
+    if (indicator !== undefined) inner = inner.where('indicator', '=', indicator);
+    const rows = await this.db
+      .selectFrom(inner.groupBy([key, 'respondent_id', 'traffic_light']).as('x'))
+      .select(['x.key', 'x.traffic_light', (eb) => eb.fn.sum<number | string>('x.w').as('n')])
+      .groupBy(['x.key', 'x.traffic_light'])
       .execute();
-    return rows.filter((r) => LIGHTS.has(r.traffic_light!)).map((r) => ({ key: r.outcome!, light: r.traffic_light as LightCount['light'], n: Number(r.n) }));
+    return rows.map((r) => ({ key: r.key!, light: r.traffic_light as LightCount['light'], n: Math.round(Number(r.n) * 1000) / 1000 }));
   }
 
   /** How often each value was given per question of an indicator: numbers as numbers, choices as their JSON list. */

@@ -36,6 +36,22 @@ export interface PilotsTable {
   survey_file: Defaulted<string | null>;
   /** JSON array of channel names. */
   channels: Defaulted<string>;
+  /** The organisation (municipality, NGO) whose staff may see the pilot. */
+  organisation_id: Defaulted<string>;
+}
+
+/** A municipality or NGO: it owns pilots, and its staff are members with a role. */
+export interface OrganisationsTable {
+  id: string;
+  name: string;
+  created_at: string;
+}
+
+/** A dashboard user's role in one organisation (admin, researcher, coordinator or viewer). */
+export interface MembershipsTable {
+  user_id: string;
+  organisation_id: string;
+  role: string;
 }
 
 /** A message sent to many: invitations to a pilot, or results sent back to respondents. */
@@ -244,7 +260,10 @@ export interface IdentityLinksTable {
   created_at: string;
 }
 
-/** A dashboard user (admin, researcher or coordinator); the password is an Argon2id hash. */
+/**
+ * A dashboard user; the password is an Argon2id hash. `role` admin sees every organisation;
+ * for everyone else access follows `memberships` (role there is the last one given).
+ */
 export interface UsersTable {
   id: string;
   email: string;
@@ -349,6 +368,8 @@ export interface Database {
   whatsapp_keys: WhatsappKeysTable;
   identity_links: IdentityLinksTable;
   users: UsersTable;
+  organisations: OrganisationsTable;
+  memberships: MembershipsTable;
   auth_sessions: AuthSessionsTable;
   login_failures: LoginFailuresTable;
   api_tokens: ApiTokensTable;

@@ -4,15 +4,22 @@
  * Rule (documented in README "Traffic-light map"): red when at least `redShare` of the
  * coloured answers are red; otherwise green when at least `greenShare` are green; otherwise
  * orange; grey ("none") without answers. Shares are fractions 0–1, set in configuration.
+ * Each respondent counts once: their answers' lights are shared out equally between them.
+ * Below `minRespondents` people nothing is shown but grey "too few" (small-group protection).
  * @module
  */
-export interface AggregateRule { redShare: number; greenShare: number }
-export type Aggregate = 'red' | 'orange' | 'green' | 'none';
+export interface AggregateRule { redShare: number; greenShare: number; minRespondents: number }
+export type Aggregate = 'red' | 'orange' | 'green' | 'none' | 'small_group';
 export interface LightTally { red: number; orange: number; green: number }
 
-export const DEFAULT_AGGREGATE_RULE: AggregateRule = { redShare: 0.3, greenShare: 0.6 };
+export const DEFAULT_AGGREGATE_RULE: AggregateRule = { redShare: 0.3, greenShare: 0.6, minRespondents: 10 };
 
-export function aggregateLight(t: LightTally, rule: AggregateRule): Aggregate {
+/** Whether a number or quote from this many people may be shown (zero people reveal nobody). */
+export function largeEnough(respondents: number, rule: Pick<AggregateRule, 'minRespondents'>): boolean {
+  return respondents === 0 || respondents >= rule.minRespondents;
+}
+
+export function aggregateLight(t: LightTally, rule: Pick<AggregateRule, 'redShare' | 'greenShare'>): Aggregate {
   const total = t.red + t.orange + t.green;
   if (total === 0) return 'none';
   if (t.red / total >= rule.redShare) return 'red';

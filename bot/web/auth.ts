@@ -6,7 +6,7 @@
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
-import type { Accounts, Role, User } from '../../storage/accounts.ts';
+import { ROLES, type Accounts, type Role, type User } from '../../storage/accounts.ts';
 
 export const SESSION_COOKIE = 'stemmen_session';
 const FAILURE_WINDOW_MS = 15 * 60 * 1000;
@@ -25,14 +25,27 @@ export class UserInputError extends Error {
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-/** Adds a user or resets one's role and password (`stemmen user add`). */
-export async function addUser(accounts: Accounts, email: string, role: string, password: string, now: string): Promise<{ created: boolean; user: { email: string; role: Role } }> {
+/**
+ * Adds a user or resets one's role and password, and makes them a member of the given
+ * organisations with that role (`stemmen user add --org`). Without --org a non-admin joins the
+ * only organisation there is; with several, --org is required. Admins see every organisation.
+ */
+export async function addUser(accounts: Accounts, email: string, role: string, password: string, now: string, orgIds: readonly string[] = []): Promise<{ created: boolean; user: { email: string; role: Role; organisations: string[] } }> {
   const e = email.trim().toLowerCase();
   if (!EMAIL.test(e)) throw new UserInputError(`"${email}" is not an email address; give one like coordinator@example.org`);
-  if (!(['admin', 'researcher', 'coordinator'] as const).includes(role as Role)) throw new UserInputError(`--role must be admin, researcher or coordinator (got "${role}")`);
+  if (!(ROLES as readonly string[]).includes(role)) throw new UserInputError(`--role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES.at(-1)} (got "${role}")`);
   if (password.length < 12) throw new UserInputError('the password is too short: use at least 12 characters');
+  const known = (await accounts.orgs.list()).map((o) => o.id);
+  let orgs = [...new Set(orgIds)];
+  for (const o of orgs) if (!known.includes(o)) throw new UserInputError(`there is no organisation "${o}": add it first with \`stemmen org add ${o} --name "…"\` (known: ${known.join(', ') || 'none'})`);
+  if (orgs.length === 0 && role !== 'admin') {
+    if (known.length !== 1) throw new UserInputError(`give --org <id> for a ${role}: the organisations are ${known.join(', ')}`);
+    orgs = [known[0]!];
+  }
   const created = await accounts.upsertUser({ id: randomUUID(), email: e, role: role as Role, passwordHash: await hashPassword(password), now });
-  return { created, user: { email: e, role: role as Role } };
+  const user = (await accounts.findUserByEmail(e))!;
+  for (const o of orgs) await accounts.orgs.setMembership(user.id, o, role as Role);
+  return { created, user: { email: e, role: role as Role, organisations: orgs } };
 }
 
 export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' | 'rate_limited' };

@@ -9,6 +9,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Role, User } from '../../storage/accounts.ts';
 import type {} from '@fastify/cookie';
+import { hasAnyRole } from './access.ts';
 import { SESSION_COOKIE, type Auth } from './auth.ts';
 
 declare module 'fastify' {
@@ -17,7 +18,7 @@ declare module 'fastify' {
     dashboard: { user: User; csrfToken: string } | null;
   }
   interface FastifyContextConfig {
-    /** Roles allowed on a dashboard route; absent means every logged-in user. */
+    /** Roles allowed on a dashboard route (in the organisation of its pilot); absent means every logged-in user. */
     roles?: readonly Role[];
   }
 }
@@ -54,8 +55,10 @@ export function installGuard(server: FastifyInstance, o: GuardOptions): void {
       return reply.code(401).send({ error: 'log in to the dashboard first (POST /login)' });
     }
     req.dashboard = session;
-    const roles: readonly Role[] | undefined = route?.startsWith('/admin/') ? ['admin'] : req.routeOptions.config?.roles;
-    if (roles && !roles.includes(session.user.role)) return o.refuse(req, reply, 403, 'forbidden');
+    if (route?.startsWith('/admin/') && session.user.role !== 'admin') return o.refuse(req, reply, 403, 'forbidden');
+    // A role in some organisation lets the request through; pilot pages then check the role in the pilot's organisation.
+    const roles = req.routeOptions.config?.roles;
+    if (roles && !hasAnyRole(session.user, roles)) return o.refuse(req, reply, 403, 'forbidden');
     return undefined;
   });
 

@@ -1,5 +1,6 @@
 /**
- * `stemmen user add <email> --role …` and `stemmen user list`: dashboard accounts.
+ * `stemmen user add <email> --role … --org …` and `stemmen user list`: dashboard accounts and
+ * the organisations they work for.
  * The password comes from STEMMEN_PASSWORD (scripts) or a hidden prompt on the terminal.
  */
 import { createInterface } from 'node:readline';
@@ -21,12 +22,13 @@ async function askPassword(prompt: string): Promise<string> {
   }
 }
 
-export async function runUserAdd(config: Config, email: string, role: string): Promise<number> {
+export async function runUserAdd(config: Config, email: string, role: string, orgs: readonly string[] = []): Promise<number> {
   const password = config.userPassword ?? (await askPassword(`Password for ${email} (12+ characters): `));
   const db = await openMigrated(config);
   try {
-    const r = await addUser(new Accounts(db), email, role, password, new Date().toISOString());
-    process.stdout.write(`${r.created ? 'added' : 'updated (role and password; open sessions ended)'}: ${r.user.email} as ${r.user.role}\n`);
+    const r = await addUser(new Accounts(db), email, role, password, new Date().toISOString(), orgs);
+    const where = r.user.organisations.length ? ` in ${r.user.organisations.join(', ')}` : ' (every organisation)';
+    process.stdout.write(`${r.created ? 'added' : 'updated (role and password; open sessions ended)'}: ${r.user.email} as ${r.user.role}${where}\n`);
     return 0;
   } finally {
     await db.destroy();
@@ -36,7 +38,10 @@ export async function runUserAdd(config: Config, email: string, role: string): P
 export async function runUserList(config: Config): Promise<number> {
   const db = await openMigrated(config);
   try {
-    for (const u of await new Accounts(db).listUsers()) process.stdout.write(`${u.email}\t${u.role}\n`);
+    for (const u of await new Accounts(db).listUsers()) {
+      const orgs = u.role === 'admin' ? '(every organisation)' : u.organisations.map((m) => `${m.organisationId}:${m.role}`).join(' ');
+      process.stdout.write(`${u.email}\t${u.role}\t${orgs}\n`);
+    }
     return 0;
   } finally {
     await db.destroy();

@@ -11,6 +11,7 @@ import * as dashboard from './2026112205_dashboard.ts';
 import * as pilots from './2026112206_pilots.ts';
 import * as deadLetters from './2026120201_dead_letters.ts';
 import * as answerIssues from './2026120202_answer_issues.ts';
+import * as organisations from './2026120203_organisations.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -21,4 +22,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112206_pilots': pilots,
   '2026120201_dead_letters': deadLetters,
   '2026120202_answer_issues': answerIssues,
+  '2026120203_organisations': organisations,
 };

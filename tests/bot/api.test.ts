@@ -32,7 +32,7 @@ async function createToken(pilot: string): Promise<{ id: string; token: string }
 const get = (url: string, t: string | null = token) => app.server.inject({ url, headers: t ? { authorization: `Bearer ${t}` } : {} });
 
 beforeAll(async () => {
-  app = await startTestApp();
+  app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
   await app.store.pilots.ensure('other', 'Other pilot', 'default-pilot', 1, new Date().toISOString());
   await seed(app.db, 'default', Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, language: i % 2 ? 'ar' : 'nl', channel: 'telegram', completed: i < 3, answers: [red] })));
   await seed(app.db, 'other', [{ id: 'o1', language: 'en', channel: 'tryit', answers: [red] }]);
@@ -77,8 +77,8 @@ describe('read API', () => {
   it('summarises indicators and the funnel', async () => {
     const ind = (await get('/api/v1/pilots/default/indicators?language=ar')).json();
     const housing = ind.data.find((d: { id: string }) => d.id === 'housing');
-    expect(housing).toMatchObject({ group: 'markers_and_means', answers: 3, aggregate: 'red', tally: { red: 3, orange: 0, green: 0 } });
-    expect(housing.outcomes.find((o: { id: string }) => o.id === 'suitable_home')).toMatchObject({ answers: 3, aggregate: 'red' });
+    expect(housing).toMatchObject({ group: 'markers_and_means', respondents: 3, aggregate: 'red', tally: { red: 3, orange: 0, green: 0 } });
+    expect(housing.outcomes.find((o: { id: string }) => o.id === 'suitable_home')).toMatchObject({ respondents: 3, aggregate: 'red' });
     const funnel = (await get('/api/v1/pilots/default/funnel')).json();
     expect(funnel).toMatchObject({ invited: 0, started: 7, consented: 7, completed: 3, responseRate: null });
     expect(funnel.byLanguageAndChannel).toHaveLength(2);

@@ -4,7 +4,7 @@ import { Browser, createUser, seed } from '../helpers/dashboard.ts';
 
 let app: TestApp;
 beforeAll(async () => {
-  app = await startTestApp({ LOGIN_MAX_FAILURES: '3' });
+  app = await startTestApp({ LOGIN_MAX_FAILURES: '3', MAP_MIN_RESPONDENTS: '1' });
   await createUser(app.db, 'admin@example.org', 'admin');
   await createUser(app.db, 'res@example.org', 'researcher');
   await createUser(app.db, 'coord@example.org', 'coordinator');

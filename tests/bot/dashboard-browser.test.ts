@@ -24,7 +24,7 @@ describe.skipIf(!present)(`dashboard in Chromium (${present ? CHROMIUM : `skippe
   let client: TryitClient;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
     await createUser(app.db, 'coord@example.org', 'admin');
     client = new TryitClient(app.url, undefined, 'nl');
     const rid = app.handler.respondentIdFor('tryit', client.token);

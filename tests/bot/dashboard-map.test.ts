@@ -11,7 +11,7 @@ const housing = (light: 'red' | 'orange' | 'green', number: number, answeredAt =
 const work = (light: 'red' | 'orange' | 'green'): SeedAnswer => ({ questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light, number: light === 'green' ? 9 : 2 });
 
 beforeAll(async () => {
-  app = await startTestApp({ MAP_RED_SHARE: '40', MAP_GREEN_SHARE: '70' });
+  app = await startTestApp({ MAP_RED_SHARE: '40', MAP_GREEN_SHARE: '70', MAP_MIN_RESPONDENTS: '1' });
   await createUser(app.db, 'res@example.org', 'researcher');
   b = new Browser(app.server);
   await b.login('res@example.org');

@@ -17,7 +17,7 @@ let app: TestApp;
 beforeEach(async () => {
   fake = await FakeBotApi.start();
   stt = await new FakeStt().start();
-  app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url }, { telegramBotInfo: fake.botInfo });
+  app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url, MAP_MIN_RESPONDENTS: '1' }, { telegramBotInfo: fake.botInfo });
 });
 afterEach(async () => {
   await app.dispose();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
-import { Browser, completeWithRedAnswers, createUser } from '../helpers/dashboard.ts';
+import { Browser, completeWithRedAnswers, createUser, seed } from '../helpers/dashboard.ts';
 
 let app: TestApp;
 let coordinator: Browser;
@@ -105,6 +105,36 @@ describe('follow-up queue', () => {
     expect(last.action).toBe('update');
     expect(last.actor).toBe(me.id);
     expect(JSON.parse(last.detail)).toEqual({ status: 'attended', assignee: me.id, notes: '(edited)' });
+  });
+
+  it('never invites someone who said no to the expertpool to a group session, and lists expertpool members without red answers', async () => {
+    await seed(app.db, 'default', [
+      { id: 'pool-no', language: 'nl', channel: 'tryit', address: 'tok-pool-no', recontact: ['housing'], expertpool: false,
+        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red', number: 1 }] },
+      { id: 'pool-yes-green', language: 'nl', channel: 'tryit', address: 'tok-pool-yes', recontact: ['housing'], expertpool: true,
+        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'green', number: 9 }] },
+    ]);
+    const queue = await coordinator.get('/pilots/default/queue');
+    const c = await app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', 'pool-no').executeTakeFirstOrThrow();
+    expect(queue.body).toMatch(new RegExp(`data-case="${c.id}"[^]*?data-expertpool="no"`));
+    const res = await invite([c.id], 'session');
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=0&unreachable=0&not_in_expertpool=1');
+    expect(await app.db.selectFrom('outbox').select('id').where('respondent_id', '=', 'pool-no').execute()).toEqual([]);
+    const after = await app.db.selectFrom('followup_cases').select('status').where('id', '=', c.id).executeTakeFirstOrThrow();
+    expect(after.status).toBe('open');
+    const audit = await app.db.selectFrom('audit_log').select('action').where('case_id', '=', c.id).execute();
+    expect(audit.map((a) => a.action)).toEqual(['invite_not_in_expertpool']);
+
+    // The expertpool member without a red answer is on the expertpool list; the "no" is not.
+    const pool = await coordinator.get('/pilots/default/expertpool?indicator=housing');
+    expect(pool.statusCode).toBe(200);
+    expect(pool.body).toContain('data-member="pool-yes-green"');
+    expect(pool.body).not.toContain('data-member="pool-no"');
+    expect(pool.body).not.toContain('tok-pool');
+    const added = await coordinator.post('/pilots/default/expertpool/cases', { indicator: 'housing', respondents: ['pool-yes-green', 'pool-no'], _csrf: Browser.csrf(pool.body) });
+    expect(added.statusCode).toBe(303);
+    const opened = await app.db.selectFrom('followup_cases').select('respondent_id').where('indicator', '=', 'housing').where('respondent_id', 'in', ['pool-yes-green', 'pool-no']).orderBy('respondent_id').execute();
+    expect(opened.map((o) => o.respondent_id)).toEqual(['pool-no', 'pool-yes-green']);
   });
 
   it('rejects an invitation without a date, naming the field', async () => {

@@ -15,7 +15,7 @@ let rid: string;
 
 beforeAll(async () => {
   testDb = await createTestDatabase('postgres');
-  app = await startTestApp(testDb.env);
+  app = await startTestApp({ ...testDb.env, MAP_MIN_RESPONDENTS: '1' });
   client = new TryitClient(app.url, undefined, 'ar');
   rid = app.handler.respondentIdFor('tryit', client.token);
 }, 60_000);

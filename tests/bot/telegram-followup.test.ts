@@ -21,7 +21,7 @@ beforeAll(async () => {
   fake = await FakeBotApi.start();
   app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0' }, { telegramBotInfo: fake.botInfo });
   await createUser(app.db, 'coord@example.org', 'coordinator');
-  // A Turkish respondent who consented, then (as stored by the engine) answered housing red and agreed to be recontacted about it.
+  // A Turkish respondent who consented, then (as stored by the engine) answered housing red, agreed to be recontacted about it and joined the expertpool.
   fake.textUpdate(CHAT, 'merhaba', 'tr');
   let seen = (await sentAfter(0)).length;
   fake.callbackUpdate(CHAT, 'lang:tr', fake.sentTo(CHAT).at(-1)!.message_id, 'tr');
@@ -41,6 +41,7 @@ beforeAll(async () => {
     answered_at: now, source_message_id: 'm', revision: 1, media_kind: null, media_ref: null, media_status: null,
   }).execute();
   await app.db.insertInto('consents').values({ id: 'c1', respondent_id: rid, pilot_code: 'default', survey_id: 'default-pilot', kind: 'recontact', theme: 'housing', version: 1, granted: 1, recorded_at: now, source_message_id: 'm2' }).execute();
+  await app.db.insertInto('consents').values({ id: 'c2', respondent_id: rid, pilot_code: 'default', survey_id: 'default-pilot', kind: 'expertpool', theme: null, version: 1, granted: 1, recorded_at: now, source_message_id: 'm3' }).execute();
 });
 afterAll(async () => {
   await app.dispose();

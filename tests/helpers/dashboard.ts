@@ -10,8 +10,9 @@ import type { TryitClient } from './app.ts';
 
 export const PASSWORD = 'a long test password';
 
-export async function createUser(db: Db, email: string, role: Role): Promise<void> {
-  await addUser(new Accounts(db), email, role, PASSWORD, new Date().toISOString());
+/** A dashboard user with that role in the given organisations (default: the only one there is). */
+export async function createUser(db: Db, email: string, role: Role, organisations: readonly string[] = []): Promise<void> {
+  await addUser(new Accounts(db), email, role, PASSWORD, new Date().toISOString(), organisations);
 }
 
 /** A logged-in browser session over fastify.inject: keeps cookies and finds each page's CSRF token. */
@@ -65,9 +66,9 @@ export class Browser {
 }
 
 export interface SeedAnswer { questionId: string; indicator: string; outcome: string; light: 'red' | 'orange' | 'green' | null; number?: number; choices?: string[]; text?: string; answeredAt?: string }
-export interface SeedRespondent { id: string; language: string; channel: string; answers: SeedAnswer[]; recontact?: string[]; completed?: boolean; address?: string }
+export interface SeedRespondent { id: string; language: string; channel: string; answers: SeedAnswer[]; recontact?: string[]; expertpool?: boolean; completed?: boolean; address?: string }
 
-/** Writes respondents with a session, answers and consents (participation, and recontact themes). */
+/** Writes respondents with a session, answers and consents (participation, recontact themes, and an expertpool yes or no). */
 export async function seed(db: Db, pilot: string, respondents: SeedRespondent[], surveyId = 'default-pilot'): Promise<void> {
   const now = '2026-11-01T10:00:00.000Z';
   for (const r of respondents) {
@@ -79,10 +80,11 @@ export async function seed(db: Db, pilot: string, respondents: SeedRespondent[],
       language: r.language, state: JSON.stringify({ phase: r.completed ? 'completed' : 'question', language: r.language }), state_version: 1, revision: 1,
       started_at: now, updated_at: now, completed_at: r.completed ? now : null,
     }).execute();
-    const consent = (kind: string, theme: string | null, i: number) => ({
-      id: `c-${r.id}-${kind}-${theme ?? ''}-${i}`, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, kind, theme, version: 1, granted: 1, recorded_at: now, source_message_id: `m-${r.id}-${i}`,
+    const consent = (kind: string, theme: string | null, i: number, granted = 1) => ({
+      id: `c-${r.id}-${kind}-${theme ?? ''}-${i}`, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, kind, theme, version: 1, granted, recorded_at: now, source_message_id: `m-${r.id}-${i}`,
     });
-    await db.insertInto('consents').values([consent('participation', null, 0), ...(r.recontact ?? []).map((t, i) => consent('recontact', t, i + 1))]).execute();
+    const pool = r.expertpool === undefined ? [] : [consent('expertpool', null, 99, r.expertpool ? 1 : 0)];
+    await db.insertInto('consents').values([consent('participation', null, 0), ...(r.recontact ?? []).map((t, i) => consent('recontact', t, i + 1)), ...pool]).execute();
     if (r.answers.length === 0) continue;
     await db.insertInto('answers').values(r.answers.map((a, i) => ({
       id: `a-${r.id}-${i}`, session_id: sid, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, survey_version: 1, question_id: a.questionId,

@@ -83,12 +83,12 @@ describe('config', () => {
 
   it('adds a dashboard user with the password from STEMMEN_PASSWORD, and names bad input', async () => {
     const ok = await stemmen(['user', 'add', 'Coord@Example.org', '--role', 'coordinator'], { STEMMEN_PASSWORD: 'twelve chars at least' });
-    expect(ok).toMatchObject({ code: 0, stdout: 'added: coord@example.org as coordinator\n' });
+    expect(ok).toMatchObject({ code: 0, stdout: 'added: coord@example.org as coordinator in default\n' });
     const again = await stemmen(['user', 'add', 'coord@example.org', '--role', 'admin'], { STEMMEN_PASSWORD: 'another long password' });
-    expect(again.stdout).toBe('updated (role and password; open sessions ended): coord@example.org as admin\n');
-    expect((await stemmen(['user', 'list'])).stdout).toBe('coord@example.org\tadmin\n');
+    expect(again.stdout).toBe('updated (role and password; open sessions ended): coord@example.org as admin (every organisation)\n');
+    expect((await stemmen(['user', 'list'])).stdout).toBe('coord@example.org\tadmin\t(every organisation)\n');
     const role = await stemmen(['user', 'add', 'x@example.org', '--role', 'boss'], { STEMMEN_PASSWORD: 'twelve chars at least' });
-    expect(role).toMatchObject({ code: 1, stderr: '--role must be admin, researcher or coordinator (got "boss")\n' });
+    expect(role).toMatchObject({ code: 1, stderr: '--role must be admin, researcher, coordinator or viewer (got "boss")\n' });
     const short = await stemmen(['user', 'add', 'x@example.org', '--role', 'admin'], { STEMMEN_PASSWORD: 'short' });
     expect(short.code).toBe(1);
     expect(short.stderr).toMatch(/STEMMEN_PASSWORD=\(hidden\): use at least 12 characters/);

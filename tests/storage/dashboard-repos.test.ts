@@ -49,6 +49,21 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(byKey(await r.lightsByOutcome('p', 'housing', { channel: 'telegram' }))).toEqual(['suitable_home:green:1', 'suitable_home:red:1']);
     });
 
+    it('count each respondent once: several answers of one person share out their weight, and group sizes are distinct people', async () => {
+      await seed(db, 'q', [
+        { id: 'x', language: 'nl', channel: 'telegram', answers: [housing('red', 1), { ...housing('red', 2), questionId: 'housing_safe' }, { ...housing('green', 9), questionId: 'housing_afford' }] },
+        { id: 'y', language: 'nl', channel: 'telegram', answers: [housing('green', 8)] },
+      ]);
+      const r = new Reports(db);
+      const byKey = (rows: Array<{ key: string; light: string; n: number }>) => rows.map((x) => `${x.key}:${x.light}:${x.n}`).sort();
+      expect(byKey(await r.lightsByIndicator('q'))).toEqual(['housing:green:1.333', 'housing:red:0.667']);
+      expect(await r.respondentsWithLights('indicator', 'q')).toEqual([{ key: 'housing', n: 2 }]);
+      expect(await r.respondentsWithLights('outcome', 'q', {}, 'housing')).toEqual([{ key: 'suitable_home', n: 2 }]);
+      const group = await r.respondentsOfIndicator('p', 'housing');
+      expect(group.total).toBe(3);
+      expect([...group.byQuestion].sort()).toEqual([['housing_suitable', 3], ['housing_why', 1]]);
+    });
+
     it('count values per question, and list written answers', async () => {
       const r = new Reports(db);
       const values = (await r.valueCounts('p', 'housing')).map((v) => [v.questionId, v.number, v.n]).sort();
@@ -82,9 +97,19 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       const now = '2026-11-20T10:00:00.000Z';
       expect(await a.upsertUser({ id: 'u1', email: 'coord@example.org', role: 'coordinator', passwordHash: 'h1', now })).toBe(true);
       expect(await a.upsertUser({ id: 'u2', email: 'coord@example.org', role: 'admin', passwordHash: 'h2', now })).toBe(false);
-      expect(await a.listUsers()).toEqual([{ id: 'u1', email: 'coord@example.org', role: 'admin' }]);
+      expect(await a.listUsers()).toEqual([{ id: 'u1', email: 'coord@example.org', role: 'admin', organisations: [] }]);
+      await a.orgs.add({ id: 'ngo', name: 'An NGO', now });
+      await a.orgs.setMembership('u1', 'ngo', 'viewer');
+      await a.orgs.setMembership('u1', 'default', 'coordinator');
+      await a.orgs.setMembership('u1', 'ngo', 'researcher');
       await a.createSession({ tokenHash: 't1', userId: 'u1', csrfToken: 'c1', now, expiresAt: '2026-11-20T22:00:00.000Z' });
-      expect(await a.findSession('t1', now)).toEqual({ user: { id: 'u1', email: 'coord@example.org', role: 'admin' }, csrfToken: 'c1' });
+      expect(await a.findSession('t1', now)).toEqual({
+        user: { id: 'u1', email: 'coord@example.org', role: 'admin', organisations: [{ organisationId: 'default', role: 'coordinator' }, { organisationId: 'ngo', role: 'researcher' }] },
+        csrfToken: 'c1',
+      });
+      await db.insertInto('pilots').values({ code: 'p', name: 'P', survey_id: 'default-pilot', survey_version: 1, created_at: now }).execute();
+      expect(await a.orgs.assignPilot('p', 'ngo')).toBe(true);
+      expect(await a.orgs.assignPilot('nope', 'ngo')).toBe(false);
       expect(await a.findSession('t1', '2026-11-21T00:00:00.000Z')).toBeUndefined();
       for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z']) await a.recordLoginFailure('coord@example.org', at);
       expect(await a.countLoginFailures('coord@example.org', '2026-11-20T09:52:00.000Z')).toBe(2);

@@ -38,6 +38,30 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(cases.map((c) => [c.respondentId, c.indicator, c.status, c.redAnswers, c.language])).toEqual([['yes', 'housing', 'open', 1, 'nl']]);
     });
 
+    it('knows who is in the expertpool: the latest decision counts, and members without a red answer are listed per theme', async () => {
+      await seed(db, 'p', [
+        { id: 'pool-red', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'], expertpool: true },
+        { id: 'pool-green', language: 'ar', channel: 'tryit', answers: [greenWork], recontact: ['work', 'housing'], expertpool: true },
+        { id: 'said-no', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'], expertpool: false },
+        { id: 'changed-mind', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'], expertpool: true },
+      ]);
+      await db.insertInto('consents').values({ id: 'later-no', respondent_id: 'changed-mind', pilot_code: 'p', survey_id: 'default-pilot', kind: 'expertpool', theme: null, version: 1, granted: 0, recorded_at: '2026-11-02T00:00:00.000Z', source_message_id: 'x' }).execute();
+      const f = new Followup(db);
+      await f.syncCases('p', newId, NOW);
+      const cases = await f.list('p');
+      expect(cases.map((c) => [c.respondentId, c.expertpool])).toEqual([['changed-mind', false], ['pool-red', true], ['said-no', false]]);
+      const pool = await f.expertpool('p');
+      expect(pool.map((m) => [m.respondentId, m.indicator, m.redAnswers, m.caseId !== null])).toEqual([
+        ['pool-green', 'housing', 0, false], ['pool-red', 'housing', 1, true], ['pool-green', 'work', 0, false],
+      ]);
+      expect((await f.expertpool('p', 'work')).map((m) => m.respondentId)).toEqual(['pool-green']);
+      // Only members get a case: someone who said no stays out, however they were selected.
+      expect(await f.openExpertpoolCases('p', 'housing', ['pool-green', 'said-no', 'changed-mind'], newId, NOW)).toBe(1);
+      const housing = await f.list('p', { indicator: 'housing' });
+      expect(housing.find((c) => c.respondentId === 'pool-green')).toMatchObject({ status: 'open', redAnswers: 0, expertpool: true });
+      expect(await f.openExpertpoolCases('p', 'housing', ['pool-green'], newId, NOW)).toBe(0);
+    });
+
     it('goes with the respondent when they are erased; the audit log stays', async () => {
       await seed(db, 'p', [{ id: 'r', language: 'ar', channel: 'tryit', answers: [redHousing], recontact: ['housing'], address: 'tok' }]);
       const f = new Followup(db);

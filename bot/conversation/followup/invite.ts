@@ -2,6 +2,7 @@
  * Sending follow-up invitations: per case, in one transaction, the localized message goes
  * into the outbox, the case becomes "invited" and the audit log records it; then the outbox
  * is flushed through the respondent's channel. The address is read and used here only.
+ * A group-session invitation goes only to people whose latest expertpool decision is yes.
  * @module
  */
 import type { i18n as I18n } from 'i18next';
@@ -11,9 +12,10 @@ import { invitationMessage, type Invitation } from './message.ts';
 
 export interface InviteDeps { store: Store; i18n: I18n; delivery: Delivery; newId: () => string; now: () => Date }
 
-export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number }> {
+export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number; notInExpertpool: number }> {
   let sent = 0;
   let unreachable = 0;
+  let notInExpertpool = 0;
   const flushes: Array<{ channel: string; address: string }> = [];
   for (const caseId of caseIds) {
     const now = deps.now().toISOString();
@@ -21,6 +23,10 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
       const followup = tx.followup;
       const c = await followup.get(caseId);
       if (!c || c.pilotCode !== pilot) return null;
+      if (inv.template === 'session' && !c.expertpool) {
+        await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_not_in_expertpool', caseId, detail: { template: inv.template } });
+        return 'not_in_expertpool' as const;
+      }
       const to = await followup.recipient(caseId);
       if (!to) {
         await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_unreachable', caseId, detail: { template: inv.template } });
@@ -35,8 +41,9 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
     });
     if (outcome === 'sent') sent++;
     else if (outcome === 'unreachable') unreachable++;
+    else if (outcome === 'not_in_expertpool') notInExpertpool++;
   }
   // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
   for (const f of flushes) await deps.delivery.flush(f.channel, f.address).catch(() => 0);
-  return { sent, unreachable };
+  return { sent, unreachable, notInExpertpool };
 }

@@ -72,13 +72,18 @@ export const OPENAPI = {
           translations: nullable('string', { description: 'JSON object: language code → translated transcript' }), translation_status: nullable('string'),
         },
       },
-      Tally: { type: 'object', properties: { red: { type: 'integer' }, orange: { type: 'integer' }, green: { type: 'integer' } } },
+      Tally: {
+        type: ['object', 'null'], description: 'People per light, each person once (fractions where one person gave answers of several colours); null below the minimum group size',
+        properties: { red: { type: 'number' }, orange: { type: 'number' }, green: { type: 'number' } },
+      },
       IndicatorSummary: {
         type: 'object',
         properties: {
-          id: { type: 'string' }, group: { type: 'string' }, answers: { type: 'integer' }, tally: { $ref: '#/components/schemas/Tally' },
-          shares: { $ref: '#/components/schemas/Tally', description: 'Whole per cents adding up to 100' }, aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none'] },
-          outcomes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, answers: { type: 'integer' }, tally: { $ref: '#/components/schemas/Tally' }, aggregate: { type: 'string' } } } },
+          id: { type: 'string' }, group: { type: 'string' },
+          respondents: nullable('integer', { description: 'Distinct people with a scored answer; null when fewer than MAP_MIN_RESPONDENTS (then every number is null and aggregate is small_group)' }),
+          tally: { $ref: '#/components/schemas/Tally' },
+          shares: { $ref: '#/components/schemas/Tally', description: 'Whole per cents adding up to 100' }, aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none', 'small_group'] },
+          outcomes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, respondents: nullable('integer'), tally: { $ref: '#/components/schemas/Tally' }, aggregate: { type: 'string' } } } },
         },
       },
       Funnel: {

@@ -76,8 +76,8 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
       const pilot = req.apiPilot!;
       const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
       const data = [];
-      for (const s of summaries) data.push({ ...s, outcomes: (await outcomeSummaries(reports, pilot, s.id, filter, deps.rule)).map(({ id, answers, tally, aggregate }) => ({ id, answers, tally, aggregate })) });
-      return { rule: deps.rule, data };
+      for (const s of summaries) data.push({ ...s, outcomes: (await outcomeSummaries(reports, pilot, s.id, filter, deps.rule)).map(({ id, respondents, tally, aggregate }) => ({ id, respondents, tally, aggregate })) });
+      return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
     });
 
     api.get('/pilots/:code/funnel', async (req) => {

@@ -6,12 +6,14 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import type { z } from 'zod';
+import type { Role } from '../../../storage/accounts.ts';
 import type { Db } from '../../../storage/database.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import type { Survey } from '../../../surveys/model.ts';
 import type { SurveyEntry } from '../../conversation/index.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
+import { roleIn } from '../access.ts';
 import { html, type Html } from './html.ts';
 import { languageOf, page, type PageContext } from './layout.ts';
 
@@ -31,7 +33,10 @@ export interface DashboardDeps {
 
 export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {
   const lng = languageOf(req);
-  return { t: deps.i18n.getFixedT(lng, 'dashboard'), lng, user: req.dashboard?.user ?? null, csrf: req.dashboard?.csrfToken ?? null, path: req.url };
+  return {
+    t: deps.i18n.getFixedT(lng, 'dashboard'), lng, user: req.dashboard?.user ?? null, csrf: req.dashboard?.csrfToken ?? null, path: req.url,
+    routeRoles: req.routeOptions.config?.roles ?? null,
+  };
 }
 
 export function sendPage(reply: FastifyReply, ctx: PageContext, title: string, body: Html, status = 200): FastifyReply {
@@ -51,13 +56,31 @@ export function parseOr400<T extends z.ZodType>(schema: T, input: unknown, reply
   return undefined;
 }
 
-/** The pilot's code and loaded survey, or a 404 page. */
-export async function pilotOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ code: string; name: string; survey: Survey } | undefined> {
-  const row = await deps.store.pilots.find(code);
-  const entry = row && deps.surveys.get(row.surveyId);
-  if (!row || !entry) {
+/** The user's role for a pilot of this organisation; else sends 404 (unknown or another organisation's) or 403 (role not allowed here). */
+function roleOr404(ctx: PageContext, organisationId: string | undefined, reply: FastifyReply): Role | undefined {
+  const role = organisationId !== undefined && ctx.user ? roleIn(ctx.user, organisationId) : null;
+  if (!role) {
     sendError(reply, ctx, 404, ctx.t('errors.not_found'));
     return undefined;
   }
-  return { code: row.code, name: row.name, survey: entry.survey };
+  if (ctx.routeRoles && !ctx.routeRoles.includes(role)) {
+    sendError(reply, ctx, 403, ctx.t('errors.forbidden', { role: ctx.t(`roles.${role}`) }));
+    return undefined;
+  }
+  return role;
+}
+
+/** The pilot's code, loaded survey and the user's role in its organisation, or an error page (see roleOr404). */
+export async function pilotOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ code: string; name: string; survey: Survey; role: Role } | undefined> {
+  const row = await deps.store.pilots.find(code);
+  const entry = row && deps.surveys.get(row.surveyId);
+  const role = roleOr404(ctx, entry && row.organisationId, reply);
+  return role && entry ? { code: row!.code, name: row!.name, survey: entry.survey, role } : undefined;
+}
+
+/** The same check for a pilot reached through something of it (a case, a recording): its organisation and the role there, or an error page was sent. */
+export async function pilotRoleOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ organisationId: string; role: Role } | undefined> {
+  const row = await deps.store.pilots.find(code);
+  const role = roleOr404(ctx, row?.organisationId, reply);
+  return role && { organisationId: row!.organisationId, role };
 }

@@ -14,6 +14,7 @@ import { pageContext, sendError, type DashboardDeps } from './context.ts';
 import { installGuard } from '../gate.ts';
 import { LOGIN_ROUTES, registerLogin } from './pages/login.ts';
 import { registerDeadLetters } from './pages/dead-letters.ts';
+import { registerExpertpool } from './pages/expertpool.ts';
 import { registerExports } from './pages/exports.ts';
 import { registerMap } from './pages/map.ts';
 import { registerMedia } from './pages/media.ts';
@@ -52,6 +53,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerPilots(server, deps);
   registerMap(server, deps);
   registerQueue(server, deps);
+  registerExpertpool(server, deps);
   registerExports(server, deps);
   registerMedia(server, deps);
   registerDeadLetters(server, deps);

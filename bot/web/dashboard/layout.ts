@@ -5,7 +5,7 @@
 import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { TFunction } from 'i18next';
-import type { User } from '../../../storage/accounts.ts';
+import type { Role, User } from '../../../storage/accounts.ts';
 import { html, raw, type Html } from './html.ts';
 
 export const DASHBOARD_LANGUAGES = ['en', 'nl'] as const;
@@ -29,7 +29,7 @@ a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:.6rem}
 .tile{display:block;border-radius:6px;padding:.6rem .7rem;text-decoration:none;color:#1d2327;border:1px solid #0002;border-inline-start:8px solid #999}
 .tile.red{border-inline-start-color:#c0392b;background:#fdecea}.tile.orange{border-inline-start-color:#d68910;background:#fef5e7}
-.tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none{background:#f0f0f1}
+.tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
 .tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:flex;height:8px;border-radius:4px;overflow:hidden;margin:.35rem 0;background:#dcdcde}
 .bar .r{background:#c0392b}.bar .o{background:#f0a30a}.bar .g{background:#1e8449}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
@@ -41,7 +41,11 @@ svg{max-width:640px;display:block}svg text{font:12px system-ui,sans-serif}figure
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem}}
 `;
 
-export interface PageContext { t: TFunction; lng: string; user: User | null; csrf: string | null; path: string }
+export interface PageContext {
+  t: TFunction; lng: string; user: User | null; csrf: string | null; path: string;
+  /** The roles the route allows (its `config.roles`), checked again in the pilot's organisation. */
+  routeRoles: readonly Role[] | null;
+}
 
 export function page(ctx: PageContext, title: string, body: Html): Html {
   const { t, lng, user } = ctx;

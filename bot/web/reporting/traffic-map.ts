@@ -1,14 +1,16 @@
 /**
  * The traffic-light map of a pilot, shared by the dashboard and the read API: per
- * indicator (and per outcome) the answers' red/orange/green tally, shares and aggregate colour.
+ * indicator (and per outcome) how many people, their red/orange/green tally (each person
+ * once), shares and aggregate colour — or only "too few" when fewer people than the minimum.
  * @module
  */
 import { z } from 'zod';
 import type { AnswerFilter, LightCount, Reports } from '../../../storage/reports.ts';
-import { aggregateLight, percentages, type Aggregate, type AggregateRule, type LightTally } from '../../../surveys/aggregate.ts';
+import { aggregateLight, largeEnough, percentages, type Aggregate, type AggregateRule, type LightTally } from '../../../surveys/aggregate.ts';
 import { INDICATORS, findIndicator, type IndicatorGroup } from '../../../surveys/indicators.ts';
 
-export interface LightSummary { id: string; answers: number; tally: LightTally; shares: LightTally; aggregate: Aggregate }
+/** Numbers are null when they would come from fewer people than the minimum (`aggregate` is then "small_group"). */
+export interface LightSummary { id: string; respondents: number | null; tally: LightTally | null; shares: LightTally | null; aggregate: Aggregate }
 export interface IndicatorSummary extends LightSummary { group: IndicatorGroup }
 
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date');
@@ -27,26 +29,31 @@ export function toAnswerFilter(q: FilterQuery): AnswerFilter {
   return { language: q.language, channel: q.channel, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: next };
 }
 
-function summarise(ids: readonly string[], counts: readonly LightCount[], rule: AggregateRule): LightSummary[] {
+function summarise(ids: readonly string[], counts: readonly LightCount[], people: ReadonlyArray<{ key: string; n: number }>, rule: AggregateRule): LightSummary[] {
   const tallies = new Map<string, LightTally>(ids.map((id) => [id, { red: 0, orange: 0, green: 0 }]));
   for (const c of counts) {
     const t = tallies.get(c.key);
     if (t) t[c.light] += c.n;
   }
+  const sizes = new Map(people.map((p) => [p.key, p.n]));
   return ids.map((id) => {
+    const respondents = sizes.get(id) ?? 0;
+    if (!largeEnough(respondents, rule)) return { id, respondents: null, tally: null, shares: null, aggregate: 'small_group' };
     const tally = tallies.get(id)!;
-    return { id, tally, answers: tally.red + tally.orange + tally.green, shares: percentages(tally), aggregate: aggregateLight(tally, rule) };
+    return { id, respondents, tally, shares: percentages(tally), aggregate: aggregateLight(tally, rule) };
   });
 }
 
 /** All 14 indicators in catalogue order (grouped), including those without answers. */
 export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
   const counts = await reports.lightsByIndicator(pilot, filter);
-  return summarise(INDICATORS.map((i) => i.id), counts, rule).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
+  const people = await reports.respondentsWithLights('indicator', pilot, filter);
+  return summarise(INDICATORS.map((i) => i.id), counts, people, rule).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
 }
 
 /** Every outcome of one indicator. */
 export async function outcomeSummaries(reports: Reports, pilot: string, indicator: string, filter: AnswerFilter, rule: AggregateRule): Promise<LightSummary[]> {
   const counts = await reports.lightsByOutcome(pilot, indicator, filter);
-  return summarise(findIndicator(indicator)?.outcomes ?? [], counts, rule);
+  const people = await reports.respondentsWithLights('outcome', pilot, filter, indicator);
+  return summarise(findIndicator(indicator)?.outcomes ?? [], counts, people, rule);
 }

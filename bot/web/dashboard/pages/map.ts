@@ -1,13 +1,16 @@
 /**
  * The pilot overview (traffic-light map of the 14 indicators, by the framework's four
  * groups, with filters) and the indicator drill-down (outcome bars, value charts, written answers).
+ * Nothing is shown of a selection of fewer people than MAP_MIN_RESPONDENTS but "too few".
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import { Reports, type FreeText } from '../../../../storage/reports.ts';
+import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { trafficLight } from '../../../../surveys/engine/traffic.ts';
 import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
 import type { Question } from '../../../../surveys/model.ts';
+import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
 import { stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
@@ -30,6 +33,7 @@ const qs = (q: FilterQuery) => {
 };
 
 function bar(s: LightSummary) {
+  if (!s.shares) return html`<div class="bar" aria-hidden="true"></div>`;
   return html`<div class="bar" aria-hidden="true"><span class="r" style="width:${s.shares.red}%"></span><span class="o" style="width:${s.shares.orange}%"></span><span class="g" style="width:${s.shares.green}%"></span></div>`;
 }
 
@@ -61,12 +65,12 @@ export function registerMap(server: FastifyInstance, deps: DashboardDeps): void 
     const groups = INDICATOR_GROUPS.map((g) => html`<section><h2>${t(`groups.${g}`, { ns: 'indicators' })}</h2><div class="grid">
 ${summaries.filter((s) => s.group === g).map((s) => html`<a class="tile ${s.aggregate}" data-indicator="${s.id}" data-aggregate="${s.aggregate}" href="/pilots/${pilot.code}/indicators/${s.id}${qs(q)}">
 <strong>${t(`${s.id}.name`, { ns: 'indicators' })}</strong>${bar(s)}
-<span>${t(`map.aggregate.${s.aggregate}`)}</span> · <span class="muted">${t('map.answers', { count: s.answers })}</span>
-${s.answers ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</span>` : ''}</a>`)}
+<span>${t(`map.aggregate.${s.aggregate}`)}</span>${s.respondents !== null ? html` · <span class="muted">${t('map.respondents', { count: s.respondents })}</span>` : ''}
+${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</span>` : ''}</a>`)}
 </div></section>`);
     const title = `${t('map.title')}: ${pilot.name}`;
     return sendPage(reply, ctx, title, html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
-<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })}</p>${groups}`);
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}`);
   });
 
   server.get('/pilots/:code/indicators/:indicator', async (req, reply) => {
@@ -81,25 +85,38 @@ ${s.answers ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</
     if (!q) return reply;
     const filter = toAnswerFilter(q);
     const name = t(`${indicator.id}.name`, { ns: 'indicators' });
+    const group = await reports.respondentsOfIndicator(pilot.code, indicator.id, filter);
+    const role = pilot.role;
+    const head = html`<h1>${name}: ${pilot.name}</h1>
+<p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
+${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}`;
+    // Small-group protection: a selection of fewer people shows no bar, chart or quote at all.
+    if (!largeEnough(group.total, deps.rule)) {
+      return sendPage(reply, ctx, name, html`${head}<div class="notice" role="status" data-small-group>${t('indicator.small_group', { count: deps.rule.minRespondents })}</div>`);
+    }
     const outcomes = await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
     const outcomeLabel = (o: string) => t(`${indicator.id}.outcomes.${o}`, { ns: 'indicators' });
     const values = await reports.valueCounts(pilot.code, indicator.id, filter);
-    const texts = await reports.freeTextAnswers(pilot.code, indicator.id, filter);
+    // Viewers (policy makers) get aggregates only: no quotes.
+    const quotes = QUOTE_ROLES.includes(role);
+    const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
     const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
     const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (qq.type === 'scale' || qq.type === 'number' || qq.choices.length > 0));
     const charts = questions.map((qq) => {
+      const caption = html`<figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>`;
+      if (!largeEnough(group.byQuestion.get(qq.id) ?? 0, deps.rule)) return html`<figure class="card" data-question="${qq.id}" data-small-group>${caption}<p class="muted">${t('map.aggregate.small_group')}</p></figure>`;
       const bars = barsOf(qq, values.filter((v) => v.questionId === qq.id), surveyT);
-      return html`<figure class="card" data-question="${qq.id}"><figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>${valueBars(bars, qq.id)}</figure>`;
+      return html`<figure class="card" data-question="${qq.id}">${caption}${valueBars(bars, qq.id)}</figure>`;
     });
-    const role = ctx.user?.role;
-    const body = html`<h1>${name}: ${pilot.name}</h1>
-<p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
-${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}
+    const shown = outcomes.filter((o) => o.tally !== null);
+    const hidden = outcomes.filter((o) => o.tally === null);
+    const body = html`${head}
 <h2>${t('indicator.outcomes')}</h2>
-<div class="card">${stackedBars(outcomes.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally })), t('indicator.outcomes'))}</div>
+<div class="card">${stackedBars(shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })), t('indicator.outcomes'))}
+${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>
 <h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}
-<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
-${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}`;
+${quotes ? html`<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
+${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}` : ''}`;
     return sendPage(reply, ctx, name, body);
   });
 }

@@ -1,5 +1,5 @@
 /**
- * Playback of a voice note, video or picture for logged-in staff: the stored original, read
+ * Playback of a voice note, video or picture for staff who may read quotes (not viewers), in their organisations' pilots: the stored original, read
  * from MEDIA_DIR by the path the pipeline recorded, never by anything in the URL. Every
  * playback is written to the audit log.
  * @module
@@ -10,7 +10,8 @@ import type { FastifyInstance } from 'fastify';
 import { Followup } from '../../../../storage/followup.ts';
 import { Reports } from '../../../../storage/reports.ts';
 import { MediaFiles } from '../../../../workers/media/files.ts';
-import { pageContext, sendError, type DashboardDeps } from '../context.ts';
+import { QUOTE_ROLES } from '../../access.ts';
+import { pageContext, pilotRoleOr404, sendError, type DashboardDeps } from '../context.ts';
 
 const CONTENT_TYPE: Record<string, string> = {
   ogg: 'audio/ogg', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav', jpeg: 'image/jpeg', png: 'image/png',
@@ -20,12 +21,13 @@ export function registerMedia(server: FastifyInstance, deps: DashboardDeps): voi
   const reports = new Reports(deps.db);
   const followup = new Followup(deps.db);
   const files = new MediaFiles(deps.mediaDir);
-  server.get<{ Params: { id: string } }>('/answers/:id/media', async (req, reply) => {
+  server.get<{ Params: { id: string } }>('/answers/:id/media', { config: { roles: QUOTE_ROLES } }, async (req, reply) => {
     const ctx = pageContext(deps, req);
     const media = await reports.mediaFile(req.params.id);
     const path = media && files.absolute(media.file);
     const size = path && (await stat(path).catch(() => null))?.size;
     if (!media || !path || size === undefined || size === null) return sendError(reply, ctx, 404, ctx.t('errors.not_found'));
+    if (!(await pilotRoleOr404(deps, media.pilot, reply, ctx))) return reply;
     await followup.audit({ id: deps.newId(), at: deps.now().toISOString(), actor: ctx.user!.id, action: 'media.play', caseId: null, detail: { answer: req.params.id, pilot: media.pilot } });
     return reply
       .type(CONTENT_TYPE[media.type ?? ''] ?? 'application/octet-stream')

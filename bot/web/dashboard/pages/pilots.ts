@@ -1,10 +1,11 @@
 /**
- * The start page: every pilot with its response funnel (invited → started → consented →
+ * The start page: every pilot of the user's organisations with its response funnel (invited → started → consented →
  * completed) and completion rate, in total and per language and channel.
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import { Reports } from '../../../../storage/reports.ts';
+import { roleIn } from '../../access.ts';
 import { funnelTotals } from '../../reporting/funnel.ts';
 import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
@@ -17,14 +18,16 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
   server.get('/', async (req, reply) => {
     const ctx = pageContext(deps, req);
     const { t } = ctx;
-    const role = ctx.user?.role;
     const cards = [];
     for (const p of await reports.pilots()) {
+      // Only the pilots of the user's organisations (admins: all), with the links of their role there.
+      const role = ctx.user ? roleIn(ctx.user, p.organisationId) : null;
+      if (!role) continue;
       const rows = await reports.funnel(p.code);
       const total = funnelTotals(rows, await reports.invited(p.code));
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })}</p>
-<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role !== 'researcher' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role !== 'coordinator' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
 <div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.completion_rate')}</th></tr></thead>
 <tbody><tr data-funnel="${p.code}"><td>${total.invited}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.completed}</td><td>${pct(total.started, total.invited)}</td><td>${pct(total.completed, total.started)}</td></tr></tbody></table></div>
 <h3>${t('pilots.by')}</h3>

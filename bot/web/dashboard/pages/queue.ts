@@ -6,11 +6,12 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { Accounts } from '../../../../storage/accounts.ts';
+import { Accounts, type User } from '../../../../storage/accounts.ts';
 import { CASE_STATUSES, Followup } from '../../../../storage/followup.ts';
 import { findIndicator, INDICATOR_IDS } from '../../../../surveys/indicators.ts';
+import { QUOTE_ROLES, roleIn } from '../../access.ts';
 import { INVITATION_TEMPLATES, inviteCases } from '../../../conversation/index.ts';
-import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
+import { pageContext, parseOr400, pilotOr404, pilotRoleOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
 import { csrfField } from '../layout.ts';
 
@@ -22,6 +23,7 @@ const listQuery = z.object({
   status: z.enum(CASE_STATUSES).optional().or(z.literal('').transform(() => undefined)),
   sent: z.coerce.number().int().min(0).optional(),
   unreachable: z.coerce.number().int().min(0).optional(),
+  not_in_expertpool: z.coerce.number().int().min(0).optional(),
 });
 
 const inviteForm = z.object({
@@ -38,6 +40,11 @@ const caseForm = z.object({
   notes: z.string().max(5000, 'at most 5000 characters'),
   _csrf: z.string(),
 });
+
+/** Staff of the organisation who may read its cases: the only possible assignees (nobody else's email is shown; viewers see no respondents). */
+async function colleagues(accounts: Accounts, organisationId: string): Promise<User[]> {
+  return (await accounts.listUsers()).filter((u) => QUOTE_ROLES.includes(roleIn(u, organisationId) ?? 'viewer'));
+}
 
 export function registerQueue(server: FastifyInstance, deps: DashboardDeps): void {
   const followup = new Followup(deps.db);
@@ -56,18 +63,20 @@ export function registerQueue(server: FastifyInstance, deps: DashboardDeps): voi
     const notices = [
       q.sent !== undefined ? html`<div class="notice" role="status">${t('queue.sent', { count: q.sent })}</div>` : '',
       q.unreachable ? html`<div class="notice error" role="alert">${t('queue.unreachable', { count: q.unreachable })}</div>` : '',
+      q.not_in_expertpool ? html`<div class="notice error" role="alert">${t('queue.not_in_expertpool', { count: q.not_in_expertpool })}</div>` : '',
     ];
     const rows = cases.map((c) => html`<tr data-case="${c.id}" data-status="${c.status}">
 <td><input type="checkbox" name="cases" value="${c.id}" aria-label="${t('queue.select')} ${shortId(c.respondentId)}"></td>
 <td><a href="/cases/${c.id}">${shortId(c.respondentId)}</a></td><td>${ind(c.indicator)}</td><td>${c.language ?? ''}</td><td>${c.redAnswers}</td>
-<td>${t(`queue.statuses.${c.status}`)}</td><td data-rsvp="${c.rsvp ?? ''}">${c.rsvp ? t(`queue.rsvps.${c.rsvp}`) : ''}</td><td>${c.assigneeEmail ?? ''}</td><td>${c.notes.slice(0, 80)}</td></tr>`);
+<td data-expertpool="${c.expertpool ? 'yes' : 'no'}">${t(c.expertpool ? 'queue.yes' : 'queue.no')}</td><td>${t(`queue.statuses.${c.status}`)}</td><td data-rsvp="${c.rsvp ?? ''}">${c.rsvp ? t(`queue.rsvps.${c.rsvp}`) : ''}</td><td>${c.assigneeEmail ?? ''}</td><td>${c.notes.slice(0, 80)}</td></tr>`);
     const body = html`<h1>${t('queue.title')}: ${pilot.name}</h1>${notices}<p class="muted">${t('queue.explain')}</p>
+<p><a href="/pilots/${pilot.code}/expertpool">${t('expertpool.title')}</a></p>
 <form class="filters card" method="get" action="/pilots/${pilot.code}/queue">
 <label>${t('queue.indicator')}<select name="indicator"><option value="">${t('queue.all')}</option>${INDICATOR_IDS.map((i) => html`<option value="${i}" ${q.indicator === i ? 'selected' : ''}>${ind(i)}</option>`)}</select></label>
 <label>${t('queue.status')}<select name="status"><option value="">${t('queue.all')}</option>${CASE_STATUSES.map((s) => html`<option value="${s}" ${q.status === s ? 'selected' : ''}>${t(`queue.statuses.${s}`)}</option>`)}</select></label>
 <button class="primary" type="submit">${t('map.apply')}</button></form>
 ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="post" action="/pilots/${pilot.code}/queue/invite">${csrfField(ctx)}
-<div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.indicator')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('queue.status')}</th><th>${t('queue.reply')}</th><th>${t('queue.assignee')}</th><th>${t('queue.notes')}</th></tr></thead>
+<div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.indicator')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('queue.expertpool')}</th><th>${t('queue.status')}</th><th>${t('queue.reply')}</th><th>${t('queue.assignee')}</th><th>${t('queue.notes')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <fieldset class="card"><legend>${t('queue.invite_title')}</legend>
 <label>${t('queue.template')}<select name="template">${INVITATION_TEMPLATES.map((k) => html`<option value="${k}">${t(`queue.templates.${k}`)}</option>`)}</select></label>
@@ -85,7 +94,8 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     if (!f) return reply;
     if (f.cases.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const r = await inviteCases(deps, ctx.user!.id, f.cases, { template: f.template, when: f.when, place: f.place }, pilot.code);
-    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}`, 303);
+    const skipped = r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '';
+    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}${skipped}`, 303);
   });
 
   server.get('/cases/:id', { config: ROLES }, async (req, reply) => {
@@ -93,7 +103,9 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const { t } = ctx;
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, t('errors.not_found'));
-    const users = await accounts.listUsers();
+    const access = await pilotRoleOr404(deps, c.pilotCode, reply, ctx);
+    if (!access) return reply;
+    const users = await colleagues(accounts, access.organisationId);
     const trail = await followup.auditTrail(c.id);
     const who = (actor: string) => users.find((u) => u.id === actor)?.email ?? actor;
     const body = html`<h1>${t('queue.case')} ${shortId(c.respondentId)}: ${t(`${c.indicator}.name`, { ns: 'indicators' })}</h1>
@@ -112,9 +124,11 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     const ctx = pageContext(deps, req);
     const c = await followup.get((req.params as { id: string }).id);
     if (!c) return sendError(reply, ctx, 404, ctx.t('errors.not_found'));
+    const access = await pilotRoleOr404(deps, c.pilotCode, reply, ctx);
+    if (!access) return reply;
     const f = parseOr400(caseForm, req.body, reply, ctx);
     if (!f) return reply;
-    const users = await accounts.listUsers();
+    const users = await colleagues(accounts, access.organisationId);
     const assigneeId = f.assignee === '' ? null : users.find((u) => u.id === f.assignee)?.id;
     if (assigneeId === undefined) return sendError(reply, ctx, 400, ctx.t('errors.bad_request', { detail: 'assignee: unknown user' }));
     const now = deps.now().toISOString();
