@@ -134,11 +134,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const mediaRuntime = await createMedia(config, { store, renderer, log, now, flush: (channel, address) => handler.flush(channel, address) }, opts.media);
   media = mediaRuntime;
   const reminderService = new ReminderService({
-    repo: new ReminderRepository(db), surveys, renderer, settings: config.reminders,
+    repo: new ReminderRepository(db, (c, a) => pseudonyms.suppressionKey(c, a)), surveys, renderer, settings: config.reminders,
     flush: (channel, address) => handler.flush(channel, address), log, now, newId,
   });
   reminders.start((job) => reminderService.run(job));
-  const campaignRepo = new CampaignRepository(db);
+  const campaignRepo = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
   const campaigns = new CampaignQueue(config.redis, log);
   campaigns.start(async (job) => {
     const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId);

@@ -9,6 +9,8 @@ import { sql } from 'kysely';
 import type { SessionState } from '../surveys/engine/types.ts';
 import type { Db } from './database.ts';
 import { StoreTx } from './store.ts';
+import { FunnelLog } from './funnel.ts';
+import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 
 export interface ReminderTarget {
   sessionId: string;
@@ -25,10 +27,12 @@ export interface ReminderTarget {
 
 export interface OutRow { id: string; payload: unknown; position: number }
 
-export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted';
+/** `suppressed`: the address said STOP (here or in another pilot); nothing is sent. */
+export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted' | 'suppressed';
 
 export class ReminderRepository {
-  constructor(private readonly db: Db) {}
+  /** `suppressionKey` hashes an address for the do-not-contact list, checked before each reminder. */
+  constructor(private readonly db: Db, private readonly suppressionKey: SuppressionKeyOf) {}
 
   async target(sessionId: string, trx: Pick<Db, 'selectFrom'> = this.db): Promise<ReminderTarget | undefined> {
     const s = await trx.selectFrom('sessions')
@@ -54,6 +58,7 @@ export class ReminderRepository {
       if (!t) return { outcome: 'gone' as const };
       if (t.revision !== p.revision || t.sent !== p.step) return { outcome: 'stale' as const, target: t };
       if (t.address === null) return { outcome: 'no-address' as const, target: t };
+      if (await new SuppressionList(trx, this.suppressionKey).isSuppressed(t.channel, t.address)) return { outcome: 'suppressed' as const, target: t };
       const rows = p.build(t);
       if (rows === null) return { outcome: 'not-wanted' as const, target: t };
       const claimed = await trx.updateTable('sessions')
@@ -62,6 +67,10 @@ export class ReminderRepository {
         .where(sql<number>`case when reminder_rev = ${p.revision} then reminder_step else 0 end`, '=', p.step)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'stale' as const, target: t };
+      // The funnel counts reminded sessions, not reminders: "completed after a reminder" ÷ this is their effect.
+      const place = { pilotCode: t.pilotCode, surveyId: t.state.surveyId, language: t.state.language, channel: t.channel };
+      const before = await trx.selectFrom('sessions').select('reminded_count').where('id', '=', p.sessionId).executeTakeFirstOrThrow();
+      if (before.reminded_count === 1) await new FunnelLog(trx).record(place, 'reminded', p.now);
       await new StoreTx(trx).enqueueOutbound(rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
       return { outcome: 'sent' as const, target: t };
     });
@@ -78,6 +87,7 @@ export class ReminderRepository {
       const tx = new StoreTx(trx);
       await tx.saveSession({ id: t.sessionId, respondentId: t.respondentId, pilotCode: t.pilotCode, channel: t.channel, expectedRevision: t.revision, state: built.state, now: p.now });
       await trx.updateTable('sessions').set({ expired_at: p.now }).where('id', '=', t.sessionId).execute();
+      await new FunnelLog(trx).record({ pilotCode: t.pilotCode, surveyId: t.state.surveyId, language: t.state.language, channel: t.channel }, 'expired', p.now);
       if (t.address !== null) await tx.enqueueOutbound(built.rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
       return { outcome: 'sent' as const, target: t };
     });

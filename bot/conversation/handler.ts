@@ -19,6 +19,10 @@ import { ConcurrentUpdateError, type Store, type StoreTx } from '../../storage/s
 import type { ChannelPort, InboundMessage } from '../channels/port.ts';
 import type { i18n as I18n } from 'i18next';
 import { interpret } from './interpret.ts';
+import { countStep } from './funnel-step.ts';
+import { firstMessageStop, followOptOut, optedOutMessage, optOut } from './opt-out.ts';
+import { FunnelLog } from '../../storage/funnel.ts';
+import type { EngineInput } from '../../surveys/engine/types.ts';
 import type { Renderer, RenderedMessage } from './render.ts';
 import { KeyedSerial } from './serial.ts';
 import type { MediaSubmission } from '../../workers/intake.ts';
@@ -100,6 +104,11 @@ export class InboundHandler {
   /** The pseudonymous id of whoever writes from `address` on `channel`. */
   respondentIdFor(channel: string, address: string): string {
     return this.deps.pseudonyms.respondentId(channel, address);
+  }
+
+  /** The do-not-contact key of an address (what the suppression list stores instead of it). */
+  suppressionKey(channel: string, address: string): string {
+    return this.deps.pseudonyms.suppressionKey(channel, address);
   }
 
   /**
@@ -186,9 +195,20 @@ export class InboundHandler {
     const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested?.pilot ?? fallback);
     const survey = pilot.survey;
 
+    // [h6 opt-out] STOP as a first message: on the do-not-contact list, a calm answer, no session.
+    const stopLng = !existing && !requested ? firstMessageStop(msg.content, this.deps.i18n, survey.languages, survey.defaultLanguage, msg.languageHint) : null;
+    if (stopLng !== null) {
+      await optOut(tx, (c, a) => this.suppressionKey(c, a), msg, 'stop-first-message', now);
+      await FunnelLog.in(tx).record({ pilotCode: pilot.code, surveyId: survey.id, language: stopLng, channel: msg.channel }, 'stopped', now);
+      await tx.enqueueOutbound([{ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload: this.render(optedOutMessage(stopLng), stopLng, pilot), createdAt: now, position: this.outboxSeq++ }]);
+      return { outcome: 'handled', media: [], erasedFiles: [], withdrawn: [] };
+    }
+    // [/h6]
+
     let step: Step;
     let sessionId: string;
     let revision: number;
+    let input: EngineInput | null = null;
     if (!existing) {
       // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
       step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
@@ -198,7 +218,7 @@ export class InboundHandler {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
       const promptMessage = currentPrompt(survey, state);
-      const input = interpret(msg.content, {
+      input = interpret(msg.content, {
         t: this.deps.i18n.getFixedT(lng),
         tEn: this.deps.i18n.getFixedT('en'),
         promptMessage,
@@ -208,6 +228,11 @@ export class InboundHandler {
       sessionId = existing.id;
       revision = existing.revision;
     }
+
+    // [h6 funnel + do-not-contact] counted and kept in step in the same transaction as the step.
+    await followOptOut(tx, (c, a) => this.suppressionKey(c, a), msg, input, requested !== undefined, now);
+    await countStep(tx, { place: { pilotCode: pilot.code, surveyId: survey.id, channel: msg.channel }, sessionId, prior: existing?.state ?? null, step, input, now });
+    // [/h6]
 
     const where = { sessionId, respondentId, pilotCode: pilot.code, surveyId: survey.id, surveyVersion: survey.version, channel: msg.channel };
     let erased = false;

@@ -9,6 +9,7 @@ import * as whatsapp from './2026112203_whatsapp.ts';
 import * as media from './2026112204_media.ts';
 import * as dashboard from './2026112205_dashboard.ts';
 import * as pilots from './2026112206_pilots.ts';
+import * as consentLists from './2026120201_consent_lists.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026112204_media': media,
   '2026112205_dashboard': dashboard,
   '2026112206_pilots': pilots,
+  '2026120201_consent_lists': consentLists,
 };

@@ -25,7 +25,7 @@ beforeAll(async () => {
   const locales = readLocales(join(ROOT, 'locales'));
   const loaded = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), locales);
   service = new ReminderService({
-    repo: new ReminderRepository(app.db),
+    repo: new ReminderRepository(app.db, (c, a) => app.handler.suppressionKey(c, a)),
     surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
     renderer: new Renderer(createI18n(locales)), settings: SETTINGS,
     flush: (c, a) => app.handler.flush(c, a), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,

@@ -19,7 +19,7 @@ const msg = (text: string): RenderedMessage => ({ text, language: 'nl', dir: 'lt
 
 beforeAll(async () => {
   app = await startTestApp({}, { channels: [whatsapp] });
-  repo = new CampaignRepository(app.db);
+  repo = new CampaignRepository(app.db, (c, a) => app.handler.suppressionKey(c, a));
 });
 afterAll(async () => { await app.dispose(); });
 

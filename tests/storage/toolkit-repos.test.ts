@@ -5,9 +5,13 @@ import type { Db } from '../../storage/database.ts';
 import { CampaignRepository } from '../../storage/campaigns.ts';
 import { PilotRepository } from '../../storage/pilots.ts';
 import { ReminderRepository } from '../../storage/reminders.ts';
+import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { Store } from '../../storage/store.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import { sessionState } from '../../scripts/dev/session-state.ts';
+
+const pseudonyms = new Pseudonymizer(Buffer.alloc(32, 3));
+const KEY_OF = (c: string, a: string) => pseudonyms.suppressionKey(c, a);
 
 /** The pilot, reminder and campaign repositories, on SQLite and PostgreSQL alike. */
 describe.each(STORE_KINDS)('%s', (kind) => {
@@ -39,7 +43,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   });
 
   it('reminders: a step goes out once per revision, with its message in the outbox; the funnel counts it', async () => {
-    const repo = new ReminderRepository(db);
+    const repo = new ReminderRepository(db, KEY_OF);
     const send = (step: number) => repo.sendReminder({ sessionId: 'sess1', revision: 1, step, now, build: () => [{ id: randomUUID(), payload: { text: `nudge ${step}` }, position: 0 }] });
     expect((await send(0)).outcome).toBe('sent');
     expect((await send(0)).outcome).toBe('stale');
@@ -56,7 +60,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   });
 
   it('campaigns: planned and sent once; progress and invitations counted per language', async () => {
-    const repo = new CampaignRepository(db);
+    const repo = new CampaignRepository(db, KEY_OF);
     await repo.ensure('invite-p', 'p', 'invite', { nl: { text: 'Doe mee' } }, now);
     const invitee = { targetKey: 'r_inv', address: '31612345678@s.whatsapp.net', language: 'nl', plannedAt: now };
     expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: ['r_inv'], already: 0 });

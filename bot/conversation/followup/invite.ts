@@ -7,14 +7,17 @@
 import type { i18n as I18n } from 'i18next';
 import { Followup } from '../../../storage/followup.ts';
 import type { Store } from '../../../storage/store.ts';
+import { SuppressionList } from '../../../storage/suppression.ts';
 import type { InboundHandler } from '../handler.ts';
 import { invitationMessage, type Invitation } from './message.ts';
 
 export interface InviteDeps { store: Store; i18n: I18n; handler: InboundHandler; newId: () => string; now: () => Date }
 
-export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number }> {
+/** `suppressed`: cases whose respondent said STOP since (on the do-not-contact list); not invited. */
+export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number; suppressed: number }> {
   let sent = 0;
   let unreachable = 0;
+  let suppressed = 0;
   const flushes: Array<{ channel: string; address: string }> = [];
   for (const caseId of caseIds) {
     const now = deps.now().toISOString();
@@ -27,6 +30,10 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
         await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_unreachable', caseId, detail: { template: inv.template } });
         return 'unreachable' as const;
       }
+      if (await SuppressionList.in(tx, (ch, a) => deps.handler.suppressionKey(ch, a)).isSuppressed(to.channel, to.address)) {
+        await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_suppressed', caseId, detail: { template: inv.template } });
+        return 'suppressed' as const;
+      }
       const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
       await tx.enqueueOutbound([{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now, position: 0 }]);
       await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
@@ -36,8 +43,9 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
     });
     if (outcome === 'sent') sent++;
     else if (outcome === 'unreachable') unreachable++;
+    else if (outcome === 'suppressed') suppressed++;
   }
   // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
   for (const f of flushes) await deps.handler.flush(f.channel, f.address).catch(() => 0);
-  return { sent, unreachable };
+  return { sent, unreachable, suppressed };
 }
