@@ -53,7 +53,8 @@ export async function funnelCounts(db: Executor, pilotCode: string): Promise<Fun
     }
     if ((FUNNEL_EVENTS as readonly string[]).includes(r.event)) c[r.event as FunnelEvent] += Number(r.n);
   }
-  return [...byPlace.values()].sort((a, b) => (a.language ?? '').localeCompare(b.language ?? '') || a.channel.localeCompare(b.channel));
+  // A place whose only "started" moved on to the chosen language is left at zero: not shown.
+  return [...byPlace.values()].filter((c) => FUNNEL_EVENTS.some((e) => c[e] !== 0)).sort((a, b) => (a.language ?? '').localeCompare(b.language ?? '') || a.channel.localeCompare(b.channel));
 }
 
 /** Funnel events inside an inbound transaction. */

@@ -7,6 +7,7 @@ import { PilotRepository } from '../../storage/pilots.ts';
 import { ReminderRepository } from '../../storage/reminders.ts';
 import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { Store } from '../../storage/store.ts';
+import { SuppressionList } from '../../storage/suppression.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import { sessionState } from '../../scripts/dev/session-state.ts';
 
@@ -55,7 +56,8 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     const expired = await repo.expire({ sessionId: 'sess1', revision: 1, now, build: (t) => ({ state: { ...t.state, phase: 'stopped' }, rows: [] }) });
     expect(expired.outcome).toBe('sent');
     expect(await new PilotRepository(db).funnel('p')).toEqual([
-      { language: 'ar', channel: 'telegram', invited: 0, started: 1, consented: 0, completed: 0, reminded: 1, stopped: 1, expired: 1 },
+      // Counted from funnel events: this session was saved directly, so it was never "started" here.
+      { language: 'ar', channel: 'telegram', invited: 0, started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 1, completedAfterReminder: 0, expired: 1 },
     ]);
   });
 
@@ -67,8 +69,28 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(await repo.planInvitations('invite-p', [invitee], now)).toEqual({ added: [], already: 1 });
     expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'sent', channel: 'whatsapp', address: '31612345678@s.whatsapp.net' });
     expect(await repo.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'done' });
-    expect(await repo.progress('invite-p')).toEqual({ planned: 0, sent: 1, failed: 0, total: 1 });
+    expect(await repo.progress('invite-p')).toEqual({ planned: 0, sent: 1, failed: 0, suppressed: 0, total: 1 });
     const funnel = await new PilotRepository(db).funnel('p');
-    expect(funnel.find((r) => r.channel === 'whatsapp')).toEqual({ language: 'nl', channel: 'whatsapp', invited: 1, started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });
+    expect(funnel.find((r) => r.channel === 'whatsapp')).toEqual({ language: 'nl', channel: 'whatsapp', invited: 1, started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 });
+  });
+
+  it('do-not-contact: a suppressed address gets no reminder and no campaign message, until lifted', async () => {
+    const list = new SuppressionList(db, KEY_OF);
+    await list.suppress('telegram', ['4711'], 'stop-mid-survey', now);
+    const reminders = new ReminderRepository(db, KEY_OF);
+    expect((await reminders.sendReminder({ sessionId: 'sess1', revision: 1, step: 0, now, build: () => [{ id: randomUUID(), payload: {}, position: 0 }] })).outcome).toBe('suppressed');
+    const campaigns = new CampaignRepository(db, KEY_OF);
+    await campaigns.ensure('invite-p', 'p', 'invite', { nl: { text: 'Doe mee' } }, now);
+    await list.suppress('whatsapp', ['31612345678@s.whatsapp.net'], 'stop-first-message', now);
+    await campaigns.planInvitations('invite-p', [{ targetKey: 'r_inv', address: '31612345678@s.whatsapp.net', language: 'nl', plannedAt: now }], now);
+    expect(await campaigns.send('invite-p', 'r_inv', now, randomUUID)).toEqual({ outcome: 'suppressed' });
+    expect(await campaigns.progress('invite-p')).toEqual({ planned: 0, sent: 0, failed: 0, suppressed: 1, total: 1 });
+    expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([]);
+    expect(await list.count()).toBe(2);
+    // No address is stored, only keyed hashes.
+    expect(JSON.stringify(await db.selectFrom('suppressions').selectAll().execute())).not.toMatch(/4711|31612345678/);
+    expect(await list.lift('telegram', ['4711'], 'start-command', now)).toBe(true);
+    expect(await list.isSuppressed('telegram', '4711')).toBe(false);
+    expect(await db.selectFrom('suppressions').select(['source', 'lift_source']).where('channel', '=', 'telegram').execute()).toEqual([{ source: 'stop-mid-survey', lift_source: 'start-command' }]);
   });
 });
