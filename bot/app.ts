@@ -159,7 +159,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     db, store, i18n, handler, surveys, now, newId, mediaDir: config.media.dir,
     rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare },
   }, {
-    publicRoutes: ['/healthz', '/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+    publicRoutes: ['/healthz', '/try', '/try/api/messages', '/try/api/prompts/:id', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
     secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
   });
   server.get('/healthz', async () => ({ ok: true }));

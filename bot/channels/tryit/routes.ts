@@ -2,6 +2,9 @@
  * HTTP routes of the try-it channel: the page and a small JSON API.
  * @module
  */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { InboundContent } from '../port.ts';
@@ -20,6 +23,11 @@ const body = z.object({
   languageHint: z.string().max(35).optional(),
 });
 
+const PROMPT_TYPES: Record<string, string> = {
+  '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.oga': 'audio/ogg', '.wav': 'audio/wav',
+  '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime',
+};
+
 export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; channel: TryitChannel; now?: () => Date }): void {
   const now = deps.now ?? (() => new Date());
 
@@ -37,6 +45,14 @@ export function registerTryit(app: FastifyInstance, deps: { handler: InboundHand
       channel: 'tryit', address: b.token, messageId: b.messageId, receivedAt: now().toISOString(), languageHint: b.languageHint, content,
     });
     return { outcome, messages: deps.channel.drain(b.token) };
+  });
+
+  // Recorded prompts by the opaque id the messages carry (not by path: that would show the server's folders).
+  app.get('/try/api/prompts/:id', async (req, reply) => {
+    const file = deps.channel.promptFile((req.params as { id: string }).id);
+    const size = file && (await stat(file).catch(() => null))?.size;
+    if (!file || size === undefined || size === null) return reply.code(404).send({ error: 'no such prompt; reload the page' });
+    return reply.type(PROMPT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream').header('content-length', size).send(createReadStream(file));
   });
 
   app.get('/try/api/messages', async (req, reply) => {

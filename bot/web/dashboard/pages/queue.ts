@@ -23,6 +23,7 @@ const listQuery = z.object({
   status: z.enum(CASE_STATUSES).optional().or(z.literal('').transform(() => undefined)),
   sent: z.coerce.number().int().min(0).optional(),
   unreachable: z.coerce.number().int().min(0).optional(),
+  suppressed: z.coerce.number().int().min(0).optional(),
 });
 
 const inviteForm = z.object({
@@ -57,6 +58,7 @@ export function registerQueue(server: FastifyInstance, deps: DashboardDeps): voi
     const notices = [
       q.sent !== undefined ? html`<div class="notice" role="status">${t('queue.sent', { count: q.sent })}</div>` : '',
       q.unreachable ? html`<div class="notice error" role="alert">${t('queue.unreachable', { count: q.unreachable })}</div>` : '',
+      q.suppressed ? html`<div class="notice" role="status">${t('queue.suppressed', { count: q.suppressed })}</div>` : '',
     ];
     const rows = cases.map((c) => html`<tr data-case="${c.id}" data-status="${c.status}">
 <td><input type="checkbox" name="cases" value="${c.id}" aria-label="${t('queue.select')} ${shortId(c.respondentId)}"></td>
@@ -86,7 +88,7 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     if (!f) return reply;
     if (f.cases.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const r = await inviteCases(deps, ctx.user!.id, f.cases, { template: f.template, when: f.when, place: f.place }, pilot.code);
-    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}`, 303);
+    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}&suppressed=${r.suppressed}`, 303);
   });
 
   server.get('/cases/:id', { config: ROLES }, async (req, reply) => {
