@@ -131,7 +131,8 @@ describe('reminders with a controllable clock', () => {
 
     const job: ReminderJob = { sessionId: (await sessionOf(stopped)).id, revision: (await sessionOf(stopped)).revision, kind: 'remind', step: 0 };
     clock = new Date('2026-07-02T10:00:00.000Z');
-    expect((await service.run(job)).outcome).toBe('not-wanted');
+    // STOP also put them on the do-not-contact list, which is checked first.
+    expect((await service.run(job)).outcome).toBe('suppressed');
     expect(app.tryit.drain(stopped.token)).toEqual([]);
   });
 });
