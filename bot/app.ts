@@ -160,11 +160,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
   const reminderService = new ReminderService({
-    repo: new ReminderRepository(db), surveys, renderer, settings: config.reminders,
+    repo: new ReminderRepository(db, (c, a) => pseudonyms.suppressionKey(c, a)), surveys, renderer, settings: config.reminders,
     delivery, applyStep: stepApplier({ renderer, outbox: delivery, newId }), log, now, newId,
   });
   reminders.start((job) => reminderService.run(job));
-  const campaignRepo = new CampaignRepository(db);
+  const campaignRepo = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
   const campaigns = new CampaignQueue(config.redis, log);
   campaigns.start(async (job) => {
     const r = await campaignRepo.send(job.campaignId, job.targetKey, now().toISOString(), newId, delivery);
@@ -175,11 +175,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const { server, routes } = await createWebServer({
     log, queues: media.queues,
     dashboard: {
-      db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir,
+      db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir, suppressionKey: (c, a) => pseudonyms.suppressionKey(c, a),
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },
     gate: {
-      publicRoutes: ['/try', '/try/api/messages', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+      publicRoutes: ['/try', '/try/api/messages', '/try/api/prompts/:id', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
       secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
     },
     mounts: [

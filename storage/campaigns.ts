@@ -11,12 +11,35 @@
 import { isPostgres, type Db } from './database.ts';
 import type { OutboxWriter } from './outbox.ts';
 import { StoreTx } from './store.ts';
+import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 
 export type CampaignKind = 'invite' | 'results';
-export interface Progress { planned: number; sent: number; failed: number; total: number }
+/** `suppressed`: on the do-not-contact list when due, so not sent (not a failure). */
+export interface Progress { planned: number; sent: number; failed: number; suppressed: number; total: number }
 
 export class CampaignRepository {
-  constructor(private readonly db: Db) {}
+  /** `suppressionKey` hashes an address for the do-not-contact list; every send checks it. */
+  constructor(private readonly db: Db, private readonly suppressionKey: SuppressionKeyOf) {}
+
+  /**
+   * The results targets (respondent ids) of a pilot whose address is on the do-not-contact
+   * list now, so planning can refuse them up front (sending checks again).
+   */
+  async suppressedRespondents(pilotCode: string, targetKeys: readonly string[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const list = new SuppressionList(this.db, this.suppressionKey);
+    for (const rid of targetKeys) {
+      const s = await this.db.selectFrom('sessions').select('channel').where('respondent_id', '=', rid).where('pilot_code', '=', pilotCode).orderBy('updated_at', 'desc').executeTakeFirst();
+      const contacts = s ? await this.db.selectFrom('contacts').select('address').where('respondent_id', '=', rid).where('channel', '=', s.channel).execute() : [];
+      for (const c of contacts) if (await list.isSuppressed(s!.channel, c.address)) out.add(rid);
+    }
+    return out;
+  }
+
+  /** Whether an address is on the do-not-contact list now. */
+  isSuppressed(channel: string, address: string): Promise<boolean> {
+    return new SuppressionList(this.db, this.suppressionKey).isSuppressed(channel, address);
+  }
 
   /** Creates the campaign, or updates its messages (language → rendered message) when run again. */
   async ensure(id: string, pilotCode: string, kind: CampaignKind, messages: Record<string, unknown>, now: string): Promise<void> {
@@ -95,7 +118,7 @@ export class CampaignRepository {
 
   async progress(campaignId: string): Promise<Progress> {
     const rows = await this.db.selectFrom('campaign_targets').select((eb) => ['status', eb.fn.countAll().as('n')]).where('campaign_id', '=', campaignId).groupBy('status').execute();
-    const p: Progress = { planned: 0, sent: 0, failed: 0, total: 0 };
+    const p: Progress = { planned: 0, sent: 0, failed: 0, suppressed: 0, total: 0 };
     for (const r of rows) { p[r.status] = Number(r.n); p.total += Number(r.n); }
     return p;
   }
@@ -103,9 +126,9 @@ export class CampaignRepository {
   /**
    * Sends one target: while still planned, finds where to reach them, queues the campaign's
    * message in their language and marks the target sent, atomically. Returns the address to
-   * flush, or why not.
+   * flush, or why not. An address on the do-not-contact list by then is not messaged.
    */
-  async send(campaignId: string, targetKey: string, now: string, newId: () => string, outbox: OutboxWriter): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
+  async send(campaignId: string, targetKey: string, now: string, newId: () => string, outbox: OutboxWriter): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' | 'suppressed' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('campaign_targets as t').innerJoin('campaigns as c', 'c.id', 't.campaign_id')
         .select(['t.status', 't.language', 'c.kind', 'c.texts', 'c.pilot_code'])
@@ -117,6 +140,10 @@ export class CampaignRepository {
       if (!channel || !contact) {
         await trx.updateTable('campaign_targets').set({ status: 'failed', error: 'no address (purged, erased or never known)' }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();
         return { outcome: 'no-address' as const };
+      }
+      if (await new SuppressionList(trx, this.suppressionKey).isSuppressed(channel, contact.address)) {
+        await trx.updateTable('campaign_targets').set({ status: 'suppressed', error: 'on the do-not-contact list' }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();
+        return { outcome: 'suppressed' as const };
       }
       const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
       const payload = messages[row.language] ?? Object.values(messages)[0];

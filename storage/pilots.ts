@@ -5,6 +5,7 @@
  * @module
  */
 import type { Db } from './database.ts';
+import { funnelCounts } from './funnel.ts';
 
 export interface PilotRecord {
   code: string;
@@ -25,11 +26,16 @@ export interface FunnelRow {
   invited: number;
   started: number;
   consented: number;
+  /** Said no to consent (and were erased; only this count is kept). */
+  declined: number;
+  /** Said STOP (before a session, before consent or during the survey). */
+  stopped: number;
   completed: number;
   /** Sessions that got at least one reminder. */
   reminded: number;
-  /** Said STOP, or closed after nobody came back (also counted in `expired`). */
-  stopped: number;
+  /** Of those, how many completed afterwards: the reminders' effect is this ÷ reminded. */
+  completedAfterReminder: number;
+  /** Closed after nobody came back. */
   expired: number;
 }
 
@@ -81,34 +87,19 @@ export class PilotRepository {
   }
 
   /** Per (language, channel): invitations sent, and sessions started, consented, completed, reminded, stopped, expired. */
+  /** The funnel per language and channel, from the funnel events (which outlive erasure and purges). */
   async funnel(code: string): Promise<FunnelRow[]> {
-    const rows = await this.db
-      .selectFrom('sessions as s')
-      .select((eb) => [
-        's.language', 's.channel',
-        eb.fn.countAll().as('started'),
-        eb.fn.sum(eb.case().when('s.completed_at', 'is not', null).then(1).else(0).end()).as('completed'),
-        eb.fn.sum(eb.case().when('s.phase', '=', 'stopped').then(1).else(0).end()).as('stopped'),
-        eb.fn.sum(eb.case().when('s.reminded_count', '>', 0).then(1).else(0).end()).as('reminded'),
-        eb.fn.sum(eb.case().when('s.expired_at', 'is not', null).then(1).else(0).end()).as('expired'),
-        eb.fn.sum(eb.case().when(eb.exists(eb.selectFrom('consents as c').select('c.id')
-          .whereRef('c.respondent_id', '=', 's.respondent_id').whereRef('c.pilot_code', '=', 's.pilot_code')
-          .where('c.kind', '=', 'participation').where('c.granted', '=', 1))).then(1).else(0).end()).as('consented'),
-      ])
-      .where('s.pilot_code', '=', code)
-      .groupBy(['s.language', 's.channel'])
-      .orderBy('s.language').orderBy('s.channel')
-      .execute();
+    const rows = await funnelCounts(this.db, code);
     const invited = await this.db.selectFrom('campaign_targets').select((eb) => ['language', eb.fn.countAll().as('n')])
       .where('campaign_id', '=', `invite-${code}`).where('status', '=', 'sent').groupBy('language').execute();
     const out: FunnelRow[] = rows.map((r) => ({
-      language: r.language ?? '(not chosen)', channel: r.channel, invited: 0,
-      started: n(r.started), consented: n(r.consented), completed: n(r.completed), reminded: n(r.reminded), stopped: n(r.stopped), expired: n(r.expired),
+      language: r.language ?? '(not chosen)', channel: r.channel, invited: 0, started: r.started, consented: r.consented, declined: r.declined,
+      stopped: r.stopped, completed: r.completed, reminded: r.reminded, completedAfterReminder: r.completed_after_reminder, expired: r.expired,
     }));
     for (const i of invited) {
       const row = out.find((r) => r.language === i.language && r.channel === 'whatsapp');
       if (row) row.invited = n(i.n);
-      else out.push({ language: i.language, channel: 'whatsapp', invited: n(i.n), started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 });
+      else out.push({ language: i.language, channel: 'whatsapp', invited: n(i.n), started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 });
     }
     return out.sort((a, b) => a.language.localeCompare(b.language) || a.channel.localeCompare(b.channel));
   }

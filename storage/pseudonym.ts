@@ -28,6 +28,11 @@ export class Pseudonymizer {
     return this.hash(['alias', channel, address], 32);
   }
 
+  /** The do-not-contact key of an address: its own label, so it matches no other hash of the same address. */
+  suppressionKey(channel: string, address: string): string {
+    return this.hash(['suppression', channel, address], 32);
+  }
+
   /** A dedupe key for one inbound message that does not reveal the address. */
   messageKey(channel: string, address: string, messageId: string): string {
     return this.hash(['message', channel, address, messageId], 32);

@@ -10,6 +10,8 @@ import type { SessionState } from '../surveys/engine/types.ts';
 import { isPostgres, type Db } from './database.ts';
 import type { OutboxWriter } from './outbox.ts';
 import { StoreTx } from './store.ts';
+import { FunnelLog } from './funnel.ts';
+import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 
 export interface ReminderTarget {
   sessionId: string;
@@ -26,10 +28,12 @@ export interface ReminderTarget {
 
 export interface OutRow { id: string; payload: unknown }
 
-export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted';
+/** `suppressed`: the address said STOP (here or in another pilot); nothing is sent. */
+export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted' | 'suppressed';
 
 export class ReminderRepository {
-  constructor(private readonly db: Db) {}
+  /** `suppressionKey` hashes an address for the do-not-contact list, checked before each reminder. */
+  constructor(private readonly db: Db, private readonly suppressionKey: SuppressionKeyOf) {}
 
   async target(sessionId: string, trx: Pick<Db, 'selectFrom'> = this.db): Promise<ReminderTarget | undefined> {
     const s = await trx.selectFrom('sessions')
@@ -55,6 +59,7 @@ export class ReminderRepository {
       if (!t) return { outcome: 'gone' as const };
       if (t.revision !== p.revision || t.sent !== p.step) return { outcome: 'stale' as const, target: t };
       if (t.address === null) return { outcome: 'no-address' as const, target: t };
+      if (await new SuppressionList(trx, this.suppressionKey).isSuppressed(t.channel, t.address)) return { outcome: 'suppressed' as const, target: t };
       const rows = p.build(t);
       if (rows === null) return { outcome: 'not-wanted' as const, target: t };
       const claimed = await trx.updateTable('sessions')
@@ -63,6 +68,10 @@ export class ReminderRepository {
         .where(sql<number>`case when reminder_rev = ${p.revision} then reminder_step else 0 end`, '=', p.step)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'stale' as const, target: t };
+      // The funnel counts reminded sessions, not reminders: "completed after a reminder" ÷ this is their effect.
+      const place = { pilotCode: t.pilotCode, surveyId: t.state.surveyId, language: t.state.language, channel: t.channel };
+      const before = await trx.selectFrom('sessions').select('reminded_count').where('id', '=', p.sessionId).executeTakeFirstOrThrow();
+      if (before.reminded_count === 1) await new FunnelLog(trx).record(place, 'reminded', p.now);
       await p.outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
       return { outcome: 'sent' as const, target: t };
     });
@@ -81,6 +90,7 @@ export class ReminderRepository {
       const applied = await p.apply(new StoreTx(trx, isPostgres(this.db)), t);
       if (applied === null) return { outcome: 'not-wanted' as const, target: t };
       await trx.updateTable('sessions').set({ expired_at: p.now }).where('id', '=', t.sessionId).execute();
+      await new FunnelLog(trx).record({ pilotCode: t.pilotCode, surveyId: t.state.surveyId, language: t.state.language, channel: t.channel }, 'expired', p.now);
       return { outcome: 'sent' as const, target: t, applied };
     });
   }

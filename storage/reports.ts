@@ -10,6 +10,7 @@
 import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.ts';
 import { PilotRepository } from './pilots.ts';
+import { funnelCounts } from './funnel.ts';
 import type { Database } from './schema.ts';
 
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
@@ -140,25 +141,21 @@ export class Reports {
   }
 
   /**
-   * Sessions started, consented and completed, per session language and channel. A session's
-   * language is null until the respondent chose one.
+   * The funnel per language and channel, from the funnel events: they outlive declines
+   * (which erase the session) and the purge of people who never consented. Language is null
+   * for people who never chose one.
    */
-  async funnel(pilot: string): Promise<Array<{ language: string | null; channel: string; started: number; consented: number; completed: number }>> {
-    const rows = await this.db
-      .selectFrom('sessions as s')
-      .select([
-        's.language', 's.channel',
-        (eb) => eb.fn.countAll().as('started'),
-        sql<number | string>`sum(case when s.completed_at is not null then 1 else 0 end)`.as('completed'),
-        sql<number | string>`sum(case when exists (select 1 from consents c where c.respondent_id = s.respondent_id and c.pilot_code = s.pilot_code and c.kind = 'participation' and c.granted = 1) then 1 else 0 end)`.as('consented'),
-      ])
-      .where('s.pilot_code', '=', pilot)
-      .groupBy(['s.language', 's.channel'])
-      .orderBy('s.channel')
-      // Explicit: SQLite sorts NULL first by default, PostgreSQL last.
-      .orderBy('s.language', (ob) => ob.asc().nullsFirst())
-      .execute();
-    return rows.map((r) => ({ language: r.language, channel: r.channel, started: Number(r.started), consented: Number(r.consented), completed: Number(r.completed) }));
+  async funnel(pilot: string): Promise<Array<{ language: string | null; channel: string; started: number; consented: number; declined: number; stopped: number; completed: number; reminded: number; completedAfterReminder: number }>> {
+    return (await funnelCounts(this.db, pilot)).map((r) => ({
+      language: r.language, channel: r.channel, started: r.started, consented: r.consented, declined: r.declined, stopped: r.stopped,
+      completed: r.completed, reminded: r.reminded, completedAfterReminder: r.completed_after_reminder,
+    }));
+  }
+
+  /** Addresses on the do-not-contact list now (no pilot: an opt-out holds for all). */
+  async doNotContact(): Promise<number> {
+    const r = await this.db.selectFrom('suppressions').select((eb) => eb.fn.countAll().as('n')).where('lifted_at', 'is', null).executeTakeFirstOrThrow();
+    return Number(r.n);
   }
 
   /**

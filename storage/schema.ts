@@ -69,7 +69,8 @@ export interface CampaignTargetsTable {
   campaign_id: string;
   target_key: string;
   language: string;
-  status: 'planned' | 'sent' | 'failed';
+  /** `suppressed`: on the do-not-contact list when it was due, so not sent. */
+  status: 'planned' | 'sent' | 'failed' | 'suppressed';
   planned_at: string;
   sent_at: string | null;
   error: string | null;
@@ -348,6 +349,31 @@ export interface DeadLettersTable {
   parked_at: string | null;
 }
 
+/** A channel address that asked not to be contacted, by keyed hash only (see storage/suppression.ts). */
+export interface SuppressionsTable {
+  address_key: string;
+  channel: string;
+  since: string;
+  /** How the opt-out came: stop-first-message, stop-mid-survey. */
+  source: string;
+  /** Set when the person came back (START, a new link); the row stays as the record. */
+  lifted_at: string | null;
+  lift_source: string | null;
+}
+
+/** Counts of funnel events; no respondent id, so they outlive erasure and purges. */
+export interface FunnelEventsTable {
+  pilot_code: string;
+  survey_id: string;
+  /** '' before a language was chosen. */
+  language: string;
+  channel: string;
+  /** UTC date, YYYY-MM-DD. */
+  day: string;
+  event: string;
+  count: number;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -376,4 +402,6 @@ export interface Database {
   followup_cases: FollowupCasesTable;
   audit_log: AuditLogTable;
   dead_letters: DeadLettersTable;
+  suppressions: SuppressionsTable;
+  funnel_events: FunnelEventsTable;
 }

@@ -8,6 +8,8 @@
 import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
 import { isPostgres, type Db } from './database.ts';
+import { FunnelLog } from './funnel.ts';
+import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 import { Followup } from './followup.ts';
 import { PilotRepository } from './pilots.ts';
 import type { Database } from './schema.ts';
@@ -205,6 +207,16 @@ const NO_MEDIA_RESULTS = {
 
 export class StoreTx {
   constructor(private readonly trx: Tx, private readonly shared = false) {}
+
+  /** Funnel events, counted inside this transaction. */
+  get funnel(): FunnelLog {
+    return new FunnelLog(this.trx);
+  }
+
+  /** The do-not-contact list inside this transaction (the check and the send commit together). */
+  suppressions(keyOf: SuppressionKeyOf): SuppressionList {
+    return new SuppressionList(this.trx, keyOf);
+  }
 
   /** The follow-up queue, inside this transaction. */
   get followup(): Followup {

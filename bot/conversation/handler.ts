@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { i18n as I18n } from 'i18next';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
-import type { EngineContext, SessionState, Step } from '../../surveys/engine/types.ts';
+import type { EngineContext, EngineInput, SessionState, Step } from '../../surveys/engine/types.ts';
 import { matchLanguage } from '../../surveys/languages.ts';
 import type { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { ConcurrentUpdateError, type Store, type StoreTx } from '../../storage/store.ts';
@@ -22,6 +22,8 @@ import type { Delivery } from '../delivery/outbox.ts';
 import { KeyedSerial } from '../serial.ts';
 import { stepApplier, type AfterCommit, type ApplyStep } from './apply-step.ts';
 import { interpret } from './interpret.ts';
+import { countStep } from './funnel-step.ts';
+import { firstMessageStop, followOptOut, optedOutMessage, optOut } from './opt-out.ts';
 import { PilotResolver, type Pilot, type Requested, type SurveyEntry } from './pilots.ts';
 import type { Renderer, RenderedMessage } from './render.ts';
 
@@ -96,6 +98,11 @@ export class InboundHandler {
     return this.deps.pseudonyms.respondentId(channel, address);
   }
 
+  /** The do-not-contact key of an address (what the suppression list stores instead of it). */
+  suppressionKey(channel: string, address: string): string {
+    return this.deps.pseudonyms.suppressionKey(channel, address);
+  }
+
   /**
    * Handles one inbound message. Resolves once the message is stored and, with the default
    * `delivery: 'await'`, once its replies were handed to the channel (or kept for a retry).
@@ -164,7 +171,18 @@ export class InboundHandler {
     const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested?.pilot ?? fallback);
     const survey = pilot.survey;
 
+    // STOP as a first message: on the do-not-contact list, a calm answer, no session.
+    const stopLng = !existing && !requested ? firstMessageStop(msg.content, this.deps.i18n, survey.languages, survey.defaultLanguage, msg.languageHint) : null;
+    if (stopLng !== null) {
+      await optOut(tx, (c, a) => this.suppressionKey(c, a), msg, 'stop-first-message', now);
+      await tx.funnel.record({ pilotCode: pilot.code, surveyId: survey.id, language: stopLng, channel: msg.channel }, 'stopped', now);
+      const payload = this.deps.renderer.render(optedOutMessage(stopLng), stopLng, survey.namespace, pilot.resolveMedia);
+      await this.deps.delivery.enqueue(tx, [{ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now }]);
+      return { outcome: 'handled', after: null };
+    }
+
     let step: Step;
+    let input: EngineInput | null = null;
     if (!existing) {
       // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
       step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
@@ -172,7 +190,7 @@ export class InboundHandler {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
       const promptMessage = currentPrompt(survey, state);
-      const input = interpret(msg.content, {
+      input = interpret(msg.content, {
         t: this.deps.i18n.getFixedT(lng),
         tEn: this.deps.i18n.getFixedT('en'),
         promptMessage,
@@ -180,8 +198,12 @@ export class InboundHandler {
       });
       step = advance(survey, state, input, ctx);
     }
+    const sessionId = existing?.id ?? this.newId();
+    // The funnel and the do-not-contact list follow the step, in its transaction.
+    await followOptOut(tx, (c, a) => this.suppressionKey(c, a), msg, input, requested !== undefined, now);
+    await countStep(tx, { place: { pilotCode: pilot.code, surveyId: survey.id, channel: msg.channel }, sessionId, prior: existing?.state ?? null, step, input, now });
     const after = await this.applyStep(tx, step, {
-      sessionId: existing?.id ?? this.newId(), respondentId, pilot, channel: msg.channel, address: msg.address,
+      sessionId, respondentId, pilot, channel: msg.channel, address: msg.address,
       revision: existing?.revision ?? 0, messageKey, now,
     });
     return { outcome: 'handled', after };

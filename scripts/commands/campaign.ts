@@ -90,19 +90,24 @@ export async function runPilotInvite(config: Config, code: string, contactsFile:
     const renderer = new Renderer(createI18n(locales));
     const invite = (lng: string): Message => ({ parts: [{ ns: 'campaigns', key: 'invite', params: { minutes: Math.max(1, Math.round(estimatedMinutes)), code: pilot.code } }], language: lng });
     const messages = Object.fromEntries(survey.languages.map((l) => [l, renderer.render(invite(l), l, survey.namespace)]));
-    const campaigns = new CampaignRepository(db);
+    const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+    const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
     const campaignId = `invite-${pilot.code}`;
     const now = new Date();
     await campaigns.ensure(campaignId, pilot.code, 'invite', messages, now.toISOString());
-    const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
-    const n = list.invitees.length;
-    const planned = await campaigns.planInvitations(campaignId, list.invitees.map((x, i) => ({
+    // Whoever said STOP (to any pilot) is not invited; listed by line, never by number.
+    const invitees: typeof list.invitees = [];
+    const suppressed: typeof list.invitees = [];
+    for (const x of list.invitees) (await campaigns.isSuppressed('whatsapp', `${x.digits}@s.whatsapp.net`) ? suppressed : invitees).push(x);
+    for (const x of suppressed) process.stdout.write(`refused ${x.line}: asked not to be contacted (do-not-contact list)\n`);
+    const n = invitees.length;
+    const planned = await campaigns.planInvitations(campaignId, invitees.map((x, i) => ({
       targetKey: pseudonyms.respondentId('invite', x.digits), address: `${x.digits}@s.whatsapp.net`, language: x.language,
       plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString(),
     })), now.toISOString());
-    process.stdout.write(`${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length} refused\n`);
+    process.stdout.write(`${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length + suppressed.length} refused (${suppressed.length} on the do-not-contact list)\n`);
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
-    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`);
+    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`);
     return p.failed > 0 ? 1 : 0;
   });
 }
@@ -123,20 +128,23 @@ export async function runShareResults(config: Config, code: string, messageArgs:
     const locales = readLocales(config.localesDir);
     const { survey } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
     const renderer = new Renderer(createI18n(locales));
-    const campaigns = new CampaignRepository(db);
+    const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
+    const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
     const campaignId = `results-${pilot.code}`;
     const now = new Date();
     const messages = Object.fromEntries([...files].map(([l, t]) => [l, renderer.render({ parts: [{ literal: t }, { ns: 'campaigns', key: 'results.footer' }], language: l }, l, survey.namespace)]));
     await campaigns.ensure(campaignId, pilot.code, 'results', messages, now.toISOString());
     const known = await campaigns.known(campaignId);
-    const fresh = (await campaigns.optedIn(pilot.code, survey.defaultLanguage)).filter((t) => !known.has(t.targetKey));
+    const candidates = (await campaigns.optedIn(pilot.code, survey.defaultLanguage)).filter((t) => !known.has(t.targetKey));
+    const stopped = await campaigns.suppressedRespondents(pilot.code, candidates.map((t) => t.targetKey));
+    const fresh = candidates.filter((t) => !stopped.has(t.targetKey));
     const missing = [...new Set(fresh.map((t) => t.language))].filter((l) => !files.has(l));
     if (missing.length > 0) throw new UsageError(`respondents who opted in use ${missing.join(', ')} too; add --message ${missing[0]}=<file> for ${missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`);
     const n = fresh.length;
     const planned = await campaigns.planRespondents(campaignId, fresh.map((t, i) => ({ ...t, plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString() })));
-    process.stdout.write(`${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again)\n`);
+    process.stdout.write(`${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again); ${stopped.size} refused (on the do-not-contact list)\n`);
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
-    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.planned} waiting\n`);
+    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting\n`);
     return p.failed > 0 ? 1 : 0;
   });
 }

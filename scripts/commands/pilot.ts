@@ -63,8 +63,8 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     if (!pilot) throw new UsageError(await unknownPilot(repo, code));
     const rows = await repo.funnel(code);
     const declined = await repo.declines(code);
-    const COUNTS = ['invited', 'started', 'consented', 'completed', 'reminded', 'stopped', 'expired'] as const;
-    const total: FunnelRow = { language: 'all', channel: 'all', invited: 0, started: 0, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 };
+    const COUNTS = ['invited', 'started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder', 'expired'] as const;
+    const total: FunnelRow = { language: 'all', channel: 'all', invited: 0, started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 };
     for (const r of rows) for (const k of COUNTS) total[k] += r[k];
     if (json) {
       process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, funnel: rows, total, declined }, null, 2)}\n`);
@@ -76,6 +76,7 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     process.stdout.write(`${'language'.padEnd(13)} ${'channel'.padEnd(9)} ${COUNTS.join(' ')} ${'completion'.padStart(10)}\n`);
     for (const r of rows) process.stdout.write(line(r));
     process.stdout.write(line(total));
+    process.stdout.write(`consent rate: ${pct(total.consented, total.started)}; reminder effect (completed after a reminder ÷ reminded): ${pct(total.completedAfterReminder, total.reminded)}\n`);
     process.stdout.write(`declined consent: ${declined} (only a count is kept)\n`);
     return 0;
   } finally {

@@ -12,6 +12,7 @@ import * as pilots from './2026112206_pilots.ts';
 import * as deadLetters from './2026120201_dead_letters.ts';
 import * as answerIssues from './2026120202_answer_issues.ts';
 import * as organisations from './2026120203_organisations.ts';
+import * as consentLists from './2026120204_consent_lists.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120201_dead_letters': deadLetters,
   '2026120202_answer_issues': answerIssues,
   '2026120203_organisations': organisations,
+  '2026120204_consent_lists': consentLists,
 };

@@ -62,14 +62,14 @@ describe('traffic-light map', () => {
 
   it('shows the funnel per language and channel on the start page, with invitations sent', async () => {
     let res = await b.get('/');
-    expect(res.body).toContain('data-funnel="default"><td>0</td><td>4</td><td>4</td><td>2</td><td>–</td><td>50 %</td>');
+    expect(res.body).toContain('data-funnel="default"><td>0</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>–</td><td>100 %</td><td>50 %</td><td>–</td>');
     // Eight invitations sent by `stemmen pilot invite` (one still planned does not count).
     const now = new Date().toISOString();
     await app.db.insertInto('campaigns').values({ id: 'invite-default', pilot_code: 'default', kind: 'invite', texts: null, created_at: now }).execute();
     await app.db.insertInto('campaign_targets').values([...Array.from({ length: 8 }, (_, i) => ({ campaign_id: 'invite-default', target_key: `k${i}`, language: 'ar', status: 'sent' as const, planned_at: now, sent_at: now, error: null })),
       { campaign_id: 'invite-default', target_key: 'k-planned', language: 'ar', status: 'planned' as const, planned_at: now, sent_at: null, error: null }]).execute();
     res = await b.get('/');
-    expect(res.body).toContain('data-funnel="default"><td>8</td><td>4</td><td>4</td><td>2</td><td>50 %</td><td>50 %</td>');
+    expect(res.body).toContain('data-funnel="default"><td>8</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>50 %</td><td>100 %</td><td>50 %</td><td>–</td>');
     expect(res.body).toContain('<tr><td>ar</td><td>whatsapp</td><td>1</td><td>1</td><td>1</td><td>100 %</td></tr>');
   });
 });

@@ -43,7 +43,7 @@ it('delivers replies, a reminder and a media note for one address in commit orde
   const loaded = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), locales);
   const log = pino({ level: 'silent' });
   const reminders = new ReminderService({
-    repo: new ReminderRepository(app.db), surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
+    repo: new ReminderRepository(app.db, (c, a) => app.handler.suppressionKey(c, a)), surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
     renderer, settings: SETTINGS, delivery: app.delivery, applyStep: stepApplier({ renderer, outbox: app.delivery, newId: randomUUID }),
     log, now: () => NOW, newId: randomUUID,
   });

@@ -49,7 +49,7 @@ describe('follow-up queue', () => {
     const c = await caseOf('housing');
     const res = await invite([c.id]);
     expect(res.statusCode).toBe(303);
-    expect(res.headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0&suppressed=0');
     const { messages } = await pull(client);
     expect(messages).toHaveLength(1);
     const m = messages[0]!;
@@ -143,4 +143,22 @@ describe('follow-up queue', () => {
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('when: pick a date and time');
   });
+
+  it('does not invite someone who said STOP since, and counts them on the page; START lifts it', async () => {
+    await client.send({ text: 'توقف' });
+    await pull(client);
+    const c = await caseOf('housing');
+    const res = await invite([c.id]);
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=0&unreachable=0&suppressed=1');
+    expect((await pull(client)).messages).toEqual([]);
+    const audit = await app.db.selectFrom('audit_log').select('action').where('case_id', '=', c.id).orderBy('at', 'desc').executeTakeFirstOrThrow();
+    expect(audit.action).toBe('invite_suppressed');
+    const page = await coordinator.get(res.headers.location as string);
+    expect(page.body).toContain('do-not-contact');
+
+    await client.send({ text: 'ابدأ' });
+    await pull(client);
+    expect((await invite([c.id])).headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0&suppressed=0');
+  });
 });
+

@@ -26,7 +26,7 @@ beforeAll(async () => {
   const locales = readLocales(join(ROOT, 'locales'));
   const loaded = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), locales);
   service = new ReminderService({
-    repo: new ReminderRepository(app.db),
+    repo: new ReminderRepository(app.db, (c, a) => app.handler.suppressionKey(c, a)),
     surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
     renderer: new Renderer(createI18n(locales)), settings: SETTINGS,
     delivery: app.delivery, applyStep: stepApplier({ renderer: new Renderer(createI18n(locales)), outbox: app.delivery, newId: randomUUID }), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
@@ -136,7 +136,8 @@ describe('reminders with a controllable clock', () => {
 
     const job: ReminderJob = { sessionId: (await sessionOf(stopped)).id, revision: (await sessionOf(stopped)).revision, kind: 'remind', step: 0 };
     clock = new Date('2026-07-02T10:00:00.000Z');
-    expect((await service.run(job)).outcome).toBe('not-wanted');
+    // STOP also put them on the do-not-contact list, which is checked first.
+    expect((await service.run(job)).outcome).toBe('suppressed');
     expect(app.tryit.drain(stopped.token)).toEqual([]);
   });
 });

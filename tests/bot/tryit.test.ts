@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 
@@ -98,5 +100,23 @@ describe('try-it channel over HTTP', () => {
     const res = await fetch(`${app.url}/try/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'short', messageId: 'x' }) });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^token: /);
+  });
+
+  it('serves recorded prompts by an opaque id, never by the server path', async () => {
+    const file = join(app.dir, 'prompt-q1.mp3');
+    writeFileSync(file, Buffer.from('ID3 not really audio'));
+    const token = 'prompt-test-token-0001';
+    // What the outbox hands the channel: the renderer has made the prompt path absolute.
+    await app.tryit.send(token, { text: 'Question 1', language: 'en', dir: 'ltr', media: { form: 'audio', file } });
+    const res = await fetch(`${app.url}/try/api/messages?token=${token}`);
+    const body = JSON.stringify(await res.json());
+    expect(body).not.toContain(app.dir);
+    const url = (JSON.parse(body) as { messages: Array<{ media: { file: string } }> }).messages[0]!.media.file;
+    expect(url).toMatch(/^\/try\/api\/prompts\/[A-Za-z0-9_-]{22}$/);
+    const prompt = await fetch(`${app.url}${url}`);
+    expect(prompt.status).toBe(200);
+    expect(prompt.headers.get('content-type')).toBe('audio/mpeg');
+    expect(Buffer.from(await prompt.arrayBuffer()).toString()).toBe('ID3 not really audio');
+    expect((await fetch(`${app.url}/try/api/prompts/AAAAAAAAAAAAAAAAAAAAAA`)).status).toBe(404);
   });
 });

@@ -3,6 +3,7 @@
  * tokens as a browser keeps them), and answers written straight into the store.
  */
 import type { Db } from '../../storage/database.ts';
+import { recordFunnelEvent } from '../../storage/funnel.ts';
 import { addUser } from '../../bot/web/auth.ts';
 import { Accounts, type Role } from '../../storage/accounts.ts';
 import type { FastifyInstance } from 'fastify';
@@ -85,6 +86,9 @@ export async function seed(db: Db, pilot: string, respondents: SeedRespondent[],
     });
     const pool = r.expertpool === undefined ? [] : [consent('expertpool', null, 99, r.expertpool ? 1 : 0)];
     await db.insertInto('consents').values([consent('participation', null, 0), ...(r.recontact ?? []).map((t, i) => consent('recontact', t, i + 1)), ...pool]).execute();
+    // What the handler would have counted for this respondent.
+    const place = { pilotCode: pilot, surveyId, language: r.language, channel: r.channel };
+    for (const e of ['started', 'consented', ...(r.completed ? ['completed' as const] : [])] as const) await recordFunnelEvent(db, place, e, now);
     if (r.answers.length === 0) continue;
     await db.insertInto('answers').values(r.answers.map((a, i) => ({
       id: `a-${r.id}-${i}`, session_id: sid, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, survey_version: 1, question_id: a.questionId,

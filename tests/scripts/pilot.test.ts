@@ -141,12 +141,12 @@ describe('the running bot serves every pilot\'s survey', () => {
     expect(r.code).toBe(0);
     const stats = JSON.parse(r.stdout) as { funnel: unknown[]; total: unknown };
     expect(stats.funnel).toEqual([
-      { language: 'ar', channel: 'tryit', invited: 0, started: 1, consented: 1, completed: 0, reminded: 0, stopped: 1, expired: 0 },
-      { language: 'ti', channel: 'tryit', invited: 0, started: 1, consented: 0, completed: 0, reminded: 0, stopped: 0, expired: 0 },
+      { language: 'ar', channel: 'tryit', invited: 0, started: 1, consented: 1, declined: 0, stopped: 1, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
+      { language: 'ti', channel: 'tryit', invited: 0, started: 1, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
     ]);
     expect(stats.total).toMatchObject({ started: 2, consented: 1, stopped: 1 });
     const table = await stemmen(['pilot', 'stats', code], env);
-    expect(table.stdout).toMatch(/^ar +tryit +0 +1 +1 +0 +0 +1 +0 +0%$/m);
+    expect(table.stdout).toMatch(/^ar +tryit +0 +1 +1 +0 +1 +0 +0 +0 +0 +0%$/m);
     expect(table.stdout).not.toMatch(/t[a-z0-9]{19,}/); // no try-it tokens (addresses) in output
   });
 });

@@ -19,7 +19,7 @@ const msg = (text: string): RenderedMessage => ({ text, language: 'nl', dir: 'lt
 
 beforeAll(async () => {
   app = await startTestApp({}, { channels: [whatsapp] });
-  repo = new CampaignRepository(app.db);
+  repo = new CampaignRepository(app.db, (c, a) => app.handler.suppressionKey(c, a));
 });
 afterAll(async () => { await app.dispose(); });
 
@@ -33,7 +33,7 @@ describe('campaign targets', () => {
     ];
     expect(await repo.planInvitations('invite-default', invitees, now)).toEqual({ added: ['r_invitee_one', 'r_invitee_two'], already: 0 });
     expect(await repo.planInvitations('invite-default', invitees, now)).toEqual({ added: [], already: 2 });
-    expect(await repo.progress('invite-default')).toEqual({ planned: 2, sent: 0, failed: 0, total: 2 });
+    expect(await repo.progress('invite-default')).toEqual({ planned: 2, sent: 0, failed: 0, suppressed: 0, total: 2 });
 
     for (const key of ['r_invitee_one', 'r_invitee_two', 'r_invitee_one']) {
       const r = await repo.send('invite-default', key, now, randomUUID, app.delivery);
@@ -43,7 +43,7 @@ describe('campaign targets', () => {
       ['31612345678@s.whatsapp.net', 'Doe mee: START default'],
       ['31612345679@s.whatsapp.net', 'شارك'],
     ]);
-    expect(await repo.progress('invite-default')).toEqual({ planned: 0, sent: 2, failed: 0, total: 2 });
+    expect(await repo.progress('invite-default')).toEqual({ planned: 0, sent: 2, failed: 0, suppressed: 0, total: 2 });
     const targets = await app.db.selectFrom('campaign_targets').selectAll().execute();
     expect(JSON.stringify(targets)).not.toMatch(/3161234567/);
   });

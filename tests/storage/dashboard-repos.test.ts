@@ -4,6 +4,7 @@
  * accounts, sessions, login throttling and API tokens behave alike.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { recordFunnelEvent } from '../../storage/funnel.ts';
 import type { Db } from '../../storage/database.ts';
 import { Accounts } from '../../storage/accounts.ts';
 import { allAnswers, countAnswers } from '../../storage/answer-pages.ts';
@@ -34,6 +35,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       id: 's-d', respondent_id: 'd', pilot_code: 'p', survey_id: 'default-pilot', survey_version: 1, channel: 'telegram', phase: 'language', language: null,
       state: '{}', state_version: 1, revision: 1, started_at: '2026-11-01T10:00:00.000Z', updated_at: '2026-11-01T10:00:00.000Z', completed_at: null,
     }).execute();
+    await recordFunnelEvent(db, { pilotCode: 'p', surveyId: 'default-pilot', language: null, channel: 'telegram' }, 'started', '2026-11-01T10:00:00.000Z');
   });
   afterEach(async () => {
     await db?.destroy();
@@ -75,9 +77,9 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it('build the funnel per language and channel, a session without language first, and the filter menus', async () => {
       const r = new Reports(db);
       expect(await r.funnel('p')).toEqual([
-        { language: null, channel: 'telegram', started: 1, consented: 0, completed: 0 },
-        { language: 'nl', channel: 'telegram', started: 2, consented: 2, completed: 1 },
-        { language: 'ar', channel: 'whatsapp', started: 1, consented: 1, completed: 1 },
+        { language: null, channel: 'telegram', started: 1, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0 },
+        { language: 'ar', channel: 'whatsapp', started: 1, consented: 1, declined: 0, stopped: 0, completed: 1, reminded: 0, completedAfterReminder: 0 },
+        { language: 'nl', channel: 'telegram', started: 2, consented: 2, declined: 0, stopped: 0, completed: 1, reminded: 0, completedAfterReminder: 0 },
       ]);
       expect(await r.facets('p')).toEqual({ languages: ['ar', 'nl'], channels: ['telegram', 'whatsapp'] });
     });

@@ -58,7 +58,7 @@ export const TRYIT_PAGE = /* html */ `<!doctype html>
   function show(m) {
     const d = bubble('bot', m.text, m.dir);
     d.lang = m.language;
-    if (m.media) { const p = document.createElement('div'); p.className = 'media'; p.textContent = (m.media.form === 'audio' ? '🔊 ' : '🎬 ') + m.media.file.split('/').pop(); d.prepend(p); }
+    if (m.media) { const p = document.createElement(m.media.form === 'audio' ? 'audio' : 'video'); p.className = 'media'; p.controls = true; p.preload = 'none'; p.src = m.media.file; d.prepend(p); }
     if (m.buttons) {
       const box = document.createElement('div'); box.className = 'buttons';
       for (const row of m.buttons) {

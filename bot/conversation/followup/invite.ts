@@ -10,12 +10,18 @@ import type { Store } from '../../../storage/store.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import { invitationMessage, type Invitation } from './message.ts';
 
-export interface InviteDeps { store: Store; i18n: I18n; delivery: Delivery; newId: () => string; now: () => Date }
+export interface InviteDeps {
+  store: Store; i18n: I18n; delivery: Delivery; newId: () => string; now: () => Date;
+  /** The keyed hash of an address on the do-not-contact list. */
+  suppressionKey: (channel: string, address: string) => string;
+}
 
-export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number; notInExpertpool: number }> {
+/** `suppressed`: cases whose respondent said STOP since (on the do-not-contact list); not invited. */
+export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number; notInExpertpool: number; suppressed: number }> {
   let sent = 0;
   let unreachable = 0;
   let notInExpertpool = 0;
+  let suppressed = 0;
   const flushes: Array<{ channel: string; address: string }> = [];
   for (const caseId of caseIds) {
     const now = deps.now().toISOString();
@@ -32,6 +38,10 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
         await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_unreachable', caseId, detail: { template: inv.template } });
         return 'unreachable' as const;
       }
+      if (await tx.suppressions(deps.suppressionKey).isSuppressed(to.channel, to.address)) {
+        await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_suppressed', caseId, detail: { template: inv.template } });
+        return 'suppressed' as const;
+      }
       const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
       await deps.delivery.enqueue(tx, [{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now }]);
       await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
@@ -42,8 +52,9 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
     if (outcome === 'sent') sent++;
     else if (outcome === 'unreachable') unreachable++;
     else if (outcome === 'not_in_expertpool') notInExpertpool++;
+    else if (outcome === 'suppressed') suppressed++;
   }
   // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
   for (const f of flushes) await deps.delivery.flush(f.channel, f.address).catch(() => 0);
-  return { sent, unreachable, notInExpertpool };
+  return { sent, unreachable, notInExpertpool, suppressed };
 }

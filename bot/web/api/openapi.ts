@@ -90,9 +90,15 @@ export const OPENAPI = {
         type: 'object',
         properties: {
           invited: { type: 'integer', description: 'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted)' },
-          started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' },
-          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations' }), completionRate: nullable('number'),
-          byLanguageAndChannel: { type: 'array', items: { type: 'object', properties: { language: nullable('string'), channel: { type: 'string' }, started: { type: 'integer' }, consented: { type: 'integer' }, completed: { type: 'integer' } } } },
+          started: { type: 'integer', description: 'Counted when a session starts; kept after a decline or the 24 h purge of people without consent' },
+          consented: { type: 'integer' }, declined: { type: 'integer' }, stopped: { type: 'integer', description: 'Said STOP (also as a first message, before any session)' },
+          completed: { type: 'integer' }, reminded: { type: 'integer', description: 'Sessions that got at least one reminder' }, completedAfterReminder: { type: 'integer' },
+          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations' }), consentRate: nullable('number', { description: 'consented ÷ started' }),
+          completionRate: nullable('number'), reminderEffect: nullable('number', { description: 'completedAfterReminder ÷ reminded' }),
+          byLanguageAndChannel: { type: 'array', items: { type: 'object', properties: {
+            language: nullable('string'), channel: { type: 'string' }, started: { type: 'integer' }, consented: { type: 'integer' }, declined: { type: 'integer' },
+            stopped: { type: 'integer' }, completed: { type: 'integer' }, reminded: { type: 'integer' }, completedAfterReminder: { type: 'integer' },
+          } } },
         },
       },
     },

@@ -27,6 +27,8 @@ export interface DashboardDeps {
   rule: AggregateRule;
   now: () => Date;
   newId: () => string;
+  /** The keyed hash of an address on the do-not-contact list (follow-up invitations check it). */
+  suppressionKey: (channel: string, address: string) => string;
   /** Where the media pipeline keeps originals (playback). */
   mediaDir: string;
 }

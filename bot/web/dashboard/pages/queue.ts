@@ -24,6 +24,7 @@ const listQuery = z.object({
   sent: z.coerce.number().int().min(0).optional(),
   unreachable: z.coerce.number().int().min(0).optional(),
   not_in_expertpool: z.coerce.number().int().min(0).optional(),
+  suppressed: z.coerce.number().int().min(0).optional(),
 });
 
 const inviteForm = z.object({
@@ -64,6 +65,7 @@ export function registerQueue(server: FastifyInstance, deps: DashboardDeps): voi
       q.sent !== undefined ? html`<div class="notice" role="status">${t('queue.sent', { count: q.sent })}</div>` : '',
       q.unreachable ? html`<div class="notice error" role="alert">${t('queue.unreachable', { count: q.unreachable })}</div>` : '',
       q.not_in_expertpool ? html`<div class="notice error" role="alert">${t('queue.not_in_expertpool', { count: q.not_in_expertpool })}</div>` : '',
+      q.suppressed ? html`<div class="notice" role="status">${t('queue.suppressed', { count: q.suppressed })}</div>` : '',
     ];
     const rows = cases.map((c) => html`<tr data-case="${c.id}" data-status="${c.status}">
 <td><input type="checkbox" name="cases" value="${c.id}" aria-label="${t('queue.select')} ${shortId(c.respondentId)}"></td>
@@ -95,7 +97,7 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     if (f.cases.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const r = await inviteCases(deps, ctx.user!.id, f.cases, { template: f.template, when: f.when, place: f.place }, pilot.code);
     const skipped = r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '';
-    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}${skipped}`, 303);
+    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}&suppressed=${r.suppressed}${skipped}`, 303);
   });
 
   server.get('/cases/:id', { config: ROLES }, async (req, reply) => {
