@@ -7,6 +7,7 @@
  * @module
  */
 import type { TFunction } from 'i18next';
+import { decodeButton, yesNoOf } from '../../surveys/engine/buttons.ts';
 import { cleanText } from '../../surveys/engine/text.ts';
 import { COMMANDS, type Command, type EngineInput, type Message } from '../../surveys/engine/types.ts';
 import type { InboundContent } from '../channels/port.ts';
@@ -62,7 +63,7 @@ export function interpret(content: InboundContent, ctx: InterpretContext): Engin
   if (byLabel) return { kind: 'button', data: byLabel.data };
   for (const answer of ['yes', 'no'] as const) {
     if (!keywordList(ctx.t, ctx.tEn, answer).includes(folded)) continue;
-    const b = buttons.find((x) => x.data.endsWith(`:${answer}`));
+    const b = buttons.find((x) => { const d = decodeButton(x.data); return d !== null && yesNoOf(d) === answer; });
     if (b) return { kind: 'button', data: b.data };
   }
   return { kind: 'text', text };

@@ -3,6 +3,7 @@
  * @module
  */
 import type { Question } from '../model.ts';
+import { decodeButton } from './buttons.ts';
 import { parseAnswer, type ParsedAnswer, type ParseResult } from './answers.ts';
 import * as flow from './flow.ts';
 import type { Run } from './flow.ts';
@@ -18,16 +19,17 @@ export function answer(r: Run, input: EngineInput): void {
   const q = currentQuestion(r.survey, s);
   if (!q) return flow.askFrom(r, 0);
   if (input.kind === 'button') {
-    const [kind, qid, value] = input.data.split(':');
-    if (qid !== q.id || !['a', 'm', 'md', 'skip'].includes(kind ?? '')) return flow.stale(r);
+    const b = decodeButton(input.data);
+    const mine = b && (b.kind === 'answer' || b.kind === 'toggle' || b.kind === 'done' || b.kind === 'skip') && b.question === q.id ? b : null;
+    if (!mine) return flow.stale(r);
     s.paused = false;
-    if (kind === 'skip') return skip(r);
-    if (kind === 'm') {
+    if (mine.kind === 'skip') return skip(r);
+    if (mine.kind === 'toggle') {
       const draft = s.multiDraft ?? [];
-      s.multiDraft = draft.includes(value!) ? draft.filter((x) => x !== value) : [...draft, value!];
+      s.multiDraft = draft.includes(mine.choice) ? draft.filter((x) => x !== mine.choice) : [...draft, mine.choice];
       return flow.send(r, m.questionMessage(r.survey, q, s, 'text'));
     }
-    const data = kind === 'md' ? (s.multiDraft ?? []).join(',') : (value ?? '');
+    const data = mine.kind === 'done' ? (s.multiDraft ?? []).join(',') : mine.value;
     return accept(r, q, parseAnswer(q, { kind: 'button', data }));
   }
   const parsed = parseAnswer(q, input);

@@ -24,11 +24,6 @@ const ok = (a: Partial<ParsedAnswer>): ParseResult => ({ ok: true, answer: { ...
 const fail = (code: AnswerIssue['code'], params?: AnswerIssue['params']): ParseResult =>
   params ? { ok: false, issue: { code, params } } : { ok: false, issue: { code } };
 
-/** Button data for an answer to question `q`: `a:<question>:<value>`. */
-export function answerData(q: Question, value: string | number): string {
-  return `a:${q.id}:${value}`;
-}
-
 function numeric(q: Question, n: number, modality: Modality): ParseResult {
   if (q.integer && !Number.isInteger(n)) return fail('not_integer');
   if ((q.min !== null && n < q.min) || (q.max !== null && n > q.max)) {
@@ -41,7 +36,7 @@ function choiceByNumber(q: Question, n: number): string | null {
   return Number.isInteger(n) && n >= 1 && n <= q.choices.length ? q.choices[n - 1]!.id : null;
 }
 
-/** Parses `input` as an answer to `q`. Button taps arrive as the value part of `a:<q>:<value>`. */
+/** Parses `input` as an answer to `q`. A button tap arrives as the value it stands for (see ./buttons.ts). */
 export function parseAnswer(q: Question, input: EngineInput): ParseResult {
   if (input.kind === 'media') {
     if (q.acceptMedia || q.type === 'media') {
