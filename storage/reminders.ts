@@ -6,6 +6,7 @@
  * @module
  */
 import { sql } from 'kysely';
+import { parseSessionState } from '../surveys/engine/state.ts';
 import type { SessionState } from '../surveys/engine/types.ts';
 import type { Db } from './database.ts';
 import { StoreTx } from './store.ts';
@@ -40,7 +41,7 @@ export class ReminderRepository {
       .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
     return {
       sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: s.channel, revision: s.revision,
-      state: JSON.parse(s.state) as SessionState, sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
+      state: parseSessionState(s.state, s.id), sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
     };
   }
 

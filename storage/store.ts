@@ -7,6 +7,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
+import { parseSessionState } from '../surveys/engine/state.ts';
 import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -247,7 +248,7 @@ export class StoreTx {
     let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
     const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
-    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: JSON.parse(row.state) as SessionState };
+    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: parseSessionState(row.state, row.id) };
   }
 
   /**

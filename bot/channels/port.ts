@@ -6,14 +6,14 @@
  * (callback data, numbered replies, voice vs video note) end at this seam.
  * @module
  */
-import type { EngineInput } from '../../surveys/engine/types.ts';
+import type { RespondentInput } from '../../surveys/engine/types.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
 
 /**
  * What a message carries: the engine's input, except that a command arrives as the name the
  * channel saw (`/frobnicate` included); the inbound handler checks it.
  */
-export type InboundContent = Exclude<EngineInput, { kind: 'command' }> | { kind: 'command'; command: string; arg?: string | undefined };
+export type InboundContent = Exclude<RespondentInput, { kind: 'command' }> | { kind: 'command'; command: string; arg?: string | undefined };
 
 export interface InboundMessage {
   channel: string;

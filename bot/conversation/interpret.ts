@@ -9,7 +9,7 @@
 import type { TFunction } from 'i18next';
 import { decodeButton, yesNoOf } from '../../surveys/engine/buttons.ts';
 import { cleanText } from '../../surveys/engine/text.ts';
-import { COMMANDS, type Command, type EngineInput, type Message } from '../../surveys/engine/types.ts';
+import { COMMANDS, type Command, type Message, type RespondentInput } from '../../surveys/engine/types.ts';
 import type { InboundContent } from '../channels/port.ts';
 import type { RenderedMessage } from './render.ts';
 
@@ -35,7 +35,7 @@ export interface InterpretContext {
   promptMessage: Message | null;
 }
 
-export function interpret(content: InboundContent, ctx: InterpretContext): EngineInput {
+export function interpret(content: InboundContent, ctx: InterpretContext): RespondentInput {
   switch (content.kind) {
     case 'button': return { kind: 'button', data: content.data };
     case 'media': return { kind: 'media', media: content.media, caption: content.caption };

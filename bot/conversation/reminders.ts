@@ -6,7 +6,8 @@
  * @module
  */
 import type { Logger } from 'pino';
-import { expire, inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../../surveys/engine/reminders.ts';
+import { advance } from '../../surveys/engine/engine.ts';
+import { inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../../surveys/engine/reminders.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { ReminderOutcome, ReminderRepository, ReminderTarget } from '../../storage/reminders.ts';
 import type { Planned, ReminderJob, ReminderQueue } from '../../workers/reminders.ts';
@@ -71,7 +72,7 @@ export class ReminderService {
           build: (t) => {
             const e = entryOf(t);
             if (!e || !wantsReminder(t.state)) return null;
-            const step = expire(t.state);
+            const step = advance(e.survey, t.state, { kind: 'expire' }, { now: iso, newId: this.deps.newId, messageId: `expire-${job.sessionId}` });
             const rows = step.effects.flatMap((x) => (x.type === 'send' ? [row(this.deps.renderer.render(x.message, lng(t, e), e.survey.namespace, e.resolveMedia))] : []));
             return { state: step.state, rows };
           },

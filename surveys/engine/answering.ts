@@ -10,11 +10,11 @@ import type { Run } from './flow.ts';
 import * as m from './messages.ts';
 import { currentQuestion } from './prompt.ts';
 import { trafficLight } from './traffic.ts';
-import type { EngineInput, StoredValue } from './types.ts';
+import type { RespondentInput, StoredValue } from './types.ts';
 
 const NOTHING: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'none', media: null };
 
-export function answer(r: Run, input: EngineInput): void {
+export function answer(r: Run, input: RespondentInput): void {
   const { s } = r;
   const q = currentQuestion(r.survey, s);
   if (!q) return flow.askFrom(r, 0);

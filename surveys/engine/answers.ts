@@ -5,7 +5,7 @@
  * @module
  */
 import type { Question } from '../model.ts';
-import type { AnswerIssue, EngineInput, MediaRef, Modality } from './types.ts';
+import type { AnswerIssue, RespondentInput, MediaRef, Modality } from './types.ts';
 import { cleanText, compareDates, hasNoWords, parseDate, parseNumber, parseNumberList } from './text.ts';
 
 export interface ParsedAnswer {
@@ -37,7 +37,7 @@ function choiceByNumber(q: Question, n: number): string | null {
 }
 
 /** Parses `input` as an answer to `q`. A button tap arrives as the value it stands for (see ./buttons.ts). */
-export function parseAnswer(q: Question, input: EngineInput): ParseResult {
+export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
   if (input.kind === 'media') {
     if (q.acceptMedia || q.type === 'media') {
       if (q.accept.includes(input.media.kind)) {

@@ -9,10 +9,10 @@ import type { Run } from './flow.ts';
 import * as m from './messages.ts';
 import { formsFor, promptFor, undecidedThemes } from './prompt.ts';
 import { decodeButton } from './buttons.ts';
-import type { EngineInput } from './types.ts';
+import type { RespondentInput } from './types.ts';
 
 /** Resolves a typed number ("2", "٢") to the n-th button of the current prompt. */
-function buttonData(r: Run, input: EngineInput): string | null {
+function buttonData(r: Run, input: RespondentInput): string | null {
   if (input.kind === 'button') return input.data;
   if (input.kind !== 'text') return null;
   const n = Number(westernDigits(input.text.trim()));
@@ -20,7 +20,7 @@ function buttonData(r: Run, input: EngineInput): string | null {
   return Number.isInteger(n) && n >= 1 && n <= flat.length ? flat[n - 1]!.data : null;
 }
 
-export function buttonPhase(r: Run, input: EngineInput): void {
+export function buttonPhase(r: Run, input: RespondentInput): void {
   const { s, survey } = r;
   const data = buttonData(r, input);
   if (data === null) {

@@ -7,7 +7,8 @@
  */
 import type { PromptForm, TrafficLight } from '../model.ts';
 
-export const STATE_VERSION = 1;
+/** The shape version of {@link SessionState}; older stored states are migrated by ./state.ts. */
+export const STATE_VERSION = 2;
 
 export type Phase =
   | 'language' // choosing a language
@@ -33,6 +34,8 @@ export interface SessionState {
   phase: Phase;
   /** Where to go back to after an interruption (language switch, erase prompt, red recontact). */
   returnTo: Phase | null;
+  /** Who stopped a `stopped` session: the respondent (STOP) or the expiry of an abandoned one. */
+  stoppedBy: 'respondent' | 'expiry' | null;
   language: string | null;
   languageHint: string | null;
   consentVersion: number | null;
@@ -77,13 +80,21 @@ export interface MediaRef {
   durationSeconds?: number | undefined;
 }
 
-export type EngineInput =
+/** What a respondent sends, as a channel reports it. */
+export type RespondentInput =
   | { kind: 'text'; text: string }
   | { kind: 'button'; data: string }
   | { kind: 'command'; command: Command; arg?: string | undefined }
   | { kind: 'media'; media: MediaRef; caption?: string | undefined }
   /** Stickers, locations, contacts, polls… anything we cannot take as an answer. */
   | { kind: 'unsupported'; what: string };
+
+/**
+ * Everything `advance` takes: a respondent's input, or time passing. `expire` closes a
+ * session nobody came back to (sent by the reminder queue; not activity, so it leaves
+ * `lastActivityAt` alone).
+ */
+export type EngineInput = RespondentInput | { kind: 'expire' };
 
 export interface EngineContext {
   /** ISO-8601 timestamp of this input. */

@@ -12,7 +12,7 @@ export interface Transcript {
   survey: unknown;
   languageHint?: string;
   /** Each step: an input and optionally the clock at that step (ISO). */
-  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; at?: string }>;
+  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; expire?: true; at?: string }>;
   expected: string[][];
   finalPhase: string;
 }
@@ -43,6 +43,7 @@ export function toInput(i: Transcript['inputs'][number]): EngineInput {
   if (i.text !== undefined) return { kind: 'text', text: i.text };
   if (i.button !== undefined) return { kind: 'button', data: i.button };
   if (i.command !== undefined) return { kind: 'command', command: i.command as never };
+  if (i.expire) return { kind: 'expire' };
   if (i.media) return { kind: 'media', media: { kind: i.media.kind as never, fileRef: i.media.fileRef } };
   return { kind: 'unsupported', what: i.unsupported ?? 'sticker' };
 }
