@@ -9,7 +9,9 @@
  * @module
  */
 import type { Db } from './database.ts';
+import type { Channel } from '../surveys/channels.ts';
 import { StoreTx } from './store.ts';
+import { channelFromRow } from './rows.ts';
 
 export type CampaignKind = 'invite' | 'results';
 export interface Progress { planned: number; sent: number; failed: number; total: number }
@@ -104,14 +106,15 @@ export class CampaignRepository {
    * message in their language and marks the target sent, atomically. Returns the address to
    * flush, or why not.
    */
-  async send(campaignId: string, targetKey: string, now: string, newId: () => string): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
+  async send(campaignId: string, targetKey: string, now: string, newId: () => string): Promise<{ outcome: 'sent'; channel: Channel; address: string } | { outcome: 'done' | 'gone' | 'no-address' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('campaign_targets as t').innerJoin('campaigns as c', 'c.id', 't.campaign_id')
         .select(['t.status', 't.language', 'c.kind', 'c.texts', 'c.pilot_code'])
         .where('t.campaign_id', '=', campaignId).where('t.target_key', '=', targetKey).executeTakeFirst();
       if (!row) return { outcome: 'gone' as const };
       if (row.status !== 'planned') return { outcome: 'done' as const };
-      const channel = row.kind === 'invite' ? 'whatsapp' : (await trx.selectFrom('sessions').select('channel').where('respondent_id', '=', targetKey).where('pilot_code', '=', row.pilot_code).orderBy('updated_at', 'desc').executeTakeFirst())?.channel;
+      const last = row.kind === 'invite' ? 'whatsapp' : (await trx.selectFrom('sessions').select('channel').where('respondent_id', '=', targetKey).where('pilot_code', '=', row.pilot_code).orderBy('updated_at', 'desc').executeTakeFirst())?.channel;
+      const channel = last === undefined ? undefined : channelFromRow(last);
       const contact = channel && await trx.selectFrom('contacts').select('address').where('respondent_id', '=', targetKey).where('channel', '=', channel).orderBy('updated_at', 'desc').executeTakeFirst();
       if (!channel || !contact) {
         await trx.updateTable('campaign_targets').set({ status: 'failed', error: 'no address (purged, erased or never known)' }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();

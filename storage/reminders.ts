@@ -6,16 +6,18 @@
  * @module
  */
 import { sql } from 'kysely';
+import type { Channel } from '../surveys/channels.ts';
 import { parseSessionState } from '../surveys/engine/state.ts';
 import type { SessionState } from '../surveys/engine/types.ts';
 import type { Db } from './database.ts';
+import { channelFromRow } from './rows.ts';
 import { StoreTx } from './store.ts';
 
 export interface ReminderTarget {
   sessionId: string;
   respondentId: string;
   pilotCode: string;
-  channel: string;
+  channel: Channel;
   revision: number;
   state: SessionState;
   /** Reminders already sent at this revision. */
@@ -40,7 +42,7 @@ export class ReminderRepository {
       .where('respondent_id', '=', s.respondent_id).where('channel', '=', s.channel)
       .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
     return {
-      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: s.channel, revision: s.revision,
+      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: channelFromRow(s.channel), revision: s.revision,
       state: parseSessionState(s.state, s.id), sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
     };
   }

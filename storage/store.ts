@@ -7,6 +7,7 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
+import type { Channel } from '../surveys/channels.ts';
 import { parseSessionState } from '../surveys/engine/state.ts';
 import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
@@ -221,7 +222,7 @@ export class StoreTx {
   }
 
   /** Records a message as handled; false when it was seen before (a redelivery). */
-  async claimMessage(channel: string, messageKey: string, respondentId: string, now: string): Promise<boolean> {
+  async claimMessage(channel: Channel, messageKey: string, respondentId: string, now: string): Promise<boolean> {
     const res = await this.trx
       .insertInto('inbox')
       .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
@@ -230,7 +231,7 @@ export class StoreTx {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async touchRespondent(id: string, channel: string, address: string, now: string): Promise<void> {
+  async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
     await this.trx
       .insertInto('respondents')
       .values({ id, created_at: now, last_seen_at: now, language: null })
@@ -255,7 +256,7 @@ export class StoreTx {
    * Inserts (revision 0 → 1) or updates a session, failing with ConcurrentUpdateError when
    * the stored revision is not the one this change was computed from.
    */
-  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: string; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
+  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: Channel; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
     const st = s.state;
     const common = {
       phase: st.phase, language: st.language, state: JSON.stringify(st), state_version: st.v,
@@ -273,7 +274,7 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<{ id: string; revision: number }> {
+  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel }): Promise<{ id: string; revision: number }> {
     const values = {
       value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
       value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
@@ -338,7 +339,7 @@ export class StoreTx {
    * reply written by another process in the same millisecond, or by one whose clock runs ahead),
    * these are placed right after them, so replies keep the order their messages were handled in.
    */
-  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
+  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
     const first = rows[0];
     if (!first) return;
     let placed = rows;

@@ -63,7 +63,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 2)), i18n, renderer,
     surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
-    channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log,
+    channels: new Map([['tryit', { name: 'tryit' as const, send: async () => undefined }]]), log,
     media: { submit: (items) => media!.port.submit(items), forget: (files) => media!.port.forget(files) },
   });
   media = await createMedia(config, { store, renderer, log, now: () => new Date(), flush: (c, a) => handler.flush(c, a) });
@@ -76,7 +76,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
       const address = `${tag}-${r}`;
       const send = async (content: Parameters<InboundHandler['handle']>[0]['content']) => {
         const t = performance.now();
-        await handler.handle({ channel: 'bench', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
+        await handler.handle({ channel: 'tryit', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
         return performance.now() - t;
       };
       // Spread the respondents over the first interval, as real people are.

@@ -4,6 +4,7 @@
  * media answers without walking each respondent through a survey first.
  * @module
  */
+import type { Channel } from '../../surveys/channels.ts';
 import type { Store } from '../../storage/store.ts';
 import type { MediaRef } from '../../surveys/engine/types.ts';
 import { sessionState } from './session-state.ts';
@@ -11,7 +12,7 @@ import type { MediaSubmission } from '../../workers/intake.ts';
 
 export interface SeedTarget { store: Store; respondentIdFor(channel: string, address: string): string }
 
-export async function seedMediaAnswer(target: SeedTarget, ref: MediaRef, opts: { channel: string; address: string; language: string; question?: string; pilot?: string; surveyId?: string; answeredAt?: string }): Promise<MediaSubmission & { respondentId: string }> {
+export async function seedMediaAnswer(target: SeedTarget, ref: MediaRef, opts: { channel: Channel; address: string; language: string; question?: string; pilot?: string; surveyId?: string; answeredAt?: string }): Promise<MediaSubmission & { respondentId: string }> {
   const at = opts.answeredAt ?? new Date().toISOString();
   const respondentId = target.respondentIdFor(opts.channel, opts.address);
   const pilotCode = opts.pilot ?? 'default';

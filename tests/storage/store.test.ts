@@ -37,7 +37,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     valueNumber: 3, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'ar', modality: 'button',
     promptForm: 'text', traffic: 'red', consentVersion: 1, answeredAt: now, sourceMessageId: 'k1', media: null, ...over,
   });
-  const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' };
+  const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' as const };
 
   async function seed() {
     await store.transaction(async (tx) => {
