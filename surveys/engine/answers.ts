@@ -4,7 +4,7 @@
  * Never throws for bad input; the issue code is rendered in the respondent's language.
  * @module
  */
-import type { Question } from '../model.ts';
+import type { ChoiceQuestion, NumberQuestion, Question, ScaleQuestion } from '../model.ts';
 import type { AnswerIssue, RespondentInput, MediaRef, Modality } from './types.ts';
 import { cleanText, compareDates, hasNoWords, parseDate, parseNumber, parseNumberList } from './text.ts';
 
@@ -24,22 +24,23 @@ const ok = (a: Partial<ParsedAnswer>): ParseResult => ({ ok: true, answer: { ...
 const fail = (code: AnswerIssue['code'], params?: AnswerIssue['params']): ParseResult =>
   params ? { ok: false, issue: { code, params } } : { ok: false, issue: { code } };
 
-function numeric(q: Question, n: number, modality: Modality): ParseResult {
-  if (q.integer && !Number.isInteger(n)) return fail('not_integer');
+function numeric(q: ScaleQuestion | NumberQuestion, n: number, modality: Modality): ParseResult {
+  const integer = q.type === 'scale' || q.integer;
+  if (integer && !Number.isInteger(n)) return fail('not_integer');
   if ((q.min !== null && n < q.min) || (q.max !== null && n > q.max)) {
     return fail('out_of_range', { min: q.min ?? '−∞', max: q.max ?? '∞' });
   }
   return ok({ valueNumber: n, modality });
 }
 
-function choiceByNumber(q: Question, n: number): string | null {
+function choiceByNumber(q: ChoiceQuestion, n: number): string | null {
   return Number.isInteger(n) && n >= 1 && n <= q.choices.length ? q.choices[n - 1]!.id : null;
 }
 
 /** Parses `input` as an answer to `q`. A button tap arrives as the value it stands for (see ./buttons.ts). */
 export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
   if (input.kind === 'media') {
-    if (q.acceptMedia || q.type === 'media') {
+    if ((q.type === 'text' && q.acceptMedia) || q.type === 'media') {
       if (q.accept.includes(input.media.kind)) {
         return ok({ modality: input.media.kind, media: input.media, valueText: input.caption ? cleanText(input.caption) : null });
       }
@@ -84,8 +85,8 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
     case 'date': {
       const d = parseDate(raw);
       if (d === null) return fail('not_a_date');
-      if ((q.dateMin && compareDates(d, q.dateMin) < 0) || (q.dateMax && compareDates(d, q.dateMax) > 0)) {
-        return fail('date_out_of_range', { min: q.dateMin ?? '', max: q.dateMax ?? '' });
+      if ((q.min && compareDates(d, q.min) < 0) || (q.max && compareDates(d, q.max) > 0)) {
+        return fail('date_out_of_range', { min: q.min ?? '', max: q.max ?? '' });
       }
       return ok({ valueDate: d, modality });
     }

@@ -55,7 +55,7 @@ export function questionMessage(survey: Survey, q: Question, state: SessionState
   parts.push(surveyText(q.textKey));
   if (q.hintKey) parts.push(surveyText(q.hintKey));
   if (q.type === 'scale') {
-    parts.push(bot('hint.scale', { min: q.min ?? 0, max: q.max ?? 10, minLabel: surveyText(q.minLabelKey!), maxLabel: surveyText(q.maxLabelKey!) }));
+    parts.push(bot('hint.scale', { min: q.min, max: q.max, minLabel: surveyText(q.minLabelKey), maxLabel: surveyText(q.maxLabelKey) }));
   }
   const hintKey = q.type === 'text' && !q.acceptMedia ? 'hint.text_only' : TYPE_HINT[q.type];
   if (hintKey) parts.push(bot(hintKey, q.type === 'number' ? { min: q.min ?? '', max: q.max ?? '' } : undefined));
@@ -63,7 +63,7 @@ export function questionMessage(survey: Survey, q: Question, state: SessionState
   let buttons: Button[][] = [];
   if (q.type === 'scale') {
     const values: Button[] = [];
-    for (let v = q.min!; v <= q.max!; v++) values.push({ label: lit(String(v)), data: enc({ kind: 'answer', question: q.id, value: String(v) }) });
+    for (let v = q.min; v <= q.max; v++) values.push({ label: lit(String(v)), data: enc({ kind: 'answer', question: q.id, value: String(v) }) });
     // 0–10 fits in two rows (6 + 5); wider scales wrap at 6.
     buttons = rows(values, 6);
   } else if (q.type === 'single' || q.type === 'yesno') {

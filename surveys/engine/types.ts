@@ -5,7 +5,7 @@
  * must do — store an answer, send a message, erase a respondent — is an {@link Effect}.
  * @module
  */
-import type { PromptForm, TrafficLight } from '../model.ts';
+import type { MediaKind, PromptForm, TrafficLight } from '../model.ts';
 
 /** The shape version of {@link SessionState}; older stored states are migrated by ./state.ts. */
 export const STATE_VERSION = 2;
@@ -66,7 +66,7 @@ export interface SessionState {
 export type Command = 'start' | 'help' | 'stop' | 'delete' | 'language' | 'skip' | 'back' | 'pause' | 'form' | 'unknown';
 export const COMMANDS: readonly Command[] = ['start', 'help', 'stop', 'delete', 'language', 'skip', 'back', 'pause', 'form', 'unknown'];
 
-export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
+export type { MediaKind };
 export type Modality = 'button' | 'text' | MediaKind | 'none';
 
 /** What a channel knows about a media answer; enough for a worker to fetch it later. */

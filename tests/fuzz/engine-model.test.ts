@@ -11,7 +11,7 @@ import { Renderer } from '../../bot/conversation/render.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
 import { COMMANDS, type AnswerEffect, type EngineContext, type EngineInput, type Message, type SessionState, type Step, type Text } from '../../surveys/engine/types.ts';
-import type { Survey } from '../../surveys/model.ts';
+import { choicesOf, type Survey } from '../../surveys/model.ts';
 import { ROOT } from '../helpers/app.ts';
 
 const bundle = readLocales(join(ROOT, 'locales'));
@@ -75,7 +75,7 @@ function checkAnswer(s: Survey, a: AnswerEffect): void {
     expect(q!.required).toBe(false);
     return;
   }
-  const ids = q!.choices.map((c) => c.id);
+  const ids = choicesOf(q!).map((c) => c.id);
   switch (q!.type) {
     case 'scale':
     case 'number':
@@ -101,7 +101,7 @@ function checkAnswer(s: Survey, a: AnswerEffect): void {
     case 'media':
       // Typed text within the limit, or a recording where the question accepts one.
       if (a.media) {
-        expect(q!.acceptMedia || q!.type === 'media').toBe(true);
+        expect(q!.type === 'media' || q!.acceptMedia).toBe(true);
         expect(q!.accept).toContain(a.media.kind);
       } else {
         expect(typeof a.valueText).toBe('string');

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Reports, type FreeText } from '../../../../storage/reports.ts';
 import { trafficLight } from '../../../../surveys/engine/traffic.ts';
 import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
-import type { Question } from '../../../../surveys/model.ts';
+import { choicesOf, numericRange, type Question } from '../../../../surveys/model.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
 import { stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
@@ -86,7 +86,7 @@ ${s.answers ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</
     const values = await reports.valueCounts(pilot.code, indicator.id, filter);
     const texts = await reports.freeTextAnswers(pilot.code, indicator.id, filter);
     const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
-    const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (qq.type === 'scale' || qq.type === 'number' || qq.choices.length > 0));
+    const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (numericRange(qq) !== null || choicesOf(qq).length > 0));
     const charts = questions.map((qq) => {
       const bars = barsOf(qq, values.filter((v) => v.questionId === qq.id), surveyT);
       return html`<figure class="card" data-question="${qq.id}"><figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>${valueBars(bars, qq.id)}</figure>`;
@@ -107,15 +107,17 @@ ${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.non
 /** The bars of one question: every scale point (zeros included) or every choice, coloured by the question's rule. */
 function barsOf(q: Question, counts: Array<{ number: number | null; choices: string[] | null; n: number }>, surveyT: (k: string) => string) {
   const light = (v: number | string[]): 'red' | 'orange' | 'green' | 'none' => trafficLight(q.traffic, v) ?? 'none';
-  if (q.choices.length > 0) {
+  const choices = choicesOf(q);
+  if (choices.length > 0) {
     const tally = new Map<string, number>();
     for (const c of counts) for (const id of c.choices ?? []) tally.set(id, (tally.get(id) ?? 0) + c.n);
-    return q.choices.map((c) => ({ label: surveyT(c.textKey), n: tally.get(c.id) ?? 0, light: light([c.id]) }));
+    return choices.map((c) => ({ label: surveyT(c.textKey), n: tally.get(c.id) ?? 0, light: light([c.id]) }));
   }
   const byValue = new Map<number, number>();
   for (const c of counts) if (c.number !== null) byValue.set(c.number, (byValue.get(c.number) ?? 0) + c.n);
-  const points = q.min !== null && q.max !== null && q.max - q.min <= 20 && q.integer
-    ? Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min! + i)
+  const { min, max, integer } = numericRange(q) ?? { min: null, max: null, integer: false };
+  const points = min !== null && max !== null && max - min <= 20 && integer
+    ? Array.from({ length: max - min + 1 }, (_, i) => min + i)
     : [...byValue.keys()].sort((a, b) => a - b);
   return points.map((v) => ({ label: String(v), n: byValue.get(v) ?? 0, light: light(v) }));
 }
