@@ -10,6 +10,7 @@ import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../sur
 import type { Channel } from '../surveys/channels.ts';
 import { parseSessionState } from '../surveys/engine/state.ts';
 import { isPostgres, type Db } from './database.ts';
+import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 
 export type Tx = Transaction<Database>;
@@ -276,11 +277,9 @@ export class StoreTx {
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
   async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel }): Promise<{ id: string; revision: number }> {
     const values = {
-      value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
-      value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
+      ...answerValueToRow(a.value), language: a.language, channel: ctx.channel, modality: a.modality,
       prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
-      source_message_id: a.sourceMessageId, media_kind: a.media?.kind ?? null, media_ref: a.media ? JSON.stringify(a.media) : null,
-      media_status: a.media ? ('pending' as const) : null,
+      source_message_id: a.sourceMessageId, media_status: a.value.kind === 'media' ? ('pending' as const) : null,
       // Answering again (after "back") starts the media pipeline over for the new file.
       ...NO_MEDIA_RESULTS,
     };

@@ -11,7 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
-import type { EngineContext, Message, SessionState, Step } from '../../surveys/engine/types.ts';
+import { mediaOf, type EngineContext, type Message, type SessionState, type Step } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { matchLanguage } from '../../surveys/languages.ts';
 import type { Pseudonymizer } from '../../storage/pseudonym.ts';
@@ -223,7 +223,8 @@ export class InboundHandler {
       switch (effect.type) {
         case 'answer': {
           const stored = await tx.upsertAnswer(effect.answer, where);
-          if (effect.answer.media) media.push({ ...stored, channel: msg.channel, ref: effect.answer.media });
+          const ref = mediaOf(effect.answer.value);
+          if (ref) media.push({ ...stored, channel: msg.channel, ref });
           break;
         }
         case 'consent': await tx.insertConsent(this.newId(), effect.consent, { respondentId, pilotCode: pilot.code, surveyId: survey.id, messageId: messageKey }); break;

@@ -24,8 +24,8 @@ export async function seedMediaAnswer(target: SeedTarget, ref: MediaRef, opts: {
     await tx.saveSession({ id: sessionId, respondentId, pilotCode, channel: opts.channel, expectedRevision: 0, state, now: at });
     return tx.upsertAnswer({
       id: `a-${respondentId}`, questionId: opts.question ?? 'health_why', parentQuestionId: null, indicator: 'health', outcome: null, questionType: 'open',
-      valueNumber: null, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: opts.language, modality: ref.kind, promptForm: 'text',
-      traffic: null, consentVersion: 1, answeredAt: at, sourceMessageId: `k-${respondentId}`, media: ref,
+      value: { kind: 'media', media: ref, caption: null }, language: opts.language, modality: ref.kind, promptForm: 'text',
+      traffic: null, consentVersion: 1, answeredAt: at, sourceMessageId: `k-${respondentId}`,
     }, { sessionId, respondentId, pilotCode, surveyId, surveyVersion: 1, channel: opts.channel });
   });
   return { ...stored, channel: opts.channel, ref, respondentId };

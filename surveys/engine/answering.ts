@@ -10,9 +10,9 @@ import type { Run } from './flow.ts';
 import * as m from './messages.ts';
 import { currentQuestion } from './prompt.ts';
 import { trafficLight } from './traffic.ts';
-import type { RespondentInput, StoredValue } from './types.ts';
+import type { AnswerValue, RespondentInput, StoredValue } from './types.ts';
 
-const NOTHING: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'none', media: null };
+const SKIPPED: ParsedAnswer = { value: { kind: 'skipped' }, modality: 'none' };
 
 export function answer(r: Run, input: RespondentInput): void {
   const { s } = r;
@@ -43,25 +43,24 @@ export function answer(r: Run, input: RespondentInput): void {
 
 function accept(r: Run, q: Question, result: ParseResult): void {
   if (!result.ok) return flow.issue(r, result.issue);
-  record(r, q, result.answer, false);
+  record(r, q, result.answer);
   flow.askFrom(r, q.index + 1);
 }
 
-function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
+function record(r: Run, q: Question, a: ParsedAnswer): void {
   const { s, survey, ctx } = r;
-  const light = skipped ? null : trafficLight(q.traffic, a.valueNumber ?? a.valueChoices);
+  const v = a.value;
+  const light = v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
   r.out.push({
     type: 'answer',
     answer: {
       id: ctx.newId(), questionId: q.id, parentQuestionId: q.parent, indicator: q.indicator, outcome: q.outcome,
-      questionType: q.type, ...a, skipped, language: s.language!, promptForm: s.deliveredForm, traffic: light,
+      questionType: q.type, value: v, modality: a.modality, language: s.language!, promptForm: s.deliveredForm, traffic: light,
       consentVersion: s.consentVersion!, answeredAt: ctx.now, sourceMessageId: ctx.messageId,
     },
   });
   if (survey.referenced.has(q.id)) {
-    // Conditions compare single choices as a string and multi choices as a list.
-    const choice = a.valueChoices && q.type !== 'multi' ? (a.valueChoices[0] ?? null) : a.valueChoices;
-    s.values[q.id] = (skipped ? null : (a.valueNumber ?? choice ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null))) as StoredValue;
+    s.values[q.id] = storedValue(q, v);
   }
   // `back` clears `prev`, so a null `prev` after the first answer means this revises an answer already counted.
   if (s.prev !== null || s.answeredCount === 0) s.answeredCount += 1;
@@ -74,11 +73,22 @@ function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
   }
 }
 
+/** What conditions read: single choices as a string, multi choices as a list, free answers as "answered". */
+function storedValue(q: Question, v: AnswerValue): StoredValue {
+  switch (v.kind) {
+    case 'number': return v.number;
+    case 'choices': return q.type === 'multi' ? v.choices : (v.choices[0] ?? null);
+    case 'date': return v.date;
+    case 'text': case 'media': return true;
+    case 'skipped': return null;
+  }
+}
+
 export function skip(r: Run): void {
   const q = currentQuestion(r.survey, r.s);
   if (!q) return flow.repeat(r);
   if (q.required) return flow.issue(r, { code: 'required' });
-  record(r, q, NOTHING, true);
+  record(r, q, SKIPPED);
   flow.say(r, 'common.skipped');
   flow.askFrom(r, q.index + 1);
 }

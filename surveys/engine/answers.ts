@@ -5,22 +5,17 @@
  * @module
  */
 import type { ChoiceQuestion, NumberQuestion, Question, ScaleQuestion } from '../model.ts';
-import type { AnswerIssue, RespondentInput, MediaRef, Modality } from './types.ts';
+import type { AnswerIssue, AnswerValue, Modality, RespondentInput } from './types.ts';
 import { cleanText, compareDates, hasNoWords, parseDate, parseNumber, parseNumberList } from './text.ts';
 
 export interface ParsedAnswer {
-  valueNumber: number | null;
-  valueChoices: string[] | null;
-  valueText: string | null;
-  valueDate: string | null;
+  value: AnswerValue;
   modality: Modality;
-  media: MediaRef | null;
 }
 
 export type ParseResult = { ok: true; answer: ParsedAnswer } | { ok: false; issue: AnswerIssue };
 
-const empty: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'text', media: null };
-const ok = (a: Partial<ParsedAnswer>): ParseResult => ({ ok: true, answer: { ...empty, ...a } });
+const ok = (value: AnswerValue, modality: Modality): ParseResult => ({ ok: true, answer: { value, modality } });
 const fail = (code: AnswerIssue['code'], params?: AnswerIssue['params']): ParseResult =>
   params ? { ok: false, issue: { code, params } } : { ok: false, issue: { code } };
 
@@ -30,7 +25,7 @@ function numeric(q: ScaleQuestion | NumberQuestion, n: number, modality: Modalit
   if ((q.min !== null && n < q.min) || (q.max !== null && n > q.max)) {
     return fail('out_of_range', { min: q.min ?? '−∞', max: q.max ?? '∞' });
   }
-  return ok({ valueNumber: n, modality });
+  return ok({ kind: 'number', number: n }, modality);
 }
 
 function choiceByNumber(q: ChoiceQuestion, n: number): string | null {
@@ -42,7 +37,7 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
   if (input.kind === 'media') {
     if ((q.type === 'text' && q.acceptMedia) || q.type === 'media') {
       if (q.accept.includes(input.media.kind)) {
-        return ok({ modality: input.media.kind, media: input.media, valueText: input.caption ? cleanText(input.caption) : null });
+        return ok({ kind: 'media', media: input.media, caption: input.caption ? cleanText(input.caption) : null }, input.media.kind);
       }
       return fail('media_not_accepted');
     }
@@ -66,10 +61,10 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
     case 'single':
     case 'yesno': {
       const byId = q.choices.find((c) => c.id === raw);
-      if (byId) return ok({ valueChoices: [byId.id], modality });
+      if (byId) return ok({ kind: 'choices', choices: [byId.id] }, modality);
       const n = parseNumber(raw);
       const id = n === null ? null : choiceByNumber(q, n);
-      return id ? ok({ valueChoices: [id], modality }) : fail('not_a_choice', { count: q.choices.length });
+      return id ? ok({ kind: 'choices', choices: [id] }, modality) : fail('not_a_choice', { count: q.choices.length });
     }
     case 'multi': {
       const nums = parseNumberList(raw);
@@ -80,7 +75,7 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
       const unique = [...new Set(ids as string[])];
       if (unique.length < q.minSelected) return fail('select_more', { min: q.minSelected });
       if (q.maxSelected !== null && unique.length > q.maxSelected) return fail('select_fewer', { max: q.maxSelected });
-      return ok({ valueChoices: unique, modality });
+      return ok({ kind: 'choices', choices: unique }, modality);
     }
     case 'date': {
       const d = parseDate(raw);
@@ -88,19 +83,20 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
       if ((q.min && compareDates(d, q.min) < 0) || (q.max && compareDates(d, q.max) > 0)) {
         return fail('date_out_of_range', { min: q.min ?? '', max: q.max ?? '' });
       }
-      return ok({ valueDate: d, modality });
+      return ok({ kind: 'date', date: d }, modality);
     }
     case 'text': {
       if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
-      return ok({ valueText: raw, modality });
+      return ok({ kind: 'text', text: raw }, modality);
     }
     case 'media': {
       if (!q.allowText) return fail('expects_media');
       if (hasNoWords(raw)) return fail('expects_media');
       if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
-      return ok({ valueText: raw, modality });
+      return ok({ kind: 'text', text: raw }, modality);
     }
     case 'note':
-      return ok({ modality: 'none' });
+      // Never asked (notes are shown and passed), so never recorded; kept for a total switch.
+      return ok({ kind: 'skipped' }, 'none');
   }
 }

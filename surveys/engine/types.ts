@@ -123,6 +123,22 @@ export interface Message {
   language?: string | undefined;
 }
 
+/** What an answer says, by kind; storage/rows.ts maps it to the value columns. */
+export type AnswerValue =
+  | { kind: 'number'; number: number }
+  /** Single and yes/no answers hold one choice, multi-choice answers one or more. */
+  | { kind: 'choices'; choices: string[] }
+  | { kind: 'date'; date: string }
+  | { kind: 'text'; text: string }
+  /** A recording; the caption typed with it, if any. */
+  | { kind: 'media'; media: MediaRef; caption: string | null }
+  | { kind: 'skipped' };
+
+/** The recording an answer carries, if any. */
+export function mediaOf(v: AnswerValue): MediaRef | null {
+  return v.kind === 'media' ? v.media : null;
+}
+
 export interface AnswerEffect {
   id: string;
   questionId: string;
@@ -130,11 +146,7 @@ export interface AnswerEffect {
   indicator: string | null;
   outcome: string | null;
   questionType: string;
-  valueNumber: number | null;
-  valueChoices: string[] | null;
-  valueText: string | null;
-  valueDate: string | null;
-  skipped: boolean;
+  value: AnswerValue;
   language: string;
   modality: Modality;
   promptForm: PromptForm;
@@ -142,7 +154,6 @@ export interface AnswerEffect {
   consentVersion: number;
   answeredAt: string;
   sourceMessageId: string;
-  media: MediaRef | null;
 }
 
 export interface ConsentEffect {
