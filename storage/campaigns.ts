@@ -12,6 +12,8 @@ import { isPostgres, type Db } from './database.ts';
 import type { OutboxWriter } from './outbox.ts';
 import { StoreTx } from './store.ts';
 import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
+import type { Channel } from '../surveys/channels.ts';
+import { channelFromRow } from './rows.ts';
 
 export type CampaignKind = 'invite' | 'results';
 /** `suppressed`: on the do-not-contact list when due, so not sent (not a failure). */
@@ -128,14 +130,15 @@ export class CampaignRepository {
    * message in their language and marks the target sent, atomically. Returns the address to
    * flush, or why not. An address on the do-not-contact list by then is not messaged.
    */
-  async send(campaignId: string, targetKey: string, now: string, newId: () => string, outbox: OutboxWriter): Promise<{ outcome: 'sent'; channel: string; address: string } | { outcome: 'done' | 'gone' | 'no-address' | 'suppressed' }> {
+  async send(campaignId: string, targetKey: string, now: string, newId: () => string, outbox: OutboxWriter): Promise<{ outcome: 'sent'; channel: Channel; address: string } | { outcome: 'done' | 'gone' | 'no-address' | 'suppressed' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx.selectFrom('campaign_targets as t').innerJoin('campaigns as c', 'c.id', 't.campaign_id')
         .select(['t.status', 't.language', 'c.kind', 'c.texts', 'c.pilot_code'])
         .where('t.campaign_id', '=', campaignId).where('t.target_key', '=', targetKey).executeTakeFirst();
       if (!row) return { outcome: 'gone' as const };
       if (row.status !== 'planned') return { outcome: 'done' as const };
-      const channel = row.kind === 'invite' ? 'whatsapp' : (await trx.selectFrom('sessions').select('channel').where('respondent_id', '=', targetKey).where('pilot_code', '=', row.pilot_code).orderBy('updated_at', 'desc').executeTakeFirst())?.channel;
+      const last = row.kind === 'invite' ? 'whatsapp' : (await trx.selectFrom('sessions').select('channel').where('respondent_id', '=', targetKey).where('pilot_code', '=', row.pilot_code).orderBy('updated_at', 'desc').executeTakeFirst())?.channel;
+      const channel = last === undefined ? undefined : channelFromRow(last);
       const contact = channel && await trx.selectFrom('contacts').select('address').where('respondent_id', '=', targetKey).where('channel', '=', channel).orderBy('updated_at', 'desc').executeTakeFirst();
       if (!channel || !contact) {
         await trx.updateTable('campaign_targets').set({ status: 'failed', error: 'no address (purged, erased or never known)' }).where('campaign_id', '=', campaignId).where('target_key', '=', targetKey).execute();

@@ -10,6 +10,7 @@
  */
 import { StoreTx, type Store } from './store.ts';
 import type { OutboxWriter } from './outbox.ts';
+import type { Channel } from '../surveys/channels.ts';
 
 /** Where and what failed, already free of the address and the message text. */
 export interface Failure {
@@ -20,7 +21,7 @@ export interface Failure {
 
 /** One inbound message as the dead-letter table knows it. */
 export interface LetterKey {
-  channel: string;
+  channel: Channel;
   /** The keyed-hash message key, as in the inbox. */
   messageKey: string;
   respondentId: string;

@@ -6,7 +6,9 @@
  * @module
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { Channel } from '../surveys/channels.ts';
 import type { Database } from './schema.ts';
+import { channelFromRow } from './rows.ts';
 
 /**
  * True when the respondent's latest expertpool decision in the pilot is yes. A "no" recorded at
@@ -171,7 +173,7 @@ export class Followup {
   }
 
   /** Where and in which language to reach the respondent of a case: their most recently used address. */
-  async recipient(caseId: string): Promise<{ respondentId: string; channel: string; address: string; language: string | null } | undefined> {
+  async recipient(caseId: string): Promise<{ respondentId: string; channel: Channel; address: string; language: string | null } | undefined> {
     const r = await this.db
       .selectFrom('followup_cases as f')
       .innerJoin('contacts as c', 'c.respondent_id', 'f.respondent_id')
@@ -181,7 +183,7 @@ export class Followup {
       .orderBy('c.updated_at', 'desc')
       .limit(1)
       .executeTakeFirst();
-    return r && { respondentId: r.respondent_id, channel: r.channel, address: r.address, language: r.language };
+    return r && { respondentId: r.respondent_id, channel: channelFromRow(r.channel), address: r.address, language: r.language };
   }
 
   async audit(e: { id: string; at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }): Promise<void> {

@@ -4,7 +4,9 @@
  * are dropped instead of overwriting the new answer.
  * @module
  */
+import type { Channel } from '../surveys/channels.ts';
 import type { MediaRef } from '../surveys/engine/types.ts';
+import { channelFromRow } from './rows.ts';
 import type { Db } from './database.ts';
 import type { MediaStatus, StageStatus } from './schema.ts';
 
@@ -12,7 +14,7 @@ export interface MediaAnswer {
   id: string;
   revision: number;
   respondentId: string;
-  channel: string;
+  channel: Channel;
   language: string;
   ref: MediaRef;
   status: MediaStatus;
@@ -45,7 +47,7 @@ export class MediaRepo {
     const r = await this.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirst();
     if (!r || !r.media_ref || !r.media_status) return undefined;
     return {
-      id: r.id, revision: r.revision, respondentId: r.respondent_id, channel: r.channel, language: r.language,
+      id: r.id, revision: r.revision, respondentId: r.respondent_id, channel: channelFromRow(r.channel), language: r.language,
       ref: JSON.parse(r.media_ref) as MediaRef, status: r.media_status, file: r.media_file, sha256: r.media_sha256,
       transcript: r.transcript, transcriptLanguage: r.transcript_language, transcriptStatus: r.transcript_status,
       translationStatus: r.translation_status,

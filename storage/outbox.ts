@@ -5,12 +5,13 @@
  * @module
  */
 import type { StoreTx } from './store.ts';
+import type { Channel } from '../surveys/channels.ts';
 
 /** One message to queue; `respondentId` null for someone not (or no longer) a respondent. */
 export interface OutgoingMessage {
   id: string;
   respondentId: string | null;
-  channel: string;
+  channel: Channel;
   address: string;
   payload: unknown;
   createdAt: string;

@@ -6,9 +6,12 @@
  * @module
  */
 import { sql } from 'kysely';
+import type { Channel } from '../surveys/channels.ts';
+import { parseSessionState } from '../surveys/engine/state.ts';
 import type { SessionState } from '../surveys/engine/types.ts';
 import { isPostgres, type Db } from './database.ts';
 import type { OutboxWriter } from './outbox.ts';
+import { channelFromRow } from './rows.ts';
 import { StoreTx } from './store.ts';
 import { FunnelLog } from './funnel.ts';
 import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
@@ -17,7 +20,7 @@ export interface ReminderTarget {
   sessionId: string;
   respondentId: string;
   pilotCode: string;
-  channel: string;
+  channel: Channel;
   revision: number;
   state: SessionState;
   /** Reminders already sent at this revision. */
@@ -44,8 +47,8 @@ export class ReminderRepository {
       .where('respondent_id', '=', s.respondent_id).where('channel', '=', s.channel)
       .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
     return {
-      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: s.channel, revision: s.revision,
-      state: JSON.parse(s.state) as SessionState, sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
+      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: channelFromRow(s.channel), revision: s.revision,
+      state: parseSessionState(s.state, s.id), sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
     };
   }
 

@@ -7,11 +7,14 @@
  */
 import { sql, type Transaction } from 'kysely';
 import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
+import type { Channel } from '../surveys/channels.ts';
+import { parseSessionState } from '../surveys/engine/state.ts';
 import { isPostgres, type Db } from './database.ts';
 import { FunnelLog } from './funnel.ts';
 import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 import { Followup } from './followup.ts';
 import { PilotRepository } from './pilots.ts';
+import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { StoreError } from './errors.ts';
 
@@ -234,7 +237,7 @@ export class StoreTx {
   }
 
   /** Records a message as handled; false when it was seen before (a redelivery). */
-  async claimMessage(channel: string, messageKey: string, respondentId: string, now: string): Promise<boolean> {
+  async claimMessage(channel: Channel, messageKey: string, respondentId: string, now: string): Promise<boolean> {
     const res = await this.trx
       .insertInto('inbox')
       .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
@@ -243,7 +246,7 @@ export class StoreTx {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
-  async touchRespondent(id: string, channel: string, address: string, now: string): Promise<void> {
+  async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
     await this.trx
       .insertInto('respondents')
       .values({ id, created_at: now, last_seen_at: now, language: null })
@@ -261,14 +264,14 @@ export class StoreTx {
     let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
     const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
-    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: JSON.parse(row.state) as SessionState };
+    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: parseSessionState(row.state, row.id) };
   }
 
   /**
    * Inserts (revision 0 → 1) or updates a session, failing with ConcurrentUpdateError when
    * the stored revision is not the one this change was computed from.
    */
-  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: string; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
+  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: Channel; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
     const st = s.state;
     const common = {
       phase: st.phase, language: st.language, state: JSON.stringify(st), state_version: st.v,
@@ -286,13 +289,11 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: string }): Promise<{ id: string; revision: number }> {
+  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel }): Promise<{ id: string; revision: number }> {
     const values = {
-      value_number: a.valueNumber, value_choices: a.valueChoices ? JSON.stringify(a.valueChoices) : null, value_text: a.valueText,
-      value_date: a.valueDate, skipped: a.skipped ? 1 : 0, language: a.language, channel: ctx.channel, modality: a.modality,
+      ...answerValueToRow(a.value), language: a.language, channel: ctx.channel, modality: a.modality,
       prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
-      source_message_id: a.sourceMessageId, media_kind: a.media?.kind ?? null, media_ref: a.media ? JSON.stringify(a.media) : null,
-      media_status: a.media ? ('pending' as const) : null,
+      source_message_id: a.sourceMessageId, media_status: a.value.kind === 'media' ? ('pending' as const) : null,
       // Answering again (after "back") starts the media pipeline over for the new file.
       ...NO_MEDIA_RESULTS,
     };
@@ -360,7 +361,7 @@ export class StoreTx {
    * reply written by another process in the same millisecond, or by one whose clock runs ahead),
    * these are placed right after them, so replies keep the order their messages were handled in.
    */
-  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: string; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
+  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
     const first = rows[0];
     if (!first) return;
     let placed = rows;

@@ -6,10 +6,11 @@
  * are normalised, so the engine never has to interpret spec shorthands.
  * @module
  */
-import type { Condition, QuestionType, SurveySpec, QuestionSpec } from './spec/schema.ts';
+import type { Condition, SurveySpec, QuestionSpec } from './spec/schema.ts';
 
 export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
+export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
 
 export interface NumericTrafficRule { kind: 'numeric'; red: Array<[number, number]>; orange: Array<[number, number]>; green: Array<[number, number]> }
 export interface ChoiceTrafficRule { kind: 'choice'; red: string[]; orange: string[]; green: string[] }
@@ -17,9 +18,8 @@ export type TrafficRule = NumericTrafficRule | ChoiceTrafficRule;
 
 export interface Choice { id: string; textKey: string }
 
-export interface Question {
+interface QuestionBase {
   id: string;
-  type: QuestionType;
   /** Index in the flattened list; the engine's cursor. */
   index: number;
   /** 1-based position among top-level questions (follow-ups share their parent's), for progress. */
@@ -30,25 +30,44 @@ export interface Question {
   required: boolean;
   textKey: string;
   hintKey: string | null;
-  choices: Choice[];
-  min: number | null;
-  max: number | null;
-  minLabelKey: string | null;
-  maxLabelKey: string | null;
-  integer: boolean;
-  minSelected: number;
-  maxSelected: number | null;
-  dateMin: string | null;
-  dateMax: string | null;
-  maxLength: number;
-  acceptMedia: boolean;
-  accept: string[];
-  allowText: boolean;
   /** language → file, per prompt form. */
   prompts: { audio: Record<string, string>; video: Record<string, string> };
   when: Condition | null;
   traffic: TrafficRule | null;
 }
+
+export interface ScaleQuestion extends QuestionBase { type: 'scale'; min: number; max: number; minLabelKey: string; maxLabelKey: string }
+export interface NumberQuestion extends QuestionBase { type: 'number'; min: number | null; max: number | null; integer: boolean }
+export interface SingleQuestion extends QuestionBase { type: 'single'; choices: Choice[] }
+/** Its choices are always yes and no (labelled with the bot's own words). */
+export interface YesNoQuestion extends QuestionBase { type: 'yesno'; choices: Choice[] }
+export interface MultiQuestion extends QuestionBase { type: 'multi'; choices: Choice[]; minSelected: number; maxSelected: number | null }
+/** Bounds are date prefixes: YYYY, YYYY-MM or YYYY-MM-DD. */
+export interface DateQuestion extends QuestionBase { type: 'date'; min: string | null; max: string | null }
+/** A typed answer; with `acceptMedia`, a voice note or video counts too. */
+export interface TextQuestion extends QuestionBase { type: 'text'; maxLength: number; acceptMedia: boolean; accept: MediaKind[] }
+/** A recording; with `allowText`, a typed answer is accepted from people who cannot record. */
+export interface MediaQuestion extends QuestionBase { type: 'media'; accept: MediaKind[]; allowText: boolean; maxLength: number }
+export interface NoteQuestion extends QuestionBase { type: 'note' }
+
+/** A compiled question; each type carries only its own fields. */
+export type Question =
+  | ScaleQuestion | NumberQuestion | SingleQuestion | YesNoQuestion | MultiQuestion | DateQuestion | TextQuestion | MediaQuestion | NoteQuestion;
+export type ChoiceQuestion = SingleQuestion | YesNoQuestion | MultiQuestion;
+
+/** The options of a choice question; none for other types. */
+export function choicesOf(q: Question): readonly Choice[] {
+  return q.type === 'single' || q.type === 'yesno' || q.type === 'multi' ? q.choices : [];
+}
+
+/** The numeric bounds of a scale or number question; null for other types. */
+export function numericRange(q: Question): { min: number | null; max: number | null; integer: boolean } | null {
+  if (q.type === 'scale') return { min: q.min, max: q.max, integer: true };
+  if (q.type === 'number') return { min: q.min, max: q.max, integer: q.integer };
+  return null;
+}
+
+const MEDIA_FOR_TEXT: MediaKind[] = ['voice', 'audio', 'video', 'video_note'];
 
 export interface Survey {
   id: string;
@@ -113,16 +132,9 @@ export function compileSurvey(spec: SurveySpec): Survey {
     const key = (suffix: string) => `q.${q.id}.${suffix}`;
     const implicit: Condition | null = parent ? { question: parent.id, answered: true } : null;
     const when: Condition | null = implicit && q.when ? { all: [implicit, q.when] } : (q.when ?? implicit);
-    const choices: Choice[] =
-      q.type === 'single' || q.type === 'multi'
-        ? q.choices.map((c) => (typeof c === 'string' ? { id: c, textKey: key(`choices.${c}`) } : { id: c.id, textKey: c.text ?? key(`choices.${c.id}`) }))
-        : q.type === 'yesno'
-          ? [{ id: 'yes', textKey: 'bot:common.yes' }, { id: 'no', textKey: 'bot:common.no' }]
-          : [];
     if (!parent) topLevelCount += 1;
-    const compiled: Question = {
+    const base: QuestionBase = {
       id: q.id,
-      type: q.type,
       index: questions.length,
       ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
@@ -131,24 +143,25 @@ export function compileSurvey(spec: SurveySpec): Survey {
       required: q.required,
       textKey: q.text ?? key('text'),
       hintKey: q.hint ?? null,
-      choices,
-      min: q.type === 'scale' || q.type === 'number' ? (q.min ?? null) : null,
-      max: q.type === 'scale' || q.type === 'number' ? (q.max ?? null) : null,
-      minLabelKey: q.type === 'scale' ? (q.minLabel ?? key('min')) : null,
-      maxLabelKey: q.type === 'scale' ? (q.maxLabel ?? key('max')) : null,
-      integer: q.type === 'scale' ? true : q.type === 'number' ? q.integer : false,
-      minSelected: q.type === 'multi' ? (q.minSelected ?? 1) : 1,
-      maxSelected: q.type === 'multi' ? (q.maxSelected ?? null) : null,
-      dateMin: q.type === 'date' ? (q.min ?? null) : null,
-      dateMax: q.type === 'date' ? (q.max ?? null) : null,
-      maxLength: q.type === 'text' ? q.maxLength : 5000,
-      acceptMedia: q.type === 'text' ? q.acceptMedia : q.type === 'media',
-      accept: q.type === 'media' ? q.accept : q.type === 'text' && q.acceptMedia ? ['voice', 'audio', 'video', 'video_note'] : [],
-      allowText: q.type === 'media' ? q.allowText : true,
       prompts: { audio: q.audio ?? {}, video: q.video ?? {} },
       when,
       traffic: trafficOf(q),
     };
+    const choices = (list: Array<string | { id: string; text?: string | undefined }>): Choice[] =>
+      list.map((c) => (typeof c === 'string' ? { id: c, textKey: key(`choices.${c}`) } : { id: c.id, textKey: c.text ?? key(`choices.${c.id}`) }));
+    const compiled: Question = ((): Question => {
+      switch (q.type) {
+        case 'scale': return { ...base, type: 'scale', min: q.min, max: q.max, minLabelKey: q.minLabel ?? key('min'), maxLabelKey: q.maxLabel ?? key('max') };
+        case 'number': return { ...base, type: 'number', min: q.min ?? null, max: q.max ?? null, integer: q.integer };
+        case 'single': return { ...base, type: 'single', choices: choices(q.choices) };
+        case 'yesno': return { ...base, type: 'yesno', choices: [{ id: 'yes', textKey: 'bot:common.yes' }, { id: 'no', textKey: 'bot:common.no' }] };
+        case 'multi': return { ...base, type: 'multi', choices: choices(q.choices), minSelected: q.minSelected ?? 1, maxSelected: q.maxSelected ?? null };
+        case 'date': return { ...base, type: 'date', min: q.min ?? null, max: q.max ?? null };
+        case 'text': return { ...base, type: 'text', maxLength: q.maxLength, acceptMedia: q.acceptMedia, accept: q.acceptMedia ? MEDIA_FOR_TEXT : [] };
+        case 'media': return { ...base, type: 'media', accept: q.accept, allowText: q.allowText, maxLength: 5000 };
+        case 'note': return { ...base, type: 'note' };
+      }
+    })();
     questions.push(compiled);
     for (const f of q.followUps ?? []) walk(f, compiled);
   };

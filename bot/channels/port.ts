@@ -6,17 +6,18 @@
  * (callback data, numbered replies, voice vs video note) end at this seam.
  * @module
  */
-import type { EngineInput } from '../../surveys/engine/types.ts';
+import type { Channel } from '../../surveys/channels.ts';
+import type { RespondentInput } from '../../surveys/engine/types.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
 
 /**
  * What a message carries: the engine's input, except that a command arrives as the name the
  * channel saw (`/frobnicate` included); the inbound handler checks it.
  */
-export type InboundContent = Exclude<EngineInput, { kind: 'command' }> | { kind: 'command'; command: string; arg?: string | undefined };
+export type InboundContent = Exclude<RespondentInput, { kind: 'command' }> | { kind: 'command'; command: string; arg?: string | undefined };
 
 export interface InboundMessage {
-  channel: string;
+  channel: Channel;
   /** Where replies go (chat id, JID, browser token). Stays in contacts/outbox; never in answers or logs. */
   address: string;
   /** The channel's id for this message; redeliveries carry the same id. */
@@ -37,7 +38,7 @@ export interface InboundMessage {
 
 /** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
 export interface ChannelPort {
-  readonly name: string;
+  readonly name: Channel;
   /** `id` is the outbox row's id: stable across retries, so a channel can make a resend idempotent. */
   send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void>;
 }

@@ -5,19 +5,20 @@
  * after the commit. Inbound messages and reminder expiry both go through here.
  * @module
  */
-import type { SessionState, Step } from '../../surveys/engine/types.ts';
+import { mediaOf, type SessionState, type Step } from '../../surveys/engine/types.ts';
 import type { OutboxWriter } from '../../storage/outbox.ts';
 import type { StoreTx } from '../../storage/store.ts';
 import type { MediaSubmission } from '../../workers/intake.ts';
 import type { Pilot } from './pilots.ts';
 import type { Renderer } from './render.ts';
+import type { Channel } from '../../surveys/channels.ts';
 
 /** Where a step applies. */
 export interface StepWhere {
   sessionId: string;
   respondentId: string;
   pilot: Pilot;
-  channel: string;
+  channel: Channel;
   /** Where the replies go; null when no address is known (the state is still saved). */
   address: string | null;
   /** The stored revision the step was computed from; 0 for a new session. */
@@ -57,7 +58,8 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
       switch (effect.type) {
         case 'answer': {
           const stored = await tx.upsertAnswer(effect.answer, answerAt);
-          if (effect.answer.media) media.push({ ...stored, channel: w.channel, ref: effect.answer.media });
+          const ref = mediaOf(effect.answer.value);
+          if (ref) media.push({ ...stored, channel: w.channel, ref });
           break;
         }
         case 'consent': await tx.insertConsent(deps.newId(), effect.consent, { respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, messageId: w.messageKey }); break;

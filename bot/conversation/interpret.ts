@@ -7,8 +7,9 @@
  * @module
  */
 import type { TFunction } from 'i18next';
+import { decodeButton, yesNoOf } from '../../surveys/engine/buttons.ts';
 import { cleanText } from '../../surveys/engine/text.ts';
-import { COMMANDS, type Command, type EngineInput, type Message } from '../../surveys/engine/types.ts';
+import { COMMANDS, type Command, type Message, type RespondentInput } from '../../surveys/engine/types.ts';
 import type { InboundContent } from '../channels/port.ts';
 import type { RenderedMessage } from './render.ts';
 
@@ -34,7 +35,7 @@ export interface InterpretContext {
   promptMessage: Message | null;
 }
 
-export function interpret(content: InboundContent, ctx: InterpretContext): EngineInput {
+export function interpret(content: InboundContent, ctx: InterpretContext): RespondentInput {
   switch (content.kind) {
     case 'button': return { kind: 'button', data: content.data };
     case 'media': return { kind: 'media', media: content.media, caption: content.caption };
@@ -62,7 +63,7 @@ export function interpret(content: InboundContent, ctx: InterpretContext): Engin
   if (byLabel) return { kind: 'button', data: byLabel.data };
   for (const answer of ['yes', 'no'] as const) {
     if (!keywordList(ctx.t, ctx.tEn, answer).includes(folded)) continue;
-    const b = buttons.find((x) => x.data.endsWith(`:${answer}`));
+    const b = buttons.find((x) => { const d = decodeButton(x.data); return d !== null && yesNoOf(d) === answer; });
     if (b) return { kind: 'button', data: b.data };
   }
   return { kind: 'text', text };

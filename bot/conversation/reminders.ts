@@ -6,7 +6,8 @@
  * @module
  */
 import type { Logger } from 'pino';
-import { expire, inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../../surveys/engine/reminders.ts';
+import { advance } from '../../surveys/engine/engine.ts';
+import { inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../../surveys/engine/reminders.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { ReminderOutcome, ReminderRepository, ReminderTarget } from '../../storage/reminders.ts';
 import type { Planned, ReminderJob, ReminderQueue } from '../../workers/reminders.ts';
@@ -73,7 +74,7 @@ export class ReminderService {
           apply: async (tx, t) => {
             const e = entryOf(t);
             if (!e || !wantsReminder(t.state)) return null;
-            return this.deps.applyStep(tx, expire(t.state), {
+            return this.deps.applyStep(tx, advance(e.survey, t.state, { kind: 'expire' }, { now: iso, newId: this.deps.newId, messageId: `expire-${job.sessionId}` }), {
               sessionId: t.sessionId, respondentId: t.respondentId, pilot: { code: t.pilotCode, ...e }, channel: t.channel, address: t.address,
               revision: t.revision, messageKey: `expire:${t.sessionId}:${t.revision}`, now: iso,
             });

@@ -82,7 +82,7 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   const handler = new InboundHandler({
     store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
     surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench', log: pino({ level: 'silent' }),
-    delivery: new Delivery({ store, channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log: pino({ level: 'silent' }) }),
+    delivery: new Delivery({ store, channels: new Map([['tryit', { name: 'tryit' as const, send: async () => undefined }]]), log: pino({ level: 'silent' }) }),
   });
   const perPosition = new Map<number, number[]>([[EARLY, []], [LATE, []]]);
   let answers = 0;
@@ -91,7 +91,7 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   const one = async (r: number) => {
     const address = `bench-${r}`;
     const send = (content: Parameters<InboundHandler['handle']>[0]['content']) =>
-      handler.handle({ channel: 'bench', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
+      handler.handle({ channel: 'tryit', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
     await send({ kind: 'text', text: 'hi' });
     await send({ kind: 'button', data: 'lang:en' });
     await send({ kind: 'button', data: 'consent:yes' });

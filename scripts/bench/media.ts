@@ -62,7 +62,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const i18n = createI18n(readLocales(config.localesDir));
   const renderer = new Renderer(i18n);
-  const delivery = new Delivery({ store, channels: new Map([['bench', { name: 'bench', send: async () => undefined }]]), log });
+  const delivery = new Delivery({ store, channels: new Map([['tryit', { name: 'tryit' as const, send: async () => undefined }]]), log });
   const settings = mediaSettings(config);
   const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log });
   const media = await createMedia(settings, { db, notify, now: () => new Date(), log });
@@ -80,7 +80,7 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
       const address = `${tag}-${r}`;
       const send = async (content: Parameters<InboundHandler['handle']>[0]['content']) => {
         const t = performance.now();
-        await handler.handle({ channel: 'bench', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
+        await handler.handle({ channel: 'tryit', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
         return performance.now() - t;
       };
       // Spread the respondents over the first interval, as real people are.

@@ -3,31 +3,33 @@
  * @module
  */
 import type { Question } from '../model.ts';
+import { decodeButton } from './buttons.ts';
 import { parseAnswer, type ParsedAnswer, type ParseResult } from './answers.ts';
 import * as flow from './flow.ts';
 import type { Run } from './flow.ts';
 import * as m from './messages.ts';
 import { currentQuestion } from './prompt.ts';
 import { trafficLight } from './traffic.ts';
-import type { EngineInput, StoredValue } from './types.ts';
+import type { AnswerValue, RespondentInput, StoredValue } from './types.ts';
 
-const NOTHING: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'none', media: null };
+const SKIPPED: ParsedAnswer = { value: { kind: 'skipped' }, modality: 'none' };
 
-export function answer(r: Run, input: EngineInput): void {
+export function answer(r: Run, input: RespondentInput): void {
   const { s } = r;
   const q = currentQuestion(r.survey, s);
   if (!q) return flow.askFrom(r, 0);
   if (input.kind === 'button') {
-    const [kind, qid, value] = input.data.split(':');
-    if (qid !== q.id || !['a', 'm', 'md', 'skip'].includes(kind ?? '')) return flow.stale(r);
+    const b = decodeButton(input.data);
+    const mine = b && (b.kind === 'answer' || b.kind === 'toggle' || b.kind === 'done' || b.kind === 'skip') && b.question === q.id ? b : null;
+    if (!mine) return flow.stale(r);
     s.paused = false;
-    if (kind === 'skip') return skip(r);
-    if (kind === 'm') {
+    if (mine.kind === 'skip') return skip(r);
+    if (mine.kind === 'toggle') {
       const draft = s.multiDraft ?? [];
-      s.multiDraft = draft.includes(value!) ? draft.filter((x) => x !== value) : [...draft, value!];
+      s.multiDraft = draft.includes(mine.choice) ? draft.filter((x) => x !== mine.choice) : [...draft, mine.choice];
       return flow.send(r, m.questionMessage(r.survey, q, s, 'text'));
     }
-    const data = kind === 'md' ? (s.multiDraft ?? []).join(',') : (value ?? '');
+    const data = mine.kind === 'done' ? (s.multiDraft ?? []).join(',') : mine.value;
     return accept(r, q, parseAnswer(q, { kind: 'button', data }));
   }
   const parsed = parseAnswer(q, input);
@@ -41,25 +43,24 @@ export function answer(r: Run, input: EngineInput): void {
 
 function accept(r: Run, q: Question, result: ParseResult): void {
   if (!result.ok) return flow.issue(r, result.issue);
-  record(r, q, result.answer, false);
+  record(r, q, result.answer);
   flow.askFrom(r, q.index + 1);
 }
 
-function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
+function record(r: Run, q: Question, a: ParsedAnswer): void {
   const { s, survey, ctx } = r;
-  const light = skipped ? null : trafficLight(q.traffic, a.valueNumber ?? a.valueChoices);
+  const v = a.value;
+  const light = v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
   r.out.push({
     type: 'answer',
     answer: {
       id: ctx.newId(), questionId: q.id, parentQuestionId: q.parent, indicator: q.indicator, outcome: q.outcome,
-      questionType: q.type, ...a, skipped, language: s.language!, promptForm: s.deliveredForm, traffic: light,
+      questionType: q.type, value: v, modality: a.modality, language: s.language!, promptForm: s.deliveredForm, traffic: light,
       consentVersion: s.consentVersion!, answeredAt: ctx.now, sourceMessageId: ctx.messageId,
     },
   });
   if (survey.referenced.has(q.id)) {
-    // Conditions compare single choices as a string and multi choices as a list.
-    const choice = a.valueChoices && q.type !== 'multi' ? (a.valueChoices[0] ?? null) : a.valueChoices;
-    s.values[q.id] = (skipped ? null : (a.valueNumber ?? choice ?? a.valueDate ?? (a.valueText !== null || a.media ? true : null))) as StoredValue;
+    s.values[q.id] = storedValue(q, v);
   }
   // `back` clears `prev`, so a null `prev` after the first answer means this revises an answer already counted.
   if (s.prev !== null || s.answeredCount === 0) s.answeredCount += 1;
@@ -72,11 +73,22 @@ function record(r: Run, q: Question, a: ParsedAnswer, skipped: boolean): void {
   }
 }
 
+/** What conditions read: single choices as a string, multi choices as a list, free answers as "answered". */
+function storedValue(q: Question, v: AnswerValue): StoredValue {
+  switch (v.kind) {
+    case 'number': return v.number;
+    case 'choices': return q.type === 'multi' ? v.choices : (v.choices[0] ?? null);
+    case 'date': return v.date;
+    case 'text': case 'media': return true;
+    case 'skipped': return null;
+  }
+}
+
 export function skip(r: Run): void {
   const q = currentQuestion(r.survey, r.s);
   if (!q) return flow.repeat(r);
   if (q.required) return flow.issue(r, { code: 'required' });
-  record(r, q, NOTHING, true);
+  record(r, q, SKIPPED);
   flow.say(r, 'common.skipped');
   flow.askFrom(r, q.index + 1);
 }

@@ -4,49 +4,40 @@
  * Never throws for bad input; the issue code is rendered in the respondent's language.
  * @module
  */
-import type { Question } from '../model.ts';
-import type { AnswerIssue, EngineInput, MediaRef, Modality } from './types.ts';
+import type { ChoiceQuestion, NumberQuestion, Question, ScaleQuestion } from '../model.ts';
+import type { AnswerIssue, AnswerValue, Modality, RespondentInput } from './types.ts';
 import { cleanText, compareDates, hasNoWords, parseDate, parseNumber, parseNumberList } from './text.ts';
 
 export interface ParsedAnswer {
-  valueNumber: number | null;
-  valueChoices: string[] | null;
-  valueText: string | null;
-  valueDate: string | null;
+  value: AnswerValue;
   modality: Modality;
-  media: MediaRef | null;
 }
 
 export type ParseResult = { ok: true; answer: ParsedAnswer } | { ok: false; issue: AnswerIssue };
 
-const empty: ParsedAnswer = { valueNumber: null, valueChoices: null, valueText: null, valueDate: null, modality: 'text', media: null };
-const ok = (a: Partial<ParsedAnswer>): ParseResult => ({ ok: true, answer: { ...empty, ...a } });
+const ok = (value: AnswerValue, modality: Modality): ParseResult => ({ ok: true, answer: { value, modality } });
 const fail = (code: AnswerIssue['code'], params?: AnswerIssue['params']): ParseResult =>
   params ? { ok: false, issue: { code, params } } : { ok: false, issue: { code } };
 
-/** Button data for an answer to question `q`: `a:<question>:<value>`. */
-export function answerData(q: Question, value: string | number): string {
-  return `a:${q.id}:${value}`;
-}
-
-function numeric(q: Question, n: number, modality: Modality): ParseResult {
-  if (q.integer && !Number.isInteger(n)) return fail('not_integer');
+function numeric(q: ScaleQuestion | NumberQuestion, n: number, modality: Modality): ParseResult {
+  const integer = q.type === 'scale' || q.integer;
+  if (integer && !Number.isInteger(n)) return fail('not_integer');
   if ((q.min !== null && n < q.min) || (q.max !== null && n > q.max)) {
     return fail('out_of_range', { min: q.min ?? '−∞', max: q.max ?? '∞' });
   }
-  return ok({ valueNumber: n, modality });
+  return ok({ kind: 'number', number: n }, modality);
 }
 
-function choiceByNumber(q: Question, n: number): string | null {
+function choiceByNumber(q: ChoiceQuestion, n: number): string | null {
   return Number.isInteger(n) && n >= 1 && n <= q.choices.length ? q.choices[n - 1]!.id : null;
 }
 
-/** Parses `input` as an answer to `q`. Button taps arrive as the value part of `a:<q>:<value>`. */
-export function parseAnswer(q: Question, input: EngineInput): ParseResult {
+/** Parses `input` as an answer to `q`. A button tap arrives as the value it stands for (see ./buttons.ts). */
+export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
   if (input.kind === 'media') {
-    if (q.acceptMedia || q.type === 'media') {
+    if ((q.type === 'text' && q.acceptMedia) || q.type === 'media') {
       if (q.accept.includes(input.media.kind)) {
-        return ok({ modality: input.media.kind, media: input.media, valueText: input.caption ? cleanText(input.caption) : null });
+        return ok({ kind: 'media', media: input.media, caption: input.caption ? cleanText(input.caption) : null }, input.media.kind);
       }
       return fail('media_not_accepted');
     }
@@ -70,10 +61,10 @@ export function parseAnswer(q: Question, input: EngineInput): ParseResult {
     case 'single':
     case 'yesno': {
       const byId = q.choices.find((c) => c.id === raw);
-      if (byId) return ok({ valueChoices: [byId.id], modality });
+      if (byId) return ok({ kind: 'choices', choices: [byId.id] }, modality);
       const n = parseNumber(raw);
       const id = n === null ? null : choiceByNumber(q, n);
-      return id ? ok({ valueChoices: [id], modality }) : fail('not_a_choice', { count: q.choices.length });
+      return id ? ok({ kind: 'choices', choices: [id] }, modality) : fail('not_a_choice', { count: q.choices.length });
     }
     case 'multi': {
       const nums = parseNumberList(raw);
@@ -84,27 +75,28 @@ export function parseAnswer(q: Question, input: EngineInput): ParseResult {
       const unique = [...new Set(ids as string[])];
       if (unique.length < q.minSelected) return fail('select_more', { min: q.minSelected });
       if (q.maxSelected !== null && unique.length > q.maxSelected) return fail('select_fewer', { max: q.maxSelected });
-      return ok({ valueChoices: unique, modality });
+      return ok({ kind: 'choices', choices: unique }, modality);
     }
     case 'date': {
       const d = parseDate(raw);
       if (d === null) return fail('not_a_date');
-      if ((q.dateMin && compareDates(d, q.dateMin) < 0) || (q.dateMax && compareDates(d, q.dateMax) > 0)) {
-        return fail('date_out_of_range', { min: q.dateMin ?? '', max: q.dateMax ?? '' });
+      if ((q.min && compareDates(d, q.min) < 0) || (q.max && compareDates(d, q.max) > 0)) {
+        return fail('date_out_of_range', { min: q.min ?? '', max: q.max ?? '' });
       }
-      return ok({ valueDate: d, modality });
+      return ok({ kind: 'date', date: d }, modality);
     }
     case 'text': {
       if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
-      return ok({ valueText: raw, modality });
+      return ok({ kind: 'text', text: raw }, modality);
     }
     case 'media': {
       if (!q.allowText) return fail('expects_media');
       if (hasNoWords(raw)) return fail('expects_media');
       if (raw.length > q.maxLength) return fail('too_long', { max: q.maxLength, length: raw.length });
-      return ok({ valueText: raw, modality });
+      return ok({ kind: 'text', text: raw }, modality);
     }
     case 'note':
-      return ok({ modality: 'none' });
+      // Never asked (notes are shown and passed), so never recorded; kept for a total switch.
+      return ok({ kind: 'skipped' }, 'none');
   }
 }

@@ -14,12 +14,7 @@ export function command(r: Run, c: Command): void {
   const active = !['completed', 'stopped', 'declined', 'erase_confirm'].includes(s.phase);
   switch (c) {
     case 'start':
-      if (s.phase === 'stopped') {
-        s.phase = s.returnTo ?? 'question';
-        s.returnTo = null;
-        flow.say(r, 'resume.welcome_back');
-        return flow.repeat(r);
-      }
+      if (s.phase === 'stopped') return flow.resumeStopped(r);
       if (s.phase === 'completed') return flow.say(r, 'completed.already');
       return flow.repeat(r);
     case 'help':
@@ -32,6 +27,7 @@ export function command(r: Run, c: Command): void {
       if (s.consentVersion === null) return flow.decline(r, 'stop.before_consent');
       if (s.phase !== 'erase_confirm') s.returnTo = s.phase;
       s.phase = 'stopped';
+      s.stoppedBy = 'respondent';
       return flow.say(r, 'stop.done');
     case 'delete':
       if (s.phase !== 'erase_confirm') s.returnTo = s.phase;

@@ -15,6 +15,7 @@ import * as flow from './flow.ts';
 import * as m from './messages.ts';
 import { buttonPhase } from './phases.ts';
 import { promptFor } from './prompt.ts';
+import { expire } from './reminders.ts';
 import { STATE_VERSION, type EngineContext, type EngineInput, type Message, type SessionState, type Step } from './types.ts';
 
 /** After this long without a message, an unreadable input is met with "welcome back" instead of an error. */
@@ -29,7 +30,7 @@ export interface StartOptions {
 export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): Step {
   const hint = matchLanguage(opts.languageHint, survey.languages);
   const state: SessionState = {
-    v: STATE_VERSION, surveyId: survey.id, surveyVersion: survey.version, phase: 'language', returnTo: null,
+    v: STATE_VERSION, surveyId: survey.id, surveyVersion: survey.version, phase: 'language', returnTo: null, stoppedBy: null,
     language: null, languageHint: hint, consentVersion: null, form: 'text', formChosen: false, current: null,
     deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null, pendingThemes: [],
     grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
@@ -50,11 +51,13 @@ export function currentPrompt(survey: Survey, state: SessionState): Message {
 
 /** Handles one input. Never throws for bad input: the effects then hold a calm reply. */
 export function advance(survey: Survey, prior: SessionState, input: EngineInput, ctx: EngineContext): Step {
+  if (input.kind === 'expire') return expire(prior);
   const state: SessionState = { ...prior, values: { ...prior.values }, lastActivityAt: ctx.now };
   const idle = Date.parse(ctx.now) - Date.parse(prior.lastActivityAt) > RESUME_AFTER_MS;
   const run: flow.Run = { survey, s: state, out: [], ctx, returning: idle || prior.paused };
   if (input.kind === 'command') command(run, input.command);
   else if (state.phase === 'completed') flow.say(run, 'completed.already');
+  else if (state.phase === 'stopped' && state.stoppedBy === 'expiry') flow.resumeStopped(run);
   else if (state.phase === 'stopped') flow.say(run, 'stop.still_stopped');
   else if (state.phase === 'declined') flow.say(run, 'consent.declined');
   else if (state.phase === 'question') answer(run, input);

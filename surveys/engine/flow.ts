@@ -106,6 +106,15 @@ export function resumeFromInterrupt(r: Run): void {
   repeat(r);
 }
 
+/** Back from `stopped` (START, or any message after an expiry) to where they left off. */
+export function resumeStopped(r: Run): void {
+  r.s.phase = r.s.returnTo ?? 'question';
+  r.s.returnTo = null;
+  r.s.stoppedBy = null;
+  say(r, 'resume.welcome_back');
+  repeat(r);
+}
+
 export function end(r: Run): void {
   r.s.current = null;
   if (r.survey.recontact.atEnd && undecidedThemes(r.survey, r.s).length > 0) {

@@ -8,11 +8,11 @@ import * as flow from './flow.ts';
 import type { Run } from './flow.ts';
 import * as m from './messages.ts';
 import { formsFor, promptFor, undecidedThemes } from './prompt.ts';
-import type { PromptForm } from '../model.ts';
-import type { EngineInput } from './types.ts';
+import { decodeButton } from './buttons.ts';
+import type { RespondentInput } from './types.ts';
 
 /** Resolves a typed number ("2", "٢") to the n-th button of the current prompt. */
-function buttonData(r: Run, input: EngineInput): string | null {
+function buttonData(r: Run, input: RespondentInput): string | null {
   if (input.kind === 'button') return input.data;
   if (input.kind !== 'text') return null;
   const n = Number(westernDigits(input.text.trim()));
@@ -20,25 +20,26 @@ function buttonData(r: Run, input: EngineInput): string | null {
   return Number.isInteger(n) && n >= 1 && n <= flat.length ? flat[n - 1]!.data : null;
 }
 
-export function buttonPhase(r: Run, input: EngineInput): void {
+export function buttonPhase(r: Run, input: RespondentInput): void {
   const { s, survey } = r;
   const data = buttonData(r, input);
   if (data === null) {
     const count = (promptFor(survey, s).buttons ?? []).flat().length;
     return flow.issue(r, input.kind === 'unsupported' ? { code: 'unsupported', params: { what: input.what } } : { code: 'not_a_choice', params: { count } });
   }
-  const [kind, a, b] = data.split(':');
+  const b = decodeButton(data);
+  if (b === null) return flow.stale(r);
   s.paused = false;
   switch (s.phase) {
     case 'language':
-      if (kind !== 'lang' || !a || !survey.languages.includes(a)) return flow.stale(r);
-      s.language = a;
+      if (b.kind !== 'language' || !survey.languages.includes(b.lng)) return flow.stale(r);
+      s.language = b.lng;
       if (s.returnTo) return flow.resumeFromInterrupt(r);
       s.phase = 'consent';
       return flow.send(r, m.consentMessage(survey));
     case 'consent':
-      if (kind !== 'consent') return flow.stale(r);
-      if (a === 'no') return flow.decline(r, 'consent.declined');
+      if (b.kind !== 'consent') return flow.stale(r);
+      if (b.answer === 'no') return flow.decline(r, 'consent.declined');
       s.consentVersion = survey.consent.version;
       flow.consent(r, 'participation', null, true);
       flow.say(r, 'consent.thanks');
@@ -48,14 +49,14 @@ export function buttonPhase(r: Run, input: EngineInput): void {
       }
       return flow.askFrom(r, 0);
     case 'form':
-      if (kind !== 'form' || !formsFor(survey, s).includes(a as PromptForm)) return flow.stale(r);
-      s.form = a as PromptForm;
+      if (b.kind !== 'form' || !formsFor(survey, s).includes(b.form)) return flow.stale(r);
+      s.form = b.form;
       s.formChosen = true;
       if (s.returnTo) return flow.resumeFromInterrupt(r);
       return flow.askFrom(r, 0);
     case 'erase_confirm':
-      if (kind !== 'erase') return flow.stale(r);
-      if (a === 'yes') {
+      if (b.kind !== 'erase') return flow.stale(r);
+      if (b.answer === 'yes') {
         r.out.push({ type: 'erase' });
         s.phase = 'declined';
         return flow.say(r, 'erase.done');
@@ -64,15 +65,15 @@ export function buttonPhase(r: Run, input: EngineInput): void {
       return flow.resumeFromInterrupt(r);
     case 'recontact_red': {
       const theme = s.pendingThemes[0];
-      if (kind !== 'rc' || theme === undefined || a !== theme) return flow.stale(r);
-      flow.decideTheme(r, theme, b === 'yes');
+      if (b.kind !== 'recontact_theme' || theme === undefined || b.theme !== theme) return flow.stale(r);
+      flow.decideTheme(r, theme, b.answer === 'yes');
       s.pendingThemes = s.pendingThemes.slice(1);
-      flow.say(r, b === 'yes' ? 'recontact.thanks_yes' : 'recontact.thanks_no');
+      flow.say(r, b.answer === 'yes' ? 'recontact.thanks_yes' : 'recontact.thanks_no');
       return flow.continueAfterThemes(r);
     }
     case 'recontact':
-      if (kind !== 'rcall') return flow.stale(r);
-      if (a === 'no') {
+      if (b.kind !== 'recontact') return flow.stale(r);
+      if (b.answer === 'no') {
         for (const t of undecidedThemes(survey, s)) flow.decideTheme(r, t, false);
         return flow.finish(r);
       }
@@ -81,20 +82,20 @@ export function buttonPhase(r: Run, input: EngineInput): void {
       return flow.send(r, m.themesMessage(undecidedThemes(survey, s), []));
     case 'recontact_themes': {
       const themes = undecidedThemes(survey, s);
-      if (kind === 'th' && a && themes.includes(a)) {
+      if (b.kind === 'theme' && themes.includes(b.theme)) {
         const draft = s.themeDraft ?? [];
-        s.themeDraft = draft.includes(a) ? draft.filter((t) => t !== a) : [...draft, a];
+        s.themeDraft = draft.includes(b.theme) ? draft.filter((t) => t !== b.theme) : [...draft, b.theme];
         return flow.send(r, m.themesMessage(themes, s.themeDraft));
       }
-      if (kind !== 'thd') return flow.stale(r);
+      if (b.kind !== 'themes_done') return flow.stale(r);
       const chosen = s.themeDraft ?? [];
       for (const t of themes) flow.decideTheme(r, t, chosen.includes(t));
       s.themeDraft = null;
       return flow.afterRecontact(r);
     }
     case 'expertpool':
-      if (kind !== 'ep') return flow.stale(r);
-      flow.consent(r, 'expertpool', null, a === 'yes');
+      if (b.kind !== 'expertpool') return flow.stale(r);
+      flow.consent(r, 'expertpool', null, b.answer === 'yes');
       return flow.finish(r);
     default:
       return flow.stale(r);

@@ -84,10 +84,12 @@ export function reminderMessage(survey: Survey, state: SessionState, step: numbe
 }
 
 /**
- * Closes a session nobody came back to: it becomes stopped (answers kept, START resumes
- * where they left off) with a polite closing message.
+ * Closes a session nobody came back to: it becomes stopped (answers kept, their next message
+ * resumes where they left off) with a polite closing message. Reached through
+ * `advance(…, { kind: 'expire' })`; a finished session stays as it is.
  */
 export function expire(state: SessionState): Step {
-  const next: SessionState = { ...state, returnTo: state.phase, phase: 'stopped' };
+  if (!wantsReminder(state)) return { state, effects: [] };
+  const next: SessionState = { ...state, returnTo: state.phase, phase: 'stopped', stoppedBy: 'expiry' };
   return { state: next, effects: [{ type: 'send', message: { parts: [reminderText('closing')] } }] };
 }

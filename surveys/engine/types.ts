@@ -5,9 +5,10 @@
  * must do — store an answer, send a message, erase a respondent — is an {@link Effect}.
  * @module
  */
-import type { PromptForm, TrafficLight } from '../model.ts';
+import type { MediaKind, PromptForm, TrafficLight } from '../model.ts';
 
-export const STATE_VERSION = 1;
+/** The shape version of {@link SessionState}; older stored states are migrated by ./state.ts. */
+export const STATE_VERSION = 2;
 
 export type Phase =
   | 'language' // choosing a language
@@ -33,6 +34,8 @@ export interface SessionState {
   phase: Phase;
   /** Where to go back to after an interruption (language switch, erase prompt, red recontact). */
   returnTo: Phase | null;
+  /** Who stopped a `stopped` session: the respondent (STOP) or the expiry of an abandoned one. */
+  stoppedBy: 'respondent' | 'expiry' | null;
   language: string | null;
   languageHint: string | null;
   consentVersion: number | null;
@@ -63,7 +66,7 @@ export interface SessionState {
 export type Command = 'start' | 'help' | 'stop' | 'delete' | 'language' | 'skip' | 'back' | 'pause' | 'form' | 'unknown';
 export const COMMANDS: readonly Command[] = ['start', 'help', 'stop', 'delete', 'language', 'skip', 'back', 'pause', 'form', 'unknown'];
 
-export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
+export type { MediaKind };
 export type Modality = 'button' | 'text' | MediaKind | 'none';
 
 /** What a channel knows about a media answer; enough for a worker to fetch it later. */
@@ -77,13 +80,21 @@ export interface MediaRef {
   durationSeconds?: number | undefined;
 }
 
-export type EngineInput =
+/** What a respondent sends, as a channel reports it. */
+export type RespondentInput =
   | { kind: 'text'; text: string }
   | { kind: 'button'; data: string }
   | { kind: 'command'; command: Command; arg?: string | undefined }
   | { kind: 'media'; media: MediaRef; caption?: string | undefined }
   /** Stickers, locations, contacts, polls… anything we cannot take as an answer. */
   | { kind: 'unsupported'; what: string };
+
+/**
+ * Everything `advance` takes: a respondent's input, or time passing. `expire` closes a
+ * session nobody came back to (sent by the reminder queue; not activity, so it leaves
+ * `lastActivityAt` alone).
+ */
+export type EngineInput = RespondentInput | { kind: 'expire' };
 
 export interface EngineContext {
   /** ISO-8601 timestamp of this input. */
@@ -112,6 +123,22 @@ export interface Message {
   language?: string | undefined;
 }
 
+/** What an answer says, by kind; storage/rows.ts maps it to the value columns. */
+export type AnswerValue =
+  | { kind: 'number'; number: number }
+  /** Single and yes/no answers hold one choice, multi-choice answers one or more. */
+  | { kind: 'choices'; choices: string[] }
+  | { kind: 'date'; date: string }
+  | { kind: 'text'; text: string }
+  /** A recording; the caption typed with it, if any. */
+  | { kind: 'media'; media: MediaRef; caption: string | null }
+  | { kind: 'skipped' };
+
+/** The recording an answer carries, if any. */
+export function mediaOf(v: AnswerValue): MediaRef | null {
+  return v.kind === 'media' ? v.media : null;
+}
+
 export interface AnswerEffect {
   id: string;
   questionId: string;
@@ -119,11 +146,7 @@ export interface AnswerEffect {
   indicator: string | null;
   outcome: string | null;
   questionType: string;
-  valueNumber: number | null;
-  valueChoices: string[] | null;
-  valueText: string | null;
-  valueDate: string | null;
-  skipped: boolean;
+  value: AnswerValue;
   language: string;
   modality: Modality;
   promptForm: PromptForm;
@@ -131,7 +154,6 @@ export interface AnswerEffect {
   consentVersion: number;
   answeredAt: string;
   sourceMessageId: string;
-  media: MediaRef | null;
 }
 
 export interface ConsentEffect {

@@ -6,6 +6,7 @@
  * Every message says what is wrong and how to fix it.
  * @module
  */
+import { checkButtonSizes } from './button-sizes.ts';
 import { findIndicator, INDICATOR_IDS, INDICATORS } from '../indicators.ts';
 import { error, warning, type RawIssue } from './issues.ts';
 import { flatten, type FlatQuestion, type Has } from './flat.ts';
@@ -252,6 +253,7 @@ export function checkSpec(spec: SurveySpec, has: Has, env: CheckEnv): { issues: 
   const flat = flatten(spec);
   checkLanguages(spec, out);
   checkIds(flat, out);
+  checkButtonSizes(flat, out);
   checkIndicators(flat, out);
   checkConditions(flat, out);
   checkRanges(flat, has, out);

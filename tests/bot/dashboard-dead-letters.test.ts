@@ -16,7 +16,7 @@ beforeAll(async () => {
   await createUser(app.db, 'admin@example.org', 'admin');
   await createUser(app.db, 'coord@example.org', 'coordinator');
   const letters = new DeadLetters(app.store);
-  const key = { channel: 'whatsapp', messageKey: 'mk-dashboard-1', respondentId: 'r_deadletterpage01', address: ADDRESS };
+  const key = { channel: 'whatsapp' as const, messageKey: 'mk-dashboard-1', respondentId: 'r_deadletterpage01', address: ADDRESS };
   const failure = { layer: 'engine', code: 'invariant', reason: 'EngineError: no prompt <b>here</b>' };
   const now = new Date().toISOString();
   for (let i = 0; i < 3; i++) await letters.recordFailure(key, failure, now);

@@ -35,7 +35,7 @@ beforeAll(async () => {
 afterAll(async () => { await app.dispose(); });
 
 const say = (content: { kind: 'text'; text: string } | { kind: 'button'; data: string } | { kind: 'command'; command: string }) =>
-  app.handler.handle({ channel: 'capture', address: ADDRESS, messageId: `m${++n}`, receivedAt: NOW.toISOString(), content });
+  app.handler.handle({ channel: 'telegram', address: ADDRESS, messageId: `m${++n}`, receivedAt: NOW.toISOString(), content });
 
 it('delivers replies, a reminder and a media note for one address in commit order', async () => {
   const locales = readLocales(join(ROOT, 'locales'));
@@ -57,17 +57,17 @@ it('delivers replies, a reminder and a media note for one address in commit orde
   await say({ kind: 'text', text: '2019' });
   const replies = (await app.db.selectFrom('outbox').select('id').execute()).length;
 
-  const respondentId = app.handler.respondentIdFor('capture', ADDRESS);
+  const respondentId = app.handler.respondentIdFor('telegram', ADDRESS);
   const session = await app.db.selectFrom('sessions').select(['id', 'revision', 'state']).where('respondent_id', '=', respondentId).executeTakeFirstOrThrow();
   const plan = planAfterActivity({ ...session, state: JSON.parse(session.state) as SessionState }, SETTINGS)!;
   expect((await reminders.run(plan.job)).outcome).toBe('sent');
   await notify({
-    id: 'a1', revision: 1, respondentId, channel: 'capture', language: 'en', ref: { kind: 'voice', fileRef: 'f1' }, status: 'pending',
+    id: 'a1', revision: 1, respondentId, channel: 'telegram', language: 'en', ref: { kind: 'voice', fileRef: 'f1' }, status: 'pending',
     file: null, sha256: null, transcript: null, transcriptLanguage: null, transcriptStatus: null, translationStatus: null,
   }, 'too_large');
 
   channel.failing = false;
-  expect(await app.delivery.flush('capture', ADDRESS)).toBe(replies + 2);
+  expect(await app.delivery.flush('telegram', ADDRESS)).toBe(replies + 2);
   const texts = channel.for(ADDRESS).map((m) => m.text);
   expect(texts.slice(0, replies).join('\n')).toContain('Do you have paid work at the moment?');
   expect(texts[replies]).toMatch(/^Hello again! You stopped halfway/);

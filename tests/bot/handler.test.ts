@@ -17,7 +17,7 @@ afterEach(async () => { await app.dispose(); });
 const PHONE = '+31612345678';
 function msg(content: InboundContent, opts: { address?: string; id?: string; hint?: string } = {}) {
   return {
-    channel: 'capture', address: opts.address ?? PHONE, messageId: opts.id ?? `msg-${++seq}`,
+    channel: 'telegram' as const, address: opts.address ?? PHONE, messageId: opts.id ?? `msg-${++seq}`,
     receivedAt: new Date().toISOString(), languageHint: opts.hint, content,
   };
 }
@@ -116,7 +116,7 @@ describe('inbound handler', () => {
     await app.handler.handle(text('2020'));
     await app.handler.handle(text('delete'));
     await app.handler.handle(button('erase:yes'));
-    const rid = app.handler.respondentIdFor('capture', PHONE);
+    const rid = app.handler.respondentIdFor('telegram', PHONE);
     for (const t of ['respondents', 'contacts', 'sessions', 'answers', 'consents', 'inbox', 'outbox'] as const) {
       const rows = await app.db.selectFrom(t).selectAll().execute();
       expect(JSON.stringify(rows), t).not.toContain(rid);

@@ -11,7 +11,7 @@ import { Renderer } from '../../bot/conversation/render.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
 import { COMMANDS, type AnswerEffect, type EngineContext, type EngineInput, type Message, type SessionState, type Step, type Text } from '../../surveys/engine/types.ts';
-import type { Survey } from '../../surveys/model.ts';
+import { choicesOf, type Survey } from '../../surveys/model.ts';
 import { ROOT } from '../helpers/app.ts';
 
 const bundle = readLocales(join(ROOT, 'locales'));
@@ -70,47 +70,50 @@ function checkAnswer(s: Survey, a: AnswerEffect): void {
   expect(a.parentQuestionId).toBe(q!.parent);
   expect(s.languages).toContain(a.language);
   expect(a.consentVersion).toBe(s.consent.version);
-  if (a.skipped) {
-    expect([a.valueNumber, a.valueChoices, a.valueText, a.valueDate, a.media]).toEqual([null, null, null, null, null]);
+  const v = a.value;
+  if (v.kind === 'skipped') {
     expect(q!.required).toBe(false);
     return;
   }
-  const ids = q!.choices.map((c) => c.id);
+  const ids = choicesOf(q!).map((c) => c.id);
   switch (q!.type) {
     case 'scale':
     case 'number':
-      expect(Number.isFinite(a.valueNumber)).toBe(true);
-      if (q!.min !== null) expect(a.valueNumber!).toBeGreaterThanOrEqual(q!.min);
-      if (q!.max !== null) expect(a.valueNumber!).toBeLessThanOrEqual(q!.max);
+      if (v.kind !== 'number') return void expect.fail(`a ${q!.type} answer holds ${v.kind}`);
+      expect(Number.isFinite(v.number)).toBe(true);
+      if (q!.min !== null) expect(v.number).toBeGreaterThanOrEqual(q!.min);
+      if (q!.max !== null) expect(v.number).toBeLessThanOrEqual(q!.max);
       break;
     case 'single':
     case 'yesno':
-      expect(a.valueChoices).toHaveLength(1);
-      expect(ids).toContain(a.valueChoices![0]);
+      if (v.kind !== 'choices') return void expect.fail(`a ${q!.type} answer holds ${v.kind}`);
+      expect(v.choices).toHaveLength(1);
+      expect(ids).toContain(v.choices[0]);
       break;
     case 'multi':
-      expect(new Set(a.valueChoices).size).toBe(a.valueChoices!.length);
-      for (const c of a.valueChoices!) expect(ids).toContain(c);
-      expect(a.valueChoices!.length).toBeGreaterThanOrEqual(Math.max(1, q!.minSelected));
-      if (q!.maxSelected !== null) expect(a.valueChoices!.length).toBeLessThanOrEqual(q!.maxSelected);
+      if (v.kind !== 'choices') return void expect.fail(`a multi answer holds ${v.kind}`);
+      expect(new Set(v.choices).size).toBe(v.choices.length);
+      for (const c of v.choices) expect(ids).toContain(c);
+      expect(v.choices.length).toBeGreaterThanOrEqual(Math.max(1, q!.minSelected));
+      if (q!.maxSelected !== null) expect(v.choices.length).toBeLessThanOrEqual(q!.maxSelected);
       break;
     case 'date':
-      expect(a.valueDate).toMatch(/^\d{4}(-\d{2}(-\d{2})?)?$/);
+      if (v.kind !== 'date') return void expect.fail(`a date answer holds ${v.kind}`);
+      expect(v.date).toMatch(/^\d{4}(-\d{2}(-\d{2})?)?$/);
       break;
     case 'text':
     case 'media':
       // Typed text within the limit, or a recording where the question accepts one.
-      if (a.media) {
-        expect(q!.acceptMedia || q!.type === 'media').toBe(true);
-        expect(q!.accept).toContain(a.media.kind);
+      if (v.kind === 'media') {
+        expect(q!.type === 'media' || q!.acceptMedia).toBe(true);
+        expect(q!.accept).toContain(v.media.kind);
       } else {
-        expect(typeof a.valueText).toBe('string');
-        expect(a.valueText!.length).toBeLessThanOrEqual(q!.maxLength);
+        if (v.kind !== 'text') return void expect.fail(`a ${q!.type} answer holds ${v.kind}`);
+        expect(v.text.length).toBeLessThanOrEqual(q!.maxLength);
       }
       break;
     case 'note':
-      expect([a.valueNumber, a.valueChoices, a.valueText, a.valueDate]).toEqual([null, null, null, null]);
-      break;
+      expect.fail('a note is never answered');
   }
 }
 
@@ -149,7 +152,7 @@ function step(model: Model, real: Real, input: EngineInput | ((s: SessionState) 
       case 'send': checkRenders(e.message); break;
       case 'answer':
         checkAnswer(survey, e.answer);
-        reached.types.add(e.answer.skipped ? 'skipped' : e.answer.questionType);
+        reached.types.add(e.answer.value.kind === 'skipped' ? 'skipped' : e.answer.questionType);
         model.answers.set(e.answer.questionId, e.answer);
         break;
       case 'erase':

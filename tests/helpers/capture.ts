@@ -3,12 +3,13 @@
  * the far side of the wire for handler tests.
  */
 import type { ChannelPort } from '../../bot/channels/port.ts';
+import type { Channel } from '../../surveys/channels.ts';
 import type { RenderedMessage } from '../../bot/conversation/render.ts';
 
 export class CaptureChannel implements ChannelPort {
   readonly sent: Array<{ address: string; message: RenderedMessage }> = [];
   failing = false;
-  constructor(readonly name = 'capture') {}
+  constructor(readonly name: Channel = 'telegram') {}
 
   async send(address: string, message: RenderedMessage): Promise<void> {
     if (this.failing) throw new Error('network unreachable');

@@ -3,7 +3,7 @@
  * written as short readable lines (so a reviewer can check them by eye).
  */
 import { advance, start } from '../../surveys/engine/engine.ts';
-import type { Effect, EngineInput, Message, SessionState } from '../../surveys/engine/types.ts';
+import type { AnswerValue, Effect, EngineInput, Message, SessionState } from '../../surveys/engine/types.ts';
 import { compileSurvey, type Survey } from '../../surveys/model.ts';
 import { surveySchema } from '../../surveys/spec/schema.ts';
 
@@ -12,7 +12,7 @@ export interface Transcript {
   survey: unknown;
   languageHint?: string;
   /** Each step: an input and optionally the clock at that step (ISO). */
-  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; at?: string }>;
+  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; expire?: true; at?: string }>;
   expected: string[][];
   finalPhase: string;
 }
@@ -25,12 +25,23 @@ function text(m: Message): string {
   return `send ${parts.join(' | ')}${buttons.length ? ` [${buttons.join(' ')}]` : ''}${m.media ? ` (${m.media.form} ${m.media.file})` : ''}`;
 }
 
+function valueText(v: AnswerValue): string {
+  switch (v.kind) {
+    case 'number': return String(v.number);
+    case 'choices': return v.choices.join(',');
+    case 'date': return v.date;
+    case 'text': return JSON.stringify(v.text);
+    case 'media': return `media:${v.media.kind}`;
+    case 'skipped': return 'skipped';
+  }
+}
+
 export function summarize(e: Effect): string {
   switch (e.type) {
     case 'send': return text(e.message);
     case 'answer': {
       const a = e.answer;
-      const v = a.skipped ? 'skipped' : a.valueNumber ?? a.valueChoices?.join(',') ?? a.valueDate ?? (a.valueText !== null ? JSON.stringify(a.valueText) : a.media ? `media:${a.media.kind}` : 'none');
+      const v = valueText(a.value);
       return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}`;
     }
     case 'consent': return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
@@ -44,6 +55,7 @@ export function toInput(i: Transcript['inputs'][number]): EngineInput {
   if (i.text !== undefined) return { kind: 'text', text: i.text };
   if (i.button !== undefined) return { kind: 'button', data: i.button };
   if (i.command !== undefined) return { kind: 'command', command: i.command as never };
+  if (i.expire) return { kind: 'expire' };
   if (i.media) return { kind: 'media', media: { kind: i.media.kind as never, fileRef: i.media.fileRef } };
   return { kind: 'unsupported', what: i.unsupported ?? 'sticker' };
 }

@@ -1,3 +1,4 @@
+import type { Channel } from '../../surveys/channels.ts';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelPort } from '../../bot/channels/port.ts';
@@ -8,7 +9,7 @@ import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 /** The far side of WhatsApp: records what would be sent to which address. */
 class CaptureChannel implements ChannelPort {
   readonly sent: Array<{ address: string; message: RenderedMessage }> = [];
-  constructor(readonly name: string) {}
+  constructor(readonly name: Channel) {}
   async send(address: string, message: RenderedMessage): Promise<void> { this.sent.push({ address, message }); }
 }
 

@@ -18,7 +18,7 @@ import { sessionState } from '../../scripts/dev/session-state.ts';
 import { plainOutbox } from '../helpers/outbox.ts';
 
 const now = '2026-03-01T10:00:00.000Z';
-const key = { channel: 'telegram', messageKey: 'mk-1', respondentId: 'r_dead1', address: '987654321' };
+const key = { channel: 'telegram' as const, messageKey: 'mk-1', respondentId: 'r_dead1', address: '987654321' };
 const failure = { layer: 'engine', code: 'invariant', reason: 'EngineError: no prompt' };
 const apology = { id: 'out-1', payload: { text: 'Sorry', language: 'en', dir: 'ltr' } };
 

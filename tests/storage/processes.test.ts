@@ -96,7 +96,7 @@ describe('several processes on PostgreSQL', () => {
   it("queue a reply after a pending one stamped later (another process's clock runs ahead)", async () => {
     const store = new Store(one);
     await store.transaction((tx) => tx.touchRespondent('r_1', 'telegram', '4711', now));
-    const reply = (id: string, createdAt: string, position: number) => ({ id, respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: id }, createdAt, position });
+    const reply = (id: string, createdAt: string, position: number) => ({ id, respondentId: 'r_1', channel: 'telegram' as const, address: '4711', payload: { text: id }, createdAt, position });
     await store.transaction((tx) => tx.enqueueOutbound([reply('q1', '2026-03-01T10:00:00.005Z', 7), reply('q1b', '2026-03-01T10:00:00.005Z', 8)]));
     await new Store(two).transaction((tx) => tx.enqueueOutbound([reply('q2', '2026-03-01T10:00:00.001Z', 0), reply('q2b', '2026-03-01T10:00:00.001Z', 1)]));
     // Another address is not affected.

@@ -34,10 +34,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   const state = (over: Partial<SessionState> = {}): SessionState => sessionState(over, now);
   const answer = (over: Partial<AnswerEffect> = {}): AnswerEffect => ({
     id: 'a1', questionId: 'q1', parentQuestionId: null, indicator: 'work', outcome: 'enough_income', questionType: 'scale',
-    valueNumber: 3, valueChoices: null, valueText: null, valueDate: null, skipped: false, language: 'ar', modality: 'button',
-    promptForm: 'text', traffic: 'red', consentVersion: 1, answeredAt: now, sourceMessageId: 'k1', media: null, ...over,
+    value: { kind: 'number', number: 3 }, language: 'ar', modality: 'button',
+    promptForm: 'text', traffic: 'red', consentVersion: 1, answeredAt: now, sourceMessageId: 'k1', ...over,
   });
-  const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' };
+  const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' as const };
 
   async function seed() {
     await store.transaction(async (tx) => {
@@ -86,14 +86,14 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it('replaces an answer given again (after "back") and bumps its revision', async () => {
       await seed();
       await store.transaction((tx) => tx.upsertAnswer(answer(), where));
-      await store.transaction((tx) => tx.upsertAnswer(answer({ id: 'a2', valueNumber: 8, traffic: 'green' }), where));
+      await store.transaction((tx) => tx.upsertAnswer(answer({ id: 'a2', value: { kind: 'number', number: 8 }, traffic: 'green' }), where));
       const rows = await db.selectFrom('answers').select(['id', 'value_number', 'traffic_light', 'revision']).execute();
       expect(rows).toEqual([{ id: 'a1', value_number: 8, traffic_light: 'green', revision: 2 }]);
     });
 
     it('records a media answer as pending with its reference', async () => {
       await seed();
-      await store.transaction((tx) => tx.upsertAnswer(answer({ questionType: 'media', valueNumber: null, traffic: null, modality: 'voice', media: { kind: 'voice', fileRef: 'AgAD', mimeType: 'audio/ogg', durationSeconds: 4 } }), where));
+      await store.transaction((tx) => tx.upsertAnswer(answer({ questionType: 'media', value: { kind: 'media', media: { kind: 'voice', fileRef: 'AgAD', mimeType: 'audio/ogg', durationSeconds: 4 }, caption: null }, traffic: null, modality: 'voice' }), where));
       const row = await db.selectFrom('answers_v1').select(['media_kind', 'media_status']).executeTakeFirstOrThrow();
       expect(row).toEqual({ media_kind: 'voice', media_status: 'pending' });
     });

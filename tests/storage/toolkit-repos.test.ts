@@ -40,7 +40,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
 
   it('pilots: stored with their survey file and channels', async () => {
     const repo = new PilotRepository(db);
-    expect(await repo.find('p')).toEqual({ code: 'p', name: 'Pilot', surveyId: 's', surveyVersion: 1, surveyFile: '/x/s.yaml', channels: ['telegram', 'whatsapp'], createdAt: now });
+    expect(await repo.find('p')).toEqual({ code: 'p', name: 'Pilot', surveyId: 's', surveyVersion: 1, surveyFile: '/x/s.yaml', channels: ['telegram', 'whatsapp'], organisationId: 'default', createdAt: now });
     await expect(repo.create({ code: 'p', name: 'Again', surveyId: 's', surveyVersion: 1, surveyFile: null, channels: [] }, now)).rejects.toThrow(/already used by "Pilot"/);
   });
 

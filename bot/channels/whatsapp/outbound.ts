@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
 import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeysockets/baileys';
 import type { i18n as I18n } from 'i18next';
+import { decodeButton } from '../../../surveys/engine/buttons.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
@@ -25,9 +26,13 @@ export interface WhatsAppSender {
  */
 export function withNumberedOptions(message: RenderedMessage, skipWord: string): string {
   const flat = (message.buttons ?? []).flat();
-  const skip = flat.find((b) => b.data.startsWith('skip:'));
-  const options = flat.filter((b) => !b.data.startsWith('skip:') && !b.data.startsWith('md:'));
-  const isScale = options.length > 0 && options.every((b) => b.data.startsWith('a:') && /^-?\d+$/.test(b.label) && b.data.endsWith(`:${b.label}`));
+  const kindOf = (b: RenderedButton) => decodeButton(b.data)?.kind;
+  const skip = flat.find((b) => kindOf(b) === 'skip');
+  const options = flat.filter((b) => kindOf(b) !== 'skip' && kindOf(b) !== 'done');
+  const isScale = options.length > 0 && options.every((b) => {
+    const d = decodeButton(b.data);
+    return d?.kind === 'answer' && /^-?\d+$/.test(b.label) && d.value === b.label;
+  });
   const lines: string[] = [message.text];
   if (options.length && !isScale) lines.push(options.map((b: RenderedButton, i) => `${i + 1}. ${b.label}`).join('\n'));
   if (skip) lines.push(`${skip.label}: ${skipWord}`);

@@ -1,10 +1,11 @@
 /**
  * The invitation and its replies as chat messages, in the respondent's language.
- * Button data is `rsvp:<caseId>:<accepted|declined|maybe>`; WhatsApp shows the same
+ * Buttons are `rsvp` buttons of the one codec (surveys/engine/buttons.ts); WhatsApp shows the same
  * buttons as a numbered list, so "1", "2" or "3" are read as these answers too.
  * @module
  */
 import type { i18n as I18n } from 'i18next';
+import { decodeButton, encodeButton } from '../../../surveys/engine/buttons.ts';
 import { RSVPS, type Rsvp } from '../../../storage/followup.ts';
 import type { RenderedMessage } from '../render.ts';
 
@@ -35,7 +36,7 @@ export function invitationMessage(i18n: I18n, lng: string, caseId: string, indic
   });
   return {
     text, language: lng, dir: i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr',
-    buttons: RSVPS.map((r) => [{ label: t(`rsvp.${r}`, { ns: 'followup' }), data: `rsvp:${caseId}:${r}` }]),
+    buttons: RSVPS.map((r) => [{ label: t(`rsvp.${r}`, { ns: 'followup' }), data: encodeButton({ kind: 'rsvp', caseId, rsvp: r }) }]),
   };
 }
 
@@ -45,8 +46,8 @@ export function thanksMessage(i18n: I18n, lng: string, rsvp: Rsvp): RenderedMess
 
 /** A tapped RSVP button. */
 export function parseRsvpButton(data: string): { caseId: string; rsvp: Rsvp } | null {
-  const m = /^rsvp:([^:]{1,64}):(accepted|declined|maybe)$/.exec(data);
-  return m ? { caseId: m[1]!, rsvp: m[2] as Rsvp } : null;
+  const b = decodeButton(data);
+  return b?.kind === 'rsvp' ? { caseId: b.caseId, rsvp: b.rsvp } : null;
 }
 
 /** A typed reply to the numbered list or a typed label ("ja", "Maybe"), in the respondent's language or English. */

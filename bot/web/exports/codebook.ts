@@ -5,7 +5,7 @@
  * @module
  */
 import type { i18n as I18n } from 'i18next';
-import type { Survey } from '../../../surveys/model.ts';
+import { choicesOf, type Survey } from '../../../surveys/model.ts';
 
 export interface CodebookRow {
   question_id: string;
@@ -28,9 +28,10 @@ export function codebookRows(survey: Survey, i18n: I18n): CodebookRow[] {
   for (const q of survey.questions) {
     const base = { question_id: q.id, parent_question_id: q.parent ?? '', indicator: q.indicator ?? '', outcome: q.outcome ?? '', question_type: q.type };
     rows.push({ ...base, value: '', labels: label(q.textKey) });
-    for (const c of q.choices) rows.push({ ...base, value: c.id, labels: label(c.textKey) });
-    if (q.min !== null && q.minLabelKey) rows.push({ ...base, value: String(q.min), labels: label(q.minLabelKey) });
-    if (q.max !== null && q.maxLabelKey) rows.push({ ...base, value: String(q.max), labels: label(q.maxLabelKey) });
+    for (const c of choicesOf(q)) rows.push({ ...base, value: c.id, labels: label(c.textKey) });
+    if (q.type !== 'scale') continue;
+    rows.push({ ...base, value: String(q.min), labels: label(q.minLabelKey) });
+    rows.push({ ...base, value: String(q.max), labels: label(q.maxLabelKey) });
   }
   return rows;
 }

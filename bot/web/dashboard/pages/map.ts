@@ -9,7 +9,7 @@ import { Reports, type FreeText } from '../../../../storage/reports.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { trafficLight } from '../../../../surveys/engine/traffic.ts';
 import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
-import type { Question } from '../../../../surveys/model.ts';
+import { choicesOf, numericRange, type Question } from '../../../../surveys/model.ts';
 import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
 import { stackedBars, valueBars } from '../charts.ts';
@@ -101,7 +101,7 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
     const quotes = QUOTE_ROLES.includes(role);
     const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
     const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
-    const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (qq.type === 'scale' || qq.type === 'number' || qq.choices.length > 0));
+    const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (numericRange(qq) !== null || choicesOf(qq).length > 0));
     const charts = questions.map((qq) => {
       const caption = html`<figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>`;
       if (!largeEnough(group.byQuestion.get(qq.id) ?? 0, deps.rule)) return html`<figure class="card" data-question="${qq.id}" data-small-group>${caption}<p class="muted">${t('map.aggregate.small_group')}</p></figure>`;
@@ -124,15 +124,17 @@ ${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.non
 /** The bars of one question: every scale point (zeros included) or every choice, coloured by the question's rule. */
 function barsOf(q: Question, counts: Array<{ number: number | null; choices: string[] | null; n: number }>, surveyT: (k: string) => string) {
   const light = (v: number | string[]): 'red' | 'orange' | 'green' | 'none' => trafficLight(q.traffic, v) ?? 'none';
-  if (q.choices.length > 0) {
+  const choices = choicesOf(q);
+  if (choices.length > 0) {
     const tally = new Map<string, number>();
     for (const c of counts) for (const id of c.choices ?? []) tally.set(id, (tally.get(id) ?? 0) + c.n);
-    return q.choices.map((c) => ({ label: surveyT(c.textKey), n: tally.get(c.id) ?? 0, light: light([c.id]) }));
+    return choices.map((c) => ({ label: surveyT(c.textKey), n: tally.get(c.id) ?? 0, light: light([c.id]) }));
   }
   const byValue = new Map<number, number>();
   for (const c of counts) if (c.number !== null) byValue.set(c.number, (byValue.get(c.number) ?? 0) + c.n);
-  const points = q.min !== null && q.max !== null && q.max - q.min <= 20 && q.integer
-    ? Array.from({ length: q.max - q.min + 1 }, (_, i) => q.min! + i)
+  const { min, max, integer } = numericRange(q) ?? { min: null, max: null, integer: false };
+  const points = min !== null && max !== null && max - min <= 20 && integer
+    ? Array.from({ length: max - min + 1 }, (_, i) => min + i)
     : [...byValue.keys()].sort((a, b) => a - b);
   return points.map((v) => ({ label: String(v), n: byValue.get(v) ?? 0, light: light(v) }));
 }
