@@ -96,8 +96,8 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     if (!f) return reply;
     if (f.cases.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const r = await inviteCases(deps, ctx.user!.id, f.cases, { template: f.template, when: f.when, place: f.place }, pilot.code);
-    const skipped = r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '';
-    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}&suppressed=${r.suppressed}${skipped}`, 303);
+    const skipped = (r.suppressed > 0 ? `&suppressed=${r.suppressed}` : '') + (r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '');
+    return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}${skipped}`, 303);
   });
 
   server.get('/cases/:id', { config: ROLES }, async (req, reply) => {
