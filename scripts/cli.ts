@@ -126,7 +126,8 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--name <name>', 'a name researchers recognise, e.g. "Utrecht 2026"')
     .option('--channels <list>', 'channels to make links for: telegram, whatsapp', 'telegram,whatsapp')
     .option('--code <code>', 'pilot code (default: 6 random letters and digits)')
-    .action(async (o: { survey: string; name: string; channels: string; code?: string }) => {
+    .option('--org <id>', 'the organisation that owns it, whose staff see it (default: default); add one with `stemmen org add`')
+    .action(async (o: { survey: string; name: string; channels: string; code?: string; org?: string }) => {
       const { runPilotCreate } = await import('./commands/pilot.ts');
       code = await runPilotCreate(loadConfig(process.env), { ...o, channels: list(o.channels) });
     });

@@ -135,9 +135,9 @@ export class Reports {
   }
 
   /** The stored original of a media answer, for playback. */
-  async mediaFile(answerId: string): Promise<{ pilot: string; file: string; type: string | null; kind: string | null } | undefined> {
-    const r = await this.db.selectFrom('answers').select(['pilot_code', 'media_file', 'media_type', 'media_kind']).where('id', '=', answerId).where('media_file', 'is not', null).executeTakeFirst();
-    return r && { pilot: r.pilot_code, file: r.media_file!, type: r.media_type, kind: r.media_kind };
+  async mediaFile(answerId: string): Promise<{ pilot: string; indicator: string | null; file: string; type: string | null; kind: string | null } | undefined> {
+    const r = await this.db.selectFrom('answers').select(['pilot_code', 'indicator', 'media_file', 'media_type', 'media_kind']).where('id', '=', answerId).where('media_file', 'is not', null).executeTakeFirst();
+    return r && { pilot: r.pilot_code, indicator: r.indicator, file: r.media_file!, type: r.media_type, kind: r.media_kind };
   }
 
   /**

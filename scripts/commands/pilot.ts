@@ -8,7 +8,8 @@ import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
-import { PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
+import { Organisations } from '../../storage/organisations.ts';
+import { DEFAULT_ORGANISATION, PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';
 
 export const PILOT_CHANNELS = ['telegram', 'whatsapp'] as const;
@@ -26,7 +27,7 @@ export async function openDb(config: Config): Promise<Db> {
   return db;
 }
 
-export interface CreateOptions { survey: string; name: string; channels: string[]; code?: string | undefined }
+export interface CreateOptions { survey: string; name: string; channels: string[]; code?: string | undefined; org?: string | undefined }
 
 export async function runPilotCreate(config: Config, o: CreateOptions): Promise<number> {
   if (o.name.trim() === '') throw new UsageError('--name is empty; give the pilot a name researchers recognise, e.g. "Utrecht 2026"');
@@ -39,6 +40,9 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
 
   const db = await openDb(config);
   try {
+    if (o.org !== undefined && !(await new Organisations(db).find(o.org))) {
+      throw new UsageError(`--org: there is no organisation "${o.org}"; add it first with \`stemmen org add ${o.org} --name "…"\` (see \`stemmen org list\`)`);
+    }
     const repo = new PilotRepository(db);
     const pilots = await repo.list();
     const clash = pilots.find((p) => p.surveyId === survey.id && p.surveyFile !== null && p.surveyFile !== file);
@@ -46,15 +50,20 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
     if (o.code !== undefined && pilots.some((p) => p.code === o.code)) throw new UsageError(`--code "${o.code}" is already used by pilot "${pilots.find((p) => p.code === o.code)!.name}"; choose another or leave --code out`);
     let code = o.code;
     while (code === undefined || pilots.some((p) => p.code === code)) code = Array.from({ length: 6 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-    await repo.create({ code, name: o.name.trim(), surveyId: survey.id, surveyVersion: survey.version, surveyFile: file, channels: o.channels }, new Date().toISOString());
+    await repo.create({ code, name: o.name.trim(), surveyId: survey.id, surveyVersion: survey.version, surveyFile: file, channels: o.channels, ...(o.org !== undefined ? { organisationId: o.org } : {}) }, new Date().toISOString());
     process.stdout.write(`${code}\n`);
-    process.stderr.write(`created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`);
+    process.stderr.write(`created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`);
     return 0;
   } finally {
     await db.destroy();
   }
 }
 
+/**
+ * Exact counts, not protected by the minimum group size: this is the operators' view on the
+ * server (they can read the database anyway, and need exact numbers to check the dashboard and
+ * report response rates). The output says so, so nobody pastes a small row into a report.
+ */
 export async function runPilotStats(config: Config, code: string, json: boolean): Promise<number> {
   const db = await openDb(config);
   try {
@@ -67,12 +76,12 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     const total: FunnelRow = { language: 'all', channel: 'all', invited: 0, started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 };
     for (const r of rows) for (const k of COUNTS) total[k] += r[k];
     if (json) {
-      process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, funnel: rows, total, declined }, null, 2)}\n`);
+      process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, exact: true, note: exactNote(config), funnel: rows, total, declined }, null, 2)}\n`);
       return 0;
     }
     const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 100)}%`);
     const line = (r: FunnelRow) => `${r.language.padEnd(13)} ${r.channel.padEnd(9)} ${COUNTS.map((k) => String(r[k]).padStart(k.length)).join(' ')} ${pct(r.completed, r.started).padStart(10)}\n`;
-    process.stdout.write(`pilot ${code} "${pilot.name}" (survey ${pilot.surveyId} v${pilot.surveyVersion})\n`);
+    process.stdout.write(`pilot ${code} "${pilot.name}" (survey ${pilot.surveyId} v${pilot.surveyVersion})\n${exactNote(config)}\n`);
     process.stdout.write(`${'language'.padEnd(13)} ${'channel'.padEnd(9)} ${COUNTS.join(' ')} ${'completion'.padStart(10)}\n`);
     for (const r of rows) process.stdout.write(line(r));
     process.stdout.write(line(total));
@@ -82,6 +91,10 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
   } finally {
     await db.destroy();
   }
+}
+
+function exactNote(config: Config): string {
+  return `exact counts for operators: the dashboard and the read API hide groups of fewer than ${config.dashboard.minRespondents} people (MAP_MIN_RESPONDENTS); do not pass such rows on`;
 }
 
 export async function unknownPilot(repo: PilotRepository, code: string): Promise<string> {

@@ -59,6 +59,18 @@ describe('stemmen pilot create', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/nope\.yaml:1:1 file not found; check the path/);
   });
+
+  it('puts the pilot in an organisation given with --org, which must exist', async () => {
+    const none = await stemmen(['pilot', 'create', '--survey', BANK, '--name', 'Zeist', '--org', 'gemeente-zeist', '--code', 'zeist'], env);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe('--org: there is no organisation "gemeente-zeist"; add it first with `stemmen org add gemeente-zeist --name "…"` (see `stemmen org list`)\n');
+    expect(await new PilotRepository(app.db).find('zeist')).toBeUndefined();
+    expect((await stemmen(['org', 'add', 'gemeente-zeist', '--name', 'Gemeente Zeist'], env)).code).toBe(0);
+    const ok = await stemmen(['pilot', 'create', '--survey', BANK, '--name', 'Zeist', '--org', 'gemeente-zeist', '--code', 'zeist'], env);
+    expect(ok.code).toBe(0);
+    expect(ok.stderr).toContain('organisation gemeente-zeist.');
+    expect((await new PilotRepository(app.db).find('zeist'))?.organisationId).toBe('gemeente-zeist');
+  });
 });
 
 describe('stemmen pilot links', () => {
@@ -139,7 +151,10 @@ describe('the running bot serves every pilot\'s survey', () => {
     await client.send({ button: 'lang:ti' });
     const r = await stemmen(['pilot', 'stats', code, '--json'], env);
     expect(r.code).toBe(0);
-    const stats = JSON.parse(r.stdout) as { funnel: unknown[]; total: unknown };
+    const stats = JSON.parse(r.stdout) as { funnel: unknown[]; total: unknown; exact: boolean; note: string };
+    // Exact (the operators' view), and it says so: the dashboard and API hide these small rows.
+    expect(stats.exact).toBe(true);
+    expect(stats.note).toMatch(/exact counts for operators: the dashboard and the read API hide groups of fewer than 10 people/);
     expect(stats.funnel).toEqual([
       { language: 'ar', channel: 'tryit', invited: 0, started: 1, consented: 1, declined: 0, stopped: 1, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
       { language: 'ti', channel: 'tryit', invited: 0, started: 1, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
@@ -147,6 +162,7 @@ describe('the running bot serves every pilot\'s survey', () => {
     expect(stats.total).toMatchObject({ started: 2, consented: 1, stopped: 1 });
     const table = await stemmen(['pilot', 'stats', code], env);
     expect(table.stdout).toMatch(/^ar +tryit +0 +1 +1 +0 +1 +0 +0 +0 +0 +0%$/m);
+    expect(table.stdout.split('\n')[1]).toMatch(/^exact counts for operators: .* do not pass such rows on$/);
     expect(table.stdout).not.toMatch(/t[a-z0-9]{19,}/); // no try-it tokens (addresses) in output
   });
 });

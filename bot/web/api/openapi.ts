@@ -88,18 +88,31 @@ export const OPENAPI = {
       },
       Funnel: {
         type: 'object',
+        description: 'Small-group protection: no number comes from fewer than MAP_MIN_RESPONDENTS people. Below it in total, smallGroup is true and every number is null. A language × channel row below it is hidden (hidden: true, numbers null), and so are the next smallest rows until the hidden ones together reach the minimum (complementary suppression, so no hidden row follows from the total by subtraction); their sum is otherRows.',
         properties: {
-          invited: { type: 'integer', description: 'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted)' },
-          started: { type: 'integer', description: 'Counted when a session starts; kept after a decline or the 24 h purge of people without consent' },
-          consented: { type: 'integer' }, declined: { type: 'integer' }, stopped: { type: 'integer', description: 'Said STOP (also as a first message, before any session)' },
-          completed: { type: 'integer' }, reminded: { type: 'integer', description: 'Sessions that got at least one reminder' }, completedAfterReminder: { type: 'integer' },
-          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations' }), consentRate: nullable('number', { description: 'consented ÷ started' }),
-          completionRate: nullable('number'), reminderEffect: nullable('number', { description: 'completedAfterReminder ÷ reminded' }),
-          byLanguageAndChannel: { type: 'array', items: { type: 'object', properties: {
-            language: nullable('string'), channel: { type: 'string' }, started: { type: 'integer' }, consented: { type: 'integer' }, declined: { type: 'integer' },
-            stopped: { type: 'integer' }, completed: { type: 'integer' }, reminded: { type: 'integer' }, completedAfterReminder: { type: 'integer' },
-          } } },
+          rule: { type: 'object', properties: { minRespondents: { type: 'integer' } } },
+          smallGroup: { type: 'boolean', description: 'Fewer than the minimum of people started: every number below is null' },
+          invited: nullable('integer', { description: 'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted); null when fewer than the minimum' }),
+          started: nullable('integer', { description: 'Counted when a session starts; kept after a decline or the 24 h purge of people without consent' }),
+          consented: nullable('integer'), declined: nullable('integer'), stopped: nullable('integer', { description: 'Said STOP (also as a first message, before any session)' }),
+          completed: nullable('integer'), reminded: nullable('integer', { description: 'Sessions that got at least one reminder; null when fewer than the minimum' }), completedAfterReminder: nullable('integer'),
+          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations, or fewer than the minimum' }), consentRate: nullable('number', { description: 'consented ÷ started' }),
+          completionRate: nullable('number'), reminderEffect: nullable('number', { description: 'completedAfterReminder ÷ reminded; null when fewer than the minimum were reminded' }),
+          byLanguageAndChannel: { type: 'array', items: { $ref: '#/components/schemas/FunnelRow' } },
+          otherRows: { oneOf: [{ $ref: '#/components/schemas/FunnelCounts' }, { type: 'null' }], description: 'The hidden rows summed (at least the minimum of people); null when no row is hidden, or every row (then the total says it)' },
         },
+      },
+      FunnelCounts: {
+        type: 'object',
+        properties: {
+          started: nullable('integer'), consented: nullable('integer'), declined: nullable('integer'), stopped: nullable('integer'), completed: nullable('integer'),
+          completionRate: nullable('number', { description: 'completed ÷ started' }),
+        },
+      },
+      FunnelRow: {
+        allOf: [{ $ref: '#/components/schemas/FunnelCounts' }, { type: 'object', properties: {
+          language: nullable('string', { description: 'null: not chosen yet' }), channel: { type: 'string' }, hidden: { type: 'boolean', description: 'Numbers withheld (null) to protect a small group' },
+        } }],
       },
     },
   },

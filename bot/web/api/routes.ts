@@ -13,7 +13,7 @@ import { Reports } from '../../../storage/reports.ts';
 import type { Db } from '../../../storage/database.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import { sha256 } from '../auth.ts';
-import { funnelTotals } from '../reporting/funnel.ts';
+import { protectFunnel } from '../reporting/funnel.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter } from '../reporting/traffic-map.ts';
 import { OPENAPI } from './openapi.ts';
 
@@ -81,8 +81,16 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
     });
 
     api.get('/pilots/:code/funnel', async (req) => {
-      const rows = await reports.funnel(req.apiPilot!);
-      return { ...funnelTotals(rows, await reports.invited(req.apiPilot!)), byLanguageAndChannel: rows };
+      // The same small-group protection as the dashboard (null where a group is too small; see protectFunnel).
+      const f = protectFunnel(await reports.funnel(req.apiPilot!), await reports.invited(req.apiPilot!), deps.rule);
+      const blank = { started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null };
+      return {
+        rule: { minRespondents: deps.rule.minRespondents },
+        smallGroup: f.total === null,
+        ...(f.total ?? { invited: null, ...blank, reminded: null, completedAfterReminder: null, responseRate: null, consentRate: null, reminderEffect: null }),
+        byLanguageAndChannel: f.rows.map((r) => ({ language: r.language, channel: r.channel, hidden: r.counts === null, ...(r.counts ?? blank) })),
+        otherRows: f.other,
+      };
     });
   }, { prefix: '/api/v1' });
 }

@@ -2,16 +2,38 @@
  * The start page: every pilot of the user's organisations with its response funnel (invited →
  * started → consented → completed, with declines, STOPs and the reminders' effect) in total and
  * per language and channel, and how many addresses are on the do-not-contact list.
+ * No number comes from fewer people than MAP_MIN_RESPONDENTS, for any role: see
+ * {@link protectFunnel} for how small rows are hidden so they cannot be worked out.
  * @module
  */
 import type { FastifyInstance } from 'fastify';
 import { Reports } from '../../../../storage/reports.ts';
 import { roleIn } from '../../access.ts';
-import { funnelTotals } from '../../reporting/funnel.ts';
+import { largeEnough } from '../../../../surveys/aggregate.ts';
+import { protectFunnel, type ProtectedFunnel, type RowCounts } from '../../reporting/funnel.ts';
 import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
+import type { PageContext } from '../layout.ts';
 
-const pct = (a: number, b: number) => (b > 0 ? `${Math.round((a / b) * 100)} %` : '–');
+const pct = (r: number | null) => (r === null ? '–' : `${Math.round(r * 100)} %`);
+
+/** The funnel of one pilot: its total, then its rows by language and channel (hidden ones without numbers). */
+function funnelTables(ctx: PageContext, code: string, f: ProtectedFunnel, min: number) {
+  const { t } = ctx;
+  if (!f.total) return html`<div class="notice" role="status" data-small-group="${code}">${t('pilots.too_few', { count: min })}</div>`;
+  const total = f.total;
+  const few = html`<span class="muted">${t('pilots.too_few_cell')}</span>`;
+  const orFew = (n: number | null, show: (n: number) => string) => (n === null ? few : show(n));
+  const row = (language: string, channel: string, c: RowCounts) => html`<tr><td>${language}</td><td>${channel}</td><td>${c.started}</td><td>${c.consented}</td><td>${c.completed}</td><td>${pct(c.completionRate)}</td></tr>`;
+  const shown = f.rows.filter((r) => r.counts !== null);
+  const byRows = shown.length === 0 ? html`<p class="muted" data-small-group-rows>${t('pilots.rows_all_hidden')}</p>` : html`<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
+${f.rows.map((r) => (r.counts ? row(r.language ?? t('pilots.not_chosen'), r.channel, r.counts) : html`<tr data-hidden-row><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td colspan="4" class="muted">${t('pilots.hidden_row')}</td></tr>`))}
+${f.other ? html`<tr data-other-row><td colspan="2">${t('pilots.other')}</td><td>${f.other.started}</td><td>${f.other.consented}</td><td>${f.other.completed}</td><td>${pct(f.other.completionRate)}</td></tr>` : ''}
+</tbody></table></div>`;
+  return html`<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
+<tbody><tr data-funnel="${code}"><td>${orFew(total.invited, String)}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.declined}</td><td>${total.stopped}</td><td>${total.completed}</td><td>${total.invited === null ? few : pct(total.responseRate)}</td><td>${pct(total.consentRate)}</td><td>${pct(total.completionRate)}</td><td>${total.reminded === null ? few : pct(total.reminderEffect)}</td></tr></tbody></table></div>
+<h3>${t('pilots.by')}</h3>${byRows}`;
+}
 
 export function registerPilots(server: FastifyInstance, deps: DashboardDeps): void {
   const reports = new Reports(deps.db);
@@ -25,19 +47,16 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       // Only the pilots of the user's organisations (admins: all), with the links of their role there.
       const role = ctx.user ? roleIn(ctx.user, p.organisationId) : null;
       if (!role) continue;
-      const rows = await reports.funnel(p.code);
-      const total = funnelTotals(rows, await reports.invited(p.code));
+      const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })}</p>
 <p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
-<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
-<tbody><tr data-funnel="${p.code}"><td>${total.invited}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.declined}</td><td>${total.stopped}</td><td>${total.completed}</td><td>${pct(total.started, total.invited)}</td><td>${pct(total.consented, total.started)}</td><td>${pct(total.completed, total.started)}</td><td>${pct(total.completedAfterReminder, total.reminded)}</td></tr></tbody></table></div>
-<h3>${t('pilots.by')}</h3>
-<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
-${rows.map((r) => html`<tr><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td>${r.started}</td><td>${r.consented}</td><td>${r.completed}</td><td>${pct(r.completed, r.started)}</td></tr>`)}
-</tbody></table></div></section>`);
+${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
-    const dnc = suppressed > 0 ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>` : '';
+    // The do-not-contact list is people too: its size only from the minimum on.
+    const dnc = suppressed === 0 ? ''
+      : largeEnough(suppressed, deps.rule) ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
+      : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
     return sendPage(reply, ctx, t('pilots.title'), html`<h1>${t('pilots.title')}</h1>${dnc}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`);
   });
 }
