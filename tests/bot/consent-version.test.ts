@@ -91,5 +91,10 @@ describe.each(STORE_KINDS)('a raised consent version, on %s', (kind) => {
     await app.handler.handle(button(NO, 'erase:yes'));
     expect(await answers(NO)).toEqual([]);
     expect(await answers(YES)).toHaveLength(3);
+
+    // The funnel counts people: two consented, nobody declined taking part; the renewed yes and the no are no new steps.
+    const funnel = await app.db.selectFrom('funnel_events').select(['event', (eb) => eb.fn.sum<number | string>('count').as('n')])
+      .where('event', 'in', ['consented', 'declined']).groupBy('event').execute();
+    expect(Object.fromEntries(funnel.map((r) => [r.event, Number(r.n)]))).toEqual({ consented: 2 });
   }, 60_000);
 });
