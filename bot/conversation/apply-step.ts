@@ -65,7 +65,8 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
         case 'consent': await tx.insertConsent(deps.newId(), effect.consent, { respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, messageId: w.messageKey }); break;
         case 'declined':
           await tx.countDecline(w.pilot.code, survey.id, effect.consentVersion);
-          await erase();
+          // Answers given under an earlier consent stay unless they confirm deleting them (the engine asks).
+          if (effect.priorConsent === null) await erase();
           break;
         case 'erase': await erase(); break;
         case 'issue': await tx.countAnswerIssue({ pilotCode: w.pilot.code, surveyId: survey.id, questionId: effect.questionId, code: effect.code }); break;

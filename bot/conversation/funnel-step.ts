@@ -26,10 +26,12 @@ export async function countStep(tx: StoreTx, c: CountedStep): Promise<void> {
   // "Started" belongs to the language the person then chose, on the day they started.
   else if (prior.language === null && after.language !== null) await log.move({ ...c.place, language: null }, after.language, 'started', after.startedAt);
   const stopped = c.input?.kind === 'command' && c.input.command === 'stop';
+  // The funnel counts people: agreeing to (or declining) a new consent version after an earlier one is no new step.
+  const firstConsent = prior === null || prior.consentVersion === null;
   for (const e of step.effects) {
-    if (e.type === 'consent' && e.consent.kind === 'participation' && e.consent.granted) await log.record(at, 'consented', c.now);
+    if (firstConsent && e.type === 'consent' && e.consent.kind === 'participation' && e.consent.granted) await log.record(at, 'consented', c.now);
     // STOP before consent is a decline to the engine (nothing kept); the funnel tells them apart.
-    if (e.type === 'declined') await log.record(at, stopped ? 'stopped' : 'declined', c.now);
+    if (e.type === 'declined' && e.priorConsent === null) await log.record(at, stopped ? 'stopped' : 'declined', c.now);
   }
   if (prior && prior.phase !== 'stopped' && after.phase === 'stopped') await log.record(at, 'stopped', c.now);
   if (prior && prior.completedAt === null && after.completedAt !== null) {

@@ -53,6 +53,8 @@ export function command(r: Run, c: Command): void {
       s.paused = true;
       return flow.say(r, 'pause.done');
     case 'skip':
+      // A skip is stored as an answer, so it waits for consent to a new version like one.
+      if (s.phase === 'question' && flow.needsConsentAgain(r)) return flow.askConsentAgain(r);
       return s.phase === 'question' ? skip(r) : flow.repeat(r);
     case 'back':
       return s.phase === 'question' ? back(r) : flow.repeat(r);

@@ -60,6 +60,7 @@ export function advance(survey: Survey, prior: SessionState, input: EngineInput,
   else if (state.phase === 'stopped' && state.stoppedBy === 'expiry') flow.resumeStopped(run);
   else if (state.phase === 'stopped') flow.say(run, 'stop.still_stopped');
   else if (state.phase === 'declined') flow.say(run, 'consent.declined');
+  else if (state.phase === 'question' && flow.needsConsentAgain(run)) flow.askConsentAgain(run);
   else if (state.phase === 'question') answer(run, input);
   else buttonPhase(run, input);
   return { state, effects: run.out };

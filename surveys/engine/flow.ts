@@ -108,11 +108,30 @@ export function resumeFromInterrupt(r: Run): void {
 
 /** Back from `stopped` (START, or any message after an expiry) to where they left off. */
 export function resumeStopped(r: Run): void {
-  r.s.phase = r.s.returnTo ?? 'question';
+  // A STOP during the erase prompt of a stopped session leaves `stopped` here; that is still "the questions".
+  const back: Phase = r.s.returnTo !== null && r.s.returnTo !== 'stopped' ? r.s.returnTo : 'question';
   r.s.returnTo = null;
   r.s.stoppedBy = null;
   say(r, 'resume.welcome_back');
+  if (back === 'question' && needsConsentAgain(r)) return askConsentAgain(r);
+  r.s.phase = back;
   repeat(r);
+}
+
+/** Consented to an older version of the survey's consent than the current one. */
+export function needsConsentAgain(r: Run): boolean {
+  return r.s.consentVersion !== null && r.s.consentVersion < r.survey.consent.version;
+}
+
+/**
+ * The consent text changed since they agreed: nothing more is stored until they agree to
+ * the new version. The input that brought them here is not taken as an answer; after a yes
+ * they get the question they were at again.
+ */
+export function askConsentAgain(r: Run): void {
+  r.s.returnTo = 'question';
+  r.s.phase = 'consent';
+  send(r, m.consentMessage(r.survey, r.s));
 }
 
 export function end(r: Run): void {
@@ -152,6 +171,21 @@ export function decideTheme(r: Run, theme: string, granted: boolean): void {
 /** Declining (or stopping before consent): the caller keeps only a count. */
 export function decline(r: Run, key: string): void {
   r.s.phase = 'declined';
-  r.out.push({ type: 'declined', consentVersion: r.survey.consent.version });
+  r.out.push({ type: 'declined', consentVersion: r.survey.consent.version, priorConsent: null });
   say(r, key);
+}
+
+/**
+ * Declining a new consent version after answering under an older one. The earlier answers
+ * were given with consent to the terms of then, so declining the new terms does not erase
+ * them by itself (the decline is counted all the same): nothing new is stored, the session
+ * stops, and they are asked whether to delete the earlier answers too. "Keep" leaves them
+ * stopped; START later asks the new terms again.
+ */
+export function declineUpdate(r: Run): void {
+  r.out.push({ type: 'declined', consentVersion: r.survey.consent.version, priorConsent: r.s.consentVersion });
+  r.s.phase = 'erase_confirm';
+  r.s.returnTo = 'stopped';
+  r.s.stoppedBy = 'respondent';
+  send(r, m.declinedUpdateMessage());
 }

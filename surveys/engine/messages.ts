@@ -32,8 +32,10 @@ export function languageMessage(survey: Survey, suggested: string | null): Messa
   return { parts: [bot('language.choose')], buttons: rows(buttons, 2), language: suggested ?? survey.defaultLanguage };
 }
 
-export function consentMessage(survey: Survey): Message {
-  return msg([surveyText('intro'), surveyText(survey.consent.textKey)], [
+/** Consent to take part; someone who consented to an older version gets "the terms changed" instead of the intro. */
+export function consentMessage(survey: Survey, state?: SessionState): Message {
+  const again = state !== undefined && state.consentVersion !== null && state.consentVersion < survey.consent.version;
+  return msg([again ? bot('consent.updated') : surveyText('intro'), surveyText(survey.consent.textKey)], [
     [{ label: bot('consent.yes'), data: enc({ kind: 'consent', answer: 'yes' }) }],
     [{ label: bot('consent.no'), data: enc({ kind: 'consent', answer: 'no' }) }],
   ]);
@@ -99,6 +101,11 @@ export function themesMessage(themes: string[], draft: string[]): Message {
 
 export function expertpoolMessage(): Message {
   return msg([bot('expertpool.ask')], yesNo((answer) => enc({ kind: 'expertpool', answer })));
+}
+
+/** After declining a new consent version: nothing new is stored; delete the earlier answers too? */
+export function declinedUpdateMessage(): Message {
+  return { ...eraseConfirmMessage(), parts: [bot('consent.update_declined')] };
 }
 
 export function eraseConfirmMessage(): Message {

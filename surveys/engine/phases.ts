@@ -39,10 +39,13 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
       return flow.send(r, m.consentMessage(survey));
     case 'consent':
       if (b.kind !== 'consent') return flow.stale(r);
-      if (b.answer === 'no') return flow.decline(r, 'consent.declined');
+      if (b.answer === 'no') return s.consentVersion === null ? flow.decline(r, 'consent.declined') : flow.declineUpdate(r);
+      const again = s.consentVersion !== null;
       s.consentVersion = survey.consent.version;
       flow.consent(r, 'participation', null, true);
       flow.say(r, 'consent.thanks');
+      // Agreed to a new version: back to the question they were at.
+      if (again) return flow.resumeFromInterrupt(r);
       if (formsFor(survey, s).length > 1) {
         s.phase = 'form';
         return flow.send(r, m.formMessage(formsFor(survey, s)));

@@ -24,7 +24,7 @@ export function currentQuestion(survey: Survey, s: SessionState): Question | und
 export function promptFor(survey: Survey, s: SessionState): Message {
   switch (s.phase) {
     case 'language': return m.languageMessage(survey, s.language ?? s.languageHint);
-    case 'consent': return m.consentMessage(survey);
+    case 'consent': return m.consentMessage(survey, s);
     case 'form': return m.formMessage(formsFor(survey, s));
     case 'question': {
       const q = currentQuestion(survey, s);

@@ -169,8 +169,12 @@ export type Effect =
   | { type: 'send'; message: Message }
   | { type: 'answer'; answer: AnswerEffect }
   | { type: 'consent'; consent: ConsentEffect }
-  /** Consent declined: the caller keeps only a count and forgets the respondent. */
-  | { type: 'declined'; consentVersion: number }
+  /**
+   * Consent declined: the caller counts it. A first decline (`priorConsent` null) keeps
+   * nothing else and forgets the respondent; declining a new version after consenting to
+   * `priorConsent` keeps the answers given under it (the engine asks about deleting them).
+   */
+  | { type: 'declined'; consentVersion: number; priorConsent: number | null }
   /** Erase everything stored about the respondent (after confirmation). */
   | { type: 'erase' }
   /** An input was not accepted (its reply is a `send`); the caller counts it per question and code. */

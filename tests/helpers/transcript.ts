@@ -11,8 +11,12 @@ export interface Transcript {
   description: string;
   survey: unknown;
   languageHint?: string;
-  /** Each step: an input and optionally the clock at that step (ISO). */
-  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; expire?: true; at?: string }>;
+  /**
+   * Each step: an input and optionally the clock at that step (ISO). `consentVersion` raises
+   * the survey's consent version from that step on (the survey file was changed in between);
+   * a transcript that does so also shows the consent version of each answer.
+   */
+  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; expire?: true; at?: string; consentVersion?: number }>;
   expected: string[][];
   finalPhase: string;
 }
@@ -36,16 +40,16 @@ function valueText(v: AnswerValue): string {
   }
 }
 
-export function summarize(e: Effect): string {
+export function summarize(e: Effect, opts: { consentVersion?: boolean } = {}): string {
   switch (e.type) {
     case 'send': return text(e.message);
     case 'answer': {
       const a = e.answer;
       const v = valueText(a.value);
-      return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}`;
+      return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}${opts.consentVersion ? ` consent=v${a.consentVersion}` : ''}`;
     }
     case 'consent': return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
-    case 'declined': return `declined v${e.consentVersion}`;
+    case 'declined': return `declined v${e.consentVersion}${e.priorConsent === null ? '' : ` (answers under v${e.priorConsent} kept)`}`;
     case 'erase': return 'erase';
     case 'issue': return `issue ${e.questionId ?? '-'} ${e.code}`;
   }
@@ -64,16 +68,25 @@ export function compile(spec: unknown): Survey {
   return compileSurvey(surveySchema.parse(spec));
 }
 
+/** The survey with its consent at `version` (as if the file had been edited). */
+function withConsentVersion(spec: unknown, version: number): Survey {
+  const s = spec as { consent: Record<string, unknown> };
+  return compile({ ...s, consent: { ...s.consent, version } });
+}
+
 export function run(t: Transcript): { steps: string[][]; state: SessionState } {
-  const survey = compile(t.survey);
+  let survey = compile(t.survey);
   let n = 0;
   const ctx = (i: number, at?: string) => ({ now: at ?? new Date(T0 + i * 60_000).toISOString(), newId: () => `id-${++n}`, messageId: `m-${i}` });
+  const opts = { consentVersion: t.inputs.some((i) => i.consentVersion !== undefined) };
+  const show = (e: Effect) => summarize(e, opts);
   const first = start(survey, { languageHint: t.languageHint ?? null }, ctx(0));
-  const steps = [first.effects.map(summarize)];
+  const steps = [first.effects.map(show)];
   let state = first.state;
   t.inputs.forEach((input, i) => {
+    if (input.consentVersion !== undefined) survey = withConsentVersion(t.survey, input.consentVersion);
     const step = advance(survey, state, toInput(input), ctx(i + 1, input.at));
-    steps.push(step.effects.map(summarize));
+    steps.push(step.effects.map(show));
     state = step.state;
   });
   return { steps, state };
