@@ -190,9 +190,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   });
   await delivery.flushAll();
   // Without consent nothing may stay: forget abandoned pre-consent sessions after a day.
+  // Addresses no longer needed go too (a recontact yes withdrawn, a campaign message sent, a
+  // media answer settled after completion); closing a session releases its own at once.
   const purge = async () => {
     const n = await store.purgeUnconsented(new Date(now().getTime() - UNCONSENTED_TTL_MS).toISOString());
     if (n > 0) log.info({ purged: n }, 'forgot respondents who never consented');
+    const released = await store.contacts.sweep();
+    if (released > 0) log.info({ released }, 'deleted contact addresses no longer needed');
   };
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);

@@ -14,19 +14,21 @@ import { channelFromRow } from './rows.ts';
  * True when the respondent's latest expertpool decision in the pilot is yes. A "no" recorded at
  * the same moment as a "yes" wins: when in doubt, nobody is invited to a group session.
  */
-function inExpertpool(respondent: RawBuilder<unknown>, pilot: RawBuilder<unknown>): RawBuilder<boolean> {
+export function inExpertpool(respondent: RawBuilder<unknown>, pilot: RawBuilder<unknown>): RawBuilder<boolean> {
   return sql<boolean>`exists (select 1 from consents e where e.respondent_id = ${respondent} and e.pilot_code = ${pilot}
     and e.kind = 'expertpool' and e.granted = 1 and not exists (select 1 from consents e2 where e2.respondent_id = e.respondent_id
     and e2.pilot_code = e.pilot_code and e2.kind = 'expertpool' and e2.granted = 0 and e2.recorded_at >= e.recorded_at))`;
 }
 
-/** True when the respondent's latest recontact decision for the theme is yes. */
-const recontactYes = sql<boolean>`c.kind = 'recontact' and c.granted = 1 and c.theme is not null and not exists (select 1 from consents c2
+/** True when the respondent's latest recontact decision for the theme is yes (on consents `c`, comparing with `c2`). */
+export const recontactYes = sql<boolean>`c.kind = 'recontact' and c.granted = 1 and c.theme is not null and not exists (select 1 from consents c2
   where c2.respondent_id = c.respondent_id and c2.pilot_code = c.pilot_code and c2.kind = 'recontact' and c2.theme = c.theme
   and c2.granted = 0 and c2.recorded_at > c.recorded_at)`;
 
 export const CASE_STATUSES = ['open', 'invited', 'accepted', 'declined', 'attended', 'closed'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
+/** An invitation went out and its RSVP is still to be read from the respondent's reply. */
+export const AWAITING_REPLY: CaseStatus = 'invited';
 export const RSVPS = ['accepted', 'declined', 'maybe'] as const;
 export type Rsvp = (typeof RSVPS)[number];
 
@@ -167,7 +169,7 @@ export class Followup {
 
   /** The most recently invited case of a respondent not yet accepted or declined (for typed replies). */
   async awaitingReply(respondentId: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', respondentId).where('status', '=', 'invited')
+    const r = await this.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', respondentId).where('status', '=', AWAITING_REPLY)
       .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
     return r?.id;
   }

@@ -13,6 +13,7 @@ import { isPostgres, type Db } from './database.ts';
 import { FunnelLog } from './funnel.ts';
 import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 import { Followup } from './followup.ts';
+import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
@@ -60,10 +61,13 @@ export class Store implements OutboxAccess {
   readonly shared: boolean;
   /** Pilots are read and written only through their repository. */
   readonly pilots: PilotRepository;
+  /** Addresses kept only while needed; the scheduled sweep runs through this. */
+  readonly contacts: ContactRetention;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
     this.pilots = new PilotRepository(db);
+    this.contacts = new ContactRetention(db);
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
@@ -224,6 +228,11 @@ export class StoreTx {
   /** The follow-up queue, inside this transaction. */
   get followup(): Followup {
     return new Followup(this.trx);
+  }
+
+  /** Contact retention inside this transaction (a closed session releases its address with its last reply). */
+  get contacts(): ContactRetention {
+    return new ContactRetention(this.trx);
   }
 
   /**

@@ -8,6 +8,7 @@
 import { mediaOf, type SessionState, type Step } from '../../surveys/engine/types.ts';
 import type { OutboxWriter } from '../../storage/outbox.ts';
 import type { StoreTx } from '../../storage/store.ts';
+import { CLOSED_PHASES } from '../../storage/contact-retention.ts';
 import type { MediaSubmission } from '../../workers/intake.ts';
 import type { Pilot } from './pilots.ts';
 import type { Renderer } from './render.ts';
@@ -83,6 +84,9 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
         ? [{ id: deps.newId(), respondentId: erased ? null : w.respondentId, channel: w.channel, address, payload: deps.renderer.render(e.message, lng, survey.namespace, w.pilot.resolveMedia), createdAt: w.now }]
         : [])));
     }
+    // After the replies are queued: the outbox rows carry their own address, so the last reply
+    // still goes out when the contact row is gone (a later message re-creates it).
+    if (!erased && CLOSED_PHASES.includes(step.state.phase)) await tx.contacts.release(w.respondentId);
     // An answer erased in the same step (answer, then delete) has nothing left to process.
     return {
       media: erased ? [] : media, erasedFiles, withdrawn,

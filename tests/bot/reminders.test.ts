@@ -88,6 +88,8 @@ describe('reminders with a controllable clock', () => {
 
     clock = second.next!.at;
     const open = await sessionOf(client);
+    const addresses = async () => (await app.db.selectFrom('contacts').select('address').where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token)).execute()).map((c) => c.address);
+    expect(await addresses()).toEqual([client.token]); // still open: reminders need it
     expect((await service.run(second.next!.job)).outcome).toBe('sent');
     expect(app.tryit.drain(client.token)[0]!.text).toMatch(/^We have closed the survey for you now/);
     const closed = await sessionOf(client);
@@ -95,10 +97,13 @@ describe('reminders with a controllable clock', () => {
     // Expiry goes through applyStep, the one writer of session state: saved once, one revision on.
     expect(closed.revision).toBe(open.revision + 1);
     expect(closed.state.phase).toBe('stopped');
+    // Closed without a recontact yes: the address went with the polite message, which still arrived.
+    expect(await addresses()).toEqual([]);
 
     // Coming back after all: START resumes where they left off.
     const back = await client.send({ command: 'start' });
     expect(back.messages.map((m) => m.text).join('\n')).toContain('Do you have paid work at the moment?');
+    expect(await addresses()).toEqual([client.token]); // open again: kept again
   });
 
   it('is cancelled by an answer: the planned reminder becomes stale and a new one counts from the answer', async () => {
@@ -136,8 +141,8 @@ describe('reminders with a controllable clock', () => {
 
     const job: ReminderJob = { sessionId: (await sessionOf(stopped)).id, revision: (await sessionOf(stopped)).revision, kind: 'remind', step: 0 };
     clock = new Date('2026-07-02T10:00:00.000Z');
-    // STOP also put them on the do-not-contact list, which is checked first.
-    expect((await service.run(job)).outcome).toBe('suppressed');
+    // STOP closed the session without a recontact yes, so their address is gone (and on the do-not-contact list).
+    expect((await service.run(job)).outcome).toBe('no-address');
     expect(app.tryit.drain(stopped.token)).toEqual([]);
   });
 });

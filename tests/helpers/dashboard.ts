@@ -104,9 +104,11 @@ type Reply = Awaited<ReturnType<TryitClient['send']>>;
 
 /**
  * Walks a try-it respondent through the default pilot with low scores (red answers), yes to
- * every recontact question, and the first option elsewhere, until the survey is completed.
+ * every recontact question (or, with `recontact: 'no'`, no to every recontact and expertpool
+ * question), and the first option elsewhere, until the survey is completed. Returns the last reply.
  */
-export async function completeWithRedAnswers(client: TryitClient, lang: string, completed: () => Promise<boolean>): Promise<void> {
+export async function completeWithRedAnswers(client: TryitClient, lang: string, completed: () => Promise<boolean>, opts: { recontact?: 'yes' | 'no' } = {}): Promise<Reply> {
+  const declines = (data: string[]) => (opts.recontact === 'no' ? data.find((d) => /^(rc|rcall|ep):(.+:)?no$/.test(d)) : undefined);
   const buttons = (r: Reply) => (r.messages[r.messages.length - 1]?.buttons ?? []).flat().map((b) => b.data);
   await client.send({ command: 'start' });
   await client.send({ button: `lang:${lang}` });
@@ -120,7 +122,8 @@ export async function completeWithRedAnswers(client: TryitClient, lang: string, 
     } else if (data[0]!.startsWith('th:')) {
       await client.send({ button: data[0]! });
       r = await client.send({ button: 'thd' });
-    } else r = await client.send({ button: data.find((d) => /:2$/.test(d)) ?? data.find((d) => d.endsWith(':yes')) ?? data[0]! });
+    } else r = await client.send({ button: declines(data) ?? data.find((d) => /:2$/.test(d)) ?? data.find((d) => d.endsWith(':yes')) ?? data[0]! });
   }
   if (!(await completed())) throw new Error('the survey did not complete');
+  return r;
 }

@@ -4,7 +4,8 @@
  * queues, exports are written and the read API and dashboard are read. Then every table and
  * view (but contacts, outbox and the bot's own WhatsApp login), every export file, every
  * response, the whole debug log and the Redis job data are scanned for any form of the
- * addresses: zero hits. Then one respondent deletes everything and nothing of theirs remains.
+ * addresses: zero hits. Nobody who completed without a recontact yes keeps an address, even in
+ * contacts. Then one respondent deletes everything and nothing of theirs remains.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -35,9 +36,11 @@ let fake: FakeBotApi;
 let sock: FakeSocket;
 let logs: string[];
 let tryit: TryitClient;
+/** A try-it respondent who completes the survey saying no to every recontact question. */
+let tryitNo: TryitClient;
 const fatal: unknown[] = [];
 
-const needles = (): string[] => [...new Set([String(TG_CHAT), WA_PN, WA_LID, WA_PN2, tryit.token].flatMap(addressForms))];
+const needles = (): string[] => [...new Set([String(TG_CHAT), WA_PN, WA_LID, WA_PN2, tryit.token, tryitNo.token].flatMap(addressForms))];
 
 /** Pushes an update and waits until the bot handled it and delivered the replies. */
 async function telegram(push: () => { update_id: number }): Promise<Message | undefined> {
@@ -122,6 +125,9 @@ beforeAll(async () => {
   tryit = new TryitClient(app.url, undefined, 'en');
   const rid = app.handler.respondentIdFor('tryit', tryit.token);
   await completeWithRedAnswers(tryit, 'en', async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed');
+  tryitNo = new TryitClient(app.url, undefined, 'en');
+  const ridNo = app.handler.respondentIdFor('tryit', tryitNo.token);
+  await completeWithRedAnswers(tryitNo, 'en', async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', ridNo).executeTakeFirst())?.phase === 'completed', { recontact: 'no' });
 
   // The voice note reaches a final status through the queues.
   await until(() => app.db.selectFrom('answers').select('media_status').where('media_kind', 'is not', null).execute(), (rows) => rows.length > 0 && rows.every((r) => r.media_status !== 'pending'));
@@ -157,6 +163,22 @@ describe('privacy scans', () => {
     const { hits } = await scanDatabase(app.db, needles());
     for (const h of hits) expect(ADDRESS_TABLES, h.where).toContain(h.where.split('[')[0]);
     for (const a of [String(TG_CHAT), WA_PN, WA_PN2, tryit.token]) expect(hits.some((h) => h.where.startsWith('contacts') && h.needle === a), a).toBe(true);
+  });
+
+  it('contacts holds no address of a completed respondent without a recontact yes', async () => {
+    // The one who said no to everything left no address anywhere, contacts and outbox included.
+    expectNoHits((await scanDatabase(app.db, addressForms(tryitNo.token))).hits);
+    // And in general: whoever still has an address has an open session or a recontact yes standing.
+    const rows = await app.db.selectFrom('contacts').select('respondent_id').distinct().execute();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const { respondent_id: rid } of rows) {
+      const sessions = await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).execute();
+      if (sessions.some((s) => !['completed', 'stopped', 'declined'].includes(s.phase))) continue;
+      const decisions = await app.db.selectFrom('consents').select(['theme', 'granted']).where('respondent_id', '=', rid).where('kind', '=', 'recontact').orderBy('recorded_at', 'desc').execute();
+      const latest = new Map<string | null, number>();
+      for (const d of decisions) if (!latest.has(d.theme)) latest.set(d.theme, d.granted);
+      expect([...latest.values()], `completed respondent ${rid} has an address but no recontact yes`).toContain(1);
+    }
   });
 
   it('no table or view but contacts and outbox holds an address', async () => {
