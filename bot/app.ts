@@ -68,7 +68,6 @@ export const UNCONSENTED_TTL_MS = 24 * 60 * 60 * 1000;
 /** How often undelivered replies are retried. */
 export const OUTBOX_RETRY_MS = 30_000;
 
-
 export { MigrationError } from '../storage/database.ts';
 
 export interface AppOptions {
@@ -134,34 +133,76 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   // One job per session and step; the worker runs here because reminders are rendered with this process's surveys and locales.
   const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
   const handler = new InboundHandler({
-    store, pseudonyms, i18n, renderer, delivery, media: media.port,
-    surveys, loadPilotSurvey: (p) => pilotSurveys.load(p), defaultPilot: config.defaultPilot, log, intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
+    store,
+    pseudonyms,
+    i18n,
+    renderer,
+    delivery,
+    media: media.port,
+    surveys,
+    loadPilotSurvey: (p) => pilotSurveys.load(p),
+    defaultPilot: config.defaultPilot,
+    log,
+    intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
     reminders: reminderPort(reminders, config.reminders),
-    ...(opts.now ? { now: opts.now } : {}), ...(opts.newId ? { newId: opts.newId } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.newId ? { newId: opts.newId } : {}),
   });
 
   // Both chat channels hand messages to this boundary: retries, dead letters, the apology.
   const inbound = new InboundBoundary({
-    handler, delivery, deadLetters: new DeadLetters(store), pseudonyms, renderer, log, now, newId,
-    languages: loaded.survey.languages, defaultLanguage: loaded.survey.defaultLanguage, maxAttempts: config.inboundMaxAttempts,
+    handler,
+    delivery,
+    deadLetters: new DeadLetters(store),
+    pseudonyms,
+    renderer,
+    log,
+    now,
+    newId,
+    languages: loaded.survey.languages,
+    defaultLanguage: loaded.survey.defaultLanguage,
+    maxAttempts: config.inboundMaxAttempts,
     ...(opts.inboundBackoffMs !== undefined ? { backoffMs: opts.inboundBackoffMs } : {}),
   });
   const telegram = config.telegram
     ? new TelegramRuntime(config.telegram, {
-        inbound, store, i18n, log, languages: loaded.survey.languages,
-        ...(opts.telegramBotInfo ? { botInfo: opts.telegramBotInfo } : {}), ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
+        inbound,
+        store,
+        i18n,
+        log,
+        languages: loaded.survey.languages,
+        ...(opts.telegramBotInfo ? { botInfo: opts.telegramBotInfo } : {}),
+        ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
       })
     : null;
   if (telegram) channels.set('telegram', telegram.channel);
   // Loaded only when enabled: Baileys and its crypto/media dependencies are heavy to import.
   const wa = config.whatsapp ? await import('./channels/whatsapp/runtime.ts') : null;
-  const whatsapp = wa && config.whatsapp
-    ? await wa.createWhatsApp(config.whatsapp, { db, store, handler, inbound, delivery, pseudonyms, i18n, log, ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}) })
-    : null;
+  const whatsapp =
+    wa && config.whatsapp
+      ? await wa.createWhatsApp(config.whatsapp, {
+          db,
+          store,
+          handler,
+          inbound,
+          delivery,
+          pseudonyms,
+          i18n,
+          log,
+          ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}),
+        })
+      : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
   const reminderService = new ReminderService({
-    repo: new ReminderRepository(db, (c, a) => pseudonyms.suppressionKey(c, a)), surveys, renderer, settings: config.reminders,
-    delivery, applyStep: stepApplier({ renderer, outbox: delivery, newId }), log, now, newId,
+    repo: new ReminderRepository(db, (c, a) => pseudonyms.suppressionKey(c, a)),
+    surveys,
+    renderer,
+    settings: config.reminders,
+    delivery,
+    applyStep: stepApplier({ renderer, outbox: delivery, newId }),
+    log,
+    now,
+    newId,
   });
   reminders.start((job) => reminderService.run(job));
   const campaignRepo = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
@@ -173,14 +214,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   }, config.campaignPerMinute);
 
   const { server, routes } = await createWebServer({
-    log, queues: media.queues,
+    log,
+    queues: media.queues,
     dashboard: {
-      db, store, i18n, delivery, surveys, now, newId, mediaDir: config.media.dir, suppressionKey: (c, a) => pseudonyms.suppressionKey(c, a),
+      db,
+      store,
+      i18n,
+      delivery,
+      surveys,
+      now,
+      newId,
+      mediaDir: config.media.dir,
+      suppressionKey: (c, a) => pseudonyms.suppressionKey(c, a),
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },
     gate: {
       publicRoutes: ['/try', '/try/api/messages', '/try/api/prompts/:id', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
-      secureCookie: config.dashboard.secureCookie, sessionHours: config.dashboard.sessionHours, maxLoginFailures: config.dashboard.maxLoginFailures,
+      secureCookie: config.dashboard.secureCookie,
+      sessionHours: config.dashboard.sessionHours,
+      maxLoginFailures: config.dashboard.maxLoginFailures,
     },
     mounts: [
       ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, now })] : []),
@@ -205,7 +257,20 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   delivery.startRetry(OUTBOX_RETRY_MS);
 
   return {
-    config, db, store, handler, delivery, server, log, tryit, telegram, whatsapp, media, reminders, campaigns, routes,
+    config,
+    db,
+    store,
+    handler,
+    delivery,
+    server,
+    log,
+    tryit,
+    telegram,
+    whatsapp,
+    media,
+    reminders,
+    campaigns,
+    routes,
     async listen() {
       const url = await server.listen({ port: config.port, host: config.host });
       await telegram?.start();

@@ -31,52 +31,199 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 to reach it from other machines'),
   DATA_DIR: z.string().min(1).default('data').describe('Folder for the SQLite file, the pseudonym secret and media'),
   DATABASE_FILE: z.string().min(1).optional().describe('SQLite file; default $DATA_DIR/stemmen.sqlite'),
-  PSEUDONYM_SECRET_FILE: z.string().min(1).optional().describe('Secret for pseudonymous ids; default $DATA_DIR/pseudonym.key (created on first start; back it up)'),
+  PSEUDONYM_SECRET_FILE: z
+    .string()
+    .min(1)
+    .optional()
+    .describe('Secret for pseudonymous ids; default $DATA_DIR/pseudonym.key (created on first start; back it up)'),
   SURVEY_FILE: z.string().min(1).default('surveys/definitions/default-pilot.yaml').describe('Survey of the default pilot'),
-  DEFAULT_PILOT: z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and -').default('default').describe('Code of the pilot that /start without a code joins'),
+  DEFAULT_PILOT: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and -')
+    .default('default')
+    .describe('Code of the pilot that /start without a code joins'),
   LOCALES_DIR: z.string().min(1).default('locales').describe('Folder with <lng>/<namespace>.json'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   TRYIT_ENABLED: z.enum(['0', '1']).default('1').describe('Serve the local try-it web chat at /try'),
-  TELEGRAM_BOT_TOKEN: z.string().regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456789:AA… (from @BotFather)').optional().describe('Enables the Telegram channel'),
-  TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').default('https://api.telegram.org').describe('Bot API server: the public one, a local telegram-bot-api, or a test fake'),
-  TELEGRAM_WEBHOOK_URL: z.url({ protocol: /^https?$/ }).optional().describe('Public URL Telegram posts updates to (webhook mode); unset = long polling'),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -').optional().describe('Secret Telegram sends with each webhook call; required with TELEGRAM_WEBHOOK_URL'),
+  TELEGRAM_BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[A-Za-z0-9_-]+$/, 'looks like 123456789:AA… (from @BotFather)')
+    .optional()
+    .describe('Enables the Telegram channel'),
+  TELEGRAM_API_ROOT: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.endsWith('/'), 'must not end with /')
+    .default('https://api.telegram.org')
+    .describe('Bot API server: the public one, a local telegram-bot-api, or a test fake'),
+  TELEGRAM_WEBHOOK_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe('Public URL Telegram posts updates to (webhook mode); unset = long polling'),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'use 16–256 letters, digits, _ or -')
+    .optional()
+    .describe('Secret Telegram sends with each webhook call; required with TELEGRAM_WEBHOOK_URL'),
   WHATSAPP_ENABLED: z.enum(['0', '1']).default('0').describe('Enables the WhatsApp channel (pair on first start)'),
-  WHATSAPP_SESSION: z.string().regex(/^[a-z0-9-]{1,32}$/, 'use lower-case letters, digits and -').default('default').describe('Name of the stored WhatsApp login (one per phone number)'),
-  WHATSAPP_PAIRING_NUMBER: z.string().regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678').optional().describe('Pair by an 8-character code for this number instead of scanning a QR code'),
+  WHATSAPP_SESSION: z
+    .string()
+    .regex(/^[a-z0-9-]{1,32}$/, 'use lower-case letters, digits and -')
+    .default('default')
+    .describe('Name of the stored WhatsApp login (one per phone number)'),
+  WHATSAPP_PAIRING_NUMBER: z
+    .string()
+    .regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678')
+    .optional()
+    .describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
-  WHATSAPP_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(40).describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
-  REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379').describe('Redis for the media queues; when nothing answers on a local address and redis-server is installed, `npm start` starts one under $DATA_DIR/redis'),
-  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'use letters, digits, _ or -').default('stemmen').describe('Prefix of every queue key in Redis (several installations can share one Redis)'),
+  WHATSAPP_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(40)
+    .describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
+  REDIS_URL: z
+    .url({ protocol: /^rediss?$/ })
+    .default('redis://127.0.0.1:6379')
+    .describe(
+      'Redis for the media queues; when nothing answers on a local address and redis-server is installed, `npm start` starts one under $DATA_DIR/redis',
+    ),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, 'use letters, digits, _ or -')
+    .default('stemmen')
+    .describe('Prefix of every queue key in Redis (several installations can share one Redis)'),
   WORKERS_IN_PROCESS: z.enum(['0', '1']).default('1').describe('Run the media workers inside `stemmen start`; 0 when they run apart (`stemmen worker`)'),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2).describe('Media files one worker process handles at once (ffmpeg is CPU-bound: about one per core)'),
-  QUEUE_LOCK_SECONDS: z.coerce.number().int().min(1).max(3600).default(30).describe('How long a job stays claimed by a worker that stopped answering before another worker takes it over'),
+  WORKER_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(64)
+    .default(2)
+    .describe('Media files one worker process handles at once (ffmpeg is CPU-bound: about one per core)'),
+  QUEUE_LOCK_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(30)
+    .describe('How long a job stays claimed by a worker that stopped answering before another worker takes it over'),
   MEDIA_DIR: z.string().min(1).optional().describe('Folder for voice notes and videos (content-addressed); default $DATA_DIR/media'),
   MEDIA_MAX_MB: z.coerce.number().positive().max(2000).default(20).describe('Largest media file accepted, in MB (the Telegram Bot API serves at most 20 MB)'),
   MEDIA_MAX_SECONDS: z.coerce.number().int().positive().max(7200).default(600).describe('Longest voice note or video accepted, in seconds'),
-  MEDIA_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90).describe('Media files older than this are deleted (transcripts and translations stay)'),
-  STT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('Speech-to-text server speaking the OpenAI API (POST /v1/audio/transcriptions): whisper.cpp server, speaches, OpenAI; unset = no transcripts'),
+  MEDIA_RETENTION_DAYS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3650)
+    .default(90)
+    .describe('Media files older than this are deleted (transcripts and translations stay)'),
+  STT_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.endsWith('/'), 'must not end with /')
+    .optional()
+    .describe('Speech-to-text server speaking the OpenAI API (POST /v1/audio/transcriptions): whisper.cpp server, speaches, OpenAI; unset = no transcripts'),
   STT_API_KEY: z.string().min(1).optional().describe('Bearer token for STT_URL, if it needs one'),
   STT_MODEL: z.string().min(1).default('whisper-1').describe('Model name sent to STT_URL'),
-  MT_URL: z.url({ protocol: /^https?$/ }).refine((u) => !u.endsWith('/'), 'must not end with /').optional().describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
+  MT_URL: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.endsWith('/'), 'must not end with /')
+    .optional()
+    .describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
   MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
-  TELEGRAM_SENDS_PER_SECOND: z.coerce.number().int().min(0).max(1000).default(25).describe('Most Telegram messages per second over all chats, under the Bot API limit of about 30 (0 = no pacing; Telegram then answers 429s, which are retried)'),
-  MEDIA_SWEEP_SECONDS: z.coerce.number().int().min(1).max(3600).default(60).describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
-  MT_TARGETS: z.string().regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en').default('nl,en').describe('Languages transcripts are translated into for researchers'),
-  DASHBOARD_COOKIE_SECURE: z.enum(['0', '1']).default('1').describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
+  TELEGRAM_SENDS_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(25)
+    .describe(
+      'Most Telegram messages per second over all chats, under the Bot API limit of about 30 (0 = no pacing; Telegram then answers 429s, which are retried)',
+    ),
+  MEDIA_SWEEP_SECONDS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(3600)
+    .default(60)
+    .describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
+  MT_TARGETS: z
+    .string()
+    .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en')
+    .default('nl,en')
+    .describe('Languages transcripts are translated into for researchers'),
+  DASHBOARD_COOKIE_SECURE: z
+    .enum(['0', '1'])
+    .default('1')
+    .describe('Mark the dashboard session cookie Secure (HTTPS only; browsers also accept it on http://localhost and 127.0.0.1)'),
   DASHBOARD_SESSION_HOURS: z.coerce.number().int().min(1).max(720).default(12).describe('How long a dashboard login lasts'),
-  LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5).describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
-  MAP_RED_SHARE: z.coerce.number().min(0).max(100).default(30).describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
+  LOGIN_MAX_FAILURES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(5)
+    .describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
+  MAP_RED_SHARE: z.coerce
+    .number()
+    .min(0)
+    .max(100)
+    .default(30)
+    .describe('Traffic-light map: an indicator is red when at least this % of its coloured answers are red'),
   MAP_GREEN_SHARE: z.coerce.number().min(0).max(100).default(60).describe('Traffic-light map: otherwise green when at least this % are green (else orange)'),
-  MAP_MIN_RESPONDENTS: z.coerce.number().int().min(1).max(1000).default(10).describe('Small-group protection: no colour, number, chart, quote or filter result of the dashboard or read API comes from fewer people than this'),
-  STEMMEN_PASSWORD: z.string().min(12, 'use at least 12 characters').optional().describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional().describe('PostgreSQL instead of SQLite, e.g. postgres://stemmen:…@db:5432/stemmen; needed to run several bot or worker processes; unset = the SQLite file'),
-  REMINDER_DELAYS: z.string().regex(/^(off|\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*)$/, 'comma-separated durations such as 24h,72h (units ms, s, m, h, d), or off').default('24h,72h').describe('Reminders for someone who stopped halfway, counted from their last message; off = none'),
-  QUIET_HOURS: z.string().regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM such as 21:00-09:00, or off').default('21:00-09:00').describe('No reminders between these local times (REMINDER_TIME_ZONE)'),
-  REMINDER_TIME_ZONE: z.string().refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam').default('Europe/Amsterdam').describe('Time zone of QUIET_HOURS (the respondent\'s own is not known)'),
-  SESSION_EXPIRE_AFTER: z.string().regex(/^(off|\d+(ms|s|m|h|d))$/, 'a duration such as 7d, or off').default('7d').describe('Close a session with a polite message after this long without a message; off = never'),
-  CAMPAIGN_PER_MINUTE: z.coerce.number().int().min(1).max(600).default(20).describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
-  INBOUND_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3).describe('Failed attempts before an incoming message is parked as a dead letter (the person gets an apology; admins see it at /admin/dead-letters)'),
+  MAP_MIN_RESPONDENTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .default(10)
+    .describe('Small-group protection: no colour, number, chart, quote or filter result of the dashboard or read API comes from fewer people than this'),
+  STEMMEN_PASSWORD: z
+    .string()
+    .min(12, 'use at least 12 characters')
+    .optional()
+    .describe('Password for `stemmen user add` in scripts (otherwise it asks); never needed by the server'),
+  DATABASE_URL: z
+    .url({ protocol: /^postgres(ql)?$/ })
+    .optional()
+    .describe(
+      'PostgreSQL instead of SQLite, e.g. postgres://stemmen:…@db:5432/stemmen; needed to run several bot or worker processes; unset = the SQLite file',
+    ),
+  REMINDER_DELAYS: z
+    .string()
+    .regex(/^(off|\d+(ms|s|m|h|d)(,\d+(ms|s|m|h|d))*)$/, 'comma-separated durations such as 24h,72h (units ms, s, m, h, d), or off')
+    .default('24h,72h')
+    .describe('Reminders for someone who stopped halfway, counted from their last message; off = none'),
+  QUIET_HOURS: z
+    .string()
+    .regex(/^(off|([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)$/, 'HH:MM-HH:MM such as 21:00-09:00, or off')
+    .default('21:00-09:00')
+    .describe('No reminders between these local times (REMINDER_TIME_ZONE)'),
+  REMINDER_TIME_ZONE: z
+    .string()
+    .refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')
+    .default('Europe/Amsterdam')
+    .describe("Time zone of QUIET_HOURS (the respondent's own is not known)"),
+  SESSION_EXPIRE_AFTER: z
+    .string()
+    .regex(/^(off|\d+(ms|s|m|h|d))$/, 'a duration such as 7d, or off')
+    .default('7d')
+    .describe('Close a session with a polite message after this long without a message; off = never'),
+  CAMPAIGN_PER_MINUTE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(600)
+    .default(20)
+    .describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
+  INBOUND_MAX_ATTEMPTS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(20)
+    .default(3)
+    .describe('Failed attempts before an incoming message is parked as a dead letter (the person gets an apology; admins see it at /admin/dead-letters)'),
 });
 
 export type Config = Readonly<{
@@ -92,7 +239,12 @@ export type Config = Readonly<{
   localesDir: string;
   logLevel: z.output<typeof schema>['LOG_LEVEL'];
   tryitEnabled: boolean;
-  telegram: Readonly<{ token: string; apiRoot: string; sendsPerSecond: number; webhook: Readonly<{ url: string; path: string; secret: string }> | null }> | null;
+  telegram: Readonly<{
+    token: string;
+    apiRoot: string;
+    sendsPerSecond: number;
+    webhook: Readonly<{ url: string; path: string; secret: string }> | null;
+  }> | null;
   whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
   redis: Readonly<{ url: string; prefix: string }>;
   workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number; sweepSeconds: number }>;
@@ -122,14 +274,20 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
   if (!parsed.success) {
     const shown = (name: string) => (/TOKEN|SECRET|KEY|PASSWORD|REDIS_URL|DATABASE_URL/.test(name) ? '(hidden)' : JSON.stringify(picked[name]));
     const lines = parsed.error.issues.map((i) => `  ${String(i.path[0])}=${shown(String(i.path[0]))}: ${i.message}`);
-    throw new ConfigError(`bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`);
+    throw new ConfigError(
+      `bad configuration in the environment:\n${lines.join('\n')}\nFix or unset these variables (see the configuration table in README.md).`,
+    );
   }
   const e = parsed.data;
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_WEBHOOK_SECRET) {
-    throw new ConfigError('bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set it to 16–256 random letters and digits (e.g. `openssl rand -hex 32`), or unset TELEGRAM_WEBHOOK_URL to use long polling.');
+    throw new ConfigError(
+      'bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_WEBHOOK_SECRET is not: set it to 16–256 random letters and digits (e.g. `openssl rand -hex 32`), or unset TELEGRAM_WEBHOOK_URL to use long polling.',
+    );
   }
   if (e.TELEGRAM_WEBHOOK_URL && !e.TELEGRAM_BOT_TOKEN) {
-    throw new ConfigError('bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not: set the token from @BotFather, or unset TELEGRAM_WEBHOOK_URL.');
+    throw new ConfigError(
+      'bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not: set the token from @BotFather, or unset TELEGRAM_WEBHOOK_URL.',
+    );
   }
   const dataDir = resolve(cwd, e.DATA_DIR);
   return Object.freeze({
@@ -154,11 +312,22 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
             : null,
         })
       : null,
-    whatsapp: e.WHATSAPP_ENABLED === '1'
-      ? Object.freeze({ session: e.WHATSAPP_SESSION, pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null, chatGapMs: e.WHATSAPP_CHAT_GAP_MS, perMinute: e.WHATSAPP_PER_MINUTE })
-      : null,
+    whatsapp:
+      e.WHATSAPP_ENABLED === '1'
+        ? Object.freeze({
+            session: e.WHATSAPP_SESSION,
+            pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null,
+            chatGapMs: e.WHATSAPP_CHAT_GAP_MS,
+            perMinute: e.WHATSAPP_PER_MINUTE,
+          })
+        : null,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),
-    workers: Object.freeze({ inProcess: e.WORKERS_IN_PROCESS === '1', concurrency: e.WORKER_CONCURRENCY, lockSeconds: e.QUEUE_LOCK_SECONDS, sweepSeconds: e.MEDIA_SWEEP_SECONDS }),
+    workers: Object.freeze({
+      inProcess: e.WORKERS_IN_PROCESS === '1',
+      concurrency: e.WORKER_CONCURRENCY,
+      lockSeconds: e.QUEUE_LOCK_SECONDS,
+      sweepSeconds: e.MEDIA_SWEEP_SECONDS,
+    }),
     media: Object.freeze({
       dir: resolve(cwd, e.MEDIA_DIR ?? `${dataDir}/media`),
       maxBytes: Math.round(e.MEDIA_MAX_MB * 1024 * 1024),
@@ -168,8 +337,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     stt: e.STT_URL ? Object.freeze({ url: e.STT_URL, apiKey: e.STT_API_KEY ?? null, model: e.STT_MODEL }) : null,
     mt: e.MT_URL ? Object.freeze({ url: e.MT_URL, apiKey: e.MT_API_KEY ?? null, targets: Object.freeze(e.MT_TARGETS.split(',')) }) : null,
     dashboard: Object.freeze({
-      secureCookie: e.DASHBOARD_COOKIE_SECURE === '1', sessionHours: e.DASHBOARD_SESSION_HOURS, maxLoginFailures: e.LOGIN_MAX_FAILURES,
-      redShare: e.MAP_RED_SHARE / 100, greenShare: e.MAP_GREEN_SHARE / 100, minRespondents: e.MAP_MIN_RESPONDENTS,
+      secureCookie: e.DASHBOARD_COOKIE_SECURE === '1',
+      sessionHours: e.DASHBOARD_SESSION_HOURS,
+      maxLoginFailures: e.LOGIN_MAX_FAILURES,
+      redShare: e.MAP_RED_SHARE / 100,
+      greenShare: e.MAP_GREEN_SHARE / 100,
+      minRespondents: e.MAP_MIN_RESPONDENTS,
     }),
     userPassword: e.STEMMEN_PASSWORD ?? null,
     reminders: Object.freeze({

@@ -23,7 +23,9 @@ export function readLocales(dir: string): LocaleBundle {
     if (!statSync(lngDir).isDirectory()) continue;
     languages.push(lng);
     resources[lng] = {};
-    for (const f of readdirSync(lngDir).filter((x) => x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(lngDir)
+      .filter((x) => x.endsWith('.json'))
+      .sort()) {
       const ns = f.slice(0, -'.json'.length);
       const file = join(lngDir, f);
       try {
@@ -39,7 +41,10 @@ export function readLocales(dir: string): LocaleBundle {
 
 export class LocaleFileError extends Error {
   override name = 'LocaleFileError';
-  constructor(readonly file: string, detail: string) {
+  constructor(
+    readonly file: string,
+    detail: string,
+  ) {
     super(`${file}: not valid JSON (${detail}); fix the syntax or restore the file from git`);
   }
 }

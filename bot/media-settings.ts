@@ -12,8 +12,11 @@ export function mediaSettings(config: Config, overrides: { sweepAfterMs?: number
     redis: { url: config.redis.url, prefix: config.redis.prefix },
     media: { dir: config.media.dir, maxBytes: config.media.maxBytes, maxSeconds: config.media.maxSeconds, retentionDays: config.media.retentionDays },
     workers: {
-      inProcess: config.workers.inProcess, concurrency: config.workers.concurrency, lockSeconds: config.workers.lockSeconds,
-      sweepAfterMs: overrides.sweepAfterMs ?? sweepMs, sweepEveryMs: overrides.sweepEveryMs ?? sweepMs,
+      inProcess: config.workers.inProcess,
+      concurrency: config.workers.concurrency,
+      lockSeconds: config.workers.lockSeconds,
+      sweepAfterMs: overrides.sweepAfterMs ?? sweepMs,
+      sweepEveryMs: overrides.sweepEveryMs ?? sweepMs,
     },
     telegram: config.telegram ? { token: config.telegram.token, apiRoot: config.telegram.apiRoot } : null,
     stt: config.stt,

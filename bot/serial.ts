@@ -11,7 +11,9 @@ export class KeyedSerial {
     const tail = next.catch(() => undefined);
     this.tails.set(key, tail);
     // Forget the key once its queue drains so the map does not grow with every respondent.
-    void tail.then(() => { if (this.tails.get(key) === tail) this.tails.delete(key); });
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key);
+    });
     return next;
   }
 
@@ -19,5 +21,4 @@ export class KeyedSerial {
   async idle(): Promise<void> {
     while (this.tails.size > 0) await Promise.all(this.tails.values());
   }
-
 }

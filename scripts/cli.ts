@@ -15,29 +15,42 @@ import { UsageError } from './errors.ts';
 const KNOWN = [ConfigError, SurveyFileError, LocaleFileError, MigrationError, RedisUnavailableError, UserInputError, UsageError];
 
 /** `a, b,c` → ['a', 'b', 'c'] for list options. */
-const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter((x) => x.length > 0);
+const list = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter((x) => x.length > 0);
 
 export async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('stemmen')
-    .description('Chat surveys on the 14 Indicators of Integration, in the respondent\'s own language.')
+    .description("Chat surveys on the 14 Indicators of Integration, in the respondent's own language.")
     .exitOverride()
     .showHelpAfterError();
 
-  program.command('start').description('run the bot: migrations, try-it web chat, channels').action(async () => {
-    const { runStart } = await import('./commands/start.ts');
-    code = await runStart(loadConfig(process.env));
-  });
+  program
+    .command('start')
+    .description('run the bot: migrations, try-it web chat, channels')
+    .action(async () => {
+      const { runStart } = await import('./commands/start.ts');
+      code = await runStart(loadConfig(process.env));
+    });
 
-  program.command('worker').description('run only the media workers (scale out: more machines sharing Redis and the database)').action(async () => {
-    const { runWorker } = await import('./commands/worker.ts');
-    code = await runWorker(loadConfig(process.env));
-  });
+  program
+    .command('worker')
+    .description('run only the media workers (scale out: more machines sharing Redis and the database)')
+    .action(async () => {
+      const { runWorker } = await import('./commands/worker.ts');
+      code = await runWorker(loadConfig(process.env));
+    });
 
-  program.command('migrate').description('bring the database up to date and report each migration').action(async () => {
-    const { runMigrate } = await import('./commands/migrate.ts');
-    code = await runMigrate(loadConfig(process.env));
-  });
+  program
+    .command('migrate')
+    .description('bring the database up to date and report each migration')
+    .action(async () => {
+      const { runMigrate } = await import('./commands/migrate.ts');
+      code = await runMigrate(loadConfig(process.env));
+    });
 
   const survey = program.command('survey').description('work with survey files');
   survey
@@ -88,13 +101,15 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   const tr = program.command('translations').description('translation coverage, translator tables and machine drafts');
-  tr.command('status').description('coverage per language and namespace, reviewed vs machine draft')
+  tr.command('status')
+    .description('coverage per language and namespace, reviewed vs machine draft')
     .option('--json', 'print JSON instead of a table', false)
     .action(async (o: { json: boolean }) => {
       const { runStatus } = await import('./commands/translations/report.ts');
       code = runStatus(loadConfig(process.env), o.json);
     });
-  tr.command('export').description('write a table (source, translation, status) for a translator')
+  tr.command('export')
+    .description('write a table (source, translation, status) for a translator')
     .requiredOption('--lang <code>', 'the language to translate into, e.g. ti')
     .option('--format <csv|xlsx>', 'file format', 'csv')
     .option('--out <file>', 'file to write (default translations-<lang>.<format>)')
@@ -104,7 +119,8 @@ export async function main(argv: string[]): Promise<number> {
       const { runExport } = await import('./commands/translations/report.ts');
       code = await runExport(loadConfig(process.env), o);
     });
-  tr.command('import').description('read a filled-in table back; placeholders and plural forms are checked')
+  tr.command('import')
+    .description('read a filled-in table back; placeholders and plural forms are checked')
     .argument('<file>', 'the .csv or .xlsx table')
     .requiredOption('--lang <code>', 'the language of the translation column')
     .option('--unreviewed', 'mark the imported texts as machine drafts, not reviewed', false)
@@ -112,7 +128,8 @@ export async function main(argv: string[]): Promise<number> {
       const { runTranslationsImport } = await import('./commands/translations/import.ts');
       code = await runTranslationsImport(loadConfig(process.env), file, o);
     });
-  tr.command('machine-draft').description('fill missing texts through the LibreTranslate server at MT_URL, marked unreviewed')
+  tr.command('machine-draft')
+    .description('fill missing texts through the LibreTranslate server at MT_URL, marked unreviewed')
     .requiredOption('--lang <code>', 'the language to fill in')
     .option('--ns <namespace>', 'only this namespace')
     .action(async (o: { lang: string; ns?: string }) => {
@@ -121,7 +138,9 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   const pilot = program.command('pilot').description('pilots: codes, links and QR codes, response funnel');
-  pilot.command('create').description('register a pilot for a survey; prints its code')
+  pilot
+    .command('create')
+    .description('register a pilot for a survey; prints its code')
     .requiredOption('--survey <file>', 'the survey file, e.g. surveys/pilot-utrecht.yaml')
     .requiredOption('--name <name>', 'a name researchers recognise, e.g. "Utrecht 2026"')
     .option('--channels <list>', 'channels to make links for: telegram, whatsapp', 'telegram,whatsapp')
@@ -131,17 +150,21 @@ export async function main(argv: string[]): Promise<number> {
       const { runPilotCreate } = await import('./commands/pilot.ts');
       code = await runPilotCreate(loadConfig(process.env), { ...o, channels: list(o.channels) });
     });
-  pilot.command('links').description('Telegram and WhatsApp links of a pilot, with QR codes as PNG and SVG')
+  pilot
+    .command('links')
+    .description('Telegram and WhatsApp links of a pilot, with QR codes as PNG and SVG')
     .argument('<code>')
     .option('--out <dir>', 'folder for the QR files (default pilots/<code>)')
     .option('--telegram-bot <username>', 'bot username (default: asked from Telegram with TELEGRAM_BOT_TOKEN)')
-    .option('--whatsapp-number <digits>', 'the bot\'s WhatsApp number with country code, e.g. 31612345678')
+    .option('--whatsapp-number <digits>', "the bot's WhatsApp number with country code, e.g. 31612345678")
     .option('--per-language', 'also one link and QR code per survey language, with the language preselected', false)
     .action(async (c: string, o: { out?: string; telegramBot?: string; whatsappNumber?: string; perLanguage: boolean }) => {
       const { runPilotLinks } = await import('./commands/pilot-links.ts');
       code = await runPilotLinks(loadConfig(process.env), c, o);
     });
-  pilot.command('invite').description('invite people on a list (with recorded consent to be contacted) through WhatsApp, paced; safe to run again')
+  pilot
+    .command('invite')
+    .description('invite people on a list (with recorded consent to be contacted) through WhatsApp, paced; safe to run again')
     .argument('<code>')
     .requiredOption('--contacts <file>', 'CSV with columns phone, consent (yes/no) and optionally language')
     .option('--window <duration>', 'spread the invitations over this time, e.g. 90m or 2h (at most 20h)', '1h')
@@ -150,7 +173,9 @@ export async function main(argv: string[]): Promise<number> {
       const { runPilotInvite } = await import('./commands/campaign.ts');
       code = await runPilotInvite(loadConfig(process.env), c, o.contacts, o);
     });
-  pilot.command('share-results').description('send what was learned to respondents who agreed to be contacted again, paced; safe to run again')
+  pilot
+    .command('share-results')
+    .description('send what was learned to respondents who agreed to be contacted again, paced; safe to run again')
     .argument('<code>')
     .requiredOption('--message <lang=file...>', 'the message per language, e.g. --message nl=results-nl.txt --message ar=results-ar.txt')
     .option('--window <duration>', 'spread the messages over this time, e.g. 90m or 2h (at most 20h)', '1h')
@@ -159,13 +184,15 @@ export async function main(argv: string[]): Promise<number> {
       const { runShareResults } = await import('./commands/campaign.ts');
       code = await runShareResults(loadConfig(process.env), c, o.message, o);
     });
-  pilot.command('stats').description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')
+  pilot
+    .command('stats')
+    .description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')
     .argument('<code>')
     .option('--json', 'print JSON instead of a table', false)
     .action(async (c: string, o: { json: boolean }) => {
       const { runPilotStats } = await import('./commands/pilot.ts');
       code = await runPilotStats(loadConfig(process.env), c, o.json);
-      });
+    });
 
   const user = program.command('user').description('dashboard accounts');
   user
@@ -178,22 +205,36 @@ export async function main(argv: string[]): Promise<number> {
       const { runUserAdd } = await import('./commands/user.ts');
       code = await runUserAdd(loadConfig(process.env), email, o.role, o.org);
     });
-  user.command('list').description('list users, roles and organisations').action(async () => {
-    const { runUserList } = await import('./commands/user.ts');
-    code = await runUserList(loadConfig(process.env));
-  });
+  user
+    .command('list')
+    .description('list users, roles and organisations')
+    .action(async () => {
+      const { runUserList } = await import('./commands/user.ts');
+      code = await runUserList(loadConfig(process.env));
+    });
 
   const org = program.command('org').description('organisations (municipalities, NGOs) that own pilots; their staff see only those');
-  org.command('add').description('add an organisation').argument('<id>').requiredOption('--name <name>', 'its name, e.g. "Gemeente Utrecht"')
+  org
+    .command('add')
+    .description('add an organisation')
+    .argument('<id>')
+    .requiredOption('--name <name>', 'its name, e.g. "Gemeente Utrecht"')
     .action(async (id: string, o: { name: string }) => {
       const { runOrgAdd } = await import('./commands/org.ts');
       code = await runOrgAdd(loadConfig(process.env), id, o.name);
     });
-  org.command('list').description('list organisations').action(async () => {
-    const { runOrgList } = await import('./commands/org.ts');
-    code = await runOrgList(loadConfig(process.env));
-  });
-  org.command('pilot').description('move a pilot to an organisation').argument('<org>').argument('<pilot>')
+  org
+    .command('list')
+    .description('list organisations')
+    .action(async () => {
+      const { runOrgList } = await import('./commands/org.ts');
+      code = await runOrgList(loadConfig(process.env));
+    });
+  org
+    .command('pilot')
+    .description('move a pilot to an organisation')
+    .argument('<org>')
+    .argument('<pilot>')
     .action(async (id: string, pilot: string) => {
       const { runOrgPilot } = await import('./commands/org.ts');
       code = await runOrgPilot(loadConfig(process.env), id, pilot);
@@ -209,14 +250,21 @@ export async function main(argv: string[]): Promise<number> {
       const { runTokenCreate } = await import('./commands/token.ts');
       code = await runTokenCreate(loadConfig(process.env), o.pilot, o.label);
     });
-  token.command('revoke').description('revoke a token by its id').argument('<id>').action(async (id: string) => {
-    const { runTokenRevoke } = await import('./commands/token.ts');
-    code = await runTokenRevoke(loadConfig(process.env), id);
-  });
-  token.command('list').description('list tokens (ids, pilots, live or revoked)').action(async () => {
-    const { runTokenList } = await import('./commands/token.ts');
-    code = await runTokenList(loadConfig(process.env));
-  });
+  token
+    .command('revoke')
+    .description('revoke a token by its id')
+    .argument('<id>')
+    .action(async (id: string) => {
+      const { runTokenRevoke } = await import('./commands/token.ts');
+      code = await runTokenRevoke(loadConfig(process.env), id);
+    });
+  token
+    .command('list')
+    .description('list tokens (ids, pilots, live or revoked)')
+    .action(async () => {
+      const { runTokenList } = await import('./commands/token.ts');
+      code = await runTokenList(loadConfig(process.env));
+    });
 
   program
     .command('export')
@@ -230,19 +278,28 @@ export async function main(argv: string[]): Promise<number> {
     });
 
   const check = program.command('check').description('project checks run before the tests');
-  check.command('architecture').description('imports point inward; no import cycles').action(async () => {
-    const { runArchitectureCheck } = await import('./checks/architecture.ts');
-    code = runArchitectureCheck(process.cwd());
-  });
-  check.command('locales').description('every locale has every key (plural-aware) of English').action(async () => {
-    const { runLocaleCheck } = await import('./checks/locales.ts');
-    code = runLocaleCheck(loadConfig(process.env).localesDir);
-  });
+  check
+    .command('architecture')
+    .description('imports point inward; no import cycles')
+    .action(async () => {
+      const { runArchitectureCheck } = await import('./checks/architecture.ts');
+      code = runArchitectureCheck(process.cwd());
+    });
+  check
+    .command('locales')
+    .description('every locale has every key (plural-aware) of English')
+    .action(async () => {
+      const { runLocaleCheck } = await import('./checks/locales.ts');
+      code = runLocaleCheck(loadConfig(process.env).localesDir);
+    });
 
-  program.command('bench').description('measure engine and store throughput; prints a table and JSON').action(async () => {
-    const { runBench } = await import('./bench/bench.ts');
-    code = await runBench();
-  });
+  program
+    .command('bench')
+    .description('measure engine and store throughput; prints a table and JSON')
+    .action(async () => {
+      const { runBench } = await import('./bench/bench.ts');
+      code = await runBench();
+    });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -10,8 +10,19 @@ import { Organisations, type Membership, type Role } from './organisations.ts';
 export { ROLES, type Role } from './organisations.ts';
 
 /** `role` admin sees every organisation; everyone else sees the pilots of their `organisations`, with the role they have there. */
-export interface User { id: string; email: string; role: Role; organisations: readonly Membership[] }
-export interface ApiToken { id: string; pilotCode: string; label: string; createdAt: string; revokedAt: string | null }
+export interface User {
+  id: string;
+  email: string;
+  role: Role;
+  organisations: readonly Membership[];
+}
+export interface ApiToken {
+  id: string;
+  pilotCode: string;
+  label: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
 
 export class Accounts {
   /** Organisations and memberships, which user sessions carry. */
@@ -29,7 +40,10 @@ export class Accounts {
       await this.db.deleteFrom('auth_sessions').where('user_id', '=', existing.id).execute();
       return false;
     }
-    await this.db.insertInto('users').values({ id: u.id, email: u.email, role: u.role, password_hash: u.passwordHash, created_at: u.now, updated_at: u.now }).execute();
+    await this.db
+      .insertInto('users')
+      .values({ id: u.id, email: u.email, role: u.role, password_hash: u.passwordHash, created_at: u.now, updated_at: u.now })
+      .execute();
     return true;
   }
 
@@ -46,7 +60,10 @@ export class Accounts {
   }
 
   async createSession(s: { tokenHash: string; userId: string; csrfToken: string; now: string; expiresAt: string }): Promise<void> {
-    await this.db.insertInto('auth_sessions').values({ token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt }).execute();
+    await this.db
+      .insertInto('auth_sessions')
+      .values({ token_hash: s.tokenHash, user_id: s.userId, csrf_token: s.csrfToken, created_at: s.now, expires_at: s.expiresAt })
+      .execute();
   }
 
   /** The user of a live session with the session's CSRF token; expired sessions are not returned. */
@@ -74,7 +91,12 @@ export class Accounts {
   }
 
   async countLoginFailures(key: string, since: string): Promise<number> {
-    const r = await this.db.selectFrom('login_failures').select((eb) => eb.fn.countAll().as('n')).where('key', '=', key).where('failed_at', '>=', since).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('login_failures')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('key', '=', key)
+      .where('failed_at', '>=', since)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -83,12 +105,20 @@ export class Accounts {
   }
 
   async createToken(t: { id: string; tokenHash: string; pilotCode: string; label: string; now: string }): Promise<void> {
-    await this.db.insertInto('api_tokens').values({ id: t.id, token_hash: t.tokenHash, pilot_code: t.pilotCode, label: t.label, created_at: t.now, revoked_at: null }).execute();
+    await this.db
+      .insertInto('api_tokens')
+      .values({ id: t.id, token_hash: t.tokenHash, pilot_code: t.pilotCode, label: t.label, created_at: t.now, revoked_at: null })
+      .execute();
   }
 
   /** The pilot a live (not revoked) token may read, or undefined. */
   async tokenPilot(tokenHash: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('api_tokens').select('pilot_code').where('token_hash', '=', tokenHash).where('revoked_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('api_tokens')
+      .select('pilot_code')
+      .where('token_hash', '=', tokenHash)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
     return r?.pilot_code;
   }
 

@@ -19,8 +19,15 @@ export class AnswerIssueRepository {
 
   /** A pilot's counts, most frequent first. */
   async answerIssueCounts(pilotCode: string): Promise<AnswerIssueCount[]> {
-    const rows = await this.db.selectFrom('answer_issues').select(['survey_id', 'question_id', 'code', 'count'])
-      .where('pilot_code', '=', pilotCode).orderBy('count', 'desc').orderBy('survey_id').orderBy('question_id').orderBy('code').execute();
+    const rows = await this.db
+      .selectFrom('answer_issues')
+      .select(['survey_id', 'question_id', 'code', 'count'])
+      .where('pilot_code', '=', pilotCode)
+      .orderBy('count', 'desc')
+      .orderBy('survey_id')
+      .orderBy('question_id')
+      .orderBy('code')
+      .execute();
     return rows.map((r) => ({ surveyId: r.survey_id, questionId: r.question_id === '' ? null : r.question_id, code: r.code, count: Number(r.count) }));
   }
 }

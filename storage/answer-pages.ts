@@ -13,21 +13,56 @@ export type AnswerRow = AnswersV2View;
 
 /** Column order of exports and the read API: the documented answers_v2 contract (answers_v1's columns first). */
 export const ANSWER_COLUMNS = [
-  'answer_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator',
-  'outcome', 'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel',
-  'modality', 'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind',
-  'media_status', 'media_duration_seconds', 'media_error', 'transcript', 'transcript_language', 'transcript_status', 'translations',
+  'answer_id',
+  'respondent_id',
+  'pilot_code',
+  'survey_id',
+  'survey_version',
+  'question_id',
+  'parent_question_id',
+  'indicator',
+  'outcome',
+  'question_type',
+  'value_number',
+  'value_choices',
+  'value_text',
+  'value_date',
+  'skipped',
+  'language',
+  'channel',
+  'modality',
+  'prompt_form',
+  'traffic_light',
+  'consent_version',
+  'answered_at',
+  'source_message_id',
+  'revision',
+  'media_kind',
+  'media_status',
+  'media_duration_seconds',
+  'media_error',
+  'transcript',
+  'transcript_language',
+  'transcript_status',
+  'translations',
   'translation_status',
 ] as const satisfies ReadonlyArray<keyof AnswerRow>;
 
 export async function countAnswers(db: Db, pilot: string): Promise<number> {
-  const r = await db.selectFrom('answers_v2').select((eb) => eb.fn.countAll().as('n')).where('pilot_code', '=', pilot).executeTakeFirstOrThrow();
+  const r = await db
+    .selectFrom('answers_v2')
+    .select((eb) => eb.fn.countAll().as('n'))
+    .where('pilot_code', '=', pilot)
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** One page of answers after `after` (exclusive; null for the first page). */
 export async function answerPage(db: Db, pilot: string, after: string | null, limit: number): Promise<AnswerRow[]> {
-  let q = db.selectFrom('answers_v2').select([...ANSWER_COLUMNS]).where('pilot_code', '=', pilot);
+  let q = db
+    .selectFrom('answers_v2')
+    .select([...ANSWER_COLUMNS])
+    .where('pilot_code', '=', pilot);
   if (after !== null) q = q.where('answer_id', '>', after);
   return q.orderBy('answer_id').limit(limit).execute();
 }

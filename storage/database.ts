@@ -113,9 +113,11 @@ export async function openMigrated(location: DatabaseLocation): Promise<Db> {
     const err = migrated.error as Error;
     const failed = migrated.results?.find((r) => r.status === 'Error')?.migrationName;
     // No failed step: the database could not be reached at all (wrong URL, server down, file not writable).
-    throw new MigrationError(failed
-      ? `database migration ${failed} failed on ${describeDatabase(location)}: ${err.message ?? String(err)}`
-      : `cannot open the database ${describeDatabase(location)}: ${err.message ?? String(err)}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.`);
+    throw new MigrationError(
+      failed
+        ? `database migration ${failed} failed on ${describeDatabase(location)}: ${err.message ?? String(err)}`
+        : `cannot open the database ${describeDatabase(location)}: ${err.message ?? String(err)}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.`,
+    );
   }
   return db;
 }

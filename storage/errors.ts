@@ -39,7 +39,8 @@ function codeOf(e: { code?: unknown; message?: unknown }): StoreErrorCode | null
   if (/^23\d{3}$/.test(code)) return 'constraint';
   const message = typeof e.message === 'string' ? e.message : '';
   // pg and its pool report a lost or refused connection without a code.
-  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is closed/i.test(message)) return 'unavailable';
+  if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|database is closed/i.test(message))
+    return 'unavailable';
   return null;
 }
 

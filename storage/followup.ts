@@ -51,9 +51,21 @@ export interface FollowupCase {
 }
 
 /** Someone whose latest expertpool decision is yes, per theme they agreed to be recontacted about (red answers or not). */
-export interface ExpertpoolMember { respondentId: string; indicator: string; language: string | null; redAnswers: number; caseId: string | null }
+export interface ExpertpoolMember {
+  respondentId: string;
+  indicator: string;
+  language: string | null;
+  redAnswers: number;
+  caseId: string | null;
+}
 
-export interface AuditEntry { at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  caseId: string | null;
+  detail: Record<string, unknown>;
+}
 
 /** Works on the database or inside a transaction (the inbound handler's). */
 type Q = Kysely<Database>;
@@ -75,15 +87,28 @@ export class Followup {
       .where(recontactYes)
       .where(sql<boolean>`exists (select 1 from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code
         and a.indicator = c.theme and a.traffic_light = 'red')`)
-      .where(sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = c.pilot_code and f.respondent_id = c.respondent_id and f.indicator = c.theme)`)
+      .where(
+        sql<boolean>`not exists (select 1 from followup_cases f where f.pilot_code = c.pilot_code and f.respondent_id = c.respondent_id and f.indicator = c.theme)`,
+      )
       .execute();
     if (rows.length === 0) return 0;
     await this.db
       .insertInto('followup_cases')
-      .values(rows.map((r) => ({
-        id: newId(), pilot_code: pilot, respondent_id: r.respondent_id, indicator: r.indicator!, status: 'open', rsvp: null, notes: '',
-        assignee_id: null, invitation: null, created_at: now, updated_at: now,
-      })))
+      .values(
+        rows.map((r) => ({
+          id: newId(),
+          pilot_code: pilot,
+          respondent_id: r.respondent_id,
+          indicator: r.indicator!,
+          status: 'open',
+          rsvp: null,
+          notes: '',
+          assignee_id: null,
+          invitation: null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
       .execute();
     return rows.length;
@@ -94,10 +119,19 @@ export class Followup {
     let q = this.db
       .selectFrom('consents as c')
       .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'c.respondent_id').onRef('s.pilot_code', '=', 'c.pilot_code'))
-      .leftJoin('followup_cases as f', (j) => j.onRef('f.respondent_id', '=', 'c.respondent_id').onRef('f.pilot_code', '=', 'c.pilot_code').onRef('f.indicator', '=', 'c.theme'))
+      .leftJoin('followup_cases as f', (j) =>
+        j.onRef('f.respondent_id', '=', 'c.respondent_id').onRef('f.pilot_code', '=', 'c.pilot_code').onRef('f.indicator', '=', 'c.theme'),
+      )
       .select([
-        'c.respondent_id', 'c.theme', 's.language', 'f.id as case_id',
-        sql<number | string>`(select count(*) from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code and a.indicator = c.theme and a.traffic_light = 'red')`.as('red'),
+        'c.respondent_id',
+        'c.theme',
+        's.language',
+        'f.id as case_id',
+        sql<
+          number | string
+        >`(select count(*) from answers a where a.respondent_id = c.respondent_id and a.pilot_code = c.pilot_code and a.indicator = c.theme and a.traffic_light = 'red')`.as(
+          'red',
+        ),
       ])
       .distinct()
       .where('c.pilot_code', '=', pilot)
@@ -119,10 +153,21 @@ export class Followup {
     if (eligible.length === 0) return 0;
     await this.db
       .insertInto('followup_cases')
-      .values(eligible.map((m) => ({
-        id: newId(), pilot_code: pilot, respondent_id: m.respondentId, indicator, status: 'open', rsvp: null, notes: '',
-        assignee_id: null, invitation: null, created_at: now, updated_at: now,
-      })))
+      .values(
+        eligible.map((m) => ({
+          id: newId(),
+          pilot_code: pilot,
+          respondent_id: m.respondentId,
+          indicator,
+          status: 'open',
+          rsvp: null,
+          notes: '',
+          assignee_id: null,
+          invitation: null,
+          created_at: now,
+          updated_at: now,
+        })),
+      )
       .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
       .execute();
     return eligible.length;
@@ -146,13 +191,31 @@ export class Followup {
       .leftJoin('users as u', 'u.id', 'f.assignee_id')
       .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'f.respondent_id').onRef('s.pilot_code', '=', 'f.pilot_code'))
       .select([
-        'f.id', 'f.pilot_code', 'f.respondent_id', 'f.indicator', 'f.status', 'f.rsvp', 'f.notes', 'f.assignee_id', 'f.updated_at', 'u.email', 's.language',
-        sql<number | string>`(select count(*) from answers a where a.respondent_id = f.respondent_id and a.pilot_code = f.pilot_code and a.indicator = f.indicator and a.traffic_light = 'red')`.as('red'),
+        'f.id',
+        'f.pilot_code',
+        'f.respondent_id',
+        'f.indicator',
+        'f.status',
+        'f.rsvp',
+        'f.notes',
+        'f.assignee_id',
+        'f.updated_at',
+        'u.email',
+        's.language',
+        sql<
+          number | string
+        >`(select count(*) from answers a where a.respondent_id = f.respondent_id and a.pilot_code = f.pilot_code and a.indicator = f.indicator and a.traffic_light = 'red')`.as(
+          'red',
+        ),
         sql<number | string | boolean>`case when ${inExpertpool(sql.ref('f.respondent_id'), sql.ref('f.pilot_code'))} then 1 else 0 end`.as('pool'),
       ]);
   }
 
-  async update(id: string, change: { status?: CaseStatus; notes?: string; assigneeId?: string | null; rsvp?: Rsvp | null; invitation?: string }, now: string): Promise<void> {
+  async update(
+    id: string,
+    change: { status?: CaseStatus; notes?: string; assigneeId?: string | null; rsvp?: Rsvp | null; invitation?: string },
+    now: string,
+  ): Promise<void> {
     await this.db
       .updateTable('followup_cases')
       .set({
@@ -169,8 +232,14 @@ export class Followup {
 
   /** The most recently invited case of a respondent not yet accepted or declined (for typed replies). */
   async awaitingReply(respondentId: string): Promise<string | undefined> {
-    const r = await this.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', respondentId).where('status', '=', AWAITING_REPLY)
-      .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('followup_cases')
+      .select('id')
+      .where('respondent_id', '=', respondentId)
+      .where('status', '=', AWAITING_REPLY)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return r?.id;
   }
 
@@ -189,7 +258,10 @@ export class Followup {
   }
 
   async audit(e: { id: string; at: string; actor: string; action: string; caseId: string | null; detail: Record<string, unknown> }): Promise<void> {
-    await this.db.insertInto('audit_log').values({ id: e.id, at: e.at, actor: e.actor, action: e.action, case_id: e.caseId, detail: JSON.stringify(e.detail) }).execute();
+    await this.db
+      .insertInto('audit_log')
+      .values({ id: e.id, at: e.at, actor: e.actor, action: e.action, case_id: e.caseId, detail: JSON.stringify(e.detail) })
+      .execute();
   }
 
   async auditTrail(caseId: string): Promise<AuditEntry[]> {
@@ -199,12 +271,33 @@ export class Followup {
 }
 
 function toCase(r: {
-  id: string; pilot_code: string; respondent_id: string; indicator: string; status: string; rsvp: string | null; notes: string;
-  assignee_id: string | null; updated_at: string; email: string | null; language: string | null; red: number | string; pool: number | string | boolean;
+  id: string;
+  pilot_code: string;
+  respondent_id: string;
+  indicator: string;
+  status: string;
+  rsvp: string | null;
+  notes: string;
+  assignee_id: string | null;
+  updated_at: string;
+  email: string | null;
+  language: string | null;
+  red: number | string;
+  pool: number | string | boolean;
 }): FollowupCase {
   return {
-    id: r.id, pilotCode: r.pilot_code, respondentId: r.respondent_id, indicator: r.indicator, status: r.status as CaseStatus,
-    rsvp: r.rsvp as Rsvp | null, notes: r.notes, assigneeId: r.assignee_id, assigneeEmail: r.email, language: r.language,
-    redAnswers: Number(r.red), expertpool: Number(r.pool) === 1, updatedAt: r.updated_at,
+    id: r.id,
+    pilotCode: r.pilot_code,
+    respondentId: r.respondent_id,
+    indicator: r.indicator,
+    status: r.status as CaseStatus,
+    rsvp: r.rsvp as Rsvp | null,
+    notes: r.notes,
+    assigneeId: r.assignee_id,
+    assigneeEmail: r.email,
+    language: r.language,
+    redAnswers: Number(r.red),
+    expertpool: Number(r.pool) === 1,
+    updatedAt: r.updated_at,
   };
 }

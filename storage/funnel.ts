@@ -15,7 +15,12 @@ export const FUNNEL_EVENTS = ['started', 'consented', 'declined', 'stopped', 'co
 export type FunnelEvent = (typeof FUNNEL_EVENTS)[number];
 
 /** Where an event belongs; `language` null before one was chosen. */
-export interface FunnelPlace { pilotCode: string; surveyId: string; language: string | null; channel: string }
+export interface FunnelPlace {
+  pilotCode: string;
+  surveyId: string;
+  language: string | null;
+  channel: string;
+}
 
 /** Event counts for one language and channel of a pilot, summed over days. */
 export type FunnelCounts = { language: string | null; channel: string } & Record<FunnelEvent, number>;
@@ -26,9 +31,12 @@ const dayOf = (iso: string): string => iso.slice(0, 10);
 
 /** Adds `by` (default 1; −1 moves a count, see {@link moveFunnelEvent}) to one event's count. */
 export async function recordFunnelEvent(db: Executor, at: FunnelPlace, event: FunnelEvent, now: string, by = 1): Promise<void> {
-  await db.insertInto('funnel_events')
+  await db
+    .insertInto('funnel_events')
     .values({ pilot_code: at.pilotCode, survey_id: at.surveyId, language: at.language ?? '', channel: at.channel, day: dayOf(now), event, count: by })
-    .onConflict((oc) => oc.columns(['pilot_code', 'survey_id', 'language', 'channel', 'day', 'event']).doUpdateSet({ count: sql<number>`funnel_events.count + ${by}` }))
+    .onConflict((oc) =>
+      oc.columns(['pilot_code', 'survey_id', 'language', 'channel', 'day', 'event']).doUpdateSet({ count: sql<number>`funnel_events.count + ${by}` }),
+    )
     .execute();
 }
 
@@ -40,8 +48,12 @@ export async function moveFunnelEvent(db: Executor, from: FunnelPlace, toLanguag
 
 /** A pilot's counts per language and channel (languages not chosen yet as null, first). */
 export async function funnelCounts(db: Executor, pilotCode: string): Promise<FunnelCounts[]> {
-  const rows = await db.selectFrom('funnel_events').select((eb) => ['language', 'channel', 'event', eb.fn.sum<number | string>('count').as('n')])
-    .where('pilot_code', '=', pilotCode).groupBy(['language', 'channel', 'event']).execute();
+  const rows = await db
+    .selectFrom('funnel_events')
+    .select((eb) => ['language', 'channel', 'event', eb.fn.sum<number | string>('count').as('n')])
+    .where('pilot_code', '=', pilotCode)
+    .groupBy(['language', 'channel', 'event'])
+    .execute();
   const byPlace = new Map<string, FunnelCounts>();
   for (const r of rows) {
     const key = `${r.language}\u0000${r.channel}`;
@@ -53,7 +65,9 @@ export async function funnelCounts(db: Executor, pilotCode: string): Promise<Fun
     if ((FUNNEL_EVENTS as readonly string[]).includes(r.event)) c[r.event as FunnelEvent] += Number(r.n);
   }
   // A place whose only "started" moved on to the chosen language is left at zero: not shown.
-  return [...byPlace.values()].filter((c) => FUNNEL_EVENTS.some((e) => c[e] !== 0)).sort((a, b) => (a.language ?? '').localeCompare(b.language ?? '') || a.channel.localeCompare(b.channel));
+  return [...byPlace.values()]
+    .filter((c) => FUNNEL_EVENTS.some((e) => c[e] !== 0))
+    .sort((a, b) => (a.language ?? '').localeCompare(b.language ?? '') || a.channel.localeCompare(b.channel));
 }
 
 /** Funnel events inside a transaction (callers outside storage/ get one from `StoreTx.funnel`). */

@@ -38,7 +38,13 @@ export interface Stored {
 }
 
 /** A media answer the sweeper should (re)queue. */
-export interface Unfinished { id: string; revision: number; channel: string; ref: MediaRef; stage: 'media' | 'speech' }
+export interface Unfinished {
+  id: string;
+  revision: number;
+  channel: string;
+  ref: MediaRef;
+  stage: 'media' | 'speech';
+}
 
 export class MediaRepo {
   constructor(private readonly db: Db) {}
@@ -47,9 +53,18 @@ export class MediaRepo {
     const r = await this.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirst();
     if (!r || !r.media_ref || !r.media_status) return undefined;
     return {
-      id: r.id, revision: r.revision, respondentId: r.respondent_id, channel: channelFromRow(r.channel), language: r.language,
-      ref: JSON.parse(r.media_ref) as MediaRef, status: r.media_status, file: r.media_file, sha256: r.media_sha256,
-      transcript: r.transcript, transcriptLanguage: r.transcript_language, transcriptStatus: r.transcript_status,
+      id: r.id,
+      revision: r.revision,
+      respondentId: r.respondent_id,
+      channel: channelFromRow(r.channel),
+      language: r.language,
+      ref: JSON.parse(r.media_ref) as MediaRef,
+      status: r.media_status,
+      file: r.media_file,
+      sha256: r.media_sha256,
+      transcript: r.transcript,
+      transcriptLanguage: r.transcript_language,
+      transcriptStatus: r.transcript_status,
       translationStatus: r.translation_status,
     };
   }
@@ -62,9 +77,17 @@ export class MediaRepo {
     const res = await this.update(answerId, revision)
       .where('media_status', '=', 'pending')
       .set({
-        media_status: 'ready', media_file: s.file, media_sha256: s.sha256, media_bytes: s.bytes, media_type: s.type,
-        media_duration_seconds: s.durationSeconds, media_codecs: s.codecs.join(',') || null, media_error: null,
-        media_updated_at: now, transcript_status: s.transcriptStatus, translation_status: s.translationStatus,
+        media_status: 'ready',
+        media_file: s.file,
+        media_sha256: s.sha256,
+        media_bytes: s.bytes,
+        media_type: s.type,
+        media_duration_seconds: s.durationSeconds,
+        media_codecs: s.codecs.join(',') || null,
+        media_error: null,
+        media_updated_at: now,
+        transcript_status: s.transcriptStatus,
+        translation_status: s.translationStatus,
       })
       .executeTakeFirst();
     return Number(res.numUpdatedRows) === 1;
@@ -79,10 +102,18 @@ export class MediaRepo {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  async setTranscript(answerId: string, revision: number, t: { text: string | null; language: string | null; status: StageStatus; translationStatus?: StageStatus }, now: string): Promise<void> {
+  async setTranscript(
+    answerId: string,
+    revision: number,
+    t: { text: string | null; language: string | null; status: StageStatus; translationStatus?: StageStatus },
+    now: string,
+  ): Promise<void> {
     await this.update(answerId, revision)
       .set({
-        transcript: t.text, transcript_language: t.language, transcript_status: t.status, media_updated_at: now,
+        transcript: t.text,
+        transcript_language: t.language,
+        transcript_status: t.status,
+        media_updated_at: now,
         ...(t.translationStatus ? { translation_status: t.translationStatus } : {}),
       })
       .execute();
@@ -105,14 +136,22 @@ export class MediaRepo {
       .select(['id', 'revision', 'channel', 'media_ref', 'media_status'])
       .where('media_ref', 'is not', null)
       .where('answered_at', '<', before)
-      .where((eb) => eb.or([
-        eb('media_status', '=', 'pending'),
-        eb.and([eb('media_status', '=', 'ready'), eb.or([eb('transcript_status', '=', 'pending'), eb('translation_status', '=', 'pending')])]),
-      ]))
+      .where((eb) =>
+        eb.or([
+          eb('media_status', '=', 'pending'),
+          eb.and([eb('media_status', '=', 'ready'), eb.or([eb('transcript_status', '=', 'pending'), eb('translation_status', '=', 'pending')])]),
+        ]),
+      )
       .orderBy('answered_at')
       .limit(limit)
       .execute();
-    return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef, stage: r.media_status === 'pending' ? 'media' : 'speech' }));
+    return rows.map((r) => ({
+      id: r.id,
+      revision: r.revision,
+      channel: r.channel,
+      ref: JSON.parse(r.media_ref!) as MediaRef,
+      stage: r.media_status === 'pending' ? 'media' : 'speech',
+    }));
   }
 
   /** Stored media files of answers given before `before` (retention). */

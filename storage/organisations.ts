@@ -10,8 +10,15 @@ import { PilotRepository } from './pilots.ts';
 export const ROLES = ['admin', 'researcher', 'coordinator', 'viewer'] as const;
 export type Role = (typeof ROLES)[number];
 
-export interface Organisation { id: string; name: string; createdAt: string }
-export interface Membership { organisationId: string; role: Role }
+export interface Organisation {
+  id: string;
+  name: string;
+  createdAt: string;
+}
+export interface Membership {
+  organisationId: string;
+  role: Role;
+}
 
 export class OrganisationExistsError extends Error {
   override name = 'OrganisationExistsError';
@@ -39,7 +46,9 @@ export class Organisations {
 
   /** Makes the user a member of the organisation, or gives them a new role there. */
   async setMembership(userId: string, organisationId: string, role: Role): Promise<void> {
-    await this.db.insertInto('memberships').values({ user_id: userId, organisation_id: organisationId, role })
+    await this.db
+      .insertInto('memberships')
+      .values({ user_id: userId, organisation_id: organisationId, role })
       .onConflict((oc) => oc.columns(['user_id', 'organisation_id']).doUpdateSet({ role }))
       .execute();
   }

@@ -54,11 +54,19 @@ export class PilotRepository {
   async create(p: Omit<PilotRecord, 'createdAt' | 'organisationId'> & { organisationId?: string }, now: string): Promise<PilotRecord> {
     const existing = await this.find(p.code);
     if (existing) throw new PilotExistsError(`pilot code "${p.code}" is already used by "${existing.name}"`);
-    await this.db.insertInto('pilots').values({
-      code: p.code, name: p.name, survey_id: p.surveyId, survey_version: p.surveyVersion,
-      survey_file: p.surveyFile, channels: JSON.stringify(p.channels), created_at: now,
-      ...(p.organisationId !== undefined ? { organisation_id: p.organisationId } : {}),
-    }).execute();
+    await this.db
+      .insertInto('pilots')
+      .values({
+        code: p.code,
+        name: p.name,
+        survey_id: p.surveyId,
+        survey_version: p.surveyVersion,
+        survey_file: p.surveyFile,
+        channels: JSON.stringify(p.channels),
+        created_at: now,
+        ...(p.organisationId !== undefined ? { organisation_id: p.organisationId } : {}),
+      })
+      .execute();
     return { ...p, organisationId: p.organisationId ?? DEFAULT_ORGANISATION, createdAt: now };
   }
 
@@ -90,30 +98,76 @@ export class PilotRepository {
   /** The funnel per language and channel, from the funnel events (which outlive erasure and purges). */
   async funnel(code: string): Promise<FunnelRow[]> {
     const rows = await funnelCounts(this.db, code);
-    const invited = await this.db.selectFrom('campaign_targets').select((eb) => ['language', eb.fn.countAll().as('n')])
-      .where('campaign_id', '=', `invite-${code}`).where('status', '=', 'sent').groupBy('language').execute();
+    const invited = await this.db
+      .selectFrom('campaign_targets')
+      .select((eb) => ['language', eb.fn.countAll().as('n')])
+      .where('campaign_id', '=', `invite-${code}`)
+      .where('status', '=', 'sent')
+      .groupBy('language')
+      .execute();
     const out: FunnelRow[] = rows.map((r) => ({
-      language: r.language ?? '(not chosen)', channel: r.channel, invited: 0, started: r.started, consented: r.consented, declined: r.declined,
-      stopped: r.stopped, completed: r.completed, reminded: r.reminded, completedAfterReminder: r.completed_after_reminder, expired: r.expired,
+      language: r.language ?? '(not chosen)',
+      channel: r.channel,
+      invited: 0,
+      started: r.started,
+      consented: r.consented,
+      declined: r.declined,
+      stopped: r.stopped,
+      completed: r.completed,
+      reminded: r.reminded,
+      completedAfterReminder: r.completed_after_reminder,
+      expired: r.expired,
     }));
     for (const i of invited) {
       const row = out.find((r) => r.language === i.language && r.channel === 'whatsapp');
       if (row) row.invited = n(i.n);
-      else out.push({ language: i.language, channel: 'whatsapp', invited: n(i.n), started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 });
+      else
+        out.push({
+          language: i.language,
+          channel: 'whatsapp',
+          invited: n(i.n),
+          started: 0,
+          consented: 0,
+          declined: 0,
+          stopped: 0,
+          completed: 0,
+          reminded: 0,
+          completedAfterReminder: 0,
+          expired: 0,
+        });
     }
     return out.sort((a, b) => a.language.localeCompare(b.language) || a.channel.localeCompare(b.channel));
   }
 
   /** People who declined consent leave only a count (per survey, not per channel or language). */
   async declines(code: string): Promise<number> {
-    const row = await this.db.selectFrom('consent_declines').select((eb) => eb.fn.sum('count').as('n')).where('pilot_code', '=', code).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('consent_declines')
+      .select((eb) => eb.fn.sum('count').as('n'))
+      .where('pilot_code', '=', code)
+      .executeTakeFirst();
     return n(row?.n);
   }
 }
 
-function toRecord(row: { code: string; name: string; survey_id: string; survey_version: number; survey_file: string | null; channels: string; organisation_id: string; created_at: string }): PilotRecord {
+function toRecord(row: {
+  code: string;
+  name: string;
+  survey_id: string;
+  survey_version: number;
+  survey_file: string | null;
+  channels: string;
+  organisation_id: string;
+  created_at: string;
+}): PilotRecord {
   return {
-    code: row.code, name: row.name, surveyId: row.survey_id, surveyVersion: row.survey_version,
-    surveyFile: row.survey_file, channels: JSON.parse(row.channels) as string[], organisationId: row.organisation_id, createdAt: row.created_at,
+    code: row.code,
+    name: row.name,
+    surveyId: row.survey_id,
+    surveyVersion: row.survey_version,
+    surveyFile: row.survey_file,
+    channels: JSON.parse(row.channels) as string[],
+    organisationId: row.organisation_id,
+    createdAt: row.created_at,
   };
 }

@@ -29,26 +29,45 @@ export interface ReminderTarget {
   address: string | null;
 }
 
-export interface OutRow { id: string; payload: unknown }
+export interface OutRow {
+  id: string;
+  payload: unknown;
+}
 
 /** `suppressed`: the address said STOP (here or in another pilot); nothing is sent. */
 export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted' | 'suppressed';
 
 export class ReminderRepository {
   /** `suppressionKey` hashes an address for the do-not-contact list, checked before each reminder. */
-  constructor(private readonly db: Db, private readonly suppressionKey: SuppressionKeyOf) {}
+  constructor(
+    private readonly db: Db,
+    private readonly suppressionKey: SuppressionKeyOf,
+  ) {}
 
   async target(sessionId: string, trx: Pick<Db, 'selectFrom'> = this.db): Promise<ReminderTarget | undefined> {
-    const s = await trx.selectFrom('sessions')
+    const s = await trx
+      .selectFrom('sessions')
       .select(['id', 'respondent_id', 'pilot_code', 'channel', 'revision', 'state', 'reminder_rev', 'reminder_step'])
-      .where('id', '=', sessionId).executeTakeFirst();
+      .where('id', '=', sessionId)
+      .executeTakeFirst();
     if (!s) return undefined;
-    const contact = await trx.selectFrom('contacts').select('address')
-      .where('respondent_id', '=', s.respondent_id).where('channel', '=', s.channel)
-      .orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    const contact = await trx
+      .selectFrom('contacts')
+      .select('address')
+      .where('respondent_id', '=', s.respondent_id)
+      .where('channel', '=', s.channel)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return {
-      sessionId: s.id, respondentId: s.respondent_id, pilotCode: s.pilot_code, channel: channelFromRow(s.channel), revision: s.revision,
-      state: parseSessionState(s.state, s.id), sent: s.reminder_rev === s.revision ? s.reminder_step : 0, address: contact?.address ?? null,
+      sessionId: s.id,
+      respondentId: s.respondent_id,
+      pilotCode: s.pilot_code,
+      channel: channelFromRow(s.channel),
+      revision: s.revision,
+      state: parseSessionState(s.state, s.id),
+      sent: s.reminder_rev === s.revision ? s.reminder_step : 0,
+      address: contact?.address ?? null,
     };
   }
 
@@ -56,7 +75,14 @@ export class ReminderRepository {
    * Sends reminder `step` planned at `revision`: `build` renders the messages (or returns null
    * when none is wanted); they are queued and the step recorded atomically.
    */
-  async sendReminder(p: { sessionId: string; revision: number; step: number; now: string; build: (t: ReminderTarget) => OutRow[] | null; outbox: OutboxWriter }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
+  async sendReminder(p: {
+    sessionId: string;
+    revision: number;
+    step: number;
+    now: string;
+    build: (t: ReminderTarget) => OutRow[] | null;
+    outbox: OutboxWriter;
+  }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget }> {
     return this.db.transaction().execute(async (trx) => {
       const t = await this.target(p.sessionId, trx);
       if (!t) return { outcome: 'gone' as const };
@@ -65,9 +91,11 @@ export class ReminderRepository {
       if (await new SuppressionList(trx, this.suppressionKey).isSuppressed(t.channel, t.address)) return { outcome: 'suppressed' as const, target: t };
       const rows = p.build(t);
       if (rows === null) return { outcome: 'not-wanted' as const, target: t };
-      const claimed = await trx.updateTable('sessions')
+      const claimed = await trx
+        .updateTable('sessions')
         .set((eb) => ({ reminder_rev: p.revision, reminder_step: p.step + 1, reminded_count: eb('reminded_count', '+', 1) }))
-        .where('id', '=', p.sessionId).where('revision', '=', p.revision)
+        .where('id', '=', p.sessionId)
+        .where('revision', '=', p.revision)
         .where(sql<number>`case when reminder_rev = ${p.revision} then reminder_step else 0 end`, '=', p.step)
         .executeTakeFirst();
       if (Number(claimed.numUpdatedRows) !== 1) return { outcome: 'stale' as const, target: t };
@@ -75,7 +103,10 @@ export class ReminderRepository {
       const place = { pilotCode: t.pilotCode, surveyId: t.state.surveyId, language: t.state.language, channel: t.channel };
       const before = await trx.selectFrom('sessions').select('reminded_count').where('id', '=', p.sessionId).executeTakeFirstOrThrow();
       if (before.reminded_count === 1) await new FunnelLog(trx).record(place, 'reminded', p.now);
-      await p.outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })));
+      await p.outbox.enqueue(
+        new StoreTx(trx, isPostgres(this.db)),
+        rows.map((r) => ({ ...r, respondentId: t.respondentId, channel: t.channel, address: t.address!, createdAt: p.now })),
+      );
       return { outcome: 'sent' as const, target: t };
     });
   }
@@ -85,7 +116,12 @@ export class ReminderRepository {
    * changes and messages inside this transaction (the one writer of session state does it),
    * or returns null when none is wanted; the session is then marked expired.
    */
-  async expire<R>(p: { sessionId: string; revision: number; now: string; apply: (tx: StoreTx, t: ReminderTarget) => Promise<R | null> }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget; applied?: R }> {
+  async expire<R>(p: {
+    sessionId: string;
+    revision: number;
+    now: string;
+    apply: (tx: StoreTx, t: ReminderTarget) => Promise<R | null>;
+  }): Promise<{ outcome: ReminderOutcome; target?: ReminderTarget; applied?: R }> {
     return this.db.transaction().execute(async (trx) => {
       const t = await this.target(p.sessionId, trx);
       if (!t) return { outcome: 'gone' as const };

@@ -14,10 +14,19 @@ import { funnelCounts } from './funnel.ts';
 import type { Database } from './schema.ts';
 
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
-export interface AnswerFilter { language?: string | undefined; channel?: string | undefined; from?: string | undefined; to?: string | undefined }
+export interface AnswerFilter {
+  language?: string | undefined;
+  channel?: string | undefined;
+  from?: string | undefined;
+  to?: string | undefined;
+}
 
 /** `n` counts respondents, each once (fractions where one person's answers differ in colour). */
-export interface LightCount { key: string; light: 'red' | 'orange' | 'green'; n: number }
+export interface LightCount {
+  key: string;
+  light: 'red' | 'orange' | 'green';
+  n: number;
+}
 
 function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: string, f: AnswerFilter): SelectQueryBuilder<Database, 'answers', O> {
   let out = q.where('pilot_code', '=', pilot);
@@ -32,8 +41,16 @@ const LIGHTS = ['red', 'orange', 'green'] as const;
 
 /** A typed, spoken or filmed answer for the drill-down. */
 export interface FreeText {
-  answerId: string; questionId: string; text: string | null; language: string; answeredAt: string; mediaKind: string | null;
-  hasMedia: boolean; transcript: string | null; transcriptLanguage: string | null; translations: Record<string, string>;
+  answerId: string;
+  questionId: string;
+  text: string | null;
+  language: string;
+  answeredAt: string;
+  mediaKind: string | null;
+  hasMedia: boolean;
+  transcript: string | null;
+  transcriptLanguage: string | null;
+  translations: Record<string, string>;
 }
 
 export class Reports {
@@ -58,7 +75,12 @@ export class Reports {
   }
 
   /** Distinct respondents with a scored answer, per indicator (or per outcome of one indicator). */
-  async respondentsWithLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter = {}, indicator?: string): Promise<Array<{ key: string; n: number }>> {
+  async respondentsWithLights(
+    key: 'indicator' | 'outcome',
+    pilot: string,
+    f: AnswerFilter = {},
+    indicator?: string,
+  ): Promise<Array<{ key: string; n: number }>> {
     let q = filtered(this.db.selectFrom('answers'), pilot, f)
       .select([`${key} as key`, (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')])
       .where(key, 'is not', null)
@@ -71,8 +93,13 @@ export class Reports {
   /** Distinct respondents who gave a (not skipped) answer on an indicator, in total and per question: the group behind its charts and quotes. */
   async respondentsOfIndicator(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<{ total: number; byQuestion: Map<string, number> }> {
     const base = () => filtered(this.db.selectFrom('answers'), pilot, f).where('indicator', '=', indicator).where('skipped', '=', 0);
-    const total = await base().select((eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')).executeTakeFirstOrThrow();
-    const rows = await base().select(['question_id', (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')]).groupBy('question_id').execute();
+    const total = await base()
+      .select((eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n'))
+      .executeTakeFirstOrThrow();
+    const rows = await base()
+      .select(['question_id', (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')])
+      .groupBy('question_id')
+      .execute();
     return { total: Number(total.n), byQuestion: new Map(rows.map((r) => [r.question_id, Number(r.n)])) };
   }
 
@@ -80,7 +107,8 @@ export class Reports {
     // Inner: answers per (key, respondent, light) and that respondent's share of them (a window over the groups).
     let inner = filtered(this.db.selectFrom('answers'), pilot, f)
       .select([
-        `${key} as key`, 'traffic_light',
+        `${key} as key`,
+        'traffic_light',
         sql<number | string>`count(*) * 1.0 / sum(count(*)) over (partition by ${sql.ref(key)}, respondent_id)`.as('w'),
       ])
       .where(key, 'is not', null)
@@ -95,7 +123,11 @@ export class Reports {
   }
 
   /** How often each value was given per question of an indicator: numbers as numbers, choices as their JSON list. */
-  async valueCounts(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<Array<{ questionId: string; number: number | null; choices: string[] | null; n: number }>> {
+  async valueCounts(
+    pilot: string,
+    indicator: string,
+    f: AnswerFilter = {},
+  ): Promise<Array<{ questionId: string; number: number | null; choices: string[] | null; n: number }>> {
     const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
       .select(['question_id', 'value_number', 'value_choices', (eb) => eb.fn.countAll().as('n')])
       .where('indicator', '=', indicator)
@@ -103,7 +135,12 @@ export class Reports {
       .where((eb) => eb.or([eb('value_number', 'is not', null), eb('value_choices', 'is not', null)]))
       .groupBy(['question_id', 'value_number', 'value_choices'])
       .execute();
-    return rows.map((r) => ({ questionId: r.question_id, number: r.value_number, choices: r.value_choices ? (JSON.parse(r.value_choices) as string[]) : null, n: Number(r.n) }));
+    return rows.map((r) => ({
+      questionId: r.question_id,
+      number: r.value_number,
+      choices: r.value_choices ? (JSON.parse(r.value_choices) as string[]) : null,
+      n: Number(r.n),
+    }));
   }
 
   /**
@@ -121,22 +158,38 @@ export class Reports {
       .limit(limit)
       .execute();
     return rows.map((r) => ({
-      answerId: r.id, questionId: r.question_id, text: r.value_text, language: r.language, answeredAt: r.answered_at, mediaKind: r.media_kind,
-      hasMedia: r.media_file !== null, transcript: r.transcript, transcriptLanguage: r.transcript_language,
+      answerId: r.id,
+      questionId: r.question_id,
+      text: r.value_text,
+      language: r.language,
+      answeredAt: r.answered_at,
+      mediaKind: r.media_kind,
+      hasMedia: r.media_file !== null,
+      transcript: r.transcript,
+      transcriptLanguage: r.transcript_language,
       translations: r.translations ? (JSON.parse(r.translations) as Record<string, string>) : {},
     }));
   }
 
   /** Invitations sent for a pilot by `stemmen pilot invite`. */
   async invited(pilot: string): Promise<number> {
-    const r = await this.db.selectFrom('campaign_targets').select((eb) => eb.fn.countAll().as('n'))
-      .where('campaign_id', '=', `invite-${pilot}`).where('status', '=', 'sent').executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('campaign_targets')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('campaign_id', '=', `invite-${pilot}`)
+      .where('status', '=', 'sent')
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
   /** The stored original of a media answer, for playback. */
   async mediaFile(answerId: string): Promise<{ pilot: string; indicator: string | null; file: string; type: string | null; kind: string | null } | undefined> {
-    const r = await this.db.selectFrom('answers').select(['pilot_code', 'indicator', 'media_file', 'media_type', 'media_kind']).where('id', '=', answerId).where('media_file', 'is not', null).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('answers')
+      .select(['pilot_code', 'indicator', 'media_file', 'media_type', 'media_kind'])
+      .where('id', '=', answerId)
+      .where('media_file', 'is not', null)
+      .executeTakeFirst();
     return r && { pilot: r.pilot_code, indicator: r.indicator, file: r.media_file!, type: r.media_type, kind: r.media_kind };
   }
 
@@ -145,16 +198,41 @@ export class Reports {
    * (which erase the session) and the purge of people who never consented. Language is null
    * for people who never chose one.
    */
-  async funnel(pilot: string): Promise<Array<{ language: string | null; channel: string; started: number; consented: number; declined: number; stopped: number; completed: number; reminded: number; completedAfterReminder: number }>> {
+  async funnel(
+    pilot: string,
+  ): Promise<
+    Array<{
+      language: string | null;
+      channel: string;
+      started: number;
+      consented: number;
+      declined: number;
+      stopped: number;
+      completed: number;
+      reminded: number;
+      completedAfterReminder: number;
+    }>
+  > {
     return (await funnelCounts(this.db, pilot)).map((r) => ({
-      language: r.language, channel: r.channel, started: r.started, consented: r.consented, declined: r.declined, stopped: r.stopped,
-      completed: r.completed, reminded: r.reminded, completedAfterReminder: r.completed_after_reminder,
+      language: r.language,
+      channel: r.channel,
+      started: r.started,
+      consented: r.consented,
+      declined: r.declined,
+      stopped: r.stopped,
+      completed: r.completed,
+      reminded: r.reminded,
+      completedAfterReminder: r.completed_after_reminder,
     }));
   }
 
   /** Addresses on the do-not-contact list now (no pilot: an opt-out holds for all). */
   async doNotContact(): Promise<number> {
-    const r = await this.db.selectFrom('suppressions').select((eb) => eb.fn.countAll().as('n')).where('lifted_at', 'is', null).executeTakeFirstOrThrow();
+    const r = await this.db
+      .selectFrom('suppressions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('lifted_at', 'is', null)
+      .executeTakeFirstOrThrow();
     return Number(r.n);
   }
 
@@ -163,7 +241,14 @@ export class Reports {
    * not answers: there are ~20 times fewer, and a respondent answers in their session's language.
    */
   async facets(pilot: string): Promise<{ languages: string[]; channels: string[] }> {
-    const langs = await this.db.selectFrom('sessions').select('language').distinct().where('pilot_code', '=', pilot).where('language', 'is not', null).orderBy('language').execute();
+    const langs = await this.db
+      .selectFrom('sessions')
+      .select('language')
+      .distinct()
+      .where('pilot_code', '=', pilot)
+      .where('language', 'is not', null)
+      .orderBy('language')
+      .execute();
     const chans = await this.db.selectFrom('sessions').select('channel').distinct().where('pilot_code', '=', pilot).orderBy('channel').execute();
     return { languages: langs.map((r) => r.language!), channels: chans.map((r) => r.channel) };
   }

@@ -24,17 +24,31 @@ export interface AnswerValueColumns {
   media_ref: string | null;
 }
 
-const EMPTY: AnswerValueColumns = { value_number: null, value_choices: null, value_text: null, value_date: null, skipped: 0, media_kind: null, media_ref: null };
+const EMPTY: AnswerValueColumns = {
+  value_number: null,
+  value_choices: null,
+  value_text: null,
+  value_date: null,
+  skipped: 0,
+  media_kind: null,
+  media_ref: null,
+};
 
 /** An answer's value as columns: one column per kind, a media caption in `value_text`, choices as JSON text. */
 export function answerValueToRow(v: AnswerValue): AnswerValueColumns {
   switch (v.kind) {
-    case 'number': return { ...EMPTY, value_number: v.number };
-    case 'choices': return { ...EMPTY, value_choices: JSON.stringify(v.choices) };
-    case 'date': return { ...EMPTY, value_date: v.date };
-    case 'text': return { ...EMPTY, value_text: v.text };
-    case 'media': return { ...EMPTY, value_text: v.caption, media_kind: v.media.kind, media_ref: JSON.stringify(v.media) };
-    case 'skipped': return { ...EMPTY, skipped: 1 };
+    case 'number':
+      return { ...EMPTY, value_number: v.number };
+    case 'choices':
+      return { ...EMPTY, value_choices: JSON.stringify(v.choices) };
+    case 'date':
+      return { ...EMPTY, value_date: v.date };
+    case 'text':
+      return { ...EMPTY, value_text: v.text };
+    case 'media':
+      return { ...EMPTY, value_text: v.caption, media_kind: v.media.kind, media_ref: JSON.stringify(v.media) };
+    case 'skipped':
+      return { ...EMPTY, skipped: 1 };
   }
 }
 

@@ -213,13 +213,39 @@ export type AnswersV1View = Pick<AnswersTable, (typeof ANSWERS_V1_COLUMNS)[numbe
 
 /** Columns of `answers_v1` besides answer_id, in order (the documented contract; never changes). */
 export const ANSWERS_V1_COLUMNS = [
-  'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
-  'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel', 'modality',
-  'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
+  'respondent_id',
+  'pilot_code',
+  'survey_id',
+  'survey_version',
+  'question_id',
+  'parent_question_id',
+  'indicator',
+  'outcome',
+  'question_type',
+  'value_number',
+  'value_choices',
+  'value_text',
+  'value_date',
+  'skipped',
+  'language',
+  'channel',
+  'modality',
+  'prompt_form',
+  'traffic_light',
+  'consent_version',
+  'answered_at',
+  'source_message_id',
+  'revision',
+  'media_kind',
+  'media_status',
 ] as const;
 
 /** `answers_v1` plus what the media pipeline adds: duration, error code, transcript and translations. */
-export type AnswersV2View = AnswersV1View & Pick<AnswersTable, 'media_duration_seconds' | 'media_error' | 'transcript' | 'transcript_language' | 'transcript_status' | 'translations' | 'translation_status'>;
+export type AnswersV2View = AnswersV1View &
+  Pick<
+    AnswersTable,
+    'media_duration_seconds' | 'media_error' | 'transcript' | 'transcript_language' | 'transcript_status' | 'translations' | 'translation_status'
+  >;
 
 /** Telegram file ids of uploaded prompt files, per bot (a file id only works for the bot that got it). */
 export interface TelegramFilesTable {

@@ -120,7 +120,15 @@ export class Store implements OutboxAccess {
         .deleteFrom('respondents')
         .where('last_seen_at', '<', before)
         .where(({ not, exists, selectFrom }) =>
-          not(exists(selectFrom('consents').select('consents.id').whereRef('consents.respondent_id', '=', 'respondents.id').where('consents.kind', '=', 'participation').where('consents.granted', '=', 1))),
+          not(
+            exists(
+              selectFrom('consents')
+                .select('consents.id')
+                .whereRef('consents.respondent_id', '=', 'respondents.id')
+                .where('consents.kind', '=', 'participation')
+                .where('consents.granted', '=', 1),
+            ),
+          ),
         )
         .executeTakeFirst();
       // Only links older than `before`: a link is written just before its respondent row, so
@@ -130,7 +138,9 @@ export class Store implements OutboxAccess {
       await trx
         .deleteFrom('identity_links')
         .where('created_at', '<', before)
-        .where(({ not, exists, selectFrom }) => not(exists(selectFrom('respondents').select('respondents.id').whereRef('respondents.id', '=', 'identity_links.respondent_id'))))
+        .where(({ not, exists, selectFrom }) =>
+          not(exists(selectFrom('respondents').select('respondents.id').whereRef('respondents.id', '=', 'identity_links.respondent_id'))),
+        )
         .execute();
       return Number(res.numDeletedRows);
     });
@@ -183,7 +193,14 @@ export class Store implements OutboxAccess {
 
   /** Where to reach a respondent on a channel (most recently used address), for messages they did not just ask for. */
   async contactAddress(respondentId: string, channel: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('contacts').select('address').where('respondent_id', '=', respondentId).where('channel', '=', channel).orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('contacts')
+      .select('address')
+      .where('respondent_id', '=', respondentId)
+      .where('channel', '=', channel)
+      .orderBy('updated_at', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     return row?.address;
   }
 
@@ -193,7 +210,14 @@ export class Store implements OutboxAccess {
     if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
     if (filter.address) q = q.where('channel', '=', filter.address.channel).where('address', '=', filter.address.address);
     const rows = await q.execute();
-    return rows.map((r) => ({ id: r.id, respondentId: r.respondent_id, channel: r.channel, address: r.address, payload: JSON.parse(r.payload), attempts: r.attempts }));
+    return rows.map((r) => ({
+      id: r.id,
+      respondentId: r.respondent_id,
+      channel: r.channel,
+      address: r.address,
+      payload: JSON.parse(r.payload),
+      attempts: r.attempts,
+    }));
   }
 
   async markDelivered(ids: readonly string[]): Promise<void> {
@@ -201,19 +225,37 @@ export class Store implements OutboxAccess {
   }
 
   async markFailed(id: string, error: string): Promise<void> {
-    await this.db.updateTable('outbox').set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) })).where('id', '=', id).execute();
+    await this.db
+      .updateTable('outbox')
+      .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error.slice(0, 500) }))
+      .where('id', '=', id)
+      .execute();
   }
 }
 
 /** The media pipeline's result columns, as on a fresh answer. */
 const NO_MEDIA_RESULTS = {
-  media_file: null, media_sha256: null, media_bytes: null, media_type: null, media_duration_seconds: null, media_codecs: null,
-  media_error: null, media_updated_at: null, media_deleted_at: null, transcript: null, transcript_language: null,
-  transcript_status: null, translations: null, translation_status: null,
+  media_file: null,
+  media_sha256: null,
+  media_bytes: null,
+  media_type: null,
+  media_duration_seconds: null,
+  media_codecs: null,
+  media_error: null,
+  media_updated_at: null,
+  media_deleted_at: null,
+  transcript: null,
+  transcript_language: null,
+  transcript_status: null,
+  translations: null,
+  translation_status: null,
 } as const;
 
 export class StoreTx {
-  constructor(private readonly trx: Tx, private readonly shared = false) {}
+  constructor(
+    private readonly trx: Tx,
+    private readonly shared = false,
+  ) {}
 
   /** Funnel events, counted inside this transaction. */
   get funnel(): FunnelLog {
@@ -280,16 +322,38 @@ export class StoreTx {
    * Inserts (revision 0 → 1) or updates a session, failing with ConcurrentUpdateError when
    * the stored revision is not the one this change was computed from.
    */
-  async saveSession(s: { id: string; respondentId: string; pilotCode: string; channel: Channel; expectedRevision: number; state: SessionState; now: string }): Promise<void> {
+  async saveSession(s: {
+    id: string;
+    respondentId: string;
+    pilotCode: string;
+    channel: Channel;
+    expectedRevision: number;
+    state: SessionState;
+    now: string;
+  }): Promise<void> {
     const st = s.state;
     const common = {
-      phase: st.phase, language: st.language, state: JSON.stringify(st), state_version: st.v,
-      revision: s.expectedRevision + 1, updated_at: s.now, completed_at: st.completedAt, channel: s.channel,
+      phase: st.phase,
+      language: st.language,
+      state: JSON.stringify(st),
+      state_version: st.v,
+      revision: s.expectedRevision + 1,
+      updated_at: s.now,
+      completed_at: st.completedAt,
+      channel: s.channel,
     };
     if (s.expectedRevision === 0) {
       await this.trx
         .insertInto('sessions')
-        .values({ id: s.id, respondent_id: s.respondentId, pilot_code: s.pilotCode, survey_id: st.surveyId, survey_version: st.surveyVersion, started_at: st.startedAt, ...common })
+        .values({
+          id: s.id,
+          respondent_id: s.respondentId,
+          pilot_code: s.pilotCode,
+          survey_id: st.surveyId,
+          survey_version: st.surveyVersion,
+          started_at: st.startedAt,
+          ...common,
+        })
         .execute();
       return;
     }
@@ -298,20 +362,40 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(a: AnswerEffect, ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel }): Promise<{ id: string; revision: number }> {
+  async upsertAnswer(
+    a: AnswerEffect,
+    ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel },
+  ): Promise<{ id: string; revision: number }> {
     const values = {
-      ...answerValueToRow(a.value), language: a.language, channel: ctx.channel, modality: a.modality,
-      prompt_form: a.promptForm, traffic_light: a.traffic, consent_version: a.consentVersion, answered_at: a.answeredAt,
-      source_message_id: a.sourceMessageId, media_status: a.value.kind === 'media' ? ('pending' as const) : null,
+      ...answerValueToRow(a.value),
+      language: a.language,
+      channel: ctx.channel,
+      modality: a.modality,
+      prompt_form: a.promptForm,
+      traffic_light: a.traffic,
+      consent_version: a.consentVersion,
+      answered_at: a.answeredAt,
+      source_message_id: a.sourceMessageId,
+      media_status: a.value.kind === 'media' ? ('pending' as const) : null,
       // Answering again (after "back") starts the media pipeline over for the new file.
       ...NO_MEDIA_RESULTS,
     };
     return await this.trx
       .insertInto('answers')
       .values({
-        id: a.id, session_id: ctx.sessionId, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId,
-        survey_version: ctx.surveyVersion, question_id: a.questionId, parent_question_id: a.parentQuestionId, indicator: a.indicator,
-        outcome: a.outcome, question_type: a.questionType, revision: 1, ...values,
+        id: a.id,
+        session_id: ctx.sessionId,
+        respondent_id: ctx.respondentId,
+        pilot_code: ctx.pilotCode,
+        survey_id: ctx.surveyId,
+        survey_version: ctx.surveyVersion,
+        question_id: a.questionId,
+        parent_question_id: a.parentQuestionId,
+        indicator: a.indicator,
+        outcome: a.outcome,
+        question_type: a.questionType,
+        revision: 1,
+        ...values,
       })
       .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
       .returning(['id', 'revision'])
@@ -322,8 +406,16 @@ export class StoreTx {
     await this.trx
       .insertInto('consents')
       .values({
-        id, respondent_id: ctx.respondentId, pilot_code: ctx.pilotCode, survey_id: ctx.surveyId, kind: c.kind, theme: c.theme,
-        version: c.version, granted: c.granted ? 1 : 0, recorded_at: c.recordedAt, source_message_id: ctx.messageId,
+        id,
+        respondent_id: ctx.respondentId,
+        pilot_code: ctx.pilotCode,
+        survey_id: ctx.surveyId,
+        kind: c.kind,
+        theme: c.theme,
+        version: c.version,
+        granted: c.granted ? 1 : 0,
+        recorded_at: c.recordedAt,
+        source_message_id: ctx.messageId,
       })
       .execute();
   }
@@ -352,13 +444,23 @@ export class StoreTx {
    */
   /** The respondent's media answers, as the media queues know them (to withdraw their jobs on erasure). */
   async mediaAnswersOf(respondentId: string): Promise<Array<{ id: string; revision: number; channel: string; ref: MediaRef }>> {
-    const rows = await this.trx.selectFrom('answers').select(['id', 'revision', 'channel', 'media_ref']).where('respondent_id', '=', respondentId).where('media_ref', 'is not', null).execute();
+    const rows = await this.trx
+      .selectFrom('answers')
+      .select(['id', 'revision', 'channel', 'media_ref'])
+      .where('respondent_id', '=', respondentId)
+      .where('media_ref', 'is not', null)
+      .execute();
     return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef }));
   }
 
   async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
     // The media files go after the commit (files are not transactional); this returns them.
-    const files = await this.trx.selectFrom('answers').select(['media_file', 'media_sha256']).where('respondent_id', '=', id).where('media_file', 'is not', null).execute();
+    const files = await this.trx
+      .selectFrom('answers')
+      .select(['media_file', 'media_sha256'])
+      .where('respondent_id', '=', id)
+      .where('media_file', 'is not', null)
+      .execute();
     await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
     return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));
@@ -370,20 +472,41 @@ export class StoreTx {
    * reply written by another process in the same millisecond, or by one whose clock runs ahead),
    * these are placed right after them, so replies keep the order their messages were handled in.
    */
-  async enqueueOutbound(rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>): Promise<void> {
+  async enqueueOutbound(
+    rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>,
+  ): Promise<void> {
     const first = rows[0];
     if (!first) return;
     let placed = rows;
     if (this.shared) {
-      const last = await this.trx.selectFrom('outbox').select(['created_at', 'position']).where('channel', '=', first.channel).where('address', '=', first.address)
-        .orderBy('created_at', 'desc').orderBy('position', 'desc').limit(1).executeTakeFirst();
+      const last = await this.trx
+        .selectFrom('outbox')
+        .select(['created_at', 'position'])
+        .where('channel', '=', first.channel)
+        .where('address', '=', first.address)
+        .orderBy('created_at', 'desc')
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
         placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
       }
     }
     await this.trx
       .insertInto('outbox')
-      .values(placed.map((r) => ({ id: r.id, respondent_id: r.respondentId, channel: r.channel, address: r.address, payload: JSON.stringify(r.payload), created_at: r.createdAt, position: r.position, attempts: 0, last_error: null })))
+      .values(
+        placed.map((r) => ({
+          id: r.id,
+          respondent_id: r.respondentId,
+          channel: r.channel,
+          address: r.address,
+          payload: JSON.stringify(r.payload),
+          created_at: r.createdAt,
+          position: r.position,
+          attempts: 0,
+          last_error: null,
+        })),
+      )
       .execute();
   }
 }

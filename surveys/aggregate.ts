@@ -8,9 +8,17 @@
  * Below `minRespondents` people nothing is shown but grey "too few" (small-group protection).
  * @module
  */
-export interface AggregateRule { redShare: number; greenShare: number; minRespondents: number }
+export interface AggregateRule {
+  redShare: number;
+  greenShare: number;
+  minRespondents: number;
+}
 export type Aggregate = 'red' | 'orange' | 'green' | 'none' | 'small_group';
-export interface LightTally { red: number; orange: number; green: number }
+export interface LightTally {
+  red: number;
+  orange: number;
+  green: number;
+}
 
 export const DEFAULT_AGGREGATE_RULE: AggregateRule = { redShare: 0.3, greenShare: 0.6, minRespondents: 10 };
 

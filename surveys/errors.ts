@@ -19,7 +19,11 @@ export interface LayeredError {
 
 export abstract class StemmenError<C extends string = string> extends Error implements LayeredError {
   abstract readonly layer: ErrorLayer;
-  constructor(readonly code: C, message: string, options?: { cause?: unknown }) {
+  constructor(
+    readonly code: C,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
     super(message, options);
   }
 }

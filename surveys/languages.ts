@@ -7,9 +7,26 @@
  * @module
  */
 export const ENDONYMS: Readonly<Record<string, string>> = {
-  en: 'English', nl: 'Nederlands', ar: 'العربية', fa: 'فارسی', prs: 'دری', ps: 'پښتو', uk: 'Українська',
-  ru: 'Русский', ti: 'ትግርኛ', am: 'አማርኛ', so: 'Soomaali', tr: 'Türkçe', ku: 'Kurdî', ckb: 'کوردی', fr: 'Français',
-  de: 'Deutsch', es: 'Español', pt: 'Português', ur: 'اردو', es_419: 'Español',
+  en: 'English',
+  nl: 'Nederlands',
+  ar: 'العربية',
+  fa: 'فارسی',
+  prs: 'دری',
+  ps: 'پښتو',
+  uk: 'Українська',
+  ru: 'Русский',
+  ti: 'ትግርኛ',
+  am: 'አማርኛ',
+  so: 'Soomaali',
+  tr: 'Türkçe',
+  ku: 'Kurdî',
+  ckb: 'کوردی',
+  fr: 'Français',
+  de: 'Deutsch',
+  es: 'Español',
+  pt: 'Português',
+  ur: 'اردو',
+  es_419: 'Español',
 };
 
 /** The language's own name, or its code when we do not know it. */

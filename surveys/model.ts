@@ -12,11 +12,24 @@ export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
 export type MediaKind = 'voice' | 'audio' | 'video' | 'video_note' | 'image' | 'document';
 
-export interface NumericTrafficRule { kind: 'numeric'; red: Array<[number, number]>; orange: Array<[number, number]>; green: Array<[number, number]> }
-export interface ChoiceTrafficRule { kind: 'choice'; red: string[]; orange: string[]; green: string[] }
+export interface NumericTrafficRule {
+  kind: 'numeric';
+  red: Array<[number, number]>;
+  orange: Array<[number, number]>;
+  green: Array<[number, number]>;
+}
+export interface ChoiceTrafficRule {
+  kind: 'choice';
+  red: string[];
+  orange: string[];
+  green: string[];
+}
 export type TrafficRule = NumericTrafficRule | ChoiceTrafficRule;
 
-export interface Choice { id: string; textKey: string }
+export interface Choice {
+  id: string;
+  textKey: string;
+}
 
 interface QuestionBase {
   id: string;
@@ -36,23 +49,69 @@ interface QuestionBase {
   traffic: TrafficRule | null;
 }
 
-export interface ScaleQuestion extends QuestionBase { type: 'scale'; min: number; max: number; minLabelKey: string; maxLabelKey: string }
-export interface NumberQuestion extends QuestionBase { type: 'number'; min: number | null; max: number | null; integer: boolean }
-export interface SingleQuestion extends QuestionBase { type: 'single'; choices: Choice[] }
+export interface ScaleQuestion extends QuestionBase {
+  type: 'scale';
+  min: number;
+  max: number;
+  minLabelKey: string;
+  maxLabelKey: string;
+}
+export interface NumberQuestion extends QuestionBase {
+  type: 'number';
+  min: number | null;
+  max: number | null;
+  integer: boolean;
+}
+export interface SingleQuestion extends QuestionBase {
+  type: 'single';
+  choices: Choice[];
+}
 /** Its choices are always yes and no (labelled with the bot's own words). */
-export interface YesNoQuestion extends QuestionBase { type: 'yesno'; choices: Choice[] }
-export interface MultiQuestion extends QuestionBase { type: 'multi'; choices: Choice[]; minSelected: number; maxSelected: number | null }
+export interface YesNoQuestion extends QuestionBase {
+  type: 'yesno';
+  choices: Choice[];
+}
+export interface MultiQuestion extends QuestionBase {
+  type: 'multi';
+  choices: Choice[];
+  minSelected: number;
+  maxSelected: number | null;
+}
 /** Bounds are date prefixes: YYYY, YYYY-MM or YYYY-MM-DD. */
-export interface DateQuestion extends QuestionBase { type: 'date'; min: string | null; max: string | null }
+export interface DateQuestion extends QuestionBase {
+  type: 'date';
+  min: string | null;
+  max: string | null;
+}
 /** A typed answer; with `acceptMedia`, a voice note or video counts too. */
-export interface TextQuestion extends QuestionBase { type: 'text'; maxLength: number; acceptMedia: boolean; accept: MediaKind[] }
+export interface TextQuestion extends QuestionBase {
+  type: 'text';
+  maxLength: number;
+  acceptMedia: boolean;
+  accept: MediaKind[];
+}
 /** A recording; with `allowText`, a typed answer is accepted from people who cannot record. */
-export interface MediaQuestion extends QuestionBase { type: 'media'; accept: MediaKind[]; allowText: boolean; maxLength: number }
-export interface NoteQuestion extends QuestionBase { type: 'note' }
+export interface MediaQuestion extends QuestionBase {
+  type: 'media';
+  accept: MediaKind[];
+  allowText: boolean;
+  maxLength: number;
+}
+export interface NoteQuestion extends QuestionBase {
+  type: 'note';
+}
 
 /** A compiled question; each type carries only its own fields. */
 export type Question =
-  | ScaleQuestion | NumberQuestion | SingleQuestion | YesNoQuestion | MultiQuestion | DateQuestion | TextQuestion | MediaQuestion | NoteQuestion;
+  | ScaleQuestion
+  | NumberQuestion
+  | SingleQuestion
+  | YesNoQuestion
+  | MultiQuestion
+  | DateQuestion
+  | TextQuestion
+  | MediaQuestion
+  | NoteQuestion;
 export type ChoiceQuestion = SingleQuestion | YesNoQuestion | MultiQuestion;
 
 /** The options of a choice question; none for other types. */
@@ -151,15 +210,31 @@ export function compileSurvey(spec: SurveySpec): Survey {
       list.map((c) => (typeof c === 'string' ? { id: c, textKey: key(`choices.${c}`) } : { id: c.id, textKey: c.text ?? key(`choices.${c.id}`) }));
     const compiled: Question = ((): Question => {
       switch (q.type) {
-        case 'scale': return { ...base, type: 'scale', min: q.min, max: q.max, minLabelKey: q.minLabel ?? key('min'), maxLabelKey: q.maxLabel ?? key('max') };
-        case 'number': return { ...base, type: 'number', min: q.min ?? null, max: q.max ?? null, integer: q.integer };
-        case 'single': return { ...base, type: 'single', choices: choices(q.choices) };
-        case 'yesno': return { ...base, type: 'yesno', choices: [{ id: 'yes', textKey: 'bot:common.yes' }, { id: 'no', textKey: 'bot:common.no' }] };
-        case 'multi': return { ...base, type: 'multi', choices: choices(q.choices), minSelected: q.minSelected ?? 1, maxSelected: q.maxSelected ?? null };
-        case 'date': return { ...base, type: 'date', min: q.min ?? null, max: q.max ?? null };
-        case 'text': return { ...base, type: 'text', maxLength: q.maxLength, acceptMedia: q.acceptMedia, accept: q.acceptMedia ? MEDIA_FOR_TEXT : [] };
-        case 'media': return { ...base, type: 'media', accept: q.accept, allowText: q.allowText, maxLength: 5000 };
-        case 'note': return { ...base, type: 'note' };
+        case 'scale':
+          return { ...base, type: 'scale', min: q.min, max: q.max, minLabelKey: q.minLabel ?? key('min'), maxLabelKey: q.maxLabel ?? key('max') };
+        case 'number':
+          return { ...base, type: 'number', min: q.min ?? null, max: q.max ?? null, integer: q.integer };
+        case 'single':
+          return { ...base, type: 'single', choices: choices(q.choices) };
+        case 'yesno':
+          return {
+            ...base,
+            type: 'yesno',
+            choices: [
+              { id: 'yes', textKey: 'bot:common.yes' },
+              { id: 'no', textKey: 'bot:common.no' },
+            ],
+          };
+        case 'multi':
+          return { ...base, type: 'multi', choices: choices(q.choices), minSelected: q.minSelected ?? 1, maxSelected: q.maxSelected ?? null };
+        case 'date':
+          return { ...base, type: 'date', min: q.min ?? null, max: q.max ?? null };
+        case 'text':
+          return { ...base, type: 'text', maxLength: q.maxLength, acceptMedia: q.acceptMedia, accept: q.acceptMedia ? MEDIA_FOR_TEXT : [] };
+        case 'media':
+          return { ...base, type: 'media', accept: q.accept, allowText: q.allowText, maxLength: 5000 };
+        case 'note':
+          return { ...base, type: 'note' };
       }
     })();
     questions.push(compiled);

@@ -10,8 +10,20 @@ import { voiceNote } from './helpers/media.ts';
 it('loses and duplicates nothing under redelivery, bot and worker kills and a Redis restart', async () => {
   const r = await runChaos({ respondents: 4, questions: 10, botKills: 3, workerKills: 1, redisRestarts: 1, voiceNote: voiceNote(2, 'chaos') });
   expect({ ...r, seconds: 0, deliveries: 0 }).toEqual({
-    ...r, seconds: 0, deliveries: 0, lost: 0, duplicated: 0, wrongValue: 0, answersStored: r.answersGiven, answersGiven: 40,
-    botKills: 3, workerKills: 1, redisRestarts: 1, mediaAnswers: 8, mediaFinal: 8, mediaReady: 8,
+    ...r,
+    seconds: 0,
+    deliveries: 0,
+    lost: 0,
+    duplicated: 0,
+    wrongValue: 0,
+    answersStored: r.answersGiven,
+    answersGiven: 40,
+    botKills: 3,
+    workerKills: 1,
+    redisRestarts: 1,
+    mediaAnswers: 8,
+    mediaFinal: 8,
+    mediaReady: 8,
   });
   expect(r.deliveries).toBeGreaterThan(r.answersGiven);
 }, 240_000);

@@ -7,7 +7,13 @@
 import type { MediaRef } from '../surveys/engine/types.ts';
 import { MEDIA_JOB_OPTIONS, mediaJobId, type Queues } from './queues.ts';
 
-export interface MediaSubmission { id: string; revision: number; channel: string; ref: MediaRef; stage?: 'media' | 'speech' }
+export interface MediaSubmission {
+  id: string;
+  revision: number;
+  channel: string;
+  ref: MediaRef;
+  stage?: 'media' | 'speech';
+}
 
 /** The channel's stable id of the file (Telegram file_unique_id, WhatsApp plaintext sha256). */
 export const stableFileId = (ref: MediaRef): string => ref.uniqueId ?? ref.fileRef;
@@ -34,7 +40,11 @@ export async function submitMedia(queues: Queues, items: readonly MediaSubmissio
   if (items.length === 0) return;
   const jobs = items.map((a) => {
     const stage = a.stage ?? 'media';
-    return { name: stage, data: { answerId: a.id, revision: a.revision }, opts: { ...MEDIA_JOB_OPTIONS, jobId: mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, a.revision) } };
+    return {
+      name: stage,
+      data: { answerId: a.id, revision: a.revision },
+      opts: { ...MEDIA_JOB_OPTIONS, jobId: mediaJobId(stage, a.channel, stableFileId(a.ref), a.id, a.revision) },
+    };
   });
   const media = jobs.filter((j) => j.name === 'media');
   const speech = jobs.filter((j) => j.name === 'speech');

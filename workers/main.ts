@@ -52,12 +52,24 @@ export interface MediaRuntime {
   close(): Promise<void>;
 }
 
-export interface MediaParts { db: Db; notify: RejectionNotifier; now: () => Date; log: Logger }
+export interface MediaParts {
+  db: Db;
+  notify: RejectionNotifier;
+  now: () => Date;
+  log: Logger;
+}
 
-export function pipelineDeps(settings: MediaSettings, parts: Omit<MediaParts, 'log'>, opts: MediaOptions = {}): PipelineDeps & { repo: MediaRepo; files: MediaFiles } {
+export function pipelineDeps(
+  settings: MediaSettings,
+  parts: Omit<MediaParts, 'log'>,
+  opts: MediaOptions = {},
+): PipelineDeps & { repo: MediaRepo; files: MediaFiles } {
   const { media, mt } = settings;
   return {
-    repo: new MediaRepo(parts.db), files: new MediaFiles(media.dir), now: parts.now, notify: parts.notify,
+    repo: new MediaRepo(parts.db),
+    files: new MediaFiles(media.dir),
+    now: parts.now,
+    notify: parts.notify,
     limits: { maxBytes: media.maxBytes, maxSeconds: media.maxSeconds },
     telegram: settings.telegram,
     ...(opts.whatsappAllowHost ? { whatsappAllowHost: opts.whatsappAllowHost } : {}),
@@ -68,7 +80,13 @@ export function pipelineDeps(settings: MediaSettings, parts: Omit<MediaParts, 'l
 
 export function workerSettings(settings: MediaSettings): WorkerSettings {
   const w = settings.workers;
-  return { concurrency: w.concurrency, lockSeconds: w.lockSeconds, retentionDays: settings.media.retentionDays, sweepAfterMs: w.sweepAfterMs, sweepEveryMs: w.sweepEveryMs };
+  return {
+    concurrency: w.concurrency,
+    lockSeconds: w.lockSeconds,
+    retentionDays: settings.media.retentionDays,
+    sweepAfterMs: w.sweepAfterMs,
+    sweepEveryMs: w.sweepEveryMs,
+  };
 }
 
 export async function createMedia(settings: MediaSettings, parts: MediaParts, opts: MediaOptions = {}): Promise<MediaRuntime> {
@@ -77,7 +95,10 @@ export async function createMedia(settings: MediaSettings, parts: MediaParts, op
   const deps = pipelineDeps(settings, parts, opts);
   const workers = settings.workers.inProcess ? await startWorkers(queues, deps, workerSettings(settings), parts.log) : null;
   return {
-    queues, workers, repo: deps.repo, files: deps.files,
+    queues,
+    workers,
+    repo: deps.repo,
+    files: deps.files,
     port: {
       submit: (items) => submitMedia(queues, items),
       forget: (files) => forgetFiles(deps.repo, deps.files, files),

@@ -13,12 +13,20 @@ export const SPEECH_QUEUE = 'speech';
 export const MAINTENANCE_QUEUE = 'maintenance';
 
 /** fetch → validate → store → probe → transcode, for one media answer. */
-export interface MediaJob { answerId: string; revision: number }
+export interface MediaJob {
+  answerId: string;
+  revision: number;
+}
 /** transcribe → translate, once the media job has stored the speech audio. */
 export type SpeechJob = MediaJob;
-export interface MaintenanceJob { task: 'retention' | 'sweep' }
+export interface MaintenanceJob {
+  task: 'retention' | 'sweep';
+}
 
-export interface QueueSettings { url: string; prefix: string }
+export interface QueueSettings {
+  url: string;
+  prefix: string;
+}
 
 /**
  * One job id per media answer, derived from the channel's stable file id (and the answer's id
@@ -26,7 +34,10 @@ export interface QueueSettings { url: string; prefix: string }
  * sweep that re-adds the job finds it already there. BullMQ ids may not contain ':'.
  */
 export function mediaJobId(stage: 'media' | 'speech', channel: string, stableFileId: string, answerId: string, revision: number): string {
-  const digest = createHash('sha256').update([channel, stableFileId, answerId, String(revision)].join('\u0000')).digest('base64url').slice(0, 32);
+  const digest = createHash('sha256')
+    .update([channel, stableFileId, answerId, String(revision)].join('\u0000'))
+    .digest('base64url')
+    .slice(0, 32);
   return `${stage}-${channel.replace(/[^A-Za-z0-9_-]/g, '_')}-${digest}`;
 }
 

@@ -45,7 +45,10 @@ export function redisAnswers(url: string, timeoutMs = 1000): Promise<boolean> {
   const o = redisOptions(url, 'producer');
   return new Promise((resolve) => {
     const socket = connect({ host: o.host!, port: o.port! });
-    const done = (ok: boolean) => { socket.destroy(); resolve(ok); };
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
     socket.setTimeout(timeoutMs, () => done(false));
     socket.once('error', () => done(false));
     socket.once('connect', () => socket.write('PING\r\n'));
@@ -96,11 +99,30 @@ export async function ensureRedis(url: string, dir: string, opts: { path?: strin
   const binary = onPath('redis-server', opts.path);
   if (!binary) throw new RedisUnavailableError(redisInstallHelp(url));
   mkdirSync(dir, { recursive: true });
-  const child = spawn(binary, [
-    '--port', String(port), '--bind', host === 'localhost' ? '127.0.0.1' : host!, '--dir', dir,
-    '--appendonly', 'yes', '--appendfsync', 'everysec', '--save', '', '--maxmemory-policy', 'noeviction',
-    '--daemonize', 'no', '--logfile', 'redis.log',
-  ], { stdio: 'ignore' });
+  const child = spawn(
+    binary,
+    [
+      '--port',
+      String(port),
+      '--bind',
+      host === 'localhost' ? '127.0.0.1' : host!,
+      '--dir',
+      dir,
+      '--appendonly',
+      'yes',
+      '--appendfsync',
+      'everysec',
+      '--save',
+      '',
+      '--maxmemory-policy',
+      'noeviction',
+      '--daemonize',
+      'no',
+      '--logfile',
+      'redis.log',
+    ],
+    { stdio: 'ignore' },
+  );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   child.once('error', () => {});
   for (let i = 0; i < 100; i++) {

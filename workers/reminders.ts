@@ -13,8 +13,16 @@ import { redisOptions } from './redis.ts';
 export const REMINDER_QUEUE = 'reminders';
 
 /** Reminder `step` (0-based) or the expiry of a session, planned at its `revision`. */
-export interface ReminderJob { sessionId: string; revision: number; kind: 'remind' | 'expire'; step: number }
-export interface Planned { job: ReminderJob; at: Date }
+export interface ReminderJob {
+  sessionId: string;
+  revision: number;
+  kind: 'remind' | 'expire';
+  step: number;
+}
+export interface Planned {
+  job: ReminderJob;
+  at: Date;
+}
 export type ReminderProcessor = (job: ReminderJob) => Promise<{ outcome: string; next: Planned | null }>;
 
 /** One id per session and step (ids may not contain ':'); a re-add while it waits is a no-op. */
@@ -33,7 +41,10 @@ export class ReminderQueue {
   readonly queue: Queue<ReminderJob>;
   private worker: Worker<ReminderJob> | null = null;
 
-  constructor(private readonly settings: QueueSettings, private readonly opts: ReminderQueueOptions) {
+  constructor(
+    private readonly settings: QueueSettings,
+    private readonly opts: ReminderQueueOptions,
+  ) {
     this.queue = new Queue<ReminderJob>(REMINDER_QUEUE, { connection: redisOptions(settings.url, 'producer'), prefix: settings.prefix });
     this.queue.on('error', (e: Error) => opts.log.warn({ queue: REMINDER_QUEUE, err: e.message }, 'queue connection problem'));
   }
@@ -41,16 +52,20 @@ export class ReminderQueue {
   /** Starts processing; each job's outcome may plan the next one. */
   start(process: ReminderProcessor): void {
     if (!this.opts.worker) return;
-    this.worker = new Worker<ReminderJob>(REMINDER_QUEUE, async (job, token) => {
-      const r = await process(job.data);
-      if (r.outcome === 'deferred' && r.next) {
-        // Quiet hours: the same job waits until they end.
-        await job.moveToDelayed(r.next.at.getTime(), token);
-        throw new DelayedError();
-      }
-      if (r.next) await this.schedule(r.next);
-      return r.outcome;
-    }, { connection: redisOptions(this.settings.url, 'worker'), prefix: this.settings.prefix, concurrency: 4 });
+    this.worker = new Worker<ReminderJob>(
+      REMINDER_QUEUE,
+      async (job, token) => {
+        const r = await process(job.data);
+        if (r.outcome === 'deferred' && r.next) {
+          // Quiet hours: the same job waits until they end.
+          await job.moveToDelayed(r.next.at.getTime(), token);
+          throw new DelayedError();
+        }
+        if (r.next) await this.schedule(r.next);
+        return r.outcome;
+      },
+      { connection: redisOptions(this.settings.url, 'worker'), prefix: this.settings.prefix, concurrency: 4 },
+    );
     this.worker.on('error', (e) => this.opts.log.error({ queue: REMINDER_QUEUE, err: e.message }, 'worker error'));
     this.worker.on('failed', (job, e) => this.opts.log.warn({ queue: REMINDER_QUEUE, job: job?.id, err: e.message }, 'reminder job failed'));
   }
@@ -59,8 +74,12 @@ export class ReminderQueue {
   async schedule(p: Planned): Promise<void> {
     const delay = Math.max(0, p.at.getTime() - this.opts.now().getTime());
     await this.queue.add(p.job.kind, p.job, {
-      jobId: reminderJobId(p.job.sessionId, p.job.step), delay,
-      attempts: 5, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: true,
+      jobId: reminderJobId(p.job.sessionId, p.job.step),
+      delay,
+      attempts: 5,
+      backoff: { type: 'exponential', delay: 30_000 },
+      removeOnComplete: true,
+      removeOnFail: true,
     });
   }
 

@@ -32,30 +32,49 @@ export interface Workers {
   retention(): Promise<number>;
 }
 
-export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: MediaRepo; files: MediaFiles }, settings: WorkerSettings, log: Logger): Promise<Workers> {
+export async function startWorkers(
+  queues: Queues,
+  deps: PipelineDeps & { repo: MediaRepo; files: MediaFiles },
+  settings: WorkerSettings,
+  log: Logger,
+): Promise<Workers> {
   const connection = redisOptions(queues.settings.url, 'worker');
-  const common = { connection, prefix: queues.settings.prefix, lockDuration: settings.lockSeconds * 1000, stalledInterval: settings.lockSeconds * 1000, maxStalledCount: 2 };
+  const common = {
+    connection,
+    prefix: queues.settings.prefix,
+    lockDuration: settings.lockSeconds * 1000,
+    stalledInterval: settings.lockSeconds * 1000,
+    maxStalledCount: 2,
+  };
   const isFinal = (job: Job) => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
-  const media = new Worker<MediaJob>(MEDIA_QUEUE, async (job) => {
-    try {
-      const r = await processMedia(deps, job.data.answerId, job.data.revision);
-      // An erased answer's job cannot be removed while it runs; drop its reference instead.
-      if (r.outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
-      const a = r.speech;
-      if (a) await submitMedia(queues, [{ id: a.id, revision: a.revision, channel: a.channel, ref: a.ref, stage: 'speech' }]);
-      return r.outcome;
-    } catch (e) {
-      if (!isRejection(e) && isFinal(job)) await giveUpMedia(deps, job.data.answerId, job.data.revision, e as Error);
-      throw e;
-    }
-  }, { ...common, concurrency: settings.concurrency });
+  const media = new Worker<MediaJob>(
+    MEDIA_QUEUE,
+    async (job) => {
+      try {
+        const r = await processMedia(deps, job.data.answerId, job.data.revision);
+        // An erased answer's job cannot be removed while it runs; drop its reference instead.
+        if (r.outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
+        const a = r.speech;
+        if (a) await submitMedia(queues, [{ id: a.id, revision: a.revision, channel: a.channel, ref: a.ref, stage: 'speech' }]);
+        return r.outcome;
+      } catch (e) {
+        if (!isRejection(e) && isFinal(job)) await giveUpMedia(deps, job.data.answerId, job.data.revision, e as Error);
+        throw e;
+      }
+    },
+    { ...common, concurrency: settings.concurrency },
+  );
 
-  const speech = new Worker<SpeechJob>(SPEECH_QUEUE, async (job) => {
-    const outcome = await processSpeech(deps, job.data.answerId, job.data.revision, isFinal(job));
-    if (outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
-    return outcome;
-  }, { ...common, concurrency: settings.concurrency });
+  const speech = new Worker<SpeechJob>(
+    SPEECH_QUEUE,
+    async (job) => {
+      const outcome = await processSpeech(deps, job.data.answerId, job.data.revision, isFinal(job));
+      if (outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
+      return outcome;
+    },
+    { ...common, concurrency: settings.concurrency },
+  );
 
   const sweep = async () => {
     const before = new Date(deps.now().getTime() - (settings.sweepAfterMs ?? 60_000)).toISOString();
@@ -64,16 +83,25 @@ export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: 
     return items.length;
   };
   const retention = () => deleteExpiredMedia(deps.repo, deps.files, deps.now(), settings.retentionDays);
-  const maintenance = new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job) => (job.data.task === 'sweep' ? sweep() : retention()), { ...common, concurrency: 1 });
+  const maintenance = new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job) => (job.data.task === 'sweep' ? sweep() : retention()), {
+    ...common,
+    concurrency: 1,
+  });
 
   for (const w of [media, speech, maintenance]) {
     w.on('error', (e) => log.error({ queue: w.name, err: e.message }, 'worker error'));
     // Log ids and reasons only: job data holds answer ids, never an address.
-    w.on('failed', (job, e) => log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: e.message }, isRejection(e) ? 'media rejected' : 'job failed'));
+    w.on('failed', (job, e) =>
+      log.warn({ queue: w.name, job: job?.id, attempt: job?.attemptsMade, err: e.message }, isRejection(e) ? 'media rejected' : 'job failed'),
+    );
   }
   // Recurring jobs: one scheduler each, shared by every worker process (upsert is idempotent).
   await queues.maintenance.upsertJobScheduler('sweep', { every: settings.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { task: 'sweep' } });
-  await queues.maintenance.upsertJobScheduler('retention', { every: settings.retentionEveryMs ?? 6 * 3600_000 }, { name: 'retention', data: { task: 'retention' } });
+  await queues.maintenance.upsertJobScheduler(
+    'retention',
+    { every: settings.retentionEveryMs ?? 6 * 3600_000 },
+    { name: 'retention', data: { task: 'retention' } },
+  );
 
   return {
     sweep,
@@ -85,7 +113,9 @@ export async function startWorkers(queues: Queues, deps: PipelineDeps & { repo: 
       const timeout = opts.timeoutMs ?? 25_000;
       let timer: NodeJS.Timeout | undefined;
       const graceful = Promise.all(workers.map((w) => w.close())).then(() => 'closed' as const);
-      const deadline = new Promise<'timeout'>((r) => { timer = setTimeout(() => r('timeout'), timeout); });
+      const deadline = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), timeout);
+      });
       const result = await Promise.race([graceful, deadline]);
       clearTimeout(timer);
       if (result === 'timeout') {

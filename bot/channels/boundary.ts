@@ -82,7 +82,10 @@ export class InboundBoundary implements InboundReceiver {
         key ??= this.keyOf(msg);
         const failure = describeFailure(e, msg);
         const attempts = await this.orUnavailable(() => this.deps.deadLetters.recordFailure(key!, failure, this.now()), 'count a failed attempt');
-        this.deps.log.warn({ channel: msg.channel, respondent: key.respondentId, layer: failure.layer, code: failure.code, reason: failure.reason, attempts }, 'inbound message failed');
+        this.deps.log.warn(
+          { channel: msg.channel, respondent: key.respondentId, layer: failure.layer, code: failure.code, reason: failure.reason, attempts },
+          'inbound message failed',
+        );
         if (attempts < this.maxAttempts) {
           transient = 0;
           await this.sleep(this.backoffMs);
@@ -94,22 +97,33 @@ export class InboundBoundary implements InboundReceiver {
   }
 
   private async park(msg: InboundMessage, key: LetterKey, failure: Failure & { attempts: number }): Promise<ReceiveOutcome> {
-    const lng = (await this.deps.deadLetters.languageOf(key.respondentId).catch(() => null))
-      ?? matchLanguage(msg.languageHint, this.deps.languages) ?? this.deps.defaultLanguage;
+    const lng =
+      (await this.deps.deadLetters.languageOf(key.respondentId).catch(() => null)) ??
+      matchLanguage(msg.languageHint, this.deps.languages) ??
+      this.deps.defaultLanguage;
     const payload = this.deps.renderer.render({ parts: [{ ns: 'bot', key: 'failure.apology' }] }, lng, 'bot');
     const content = { content: msg.content, receivedAt: msg.receivedAt, languageHint: msg.languageHint ?? null };
     const apology = { id: (this.deps.newId ?? randomUUID)(), payload };
-    const parked = await this.orUnavailable(() => this.deps.deadLetters.park(key, failure, content, apology, this.deps.delivery, this.now()), 'park a failing message');
+    const parked = await this.orUnavailable(
+      () => this.deps.deadLetters.park(key, failure, content, apology, this.deps.delivery, this.now()),
+      'park a failing message',
+    );
     if (parked === 'duplicate') return 'duplicate';
-    this.deps.log.error({ channel: msg.channel, respondent: key.respondentId, layer: failure.layer, code: failure.code, reason: failure.reason, attempts: failure.attempts }, 'inbound message parked as a dead letter');
-    await this.deps.delivery.flush(msg.channel, msg.address).catch((e: Error) => this.deps.log.warn({ channel: msg.channel, err: e.message }, 'apology kept in the outbox'));
+    this.deps.log.error(
+      { channel: msg.channel, respondent: key.respondentId, layer: failure.layer, code: failure.code, reason: failure.reason, attempts: failure.attempts },
+      'inbound message parked as a dead letter',
+    );
+    await this.deps.delivery
+      .flush(msg.channel, msg.address)
+      .catch((e: Error) => this.deps.log.warn({ channel: msg.channel, err: e.message }, 'apology kept in the outbox'));
     return 'parked';
   }
 
   private keyOf(msg: InboundMessage): LetterKey {
     const p = this.deps.pseudonyms;
     return {
-      channel: msg.channel, address: msg.address,
+      channel: msg.channel,
+      address: msg.address,
       respondentId: p.respondentId(msg.channel, msg.identity ?? msg.address),
       messageKey: p.messageKey(msg.channel, msg.address, msg.messageId),
     };
@@ -132,7 +146,7 @@ export class InboundBoundary implements InboundReceiver {
 /** Where and what failed, with the address and the message's own words taken out of the reason. */
 export function describeFailure(e: unknown, msg: InboundMessage): Failure {
   const store = toStoreError(e);
-  const { layer, code } = isLayered(e) ? e : store ?? { layer: 'bot', code: 'unexpected' };
+  const { layer, code } = isLayered(e) ? e : (store ?? { layer: 'bot', code: 'unexpected' });
   let reason = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
   const c = msg.content;
   const secrets = [msg.address, msg.identity, ...(msg.aliases ?? []), c.kind === 'text' ? c.text : c.kind === 'media' ? c.caption : undefined];

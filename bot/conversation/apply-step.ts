@@ -38,14 +38,25 @@ export interface AfterCommit {
   session: { id: string; after: { revision: number; state: SessionState } | null };
 }
 
-export interface ApplyDeps { renderer: Renderer; outbox: OutboxWriter; newId: () => string }
+export interface ApplyDeps {
+  renderer: Renderer;
+  outbox: OutboxWriter;
+  newId: () => string;
+}
 
 export type ApplyStep = (tx: StoreTx, step: Step, where: StepWhere) => Promise<AfterCommit>;
 
 export function stepApplier(deps: ApplyDeps): ApplyStep {
   return async (tx, step, w) => {
     const { survey } = w.pilot;
-    const answerAt = { sessionId: w.sessionId, respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, surveyVersion: survey.version, channel: w.channel };
+    const answerAt = {
+      sessionId: w.sessionId,
+      respondentId: w.respondentId,
+      pilotCode: w.pilot.code,
+      surveyId: survey.id,
+      surveyVersion: survey.version,
+      channel: w.channel,
+    };
     let erased = false;
     const media: MediaSubmission[] = [];
     const erasedFiles: AfterCommit['erasedFiles'] = [];
@@ -63,33 +74,69 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
           if (ref) media.push({ ...stored, channel: w.channel, ref });
           break;
         }
-        case 'consent': await tx.insertConsent(deps.newId(), effect.consent, { respondentId: w.respondentId, pilotCode: w.pilot.code, surveyId: survey.id, messageId: w.messageKey }); break;
+        case 'consent':
+          await tx.insertConsent(deps.newId(), effect.consent, {
+            respondentId: w.respondentId,
+            pilotCode: w.pilot.code,
+            surveyId: survey.id,
+            messageId: w.messageKey,
+          });
+          break;
         case 'declined':
           await tx.countDecline(w.pilot.code, survey.id, effect.consentVersion);
           // Answers given under an earlier consent stay unless they confirm deleting them (the engine asks).
           if (effect.priorConsent === null) await erase();
           break;
-        case 'erase': await erase(); break;
-        case 'issue': await tx.countAnswerIssue({ pilotCode: w.pilot.code, surveyId: survey.id, questionId: effect.questionId, code: effect.code }); break;
-        case 'send': break;
+        case 'erase':
+          await erase();
+          break;
+        case 'issue':
+          await tx.countAnswerIssue({ pilotCode: w.pilot.code, surveyId: survey.id, questionId: effect.questionId, code: effect.code });
+          break;
+        case 'send':
+          break;
       }
     }
     if (!erased) {
-      await tx.saveSession({ id: w.sessionId, respondentId: w.respondentId, pilotCode: w.pilot.code, channel: w.channel, expectedRevision: w.revision, state: step.state, now: w.now });
+      await tx.saveSession({
+        id: w.sessionId,
+        respondentId: w.respondentId,
+        pilotCode: w.pilot.code,
+        channel: w.channel,
+        expectedRevision: w.revision,
+        state: step.state,
+        now: w.now,
+      });
     }
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
     if (w.address !== null) {
       const address = w.address;
-      await deps.outbox.enqueue(tx, step.effects.flatMap((e) => (e.type === 'send'
-        ? [{ id: deps.newId(), respondentId: erased ? null : w.respondentId, channel: w.channel, address, payload: deps.renderer.render(e.message, lng, survey.namespace, w.pilot.resolveMedia), createdAt: w.now }]
-        : [])));
+      await deps.outbox.enqueue(
+        tx,
+        step.effects.flatMap((e) =>
+          e.type === 'send'
+            ? [
+                {
+                  id: deps.newId(),
+                  respondentId: erased ? null : w.respondentId,
+                  channel: w.channel,
+                  address,
+                  payload: deps.renderer.render(e.message, lng, survey.namespace, w.pilot.resolveMedia),
+                  createdAt: w.now,
+                },
+              ]
+            : [],
+        ),
+      );
     }
     // After the replies are queued: the outbox rows carry their own address, so the last reply
     // still goes out when the contact row is gone (a later message re-creates it).
     if (!erased && CLOSED_PHASES.includes(step.state.phase)) await tx.contacts.release(w.respondentId);
     // An answer erased in the same step (answer, then delete) has nothing left to process.
     return {
-      media: erased ? [] : media, erasedFiles, withdrawn,
+      media: erased ? [] : media,
+      erasedFiles,
+      withdrawn,
       session: { id: w.sessionId, after: erased ? null : { revision: w.revision + 1, state: step.state } },
     };
   };

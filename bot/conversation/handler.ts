@@ -126,13 +126,17 @@ export class InboundHandler {
   private async afterCommit(c: AfterCommit, channel: string): Promise<void> {
     const { media, reminders, log } = this.deps;
     const attempt = async (what: () => Promise<unknown> | undefined, level: 'warn' | 'error', note: string) => {
-      try { await what(); } catch (e) { log[level]({ channel, err: (e as Error).message }, note); }
+      try {
+        await what();
+      } catch (e) {
+        log[level]({ channel, err: (e as Error).message }, note);
+      }
     };
     if (media) {
       if (c.media.length > 0) await attempt(() => media.submit(c.media), 'warn', 'media answer not queued now; the sweeper will queue it');
-      if (c.erasedFiles.length > 0) await attempt(() => media.forget(c.erasedFiles), 'error', 'could not delete an erased respondent\'s media files');
+      if (c.erasedFiles.length > 0) await attempt(() => media.forget(c.erasedFiles), 'error', "could not delete an erased respondent's media files");
       // Job data holds only answer ids, but a kept job would still point at an erased answer.
-      if (c.withdrawn.length > 0) await attempt(() => media.withdraw?.(c.withdrawn), 'error', 'could not remove an erased respondent\'s media jobs');
+      if (c.withdrawn.length > 0) await attempt(() => media.withdraw?.(c.withdrawn), 'error', "could not remove an erased respondent's media jobs");
     }
     // A stale planned reminder still sends nothing (its revision is gone); only a new one is missed.
     if (reminders) await attempt(() => reminders.activity(c.session.id, c.session.after), 'warn', 'reminders not replanned');
@@ -161,7 +165,10 @@ export class InboundHandler {
     if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate' };
     const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
     if (intercepted) {
-      await this.deps.delivery.enqueue(tx, intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now })));
+      await this.deps.delivery.enqueue(
+        tx,
+        intercepted.map((payload) => ({ id: this.newId(), respondentId, channel: msg.channel, address: msg.address, payload, createdAt: now })),
+      );
       return { outcome: 'handled', after: null };
     }
 
@@ -201,10 +208,23 @@ export class InboundHandler {
     const sessionId = existing?.id ?? this.newId();
     // The funnel and the do-not-contact list follow the step, in its transaction.
     await followOptOut(tx, (c, a) => this.suppressionKey(c, a), msg, input, requested !== undefined, now);
-    await countStep(tx, { place: { pilotCode: pilot.code, surveyId: survey.id, channel: msg.channel }, sessionId, prior: existing?.state ?? null, step, input, now });
+    await countStep(tx, {
+      place: { pilotCode: pilot.code, surveyId: survey.id, channel: msg.channel },
+      sessionId,
+      prior: existing?.state ?? null,
+      step,
+      input,
+      now,
+    });
     const after = await this.applyStep(tx, step, {
-      sessionId, respondentId, pilot, channel: msg.channel, address: msg.address,
-      revision: existing?.revision ?? 0, messageKey, now,
+      sessionId,
+      respondentId,
+      pilot,
+      channel: msg.channel,
+      address: msg.address,
+      revision: existing?.revision ?? 0,
+      messageKey,
+      now,
     });
     return { outcome: 'handled', after };
   }

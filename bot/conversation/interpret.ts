@@ -16,7 +16,10 @@ import type { RenderedMessage } from './render.ts';
 /** Lower-cases and strips punctuation at the ends so "Stop!" and "/stop" match "stop". */
 function fold(s: string): string {
   // Lower-casing Turkish İ leaves a combining dot (U+0307); drop it so "SİL" matches "sil".
-  return cleanText(s).toLowerCase().replace(/\u0307/g, '').replace(/^[\s/!¡¿?.,،؟。]+|[\s!?.,،؟。]+$/gu, '');
+  return cleanText(s)
+    .toLowerCase()
+    .replace(/\u0307/g, '')
+    .replace(/^[\s/!¡¿?.,،؟。]+|[\s!?.,،؟。]+$/gu, '');
 }
 
 function keywordList(t: TFunction, tEn: TFunction, key: string): string[] {
@@ -37,14 +40,18 @@ export interface InterpretContext {
 
 export function interpret(content: InboundContent, ctx: InterpretContext): RespondentInput {
   switch (content.kind) {
-    case 'button': return { kind: 'button', data: content.data };
-    case 'media': return { kind: 'media', media: content.media, caption: content.caption };
-    case 'unsupported': return { kind: 'unsupported', what: content.what };
+    case 'button':
+      return { kind: 'button', data: content.data };
+    case 'media':
+      return { kind: 'media', media: content.media, caption: content.caption };
+    case 'unsupported':
+      return { kind: 'unsupported', what: content.what };
     case 'command': {
       const c = content.command.toLowerCase();
       return { kind: 'command', command: (COMMANDS as readonly string[]).includes(c) ? (c as Command) : 'unknown', arg: content.arg };
     }
-    case 'text': break;
+    case 'text':
+      break;
   }
   const text = content.text;
   const folded = fold(text);
@@ -63,7 +70,10 @@ export function interpret(content: InboundContent, ctx: InterpretContext): Respo
   if (byLabel) return { kind: 'button', data: byLabel.data };
   for (const answer of ['yes', 'no'] as const) {
     if (!keywordList(ctx.t, ctx.tEn, answer).includes(folded)) continue;
-    const b = buttons.find((x) => { const d = decodeButton(x.data); return d !== null && yesNoOf(d) === answer; });
+    const b = buttons.find((x) => {
+      const d = decodeButton(x.data);
+      return d !== null && yesNoOf(d) === answer;
+    });
     if (b) return { kind: 'button', data: b.data };
   }
   return { kind: 'text', text };

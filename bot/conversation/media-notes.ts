@@ -28,14 +28,26 @@ export function mediaRejectionNotifier(deps: MediaNoteDeps): (answer: MediaAnswe
   return async (answer, reason) => {
     const address = await deps.store.contactAddress(answer.respondentId, answer.channel);
     if (!address) return; // erased meanwhile: nobody to tell
-    const message = deps.renderer.render({
-      parts: [
-        { ns: 'bot', key: `media_rejected.${reason}`, params: { max: Math.round(deps.limits.maxBytes / 1024 / 1024), minutes: Math.round(deps.limits.maxSeconds / 60) } },
-        { ns: 'bot', key: 'media_rejected.retry' },
-      ],
-    }, answer.language, 'bot');
+    const message = deps.renderer.render(
+      {
+        parts: [
+          {
+            ns: 'bot',
+            key: `media_rejected.${reason}`,
+            params: { max: Math.round(deps.limits.maxBytes / 1024 / 1024), minutes: Math.round(deps.limits.maxSeconds / 60) },
+          },
+          { ns: 'bot', key: 'media_rejected.retry' },
+        ],
+      },
+      answer.language,
+      'bot',
+    );
     const createdAt = (deps.now?.() ?? new Date()).toISOString();
-    await deps.store.transaction((tx) => deps.delivery.enqueue(tx, [{ id: newId(), respondentId: answer.respondentId, channel: answer.channel, address, payload: message, createdAt }]));
-    await deps.delivery.flush(answer.channel, address).catch((e: Error) => deps.log.warn({ channel: answer.channel, err: e.message }, 'media note kept in the outbox'));
+    await deps.store.transaction((tx) =>
+      deps.delivery.enqueue(tx, [{ id: newId(), respondentId: answer.respondentId, channel: answer.channel, address, payload: message, createdAt }]),
+    );
+    await deps.delivery
+      .flush(answer.channel, address)
+      .catch((e: Error) => deps.log.warn({ channel: answer.channel, err: e.message }, 'media note kept in the outbox'));
   };
 }

@@ -21,7 +21,13 @@ import { interpret } from './interpret.ts';
  * "unsubscribe" whatever their language). The app's language wins when the channel says it;
  * otherwise the language whose stop word it is, the survey's default first.
  */
-export function firstMessageStop(content: InboundContent, i18n: I18n, languages: readonly string[], defaultLanguage: string, hint: string | undefined): string | null {
+export function firstMessageStop(
+  content: InboundContent,
+  i18n: I18n,
+  languages: readonly string[],
+  defaultLanguage: string,
+  hint: string | undefined,
+): string | null {
   const isStop = (lng: string) => {
     const t = i18n.getFixedT(lng);
     // Own words only (the same translator twice), so the match says which language it is.
@@ -43,7 +49,13 @@ export function optedOutMessage(lng: string): Message {
 const addressesOf = (msg: InboundMessage): string[] => [msg.address, ...(msg.aliases ?? [])];
 
 /** Puts the sender on the do-not-contact list. */
-export async function optOut(tx: StoreTx, keyOf: SuppressionKeyOf, msg: InboundMessage, source: 'stop-first-message' | 'stop-mid-survey', now: string): Promise<void> {
+export async function optOut(
+  tx: StoreTx,
+  keyOf: SuppressionKeyOf,
+  msg: InboundMessage,
+  source: 'stop-first-message' | 'stop-mid-survey',
+  now: string,
+): Promise<void> {
   await tx.suppressions(keyOf).suppress(msg.channel, addressesOf(msg), source, now);
 }
 
@@ -51,7 +63,14 @@ export async function optOut(tx: StoreTx, keyOf: SuppressionKeyOf, msg: InboundM
  * Keeps the list in step with a message in a session: STOP adds the sender, START or a
  * pilot link lifts a standing opt-out (for this person only; recorded on their row).
  */
-export async function followOptOut(tx: StoreTx, keyOf: SuppressionKeyOf, msg: InboundMessage, input: EngineInput | null, joinedByLink: boolean, now: string): Promise<void> {
+export async function followOptOut(
+  tx: StoreTx,
+  keyOf: SuppressionKeyOf,
+  msg: InboundMessage,
+  input: EngineInput | null,
+  joinedByLink: boolean,
+  now: string,
+): Promise<void> {
   if (input?.kind === 'command' && input.command === 'stop') return optOut(tx, keyOf, msg, 'stop-mid-survey', now);
   const started = input?.kind === 'command' && input.command === 'start';
   if (started || joinedByLink) await tx.suppressions(keyOf).lift(msg.channel, addressesOf(msg), joinedByLink ? 'new-link' : 'start-command', now);

@@ -50,7 +50,10 @@ export class PilotSurveys {
     } catch (e) {
       this.failed.add(file);
       const why = e instanceof SurveyFileError ? e.message : (e as Error).message;
-      this.log.error({ pilot: pilot.code, file }, `the survey of pilot "${pilot.code}" cannot be loaded; its links fall back to the default pilot until this is fixed and the bot restarted: ${why}`);
+      this.log.error(
+        { pilot: pilot.code, file },
+        `the survey of pilot "${pilot.code}" cannot be loaded; its links fall back to the default pilot until this is fixed and the bot restarted: ${why}`,
+      );
       return undefined;
     }
   }

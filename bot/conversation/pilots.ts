@@ -8,11 +8,19 @@ import type { Store } from '../../storage/store.ts';
 import type { InboundMessage } from '../channels/port.ts';
 
 /** A loaded survey and how to find its recorded prompt files. */
-export interface SurveyEntry { survey: Survey; resolveMedia: (file: string) => string }
+export interface SurveyEntry {
+  survey: Survey;
+  resolveMedia: (file: string) => string;
+}
 /** A pilot as the conversation uses it: its code and its survey. */
-export interface Pilot extends SurveyEntry { code: string }
+export interface Pilot extends SurveyEntry {
+  code: string;
+}
 /** A pilot a message asks to join, with the language its link preselects. */
-export interface Requested { pilot: Pilot; language?: string }
+export interface Requested {
+  pilot: Pilot;
+  language?: string;
+}
 
 export interface PilotResolverDeps {
   store: Store;
@@ -48,9 +56,19 @@ export class PilotResolver {
   async requested(msg: InboundMessage): Promise<Requested | undefined> {
     const c = msg.content;
     // Bidi marks and isolates come along when a code is copied from a right-to-left message.
-    const clean = (t: string) => t.replace(/[\u200e\u200f\u2066-\u2069]/g, '').trim().toLowerCase();
-    const code = c.kind === 'command' && c.command === 'start' ? (c.arg !== undefined ? clean(c.arg) : undefined)
-      : c.kind === 'text' ? clean(c.text).replace(/^\/?start\s+/, '') : undefined;
+    const clean = (t: string) =>
+      t
+        .replace(/[\u200e\u200f\u2066-\u2069]/g, '')
+        .trim()
+        .toLowerCase();
+    const code =
+      c.kind === 'command' && c.command === 'start'
+        ? c.arg !== undefined
+          ? clean(c.arg)
+          : undefined
+        : c.kind === 'text'
+          ? clean(c.text).replace(/^\/?start\s+/, '')
+          : undefined;
     if (!code || !/^[a-z0-9][a-z0-9-]{0,31}$/.test(code)) return undefined;
     // A typed word equal to the default code is more likely an answer than a request.
     if (c.kind === 'text' && code === this.deps.defaultPilot) return undefined;

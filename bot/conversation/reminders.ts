@@ -34,7 +34,10 @@ export function planAfterActivity(session: { id: string; revision: number; state
   if (!wantsReminder(session.state)) return null;
   const next = nextStep(session.state.lastActivityAt, 0, settings);
   if (!next) return null;
-  return { job: { sessionId: session.id, revision: session.revision, kind: next.kind, step: next.kind === 'remind' ? next.step : settings.delaysMs.length }, at: next.at };
+  return {
+    job: { sessionId: session.id, revision: session.revision, kind: next.kind, step: next.kind === 'remind' ? next.step : settings.delaysMs.length },
+    at: next.at,
+  };
 }
 
 /** What the handler calls after each message: drop the session's planned jobs and plan anew. */
@@ -60,26 +63,48 @@ export class ReminderService {
     const entryOf = (t: ReminderTarget) => this.deps.surveys.get(t.state.surveyId);
     const lng = (t: ReminderTarget, e: SurveyEntry) => t.state.language ?? t.state.languageHint ?? e.survey.defaultLanguage;
 
-    const result = job.kind === 'remind'
-      ? await this.deps.repo.sendReminder({
-          sessionId: job.sessionId, revision: job.revision, step: job.step, now: iso, outbox: this.deps.delivery,
-          build: (t) => {
-            const e = entryOf(t);
-            if (!e || !wantsReminder(t.state)) return null;
-            return [{ id: this.deps.newId(), payload: this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia) }];
-          },
-        })
-      : await this.deps.repo.expire({
-          sessionId: job.sessionId, revision: job.revision, now: iso,
-          apply: async (tx, t) => {
-            const e = entryOf(t);
-            if (!e || !wantsReminder(t.state)) return null;
-            return this.deps.applyStep(tx, advance(e.survey, t.state, { kind: 'expire' }, { now: iso, newId: this.deps.newId, messageId: `expire-${job.sessionId}` }), {
-              sessionId: t.sessionId, respondentId: t.respondentId, pilot: { code: t.pilotCode, ...e }, channel: t.channel, address: t.address,
-              revision: t.revision, messageKey: `expire:${t.sessionId}:${t.revision}`, now: iso,
-            });
-          },
-        });
+    const result =
+      job.kind === 'remind'
+        ? await this.deps.repo.sendReminder({
+            sessionId: job.sessionId,
+            revision: job.revision,
+            step: job.step,
+            now: iso,
+            outbox: this.deps.delivery,
+            build: (t) => {
+              const e = entryOf(t);
+              if (!e || !wantsReminder(t.state)) return null;
+              return [
+                {
+                  id: this.deps.newId(),
+                  payload: this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia),
+                },
+              ];
+            },
+          })
+        : await this.deps.repo.expire({
+            sessionId: job.sessionId,
+            revision: job.revision,
+            now: iso,
+            apply: async (tx, t) => {
+              const e = entryOf(t);
+              if (!e || !wantsReminder(t.state)) return null;
+              return this.deps.applyStep(
+                tx,
+                advance(e.survey, t.state, { kind: 'expire' }, { now: iso, newId: this.deps.newId, messageId: `expire-${job.sessionId}` }),
+                {
+                  sessionId: t.sessionId,
+                  respondentId: t.respondentId,
+                  pilot: { code: t.pilotCode, ...e },
+                  channel: t.channel,
+                  address: t.address,
+                  revision: t.revision,
+                  messageKey: `expire:${t.sessionId}:${t.revision}`,
+                  now: iso,
+                },
+              );
+            },
+          });
     const t = result.target;
     if (result.outcome !== 'sent' || !t) {
       // Stale jobs are the normal way a reminder is cancelled by an answer; only log oddities.
@@ -92,7 +117,10 @@ export class ReminderService {
     if (!next) return { outcome: 'sent', next: null };
     return {
       outcome: 'sent',
-      next: { job: { sessionId: job.sessionId, revision: job.revision, kind: next.kind, step: next.kind === 'remind' ? next.step : s.delaysMs.length }, at: next.at },
+      next: {
+        job: { sessionId: job.sessionId, revision: job.revision, kind: next.kind, step: next.kind === 'remind' ? next.step : s.delaysMs.length },
+        at: next.at,
+      },
     };
   }
 }

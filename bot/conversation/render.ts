@@ -8,7 +8,10 @@
 import type { i18n as I18n, TFunction } from 'i18next';
 import type { Button, Literal, Message, Text } from '../../surveys/engine/types.ts';
 
-export interface RenderedButton { label: string; data: string }
+export interface RenderedButton {
+  label: string;
+  data: string;
+}
 
 /** What a channel delivers: plain text, button rows, an optional recorded prompt. */
 export interface RenderedMessage {
@@ -47,7 +50,8 @@ export class Renderer {
     if ('literal' in p) return p.literal;
     const params: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(p.params ?? {})) {
-      const value = typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => this.part(t, x, surveyNs, false)).join(', ') : this.part(t, v, surveyNs, false)) : v;
+      const value =
+        typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => this.part(t, x, surveyNs, false)).join(', ') : this.part(t, v, surveyNs, false)) : v;
       params[k] = isolate ? `${FSI}${value}${PDI}` : value;
     }
     const ns = p.ns === 'survey' ? surveyNs : p.ns;

@@ -30,7 +30,9 @@ export interface LoadedSurvey {
 export function loadSurveyFile(path: string, locales: LocaleBundle, opts: { maxMinutes?: number; cwd?: string } = {}): LoadedSurvey {
   const shown = relative(opts.cwd ?? process.cwd(), path) || path;
   if (!existsSync(path)) {
-    throw new SurveyFileError([{ file: shown, line: 1, column: 1, path: '', message: 'file not found; check the path (SURVEY_FILE or the command argument)', severity: 'error' }]);
+    throw new SurveyFileError([
+      { file: shown, line: 1, column: 1, path: '', message: 'file not found; check the path (SURVEY_FILE or the command argument)', severity: 'error' },
+    ]);
   }
   const base = dirname(path);
   const text = readFileSync(path, 'utf8');

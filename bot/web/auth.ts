@@ -30,14 +30,24 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  * organisations with that role (`stemmen user add --org`). Without --org a non-admin joins the
  * only organisation there is; with several, --org is required. Admins see every organisation.
  */
-export async function addUser(accounts: Accounts, email: string, role: string, password: string, now: string, orgIds: readonly string[] = []): Promise<{ created: boolean; user: { email: string; role: Role; organisations: string[] } }> {
+export async function addUser(
+  accounts: Accounts,
+  email: string,
+  role: string,
+  password: string,
+  now: string,
+  orgIds: readonly string[] = [],
+): Promise<{ created: boolean; user: { email: string; role: Role; organisations: string[] } }> {
   const e = email.trim().toLowerCase();
   if (!EMAIL.test(e)) throw new UserInputError(`"${email}" is not an email address; give one like coordinator@example.org`);
-  if (!(ROLES as readonly string[]).includes(role)) throw new UserInputError(`--role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES.at(-1)} (got "${role}")`);
+  if (!(ROLES as readonly string[]).includes(role))
+    throw new UserInputError(`--role must be ${ROLES.slice(0, -1).join(', ')} or ${ROLES.at(-1)} (got "${role}")`);
   if (password.length < 12) throw new UserInputError('the password is too short: use at least 12 characters');
   const known = (await accounts.orgs.list()).map((o) => o.id);
   let orgs = [...new Set(orgIds)];
-  for (const o of orgs) if (!known.includes(o)) throw new UserInputError(`there is no organisation "${o}": add it first with \`stemmen org add ${o} --name "…"\` (known: ${known.join(', ') || 'none'})`);
+  for (const o of orgs)
+    if (!known.includes(o))
+      throw new UserInputError(`there is no organisation "${o}": add it first with \`stemmen org add ${o} --name "…"\` (known: ${known.join(', ') || 'none'})`);
   if (orgs.length === 0 && role !== 'admin') {
     if (known.length !== 1) throw new UserInputError(`give --org <id> for a ${role}: the organisations are ${known.join(', ')}`);
     orgs = [known[0]!];
@@ -74,7 +84,10 @@ export class Auth {
     await this.accounts.purgeExpiredSessions(now.toISOString());
     const token = randomToken();
     await this.accounts.createSession({
-      tokenHash: sha256(token), userId: user.id, csrfToken: randomToken(), now: now.toISOString(),
+      tokenHash: sha256(token),
+      userId: user.id,
+      csrfToken: randomToken(),
+      now: now.toISOString(),
       expiresAt: new Date(now.getTime() + this.opts.sessionHours * 3600_000).toISOString(),
     });
     return { ok: true, token };

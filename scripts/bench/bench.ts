@@ -39,12 +39,20 @@ const QUESTIONS = 80;
 const EARLY = 5;
 const LATE = 60;
 
-interface Figures { [k: string]: number | string | Record<string, number> }
+interface Figures {
+  [k: string]: number | string | Record<string, number>;
+}
 
 const ns = () => process.hrtime.bigint();
 const ms = (a: bigint, b: bigint) => Number(b - a) / 1e6;
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]!; };
-const p99 = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!; };
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+};
+const p99 = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * 0.99))]!;
+};
 
 /** Runs `respondents` through the whole survey in the pure engine; times every answer by position. */
 function benchEngine(survey: Survey, respondents: number) {
@@ -80,11 +88,19 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   const store = new Store(db);
   await store.pilots.ensure('bench', 'bench', survey.id, survey.version, new Date().toISOString());
   const handler = new InboundHandler({
-    store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)), i18n, renderer: new Renderer(i18n),
-    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench', log: pino({ level: 'silent' }),
+    store,
+    pseudonyms: new Pseudonymizer(Buffer.alloc(32, 1)),
+    i18n,
+    renderer: new Renderer(i18n),
+    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]),
+    defaultPilot: 'bench',
+    log: pino({ level: 'silent' }),
     delivery: new Delivery({ store, channels: new Map([['tryit', { name: 'tryit' as const, send: async () => undefined }]]), log: pino({ level: 'silent' }) }),
   });
-  const perPosition = new Map<number, number[]>([[EARLY, []], [LATE, []]]);
+  const perPosition = new Map<number, number[]>([
+    [EARLY, []],
+    [LATE, []],
+  ]);
   let answers = 0;
   let id = 0;
   const latencies: number[] = [];
@@ -106,23 +122,39 @@ async function benchStore(survey: Survey, respondents: number, concurrency: numb
   };
   const t0 = ns();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < respondents) await one(next++); }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < respondents) await one(next++);
+    }),
+  );
   const total = ms(t0, ns());
-  const stored = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const stored = await db
+    .selectFrom('answers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   await target.dispose();
   if (Number(stored.n) !== answers) throw new Error(`stored ${stored.n} answers, expected ${answers}`);
   return {
-    answersPerSecond: Math.round(answers / (total / 1000)), p50: median(latencies), p99: p99(latencies),
-    early: median(perPosition.get(EARLY)!), late: median(perPosition.get(LATE)!),
+    answersPerSecond: Math.round(answers / (total / 1000)),
+    p50: median(latencies),
+    p99: p99(latencies),
+    early: median(perPosition.get(EARLY)!),
+    late: median(perPosition.get(LATE)!),
   };
 }
 
 function tcpAnswers(host: string, port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = connect({ host, port });
-    socket.setTimeout(1000, () => { socket.destroy(); resolve(false); });
+    socket.setTimeout(1000, () => {
+      socket.destroy();
+      resolve(false);
+    });
     socket.once('error', () => resolve(false));
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
   });
 }
 
@@ -134,25 +166,58 @@ export async function runBench(): Promise<number> {
   const store16 = await benchStore(survey, 64, 16, await sqliteBenchDatabase());
   // PostgreSQL figures come with every run when a local server answers (as on the development
   // machines and in CI); BENCH_DATABASE_URL points elsewhere, or `off` skips them.
-  const pgUrl = process.env.BENCH_DATABASE_URL === 'off' ? undefined
-    : process.env.BENCH_DATABASE_URL ?? ((await tcpAnswers('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined);
+  const pgUrl =
+    process.env.BENCH_DATABASE_URL === 'off'
+      ? undefined
+      : (process.env.BENCH_DATABASE_URL ?? ((await tcpAnswers('127.0.0.1', 5432)) ? 'postgres://postgres@127.0.0.1:5432/postgres' : undefined));
   const pg = pgUrl
-    ? { serial: await benchStore(survey, 20, 1, await postgresBenchDatabase(pgUrl)), concurrent: await benchStore(survey, 64, 16, await postgresBenchDatabase(pgUrl)) }
+    ? {
+        serial: await benchStore(survey, 20, 1, await postgresBenchDatabase(pgUrl)),
+        concurrent: await benchStore(survey, 64, 16, await postgresBenchDatabase(pgUrl)),
+      }
     : null;
   const tgRespondents = Number(process.env.BENCH_TELEGRAM_RESPONDENTS ?? 200);
   const tg = await benchTelegram(tgRespondents);
   let tgPg: Awaited<ReturnType<typeof benchTelegram>> | null = null;
   if (pgUrl) {
     const scoped = await postgresBenchSchema(pgUrl);
-    try { tgPg = await benchTelegram(tgRespondents, 30, scoped.url); } finally { await scoped.dispose(); }
+    try {
+      tgPg = await benchTelegram(tgRespondents, 30, scoped.url);
+    } finally {
+      await scoped.dispose();
+    }
   }
   const outPaced = await benchOutbound(300, 25);
   const outRaw = await benchOutbound(300, 0);
   const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
   const mdPg = pgUrl ? await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60), 50, 500, pgUrl) : null;
-  const chaosNote = execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-f', 'lavfi', '-i', 'sine=duration=2', '-ac', '1', '-c:a', 'libopus', '-b:a', '32k', '-f', 'ogg', '-']);
-  const chaos = await runChaos({ respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30), questions: 20, botKills: 8, workerKills: 2, redisRestarts: 2, voiceNote: chaosNote });
+  const chaosNote = execFileSync('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=duration=2',
+    '-ac',
+    '1',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    '-f',
+    'ogg',
+    '-',
+  ]);
+  const chaos = await runChaos({
+    respondents: Number(process.env.BENCH_CHAOS_RESPONDENTS ?? 30),
+    questions: 20,
+    botKills: 8,
+    workerKills: 2,
+    redisRestarts: 2,
+    voiceNote: chaosNote,
+  });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
   const dashPg = pgUrl ? await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000), pgUrl) : null;
   const n = dash.answers.toLocaleString('en');
@@ -174,7 +239,13 @@ export async function runBench(): Promise<number> {
           ['engine+store latency p50 / p99 (16 at once, PostgreSQL)', `${pg.concurrent.p50.toFixed(2)} / ${pg.concurrent.p99.toFixed(2)}`, 'ms'],
           ['engine+store late/early ratio (PostgreSQL)', (pg.serial.late / pg.serial.early).toFixed(2), '×'],
         ] as Array<[string, string, string]>)
-      : [['engine+store on PostgreSQL', 'skipped', 'no PostgreSQL on 127.0.0.1:5432; set BENCH_DATABASE_URL=postgres://… to measure'] as [string, string, string]]),
+      : [
+          ['engine+store on PostgreSQL', 'skipped', 'no PostgreSQL on 127.0.0.1:5432; set BENCH_DATABASE_URL=postgres://… to measure'] as [
+            string,
+            string,
+            string,
+          ],
+        ]),
     [`Telegram e2e answers/s (${tg.respondents} respondents × 30 q, fake Bot API over HTTP, pacing off)`, String(tg.answersPerSecond), 'answers/s'],
     ['Telegram e2e latency p50 / p99 (update available → next question received)', `${tg.p50Ms.toFixed(1)} / ${tg.p99Ms.toFixed(1)}`, 'ms'],
     ['Telegram e2e bot RSS (peak)', String(tg.peakRssMb), 'MB'],
@@ -185,17 +256,37 @@ export async function runBench(): Promise<number> {
           ['Telegram e2e bot RSS (peak) on PostgreSQL', String(tgPg.peakRssMb), 'MB'],
         ] as Array<[string, string, string]>)
       : []),
-    [`outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`, outPaced.achieved.toFixed(1), `msg/s, ${outPaced.rateLimited} × 429`],
+    [
+      `outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`,
+      outPaced.achieved.toFixed(1),
+      `msg/s, ${outPaced.rateLimited} × 429`,
+    ],
     [`outbound sends/s to the same API, unpaced (auto-retry after 429)`, outRaw.achieved.toFixed(1), `msg/s, ${outRaw.rateLimited} × 429`],
-    [`bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`, `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`, 'MB'],
+    [
+      `bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`,
+      `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`,
+      'MB',
+    ],
     [`media ingest, 20-s voice notes/s, nothing else running (${md.notes} notes, ${md.concurrency} at a time)`, md.notesPerSecondAlone.toFixed(2), 'notes/s'],
     [`media ingest, 20-s voice notes/s, while ${md.respondents} respondents answer ${md.answersPerSecond}/s`, md.notesPerSecondUnderLoad.toFixed(2), 'notes/s'],
-    [`reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`, `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`, 'ms'],
+    [
+      `reply latency p50 / p99, ${md.respondents} respondents at ${md.answersPerSecond} answers/s, no media`,
+      `${md.quietP50.toFixed(2)} / ${md.quietP99.toFixed(2)}`,
+      'ms',
+    ],
     [`reply latency p50 / p99, same, while the notes above flow (${md.busyReplies} replies)`, `${md.busyP50.toFixed(2)} / ${md.busyP99.toFixed(2)}`, 'ms'],
     ...(mdPg
       ? ([
-          ['media ingest notes/s alone / under load, on PostgreSQL', `${mdPg.notesPerSecondAlone.toFixed(2)} / ${mdPg.notesPerSecondUnderLoad.toFixed(2)}`, 'notes/s'],
-          ['reply latency p50 / p99 without / with media flowing, on PostgreSQL', `${mdPg.quietP50.toFixed(2)} / ${mdPg.quietP99.toFixed(2)} → ${mdPg.busyP50.toFixed(2)} / ${mdPg.busyP99.toFixed(2)}`, 'ms'],
+          [
+            'media ingest notes/s alone / under load, on PostgreSQL',
+            `${mdPg.notesPerSecondAlone.toFixed(2)} / ${mdPg.notesPerSecondUnderLoad.toFixed(2)}`,
+            'notes/s',
+          ],
+          [
+            'reply latency p50 / p99 without / with media flowing, on PostgreSQL',
+            `${mdPg.quietP50.toFixed(2)} / ${mdPg.quietP99.toFixed(2)} → ${mdPg.busyP50.toFixed(2)} / ${mdPg.busyP99.toFixed(2)}`,
+            'ms',
+          ],
         ] as Array<[string, string, string]>)
       : []),
     [`seeding ${n} answers (one transaction, multi-row inserts)`, (dash.seedMs / 1000).toFixed(1), 's'],
@@ -217,33 +308,97 @@ export async function runBench(): Promise<number> {
           ['CSV export peak RSS on PostgreSQL', String(dashPg.exportMaxRssMb), 'MB'],
         ] as Array<[string, string, string]>)
       : []),
-    [`chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`, `${chaos.answersStored}/${chaos.answersGiven}`, `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`],
+    [
+      `chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`,
+      `${chaos.answersStored}/${chaos.answersGiven}`,
+      `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`,
+    ],
   ];
   const w = Math.max(...rows.map((r) => r[0].length));
   process.stdout.write(`stemmen bench — node ${process.version}, ${new Date().toISOString()}\n\n`);
   for (const [k, v, u] of rows) process.stdout.write(`${k.padEnd(w)}  ${v.padStart(12)}  ${u}\n`);
   const json: Figures = {
-    node: process.version, questions: QUESTIONS,
-    engineAnswersPerSecond: engine.answersPerSecond, engineMicrosAtQ5: +engine.early.toFixed(2), engineMicrosAtQ60: +engine.late.toFixed(2),
-    storeAnswersPerSecondSerial: store1.answersPerSecond, storeAnswersPerSecondConcurrent16: store16.answersPerSecond,
-    storeP50Ms: +store16.p50.toFixed(3), storeP99Ms: +store16.p99.toFixed(3), storeMsAtQ5: +store1.early.toFixed(3), storeMsAtQ60: +store1.late.toFixed(3),
-    ...(pg ? {
-      pgStoreAnswersPerSecondSerial: pg.serial.answersPerSecond, pgStoreAnswersPerSecondConcurrent16: pg.concurrent.answersPerSecond,
-      pgStoreP50Ms: +pg.concurrent.p50.toFixed(3), pgStoreP99Ms: +pg.concurrent.p99.toFixed(3), pgStoreMsAtQ5: +pg.serial.early.toFixed(3), pgStoreMsAtQ60: +pg.serial.late.toFixed(3),
-    } : {}),
-    telegramRespondents: tg.respondents, telegramAnswers: tg.answers, telegramAnswersPerSecond: tg.answersPerSecond,
-    telegramP50Ms: +tg.p50Ms.toFixed(2), telegramP99Ms: +tg.p99Ms.toFixed(2), telegramPeakRssMb: tg.peakRssMb,
-    mediaNotes: md.notes, mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3), mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
+    node: process.version,
+    questions: QUESTIONS,
+    engineAnswersPerSecond: engine.answersPerSecond,
+    engineMicrosAtQ5: +engine.early.toFixed(2),
+    engineMicrosAtQ60: +engine.late.toFixed(2),
+    storeAnswersPerSecondSerial: store1.answersPerSecond,
+    storeAnswersPerSecondConcurrent16: store16.answersPerSecond,
+    storeP50Ms: +store16.p50.toFixed(3),
+    storeP99Ms: +store16.p99.toFixed(3),
+    storeMsAtQ5: +store1.early.toFixed(3),
+    storeMsAtQ60: +store1.late.toFixed(3),
+    ...(pg
+      ? {
+          pgStoreAnswersPerSecondSerial: pg.serial.answersPerSecond,
+          pgStoreAnswersPerSecondConcurrent16: pg.concurrent.answersPerSecond,
+          pgStoreP50Ms: +pg.concurrent.p50.toFixed(3),
+          pgStoreP99Ms: +pg.concurrent.p99.toFixed(3),
+          pgStoreMsAtQ5: +pg.serial.early.toFixed(3),
+          pgStoreMsAtQ60: +pg.serial.late.toFixed(3),
+        }
+      : {}),
+    telegramRespondents: tg.respondents,
+    telegramAnswers: tg.answers,
+    telegramAnswersPerSecond: tg.answersPerSecond,
+    telegramP50Ms: +tg.p50Ms.toFixed(2),
+    telegramP99Ms: +tg.p99Ms.toFixed(2),
+    telegramPeakRssMb: tg.peakRssMb,
+    mediaNotes: md.notes,
+    mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3),
+    mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),
     chaos: { ...chaos, seconds: +chaos.seconds.toFixed(1) },
-    ...(mdPg ? { mediaPg: { notesPerSecondAlone: +mdPg.notesPerSecondAlone.toFixed(3), notesPerSecondUnderLoad: +mdPg.notesPerSecondUnderLoad.toFixed(3), replyQuietP99Ms: +mdPg.quietP99.toFixed(3), replyBusyP99Ms: +mdPg.busyP99.toFixed(3) } } : {}),
-    ...(dashPg ? { dashboardPg: { seedMs: Math.round(dashPg.seedMs), mapMs: +dashPg.mapMs.toFixed(2), mapFilteredMs: +dashPg.mapFilteredMs.toFixed(2), mapPageMs: +dashPg.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dashPg.queueFirstMs), queueViewMs: Math.round(dashPg.queueMs), exportCsvMs: Math.round(dashPg.exportMs), exportCsvMaxRssMb: dashPg.exportMaxRssMb } } : {}),
-    ...(tgPg ? { telegramPg: { answersPerSecond: tgPg.answersPerSecond, p50Ms: +tgPg.p50Ms.toFixed(2), p99Ms: +tgPg.p99Ms.toFixed(2), peakRssMb: tgPg.peakRssMb } } : {}),
-    outboundPacedPerSecond: +outPaced.achieved.toFixed(2), outboundPaced429s: outPaced.rateLimited, outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2), outboundUnpaced429s: outRaw.rateLimited,
-    openSessions: ses.sessions, rssEmptyMb: ses.rssEmptyMb, rssOpenSessionsStartMb: ses.rssStartMb, rssOpenSessionsAfterMb: ses.rssAfterMb,
-    replyQuietP50Ms: +md.quietP50.toFixed(3), replyQuietP99Ms: +md.quietP99.toFixed(3), replyBusyP50Ms: +md.busyP50.toFixed(3), replyBusyP99Ms: +md.busyP99.toFixed(3),
-    mapAnswers: dash.answers, mapSeedMs: Math.round(dash.seedMs), mapMs: +dash.mapMs.toFixed(2), mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
-    mapPageMs: +dash.mapPageMs.toFixed(2), queueFirstViewMs: Math.round(dash.queueFirstMs), queueViewMs: Math.round(dash.queueMs), followupCases: dash.cases,
-    exportCsvMs: Math.round(dash.exportMs), exportCsvMaxRssMb: dash.exportMaxRssMb, exportCsvMb: dash.csvMb,
+    ...(mdPg
+      ? {
+          mediaPg: {
+            notesPerSecondAlone: +mdPg.notesPerSecondAlone.toFixed(3),
+            notesPerSecondUnderLoad: +mdPg.notesPerSecondUnderLoad.toFixed(3),
+            replyQuietP99Ms: +mdPg.quietP99.toFixed(3),
+            replyBusyP99Ms: +mdPg.busyP99.toFixed(3),
+          },
+        }
+      : {}),
+    ...(dashPg
+      ? {
+          dashboardPg: {
+            seedMs: Math.round(dashPg.seedMs),
+            mapMs: +dashPg.mapMs.toFixed(2),
+            mapFilteredMs: +dashPg.mapFilteredMs.toFixed(2),
+            mapPageMs: +dashPg.mapPageMs.toFixed(2),
+            queueFirstViewMs: Math.round(dashPg.queueFirstMs),
+            queueViewMs: Math.round(dashPg.queueMs),
+            exportCsvMs: Math.round(dashPg.exportMs),
+            exportCsvMaxRssMb: dashPg.exportMaxRssMb,
+          },
+        }
+      : {}),
+    ...(tgPg
+      ? { telegramPg: { answersPerSecond: tgPg.answersPerSecond, p50Ms: +tgPg.p50Ms.toFixed(2), p99Ms: +tgPg.p99Ms.toFixed(2), peakRssMb: tgPg.peakRssMb } }
+      : {}),
+    outboundPacedPerSecond: +outPaced.achieved.toFixed(2),
+    outboundPaced429s: outPaced.rateLimited,
+    outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2),
+    outboundUnpaced429s: outRaw.rateLimited,
+    openSessions: ses.sessions,
+    rssEmptyMb: ses.rssEmptyMb,
+    rssOpenSessionsStartMb: ses.rssStartMb,
+    rssOpenSessionsAfterMb: ses.rssAfterMb,
+    replyQuietP50Ms: +md.quietP50.toFixed(3),
+    replyQuietP99Ms: +md.quietP99.toFixed(3),
+    replyBusyP50Ms: +md.busyP50.toFixed(3),
+    replyBusyP99Ms: +md.busyP99.toFixed(3),
+    mapAnswers: dash.answers,
+    mapSeedMs: Math.round(dash.seedMs),
+    mapMs: +dash.mapMs.toFixed(2),
+    mapFilteredMs: +dash.mapFilteredMs.toFixed(2),
+    mapPageMs: +dash.mapPageMs.toFixed(2),
+    queueFirstViewMs: Math.round(dash.queueFirstMs),
+    queueViewMs: Math.round(dash.queueMs),
+    followupCases: dash.cases,
+    exportCsvMs: Math.round(dash.exportMs),
+    exportCsvMaxRssMb: dash.exportMaxRssMb,
+    exportCsvMb: dash.csvMb,
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

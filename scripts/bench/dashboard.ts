@@ -34,16 +34,23 @@ const ROWS_PER_STATEMENT = 400;
 /** A small deterministic PRNG, so every run seeds the same data. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  return () => (s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32;
 }
 
 function value(q: Question, r: () => number): { number: number | null; choices: string[] | null; text: string | null; date: string | null } {
   switch (q.type) {
-    case 'scale': case 'number': return { number: Math.floor(r() * ((q.max ?? 10) - (q.min ?? 0) + 1)) + (q.min ?? 0), choices: null, text: null, date: null };
-    case 'single': case 'yesno': return { number: null, choices: [q.choices[Math.floor(r() * q.choices.length)]!.id], text: null, date: null };
-    case 'multi': return { number: null, choices: [q.choices[Math.floor(r() * q.choices.length)]!.id], text: null, date: null };
-    case 'date': return { number: null, choices: null, text: null, date: '2019' };
-    default: return { number: null, choices: null, text: 'Het gaat, maar de wachtlijst is lang.', date: null };
+    case 'scale':
+    case 'number':
+      return { number: Math.floor(r() * ((q.max ?? 10) - (q.min ?? 0) + 1)) + (q.min ?? 0), choices: null, text: null, date: null };
+    case 'single':
+    case 'yesno':
+      return { number: null, choices: [q.choices[Math.floor(r() * q.choices.length)]!.id], text: null, date: null };
+    case 'multi':
+      return { number: null, choices: [q.choices[Math.floor(r() * q.choices.length)]!.id], text: null, date: null };
+    case 'date':
+      return { number: null, choices: null, text: null, date: '2019' };
+    default:
+      return { number: null, choices: null, text: 'Het gaat, maar de wachtlijst is lang.', date: null };
   }
 }
 
@@ -58,7 +65,12 @@ class Batch {
   private rows = 0;
   /** Batches whose rows this one's rows point at (foreign keys): flushed first. */
   parents: Batch[] = [];
-  constructor(private readonly table: string, private readonly cols: string[], private readonly run: (sql: string, params: unknown[]) => Promise<void>, private readonly dollar: boolean) {}
+  constructor(
+    private readonly table: string,
+    private readonly cols: string[],
+    private readonly run: (sql: string, params: unknown[]) => Promise<void>,
+    private readonly dollar: boolean,
+  ) {}
   async add(...row: unknown[]): Promise<void> {
     this.values.push(...row);
     if (++this.rows === ROWS_PER_STATEMENT) await this.flush();
@@ -90,22 +102,89 @@ async function seedAnswers(target: DashboardTarget, questions: Question[], total
       st.run(...params);
     };
     raw.exec('BEGIN');
-    finish = async () => { raw.exec('COMMIT'); raw.pragma('wal_checkpoint(TRUNCATE)'); raw.close(); };
+    finish = async () => {
+      raw.exec('COMMIT');
+      raw.pragma('wal_checkpoint(TRUNCATE)');
+      raw.close();
+    };
   } else {
     const client = await connectRawPostgres(target.url);
     await client.query('BEGIN');
-    run = async (sql, params) => { await client.query(sql, params); };
-    finish = async () => { await client.query('COMMIT'); await client.query('ANALYZE'); await client.end(); };
+    run = async (sql, params) => {
+      await client.query(sql, params);
+    };
+    finish = async () => {
+      await client.query('COMMIT');
+      await client.query('ANALYZE');
+      await client.end();
+    };
   }
   const dollar = target.kind === 'postgres';
   const r = rng(42);
   const respondents = Math.ceil(total / questions.length);
-  const answers = new Batch('answers', ['id', 'session_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator', 'outcome',
-    'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel', 'modality', 'prompt_form', 'traffic_light',
-    'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_ref', 'media_status'], run, dollar);
+  const answers = new Batch(
+    'answers',
+    [
+      'id',
+      'session_id',
+      'respondent_id',
+      'pilot_code',
+      'survey_id',
+      'survey_version',
+      'question_id',
+      'parent_question_id',
+      'indicator',
+      'outcome',
+      'question_type',
+      'value_number',
+      'value_choices',
+      'value_text',
+      'value_date',
+      'skipped',
+      'language',
+      'channel',
+      'modality',
+      'prompt_form',
+      'traffic_light',
+      'consent_version',
+      'answered_at',
+      'source_message_id',
+      'revision',
+      'media_kind',
+      'media_ref',
+      'media_status',
+    ],
+    run,
+    dollar,
+  );
   const respondentRows = new Batch('respondents', ['id', 'created_at', 'last_seen_at', 'language'], run, dollar);
-  const sessions = new Batch('sessions', ['id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'channel', 'phase', 'language', 'state', 'state_version', 'revision', 'started_at', 'updated_at', 'completed_at'], run, dollar);
-  const consents = new Batch('consents', ['id', 'respondent_id', 'pilot_code', 'survey_id', 'kind', 'theme', 'version', 'granted', 'recorded_at', 'source_message_id'], run, dollar);
+  const sessions = new Batch(
+    'sessions',
+    [
+      'id',
+      'respondent_id',
+      'pilot_code',
+      'survey_id',
+      'survey_version',
+      'channel',
+      'phase',
+      'language',
+      'state',
+      'state_version',
+      'revision',
+      'started_at',
+      'updated_at',
+      'completed_at',
+    ],
+    run,
+    dollar,
+  );
+  const consents = new Batch(
+    'consents',
+    ['id', 'respondent_id', 'pilot_code', 'survey_id', 'kind', 'theme', 'version', 'granted', 'recorded_at', 'source_message_id'],
+    run,
+    dollar,
+  );
   sessions.parents = [respondentRows];
   consents.parents = [respondentRows];
   answers.parents = [respondentRows, sessions];
@@ -125,8 +204,36 @@ async function seedAnswers(target: DashboardTarget, questions: Question[], total
       if (written >= total) break;
       const v = value(q, r);
       const light = trafficLight(q.traffic, v.number ?? v.choices);
-      await answers.add(`a${written}`, `s${i}`, rid, 'bench', 'default-pilot', 1, q.id, q.parent, q.indicator, q.outcome, q.type, v.number, v.choices && JSON.stringify(v.choices),
-        v.text, v.date, 0, lng, channel, v.text ? 'text' : 'button', 'text', light, 1, at, `m${i}-${q.id}`, 1, null, null, null);
+      await answers.add(
+        `a${written}`,
+        `s${i}`,
+        rid,
+        'bench',
+        'default-pilot',
+        1,
+        q.id,
+        q.parent,
+        q.indicator,
+        q.outcome,
+        q.type,
+        v.number,
+        v.choices && JSON.stringify(v.choices),
+        v.text,
+        v.date,
+        0,
+        lng,
+        channel,
+        v.text ? 'text' : 'button',
+        'text',
+        light,
+        1,
+        at,
+        `m${i}-${q.id}`,
+        1,
+        null,
+        null,
+        null,
+      );
       written++;
     }
   }
@@ -160,17 +267,25 @@ async function timeMap(target: DashboardTarget, filter: Parameters<typeof indica
  */
 async function timePages(dir: string, target: DashboardTarget): Promise<{ mapPageMs: number; queueFirstMs: number; queueMs: number; cases: number }> {
   const db = target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url };
-  const app = await createApp(loadConfig({ DATA_DIR: dir, ...db, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0', QUEUE_PREFIX: `dash${process.pid}${Date.now().toString(36)}` }, ROOT), { logger: pino({ level: 'silent' }) });
+  const app = await createApp(
+    loadConfig({ DATA_DIR: dir, ...db, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0', QUEUE_PREFIX: `dash${process.pid}${Date.now().toString(36)}` }, ROOT),
+    { logger: pino({ level: 'silent' }) },
+  );
   try {
     await addUser(new Accounts(app.db), 'bench@example.org', 'admin', 'bench password 123', new Date().toISOString());
     const login = await app.server.inject({ url: '/login' });
     const csrf = /name="_csrf" value="([^"]+)"/.exec(login.body)![1]!;
     const loginCookie = [login.headers['set-cookie']].flat()[0]!.split(';')[0]!;
     const res = await app.server.inject({
-      method: 'POST', url: '/login', headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
+      method: 'POST',
+      url: '/login',
+      headers: { cookie: loginCookie, 'content-type': 'application/x-www-form-urlencoded' },
       payload: new URLSearchParams({ email: 'bench@example.org', password: 'bench password 123', _csrf: csrf }).toString(),
     });
-    const cookie = [res.headers['set-cookie']].flat().find((c) => c?.startsWith('stemmen_session='))!.split(';')[0]!;
+    const cookie = [res.headers['set-cookie']]
+      .flat()
+      .find((c) => c?.startsWith('stemmen_session='))!
+      .split(';')[0]!;
     const get = async (url: string) => {
       const t0 = performance.now();
       const r = await app.server.inject({ url, headers: { cookie } });
@@ -182,7 +297,10 @@ async function timePages(dir: string, target: DashboardTarget): Promise<{ mapPag
     const queueFirstMs = await get('/pilots/bench/queue');
     const queues: number[] = [];
     for (let i = 0; i < 3; i++) queues.push(await get('/pilots/bench/queue'));
-    const cases = await app.db.selectFrom('followup_cases').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const cases = await app.db
+      .selectFrom('followup_cases')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     return { mapPageMs: median(maps), queueFirstMs, queueMs: median(queues), cases: Number(cases.n) };
   } finally {
     await app.close();
@@ -193,13 +311,28 @@ async function timePages(dir: string, target: DashboardTarget): Promise<{ mapPag
 function timeExport(target: DashboardTarget, outDir: string): Promise<{ ms: number; maxRssMb: number }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'scripts/stemmen.mjs'), 'export', 'bench', '--format', 'csv', '--out', outDir], {
-      cwd: ROOT, env: { ...process.env, ...(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }), DATA_DIR: join(outDir, '..'), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'scripts/stemmen.mjs'), 'export', 'bench', '--format', 'csv', '--out', outDir],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          ...(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }),
+          DATA_DIR: join(outDir, '..'),
+          LOG_LEVEL: 'silent',
+        },
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      },
+    );
     let err = '';
     let rss = '';
-    child.stderr!.on('data', (d) => { err += String(d); });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => { rss += String(d); });
+    child.stderr!.on('data', (d) => {
+      err += String(d);
+    });
+    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => {
+      rss += String(d);
+    });
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) return reject(new Error(`export failed (${code}): ${err}`));
@@ -228,7 +361,16 @@ export async function benchDashboard(total: number, postgresUrl?: string) {
     const pages = await timePages(dir, target);
     const out = join(dir, 'export');
     const exp = await timeExport(target, out);
-    return { answers, seedMs, mapMs, mapFilteredMs, ...pages, exportMs: exp.ms, exportMaxRssMb: exp.maxRssMb, csvMb: Math.round(statSync(join(out, 'answers.csv')).size / 1e6) };
+    return {
+      answers,
+      seedMs,
+      mapMs,
+      mapFilteredMs,
+      ...pages,
+      exportMs: exp.ms,
+      exportMaxRssMb: exp.maxRssMb,
+      csvMb: Math.round(statSync(join(out, 'answers.csv')).size / 1e6),
+    };
   } finally {
     await scoped?.dispose();
     rmSync(dir, { recursive: true, force: true });

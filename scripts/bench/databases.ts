@@ -11,20 +11,35 @@ import { join } from 'node:path';
 import { connectRawPostgres, type RawPostgres } from '../../storage/raw-drivers.ts';
 import { describeDatabase, migrateToLatest, openPostgres, openSqlite, type Db } from '../../storage/database.ts';
 
-export interface BenchDatabase { db: Db; dispose(): Promise<void> }
+export interface BenchDatabase {
+  db: Db;
+  dispose(): Promise<void>;
+}
 
 export async function sqliteBenchDatabase(): Promise<BenchDatabase> {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-'));
   const db = openSqlite(join(dir, 'bench.sqlite'));
   await migrated(db);
-  return { db, dispose: async () => { await db.destroy(); rmSync(dir, { recursive: true, force: true }); } };
+  return {
+    db,
+    dispose: async () => {
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export async function postgresBenchDatabase(url: string): Promise<BenchDatabase> {
   const scoped = await postgresBenchSchema(url);
   const db = openPostgres(scoped.url, 20);
   await migrated(db);
-  return { db, dispose: async () => { await db.destroy(); await scoped.dispose(); } };
+  return {
+    db,
+    dispose: async () => {
+      await db.destroy();
+      await scoped.dispose();
+    },
+  };
 }
 
 /** A fresh schema and a DATABASE_URL that uses it (for a bot process the bench spawns). */

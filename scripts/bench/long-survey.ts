@@ -13,8 +13,16 @@ export function longSurvey(n: number): Survey {
     if (i % 4 === 3) q.followUps = [{ id: `q${i + 1}_why`, type: 'text', when: { question: `q${i + 1}`, lte: 4 } }];
     return q;
   });
-  return compileSurvey(surveySchema.parse({
-    specVersion: 2, id: 'bench', version: 1, languages: ['en', 'ar'], defaultLanguage: 'en', consent: { version: 1 },
-    recontact: { afterRed: false, atEnd: false, expertpool: false }, questions,
-  }));
+  return compileSurvey(
+    surveySchema.parse({
+      specVersion: 2,
+      id: 'bench',
+      version: 1,
+      languages: ['en', 'ar'],
+      defaultLanguage: 'en',
+      consent: { version: 1 },
+      recontact: { afterRed: false, atEnd: false, expertpool: false },
+      questions,
+    }),
+  );
 }

@@ -29,12 +29,35 @@ import { longSurvey } from './long-survey.ts';
 import { postgresBenchDatabase } from './databases.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
-const pct = (xs: number[], p: number) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN; };
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(s.length * p))] ?? NaN;
+};
 
 /** `count` distinct 20-s OGG/Opus voice notes: one encode, then remuxes with another tag (distinct sha256). */
 function voiceNotes(dir: string, count: number): Buffer[] {
   const base = join(dir, 'base.ogg');
-  execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-f', 'lavfi', '-i', 'sine=frequency=300:duration=20', '-ac', '1', '-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip', base]);
+  execFileSync('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'error',
+    '-y',
+    '-f',
+    'lavfi',
+    '-i',
+    'sine=frequency=300:duration=20',
+    '-ac',
+    '1',
+    '-ar',
+    '48000',
+    '-c:a',
+    'libopus',
+    '-b:a',
+    '32k',
+    '-application',
+    'voip',
+    base,
+  ]);
   return Array.from({ length: count }, (_, i) => {
     const out = join(dir, `n${i}.ogg`);
     execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-y', '-i', base, '-c', 'copy', '-metadata', `title=note-${i}`, out]);
@@ -50,10 +73,17 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-media-'));
   const fake = await FakeBotApi.start();
   const stt = await new FakeStt().start();
-  const config = loadConfig({
-    DATA_DIR: dir, LOG_LEVEL: 'silent', QUEUE_PREFIX: `bench${process.pid}${Date.now().toString(36)}`,
-    TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url,
-  }, ROOT);
+  const config = loadConfig(
+    {
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      QUEUE_PREFIX: `bench${process.pid}${Date.now().toString(36)}`,
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      STT_URL: stt.url,
+    },
+    ROOT,
+  );
   const log = pino({ level: process.env.BENCH_LOG ?? 'silent' });
   const bench = postgresUrl ? await postgresBenchDatabase(postgresUrl) : null;
   const db = bench?.db ?? (await openMigrated(config));
@@ -67,32 +97,40 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
   const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log });
   const media = await createMedia(settings, { db, notify, now: () => new Date(), log });
   const handler = new InboundHandler({
-    store, pseudonyms: new Pseudonymizer(Buffer.alloc(32, 2)), i18n, renderer,
-    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]), defaultPilot: 'bench',
-    delivery, log, media: media.port,
+    store,
+    pseudonyms: new Pseudonymizer(Buffer.alloc(32, 2)),
+    i18n,
+    renderer,
+    surveys: new Map([[survey.id, { survey, resolveMedia: (f: string) => f }]]),
+    defaultPilot: 'bench',
+    delivery,
+    log,
+    media: media.port,
   });
 
   let id = 0;
   /** Respondents walk the 80-question survey, one answer per `thinkMs` each, until `stop()`; returns reply latencies in ms. */
   const chat = async (tag: string, stop: () => boolean): Promise<number[]> => {
     const latencies: number[] = [];
-    await Promise.all(Array.from({ length: respondents }, async (_, r) => {
-      const address = `${tag}-${r}`;
-      const send = async (content: Parameters<InboundHandler['handle']>[0]['content']) => {
-        const t = performance.now();
-        await handler.handle({ channel: 'tryit', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
-        return performance.now() - t;
-      };
-      // Spread the respondents over the first interval, as real people are.
-      await new Promise((res) => setTimeout(res, (thinkMs * r) / respondents));
-      await send({ kind: 'text', text: 'hi' });
-      await send({ kind: 'button', data: 'lang:en' });
-      await send({ kind: 'button', data: 'consent:yes' });
-      for (let pos = 1; pos <= 80 && !stop(); pos++) {
-        await new Promise((res) => setTimeout(res, thinkMs));
-        latencies.push(await send({ kind: 'button', data: `a:q${pos}:${5 + ((r + pos) % 6)}` }));
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: respondents }, async (_, r) => {
+        const address = `${tag}-${r}`;
+        const send = async (content: Parameters<InboundHandler['handle']>[0]['content']) => {
+          const t = performance.now();
+          await handler.handle({ channel: 'tryit', address, messageId: String(++id), receivedAt: new Date().toISOString(), content });
+          return performance.now() - t;
+        };
+        // Spread the respondents over the first interval, as real people are.
+        await new Promise((res) => setTimeout(res, (thinkMs * r) / respondents));
+        await send({ kind: 'text', text: 'hi' });
+        await send({ kind: 'button', data: 'lang:en' });
+        await send({ kind: 'button', data: 'consent:yes' });
+        for (let pos = 1; pos <= 80 && !stop(); pos++) {
+          await new Promise((res) => setTimeout(res, thinkMs));
+          latencies.push(await send({ kind: 'button', data: `a:q${pos}:${5 + ((r + pos) % 6)}` }));
+        }
+      }),
+    );
     return latencies;
   };
 
@@ -103,13 +141,23 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
     const seeded = [];
     for (let i = 0; i < n; i++, fileNo++) {
       const f = fake.addFile(files[fileNo]!, `voice/file_${fileNo}.oga`);
-      seeded.push(await seedMediaAnswer({ store, respondentIdFor: (c, a) => handler.respondentIdFor(c, a) }, { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size, durationSeconds: 20 }, { channel: 'telegram', address: String(100_000 + fileNo), language: 'ar' }));
+      seeded.push(
+        await seedMediaAnswer(
+          { store, respondentIdFor: (c, a) => handler.respondentIdFor(c, a) },
+          { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size, durationSeconds: 20 },
+          { channel: 'telegram', address: String(100_000 + fileNo), language: 'ar' },
+        ),
+      );
     }
     const t0 = performance.now();
     await media.port.submit(seeded);
     for (;;) {
-      const left = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).where('media_ref', 'is not', null)
-        .where((eb) => eb.or([eb('media_status', '=', 'pending'), eb('transcript_status', '=', 'pending')])).executeTakeFirstOrThrow();
+      const left = await db
+        .selectFrom('answers')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('media_ref', 'is not', null)
+        .where((eb) => eb.or([eb('media_status', '=', 'pending'), eb('transcript_status', '=', 'pending')]))
+        .executeTakeFirstOrThrow();
       if (Number(left.n) === 0) return (performance.now() - t0) / 1000;
       await new Promise((r) => setTimeout(r, 20));
     }
@@ -127,13 +175,25 @@ export async function benchMedia(notes: number, respondents = 50, thinkMs = 500,
     const loaded = await ingest(notes);
     busyDone = true;
     const busy = await busyRun;
-    const ready = await db.selectFrom('answers').select((eb) => eb.fn.countAll<number>().as('n')).where('transcript_status', '=', 'ready').executeTakeFirstOrThrow();
+    const ready = await db
+      .selectFrom('answers')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('transcript_status', '=', 'ready')
+      .executeTakeFirstOrThrow();
     if (Number(ready.n) !== notes * 2) throw new Error(`only ${ready.n} of ${notes * 2} notes were transcribed`);
     return {
-      notes, concurrency: config.workers.concurrency, respondents, answersPerSecond: respondents * (1000 / thinkMs),
-      notesPerSecondAlone: notes / alone, notesPerSecondUnderLoad: notes / loaded,
-      quietP50: pct(quiet, 0.5), quietP99: pct(quiet, 0.99), quietReplies: quiet.length,
-      busyP50: pct(busy, 0.5), busyP99: pct(busy, 0.99), busyReplies: busy.length,
+      notes,
+      concurrency: config.workers.concurrency,
+      respondents,
+      answersPerSecond: respondents * (1000 / thinkMs),
+      notesPerSecondAlone: notes / alone,
+      notesPerSecondUnderLoad: notes / loaded,
+      quietP50: pct(quiet, 0.5),
+      quietP99: pct(quiet, 0.99),
+      quietReplies: quiet.length,
+      busyP50: pct(busy, 0.5),
+      busyP99: pct(busy, 0.99),
+      busyReplies: busy.length,
     };
   } finally {
     await media.close();

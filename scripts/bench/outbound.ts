@@ -15,21 +15,41 @@ import { FakeBotApi } from '../dev/fake-bot-api.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-export async function benchOutbound(chats: number, sendsPerSecond: number): Promise<{ chats: number; sendsPerSecond: number; achieved: number; rateLimited: number }> {
+export async function benchOutbound(
+  chats: number,
+  sendsPerSecond: number,
+): Promise<{ chats: number; sendsPerSecond: number; achieved: number; rateLimited: number }> {
   const fake = await FakeBotApi.start();
   fake.setRateLimit(30);
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-out-'));
-  const config = loadConfig({
-    DATA_DIR: dir, LOG_LEVEL: 'silent', TRYIT_ENABLED: '0', QUEUE_PREFIX: `out${process.pid}${Date.now().toString(36)}`,
-    TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_SENDS_PER_SECOND: String(sendsPerSecond),
-  }, ROOT);
+  const config = loadConfig(
+    {
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+      TRYIT_ENABLED: '0',
+      QUEUE_PREFIX: `out${process.pid}${Date.now().toString(36)}`,
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      TELEGRAM_SENDS_PER_SECOND: String(sendsPerSecond),
+    },
+    ROOT,
+  );
   const app = await createApp(config, { logger: pino({ level: 'silent' }), telegramBotInfo: fake.botInfo });
   try {
     const now = new Date().toISOString();
-    await app.store.transaction((tx) => tx.enqueueOutbound(Array.from({ length: chats }, (_, i) => ({
-      id: `o${i}`, respondentId: null, channel: 'telegram', address: String(600_000 + i), createdAt: now, position: i,
-      payload: { text: `Question 1 of 17\n\nHow is it going, ${i}?`, language: 'en', dir: 'ltr' },
-    }))));
+    await app.store.transaction((tx) =>
+      tx.enqueueOutbound(
+        Array.from({ length: chats }, (_, i) => ({
+          id: `o${i}`,
+          respondentId: null,
+          channel: 'telegram',
+          address: String(600_000 + i),
+          createdAt: now,
+          position: i,
+          payload: { text: `Question 1 of 17\n\nHow is it going, ${i}?`, language: 'en', dir: 'ltr' },
+        })),
+      ),
+    );
     const t0 = performance.now();
     const sent = await app.delivery.flushAll();
     const seconds = (performance.now() - t0) / 1000;

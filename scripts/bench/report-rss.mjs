@@ -2,5 +2,9 @@
 import { writeSync } from 'node:fs';
 
 process.on('exit', () => {
-  try { writeSync(3, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS })); } catch { /* not measured */ }
+  try {
+    writeSync(3, JSON.stringify({ maxRssKb: process.resourceUsage().maxRSS }));
+  } catch {
+    /* not measured */
+  }
 });

@@ -24,8 +24,17 @@ function writeSurvey(dir: string, questions: number): { surveyFile: string; loca
   mkdirSync(join(localesDir, 'en'), { recursive: true });
   for (const ns of ['bot', 'indicators']) cpSync(join(ROOT, 'locales/en', `${ns}.json`), join(localesDir, 'en', `${ns}.json`));
   const q: Record<string, { text: string; min: string; max: string }> = {};
-  const lines = ['specVersion: 2', 'id: bench-telegram', 'version: 1', 'languages: [en]', 'defaultLanguage: en', 'consent: { version: 1 }',
-    'recontact: { afterRed: false, atEnd: false, expertpool: false }', 'secondsPerQuestion: 10', 'questions:'];
+  const lines = [
+    'specVersion: 2',
+    'id: bench-telegram',
+    'version: 1',
+    'languages: [en]',
+    'defaultLanguage: en',
+    'consent: { version: 1 }',
+    'recontact: { afterRed: false, atEnd: false, expertpool: false }',
+    'secondsPerQuestion: 10',
+    'questions:',
+  ];
   for (let i = 1; i <= questions; i++) {
     const ind = INDICATORS[i % INDICATORS.length]!;
     lines.push(`  - { id: q${i}, type: scale, indicator: ${ind.id}, outcome: ${ind.outcomes[0]}, traffic: default }`);
@@ -46,7 +55,15 @@ function rssMb(pid: number): number {
   }
 }
 
-export interface TelegramFigures { respondents: number; answers: number; answersPerSecond: number; p50Ms: number; p99Ms: number; peakRssMb: number; rateLimited: number }
+export interface TelegramFigures {
+  respondents: number;
+  answers: number;
+  answersPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  peakRssMb: number;
+  rateLimited: number;
+}
 
 export async function benchTelegram(respondents: number, questions = 30, databaseUrl?: string): Promise<TelegramFigures> {
   const fake = await FakeBotApi.start();
@@ -54,11 +71,26 @@ export async function benchTelegram(respondents: number, questions = 30, databas
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const bot = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TELEGRAM_SENDS_PER_SECOND: '0', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`,
+      PORT: '0',
+      LOG_LEVEL: 'error',
+      TRYIT_ENABLED: '0',
+      SURVEY_FILE: surveyFile,
+      LOCALES_DIR: localesDir,
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      TELEGRAM_SENDS_PER_SECOND: '0',
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   let peak = 0;
-  const sampler = setInterval(() => { peak = Math.max(peak, rssMb(bot.pid!)); }, 100);
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, rssMb(bot.pid!));
+  }, 100);
   try {
     // Replies arrive as sendMessage calls; resolve the waiter of that chat.
     const waiting = new Map<number, { re: RegExp; resolve: () => void }>();
@@ -68,7 +100,10 @@ export async function benchTelegram(respondents: number, questions = 30, databas
         const c = fake.calls[seen.n]!;
         if (c.method !== 'sendMessage') continue;
         const w = waiting.get(Number(c.params.chat_id));
-        if (w && w.re.test(String(c.params.text))) { waiting.delete(Number(c.params.chat_id)); w.resolve(); }
+        if (w && w.re.test(String(c.params.text))) {
+          waiting.delete(Number(c.params.chat_id));
+          w.resolve();
+        }
       }
     }, 1);
     const reply = (chat: number, re: RegExp) => new Promise<void>((resolve) => waiting.set(chat, { re, resolve }));
@@ -100,9 +135,13 @@ export async function benchTelegram(respondents: number, questions = 30, databas
     clearInterval(pump);
     latencies.sort((a, b) => a - b);
     return {
-      respondents, answers, answersPerSecond: Math.round(answers / seconds),
-      p50Ms: latencies[Math.floor(latencies.length / 2)]!, p99Ms: latencies[Math.floor(latencies.length * 0.99)]!,
-      peakRssMb: Math.round(peak), rateLimited: fake.rateLimited,
+      respondents,
+      answers,
+      answersPerSecond: Math.round(answers / seconds),
+      p50Ms: latencies[Math.floor(latencies.length / 2)]!,
+      p99Ms: latencies[Math.floor(latencies.length * 0.99)]!,
+      peakRssMb: Math.round(peak),
+      rateLimited: fake.rateLimited,
     };
   } finally {
     clearInterval(sampler);

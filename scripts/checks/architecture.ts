@@ -25,7 +25,11 @@ const ALLOWED: Record<Layer, readonly Layer[]> = {
 /** Packages the pure domain may use: no file system, network, database or i18n. */
 const SURVEYS_PACKAGES = new Set(['zod', 'yaml']);
 
-export interface Violation { file: string; line: number; message: string }
+export interface Violation {
+  file: string;
+  line: number;
+  message: string;
+}
 
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g;
 
@@ -47,7 +51,11 @@ function layerOf(root: string, file: string): Layer | null {
 export function checkArchitecture(root: string): Violation[] {
   const files: string[] = [];
   for (const layer of LAYERS) {
-    try { walk(join(root, layer), files); } catch { /* a layer may not exist yet */ }
+    try {
+      walk(join(root, layer), files);
+    } catch {
+      /* a layer may not exist yet */
+    }
   }
   const violations: Violation[] = [];
   const graph = new Map<string, string[]>();
@@ -62,12 +70,18 @@ export function checkArchitecture(root: string): Violation[] {
       if (spec.startsWith('.')) {
         const target = resolve(dirname(file), spec);
         const to = layerOf(root, target);
-        if (to && !ALLOWED[from].includes(to)) violations.push({ file: rel, line, message: `${from}/ must not import ${to}/ (${spec}); move the shared piece inward or invert the dependency` });
+        if (to && !ALLOWED[from].includes(to))
+          violations.push({ file: rel, line, message: `${from}/ must not import ${to}/ (${spec}); move the shared piece inward or invert the dependency` });
         const room = roomViolation(rel, posix(relative(root, target)));
         if (room) violations.push({ file: rel, line, message: room });
         edges.push(target);
       } else if (from === 'surveys') {
-        if (!SURVEYS_PACKAGES.has(packageOf(spec))) violations.push({ file: rel, line, message: `surveys/ is the pure domain and must not import "${spec}"; do the I/O in bot/, storage/ or workers/ and pass data in` });
+        if (!SURVEYS_PACKAGES.has(packageOf(spec)))
+          violations.push({
+            file: rel,
+            line,
+            message: `surveys/ is the pure domain and must not import "${spec}"; do the I/O in bot/, storage/ or workers/ and pass data in`,
+          });
       } else {
         const pkg = packageViolation(rel, packageOf(spec));
         if (pkg) violations.push({ file: rel, line, message: pkg });
@@ -76,7 +90,11 @@ export function checkArchitecture(root: string): Violation[] {
     graph.set(resolve(file), edges);
   }
   for (const cycle of findCycles(graph)) {
-    violations.push({ file: relative(root, cycle[0]!), line: 1, message: `import cycle: ${cycle.map((f) => relative(root, f)).join(' → ')} → ${relative(root, cycle[0]!)}` });
+    violations.push({
+      file: relative(root, cycle[0]!),
+      line: 1,
+      message: `import cycle: ${cycle.map((f) => relative(root, f)).join(' → ')} → ${relative(root, cycle[0]!)}`,
+    });
   }
   return violations;
 }
@@ -84,19 +102,32 @@ export function checkArchitecture(root: string): Violation[] {
 /** Strongly connected components with more than one file (or a self-import), via Tarjan. */
 function findCycles(graph: Map<string, string[]>): string[][] {
   let index = 0;
-  const idx = new Map<string, number>(), low = new Map<string, number>(), onStack = new Set<string>(), stack: string[] = [];
+  const idx = new Map<string, number>(),
+    low = new Map<string, number>(),
+    onStack = new Set<string>(),
+    stack: string[] = [];
   const out: string[][] = [];
   const strong = (v: string): void => {
-    idx.set(v, index); low.set(v, index); index++; stack.push(v); onStack.add(v);
+    idx.set(v, index);
+    low.set(v, index);
+    index++;
+    stack.push(v);
+    onStack.add(v);
     for (const w of graph.get(v) ?? []) {
       if (!graph.has(w)) continue;
-      if (!idx.has(w)) { strong(w); low.set(v, Math.min(low.get(v)!, low.get(w)!)); }
-      else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
+      if (!idx.has(w)) {
+        strong(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, idx.get(w)!));
     }
     if (low.get(v) === idx.get(v)) {
       const comp: string[] = [];
       let w: string;
-      do { w = stack.pop()!; onStack.delete(w); comp.push(w); } while (w !== v);
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.push(w);
+      } while (w !== v);
       if (comp.length > 1 || (graph.get(v) ?? []).includes(v)) out.push(comp.reverse());
     }
   };

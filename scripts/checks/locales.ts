@@ -20,7 +20,11 @@ export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { d
 
 export const PLURAL = /_(zero|one|two|few|many|other)$/;
 /** The sorted, comma-joined placeholder names of a text: what a translation must keep. */
-export const placeholders = (s: string) => [...s.matchAll(/\{\{\s*-?\s*([\w.]+)[^}]*\}\}/g)].map((m) => m[1]).sort().join(',');
+export const placeholders = (s: string) =>
+  [...s.matchAll(/\{\{\s*-?\s*([\w.]+)[^}]*\}\}/g)]
+    .map((m) => m[1])
+    .sort()
+    .join(',');
 
 export interface LocaleReport {
   missing: string[];
@@ -32,7 +36,9 @@ export interface LocaleReport {
 export function checkLocales(dir: string, source = 'en'): LocaleReport {
   const bundle = readLocales(dir);
   const report: LocaleReport = { missing: [], extra: [], placeholderMismatch: [], reviewMissing: [] };
-  const review = existsSync(join(dir, 'review.json')) ? (JSON.parse(readFileSync(join(dir, 'review.json'), 'utf8')) as Record<string, Record<string, unknown>>) : {};
+  const review = existsSync(join(dir, 'review.json'))
+    ? (JSON.parse(readFileSync(join(dir, 'review.json'), 'utf8')) as Record<string, Record<string, unknown>>)
+    : {};
   const src = bundle.resources[source] ?? {};
   for (const lng of bundle.languages) {
     for (const ns of Object.keys(src)) {
@@ -46,7 +52,10 @@ export function checkLocales(dir: string, source = 'en'): LocaleReport {
       const stems = new Set<string>();
       for (const key of Object.keys(want)) {
         const stem = key.replace(PLURAL, '');
-        if (stem !== key) { stems.add(stem); continue; }
+        if (stem !== key) {
+          stems.add(stem);
+          continue;
+        }
         if (!(key in have)) report.missing.push(`${lng}/${ns}.json: ${key}`);
         else if (placeholders(want[key]!) !== placeholders(have[key]!)) {
           report.placeholderMismatch.push(`${lng}/${ns}.json: ${key} has {{${placeholders(have[key]!)}}} but ${source} has {{${placeholders(want[key]!)}}}`);

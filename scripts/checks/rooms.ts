@@ -80,7 +80,8 @@ export const CONVERSATION_SURFACE = 'bot/conversation/index.ts';
 
 /** Why `from` may not import `to` (both inside bot/), or null. bot/delivery/ may be imported by any room. */
 export function roomViolation(from: string, to: string): string | null {
-  const a = roomOf(from), b = roomOf(to);
+  const a = roomOf(from),
+    b = roomOf(to);
   if (a === 'web' && b === 'conversation' && to !== CONVERSATION_SURFACE) {
     return `bot/web/ may use bot/conversation/ only through ${CONVERSATION_SURFACE}, not ${to}; export what the page needs there`;
   }

@@ -22,7 +22,10 @@ import { UsageError } from '../errors.ts';
 import { readContactList } from './contact-list.ts';
 import { openDb, unknownPilot } from './pilot.ts';
 
-export interface CampaignRunOptions { window: string; wait: boolean }
+export interface CampaignRunOptions {
+  window: string;
+  wait: boolean;
+}
 
 /** "2h", "30m", "45s" → ms; at most 20 h (placeholder contacts are purged after 24 h). */
 export function parseWindow(s: string): number {
@@ -52,7 +55,9 @@ async function queueAndWatch(config: Config, campaigns: CampaignRepository, camp
     const pending = await campaigns.planned(campaignId);
     await queue.plan(pending.map((p) => ({ job: { campaignId, targetKey: p.targetKey }, delayMs: Date.parse(p.plannedAt) - now })));
   } catch (e) {
-    throw new UsageError(`could not queue the messages in Redis at ${redactRedisUrl(config.redis.url)} (${(e as Error).message}); start Redis (\`npm start\` does) or set REDIS_URL, then run this again: nobody gets a message twice`);
+    throw new UsageError(
+      `could not queue the messages in Redis at ${redactRedisUrl(config.redis.url)} (${(e as Error).message}); start Redis (\`npm start\` does) or set REDIS_URL, then run this again: nobody gets a message twice`,
+    );
   } finally {
     await queue.close();
   }
@@ -66,7 +71,10 @@ async function queueAndWatch(config: Config, campaigns: CampaignRepository, camp
     const width = 30;
     const filled = p.total === 0 ? width : Math.round((done / p.total) * width);
     const line = `[${'█'.repeat(filled)}${'░'.repeat(width - filled)}] ${done}/${p.total} (${p.sent} sent, ${p.failed} failed)`;
-    if (line !== shown) { process.stderr.write(tty ? `\r${line}` : `${line}\n`); shown = line; }
+    if (line !== shown) {
+      process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+      shown = line;
+    }
     if (p.planned === 0) break;
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -77,18 +85,26 @@ async function queueAndWatch(config: Config, campaigns: CampaignRepository, camp
 export async function runPilotInvite(config: Config, code: string, contactsFile: string, o: CampaignRunOptions): Promise<number> {
   const windowMs = parseWindow(o.window);
   return withPilot(config, code, async (db, pilot) => {
-    if (!pilot.channels.includes('whatsapp')) throw new UsageError(`pilot ${code} has no WhatsApp channel (it has ${pilot.channels.join(', ')}); invitations go out through WhatsApp`);
+    if (!pilot.channels.includes('whatsapp'))
+      throw new UsageError(`pilot ${code} has no WhatsApp channel (it has ${pilot.channels.join(', ')}); invitations go out through WhatsApp`);
     const locales = readLocales(config.localesDir);
     const { survey, estimatedMinutes } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
     const path = resolve(contactsFile);
     const shown = relative(process.cwd(), path) || path;
     let text: string;
-    try { text = readFileSync(path, 'utf8'); } catch { throw new UsageError(`${shown}: file not found; check the path`); }
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch {
+      throw new UsageError(`${shown}: file not found; check the path`);
+    }
     const list = readContactList(text, shown, survey.languages, survey.defaultLanguage);
     for (const r of list.refused) process.stdout.write(`refused ${r.line}: ${r.why}\n`);
 
     const renderer = new Renderer(createI18n(locales));
-    const invite = (lng: string): Message => ({ parts: [{ ns: 'campaigns', key: 'invite', params: { minutes: Math.max(1, Math.round(estimatedMinutes)), code: pilot.code } }], language: lng });
+    const invite = (lng: string): Message => ({
+      parts: [{ ns: 'campaigns', key: 'invite', params: { minutes: Math.max(1, Math.round(estimatedMinutes)), code: pilot.code } }],
+      language: lng,
+    });
     const messages = Object.fromEntries(survey.languages.map((l) => [l, renderer.render(invite(l), l, survey.namespace)]));
     const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
     const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
@@ -98,16 +114,26 @@ export async function runPilotInvite(config: Config, code: string, contactsFile:
     // Whoever said STOP (to any pilot) is not invited; listed by line, never by number.
     const invitees: typeof list.invitees = [];
     const suppressed: typeof list.invitees = [];
-    for (const x of list.invitees) (await campaigns.isSuppressed('whatsapp', `${x.digits}@s.whatsapp.net`) ? suppressed : invitees).push(x);
+    for (const x of list.invitees) ((await campaigns.isSuppressed('whatsapp', `${x.digits}@s.whatsapp.net`)) ? suppressed : invitees).push(x);
     for (const x of suppressed) process.stdout.write(`refused ${x.line}: asked not to be contacted (do-not-contact list)\n`);
     const n = invitees.length;
-    const planned = await campaigns.planInvitations(campaignId, invitees.map((x, i) => ({
-      targetKey: pseudonyms.respondentId('invite', x.digits), address: `${x.digits}@s.whatsapp.net`, language: x.language,
-      plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString(),
-    })), now.toISOString());
-    process.stdout.write(`${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length + suppressed.length} refused (${suppressed.length} on the do-not-contact list)\n`);
+    const planned = await campaigns.planInvitations(
+      campaignId,
+      invitees.map((x, i) => ({
+        targetKey: pseudonyms.respondentId('invite', x.digits),
+        address: `${x.digits}@s.whatsapp.net`,
+        language: x.language,
+        plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString(),
+      })),
+      now.toISOString(),
+    );
+    process.stdout.write(
+      `${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length + suppressed.length} refused (${suppressed.length} on the do-not-contact list)\n`,
+    );
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
-    process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`);
+    process.stdout.write(
+      `${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`,
+    );
     return p.failed > 0 ? 1 : 0;
   });
 }
@@ -119,7 +145,11 @@ export async function runShareResults(config: Config, code: string, messageArgs:
     const m = /^([a-z]{2,3}(?:-[A-Za-z0-9]+)?)=(.+)$/.exec(a);
     if (!m) throw new UsageError(`--message "${a}" must be <language>=<file>, e.g. --message nl=results-nl.txt`);
     let text: string;
-    try { text = readFileSync(resolve(m[2]!), 'utf8').trim(); } catch { throw new UsageError(`--message ${a}: file not found; check the path`); }
+    try {
+      text = readFileSync(resolve(m[2]!), 'utf8').trim();
+    } catch {
+      throw new UsageError(`--message ${a}: file not found; check the path`);
+    }
     if (text === '') throw new UsageError(`--message ${a}: the file is empty`);
     files.set(m[1]!, text);
   }
@@ -132,17 +162,33 @@ export async function runShareResults(config: Config, code: string, messageArgs:
     const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
     const campaignId = `results-${pilot.code}`;
     const now = new Date();
-    const messages = Object.fromEntries([...files].map(([l, t]) => [l, renderer.render({ parts: [{ literal: t }, { ns: 'campaigns', key: 'results.footer' }], language: l }, l, survey.namespace)]));
+    const messages = Object.fromEntries(
+      [...files].map(([l, t]) => [
+        l,
+        renderer.render({ parts: [{ literal: t }, { ns: 'campaigns', key: 'results.footer' }], language: l }, l, survey.namespace),
+      ]),
+    );
     await campaigns.ensure(campaignId, pilot.code, 'results', messages, now.toISOString());
     const known = await campaigns.known(campaignId);
     const candidates = (await campaigns.optedIn(pilot.code, survey.defaultLanguage)).filter((t) => !known.has(t.targetKey));
-    const stopped = await campaigns.suppressedRespondents(pilot.code, candidates.map((t) => t.targetKey));
+    const stopped = await campaigns.suppressedRespondents(
+      pilot.code,
+      candidates.map((t) => t.targetKey),
+    );
     const fresh = candidates.filter((t) => !stopped.has(t.targetKey));
     const missing = [...new Set(fresh.map((t) => t.language))].filter((l) => !files.has(l));
-    if (missing.length > 0) throw new UsageError(`respondents who opted in use ${missing.join(', ')} too; add --message ${missing[0]}=<file> for ${missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`);
+    if (missing.length > 0)
+      throw new UsageError(
+        `respondents who opted in use ${missing.join(', ')} too; add --message ${missing[0]}=<file> for ${missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`,
+      );
     const n = fresh.length;
-    const planned = await campaigns.planRespondents(campaignId, fresh.map((t, i) => ({ ...t, plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString() })));
-    process.stdout.write(`${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again); ${stopped.size} refused (on the do-not-contact list)\n`);
+    const planned = await campaigns.planRespondents(
+      campaignId,
+      fresh.map((t, i) => ({ ...t, plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString() })),
+    );
+    process.stdout.write(
+      `${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again); ${stopped.size} refused (on the do-not-contact list)\n`,
+    );
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
     process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting\n`);
     return p.failed > 0 ? 1 : 0;

@@ -21,13 +21,25 @@ export async function runExport(config: Config, pilot: string, format: string, o
   try {
     const row = await new PilotRepository(db).find(pilot);
     if (!row) throw new UserInputError(`no pilot "${pilot}" in ${describeDatabase(config)}; check the code on the dashboard's start page`);
-    if (row.surveyId !== survey.id) throw new UserInputError(`pilot "${pilot}" uses survey "${row.surveyId}" but SURVEY_FILE (${config.surveyFile}) is "${survey.id}"; set SURVEY_FILE to that survey's file`);
+    if (row.surveyId !== survey.id)
+      throw new UserInputError(
+        `pilot "${pilot}" uses survey "${row.surveyId}" but SURVEY_FILE (${config.surveyFile}) is "${survey.id}"; set SURVEY_FILE to that survey's file`,
+      );
     const dir = resolve(out ?? `export-${pilot}`);
     const bar = process.stderr.isTTY
-      ? new cliProgress.SingleBar({ stream: process.stderr, format: 'answers {bar} {percentage}% | {value}/{total} | {eta}s left', hideCursor: true }, cliProgress.Presets.shades_classic)
+      ? new cliProgress.SingleBar(
+          { stream: process.stderr, format: 'answers {bar} {percentage}% | {value}/{total} | {eta}s left', hideCursor: true },
+          cliProgress.Presets.shades_classic,
+        )
       : null;
     const r = await exportPilot({
-      db, i18n: createI18n(locales), survey, pilot, format: format as ExportFormat, dir, now: new Date(),
+      db,
+      i18n: createI18n(locales),
+      survey,
+      pilot,
+      format: format as ExportFormat,
+      dir,
+      now: new Date(),
       ...(bar ? { progress: { start: (n: number) => bar.start(n, 0), add: (n: number) => bar.increment(n), stop: () => bar.stop() } } : {}),
     });
     process.stdout.write(`exported ${r.rows} answers of pilot ${pilot}:\n${r.files.map((f) => `  ${f}`).join('\n')}\n`);

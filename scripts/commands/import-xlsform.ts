@@ -18,7 +18,12 @@ import { readWorkbook } from './xlsx-read.ts';
 /** Texts an XLSForm has no place for, taken from the question bank's namespace. */
 const COMMON_KEYS = ['intro', 'consent', 'completion', 'scale.low', 'scale.high'];
 
-export interface ImportXlsFormOptions { out?: string | undefined; id?: string | undefined; force: boolean; maxMinutes: number }
+export interface ImportXlsFormOptions {
+  out?: string | undefined;
+  id?: string | undefined;
+  force: boolean;
+  maxMinutes: number;
+}
 
 function place(i: ImportIssue): string {
   return [i.sheet, i.row !== undefined ? `row ${i.row}` : '', i.column !== undefined ? `(${i.column})` : ''].filter(Boolean).join(' ');
@@ -36,7 +41,9 @@ export async function runImportXlsForm(config: Config, formPath: string, o: Impo
   const result = importXlsForm(wb, { id: o.id, fileName: basename(form).replace(/\.xlsx$/i, ''), commonTexts: common });
   const errors = result.issues.filter((i) => i.severity === 'error');
   if (errors.length > 0) {
-    throw new UsageError([...errors.map((i) => `${shown}: ${place(i)}: ${i.message}`), `${shown}: ${errors.length} problem(s); nothing was written`].join('\n'));
+    throw new UsageError(
+      [...errors.map((i) => `${shown}: ${place(i)}: ${i.message}`), `${shown}: ${errors.length} problem(s); nothing was written`].join('\n'),
+    );
   }
 
   const id = String(result.spec.id);
@@ -63,12 +70,18 @@ export async function runImportXlsForm(config: Config, formPath: string, o: Impo
       const q = m ? questions[Number(m[1])] : undefined;
       return q ? ` (question "${String(q.id)}")` : '';
     };
-    throw new UsageError([...loaded.issues.filter((i) => i.severity === 'error').map((i) => `${shown}${rowOf(i.path)}: ${i.path ? `${i.path}: ` : ''}${i.message}`), `${shown}: the imported survey does not validate; nothing was written`].join('\n'));
+    throw new UsageError(
+      [
+        ...loaded.issues.filter((i) => i.severity === 'error').map((i) => `${shown}${rowOf(i.path)}: ${i.path ? `${i.path}: ` : ''}${i.message}`),
+        `${shown}: the imported survey does not validate; nothing was written`,
+      ].join('\n'),
+    );
   }
 
   const targets = [out, ...languages.map((l) => namespaceFile(config.localesDir, l, ns))];
   const existing = targets.find((f) => existsSync(f));
-  if (existing && !o.force) throw new UsageError(`${relative(process.cwd(), existing)} already exists; pass --out/--id for another name or --force to overwrite`);
+  if (existing && !o.force)
+    throw new UsageError(`${relative(process.cwd(), existing)} already exists; pass --out/--id for another name or --force to overwrite`);
 
   mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, yamlText);
@@ -87,6 +100,8 @@ export async function runImportXlsForm(config: Config, formPath: string, o: Impo
     for (const i of left) process.stdout.write(`  ${place(i)}: ${i.message}\n`);
   }
   for (const w of loaded.warnings) process.stdout.write(`${formatIssue(w)}\n`);
-  process.stdout.write(`ok ${outShown}: ${id}, ${loaded.survey.questions.length} questions, languages ${languages.join(', ')}, about ${loaded.estimatedMinutes} minutes; texts in locales/<lng>/${ns}.json\n`);
+  process.stdout.write(
+    `ok ${outShown}: ${id}, ${loaded.survey.questions.length} questions, languages ${languages.join(', ')}, about ${loaded.estimatedMinutes} minutes; texts in locales/<lng>/${ns}.json\n`,
+  );
   return 0;
 }

@@ -11,7 +11,10 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.ts';
 
 export type ReviewStatus = 'reviewed' | 'machine-draft';
-export interface NamespaceReview { status: ReviewStatus; unreviewedKeys?: string[] }
+export interface NamespaceReview {
+  status: ReviewStatus;
+  unreviewedKeys?: string[];
+}
 export type ReviewFile = Record<string, Record<string, NamespaceReview> | string>;
 
 export function namespaceFile(localesDir: string, lng: string, ns: string): string {

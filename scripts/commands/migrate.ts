@@ -13,9 +13,11 @@ export async function runMigrate(config: Config): Promise<number> {
     if (error) {
       const message = (error as Error).message ?? String(error);
       // No step failed: the database itself could not be reached.
-      process.stderr.write((results ?? []).some((r) => r.status === 'Error')
-        ? `migration failed on ${describeDatabase(config)}: ${message}\n`
-        : `cannot open the database ${describeDatabase(config)}: ${message}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.\n`);
+      process.stderr.write(
+        (results ?? []).some((r) => r.status === 'Error')
+          ? `migration failed on ${describeDatabase(config)}: ${message}\n`
+          : `cannot open the database ${describeDatabase(config)}: ${message}. Check DATABASE_URL (or DATABASE_FILE) and that the server is running.\n`,
+      );
       return 1;
     }
     return 0;

@@ -40,7 +40,8 @@ export async function runOrgPilot(config: Config, org: string, pilot: string): P
   try {
     const orgs = new Organisations(db);
     if (!(await orgs.find(org))) throw new UserInputError(`there is no organisation "${org}": add it first with \`stemmen org add ${org} --name "…"\``);
-    if (!(await orgs.assignPilot(pilot, org))) throw new UserInputError(`no pilot "${pilot}" in ${describeDatabase(config)}; see \`stemmen pilot stats\` or the dashboard's start page`);
+    if (!(await orgs.assignPilot(pilot, org)))
+      throw new UserInputError(`no pilot "${pilot}" in ${describeDatabase(config)}; see \`stemmen pilot stats\` or the dashboard's start page`);
     process.stdout.write(`pilot ${pilot} now belongs to ${org}\n`);
     return 0;
   } finally {

@@ -14,7 +14,12 @@ import { PilotRepository } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';
 import { openDb, unknownPilot } from './pilot.ts';
 
-export interface LinksOptions { out?: string | undefined; telegramBot?: string | undefined; whatsappNumber?: string | undefined; perLanguage: boolean }
+export interface LinksOptions {
+  out?: string | undefined;
+  telegramBot?: string | undefined;
+  whatsappNumber?: string | undefined;
+  perLanguage: boolean;
+}
 
 export const telegramLink = (bot: string, start: string): string => `https://t.me/${bot}?start=${encodeURIComponent(start)}`;
 /** The pre-filled text "start <code>" is what the handler recognises as joining the pilot. */
@@ -24,10 +29,12 @@ export const whatsappLink = (number: string, start: string): string => `https://
 async function botUsername(config: Config, given: string | undefined): Promise<string> {
   if (given !== undefined) {
     const name = given.replace(/^@/, '');
-    if (!/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(name)) throw new UsageError(`--telegram-bot "${given}" is not a bot username (letters, digits and _, like stemmen_bot)`);
+    if (!/^[A-Za-z][A-Za-z0-9_]{3,31}$/.test(name))
+      throw new UsageError(`--telegram-bot "${given}" is not a bot username (letters, digits and _, like stemmen_bot)`);
     return name;
   }
-  if (!config.telegram) throw new UsageError('the pilot uses Telegram: pass --telegram-bot <username> or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram');
+  if (!config.telegram)
+    throw new UsageError('the pilot uses Telegram: pass --telegram-bot <username> or set TELEGRAM_BOT_TOKEN so the username can be asked from Telegram');
   try {
     const res = await fetch(`${config.telegram.apiRoot}/bot${config.telegram.token}/getMe`, { signal: AbortSignal.timeout(10_000) });
     const body = (await res.json()) as { ok: boolean; result?: { username?: string }; description?: string };
@@ -59,7 +66,7 @@ export async function runPilotLinks(config: Config, code: string, o: LinksOption
   }
   if (pilot.channels.includes('whatsapp')) {
     const number = o.whatsappNumber?.replace(/^\+/, '');
-    if (!number) throw new UsageError('the pilot uses WhatsApp: pass --whatsapp-number with the bot\'s number, digits with country code (e.g. 31612345678)');
+    if (!number) throw new UsageError("the pilot uses WhatsApp: pass --whatsapp-number with the bot's number, digits with country code (e.g. 31612345678)");
     if (!/^\d{8,15}$/.test(number)) throw new UsageError(`--whatsapp-number "${o.whatsappNumber}" must be 8–15 digits with the country code, e.g. 31612345678`);
     for (const s of starts) links.push({ file: `whatsapp${s.suffix}`, url: whatsappLink(number, s.start) });
   }

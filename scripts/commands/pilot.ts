@@ -27,13 +27,21 @@ export async function openDb(config: Config): Promise<Db> {
   return db;
 }
 
-export interface CreateOptions { survey: string; name: string; channels: string[]; code?: string | undefined; org?: string | undefined }
+export interface CreateOptions {
+  survey: string;
+  name: string;
+  channels: string[];
+  code?: string | undefined;
+  org?: string | undefined;
+}
 
 export async function runPilotCreate(config: Config, o: CreateOptions): Promise<number> {
   if (o.name.trim() === '') throw new UsageError('--name is empty; give the pilot a name researchers recognise, e.g. "Utrecht 2026"');
   const bad = o.channels.find((c) => !(PILOT_CHANNELS as readonly string[]).includes(c));
-  if (bad !== undefined || o.channels.length === 0) throw new UsageError(`--channels: ${bad !== undefined ? `"${bad}" is not a channel` : 'none given'}; use one or more of ${PILOT_CHANNELS.join(', ')}`);
-  if (o.code !== undefined && !/^[a-z0-9][a-z0-9-]{2,31}$/.test(o.code)) throw new UsageError(`--code "${o.code}" must be 3–32 lower-case letters, digits or -, starting with a letter or digit`);
+  if (bad !== undefined || o.channels.length === 0)
+    throw new UsageError(`--channels: ${bad !== undefined ? `"${bad}" is not a channel` : 'none given'}; use one or more of ${PILOT_CHANNELS.join(', ')}`);
+  if (o.code !== undefined && !/^[a-z0-9][a-z0-9-]{2,31}$/.test(o.code))
+    throw new UsageError(`--code "${o.code}" must be 3–32 lower-case letters, digits or -, starting with a letter or digit`);
   if (o.code === config.defaultPilot) throw new UsageError(`--code "${o.code}" is the default pilot's code (DEFAULT_PILOT); choose another`);
   const file = resolve(o.survey);
   const { survey, estimatedMinutes } = loadSurveyFile(file, readLocales(config.localesDir));
@@ -46,13 +54,30 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
     const repo = new PilotRepository(db);
     const pilots = await repo.list();
     const clash = pilots.find((p) => p.surveyId === survey.id && p.surveyFile !== null && p.surveyFile !== file);
-    if (clash) throw new UsageError(`survey id "${survey.id}" is already used by pilot "${clash.code}" with another file (${clash.surveyFile}); give this survey another id`);
-    if (o.code !== undefined && pilots.some((p) => p.code === o.code)) throw new UsageError(`--code "${o.code}" is already used by pilot "${pilots.find((p) => p.code === o.code)!.name}"; choose another or leave --code out`);
+    if (clash)
+      throw new UsageError(
+        `survey id "${survey.id}" is already used by pilot "${clash.code}" with another file (${clash.surveyFile}); give this survey another id`,
+      );
+    if (o.code !== undefined && pilots.some((p) => p.code === o.code))
+      throw new UsageError(`--code "${o.code}" is already used by pilot "${pilots.find((p) => p.code === o.code)!.name}"; choose another or leave --code out`);
     let code = o.code;
     while (code === undefined || pilots.some((p) => p.code === code)) code = Array.from({ length: 6 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
-    await repo.create({ code, name: o.name.trim(), surveyId: survey.id, surveyVersion: survey.version, surveyFile: file, channels: o.channels, ...(o.org !== undefined ? { organisationId: o.org } : {}) }, new Date().toISOString());
+    await repo.create(
+      {
+        code,
+        name: o.name.trim(),
+        surveyId: survey.id,
+        surveyVersion: survey.version,
+        surveyFile: file,
+        channels: o.channels,
+        ...(o.org !== undefined ? { organisationId: o.org } : {}),
+      },
+      new Date().toISOString(),
+    );
     process.stdout.write(`${code}\n`);
-    process.stderr.write(`created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`);
+    process.stderr.write(
+      `created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`,
+    );
     return 0;
   } finally {
     await db.destroy();
@@ -73,19 +98,36 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     const rows = await repo.funnel(code);
     const declined = await repo.declines(code);
     const COUNTS = ['invited', 'started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder', 'expired'] as const;
-    const total: FunnelRow = { language: 'all', channel: 'all', invited: 0, started: 0, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 };
+    const total: FunnelRow = {
+      language: 'all',
+      channel: 'all',
+      invited: 0,
+      started: 0,
+      consented: 0,
+      declined: 0,
+      stopped: 0,
+      completed: 0,
+      reminded: 0,
+      completedAfterReminder: 0,
+      expired: 0,
+    };
     for (const r of rows) for (const k of COUNTS) total[k] += r[k];
     if (json) {
-      process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, exact: true, note: exactNote(config), funnel: rows, total, declined }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, exact: true, note: exactNote(config), funnel: rows, total, declined }, null, 2)}\n`,
+      );
       return 0;
     }
     const pct = (a: number, b: number) => (b === 0 ? '—' : `${Math.round((a / b) * 100)}%`);
-    const line = (r: FunnelRow) => `${r.language.padEnd(13)} ${r.channel.padEnd(9)} ${COUNTS.map((k) => String(r[k]).padStart(k.length)).join(' ')} ${pct(r.completed, r.started).padStart(10)}\n`;
+    const line = (r: FunnelRow) =>
+      `${r.language.padEnd(13)} ${r.channel.padEnd(9)} ${COUNTS.map((k) => String(r[k]).padStart(k.length)).join(' ')} ${pct(r.completed, r.started).padStart(10)}\n`;
     process.stdout.write(`pilot ${code} "${pilot.name}" (survey ${pilot.surveyId} v${pilot.surveyVersion})\n${exactNote(config)}\n`);
     process.stdout.write(`${'language'.padEnd(13)} ${'channel'.padEnd(9)} ${COUNTS.join(' ')} ${'completion'.padStart(10)}\n`);
     for (const r of rows) process.stdout.write(line(r));
     process.stdout.write(line(total));
-    process.stdout.write(`consent rate: ${pct(total.consented, total.started)}; reminder effect (completed after a reminder ÷ reminded): ${pct(total.completedAfterReminder, total.reminded)}\n`);
+    process.stdout.write(
+      `consent rate: ${pct(total.consented, total.started)}; reminder effect (completed after a reminder ÷ reminded): ${pct(total.completedAfterReminder, total.reminded)}\n`,
+    );
     process.stdout.write(`declined consent: ${declined} (only a count is kept)\n`);
     return 0;
   } finally {

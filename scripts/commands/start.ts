@@ -14,8 +14,13 @@ export async function runStart(config: Config): Promise<number> {
     const app = await createApp(config);
     const url = await app.listen();
     const shown = url.replace('127.0.0.1', 'localhost');
-    app.log.info({ database: describeDatabase(config), redis: redactRedisUrl(config.redis.url), workers: config.workers.inProcess ? 'in process' : 'apart' }, 'store ready');
-    process.stdout.write(`\nstemmen is running.\n  Try it:    ${shown}/try\n  Dashboard: ${shown}/ (first user: stemmen user add <email> --role admin)\n  Queues:    ${shown}/admin/queues\n  Data:      ${config.dataDir}\n  Stop:      Ctrl+C\n\n`);
+    app.log.info(
+      { database: describeDatabase(config), redis: redactRedisUrl(config.redis.url), workers: config.workers.inProcess ? 'in process' : 'apart' },
+      'store ready',
+    );
+    process.stdout.write(
+      `\nstemmen is running.\n  Try it:    ${shown}/try\n  Dashboard: ${shown}/ (first user: stemmen user add <email> --role admin)\n  Queues:    ${shown}/admin/queues\n  Data:      ${config.dataDir}\n  Stop:      Ctrl+C\n\n`,
+    );
     await untilSignal((signal) => app.log.info({ signal }, 'shutting down'));
     await app.close();
   } finally {

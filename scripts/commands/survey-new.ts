@@ -38,7 +38,9 @@ export function runSurveyNew(config: Config, o: SurveyNewOptions): number {
   for (const lng of o.languages) {
     if (bank.survey.languages.includes(lng)) continue;
     const hint = closest(lng, bank.survey.languages);
-    throw new UsageError(`--languages: the question bank has no texts in "${lng}"${hint !== null ? `; did you mean "${hint}"?` : ''} (it has ${bank.survey.languages.join(', ')}); add locales/${lng}/${bankNs}.json (translate locales/en/${bankNs}.json) and list "${lng}" in ${relative(process.cwd(), bankFile)}`);
+    throw new UsageError(
+      `--languages: the question bank has no texts in "${lng}"${hint !== null ? `; did you mean "${hint}"?` : ''} (it has ${bank.survey.languages.join(', ')}); add locales/${lng}/${bankNs}.json (translate locales/en/${bankNs}.json) and list "${lng}" in ${relative(process.cwd(), bankFile)}`,
+    );
   }
   const out = resolve(o.out);
   const id = o.id ?? basename(out).replace(/\.ya?ml$/i, '');
@@ -70,6 +72,8 @@ export function runSurveyNew(config: Config, o: SurveyNewOptions): number {
   const loaded = loadSurveyFile(out, readLocales(config.localesDir), { maxMinutes: o.maxMinutes });
   for (const w of loaded.warnings) process.stdout.write(`${formatIssue(w)}\n`);
   process.stdout.write(`wrote ${relative(process.cwd(), out)} and locales/<lng>/${ns}.json for ${bank.survey.languages.join(', ')}\n`);
-  process.stdout.write(`ok ${relative(process.cwd(), out)}: ${assembled.questionCount} questions, ${o.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`);
+  process.stdout.write(
+    `ok ${relative(process.cwd(), out)}: ${assembled.questionCount} questions, ${o.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`,
+  );
   return 0;
 }

@@ -19,7 +19,9 @@ export function runValidate(config: Config, files: string[], maxMinutes: number)
       const loaded = loadSurveyFile(resolve(file), locales, { maxMinutes });
       for (const w of loaded.warnings) process.stdout.write(`${formatIssue(w)}\n`);
       const q = loaded.survey.questions;
-      process.stdout.write(`ok ${file}: ${loaded.survey.id} v${loaded.survey.version}, ${q.length} questions (${q.filter((x) => x.parent).length} follow-ups), ${loaded.survey.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`);
+      process.stdout.write(
+        `ok ${file}: ${loaded.survey.id} v${loaded.survey.version}, ${q.length} questions (${q.filter((x) => x.parent).length} follow-ups), ${loaded.survey.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`,
+      );
     } catch (e) {
       if (!(e instanceof SurveyFileError)) throw e;
       process.stderr.write(`${e.message}\n`);
@@ -34,7 +36,9 @@ function describe(c: Condition): string {
   if ('all' in c) return c.all.map(describe).join(' and ');
   if ('any' in c) return `(${c.any.map(describe).join(' or ')})`;
   if ('not' in c) return `not (${describe(c.not)})`;
-  const tests = Object.entries(c).filter(([k]) => k !== 'question').map(([k, v]) => `${k} ${JSON.stringify(v)}`);
+  const tests = Object.entries(c)
+    .filter(([k]) => k !== 'question')
+    .map(([k, v]) => `${k} ${JSON.stringify(v)}`);
   return `${c.question} ${tests.join(', ')}`;
 }
 

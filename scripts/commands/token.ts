@@ -27,7 +27,8 @@ export async function runTokenCreate(config: Config, pilot: string, label: strin
 export async function runTokenRevoke(config: Config, id: string): Promise<number> {
   const db = await openMigrated(config);
   try {
-    if (!(await new Accounts(db).revokeToken(id, new Date().toISOString()))) throw new UserInputError(`no live token with id ${id}; see \`stemmen token list\``);
+    if (!(await new Accounts(db).revokeToken(id, new Date().toISOString())))
+      throw new UserInputError(`no live token with id ${id}; see \`stemmen token list\``);
     process.stdout.write(`revoked token ${id}\n`);
     return 0;
   } finally {
@@ -38,7 +39,8 @@ export async function runTokenRevoke(config: Config, id: string): Promise<number
 export async function runTokenList(config: Config): Promise<number> {
   const db = await openMigrated(config);
   try {
-    for (const t of await new Accounts(db).listTokens()) process.stdout.write(`${t.id}\t${t.pilotCode}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'live'}\t${t.label}\n`);
+    for (const t of await new Accounts(db).listTokens())
+      process.stdout.write(`${t.id}\t${t.pilotCode}\t${t.revokedAt ? `revoked ${t.revokedAt}` : 'live'}\t${t.label}\n`);
     return 0;
   } finally {
     await db.destroy();

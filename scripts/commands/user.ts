@@ -13,7 +13,9 @@ async function askPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) throw new UserInputError('no password: set STEMMEN_PASSWORD for scripts, or run this on a terminal to be asked');
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   // Echo nothing while the password is typed.
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => { if (s.startsWith(prompt)) process.stderr.write(prompt); };
+  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = (s: string) => {
+    if (s.startsWith(prompt)) process.stderr.write(prompt);
+  };
   try {
     return await new Promise<string>((resolve) => rl.question(prompt, resolve));
   } finally {

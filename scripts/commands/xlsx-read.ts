@@ -27,12 +27,16 @@ export async function readWorkbook(file: string, shown = file): Promise<XlsWorkb
     await wb.xlsx.readFile(file);
   } catch (e) {
     const why = (e as Error).message.split('\n')[0];
-    throw new UsageError(`${shown}: cannot read it as an .xlsx workbook (${why}); open it in Excel or LibreOffice and save it as .xlsx (older .xls files are not supported)`);
+    throw new UsageError(
+      `${shown}: cannot read it as an .xlsx workbook (${why}); open it in Excel or LibreOffice and save it as .xlsx (older .xls files are not supported)`,
+    );
   }
   const out: XlsWorkbook = {};
   wb.eachSheet((ws) => {
     const headers: string[] = [];
-    ws.getRow(1).eachCell({ includeEmpty: true }, (cell, col) => { headers[col - 1] = text(cell.value).trim(); });
+    ws.getRow(1).eachCell({ includeEmpty: true }, (cell, col) => {
+      headers[col - 1] = text(cell.value).trim();
+    });
     const sheet: XlsSheet = { name: ws.name, headers: headers.filter((h) => h !== ''), rows: [] };
     ws.eachRow((row, n) => {
       if (n === 1) return;

@@ -7,7 +7,8 @@ import type { IncomingMessage } from 'node:http';
 export type Upload = { name: string; size: number; type: string; content: Buffer };
 
 /** Parameters that stay strings even when they look like JSON (texts, file ids). */
-const KEEP_STRING = /^(text|caption|title|performer|file_name|file_id|callback_query_id|inline_message_id|url|voice|video|video_note|audio|photo|document|thumbnail)$/;
+const KEEP_STRING =
+  /^(text|caption|title|performer|file_name|file_id|callback_query_id|inline_message_id|url|voice|video|video_note|audio|photo|document|thumbnail)$/;
 
 export function parseJson(text: string): unknown {
   try {
@@ -24,7 +25,7 @@ export async function parseBody(req: IncomingMessage, url: URL): Promise<{ param
   const ct = req.headers['content-type'] ?? '';
   const params: Record<string, unknown> = {};
   const uploads: Record<string, Upload> = {};
-  const loose = (key: string, v: string): unknown => (KEEP_STRING.test(key) || !/^(\{|\[|-?\d+$|true$|false$)/.test(v) ? v : parseJson(v) ?? v);
+  const loose = (key: string, v: string): unknown => (KEEP_STRING.test(key) || !/^(\{|\[|-?\d+$|true$|false$)/.test(v) ? v : (parseJson(v) ?? v));
   for (const [k, v] of url.searchParams) params[k] = loose(k, v);
   if (!buf.length) return { params, uploads };
   if (ct.startsWith('application/json')) {
@@ -50,15 +51,18 @@ function canonicalParts(buf: Buffer, ct: string): Buffer {
   const boundary = /boundary="?([^";]+)"?/i.exec(ct)?.[1];
   if (!boundary) return buf;
   const delimiter = `--${boundary}`;
-  const parts = buf.toString('latin1').split(delimiter).map((part) => {
-    const end = part.indexOf('\r\n\r\n');
-    if (end < 0) return part;
-    const head = part.slice(0, end).replace(/^content-disposition:[^\r\n]*/gim, (line) => {
-      const name = /;\s*name="?([^";]*)"?/i.exec(line)?.[1] ?? '';
-      const file = /;\s*filename="?([^";]*)"?/i.exec(line)?.[1];
-      return `Content-Disposition: form-data; name="${name}"${file === undefined ? '' : `; filename="${file}"`}`;
+  const parts = buf
+    .toString('latin1')
+    .split(delimiter)
+    .map((part) => {
+      const end = part.indexOf('\r\n\r\n');
+      if (end < 0) return part;
+      const head = part.slice(0, end).replace(/^content-disposition:[^\r\n]*/gim, (line) => {
+        const name = /;\s*name="?([^";]*)"?/i.exec(line)?.[1] ?? '';
+        const file = /;\s*filename="?([^";]*)"?/i.exec(line)?.[1];
+        return `Content-Disposition: form-data; name="${name}"${file === undefined ? '' : `; filename="${file}"`}`;
+      });
+      return head + part.slice(end);
     });
-    return head + part.slice(end);
-  });
   return Buffer.from(parts.join(delimiter), 'latin1');
 }

@@ -21,11 +21,31 @@ import { FakeStt } from './fake-stt.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
-export interface ChaosOptions { respondents: number; questions: number; botKills: number; workerKills: number; redisRestarts: number; voiceNote: Buffer; seed?: number }
+export interface ChaosOptions {
+  respondents: number;
+  questions: number;
+  botKills: number;
+  workerKills: number;
+  redisRestarts: number;
+  voiceNote: Buffer;
+  seed?: number;
+}
 export interface ChaosResult {
   seed: number;
-  respondents: number; answersGiven: number; answersStored: number; lost: number; duplicated: number; wrongValue: number;
-  deliveries: number; botKills: number; workerKills: number; redisRestarts: number; mediaAnswers: number; mediaFinal: number; mediaReady: number; seconds: number;
+  respondents: number;
+  answersGiven: number;
+  answersStored: number;
+  lost: number;
+  duplicated: number;
+  wrongValue: number;
+  deliveries: number;
+  botKills: number;
+  workerKills: number;
+  redisRestarts: number;
+  mediaAnswers: number;
+  mediaFinal: number;
+  mediaReady: number;
+  seconds: number;
 }
 
 const isMedia = (i: number) => i % 5 === 0;
@@ -35,11 +55,23 @@ function writeSurvey(dir: string, questions: number): { surveyFile: string; loca
   mkdirSync(join(localesDir, 'en'), { recursive: true });
   for (const ns of ['bot', 'indicators']) cpSync(join(ROOT, 'locales/en', `${ns}.json`), join(localesDir, 'en', `${ns}.json`));
   const q: Record<string, Record<string, string>> = {};
-  const lines = ['specVersion: 2', 'id: chaos', 'version: 1', 'languages: [en]', 'defaultLanguage: en', 'consent: { version: 1 }',
-    'recontact: { afterRed: false, atEnd: false, expertpool: false }', 'questions:'];
+  const lines = [
+    'specVersion: 2',
+    'id: chaos',
+    'version: 1',
+    'languages: [en]',
+    'defaultLanguage: en',
+    'consent: { version: 1 }',
+    'recontact: { afterRed: false, atEnd: false, expertpool: false }',
+    'questions:',
+  ];
   for (let i = 1; i <= questions; i++) {
     const ind = INDICATORS[i % INDICATORS.length]!;
-    lines.push(isMedia(i) ? `  - { id: q${i}, type: text, indicator: ${ind.id}, outcome: ${ind.outcomes[0]} }` : `  - { id: q${i}, type: scale, indicator: ${ind.id}, outcome: ${ind.outcomes[0]}, traffic: default }`);
+    lines.push(
+      isMedia(i)
+        ? `  - { id: q${i}, type: text, indicator: ${ind.id}, outcome: ${ind.outcomes[0]} }`
+        : `  - { id: q${i}, type: scale, indicator: ${ind.id}, outcome: ${ind.outcomes[0]}, traffic: default }`,
+    );
     q[`q${i}`] = isMedia(i) ? { text: `Question ${i}: tell us more.` } : { text: `Question ${i}: how is it going?`, min: 'bad', max: 'good' };
   }
   writeFileSync(join(localesDir, 'en', 'survey-chaos.json'), JSON.stringify({ intro: 'Chaos.', consent: 'Take part?', completion: 'Done.', q }));
@@ -51,14 +83,23 @@ function writeSurvey(dir: string, questions: number): { surveyFile: string; loca
 function freePort(): Promise<number> {
   return new Promise((resolve) => {
     const s = createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address() as { port: number }; s.close(() => resolve(port)); });
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
   });
 }
 
 /** A small deterministic PRNG, so a failing run can be repeated with its seed. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
-  return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 const exited = (p: ChildProcess) => new Promise<void>((r) => (p.exitCode !== null || p.signalCode !== null ? r() : p.once('exit', () => r())));
@@ -73,14 +114,28 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   let redis: LocalRedis = await ensureRedis(redisUrl, join(dir, 'redis'));
   const { surveyFile, localesDir } = writeSurvey(dir, o.questions);
   const env = {
-    ...process.env, DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'error', TRYIT_ENABLED: '0', SURVEY_FILE: surveyFile, LOCALES_DIR: localesDir,
-    TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, REDIS_URL: redisUrl, QUEUE_PREFIX: 'chaos', STT_URL: stt.url,
-    WORKERS_IN_PROCESS: '0', QUEUE_LOCK_SECONDS: '2', MEDIA_SWEEP_SECONDS: '3',
+    ...process.env,
+    DATA_DIR: dir,
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    TRYIT_ENABLED: '0',
+    SURVEY_FILE: surveyFile,
+    LOCALES_DIR: localesDir,
+    TELEGRAM_BOT_TOKEN: fake.token,
+    TELEGRAM_API_ROOT: fake.url,
+    REDIS_URL: redisUrl,
+    QUEUE_PREFIX: 'chaos',
+    STT_URL: stt.url,
+    WORKERS_IN_PROCESS: '0',
+    QUEUE_LOCK_SECONDS: '2',
+    MEDIA_SWEEP_SECONDS: '3',
   };
   let stderr = '';
   const start = (command: 'start' | 'worker') => {
     const p = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), command], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
-    p.stderr!.on('data', (d) => { stderr = (stderr + String(d)).slice(-4000); });
+    p.stderr!.on('data', (d) => {
+      stderr = (stderr + String(d)).slice(-4000);
+    });
     return p;
   };
   let bot = start('start');
@@ -88,13 +143,22 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const counts = { deliveries: 0, botKills: 0, workerKills: 0, redisRestarts: 0 };
   const given = new Map<string, number | 'voice'>(); // `${chat}:q${i}` → value
   const t0 = performance.now();
-  const trace = (what: string) => { if (process.env.CHAOS_TRACE) process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)}s ${what} (answers ${given.size})\n`); };
+  const trace = (what: string) => {
+    if (process.env.CHAOS_TRACE) process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)}s ${what} (answers ${given.size})\n`);
+  };
   try {
-    await fake.waitForCall((c) => c.method === 'getUpdates', { timeoutMs: 60_000 }).catch((e: Error) => { throw new Error(`${e.message}\nbot stderr:\n${stderr}`); });
+    await fake
+      .waitForCall((c) => c.method === 'getUpdates', { timeoutMs: 60_000 })
+      .catch((e: Error) => {
+        throw new Error(`${e.message}\nbot stderr:\n${stderr}`);
+      });
     /** Pushes an update 1–3 times (as Telegram does after a timeout or a crash). */
     const deliver = (push: () => void) => {
       const times = 1 + Math.floor(random() * 3);
-      for (let k = 0; k < times; k++) { push(); counts.deliveries++; }
+      for (let k = 0; k < times; k++) {
+        push();
+        counts.deliveries++;
+      }
     };
     const asked = (chat: number, re: RegExp) => fake.sentTo(chat).some((m) => re.test(m.text ?? ''));
     const waitFor = async (chat: number, re: RegExp) => {
@@ -118,7 +182,10 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
           const voice = { file_id: f.file_id, file_unique_id: f.file_unique_id, duration: 2, mime_type: 'audio/ogg', file_size: f.file_size };
           const update = fake.messageUpdate(chat, { voice }, 'en');
           counts.deliveries++;
-          for (let k = Math.floor(random() * 3); k > 0; k--) { fake.pushUpdate({ message: update.message! }); counts.deliveries++; }
+          for (let k = Math.floor(random() * 3); k > 0; k--) {
+            fake.pushUpdate({ message: update.message! });
+            counts.deliveries++;
+          }
           given.set(`${chat}:q${i}`, 'voice');
         } else {
           const value = Math.floor(random() * 11);
@@ -132,7 +199,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
 
     // Faults, one at a time, spread over the run while respondents answer.
     const faults: Array<'bot' | 'worker' | 'redis'> = [
-      ...Array<'bot'>(o.botKills).fill('bot'), ...Array<'worker'>(o.workerKills).fill('worker'), ...Array<'redis'>(o.redisRestarts).fill('redis'),
+      ...Array<'bot'>(o.botKills).fill('bot'),
+      ...Array<'worker'>(o.workerKills).fill('worker'),
+      ...Array<'redis'>(o.redisRestarts).fill('redis'),
     ].sort(() => random() - 0.5);
     const total = o.respondents * o.questions;
     const chaos = (async () => {
@@ -141,17 +210,23 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         while (given.size < ((k + 1) * total) / (faults.length + 1)) await new Promise((r) => setTimeout(r, 10));
         trace(`fault ${fault}`);
         if (fault === 'bot') {
-          bot.kill('SIGKILL'); await exited(bot); counts.botKills++;
+          bot.kill('SIGKILL');
+          await exited(bot);
+          counts.botKills++;
           bot = start('start');
         } else if (fault === 'worker') {
           // Mid-job: hold the speech-to-text server so the worker is inside a job when it dies.
           stt.hold = true;
           await new Promise((r) => setTimeout(r, 300));
-          worker.kill('SIGKILL'); await exited(worker); counts.workerKills++;
+          worker.kill('SIGKILL');
+          await exited(worker);
+          counts.workerKills++;
           stt.release();
           worker = start('worker');
         } else {
-          redis.child!.kill('SIGKILL'); await exited(redis.child!); counts.redisRestarts++;
+          redis.child!.kill('SIGKILL');
+          await exited(redis.child!);
+          counts.redisRestarts++;
           redis = await ensureRedis(redisUrl, join(dir, 'redis'));
         }
       }
@@ -169,22 +244,39 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       const deadline = Date.now() + 180_000;
       let final = 0;
       for (;;) {
-        final = (db.prepare(`select count(*) n from answers where media_ref is not null and media_status in ('ready','failed','rejected') and coalesce(transcript_status,'') <> 'pending'`).get() as { n: number }).n;
+        final = (
+          db
+            .prepare(
+              `select count(*) n from answers where media_ref is not null and media_status in ('ready','failed','rejected') and coalesce(transcript_status,'') <> 'pending'`,
+            )
+            .get() as { n: number }
+        ).n;
         if (final >= mediaAnswers || Date.now() > deadline) break;
         await new Promise((r) => setTimeout(r, 200));
       }
       // The store knows respondents only by pseudonym; derive each chat's with the run's own secret.
       const pseudonyms = new Pseudonymizer(loadOrCreateSecret(join(dir, 'pseudonym.key')));
-      const rows = db.prepare('select respondent_id, question_id, value_number, media_ref, revision from answers').all() as Array<{ respondent_id: string; question_id: string; value_number: number | null; media_ref: string | null; revision: number }>;
+      const rows = db.prepare('select respondent_id, question_id, value_number, media_ref, revision from answers').all() as Array<{
+        respondent_id: string;
+        question_id: string;
+        value_number: number | null;
+        media_ref: string | null;
+        revision: number;
+      }>;
       const stored = new Map(rows.map((r) => [`${r.respondent_id}:${r.question_id}`, r]));
-      let lost = 0, wrongValue = 0, duplicated = 0;
+      let lost = 0,
+        wrongValue = 0,
+        duplicated = 0;
       const expectedKeys = new Set<string>();
       for (const [key, value] of given) {
         const [chat, question] = key.split(':');
         const k = `${pseudonyms.respondentId('telegram', chat!)}:${question}`;
         expectedKeys.add(k);
         const row = stored.get(k);
-        if (!row) { lost++; continue; }
+        if (!row) {
+          lost++;
+          continue;
+        }
         if (value === 'voice' ? row.media_ref === null : row.value_number !== value) wrongValue++;
         // An answer processed twice would have been replaced, bumping its revision.
         if (row.revision !== 1) duplicated++;
@@ -192,15 +284,32 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       duplicated += rows.filter((r) => !expectedKeys.has(`${r.respondent_id}:${r.question_id}`)).length;
       const ready = (db.prepare(`select count(*) n from answers where media_status = 'ready' and transcript_status = 'ready'`).get() as { n: number }).n;
       return {
-        seed, respondents: o.respondents, answersGiven: given.size, answersStored: rows.length, lost, duplicated, wrongValue,
-        deliveries: counts.deliveries, botKills: counts.botKills, workerKills: counts.workerKills, redisRestarts: counts.redisRestarts,
-        mediaAnswers, mediaFinal: final, mediaReady: ready, seconds: (performance.now() - t0) / 1000,
+        seed,
+        respondents: o.respondents,
+        answersGiven: given.size,
+        answersStored: rows.length,
+        lost,
+        duplicated,
+        wrongValue,
+        deliveries: counts.deliveries,
+        botKills: counts.botKills,
+        workerKills: counts.workerKills,
+        redisRestarts: counts.redisRestarts,
+        mediaAnswers,
+        mediaFinal: final,
+        mediaReady: ready,
+        seconds: (performance.now() - t0) / 1000,
       };
     } finally {
       db.close();
     }
   } finally {
-    for (const p of [bot, worker]) { if (p.exitCode === null && p.signalCode === null) { p.kill('SIGTERM'); await exited(p); } }
+    for (const p of [bot, worker]) {
+      if (p.exitCode === null && p.signalCode === null) {
+        p.kill('SIGTERM');
+        await exited(p);
+      }
+    }
     await redis.stop();
     await fake.close();
     await stt.stop();

@@ -14,20 +14,38 @@ type ApiError = { error_code: number; description: string; parameters?: { retry_
 type Known = { file_id: string; file_unique_id: string; file_size: number; file_path: string; content: Buffer };
 
 class Fail extends Error {
-  constructor(readonly error: ApiError) { super(error.description); }
+  constructor(readonly error: ApiError) {
+    super(error.description);
+  }
 }
 const bad = (what: string): Fail => new Fail({ error_code: 400, description: `Bad Request: ${what}` });
 
 const MEDIA: Record<string, { field: 'voice' | 'video' | 'video_note' | 'audio' | 'photo' | 'document'; dir: string }> = {
-  sendVoice: { field: 'voice', dir: 'voice' }, sendVideo: { field: 'video', dir: 'videos' },
-  sendVideoNote: { field: 'video_note', dir: 'video_notes' }, sendAudio: { field: 'audio', dir: 'music' },
-  sendPhoto: { field: 'photo', dir: 'photos' }, sendDocument: { field: 'document', dir: 'documents' },
+  sendVoice: { field: 'voice', dir: 'voice' },
+  sendVideo: { field: 'video', dir: 'videos' },
+  sendVideoNote: { field: 'video_note', dir: 'video_notes' },
+  sendAudio: { field: 'audio', dir: 'music' },
+  sendPhoto: { field: 'photo', dir: 'photos' },
+  sendDocument: { field: 'document', dir: 'documents' },
 };
 const ANSWER_TRUE = new Set(['setMyCommands', 'deleteMyCommands', 'setWebhook', 'setChatMenuButton', 'sendChatAction']);
-const KNOWN = new Set([...Object.keys(MEDIA), ...ANSWER_TRUE, 'getMe', 'getUpdates', 'sendMessage', 'answerCallbackQuery',
-  'editMessageText', 'editMessageReplyMarkup', 'deleteWebhook', 'getFile']);
+const KNOWN = new Set([
+  ...Object.keys(MEDIA),
+  ...ANSWER_TRUE,
+  'getMe',
+  'getUpdates',
+  'sendMessage',
+  'answerCallbackQuery',
+  'editMessageText',
+  'editMessageReplyMarkup',
+  'deleteWebhook',
+  'getFile',
+]);
 // Free text and file references stay strings in multipart/query params even when they look like numbers.
-const CONFLICT: ApiError = { error_code: 409, description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running' };
+const CONFLICT: ApiError = {
+  error_code: 409,
+  description: 'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+};
 
 const now = (): number => Math.floor(Date.now() / 1000);
 const privateChat = (id: number) => ({ id, type: 'private' as const, first_name: 'User' });
@@ -38,9 +56,19 @@ const num = (v: unknown): number | undefined => {
 
 export class FakeBotApi {
   readonly botInfo: UserFromGetMe = {
-    id: 123456, is_bot: true, first_name: 'Stemmen Test', username: 'stemmen_test_bot', can_join_groups: false,
-    can_read_all_group_messages: false, supports_inline_queries: false, can_connect_to_business: false, has_main_web_app: false,
-    has_topics_enabled: false, allows_users_to_create_topics: false, can_manage_bots: false, supports_join_request_queries: false,
+    id: 123456,
+    is_bot: true,
+    first_name: 'Stemmen Test',
+    username: 'stemmen_test_bot',
+    can_join_groups: false,
+    can_read_all_group_messages: false,
+    supports_inline_queries: false,
+    can_connect_to_business: false,
+    has_main_web_app: false,
+    has_topics_enabled: false,
+    allows_users_to_create_topics: false,
+    can_manage_bots: false,
+    supports_join_request_queries: false,
   };
   /** Every API call received, in order: method, parsed params (JSON body, or multipart fields with JSON-looking values parsed), uploaded files. */
   readonly calls: Call[] = [];
@@ -65,7 +93,11 @@ export class FakeBotApi {
   /** Called right after a getUpdates answer carrying updates was written. */
   onServe: ((updates: Update[]) => void) | null = null;
 
-  private constructor(private readonly server: Server, readonly url: string, readonly token: string) {}
+  private constructor(
+    private readonly server: Server,
+    readonly url: string,
+    readonly token: string,
+  ) {}
 
   static async start(opts: { token?: string } = {}): Promise<FakeBotApi> {
     const server = createServer();
@@ -298,12 +330,17 @@ export class FakeBotApi {
     const base = { file_id: file.file_id, file_unique_id: file.file_unique_id, file_size: file.file_size };
     const duration = num(p.duration) ?? 0;
     const content: Partial<Message> =
-      field === 'voice' ? { voice: { ...base, duration, mime_type: 'audio/ogg' } }
-      : field === 'video' ? { video: { ...base, width: num(p.width) ?? 0, height: num(p.height) ?? 0, duration, mime_type: 'video/mp4' } }
-      : field === 'video_note' ? { video_note: { ...base, length: num(p.length) ?? 240, duration } }
-      : field === 'audio' ? { audio: { ...base, duration, mime_type: 'audio/mpeg', ...(up ? { file_name: up.name } : {}) } }
-      : field === 'photo' ? { photo: [{ ...base, width: 800, height: 600 }] }
-      : { document: { ...base, mime_type: up?.type || 'application/octet-stream', ...(up ? { file_name: up.name } : {}) } };
+      field === 'voice'
+        ? { voice: { ...base, duration, mime_type: 'audio/ogg' } }
+        : field === 'video'
+          ? { video: { ...base, width: num(p.width) ?? 0, height: num(p.height) ?? 0, duration, mime_type: 'video/mp4' } }
+          : field === 'video_note'
+            ? { video_note: { ...base, length: num(p.length) ?? 240, duration } }
+            : field === 'audio'
+              ? { audio: { ...base, duration, mime_type: 'audio/mpeg', ...(up ? { file_name: up.name } : {}) } }
+              : field === 'photo'
+                ? { photo: [{ ...base, width: 800, height: 600 }] }
+                : { document: { ...base, mime_type: up?.type || 'application/octet-stream', ...(up ? { file_name: up.name } : {}) } };
     if (p.caption !== undefined && p.caption !== '') {
       if (String(p.caption).length > 1024) throw bad('message caption is too long');
       content.caption = String(p.caption);
@@ -313,7 +350,14 @@ export class FakeBotApi {
 
   private post(chat: number, content: Partial<Message>, p: Record<string, unknown>): Message {
     const markup = inlineMarkup(p.reply_markup);
-    const message: Message = { message_id: this.nextMessageId(chat), date: now(), chat: privateChat(chat), from: this.botUser(), ...content, ...(markup ? { reply_markup: markup } : {}) };
+    const message: Message = {
+      message_id: this.nextMessageId(chat),
+      date: now(),
+      chat: privateChat(chat),
+      from: this.botUser(),
+      ...content,
+      ...(markup ? { reply_markup: markup } : {}),
+    };
     this.sent.set(chat, [...(this.sent.get(chat) ?? []), message]);
     return structuredClone(message);
   }
@@ -333,7 +377,9 @@ export class FakeBotApi {
     delete next.reply_markup;
     if (markup) next.reply_markup = markup;
     if (next.text === old.text && JSON.stringify(next.reply_markup) === JSON.stringify(old.reply_markup)) {
-      throw bad('message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message');
+      throw bad(
+        'message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message',
+      );
     }
     next.edit_date = now();
     list[index] = next;
@@ -362,10 +408,14 @@ export class FakeBotApi {
   }
 
   private describeCalls(): string {
-    return this.calls.slice(-10).map((c, i) => `  #${this.calls.length - Math.min(10, this.calls.length) + i} ${c.method} ${JSON.stringify(c.params).slice(0, 200)}`).join('\n') || '  (none)';
+    return (
+      this.calls
+        .slice(-10)
+        .map((c, i) => `  #${this.calls.length - Math.min(10, this.calls.length) + i} ${c.method} ${JSON.stringify(c.params).slice(0, 200)}`)
+        .join('\n') || '  (none)'
+    );
   }
 }
-
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   if (res.destroyed || res.writableEnded) return;

@@ -16,7 +16,13 @@ export interface FakeLibreTranslateOptions {
   translate?: (text: string, source: string, target: string) => string;
 }
 
-export interface TranslateRequest { q: string | string[]; source: string; target: string; format?: string; api_key?: string }
+export interface TranslateRequest {
+  q: string | string[];
+  source: string;
+  target: string;
+  format?: string;
+  api_key?: string;
+}
 
 export class FakeLibreTranslate {
   readonly requests: TranslateRequest[] = [];
@@ -47,25 +53,32 @@ export class FakeLibreTranslate {
       res.end(JSON.stringify(body));
     };
     const langs = this.opts.languages ?? ['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr'];
-    if (req.method === 'GET' && req.url === '/languages') return send(200, langs.map((code) => ({ code, name: code, targets: langs })));
+    if (req.method === 'GET' && req.url === '/languages')
+      return send(
+        200,
+        langs.map((code) => ({ code, name: code, targets: langs })),
+      );
     if (req.method !== 'POST' || req.url !== '/translate') return send(404, { error: 'Not Found' });
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     let body: TranslateRequest;
     try {
-      body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw)) as never;
+      body = (req.headers['content-type'] ?? '').includes('json') ? JSON.parse(raw) : (Object.fromEntries(new URLSearchParams(raw)) as never);
     } catch {
       return send(400, { error: 'Invalid request: unable to parse JSON' });
     }
     this.requests.push(body);
-    if (this.hangNext > 0) { this.hangNext -= 1; return; }
+    if (this.hangNext > 0) {
+      this.hangNext -= 1;
+      return;
+    }
     if (this.failNext && this.failNext.count > 0) {
       this.failNext.count -= 1;
       return send(this.failNext.status, { error: this.failNext.error });
     }
     if (this.opts.apiKey !== undefined && body.api_key !== this.opts.apiKey) return send(403, { error: 'Invalid API key' });
-    if (body.q === undefined || body.q === '') return send(400, { error: "Invalid request: missing q parameter" });
+    if (body.q === undefined || body.q === '') return send(400, { error: 'Invalid request: missing q parameter' });
     for (const l of [body.source, body.target]) if (!langs.includes(l)) return send(400, { error: `${l} is not supported` });
     const tr = this.opts.translate ?? ((t: string, _s: string, target: string) => `[${target}] ${t}`);
     const out = Array.isArray(body.q) ? body.q.map((t) => tr(t, body.source, body.target)) : tr(body.q, body.source, body.target);

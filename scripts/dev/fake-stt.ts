@@ -8,7 +8,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface SttRequest { model: string | null; language: string | null; responseFormat: string | null; fileBytes: number; fileName: string | null; authorization: string | null }
+export interface SttRequest {
+  model: string | null;
+  language: string | null;
+  responseFormat: string | null;
+  fileBytes: number;
+  fileName: string | null;
+  authorization: string | null;
+}
 
 export class FakeStt {
   readonly requests: SttRequest[] = [];
@@ -20,7 +27,12 @@ export class FakeStt {
   url = '';
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.serve(req).then(([status, body]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body))).catch(() => res.writeHead(500).end()));
+    this.server = createServer(
+      (req, res) =>
+        void this.serve(req)
+          .then(([status, body]) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)))
+          .catch(() => res.writeHead(500).end()),
+    );
     await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
     return this;
@@ -50,8 +62,12 @@ export class FakeStt {
     const bytes = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
     const field = (k: string) => (typeof form.get(k) === 'string' ? (form.get(k) as string) : null);
     this.requests.push({
-      model: field('model'), language: field('language'), responseFormat: field('response_format'), fileBytes: bytes.length,
-      fileName: file instanceof File ? file.name : null, authorization: req.headers.authorization ?? null,
+      model: field('model'),
+      language: field('language'),
+      responseFormat: field('response_format'),
+      fileBytes: bytes.length,
+      fileName: file instanceof File ? file.name : null,
+      authorization: req.headers.authorization ?? null,
     });
     if (this.hold) await new Promise<void>((r) => this.held.push(r));
     const status = this.failures.shift();

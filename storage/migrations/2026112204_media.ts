@@ -29,14 +29,43 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createView('answers_v2')
     .as(
-      db.selectFrom('answers').select([
-        'id as answer_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id',
-        'parent_question_id', 'indicator', 'outcome', 'question_type', 'value_number', 'value_choices', 'value_text',
-        'value_date', 'skipped', 'language', 'channel', 'modality', 'prompt_form', 'traffic_light', 'consent_version',
-        'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
-        'media_duration_seconds', 'media_error', 'transcript', 'transcript_language', 'transcript_status',
-        'translations', 'translation_status',
-      ]),
+      db
+        .selectFrom('answers')
+        .select([
+          'id as answer_id',
+          'respondent_id',
+          'pilot_code',
+          'survey_id',
+          'survey_version',
+          'question_id',
+          'parent_question_id',
+          'indicator',
+          'outcome',
+          'question_type',
+          'value_number',
+          'value_choices',
+          'value_text',
+          'value_date',
+          'skipped',
+          'language',
+          'channel',
+          'modality',
+          'prompt_form',
+          'traffic_light',
+          'consent_version',
+          'answered_at',
+          'source_message_id',
+          'revision',
+          'media_kind',
+          'media_status',
+          'media_duration_seconds',
+          'media_error',
+          'transcript',
+          'transcript_language',
+          'transcript_status',
+          'translations',
+          'translation_status',
+        ]),
     )
     .execute();
 }

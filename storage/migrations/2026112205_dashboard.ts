@@ -79,7 +79,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .columns(['pilot_code', 'indicator', 'traffic_light', 'outcome', 'language', 'channel', 'answered_at'])
     .execute();
 
-
   // Keyset pages of one pilot's answers (exports, read API) walk this index instead of sorting.
   await db.schema.createIndex('answers_pilot_id').on('answers').columns(['pilot_code', 'id']).execute();
 

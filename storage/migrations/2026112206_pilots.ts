@@ -11,12 +11,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   // Null for pilots whose survey is SURVEY_FILE (the default pilot).
   await db.schema.alterTable('pilots').addColumn('survey_file', 'text').execute();
   // JSON array of channel names the pilot's links and QR codes are made for.
-  await db.schema.alterTable('pilots').addColumn('channels', 'text', (c) => c.notNull().defaultTo('[]')).execute();
+  await db.schema
+    .alterTable('pilots')
+    .addColumn('channels', 'text', (c) => c.notNull().defaultTo('[]'))
+    .execute();
   // Reminders sent since revision `reminder_rev` (any activity bumps the revision and so
   // starts the count again), the total for the funnel, and when the session was closed.
   await db.schema.alterTable('sessions').addColumn('reminder_rev', 'integer').execute();
-  await db.schema.alterTable('sessions').addColumn('reminder_step', 'integer', (c) => c.notNull().defaultTo(0)).execute();
-  await db.schema.alterTable('sessions').addColumn('reminded_count', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('reminder_step', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
+  await db.schema
+    .alterTable('sessions')
+    .addColumn('reminded_count', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   await db.schema.alterTable('sessions').addColumn('expired_at', 'text').execute();
 
   await db.schema

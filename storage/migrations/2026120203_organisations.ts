@@ -15,7 +15,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.insertInto('organisations').values({ id: 'default', name: 'Default organisation', created_at: new Date().toISOString() }).execute();
   // No REFERENCES here: SQLite cannot add a foreign-key column with a non-null default; the repository checks it.
-  await db.schema.alterTable('pilots').addColumn('organisation_id', 'text', (c) => c.notNull().defaultTo('default')).execute();
+  await db.schema
+    .alterTable('pilots')
+    .addColumn('organisation_id', 'text', (c) => c.notNull().defaultTo('default'))
+    .execute();
   await db.schema
     .createTable('memberships')
     .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))

@@ -44,7 +44,11 @@ export async function up(db: Kysely<any>): Promise<void> {
   await backfill('expired', 'expired_at', 'expired_at is not null');
   await backfill('reminded', 'updated_at', 'reminded_count > 0');
   await backfill('completed_after_reminder', 'completed_at', 'completed_at is not null and reminded_count > 0');
-  await backfill('consented', 'started_at', `exists (select 1 from consents c where c.respondent_id = s.respondent_id and c.pilot_code = s.pilot_code and c.kind = 'participation' and c.granted = 1)`);
+  await backfill(
+    'consented',
+    'started_at',
+    `exists (select 1 from consents c where c.respondent_id = s.respondent_id and c.pilot_code = s.pilot_code and c.kind = 'participation' and c.granted = 1)`,
+  );
 }
 
 export async function down(db: Kysely<any>): Promise<void> {

@@ -21,9 +21,7 @@ export interface AssembleOptions {
   all: boolean;
 }
 
-export type AssembleResult =
-  | { ok: true; spec: Raw; textKeys: string[]; questionCount: number }
-  | { ok: false; message: string };
+export type AssembleResult = { ok: true; spec: Raw; textKeys: string[]; questionCount: number } | { ok: false; message: string };
 
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -37,13 +35,17 @@ function keysOf(q: Raw, out: Set<string>): void {
 /** Picks bank questions into a new survey spec; `bank` is the bank file's parsed YAML. */
 export function assembleSurvey(bank: unknown, opts: AssembleOptions): AssembleResult {
   if (!isRaw(bank) || !Array.isArray(bank.questions)) return { ok: false, message: 'the question bank has no questions list' };
-  if (!/^[a-z][a-z0-9-]*$/.test(opts.id)) return { ok: false, message: `survey id "${opts.id}" must be lower-case letters, digits and - (e.g. pilot-utrecht); pass --id or rename the output file` };
+  if (!/^[a-z][a-z0-9-]*$/.test(opts.id))
+    return { ok: false, message: `survey id "${opts.id}" must be lower-case letters, digits and - (e.g. pilot-utrecht); pass --id or rename the output file` };
   if (opts.indicators.length === 0) return { ok: false, message: `--indicators is empty; list one or more of: ${list(INDICATOR_IDS)}` };
   if (opts.languages.length === 0) return { ok: false, message: '--languages is empty; list one or more language codes such as nl,ar,ti,uk' };
   for (const ind of opts.indicators) {
     if (findIndicator(ind)) continue;
     const hint = closest(ind, INDICATOR_IDS);
-    return { ok: false, message: `--indicators: "${ind}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use some of: ${list(INDICATOR_IDS)}`}` };
+    return {
+      ok: false,
+      message: `--indicators: "${ind}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use some of: ${list(INDICATOR_IDS)}`}`,
+    };
   }
   const dup = opts.indicators.find((x, i) => opts.indicators.indexOf(x) !== i);
   if (dup !== undefined) return { ok: false, message: `--indicators: "${dup}" is listed twice; list each indicator once` };

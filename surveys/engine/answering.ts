@@ -54,9 +54,20 @@ function record(r: Run, q: Question, a: ParsedAnswer): void {
   r.out.push({
     type: 'answer',
     answer: {
-      id: ctx.newId(), questionId: q.id, parentQuestionId: q.parent, indicator: q.indicator, outcome: q.outcome,
-      questionType: q.type, value: v, modality: a.modality, language: s.language!, promptForm: s.deliveredForm, traffic: light,
-      consentVersion: s.consentVersion!, answeredAt: ctx.now, sourceMessageId: ctx.messageId,
+      id: ctx.newId(),
+      questionId: q.id,
+      parentQuestionId: q.parent,
+      indicator: q.indicator,
+      outcome: q.outcome,
+      questionType: q.type,
+      value: v,
+      modality: a.modality,
+      language: s.language!,
+      promptForm: s.deliveredForm,
+      traffic: light,
+      consentVersion: s.consentVersion!,
+      answeredAt: ctx.now,
+      sourceMessageId: ctx.messageId,
     },
   });
   if (survey.referenced.has(q.id)) {
@@ -68,7 +79,14 @@ function record(r: Run, q: Question, a: ParsedAnswer): void {
   s.multiDraft = null;
   s.prev = q.id;
   const theme = q.indicator;
-  if (light === 'red' && theme && survey.recontact.afterRed && !s.grantedThemes.includes(theme) && !s.refusedThemes.includes(theme) && !s.pendingThemes.includes(theme)) {
+  if (
+    light === 'red' &&
+    theme &&
+    survey.recontact.afterRed &&
+    !s.grantedThemes.includes(theme) &&
+    !s.refusedThemes.includes(theme) &&
+    !s.pendingThemes.includes(theme)
+  ) {
     s.pendingThemes = [...s.pendingThemes, theme];
   }
 }
@@ -76,11 +94,17 @@ function record(r: Run, q: Question, a: ParsedAnswer): void {
 /** What conditions read: single choices as a string, multi choices as a list, free answers as "answered". */
 function storedValue(q: Question, v: AnswerValue): StoredValue {
   switch (v.kind) {
-    case 'number': return v.number;
-    case 'choices': return q.type === 'multi' ? v.choices : (v.choices[0] ?? null);
-    case 'date': return v.date;
-    case 'text': case 'media': return true;
-    case 'skipped': return null;
+    case 'number':
+      return v.number;
+    case 'choices':
+      return q.type === 'multi' ? v.choices : (v.choices[0] ?? null);
+    case 'date':
+      return v.date;
+    case 'text':
+    case 'media':
+      return true;
+    case 'skipped':
+      return null;
   }
 }
 

@@ -68,9 +68,7 @@ export function parseAnswer(q: Question, input: RespondentInput): ParseResult {
     }
     case 'multi': {
       const nums = parseNumberList(raw);
-      const ids = nums
-        ? nums.map((n) => choiceByNumber(q, n))
-        : raw.split(',').map((s) => q.choices.find((c) => c.id === s.trim())?.id ?? null);
+      const ids = nums ? nums.map((n) => choiceByNumber(q, n)) : raw.split(',').map((s) => q.choices.find((c) => c.id === s.trim())?.id ?? null);
       if (ids.some((x) => x === null)) return fail('not_a_choice', { count: q.choices.length });
       const unique = [...new Set(ids as string[])];
       if (unique.length < q.minSelected) return fail('select_more', { min: q.minSelected });

@@ -42,20 +42,34 @@ export const BUTTON_DATA_MAX_BYTES = 64;
 
 export function encodeButton(b: ButtonData): string {
   switch (b.kind) {
-    case 'language': return `lang:${b.lng}`;
-    case 'consent': return `consent:${b.answer}`;
-    case 'form': return `form:${b.form}`;
-    case 'answer': return `a:${b.question}:${b.value}`;
-    case 'toggle': return `m:${b.question}:${b.choice}`;
-    case 'done': return `md:${b.question}`;
-    case 'skip': return `skip:${b.question}`;
-    case 'recontact_theme': return `rc:${b.theme}:${b.answer}`;
-    case 'recontact': return `rcall:${b.answer}`;
-    case 'theme': return `th:${b.theme}`;
-    case 'themes_done': return 'thd';
-    case 'expertpool': return `ep:${b.answer}`;
-    case 'erase': return `erase:${b.answer}`;
-    case 'rsvp': return `rsvp:${b.caseId}:${b.rsvp}`;
+    case 'language':
+      return `lang:${b.lng}`;
+    case 'consent':
+      return `consent:${b.answer}`;
+    case 'form':
+      return `form:${b.form}`;
+    case 'answer':
+      return `a:${b.question}:${b.value}`;
+    case 'toggle':
+      return `m:${b.question}:${b.choice}`;
+    case 'done':
+      return `md:${b.question}`;
+    case 'skip':
+      return `skip:${b.question}`;
+    case 'recontact_theme':
+      return `rc:${b.theme}:${b.answer}`;
+    case 'recontact':
+      return `rcall:${b.answer}`;
+    case 'theme':
+      return `th:${b.theme}`;
+    case 'themes_done':
+      return 'thd';
+    case 'expertpool':
+      return `ep:${b.answer}`;
+    case 'erase':
+      return `erase:${b.answer}`;
+    case 'rsvp':
+      return `rsvp:${b.caseId}:${b.rsvp}`;
   }
 }
 
@@ -77,33 +91,79 @@ export function decodeButton(data: string): ButtonData | null {
   if (extra.length > 0) return null;
   const one = b === undefined;
   switch (kind) {
-    case 'lang': { const lng = arg(a); return lng && one ? { kind: 'language', lng } : null; }
-    case 'consent': { const answer = yesNo(a); return answer && one ? { kind: 'consent', answer } : null; }
-    case 'form': return a !== undefined && one && FORMS.includes(a) ? { kind: 'form', form: a as PromptForm } : null;
-    case 'a': { const question = arg(a); const value = arg(b); return question && value ? { kind: 'answer', question, value } : null; }
-    case 'm': { const question = arg(a); const choice = arg(b); return question && choice ? { kind: 'toggle', question, choice } : null; }
-    case 'md': { const question = arg(a); return question && one ? { kind: 'done', question } : null; }
-    case 'skip': { const question = arg(a); return question && one ? { kind: 'skip', question } : null; }
-    case 'rc': { const theme = arg(a); const answer = yesNo(b); return theme && answer ? { kind: 'recontact_theme', theme, answer } : null; }
-    case 'rcall': { const answer = yesNo(a); return answer && one ? { kind: 'recontact', answer } : null; }
-    case 'th': { const theme = arg(a); return theme && one ? { kind: 'theme', theme } : null; }
-    case 'thd': return a === undefined ? { kind: 'themes_done' } : null;
-    case 'ep': { const answer = yesNo(a); return answer && one ? { kind: 'expertpool', answer } : null; }
-    case 'erase': { const answer = yesNo(a); return answer && one ? { kind: 'erase', answer } : null; }
+    case 'lang': {
+      const lng = arg(a);
+      return lng && one ? { kind: 'language', lng } : null;
+    }
+    case 'consent': {
+      const answer = yesNo(a);
+      return answer && one ? { kind: 'consent', answer } : null;
+    }
+    case 'form':
+      return a !== undefined && one && FORMS.includes(a) ? { kind: 'form', form: a as PromptForm } : null;
+    case 'a': {
+      const question = arg(a);
+      const value = arg(b);
+      return question && value ? { kind: 'answer', question, value } : null;
+    }
+    case 'm': {
+      const question = arg(a);
+      const choice = arg(b);
+      return question && choice ? { kind: 'toggle', question, choice } : null;
+    }
+    case 'md': {
+      const question = arg(a);
+      return question && one ? { kind: 'done', question } : null;
+    }
+    case 'skip': {
+      const question = arg(a);
+      return question && one ? { kind: 'skip', question } : null;
+    }
+    case 'rc': {
+      const theme = arg(a);
+      const answer = yesNo(b);
+      return theme && answer ? { kind: 'recontact_theme', theme, answer } : null;
+    }
+    case 'rcall': {
+      const answer = yesNo(a);
+      return answer && one ? { kind: 'recontact', answer } : null;
+    }
+    case 'th': {
+      const theme = arg(a);
+      return theme && one ? { kind: 'theme', theme } : null;
+    }
+    case 'thd':
+      return a === undefined ? { kind: 'themes_done' } : null;
+    case 'ep': {
+      const answer = yesNo(a);
+      return answer && one ? { kind: 'expertpool', answer } : null;
+    }
+    case 'erase': {
+      const answer = yesNo(a);
+      return answer && one ? { kind: 'erase', answer } : null;
+    }
     case 'rsvp': {
       const caseId = arg(a);
       const rsvp = RSVP_REPLIES.find((r) => r === b);
       return caseId && rsvp ? { kind: 'rsvp', caseId, rsvp } : null;
     }
-    default: return null;
+    default:
+      return null;
   }
 }
 
 /** The yes/no a button stands for, if it is a yes/no button (so a typed "ja" can tap it). */
 export function yesNoOf(b: ButtonData): YesNo | null {
   switch (b.kind) {
-    case 'consent': case 'recontact': case 'recontact_theme': case 'expertpool': case 'erase': return b.answer;
-    case 'answer': return yesNo(b.value);
-    default: return null;
+    case 'consent':
+    case 'recontact':
+    case 'recontact_theme':
+    case 'expertpool':
+    case 'erase':
+      return b.answer;
+    case 'answer':
+      return yesNo(b.value);
+    default:
+      return null;
   }
 }

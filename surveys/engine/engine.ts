@@ -30,11 +30,32 @@ export interface StartOptions {
 export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): Step {
   const hint = matchLanguage(opts.languageHint, survey.languages);
   const state: SessionState = {
-    v: STATE_VERSION, surveyId: survey.id, surveyVersion: survey.version, phase: 'language', returnTo: null, stoppedBy: null,
-    language: null, languageHint: hint, consentVersion: null, form: 'text', formChosen: false, current: null,
-    deliveredForm: 'text', prev: null, values: {}, answeredCount: 0, multiDraft: null, pendingThemes: [],
-    grantedThemes: [], refusedThemes: [], themeDraft: null, invalidStreak: 0, paused: false,
-    startedAt: ctx.now, lastActivityAt: ctx.now, completedAt: null,
+    v: STATE_VERSION,
+    surveyId: survey.id,
+    surveyVersion: survey.version,
+    phase: 'language',
+    returnTo: null,
+    stoppedBy: null,
+    language: null,
+    languageHint: hint,
+    consentVersion: null,
+    form: 'text',
+    formChosen: false,
+    current: null,
+    deliveredForm: 'text',
+    prev: null,
+    values: {},
+    answeredCount: 0,
+    multiDraft: null,
+    pendingThemes: [],
+    grantedThemes: [],
+    refusedThemes: [],
+    themeDraft: null,
+    invalidStreak: 0,
+    paused: false,
+    startedAt: ctx.now,
+    lastActivityAt: ctx.now,
+    completedAt: null,
   };
   if (survey.languages.length === 1) {
     state.language = survey.languages[0]!;

@@ -76,7 +76,10 @@ export function askFrom(r: Run, index: number): void {
   for (let i = index; i < survey.questions.length; i++) {
     const q = survey.questions[i]!;
     if (!evaluate(q.when, s.values)) continue;
-    if (q.type === 'note') { send(r, m.questionMessage(survey, q, s, s.form)); continue; }
+    if (q.type === 'note') {
+      send(r, m.questionMessage(survey, q, s, s.form));
+      continue;
+    }
     next = q;
     break;
   }

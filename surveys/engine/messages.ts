@@ -17,7 +17,12 @@ export const surveyText = (key: string, params?: Text['params']): Text => {
 export const indicatorName = (id: string): Text => ({ ns: 'indicators', key: `${id}.name` });
 const lit = (literal: string): Literal => ({ literal });
 const msg = (parts: Message['parts'], buttons?: Button[][]): Message => (buttons ? { parts, buttons } : { parts });
-const yesNo = (data: (answer: YesNo) => string): Button[][] => [[{ label: bot('common.yes'), data: data('yes') }, { label: bot('common.no'), data: data('no') }]];
+const yesNo = (data: (answer: YesNo) => string): Button[][] => [
+  [
+    { label: bot('common.yes'), data: data('yes') },
+    { label: bot('common.no'), data: data('no') },
+  ],
+];
 
 /** Splits buttons into rows of at most `width`. */
 function rows(buttons: Button[], width: number): Button[][] {
@@ -35,10 +40,13 @@ export function languageMessage(survey: Survey, suggested: string | null): Messa
 /** Consent to take part; someone who consented to an older version gets "the terms changed" instead of the intro. */
 export function consentMessage(survey: Survey, state?: SessionState): Message {
   const again = state !== undefined && state.consentVersion !== null && state.consentVersion < survey.consent.version;
-  return msg([again ? bot('consent.updated') : surveyText('intro'), surveyText(survey.consent.textKey)], [
-    [{ label: bot('consent.yes'), data: enc({ kind: 'consent', answer: 'yes' }) }],
-    [{ label: bot('consent.no'), data: enc({ kind: 'consent', answer: 'no' }) }],
-  ]);
+  return msg(
+    [again ? bot('consent.updated') : surveyText('intro'), surveyText(survey.consent.textKey)],
+    [
+      [{ label: bot('consent.yes'), data: enc({ kind: 'consent', answer: 'yes' }) }],
+      [{ label: bot('consent.no'), data: enc({ kind: 'consent', answer: 'no' }) }],
+    ],
+  );
 }
 
 export function formMessage(forms: PromptForm[]): Message {
@@ -46,8 +54,15 @@ export function formMessage(forms: PromptForm[]): Message {
 }
 
 const TYPE_HINT: Record<string, string | null> = {
-  scale: null, single: null, yesno: null, multi: 'hint.multi', number: 'hint.number', date: 'hint.date',
-  text: 'hint.text', media: 'hint.media', note: null,
+  scale: null,
+  single: null,
+  yesno: null,
+  multi: 'hint.multi',
+  number: 'hint.number',
+  date: 'hint.date',
+  text: 'hint.text',
+  media: 'hint.media',
+  note: null,
 };
 
 /** The prompt for question `q`; `draft` marks selected options of a multi-choice question. */
@@ -69,10 +84,18 @@ export function questionMessage(survey: Survey, q: Question, state: SessionState
     // 0–10 fits in two rows (6 + 5); wider scales wrap at 6.
     buttons = rows(values, 6);
   } else if (q.type === 'single' || q.type === 'yesno') {
-    buttons = rows(q.choices.map((c) => ({ label: surveyText(c.textKey), data: enc({ kind: 'answer', question: q.id, value: c.id }) })), q.type === 'yesno' ? 2 : 1);
+    buttons = rows(
+      q.choices.map((c) => ({ label: surveyText(c.textKey), data: enc({ kind: 'answer', question: q.id, value: c.id }) })),
+      q.type === 'yesno' ? 2 : 1,
+    );
   } else if (q.type === 'multi') {
     const draft = state.multiDraft ?? [];
-    buttons = q.choices.map((c) => [{ label: draft.includes(c.id) ? bot('common.selected', { label: surveyText(c.textKey) }) : surveyText(c.textKey), data: enc({ kind: 'toggle', question: q.id, choice: c.id }) }]);
+    buttons = q.choices.map((c) => [
+      {
+        label: draft.includes(c.id) ? bot('common.selected', { label: surveyText(c.textKey) }) : surveyText(c.textKey),
+        data: enc({ kind: 'toggle', question: q.id, choice: c.id }),
+      },
+    ]);
     buttons.push([{ label: bot('common.done'), data: enc({ kind: 'done', question: q.id }) }]);
   }
   if (!q.required && q.type !== 'note') buttons.push([{ label: bot('common.skip'), data: enc({ kind: 'skip', question: q.id }) }]);
@@ -86,21 +109,32 @@ export function questionMessage(survey: Survey, q: Question, state: SessionState
 }
 
 export function recontactRedMessage(theme: string): Message {
-  return msg([bot('recontact.red', { theme: indicatorName(theme) })], yesNo((answer) => enc({ kind: 'recontact_theme', theme, answer })));
+  return msg(
+    [bot('recontact.red', { theme: indicatorName(theme) })],
+    yesNo((answer) => enc({ kind: 'recontact_theme', theme, answer })),
+  );
 }
 
 export function recontactMessage(): Message {
-  return msg([bot('recontact.ask')], yesNo((answer) => enc({ kind: 'recontact', answer })));
+  return msg(
+    [bot('recontact.ask')],
+    yesNo((answer) => enc({ kind: 'recontact', answer })),
+  );
 }
 
 export function themesMessage(themes: string[], draft: string[]): Message {
-  const buttons: Button[][] = themes.map((t) => [{ label: draft.includes(t) ? bot('common.selected', { label: indicatorName(t) }) : indicatorName(t), data: enc({ kind: 'theme', theme: t }) }]);
+  const buttons: Button[][] = themes.map((t) => [
+    { label: draft.includes(t) ? bot('common.selected', { label: indicatorName(t) }) : indicatorName(t), data: enc({ kind: 'theme', theme: t }) },
+  ]);
   buttons.push([{ label: bot('common.done'), data: enc({ kind: 'themes_done' }) }]);
   return msg([bot('recontact.themes')], buttons);
 }
 
 export function expertpoolMessage(): Message {
-  return msg([bot('expertpool.ask')], yesNo((answer) => enc({ kind: 'expertpool', answer })));
+  return msg(
+    [bot('expertpool.ask')],
+    yesNo((answer) => enc({ kind: 'expertpool', answer })),
+  );
 }
 
 /** After declining a new consent version: nothing new is stored; delete the earlier answers too? */
@@ -109,7 +143,15 @@ export function declinedUpdateMessage(): Message {
 }
 
 export function eraseConfirmMessage(): Message {
-  return msg([bot('erase.confirm')], [[{ label: bot('erase.yes'), data: enc({ kind: 'erase', answer: 'yes' }) }, { label: bot('erase.no'), data: enc({ kind: 'erase', answer: 'no' }) }]]);
+  return msg(
+    [bot('erase.confirm')],
+    [
+      [
+        { label: bot('erase.yes'), data: enc({ kind: 'erase', answer: 'yes' }) },
+        { label: bot('erase.no'), data: enc({ kind: 'erase', answer: 'no' }) },
+      ],
+    ],
+  );
 }
 
 export const say = (key: string, params?: Text['params']): Message => msg([bot(key, params)]);

@@ -37,7 +37,7 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
       if (s.returnTo) return flow.resumeFromInterrupt(r);
       s.phase = 'consent';
       return flow.send(r, m.consentMessage(survey));
-    case 'consent':
+    case 'consent': {
       if (b.kind !== 'consent') return flow.stale(r);
       if (b.answer === 'no') return s.consentVersion === null ? flow.decline(r, 'consent.declined') : flow.declineUpdate(r);
       const again = s.consentVersion !== null;
@@ -51,6 +51,7 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
         return flow.send(r, m.formMessage(formsFor(survey, s)));
       }
       return flow.askFrom(r, 0);
+    }
     case 'form':
       if (b.kind !== 'form' || !formsFor(survey, s).includes(b.form)) return flow.stale(r);
       s.form = b.form;

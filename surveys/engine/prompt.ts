@@ -23,20 +23,31 @@ export function currentQuestion(survey: Survey, s: SessionState): Question | und
 /** The prompt of the current phase, as it would be sent now. */
 export function promptFor(survey: Survey, s: SessionState): Message {
   switch (s.phase) {
-    case 'language': return m.languageMessage(survey, s.language ?? s.languageHint);
-    case 'consent': return m.consentMessage(survey, s);
-    case 'form': return m.formMessage(formsFor(survey, s));
+    case 'language':
+      return m.languageMessage(survey, s.language ?? s.languageHint);
+    case 'consent':
+      return m.consentMessage(survey, s);
+    case 'form':
+      return m.formMessage(formsFor(survey, s));
     case 'question': {
       const q = currentQuestion(survey, s);
       return q ? m.questionMessage(survey, q, s, s.form) : m.say('help.text');
     }
-    case 'recontact_red': return m.recontactRedMessage(s.pendingThemes[0] ?? '');
-    case 'recontact': return m.recontactMessage();
-    case 'recontact_themes': return m.themesMessage(undecidedThemes(survey, s), s.themeDraft ?? []);
-    case 'expertpool': return m.expertpoolMessage();
-    case 'erase_confirm': return m.eraseConfirmMessage();
-    case 'completed': return m.say('completed.already');
-    case 'stopped': return m.say('stop.still_stopped');
-    case 'declined': return m.say('consent.declined');
+    case 'recontact_red':
+      return m.recontactRedMessage(s.pendingThemes[0] ?? '');
+    case 'recontact':
+      return m.recontactMessage();
+    case 'recontact_themes':
+      return m.themesMessage(undecidedThemes(survey, s), s.themeDraft ?? []);
+    case 'expertpool':
+      return m.expertpoolMessage();
+    case 'erase_confirm':
+      return m.eraseConfirmMessage();
+    case 'completed':
+      return m.say('completed.already');
+    case 'stopped':
+      return m.say('stop.still_stopped');
+    case 'declined':
+      return m.say('consent.declined');
   }
 }

@@ -30,8 +30,18 @@ const STEPS: Readonly<Record<number, (s: Obj) => Obj>> = {
 };
 
 const PHASES = [
-  'language', 'consent', 'form', 'question', 'recontact_red', 'recontact', 'recontact_themes', 'expertpool',
-  'erase_confirm', 'declined', 'stopped', 'completed',
+  'language',
+  'consent',
+  'form',
+  'question',
+  'recontact_red',
+  'recontact',
+  'recontact_themes',
+  'expertpool',
+  'erase_confirm',
+  'declined',
+  'stopped',
+  'completed',
 ] as const;
 const phase = z.enum(PHASES);
 const form = z.enum(['text', 'audio', 'video']);
@@ -73,14 +83,22 @@ export type ReadStateResult = { ok: true; state: SessionState; from: number } | 
 export function readSessionState(stored: unknown): ReadStateResult {
   let raw: unknown = stored;
   if (typeof stored === 'string') {
-    try { raw = JSON.parse(stored); } catch { return { ok: false, message: 'session state is not JSON' }; }
+    try {
+      raw = JSON.parse(stored);
+    } catch {
+      return { ok: false, message: 'session state is not JSON' };
+    }
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { ok: false, message: 'session state is not an object' };
   let s = raw as Obj;
   const from = s.v;
-  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1) return { ok: false, message: `session state has no valid version "v" (got ${JSON.stringify(from)})` };
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 1)
+    return { ok: false, message: `session state has no valid version "v" (got ${JSON.stringify(from)})` };
   if (from > STATE_VERSION) {
-    return { ok: false, message: `session state has version ${from}, newer than this code (${STATE_VERSION}); run the newer stemmen release that wrote it, or roll the database back with it` };
+    return {
+      ok: false,
+      message: `session state has version ${from}, newer than this code (${STATE_VERSION}); run the newer stemmen release that wrote it, or roll the database back with it`,
+    };
   }
   for (let v = from; v < STATE_VERSION; v++) {
     const step = STEPS[v];

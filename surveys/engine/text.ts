@@ -9,7 +9,10 @@ const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u
 
 /** Strips invisible characters and surrounding white space, and folds runs of spaces. */
 export function cleanText(raw: string): string {
-  return raw.replace(INVISIBLE, '').replace(/[ \t]+/g, ' ').trim();
+  return raw
+    .replace(INVISIBLE, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
 }
 
 const DIGIT_BASES = [0x0660 /* Arabic-Indic */, 0x06f0 /* Persian */, 0x0966 /* Devanagari */, 0xff10 /* full width */];
@@ -36,7 +39,9 @@ export function parseNumber(raw: string): number | null {
 
 /** Several numbers separated by commas, spaces or "and"-like separators ("1, 3", "1 3", "۱،۳"). */
 export function parseNumberList(raw: string): number[] | null {
-  const s = westernDigits(cleanText(raw)).replace(/[،,;+&/]/g, ' ').trim();
+  const s = westernDigits(cleanText(raw))
+    .replace(/[،,;+&/]/g, ' ')
+    .trim();
   if (!/^\d+(\s+\d+)*$/.test(s)) return null;
   return s.split(/\s+/).map(Number);
 }
@@ -53,7 +58,9 @@ export function hasNoWords(s: string): boolean {
 export function parseDate(raw: string): string | null {
   const s = westernDigits(cleanText(raw));
   let m: RegExpMatchArray | null;
-  let y: number, mo: number | null = null, d: number | null = null;
+  let y: number,
+    mo: number | null = null,
+    d: number | null = null;
   if ((m = s.match(/^(\d{4})$/))) y = Number(m[1]);
   else if ((m = s.match(/^(\d{4})[-/.](\d{1,2})$/))) (y = Number(m[1])), (mo = Number(m[2]));
   else if ((m = s.match(/^(\d{1,2})[-/.](\d{4})$/))) (mo = Number(m[1])), (y = Number(m[2]));

@@ -110,8 +110,13 @@ export interface Text {
   key: string;
   params?: Record<string, string | number | Text | Text[]> | undefined;
 }
-export interface Literal { literal: string }
-export interface Button { label: Text | Literal; data: string }
+export interface Literal {
+  literal: string;
+}
+export interface Button {
+  label: Text | Literal;
+  data: string;
+}
 
 /** A message the respondent should get, before translation. */
 export interface Message {
@@ -187,8 +192,25 @@ export interface Step {
 
 /** Why an input was not accepted; rendered from `bot:issue.<code>`. */
 export type AnswerIssueCode =
-  | 'not_a_number' | 'out_of_range' | 'not_integer' | 'not_a_choice' | 'select_more' | 'select_fewer'
-  | 'not_a_date' | 'date_out_of_range' | 'too_long' | 'empty' | 'required' | 'expects_media'
-  | 'media_not_accepted' | 'media_not_expected' | 'unsupported' | 'stale_button' | 'cannot_go_back';
+  | 'not_a_number'
+  | 'out_of_range'
+  | 'not_integer'
+  | 'not_a_choice'
+  | 'select_more'
+  | 'select_fewer'
+  | 'not_a_date'
+  | 'date_out_of_range'
+  | 'too_long'
+  | 'empty'
+  | 'required'
+  | 'expects_media'
+  | 'media_not_accepted'
+  | 'media_not_expected'
+  | 'unsupported'
+  | 'stale_button'
+  | 'cannot_go_back';
 
-export interface AnswerIssue { code: AnswerIssueCode; params?: Record<string, string | number> }
+export interface AnswerIssue {
+  code: AnswerIssueCode;
+  params?: Record<string, string | number>;
+}

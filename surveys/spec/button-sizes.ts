@@ -19,7 +19,12 @@ export function checkButtonSizes(flat: readonly FlatQuestion[], out: RawIssue[])
       if (fitsButton(data)) return;
       const path = typeof c === 'string' ? [...f.path, 'choices', k] : [...f.path, 'choices', k, 'id'];
       const over = new TextEncoder().encode(data).length - BUTTON_DATA_MAX_BYTES;
-      out.push(error(path, `question id "${q.id}" and choice id "${choice}" together are ${over} character${over === 1 ? '' : 's'} too long for a chat button (at most ${BUTTON_DATA_MAX_BYTES - 3} for both); shorten one of them`));
+      out.push(
+        error(
+          path,
+          `question id "${q.id}" and choice id "${choice}" together are ${over} character${over === 1 ? '' : 's'} too long for a chat button (at most ${BUTTON_DATA_MAX_BYTES - 3} for both); shorten one of them`,
+        ),
+      );
     });
   }
 }

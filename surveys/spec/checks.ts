@@ -46,7 +46,13 @@ function checkIds(flat: readonly FlatQuestion[], out: RawIssue[]): void {
   const seen = new Map<string, FlatQuestion>();
   for (const f of flat) {
     const prev = seen.get(f.q.id);
-    if (prev) out.push(error([...f.path, 'id'], `question id "${f.q.id}" is already used by ${formatPath(prev.path)}; ids must be unique (answers are stored by id) — rename one`));
+    if (prev)
+      out.push(
+        error(
+          [...f.path, 'id'],
+          `question id "${f.q.id}" is already used by ${formatPath(prev.path)}; ids must be unique (answers are stored by id) — rename one`,
+        ),
+      );
     else seen.set(f.q.id, f);
     const q = f.q;
     if (q.type !== 'single' && q.type !== 'multi') continue;
@@ -68,22 +74,33 @@ function checkIndicators(flat: readonly FlatQuestion[], out: RawIssue[]): void {
     const { q, path } = f;
     if (q.indicator !== undefined && !findIndicator(q.indicator)) {
       const hint = closest(q.indicator, INDICATOR_IDS);
-      out.push(error([...path, 'indicator'], `"${q.indicator}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(INDICATOR_IDS)}`}`));
+      out.push(
+        error(
+          [...path, 'indicator'],
+          `"${q.indicator}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(INDICATOR_IDS)}`}`,
+        ),
+      );
       continue;
     }
     if (f.indicator !== undefined && !findIndicator(f.indicator)) continue; // the parent's bad indicator is reported there
     if (f.indicator === undefined) {
       if (q.type === 'note') continue;
       const owner = f.outcome !== undefined ? ownerOf(f.outcome) : undefined;
-      out.push(error([...path, 'indicator'], owner !== undefined
-        ? `question "${q.id}" has no indicator; add "indicator: ${owner}" (the indicator of outcome "${f.outcome}")`
-        : `question "${q.id}" has no indicator; add "indicator:" with one of: ${list(INDICATOR_IDS)}`));
+      out.push(
+        error(
+          [...path, 'indicator'],
+          owner !== undefined
+            ? `question "${q.id}" has no indicator; add "indicator: ${owner}" (the indicator of outcome "${f.outcome}")`
+            : `question "${q.id}" has no indicator; add "indicator:" with one of: ${list(INDICATOR_IDS)}`,
+        ),
+      );
       continue;
     }
     const ind = findIndicator(f.indicator)!;
     const outcomes = ind.outcomes;
     if (f.outcome === undefined) {
-      if (q.type !== 'note') out.push(error([...path, 'outcome'], `question "${q.id}" has no outcome; add "outcome:" with one of ${ind.id}'s outcomes: ${list(outcomes)}`));
+      if (q.type !== 'note')
+        out.push(error([...path, 'outcome'], `question "${q.id}" has no outcome; add "outcome:" with one of ${ind.id}'s outcomes: ${list(outcomes)}`));
       continue;
     }
     if (outcomes.includes(f.outcome)) continue;
@@ -92,17 +109,39 @@ function checkIndicators(flat: readonly FlatQuestion[], out: RawIssue[]): void {
     if (q.outcome === undefined) {
       // Inherited from the parent, whose own outcome is checked (and reported) there.
       if (owner === undefined) continue;
-      out.push(error([...path, 'outcome'], `inherits outcome "${f.outcome}" from its parent, which is an outcome of "${owner}", not of "${ind.id}"; add an own "outcome:" with one of ${mine}: ${list(outcomes)}`));
+      out.push(
+        error(
+          [...path, 'outcome'],
+          `inherits outcome "${f.outcome}" from its parent, which is an outcome of "${owner}", not of "${ind.id}"; add an own "outcome:" with one of ${mine}: ${list(outcomes)}`,
+        ),
+      );
     } else if (owner !== undefined) {
-      out.push(error([...path, 'outcome'], `"${f.outcome}" is an outcome of "${owner}", not of "${ind.id}"; use one of ${mine} (${list(outcomes)}) or change the indicator to "${owner}"`));
+      out.push(
+        error(
+          [...path, 'outcome'],
+          `"${f.outcome}" is an outcome of "${owner}", not of "${ind.id}"; use one of ${mine} (${list(outcomes)}) or change the indicator to "${owner}"`,
+        ),
+      );
     } else {
       const hint = closest(f.outcome, outcomes);
-      out.push(error([...path, 'outcome'], `"${f.outcome}" is not an outcome of "${ind.id}"; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(outcomes)}`}`));
+      out.push(
+        error(
+          [...path, 'outcome'],
+          `"${f.outcome}" is not an outcome of "${ind.id}"; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(outcomes)}`}`,
+        ),
+      );
     }
   }
 }
 
-function checkCondition(c: Condition, path: Path, f: FlatQuestion, flat: readonly FlatQuestion[], byId: ReadonlyMap<string, FlatQuestion>, out: RawIssue[]): void {
+function checkCondition(
+  c: Condition,
+  path: Path,
+  f: FlatQuestion,
+  flat: readonly FlatQuestion[],
+  byId: ReadonlyMap<string, FlatQuestion>,
+  out: RawIssue[],
+): void {
   if ('all' in c) return c.all.forEach((x, i) => checkCondition(x, [...path, 'all', i], f, flat, byId, out));
   if ('any' in c) return c.any.forEach((x, i) => checkCondition(x, [...path, 'any', i], f, flat, byId, out));
   if ('not' in c) return checkCondition(c.not, [...path, 'not'], f, flat, byId, out);
@@ -110,12 +149,22 @@ function checkCondition(c: Condition, path: Path, f: FlatQuestion, flat: readonl
   if (!ref) {
     const earlier = flat.slice(0, f.index).map((x) => x.q.id);
     const hint = closest(c.question, earlier) ?? closest(c.question, [...byId.keys()]);
-    out.push(error([...path, 'question'], `no question has id "${c.question}"${hint !== null ? `; did you mean "${hint}"?` : '; a condition must refer to an earlier question by its id'}`));
+    out.push(
+      error(
+        [...path, 'question'],
+        `no question has id "${c.question}"${hint !== null ? `; did you mean "${hint}"?` : '; a condition must refer to an earlier question by its id'}`,
+      ),
+    );
     return;
   }
   if (ref === f) return void out.push(error([...path, 'question'], `a question cannot depend on its own answer; refer to an earlier question`));
   if (ref.index > f.index) {
-    out.push(error([...path, 'question'], `"${c.question}" comes later (${formatPath(ref.path)}); a condition can only use answers given before this question — move "${c.question}" up or change the condition`));
+    out.push(
+      error(
+        [...path, 'question'],
+        `"${c.question}" comes later (${formatPath(ref.path)}); a condition can only use answers given before this question — move "${c.question}" up or change the condition`,
+      ),
+    );
     return;
   }
   const t = ref.q.type;
@@ -158,8 +207,12 @@ function checkNumericTraffic(f: FlatQuestion, lo: number, hi: number, unit: stri
       const [a, b] = r;
       if (a > b) return void out.push(error(p, `range [${a}, ${b}] runs backwards; write it as [${b}, ${a}]`));
       if (a < lo || b > hi) {
-        const [bounds, keep] = Number.isFinite(lo) && Number.isFinite(hi) ? [`${lo}–${hi}`, `within ${lo}–${hi}`]
-          : Number.isFinite(lo) ? [`min ${lo}`, `at ${lo} or more`] : [`max ${hi}`, `at ${hi} or less`];
+        const [bounds, keep] =
+          Number.isFinite(lo) && Number.isFinite(hi)
+            ? [`${lo}–${hi}`, `within ${lo}–${hi}`]
+            : Number.isFinite(lo)
+              ? [`min ${lo}`, `at ${lo} or more`]
+              : [`max ${hi}`, `at ${hi} or less`];
         out.push(error(p, `range [${a}, ${b}] is outside ${unit} (${bounds}); keep both ends ${keep}`));
       }
       for (const o of seen) {
@@ -167,7 +220,12 @@ function checkNumericTraffic(f: FlatQuestion, lo: number, hi: number, unit: stri
         const from = Math.max(a, o.r[0]);
         const to = Math.min(b, o.r[1]);
         const both = from === to ? `an answer of ${from}` : `answers ${from}–${to}`;
-        out.push(error(p, `range [${a}, ${b}] overlaps ${o.colour} [${o.r[0]}, ${o.r[1]}]: ${both} would be both ${o.colour} and ${colour}; make the ranges not overlap`));
+        out.push(
+          error(
+            p,
+            `range [${a}, ${b}] overlaps ${o.colour} [${o.r[0]}, ${o.r[1]}]: ${both} would be both ${o.colour} and ${colour}; make the ranges not overlap`,
+          ),
+        );
       }
       seen.push({ colour, k, r });
     });
@@ -203,20 +261,29 @@ function checkRanges(flat: readonly FlatQuestion[], has: Has, out: RawIssue[]): 
     const dflt = (k: string) => (has([...f.path, k]) ? '' : ', the default');
     const at = (k: string, other: string): Path => [...f.path, has([...f.path, k]) ? k : other];
     if (q.type === 'scale') {
-      if (q.min >= q.max) out.push(error(at('min', 'max'), `min (${q.min}${dflt('min')}) must be less than max (${q.max}${dflt('max')}); swap them or fix one`));
-      else if (q.max - q.min + 1 > 21) out.push(error(at('max', 'min'), `the scale ${q.min}–${q.max} has ${q.max - q.min + 1} points; at most 21 fit as buttons — use a smaller range such as 0–10`));
+      if (q.min >= q.max)
+        out.push(error(at('min', 'max'), `min (${q.min}${dflt('min')}) must be less than max (${q.max}${dflt('max')}); swap them or fix one`));
+      else if (q.max - q.min + 1 > 21)
+        out.push(
+          error(at('max', 'min'), `the scale ${q.min}–${q.max} has ${q.max - q.min + 1} points; at most 21 fit as buttons — use a smaller range such as 0–10`),
+        );
       else checkNumericTraffic(f, q.min, q.max, 'the scale', out);
     } else if (q.type === 'number') {
-      if (q.min !== undefined && q.max !== undefined && q.min > q.max) out.push(error([...f.path, 'min'], `min (${q.min}) must not be greater than max (${q.max}); swap them`));
+      if (q.min !== undefined && q.max !== undefined && q.min > q.max)
+        out.push(error([...f.path, 'min'], `min (${q.min}) must not be greater than max (${q.max}); swap them`));
       else checkNumericTraffic(f, q.min ?? -Infinity, q.max ?? Infinity, 'the allowed answers', out);
     } else if (q.type === 'multi') {
       const n = q.choices.length;
       const min = q.minSelected ?? 1;
-      if (q.minSelected !== undefined && q.minSelected > n) out.push(error([...f.path, 'minSelected'], `minSelected (${q.minSelected}) is more than the ${n} choices; lower it to at most ${n}`));
-      if (q.maxSelected !== undefined && q.maxSelected < min) out.push(error([...f.path, 'maxSelected'], `maxSelected (${q.maxSelected}) is less than minSelected (${min}); raise maxSelected or lower minSelected`));
-      else if (q.maxSelected !== undefined && q.maxSelected > n) out.push(error([...f.path, 'maxSelected'], `maxSelected (${q.maxSelected}) is more than the ${n} choices; lower it to at most ${n} or leave it out`));
+      if (q.minSelected !== undefined && q.minSelected > n)
+        out.push(error([...f.path, 'minSelected'], `minSelected (${q.minSelected}) is more than the ${n} choices; lower it to at most ${n}`));
+      if (q.maxSelected !== undefined && q.maxSelected < min)
+        out.push(error([...f.path, 'maxSelected'], `maxSelected (${q.maxSelected}) is less than minSelected (${min}); raise maxSelected or lower minSelected`));
+      else if (q.maxSelected !== undefined && q.maxSelected > n)
+        out.push(error([...f.path, 'maxSelected'], `maxSelected (${q.maxSelected}) is more than the ${n} choices; lower it to at most ${n} or leave it out`));
     } else if (q.type === 'date') {
-      if (q.min !== undefined && q.max !== undefined && compareDatePrefix(q.min, q.max) > 0) out.push(error([...f.path, 'min'], `min (${q.min}) is after max (${q.max}); swap them`));
+      if (q.min !== undefined && q.max !== undefined && compareDatePrefix(q.min, q.max) > 0)
+        out.push(error([...f.path, 'min'], `min (${q.min}) is after max (${q.max}); swap them`));
     }
     checkChoiceTraffic(f, out);
   }
@@ -234,7 +301,12 @@ function checkPrompts(spec: SurveySpec, flat: readonly FlatQuestion[], env: Chec
         }
         const rel = dir ? `${dir}/${file}` : file;
         if (env.fileExists && !env.fileExists(rel)) {
-          out.push(error(p, `${form} file "${rel}" does not exist (paths are relative to the survey file${dir ? ' and mediaDir' : ''}); add the file or remove this line`));
+          out.push(
+            error(
+              p,
+              `${form} file "${rel}" does not exist (paths are relative to the survey file${dir ? ' and mediaDir' : ''}); add the file or remove this line`,
+            ),
+          );
         }
       }
     }
@@ -263,7 +335,13 @@ export function checkSpec(spec: SurveySpec, has: Has, env: CheckEnv): { issues: 
   const max = env.maxMinutes ?? 10;
   if (minutes > max) {
     const drop = Math.max(1, count - Math.floor((max * 60) / spec.secondsPerQuestion));
-    out.push({ ...warning(['questions'], `estimated completion time is ${minutes} minutes (${count} questions × ${spec.secondsPerQuestion} s), above the ${max}-minute limit; drop about ${drop} question${drop === 1 ? '' : 's'} to stay within it`), atKey: true });
+    out.push({
+      ...warning(
+        ['questions'],
+        `estimated completion time is ${minutes} minutes (${count} questions × ${spec.secondsPerQuestion} s), above the ${max}-minute limit; drop about ${drop} question${drop === 1 ? '' : 's'} to stay within it`,
+      ),
+      atKey: true,
+    });
   }
   return { issues: out, estimatedMinutes: minutes };
 }

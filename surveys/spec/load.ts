@@ -28,9 +28,7 @@ export interface LoadEnv {
   maxMinutes?: number;
 }
 
-export type LoadResult =
-  | { ok: true; survey: Survey; spec: SurveySpec; warnings: SpecIssue[]; estimatedMinutes: number }
-  | { ok: false; issues: SpecIssue[] };
+export type LoadResult = { ok: true; survey: Survey; spec: SurveySpec; warnings: SpecIssue[]; estimatedMinutes: number } | { ok: false; issues: SpecIssue[] };
 
 const byPosition = (a: SpecIssue, b: SpecIssue): number => a.line - b.line || a.column - b.column;
 
@@ -55,7 +53,11 @@ function load(text: string, file: string, env: LoadEnv): LoadResult {
   const yamlWarnings: SpecIssue[] = doc.warnings.map((w) => ({ file, ...at(w.pos[0]), path: '', message: `YAML: ${w.message}`, severity: 'warning' }));
 
   const place = (i: RawIssue): SpecIssue => ({
-    file, ...positionOf(doc, lc, i.path, i.atKey === true), path: formatPath(i.path), message: i.message, severity: i.severity,
+    file,
+    ...positionOf(doc, lc, i.path, i.atKey === true),
+    path: formatPath(i.path),
+    message: i.message,
+    severity: i.severity,
   });
 
   let raw: unknown;
@@ -93,6 +95,15 @@ export function loadSurvey(text: string, file: string, env: LoadEnv = {}): LoadR
   } catch (e) {
     // A bug in stemmen, not in the file; still no stack trace for the person running it.
     const why = e instanceof Error ? e.message : String(e);
-    return fail([{ file, line: 1, column: 1, path: '', message: `internal error while checking this survey (${why}); please report it to the stemmen maintainers`, severity: 'error' }]);
+    return fail([
+      {
+        file,
+        line: 1,
+        column: 1,
+        path: '',
+        message: `internal error while checking this survey (${why}); please report it to the stemmen maintainers`,
+        severity: 'error',
+      },
+    ]);
   }
 }

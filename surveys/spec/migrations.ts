@@ -16,9 +16,7 @@ import { CURRENT_SPEC_VERSION } from './schema.ts';
 type Obj = Record<string, unknown>;
 type Step = (spec: Obj) => Obj;
 
-export type MigrateResult =
-  | { ok: true; value: unknown; from: number }
-  | { ok: false; message: string; path: (string | number)[] };
+export type MigrateResult = { ok: true; value: unknown; from: number } | { ok: false; message: string; path: (string | number)[] };
 
 function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -44,7 +44,10 @@ const leafCondition = z
     question: id,
     equals: z.union([z.string(), z.number()]).optional(),
     notEquals: z.union([z.string(), z.number()]).optional(),
-    in: z.array(z.union([z.string(), z.number()])).min(1).optional(),
+    in: z
+      .array(z.union([z.string(), z.number()]))
+      .min(1)
+      .optional(),
     includes: z.string().optional(),
     lt: z.number().optional(),
     lte: z.number().optional(),
@@ -73,9 +76,7 @@ const numericTraffic = z.union([
   z.object({ red: z.array(range).optional(), orange: z.array(range).optional(), green: z.array(range).optional() }).strict(),
 ]);
 /** Traffic light for choice answers: choice ids per colour. */
-const choiceTraffic = z
-  .object({ red: z.array(z.string()).optional(), orange: z.array(z.string()).optional(), green: z.array(z.string()).optional() })
-  .strict();
+const choiceTraffic = z.object({ red: z.array(z.string()).optional(), orange: z.array(z.string()).optional(), green: z.array(z.string()).optional() }).strict();
 
 const choice = z.union([id, z.object({ id, text: z.string().optional() }).strict()]);
 
@@ -94,54 +95,102 @@ const base = {
 
 type FollowUps = { followUps?: QuestionSpec[] | undefined };
 
-const scale = z.object({
-  ...base, type: z.literal('scale'),
-  min: z.number().int().default(0), max: z.number().int().default(10),
-  minLabel: z.string().optional(), maxLabel: z.string().optional(),
-  traffic: numericTraffic.optional(),
-}).strict();
-const number = z.object({
-  ...base, type: z.literal('number'),
-  min: z.number().optional(), max: z.number().optional(), integer: z.boolean().default(true),
-  traffic: numericTraffic.optional(),
-}).strict();
+const scale = z
+  .object({
+    ...base,
+    type: z.literal('scale'),
+    min: z.number().int().default(0),
+    max: z.number().int().default(10),
+    minLabel: z.string().optional(),
+    maxLabel: z.string().optional(),
+    traffic: numericTraffic.optional(),
+  })
+  .strict();
+const number = z
+  .object({
+    ...base,
+    type: z.literal('number'),
+    min: z.number().optional(),
+    max: z.number().optional(),
+    integer: z.boolean().default(true),
+    traffic: numericTraffic.optional(),
+  })
+  .strict();
 const single = z.object({ ...base, type: z.literal('single'), choices: z.array(choice).min(2), traffic: choiceTraffic.optional() }).strict();
-const multi = z.object({
-  ...base, type: z.literal('multi'), choices: z.array(choice).min(2),
-  minSelected: z.number().int().min(1).optional(), maxSelected: z.number().int().min(1).optional(),
-  traffic: choiceTraffic.optional(),
-}).strict();
+const multi = z
+  .object({
+    ...base,
+    type: z.literal('multi'),
+    choices: z.array(choice).min(2),
+    minSelected: z.number().int().min(1).optional(),
+    maxSelected: z.number().int().min(1).optional(),
+    traffic: choiceTraffic.optional(),
+  })
+  .strict();
 const yesno = z.object({ ...base, type: z.literal('yesno'), traffic: choiceTraffic.optional() }).strict();
-const date = z.object({
-  ...base, type: z.literal('date'),
-  min: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD').optional(),
-  max: z.string().regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD').optional(),
-}).strict();
-const text = z.object({
-  ...base, type: z.literal('text'),
-  maxLength: z.number().int().min(1).max(20000).default(5000),
-  /** Voice notes and videos count as answers too (for people who find writing hard). */
-  acceptMedia: z.boolean().default(true),
-}).strict();
-const media = z.object({
-  ...base, type: z.literal('media'),
-  accept: z.array(z.enum(['voice', 'audio', 'video', 'video_note', 'image', 'document'])).min(1).default(['voice', 'video', 'video_note']),
-  /** A typed answer is still accepted, because some people cannot record. */
-  allowText: z.boolean().default(true),
-}).strict();
+const date = z
+  .object({
+    ...base,
+    type: z.literal('date'),
+    min: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+      .optional(),
+    max: z
+      .string()
+      .regex(/^\d{4}(-\d{2}(-\d{2})?)?$/, 'must be YYYY, YYYY-MM or YYYY-MM-DD')
+      .optional(),
+  })
+  .strict();
+const text = z
+  .object({
+    ...base,
+    type: z.literal('text'),
+    maxLength: z.number().int().min(1).max(20000).default(5000),
+    /** Voice notes and videos count as answers too (for people who find writing hard). */
+    acceptMedia: z.boolean().default(true),
+  })
+  .strict();
+const media = z
+  .object({
+    ...base,
+    type: z.literal('media'),
+    accept: z
+      .array(z.enum(['voice', 'audio', 'video', 'video_note', 'image', 'document']))
+      .min(1)
+      .default(['voice', 'video', 'video_note']),
+    /** A typed answer is still accepted, because some people cannot record. */
+    allowText: z.boolean().default(true),
+  })
+  .strict();
 const note = z.object({ ...base, type: z.literal('note') }).strict();
 
 export type QuestionSpec = (
-  | z.output<typeof scale> | z.output<typeof number> | z.output<typeof single> | z.output<typeof multi>
-  | z.output<typeof yesno> | z.output<typeof date> | z.output<typeof text> | z.output<typeof media> | z.output<typeof note>
-) & FollowUps;
+  | z.output<typeof scale>
+  | z.output<typeof number>
+  | z.output<typeof single>
+  | z.output<typeof multi>
+  | z.output<typeof yesno>
+  | z.output<typeof date>
+  | z.output<typeof text>
+  | z.output<typeof media>
+  | z.output<typeof note>
+) &
+  FollowUps;
 
 const withFollowUps = <T extends z.ZodObject>(s: T) => s.extend({ followUps: z.array(z.lazy(() => questionSchema)).optional() });
 
 export const questionSchema: z.ZodType<QuestionSpec, unknown> = z.lazy(() =>
   z.discriminatedUnion('type', [
-    withFollowUps(scale), withFollowUps(number), withFollowUps(single), withFollowUps(multi), withFollowUps(yesno),
-    withFollowUps(date), withFollowUps(text), withFollowUps(media), withFollowUps(note),
+    withFollowUps(scale),
+    withFollowUps(number),
+    withFollowUps(single),
+    withFollowUps(multi),
+    withFollowUps(yesno),
+    withFollowUps(date),
+    withFollowUps(text),
+    withFollowUps(media),
+    withFollowUps(note),
   ]),
 ) as unknown as z.ZodType<QuestionSpec, unknown>;
 

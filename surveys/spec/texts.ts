@@ -73,7 +73,12 @@ export function checkTexts(spec: SurveySpec, flat: readonly FlatQuestion[], has:
   spec.languages.forEach((lng, i) => {
     const missing = missingBy.get(lng)!;
     if (keys.length > 1 && missing.size === keys.length && spec.languages.indexOf(lng) === i) {
-      out.push(error(['languages', i], `no texts for "${lng}": none of the ${keys.length} keys this survey uses is in locales/${lng}/${ns}.json; add the translations or remove "${lng}" from languages`));
+      out.push(
+        error(
+          ['languages', i],
+          `no texts for "${lng}": none of the ${keys.length} keys this survey uses is in locales/${lng}/${ns}.json; add the translations or remove "${lng}" from languages`,
+        ),
+      );
       missing.clear();
     }
   });

@@ -6,9 +6,27 @@
 
 /** Language names that forms write without a code (`label:English`). */
 const NAMES: Readonly<Record<string, string>> = {
-  english: 'en', dutch: 'nl', nederlands: 'nl', arabic: 'ar', farsi: 'fa', persian: 'fa', dari: 'prs', pashto: 'ps',
-  ukrainian: 'uk', russian: 'ru', tigrinya: 'ti', amharic: 'am', somali: 'so', turkish: 'tr', french: 'fr',
-  german: 'de', spanish: 'es', portuguese: 'pt', kurdish: 'ku', sorani: 'ckb', urdu: 'ur',
+  english: 'en',
+  dutch: 'nl',
+  nederlands: 'nl',
+  arabic: 'ar',
+  farsi: 'fa',
+  persian: 'fa',
+  dari: 'prs',
+  pashto: 'ps',
+  ukrainian: 'uk',
+  russian: 'ru',
+  tigrinya: 'ti',
+  amharic: 'am',
+  somali: 'so',
+  turkish: 'tr',
+  french: 'fr',
+  german: 'de',
+  spanish: 'es',
+  portuguese: 'pt',
+  kurdish: 'ku',
+  sorani: 'ckb',
+  urdu: 'ur',
 };
 
 export type LanguageTag = { ok: true; code: string } | { ok: false; message: string };
@@ -40,7 +58,7 @@ export function parseColumn(header: string): Column {
   const m = /^(media::audio|media::video|media::image|audio|video|image|label|hint|guidance_hint|constraint_message|required_message)(?:::?(.+))?$/i.exec(h);
   if (!m) return { header: h, kind: null, tag: null, base: h.toLowerCase().replace(/\s+/g, '_') };
   const base = m[1]!.toLowerCase();
-  const kind: ColumnKind | null = base === 'label' ? 'label' : base === 'hint' ? 'hint'
-    : base.endsWith('audio') ? 'audio' : base.endsWith('video') ? 'video' : null;
+  const kind: ColumnKind | null =
+    base === 'label' ? 'label' : base === 'hint' ? 'hint' : base.endsWith('audio') ? 'audio' : base.endsWith('video') ? 'video' : null;
   return { header: h, kind, tag: m[2]?.trim() ?? null, base };
 }

@@ -12,12 +12,25 @@ import { parseColumn, parseLanguage, type Column } from './columns.ts';
 import { parseExpression, type Resolve } from './expressions.ts';
 import { boundsOf, mapIndicator, rangeSpec } from './fields.ts';
 
-export interface XlsRow { row: number; cells: Record<string, string> }
-export interface XlsSheet { name: string; headers: string[]; rows: XlsRow[] }
+export interface XlsRow {
+  row: number;
+  cells: Record<string, string>;
+}
+export interface XlsSheet {
+  name: string;
+  headers: string[];
+  rows: XlsRow[];
+}
 /** Sheets by lower-case name. */
 export type XlsWorkbook = Record<string, XlsSheet>;
 
-export interface ImportIssue { sheet: string; row?: number; column?: string; message: string; severity: 'error' | 'unsupported' }
+export interface ImportIssue {
+  sheet: string;
+  row?: number;
+  column?: string;
+  message: string;
+  severity: 'error' | 'unsupported';
+}
 
 type Raw = Record<string, unknown>;
 type Texts = Record<string, Raw>;
@@ -39,23 +52,72 @@ export interface ImportOptions {
   commonTexts: (lng: string) => Record<string, string> | undefined;
 }
 
-const SUPPORTED_TYPES = ['integer', 'decimal', 'range', 'select_one', 'select_multiple', 'text', 'date', 'note', 'acknowledge', 'audio', 'video', 'begin_group', 'end_group'];
+const SUPPORTED_TYPES = [
+  'integer',
+  'decimal',
+  'range',
+  'select_one',
+  'select_multiple',
+  'text',
+  'date',
+  'note',
+  'acknowledge',
+  'audio',
+  'video',
+  'begin_group',
+  'end_group',
+];
 const METADATA = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'start-geopoint']);
-const KNOWN_UNSUPPORTED = new Set(['calculate', 'hidden', 'geopoint', 'geotrace', 'geoshape', 'image', 'file', 'barcode', 'time', 'datetime', 'dateTime', 'rank',
-  'background-audio', 'select_one_from_file', 'select_multiple_from_file', 'xml-external', 'csv-external', 'trigger', 'begin_repeat', 'end_repeat', 'username']);
+const KNOWN_UNSUPPORTED = new Set([
+  'calculate',
+  'hidden',
+  'geopoint',
+  'geotrace',
+  'geoshape',
+  'image',
+  'file',
+  'barcode',
+  'time',
+  'datetime',
+  'dateTime',
+  'rank',
+  'background-audio',
+  'select_one_from_file',
+  'select_multiple_from_file',
+  'xml-external',
+  'csv-external',
+  'trigger',
+  'begin_repeat',
+  'end_repeat',
+  'username',
+]);
 const HANDLED = new Set(['type', 'name', 'required', 'relevant', 'constraint', 'indicator', 'outcome', 'parameters']);
 const TRUE = /^(yes|true|true\(\)|1)$/i;
 const FALSE = /^(no|false|false\(\)|0|)$/i;
 
 /** XLSForm names allow capitals, dots and dashes; spec ids are `[a-z][a-z0-9_]*`, ≤ 40. */
 export function toId(name: string): string {
-  let id = name.trim().toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  let id = name
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!/^[a-z]/.test(id)) id = `q_${id}`;
   return id.slice(0, 40);
 }
 
-interface Choice { id: string; labels: Record<string, string>; row: number }
-interface Group { relevant: Condition | null; indicator: string | undefined; outcome: string | undefined; repeat: boolean; row: number }
+interface Choice {
+  id: string;
+  labels: Record<string, string>;
+  row: number;
+}
+interface Group {
+  relevant: Condition | null;
+  indicator: string | undefined;
+  outcome: string | undefined;
+  repeat: boolean;
+  row: number;
+}
 
 class Importer {
   readonly issues: ImportIssue[] = [];
@@ -66,7 +128,10 @@ class Importer {
   private readonly names = new Map<string, { row: number; id: string | null; why?: string }>();
   private readonly seenIds = new Map<string, number>();
 
-  constructor(private readonly wb: XlsWorkbook, private readonly opts: ImportOptions) {}
+  constructor(
+    private readonly wb: XlsWorkbook,
+    private readonly opts: ImportOptions,
+  ) {}
 
   private add(sheet: string, row: number | undefined, column: string | undefined, message: string, severity: ImportIssue['severity']): void {
     this.issues.push({ sheet, ...(row !== undefined ? { row } : {}), ...(column !== undefined ? { column } : {}), message, severity });
@@ -82,14 +147,23 @@ class Importer {
   private lang(sheet: string, col: Column): string | null {
     if (col.tag === null) return this.defaultLanguage;
     const l = parseLanguage(col.tag);
-    if (!l.ok) { this.add(sheet, 1, col.header, l.message, 'error'); return null; }
+    if (!l.ok) {
+      this.add(sheet, 1, col.header, l.message, 'error');
+      return null;
+    }
     return l.code;
   }
 
   run(): ImportResult {
     const survey = this.wb.survey;
     if (!survey) {
-      this.add('survey', undefined, undefined, `the workbook has no "survey" sheet (it has: ${list(Object.values(this.wb).map((s) => s.name)) || 'no sheets'}); is this an XLSForm?`, 'error');
+      this.add(
+        'survey',
+        undefined,
+        undefined,
+        `the workbook has no "survey" sheet (it has: ${list(Object.values(this.wb).map((s) => s.name)) || 'no sheets'}); is this an XLSForm?`,
+        'error',
+      );
       return { spec: {}, texts: {}, issues: this.issues, title: null };
     }
     const settings = this.readSettings();
@@ -98,17 +172,39 @@ class Importer {
     this.collectNames(survey);
     const questions = this.readSurvey(survey);
     const id = this.opts.id ?? toId(settings.form_id || this.opts.fileName).replace(/_/g, '-');
-    if (!/^[a-z][a-z0-9-]*$/.test(id)) this.add('settings', 2, 'form_id', `"${id}" cannot be a survey id (lower-case letters, digits and -); set form_id in the settings sheet or pass --id`, 'error');
+    if (!/^[a-z][a-z0-9-]*$/.test(id))
+      this.add(
+        'settings',
+        2,
+        'form_id',
+        `"${id}" cannot be a survey id (lower-case letters, digits and -); set form_id in the settings sheet or pass --id`,
+        'error',
+      );
     const version = /^\d+$/.test(settings.version ?? '') && Number(settings.version) >= 1 && Number(settings.version) < 2 ** 31 ? Number(settings.version) : 1;
-    if (settings.version && version === 1 && settings.version !== '1') this.add('settings', 2, 'version', `version "${settings.version}" is not a whole number below 2147483648; imported as version 1`, 'unsupported');
+    if (settings.version && version === 1 && settings.version !== '1')
+      this.add('settings', 2, 'version', `version "${settings.version}" is not a whole number below 2147483648; imported as version 1`, 'unsupported');
     for (const lng of this.languages) {
       const common = this.opts.commonTexts(lng);
-      if (!common) { this.add('survey', 1, undefined, `no intro, consent and closing texts for "${lng}" (stemmen supplies them for its own languages); add them to the survey's locale file after import or drop the ${lng} columns`, 'error'); continue; }
+      if (!common) {
+        this.add(
+          'survey',
+          1,
+          undefined,
+          `no intro, consent and closing texts for "${lng}" (stemmen supplies them for its own languages); add them to the survey's locale file after import or drop the ${lng} columns`,
+          'error',
+        );
+        continue;
+      }
       for (const [k, v] of Object.entries(common)) this.setText(lng, k, v);
     }
     const spec: Raw = {
-      specVersion: 2, id, version, languages: this.languages, defaultLanguage: this.defaultLanguage,
-      consent: { version: 1 }, questions,
+      specVersion: 2,
+      id,
+      version,
+      languages: this.languages,
+      defaultLanguage: this.defaultLanguage,
+      consent: { version: 1 },
+      questions,
     };
     return { spec, texts: this.texts, issues: this.issues, title: settings.form_title ?? null };
   }
@@ -125,7 +221,8 @@ class Importer {
     }
     if (out.default_language) {
       const l = parseLanguage(out.default_language);
-      if (l.ok) this.defaultLanguage = l.code; else this.add('settings', first.row, 'default_language', l.message, 'error');
+      if (l.ok) this.defaultLanguage = l.code;
+      else this.add('settings', first.row, 'default_language', l.message, 'error');
     }
     return out;
   }
@@ -143,28 +240,45 @@ class Importer {
     if (!sheet) return;
     const cols = sheet.headers.map(parseColumn);
     const listCol = sheet.headers.find((h) => /^list[ _]name$/i.test(h.trim()));
-    if (!listCol) { if (sheet.rows.length > 0) this.add('choices', 1, undefined, 'no "list_name" column; the choices sheet needs list_name, name and label columns', 'error'); return; }
+    if (!listCol) {
+      if (sheet.rows.length > 0) this.add('choices', 1, undefined, 'no "list_name" column; the choices sheet needs list_name, name and label columns', 'error');
+      return;
+    }
     const ignored = new Map<string, number[]>();
     for (const r of sheet.rows) {
       const listName = r.cells[listCol]?.trim() ?? '';
       const name = r.cells.name?.trim() ?? '';
       if (listName === '' && name === '') continue;
-      if (name === '') { this.add('choices', r.row, 'name', `choice of list "${listName}" has no name; fill it in`, 'error'); continue; }
+      if (name === '') {
+        this.add('choices', r.row, 'name', `choice of list "${listName}" has no name; fill it in`, 'error');
+        continue;
+      }
       const id = toId(name);
       const choices = this.lists.get(listName) ?? [];
       const dup = choices.find((c) => c.id === id);
-      if (dup) { this.add('choices', r.row, 'name', `choice "${name}" appears twice in list "${listName}" (also row ${dup.row}); rename or remove one`, 'error'); continue; }
+      if (dup) {
+        this.add('choices', r.row, 'name', `choice "${name}" appears twice in list "${listName}" (also row ${dup.row}); rename or remove one`, 'error');
+        continue;
+      }
       const labels: Record<string, string> = {};
       for (const c of cols) {
         const v = r.cells[c.header]?.trim() ?? '';
-        if (c.kind === 'label') { const l = this.lang('choices', c); if (l && v) labels[l] = v; }
-        else if (v !== '' && c.header !== listCol && c.base !== 'name') ignored.set(c.header, [...(ignored.get(c.header) ?? []), r.row]);
+        if (c.kind === 'label') {
+          const l = this.lang('choices', c);
+          if (l && v) labels[l] = v;
+        } else if (v !== '' && c.header !== listCol && c.base !== 'name') ignored.set(c.header, [...(ignored.get(c.header) ?? []), r.row]);
       }
       choices.push({ id, labels, row: r.row });
       this.lists.set(listName, choices);
     }
     for (const [h, rows] of ignored) {
-      this.add('choices', rows[0], h, `column "${h}" (rows ${rows[0]}–${rows[rows.length - 1]}) is not imported (choice filters and choice media are not supported)`, 'unsupported');
+      this.add(
+        'choices',
+        rows[0],
+        h,
+        `column "${h}" (rows ${rows[0]}–${rows[rows.length - 1]}) is not imported (choice filters and choice media are not supported)`,
+        'unsupported',
+      );
     }
   }
 
@@ -206,8 +320,13 @@ class Importer {
       const rawType = (r.cells.type ?? '').trim().replace(/\s+/g, ' ');
       const name = (r.cells.name ?? '').trim();
       if (rawType === '' && name === '') continue;
-      if (rawType === '') { this.add('survey', r.row, 'type', `"${name}" has no type; fill in one of: ${SUPPORTED_TYPES.join(', ')}`, 'error'); continue; }
-      const [head = '', ...rest] = rawType.replace(/^(begin|end)[ _](group|repeat)\b/i, (_m, a: string, b: string) => `${a.toLowerCase()}_${b.toLowerCase()}`).split(' ');
+      if (rawType === '') {
+        this.add('survey', r.row, 'type', `"${name}" has no type; fill in one of: ${SUPPORTED_TYPES.join(', ')}`, 'error');
+        continue;
+      }
+      const [head = '', ...rest] = rawType
+        .replace(/^(begin|end)[ _](group|repeat)\b/i, (_m, a: string, b: string) => `${a.toLowerCase()}_${b.toLowerCase()}`)
+        .split(' ');
       const type = head;
       const inRepeat = groups.some((g) => g.repeat);
 
@@ -215,17 +334,35 @@ class Importer {
         if (type === 'begin_repeat') this.add('survey', r.row, 'type', 'repeats are not supported; the questions inside it are not imported', 'unsupported');
         const parent = groups[groups.length - 1];
         const rel = this.condition(r, 'relevant', false);
-        const relevant = rel && parent?.relevant ? { all: [parent.relevant, rel] } : rel ?? parent?.relevant ?? null;
-        groups.push({ relevant, indicator: r.cells.indicator?.trim() || parent?.indicator, outcome: r.cells.outcome?.trim() || parent?.outcome, repeat: type === 'begin_repeat', row: r.row });
+        const relevant = rel && parent?.relevant ? { all: [parent.relevant, rel] } : (rel ?? parent?.relevant ?? null);
+        groups.push({
+          relevant,
+          indicator: r.cells.indicator?.trim() || parent?.indicator,
+          outcome: r.cells.outcome?.trim() || parent?.outcome,
+          repeat: type === 'begin_repeat',
+          row: r.row,
+        });
         continue;
       }
       if (type === 'end_group' || type === 'end_repeat') {
         if (!groups.pop()) this.add('survey', r.row, 'type', `"${rawType}" without a matching begin; remove it or add the begin row`, 'error');
         continue;
       }
-      if (inRepeat) { this.mark(name, 'inside a repeat'); this.add('survey', r.row, 'type', `"${name}" is inside a repeat and is not imported`, 'unsupported'); continue; }
-      if (METADATA.has(head)) { this.mark(name, 'metadata'); this.add('survey', r.row, 'type', `${head} is form metadata, which a chat survey does not collect; not imported`, 'unsupported'); continue; }
-      if (KNOWN_UNSUPPORTED.has(head)) { this.mark(name, `type ${head}`); this.add('survey', r.row, 'type', `type "${head}" is not supported; "${name}" is not imported`, 'unsupported'); continue; }
+      if (inRepeat) {
+        this.mark(name, 'inside a repeat');
+        this.add('survey', r.row, 'type', `"${name}" is inside a repeat and is not imported`, 'unsupported');
+        continue;
+      }
+      if (METADATA.has(head)) {
+        this.mark(name, 'metadata');
+        this.add('survey', r.row, 'type', `${head} is form metadata, which a chat survey does not collect; not imported`, 'unsupported');
+        continue;
+      }
+      if (KNOWN_UNSUPPORTED.has(head)) {
+        this.mark(name, `type ${head}`);
+        this.add('survey', r.row, 'type', `type "${head}" is not supported; "${name}" is not imported`, 'unsupported');
+        continue;
+      }
       const q = this.question(r, head, rest, cols, groups[groups.length - 1]);
       if (q) out.push(q);
     }
@@ -240,20 +377,46 @@ class Importer {
 
   private question(r: XlsRow, head: string, rest: string[], cols: Column[], group: Group | undefined): Raw | null {
     const name = (r.cells.name ?? '').trim();
-    if (name === '') { this.add('survey', r.row, 'name', `a ${head} question has no name; fill in a unique name`, 'error'); return null; }
+    if (name === '') {
+      this.add('survey', r.row, 'name', `a ${head} question has no name; fill in a unique name`, 'error');
+      return null;
+    }
     const id = toId(name);
     const prev = this.seenIds.get(id);
-    if (prev !== undefined) { this.add('survey', r.row, 'name', `question name "${name}" is already used in row ${prev}${toId(name) !== name ? ` (as id "${id}")` : ''}; names must be unique`, 'error'); return null; }
+    if (prev !== undefined) {
+      this.add(
+        'survey',
+        r.row,
+        'name',
+        `question name "${name}" is already used in row ${prev}${toId(name) !== name ? ` (as id "${id}")` : ''}; names must be unique`,
+        'error',
+      );
+      return null;
+    }
     this.seenIds.set(id, r.row);
 
     const q: Raw = { id };
     switch (head) {
-      case 'integer': case 'decimal': Object.assign(q, { type: 'number', integer: head === 'integer' }); break;
-      case 'text': q.type = 'text'; break;
-      case 'date': q.type = 'date'; break;
-      case 'note': case 'acknowledge': q.type = 'note'; break;
-      case 'audio': Object.assign(q, { type: 'media', accept: ['voice', 'audio'] }); break;
-      case 'video': Object.assign(q, { type: 'media', accept: ['video', 'video_note'] }); break;
+      case 'integer':
+      case 'decimal':
+        Object.assign(q, { type: 'number', integer: head === 'integer' });
+        break;
+      case 'text':
+        q.type = 'text';
+        break;
+      case 'date':
+        q.type = 'date';
+        break;
+      case 'note':
+      case 'acknowledge':
+        q.type = 'note';
+        break;
+      case 'audio':
+        Object.assign(q, { type: 'media', accept: ['voice', 'audio'] });
+        break;
+      case 'video':
+        Object.assign(q, { type: 'media', accept: ['video', 'video_note'] });
+        break;
       case 'range': {
         const range = rangeSpec(r.cells.parameters ?? '');
         if ('column' in range) this.add('survey', r.row, range.column, range.message, 'error');
@@ -263,14 +426,22 @@ class Importer {
         }
         break;
       }
-      case 'select_one': case 'select_multiple': case 'select': {
+      case 'select_one':
+      case 'select_multiple':
+      case 'select': {
         const ok = this.select(r, head, rest, q, id);
         if (!ok) return null;
         break;
       }
       default: {
         const hint = closest(head, SUPPORTED_TYPES);
-        this.add('survey', r.row, 'type', `unknown type "${head}"${hint !== null ? `; did you mean "${hint}"?` : `; supported: ${SUPPORTED_TYPES.join(', ')}`}`, 'error');
+        this.add(
+          'survey',
+          r.row,
+          'type',
+          `unknown type "${head}"${hint !== null ? `; did you mean "${hint}"?` : `; supported: ${SUPPORTED_TYPES.join(', ')}`}`,
+          'error',
+        );
         return null;
       }
     }
@@ -286,11 +457,13 @@ class Importer {
     }
 
     const required = r.cells.required?.trim() ?? '';
-    if (TRUE.test(required)) { if (!note) q.required = true; }
-    else if (!FALSE.test(required)) this.add('survey', r.row, 'required', `"${required}" is not imported (only yes/no); the question is optional`, 'unsupported');
+    if (TRUE.test(required)) {
+      if (!note) q.required = true;
+    } else if (!FALSE.test(required))
+      this.add('survey', r.row, 'required', `"${required}" is not imported (only yes/no); the question is optional`, 'unsupported');
 
     const rel = this.condition(r, 'relevant', false);
-    const when = rel && group?.relevant ? { all: [group.relevant, rel] } : rel ?? group?.relevant ?? null;
+    const when = rel && group?.relevant ? { all: [group.relevant, rel] } : (rel ?? group?.relevant ?? null);
     if (when) q.when = when;
     this.constraint(r, q);
 
@@ -305,14 +478,19 @@ class Importer {
       const lng = this.lang('survey', c);
       if (!lng) continue;
       if (c.kind === 'label') {
-        if (/\$\{/.test(v)) this.add('survey', r.row, c.header, 'answers inserted into labels (${…}) are not supported; the reference is shown as written', 'unsupported');
+        if (/\$\{/.test(v))
+          this.add('survey', r.row, c.header, 'answers inserted into labels (${…}) are not supported; the reference is shown as written', 'unsupported');
         this.setText(lng, `q.${id}.text`, v);
-      } else if (c.kind === 'hint') { hasHint = true; this.setText(lng, `q.${id}.hint`, v); }
-      else ((q[c.kind] ??= {}) as Raw)[lng] = v;
+      } else if (c.kind === 'hint') {
+        hasHint = true;
+        this.setText(lng, `q.${id}.hint`, v);
+      } else ((q[c.kind] ??= {}) as Raw)[lng] = v;
     }
     for (const lng of this.languages) {
-      if (!hasText(this.texts[lng], `q.${id}.text`)) this.add('survey', r.row, `label (${lng})`, `"${name}" has no label in ${lng}; fill it in (or remove the ${lng} columns)`, 'error');
-      if (hasHint && !hasText(this.texts[lng], `q.${id}.hint`)) this.add('survey', r.row, `hint (${lng})`, `"${name}" has a hint in another language but not in ${lng}; fill it in or clear the hint`, 'error');
+      if (!hasText(this.texts[lng], `q.${id}.text`))
+        this.add('survey', r.row, `label (${lng})`, `"${name}" has no label in ${lng}; fill it in (or remove the ${lng} columns)`, 'error');
+      if (hasHint && !hasText(this.texts[lng], `q.${id}.hint`))
+        this.add('survey', r.row, `hint (${lng})`, `"${name}" has a hint in another language but not in ${lng}; fill it in or clear the hint`, 'error');
     }
     if (hasHint) q.hint = `q.${id}.hint`;
     const n = this.names.get(name);
@@ -329,15 +507,33 @@ class Importer {
       words = words.slice(words.indexOf('from') + 1);
     }
     const listName = words[0] ?? '';
-    if (words.slice(1).join(' ').match(/or(_| )?(specify )?other/)) this.add('survey', r.row, 'type', '"or other" is not supported; the list is imported without the other option', 'unsupported');
-    if (listName === '') { this.add('survey', r.row, 'type', `"${head}" needs a list name, as in "select_one yes_no"`, 'error'); return false; }
+    if (
+      words
+        .slice(1)
+        .join(' ')
+        .match(/or(_| )?(specify )?other/)
+    )
+      this.add('survey', r.row, 'type', '"or other" is not supported; the list is imported without the other option', 'unsupported');
+    if (listName === '') {
+      this.add('survey', r.row, 'type', `"${head}" needs a list name, as in "select_one yes_no"`, 'error');
+      return false;
+    }
     const choices = this.lists.get(listName);
     if (!choices) {
       const hint = closest(listName, [...this.lists.keys()]);
-      this.add('survey', r.row, 'type', `list "${listName}" has no rows in the choices sheet${hint !== null ? `; did you mean "${hint}"?` : '; add them there'}`, 'error');
+      this.add(
+        'survey',
+        r.row,
+        'type',
+        `list "${listName}" has no rows in the choices sheet${hint !== null ? `; did you mean "${hint}"?` : '; add them there'}`,
+        'error',
+      );
       return false;
     }
-    if (choices.length < 2) { this.add('choices', choices[0]?.row, 'name', `list "${listName}" has only one choice; a question needs at least two`, 'error'); return false; }
+    if (choices.length < 2) {
+      this.add('choices', choices[0]?.row, 'name', `list "${listName}" has only one choice; a question needs at least two`, 'error');
+      return false;
+    }
     q.type = multiple ? 'multi' : 'single';
     q.choices = choices.map((c) => c.id);
     for (const c of choices) {
@@ -347,7 +543,14 @@ class Importer {
         else this.add('choices', c.row, `label (${lng})`, `choice "${c.id}" of list "${listName}" has no label in ${lng}; fill it in`, 'error');
       }
     }
-    if (r.cells.choice_filter?.trim()) this.add('survey', r.row, 'choice_filter', `choice_filter "${r.cells.choice_filter.trim()}" is not supported; every choice of "${listName}" is offered`, 'unsupported');
+    if (r.cells.choice_filter?.trim())
+      this.add(
+        'survey',
+        r.row,
+        'choice_filter',
+        `choice_filter "${r.cells.choice_filter.trim()}" is not supported; every choice of "${listName}" is offered`,
+        'unsupported',
+      );
     return true;
   }
 
@@ -359,7 +562,14 @@ class Importer {
     if (!c) return;
     const bounds = q.type === 'number' ? boundsOf(c, q.integer === true) : null;
     if (bounds) Object.assign(q, bounds);
-    else this.add('survey', r.row, 'constraint', `"${src}" is not imported (only lower and upper bounds on numbers, like ". >= 0 and . <= 120"); answers are not checked against it`, 'unsupported');
+    else
+      this.add(
+        'survey',
+        r.row,
+        'constraint',
+        `"${src}" is not imported (only lower and upper bounds on numbers, like ". >= 0 and . <= 120"); answers are not checked against it`,
+        'unsupported',
+      );
   }
 }
 

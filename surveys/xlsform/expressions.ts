@@ -9,9 +9,7 @@
  */
 import type { Condition } from '../spec/schema.ts';
 
-export type ExprResult =
-  | { ok: true; condition: Condition }
-  | { ok: false; kind: 'syntax' | 'unsupported'; message: string };
+export type ExprResult = { ok: true; condition: Condition } | { ok: false; kind: 'syntax' | 'unsupported'; message: string };
 
 /** Maps an XLSForm name to a question id; a string result is the reason it cannot be used. */
 export type Resolve = (name: string) => { id: string } | { unsupported: string } | { error: string };
@@ -30,7 +28,12 @@ type Tok =
   | { t: 'arith'; v: string; at: number };
 
 class Fail extends Error {
-  constructor(readonly kind: 'syntax' | 'unsupported', message: string) { super(message); }
+  constructor(
+    readonly kind: 'syntax' | 'unsupported',
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 function tokenize(src: string): Tok[] {
@@ -39,26 +42,57 @@ function tokenize(src: string): Tok[] {
   while (i < src.length) {
     const c = src[i]!;
     const at = i + 1;
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === '$') {
       const m = /^\$\{([^}\s]+)\}/.exec(src.slice(i));
       if (!m) throw new Fail('syntax', `at character ${at}: "$" must start a reference such as \${age}`);
-      out.push({ t: 'ref', name: m[1]!, at }); i += m[0].length; continue;
+      out.push({ t: 'ref', name: m[1]!, at });
+      i += m[0].length;
+      continue;
     }
     if (c === "'" || c === '"') {
       const end = src.indexOf(c, i + 1);
       if (end < 0) throw new Fail('syntax', `at character ${at}: the text starting here has no closing ${c}`);
-      out.push({ t: 'str', v: src.slice(i + 1, end), at }); i = end + 1; continue;
+      out.push({ t: 'str', v: src.slice(i + 1, end), at });
+      i = end + 1;
+      continue;
     }
     const num = /^\d+(\.\d+)?/.exec(src.slice(i));
-    if (num) { out.push({ t: 'num', v: Number(num[0]), at }); i += num[0].length; continue; }
+    if (num) {
+      out.push({ t: 'num', v: Number(num[0]), at });
+      i += num[0].length;
+      continue;
+    }
     const op = /^(!=|<=|>=|=|<|>)/.exec(src.slice(i));
-    if (op) { out.push({ t: 'op', v: op[1] as '=', at }); i += op[0].length; continue; }
-    if (c === '(' || c === ')' || c === ',') { out.push({ t: c, at }); i++; continue; }
-    if (c === '+' || c === '*' || c === '-' || c === '|') { out.push({ t: 'arith', v: c, at }); i++; continue; }
+    if (op) {
+      out.push({ t: 'op', v: op[1] as '=', at });
+      i += op[0].length;
+      continue;
+    }
+    if (c === '(' || c === ')' || c === ',') {
+      out.push({ t: c, at });
+      i++;
+      continue;
+    }
+    if (c === '+' || c === '*' || c === '-' || c === '|') {
+      out.push({ t: 'arith', v: c, at });
+      i++;
+      continue;
+    }
     const word = /^[A-Za-z_][\w:-]*/.exec(src.slice(i));
-    if (word) { out.push({ t: 'word', v: word[0], at }); i += word[0].length; continue; }
-    if (c === '.' && !/^\.\./.test(src.slice(i))) { out.push({ t: 'self', at }); i++; continue; }
+    if (word) {
+      out.push({ t: 'word', v: word[0], at });
+      i += word[0].length;
+      continue;
+    }
+    if (c === '.' && !/^\.\./.test(src.slice(i))) {
+      out.push({ t: 'self', at });
+      i++;
+      continue;
+    }
     throw new Fail('syntax', `at character ${at}: unexpected "${c}"`);
   }
   return out;
@@ -68,7 +102,11 @@ type Leaf = Extract<Condition, { question: string }>;
 
 class Parser {
   private i = 0;
-  constructor(private readonly toks: Tok[], private readonly resolve: Resolve, private readonly allowSelf: boolean) {}
+  constructor(
+    private readonly toks: Tok[],
+    private readonly resolve: Resolve,
+    private readonly allowSelf: boolean,
+  ) {}
 
   parse(): Condition {
     if (this.toks.length === 0) throw new Fail('syntax', 'the expression is empty');
@@ -78,8 +116,13 @@ class Parser {
     return c;
   }
 
-  private peek(): Tok | undefined { return this.toks[this.i]; }
-  private isWord(v: string): boolean { const t = this.peek(); return t?.t === 'word' && t.v === v; }
+  private peek(): Tok | undefined {
+    return this.toks[this.i];
+  }
+  private isWord(v: string): boolean {
+    const t = this.peek();
+    return t?.t === 'word' && t.v === v;
+  }
   private expect(kind: '(' | ')' | ','): void {
     const t = this.peek();
     if (t?.t !== kind) throw new Fail('syntax', t ? `at character ${t.at}: expected "${kind}" but found ${describe(t)}` : `expected "${kind}" at the end`);
@@ -88,19 +131,36 @@ class Parser {
 
   private or(): Condition {
     const parts = [this.and()];
-    while (this.isWord('or')) { this.i++; parts.push(this.and()); }
+    while (this.isWord('or')) {
+      this.i++;
+      parts.push(this.and());
+    }
     return parts.length === 1 ? parts[0]! : { any: parts };
   }
   private and(): Condition {
     const parts = [this.unary()];
-    while (this.isWord('and')) { this.i++; parts.push(this.unary()); }
+    while (this.isWord('and')) {
+      this.i++;
+      parts.push(this.unary());
+    }
     return parts.length === 1 ? parts[0]! : { all: parts };
   }
   private unary(): Condition {
     const t = this.peek();
     if (!t) throw new Fail('syntax', 'the expression ends too early');
-    if (t.t === 'word' && t.v === 'not') { this.i++; this.expect('('); const c = this.or(); this.expect(')'); return { not: c }; }
-    if (t.t === '(') { this.i++; const c = this.or(); this.expect(')'); return c; }
+    if (t.t === 'word' && t.v === 'not') {
+      this.i++;
+      this.expect('(');
+      const c = this.or();
+      this.expect(')');
+      return { not: c };
+    }
+    if (t.t === '(') {
+      this.i++;
+      const c = this.or();
+      this.expect(')');
+      return c;
+    }
     if (t.t === 'word' && t.v === 'selected') return this.selected();
     if (t.t === 'word') {
       const next = this.toks[this.i + 1];
@@ -116,7 +176,7 @@ class Parser {
     this.expect(',');
     const v = this.operand();
     this.expect(')');
-    if (ref.kind !== 'q' || v.kind !== 'lit') throw new Fail('unsupported', 'selected() needs a reference and a choice name, as in selected(${q}, \'x\')');
+    if (ref.kind !== 'q' || v.kind !== 'lit') throw new Fail('unsupported', "selected() needs a reference and a choice name, as in selected(${q}, 'x')");
     return { question: ref.id, includes: String(v.v) };
   }
   private operand(): { kind: 'q'; id: string } | { kind: 'lit'; v: string | number } {
@@ -141,7 +201,13 @@ class Parser {
     let left = this.operand();
     const opTok = this.peek();
     if (opTok?.t === 'arith') throw new Fail('unsupported', 'arithmetic (+ - * div mod) is not supported');
-    if (opTok?.t !== 'op') throw new Fail('syntax', opTok ? `at character ${opTok.at}: expected a comparison (= != < <= > >=) but found ${describe(opTok)}` : 'a comparison (= != < <= > >=) is missing at the end');
+    if (opTok?.t !== 'op')
+      throw new Fail(
+        'syntax',
+        opTok
+          ? `at character ${opTok.at}: expected a comparison (= != < <= > >=) but found ${describe(opTok)}`
+          : 'a comparison (= != < <= > >=) is missing at the end',
+      );
     this.i++;
     let right = this.operand();
     if (this.peek()?.t === 'arith') throw new Fail('unsupported', 'arithmetic (+ - * div mod) is not supported');
@@ -163,8 +229,10 @@ function leaf(question: string, op: string, v: string | number): Leaf {
   }
   const n = typeof v === 'number' ? v : /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : null;
   switch (op) {
-    case '=': return { question, equals: v };
-    case '!=': return { question, notEquals: v };
+    case '=':
+      return { question, equals: v };
+    case '!=':
+      return { question, notEquals: v };
     default: {
       if (n === null) throw new Fail('unsupported', `"${op}" with the text '${v}' (only numbers can be compared that way)`);
       const key = ({ '<': 'lt', '<=': 'lte', '>': 'gt', '>=': 'gte' } as const)[op as '<'];
@@ -175,12 +243,20 @@ function leaf(question: string, op: string, v: string | number): Leaf {
 
 function describe(t: Tok): string {
   switch (t.t) {
-    case 'ref': return `\${${t.name}}`;
-    case 'self': return '"."';
-    case 'str': return `'${t.v}'`;
-    case 'num': return String(t.v);
-    case 'op': case 'word': case 'arith': return `"${t.v}"`;
-    default: return `"${t.t}"`;
+    case 'ref':
+      return `\${${t.name}}`;
+    case 'self':
+      return '"."';
+    case 'str':
+      return `'${t.v}'`;
+    case 'num':
+      return String(t.v);
+    case 'op':
+    case 'word':
+    case 'arith':
+      return `"${t.v}"`;
+    default:
+      return `"${t.t}"`;
   }
 }
 

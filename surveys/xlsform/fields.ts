@@ -9,7 +9,10 @@ import { closest, list } from '../spec/suggest.ts';
 import { SELF } from './expressions.ts';
 
 type Raw = Record<string, unknown>;
-export interface FieldProblem { column: string; message: string }
+export interface FieldProblem {
+  column: string;
+  message: string;
+}
 
 /** The `indicator` and `outcome` cells (or the group's) → valid catalogue ids, or what is wrong. */
 export function mapIndicator(name: string, indicator: string | undefined, outcome: string | undefined): { indicator: string; outcome: string } | FieldProblem {
@@ -17,11 +20,17 @@ export function mapIndicator(name: string, indicator: string | undefined, outcom
   const ind = findIndicator(indicator);
   if (!ind) {
     const hint = closest(indicator, INDICATOR_IDS);
-    return { column: 'indicator', message: `"${indicator}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(INDICATOR_IDS)}`}` };
+    return {
+      column: 'indicator',
+      message: `"${indicator}" is not an indicator; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(INDICATOR_IDS)}`}`,
+    };
   }
   if (!outcome || !ind.outcomes.includes(outcome)) {
     const hint = outcome ? closest(outcome, ind.outcomes) : null;
-    return { column: 'outcome', message: `${outcome ? `"${outcome}" is not an outcome of ${ind.id}` : `"${name}" has no outcome`}; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(ind.outcomes)}`}` };
+    return {
+      column: 'outcome',
+      message: `${outcome ? `"${outcome}" is not an outcome of ${ind.id}` : `"${name}" has no outcome`}; ${hint !== null ? `did you mean "${hint}"?` : `use one of: ${list(ind.outcomes)}`}`,
+    };
   }
   return { indicator: ind.id, outcome };
 }
@@ -31,9 +40,17 @@ export function mapIndicator(name: string, indicator: string | undefined, outcom
  * at most 21 points), else a number question (with a note why).
  */
 export function rangeSpec(parameters: string): { spec: Raw; note?: string } | FieldProblem {
-  const params = Object.fromEntries(parameters.split(/[\s;,]+/).filter(Boolean).map((p) => p.split('=') as [string, string]));
-  const start = Number(params.start ?? 1), end = Number(params.end ?? 10), step = Number(params.step ?? 1);
-  if (![start, end, step].every(Number.isFinite)) return { column: 'parameters', message: `cannot read range parameters "${parameters}"; write them as start=0 end=10 step=1` };
+  const params = Object.fromEntries(
+    parameters
+      .split(/[\s;,]+/)
+      .filter(Boolean)
+      .map((p) => p.split('=') as [string, string]),
+  );
+  const start = Number(params.start ?? 1),
+    end = Number(params.end ?? 10),
+    step = Number(params.step ?? 1);
+  if (![start, end, step].every(Number.isFinite))
+    return { column: 'parameters', message: `cannot read range parameters "${parameters}"; write them as start=0 end=10 step=1` };
   if (step === 1 && Number.isInteger(start) && Number.isInteger(end) && start < end && end - start <= 20) {
     return { spec: { type: 'scale', min: start, max: end, minLabel: 'scale.low', maxLabel: 'scale.high' } };
   }

@@ -15,7 +15,10 @@ const red: SeedAnswer = { questionId: 'housing_suitable', indicator: 'housing', 
 async function printed(run: () => Promise<number>): Promise<{ code: number; out: string }> {
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
   try {
     return { code: await run(), out };
   } finally {
@@ -34,11 +37,17 @@ const get = (url: string, t: string | null = token) => app.server.inject({ url, 
 beforeAll(async () => {
   app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
   await app.store.pilots.ensure('other', 'Other pilot', 'default-pilot', 1, new Date().toISOString());
-  await seed(app.db, 'default', Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, language: i % 2 ? 'ar' : 'nl', channel: 'telegram', completed: i < 3, answers: [red] })));
+  await seed(
+    app.db,
+    'default',
+    Array.from({ length: 7 }, (_, i) => ({ id: `r${i}`, language: i % 2 ? 'ar' : 'nl', channel: 'telegram', completed: i < 3, answers: [red] })),
+  );
   await seed(app.db, 'other', [{ id: 'o1', language: 'en', channel: 'tryit', answers: [red] }]);
   ({ id: tokenId, token } = await createToken('default'));
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('read API', () => {
   it('stores only a hash of the token', async () => {
@@ -55,7 +64,7 @@ describe('read API', () => {
     expect(res.json()).toEqual({ error: 'this token is for pilot "default", not "other"' });
   });
 
-  it('lists only the token\'s pilot', async () => {
+  it("lists only the token's pilot", async () => {
     const res = await get('/api/v1/pilots');
     expect(res.json().data.map((p: { code: string }) => p.code)).toEqual(['default']);
   });
@@ -70,7 +79,12 @@ describe('read API', () => {
     expect(new Set(ids).size).toBe(7);
     const nd = await get('/api/v1/pilots/default/answers.ndjson');
     expect(nd.headers['content-type']).toBe('application/x-ndjson');
-    expect(nd.body.trim().split('\n').map((l) => JSON.parse(l).answer_id)).toEqual(ids);
+    expect(
+      nd.body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).answer_id),
+    ).toEqual(ids);
     expect((await get('/api/v1/pilots/default/answers?limit=0')).statusCode).toBe(400);
   });
 

@@ -22,8 +22,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   });
 
   const ridOf = (c: TryitClient) => app.handler.respondentIdFor('tryit', c.token);
-  const contactsOf = async (c: TryitClient) => (await app.db.selectFrom('contacts').select('address').where('respondent_id', '=', ridOf(c)).execute()).map((r) => r.address);
-  const completed = (c: TryitClient) => async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', ridOf(c)).executeTakeFirst())?.phase === 'completed';
+  const contactsOf = async (c: TryitClient) =>
+    (await app.db.selectFrom('contacts').select('address').where('respondent_id', '=', ridOf(c)).execute()).map((r) => r.address);
+  const completed = (c: TryitClient) => async () =>
+    (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', ridOf(c)).executeTakeFirst())?.phase === 'completed';
 
   it('keeps the address of someone halfway through', async () => {
     const c = new TryitClient(app.url, undefined, 'en');
@@ -40,7 +42,12 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(last.messages.at(-1)?.text).toMatch(/^Thank you very much!/);
     expect(await contactsOf(c)).toEqual([]);
     expect(await app.db.selectFrom('outbox').select('id').where('address', '=', c.token).execute()).toEqual([]);
-    const granted = await app.db.selectFrom('consents').select(['kind', 'granted']).where('respondent_id', '=', ridOf(c)).where('kind', '!=', 'participation').execute();
+    const granted = await app.db
+      .selectFrom('consents')
+      .select(['kind', 'granted'])
+      .where('respondent_id', '=', ridOf(c))
+      .where('kind', '!=', 'participation')
+      .execute();
     expect(granted.length).toBeGreaterThan(0);
     expect(granted.every((g) => g.granted === 0)).toBe(true);
     // Their answers stay: only the address went.
@@ -60,10 +67,19 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(await contactsOf(c)).toEqual([c.token]);
 
     // Every recontact and expertpool yes withdrawn later (as a staff correction would record it).
-    const yes = await app.db.selectFrom('consents').selectAll().where('respondent_id', '=', ridOf(c)).where('kind', 'in', ['recontact', 'expertpool']).where('granted', '=', 1).execute();
+    const yes = await app.db
+      .selectFrom('consents')
+      .selectAll()
+      .where('respondent_id', '=', ridOf(c))
+      .where('kind', 'in', ['recontact', 'expertpool'])
+      .where('granted', '=', 1)
+      .execute();
     expect(yes.length).toBeGreaterThan(0);
     const later = new Date(Date.now() + 60_000).toISOString();
-    await app.db.insertInto('consents').values(yes.map((y, i) => ({ ...y, id: `withdrawn-${i}`, granted: 0, recorded_at: later }))).execute();
+    await app.db
+      .insertInto('consents')
+      .values(yes.map((y, i) => ({ ...y, id: `withdrawn-${i}`, granted: 0, recorded_at: later })))
+      .execute();
     expect(await app.store.contacts.sweep()).toBe(1);
     expect(await contactsOf(c)).toEqual([]);
   }, 60_000);

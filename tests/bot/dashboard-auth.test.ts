@@ -9,12 +9,19 @@ beforeAll(async () => {
   await createUser(app.db, 'res@example.org', 'researcher');
   await createUser(app.db, 'coord@example.org', 'coordinator');
   await createUser(app.db, 'res2@example.org', 'researcher');
-  await seed(app.db, 'default', [{
-    id: 'r1', language: 'nl', channel: 'tryit', completed: true,
-    answers: [{ questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: '<script>alert("x")</script> & "quotes"' }],
-  }]);
+  await seed(app.db, 'default', [
+    {
+      id: 'r1',
+      language: 'nl',
+      channel: 'tryit',
+      completed: true,
+      answers: [{ questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: '<script>alert("x")</script> & "quotes"' }],
+    },
+  ]);
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 const PUBLIC = new Set(['/healthz', '/try', '/try/api/messages', '/try/api/prompts/:id', '/login', '/language/:lng']);
 const SAMPLE: Record<string, string> = { code: 'default', id: 'x', indicator: 'work', file: 'answers.csv', lng: 'nl' };
@@ -32,7 +39,7 @@ describe('dashboard gate', () => {
     }
   });
 
-  it('keeps health and the respondents\' try-it chat open', async () => {
+  it("keeps health and the respondents' try-it chat open", async () => {
     expect((await app.server.inject({ url: '/healthz' })).statusCode).toBe(200);
     expect((await app.server.inject({ url: '/try' })).statusCode).toBe(200);
   });
@@ -62,7 +69,7 @@ describe('dashboard gate', () => {
     expect(b.cookies.has('stemmen_session')).toBe(false);
   });
 
-  it('refuses forms of a logged-in user without the session\'s CSRF token', async () => {
+  it("refuses forms of a logged-in user without the session's CSRF token", async () => {
     const b = new Browser(app.server);
     await b.login('coord@example.org');
     const res = await b.post('/pilots/default/queue/invite', { template: 'session', when: '2026-12-01T10:00', cases: 'x' });

@@ -13,7 +13,16 @@ import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts
 import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const present = existsSync(CHROMIUM);
 if (!present) process.stderr.write(`dashboard browser test skipped: ${CHROMIUM} is missing (apt-get install chromium)\n`);
 
@@ -28,17 +37,34 @@ describe.skipIf(!present)(`dashboard in Chromium (${present ? CHROMIUM : `skippe
     await createUser(app.db, 'coord@example.org', 'admin');
     client = new TryitClient(app.url, undefined, 'nl');
     const rid = app.handler.respondentIdFor('tryit', client.token);
-    await completeWithRedAnswers(client, 'nl', async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed');
+    await completeWithRedAnswers(
+      client,
+      'nl',
+      async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed',
+    );
     // Some more respondents, so the map shows every colour.
-    const answer = (indicator: string, outcome: string, questionId: string, light: 'red' | 'orange' | 'green', number: number) => ({ indicator, outcome, questionId, light, number });
-    await seed(app.db, 'default', Array.from({ length: 12 }, (_, i) => ({
-      id: `seed${i}`, language: ['ar', 'uk', 'ti'][i % 3]!, channel: i % 2 ? 'telegram' : 'whatsapp', completed: i % 4 !== 0,
-      answers: [
-        answer('housing', 'suitable_home', 'housing_suitable', i < 5 ? 'red' : 'green', i < 5 ? 2 : 8),
-        answer('health', 'access_to_care', 'health_access', i < 2 ? 'red' : i < 7 ? 'orange' : 'green', i < 2 ? 3 : i < 7 ? 5 : 9),
-        answer('bridges', 'contact_with_other_groups', 'bridges_contact', 'green', 9),
-      ],
-    })));
+    const answer = (indicator: string, outcome: string, questionId: string, light: 'red' | 'orange' | 'green', number: number) => ({
+      indicator,
+      outcome,
+      questionId,
+      light,
+      number,
+    });
+    await seed(
+      app.db,
+      'default',
+      Array.from({ length: 12 }, (_, i) => ({
+        id: `seed${i}`,
+        language: ['ar', 'uk', 'ti'][i % 3]!,
+        channel: i % 2 ? 'telegram' : 'whatsapp',
+        completed: i % 4 !== 0,
+        answers: [
+          answer('housing', 'suitable_home', 'housing_suitable', i < 5 ? 'red' : 'green', i < 5 ? 2 : 8),
+          answer('health', 'access_to_care', 'health_access', i < 2 ? 'red' : i < 7 ? 'orange' : 'green', i < 2 ? 3 : i < 7 ? 5 : 9),
+          answer('bridges', 'contact_with_other_groups', 'bridges_contact', 'green', 9),
+        ],
+      })),
+    );
     profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1200, height: 900 } });
   }, 90_000);
@@ -80,7 +106,9 @@ describe.skipIf(!present)(`dashboard in Chromium (${present ? CHROMIUM : `skippe
     await expect(page.locator('[role=status]').textContent()).resolves.toBe('Invitation sent to 1 respondent.');
 
     // The respondent sees the invitation in Dutch in the try-it chat and taps "Ja".
-    const pulled = (await (await fetch(`${app.url}/try/api/messages?token=${client.token}`)).json()) as { messages: Array<{ text: string; buttons?: Array<Array<{ label: string; data: string }>> }> };
+    const pulled = (await (await fetch(`${app.url}/try/api/messages?token=${client.token}`)).json()) as {
+      messages: Array<{ text: string; buttons?: Array<Array<{ label: string; data: string }>> }>;
+    };
     const invitation = pulled.messages.at(-1)!;
     expect(invitation.text).toContain('Bedankt voor uw antwoorden over');
     const yes = invitation.buttons!.flat().find((b) => b.label === 'Ja')!;

@@ -20,9 +20,18 @@ beforeAll(async () => {
   const failure = { layer: 'engine', code: 'invariant', reason: 'EngineError: no prompt <b>here</b>' };
   const now = new Date().toISOString();
   for (let i = 0; i < 3; i++) await letters.recordFailure(key, failure, now);
-  await letters.park(key, { ...failure, attempts: 3 }, { content: { kind: 'text', text: 'mijn antwoord' } }, { id: 'apology-1', payload: { text: 'sorry', language: 'en', dir: 'ltr' } }, plainOutbox, now);
+  await letters.park(
+    key,
+    { ...failure, attempts: 3 },
+    { content: { kind: 'text', text: 'mijn antwoord' } },
+    { id: 'apology-1', payload: { text: 'sorry', language: 'en', dir: 'ltr' } },
+    plainOutbox,
+    now,
+  );
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('dead-letter page', () => {
   it('lists parked messages for admins, with the count, and no address', async () => {

@@ -6,9 +6,21 @@ import { Browser, createUser, seed, type SeedAnswer } from '../helpers/dashboard
 let app: TestApp;
 let b: Browser;
 
-const housing = (light: 'red' | 'orange' | 'green', number: number, answeredAt = '2026-11-01T10:00:00.000Z'): SeedAnswer =>
-  ({ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light, number, answeredAt });
-const work = (light: 'red' | 'orange' | 'green'): SeedAnswer => ({ questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light, number: light === 'green' ? 9 : 2 });
+const housing = (light: 'red' | 'orange' | 'green', number: number, answeredAt = '2026-11-01T10:00:00.000Z'): SeedAnswer => ({
+  questionId: 'housing_suitable',
+  indicator: 'housing',
+  outcome: 'suitable_home',
+  light,
+  number,
+  answeredAt,
+});
+const work = (light: 'red' | 'orange' | 'green'): SeedAnswer => ({
+  questionId: 'work_fair',
+  indicator: 'work',
+  outcome: 'treated_fairly_at_work',
+  light,
+  number: light === 'green' ? 9 : 2,
+});
 
 beforeAll(async () => {
   app = await startTestApp({ MAP_RED_SHARE: '40', MAP_GREEN_SHARE: '70', MAP_MIN_RESPONDENTS: '1' });
@@ -23,7 +35,9 @@ beforeAll(async () => {
     { id: 'd', language: 'ar', channel: 'whatsapp', completed: true, answers: [housing('red', 1, '2026-11-07T09:00:00.000Z'), work('red')] },
   ]);
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 const tile = (body: string, indicator: string) => new RegExp(`data-indicator="${indicator}" data-aggregate="(\\w+)"`).exec(body)?.[1];
 
@@ -46,7 +60,9 @@ describe('traffic-light map', () => {
     expect(tile((await b.get('/pilots/default?from=2026-11-02&to=2026-11-05')).body, 'housing')).toBe('green');
     expect(tile((await b.get('/pilots/default?from=2026-11-06')).body, 'housing')).toBe('red');
     const reports = new Reports(app.db);
-    expect(await reports.lightsByIndicator('default', { from: '2026-11-02T00:00:00.000Z', to: '2026-11-06T00:00:00.000Z' })).toEqual([{ key: 'housing', light: 'green', n: 1 }]);
+    expect(await reports.lightsByIndicator('default', { from: '2026-11-02T00:00:00.000Z', to: '2026-11-06T00:00:00.000Z' })).toEqual([
+      { key: 'housing', light: 'green', n: 1 },
+    ]);
   });
 
   it('drills into an indicator: outcome bars and a chart per question with every scale point', async () => {
@@ -62,14 +78,31 @@ describe('traffic-light map', () => {
 
   it('shows the funnel per language and channel on the start page, with invitations sent', async () => {
     let res = await b.get('/');
-    expect(res.body).toContain('data-funnel="default"><td>0</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>–</td><td>100 %</td><td>50 %</td><td>–</td>');
+    expect(res.body).toContain(
+      'data-funnel="default"><td>0</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>–</td><td>100 %</td><td>50 %</td><td>–</td>',
+    );
     // Eight invitations sent by `stemmen pilot invite` (one still planned does not count).
     const now = new Date().toISOString();
     await app.db.insertInto('campaigns').values({ id: 'invite-default', pilot_code: 'default', kind: 'invite', texts: null, created_at: now }).execute();
-    await app.db.insertInto('campaign_targets').values([...Array.from({ length: 8 }, (_, i) => ({ campaign_id: 'invite-default', target_key: `k${i}`, language: 'ar', status: 'sent' as const, planned_at: now, sent_at: now, error: null })),
-      { campaign_id: 'invite-default', target_key: 'k-planned', language: 'ar', status: 'planned' as const, planned_at: now, sent_at: null, error: null }]).execute();
+    await app.db
+      .insertInto('campaign_targets')
+      .values([
+        ...Array.from({ length: 8 }, (_, i) => ({
+          campaign_id: 'invite-default',
+          target_key: `k${i}`,
+          language: 'ar',
+          status: 'sent' as const,
+          planned_at: now,
+          sent_at: now,
+          error: null,
+        })),
+        { campaign_id: 'invite-default', target_key: 'k-planned', language: 'ar', status: 'planned' as const, planned_at: now, sent_at: null, error: null },
+      ])
+      .execute();
     res = await b.get('/');
-    expect(res.body).toContain('data-funnel="default"><td>8</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>50 %</td><td>100 %</td><td>50 %</td><td>–</td>');
+    expect(res.body).toContain(
+      'data-funnel="default"><td>8</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>50 %</td><td>100 %</td><td>50 %</td><td>–</td>',
+    );
     expect(res.body).toContain('<tr><td>ar</td><td>whatsapp</td><td>1</td><td>1</td><td>1</td><td>100 %</td></tr>');
   });
 });

@@ -17,7 +17,10 @@ let app: TestApp;
 beforeEach(async () => {
   fake = await FakeBotApi.start();
   stt = await new FakeStt().start();
-  app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url, MAP_MIN_RESPONDENTS: '1' }, { telegramBotInfo: fake.botInfo });
+  app = await startTestApp(
+    { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, STT_URL: stt.url, MAP_MIN_RESPONDENTS: '1' },
+    { telegramBotInfo: fake.botInfo },
+  );
 });
 afterEach(async () => {
   await app.dispose();
@@ -28,8 +31,11 @@ afterEach(async () => {
 it('plays a voice answer to a logged-in researcher, shows its transcript, and logs the playback', async () => {
   const note = voiceNote(3, 'dashboard');
   const f = fake.addFile(note, 'voice/file_1.oga');
-  const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) },
-    { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size }, { channel: 'telegram', address: '777', language: 'ar' });
+  const seeded = await seedMediaAnswer(
+    { store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) },
+    { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size },
+    { channel: 'telegram', address: '777', language: 'ar' },
+  );
   await app.media.port.submit([seeded]);
   for (let i = 0; i < 300; i++) {
     const r = await app.db.selectFrom('answers').select('transcript_status').where('id', '=', seeded.id).executeTakeFirstOrThrow();

@@ -21,23 +21,44 @@ beforeAll(async () => {
   await createUser(app.db, 'coord-a@example.org', 'coordinator', ['default']);
   await createUser(app.db, 'res-b@example.org', 'researcher', ['ngo-b']);
   await createUser(app.db, 'both@example.org', 'viewer', ['default']);
-  await orgs.setMembership((await app.db.selectFrom('users').select('id').where('email', '=', 'both@example.org').executeTakeFirstOrThrow()).id, 'ngo-b', 'researcher');
+  await orgs.setMembership(
+    (await app.db.selectFrom('users').select('id').where('email', '=', 'both@example.org').executeTakeFirstOrThrow()).id,
+    'ngo-b',
+    'researcher',
+  );
   const red = { questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red' as const, number: 1 };
   const said = { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: 'Our flat is far too small' };
   await seed(app.db, 'default', [{ id: 'ra', language: 'nl', channel: 'tryit', answers: [red, said], recontact: ['housing'] }]);
   await seed(app.db, 'other', [{ id: 'rb', language: 'nl', channel: 'tryit', answers: [red], recontact: ['housing'] }]);
   caseB = 'case-b';
-  await app.db.insertInto('followup_cases').values({ id: caseB, pilot_code: 'other', respondent_id: 'rb', indicator: 'housing', status: 'open', rsvp: null, notes: '', assignee_id: null, invitation: null, created_at: now, updated_at: now }).execute();
+  await app.db
+    .insertInto('followup_cases')
+    .values({
+      id: caseB,
+      pilot_code: 'other',
+      respondent_id: 'rb',
+      indicator: 'housing',
+      status: 'open',
+      rsvp: null,
+      notes: '',
+      assignee_id: null,
+      invitation: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
   for (const email of ['admin@example.org', 'viewer@example.org', 'coord-a@example.org', 'res-b@example.org', 'both@example.org']) {
     const b = new Browser(app.server);
     expect((await b.login(email)).statusCode).toBe(303);
     browsers.set(email, b);
   }
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('organisations and the viewer role', () => {
-  it('gives a viewer the map and the drill-down\'s aggregates, but no quote', async () => {
+  it("gives a viewer the map and the drill-down's aggregates, but no quote", async () => {
     const v = as('viewer@example.org');
     const start = await v.get('/');
     expect(start.body).toContain('href="/pilots/default"');
@@ -57,14 +78,21 @@ describe('organisations and the viewer role', () => {
     const v = as('viewer@example.org');
     await as('coord-a@example.org').get('/pilots/default/queue');
     const c = await app.db.selectFrom('followup_cases').select('id').where('pilot_code', '=', 'default').executeTakeFirstOrThrow();
-    for (const url of ['/pilots/default/exports', '/pilots/default/exports/answers.csv', '/pilots/default/queue', '/pilots/default/expertpool', `/cases/${c.id}`, '/answers/a-ra-1/media']) {
+    for (const url of [
+      '/pilots/default/exports',
+      '/pilots/default/exports/answers.csv',
+      '/pilots/default/queue',
+      '/pilots/default/expertpool',
+      `/cases/${c.id}`,
+      '/answers/a-ra-1/media',
+    ]) {
       const res = await v.get(url);
       expect(res.statusCode, url).toBe(403);
       expect(res.body, url).not.toContain('Our flat is far too small');
     }
   });
 
-  it('answers 404 for another organisation\'s pilot, its pages and its cases', async () => {
+  it("answers 404 for another organisation's pilot, its pages and its cases", async () => {
     const b = as('res-b@example.org');
     expect((await b.get('/')).body).not.toContain('href="/pilots/default"');
     expect((await b.get('/')).body).toContain('href="/pilots/other"');
@@ -88,11 +116,12 @@ describe('organisations and the viewer role', () => {
     expect((await app.db.selectFrom('followup_cases').select('status').where('id', '=', caseB).executeTakeFirstOrThrow()).status).toBe('open');
   });
 
-  it('uses the role a user has in the pilot\'s own organisation, and lets admins see every organisation', async () => {
+  it("uses the role a user has in the pilot's own organisation, and lets admins see every organisation", async () => {
     const both = as('both@example.org');
     expect((await both.get('/pilots/other/exports')).statusCode).toBe(200);
     expect((await both.get('/pilots/default/exports')).statusCode).toBe(403);
     const admin = as('admin@example.org');
-    for (const url of ['/pilots/default', '/pilots/other', '/pilots/other/exports', `/cases/${caseB}`]) expect((await admin.get(url)).statusCode, url).toBe(200);
+    for (const url of ['/pilots/default', '/pilots/other', '/pilots/other/exports', `/cases/${caseB}`])
+      expect((await admin.get(url)).statusCode, url).toBe(200);
   });
 });

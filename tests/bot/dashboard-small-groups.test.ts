@@ -11,7 +11,13 @@ import { Browser, createUser, seed, type SeedAnswer, type SeedRespondent } from 
 let app: TestApp;
 let b: Browser;
 
-const housing = (light: 'red' | 'green', number: number): SeedAnswer => ({ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light, number });
+const housing = (light: 'red' | 'green', number: number): SeedAnswer => ({
+  questionId: 'housing_suitable',
+  indicator: 'housing',
+  outcome: 'suitable_home',
+  light,
+  number,
+});
 const health: SeedAnswer = { questionId: 'health_access', indicator: 'health', outcome: 'access_to_care', light: 'red', number: 2 };
 const quote = (text: string): SeedAnswer => ({ questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text });
 const tile = (body: string, indicator: string) => new RegExp(`data-indicator="${indicator}" data-aggregate="(\\w+)"`).exec(body)?.[1];
@@ -19,15 +25,23 @@ const tileHtml = (body: string, indicator: string) => new RegExp(`data-indicator
 const people = (prefix: string, n: number, language: string, channel: string, completed = 0): SeedRespondent[] =>
   Array.from({ length: n }, (_, i) => ({ id: `${prefix}${i}`, language, channel, completed: i < completed, answers: [] }));
 /** The start page's card of one pilot. */
-const card = (body: string, code: string) => new RegExp(`<section class="card"><h2>[^<]*<span class="muted">\\(${code}\\)</span>[^]*?</section>`).exec(body)![0];
+const card = (body: string, code: string) =>
+  new RegExp(`<section class="card"><h2>[^<]*<span class="muted">\\(${code}\\)</span>[^]*?</section>`).exec(body)![0];
 /** The numbers in a piece of HTML's text (tags and attributes left out). */
 const numbers = (h: string) => (h.replace(/<[^>]*>/g, ' ').match(/\d+/g) ?? []).map(Number);
 
 async function tokenFor(pilot: string): Promise<string> {
   let out = '';
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-  try { await runTokenCreate(loadConfig({ DATA_DIR: app.dir }, ROOT), pilot, 'test'); } finally { process.stdout.write = write; }
+  process.stdout.write = ((s: string) => {
+    out += s;
+    return true;
+  }) as typeof process.stdout.write;
+  try {
+    await runTokenCreate(loadConfig({ DATA_DIR: app.dir }, ROOT), pilot, 'test');
+  } finally {
+    process.stdout.write = write;
+  }
   return /^(stm_\S+)$/m.exec(out)![1]!;
 }
 const apiGet = async (token: string, url: string) => (await app.server.inject({ url, headers: { authorization: `Bearer ${token}` } })).json();
@@ -39,18 +53,40 @@ beforeAll(async () => {
   await b.login('res@example.org');
   // Twelve Dutch speakers on Telegram, three Arabic speakers on WhatsApp (a group below the minimum).
   await seed(app.db, 'default', [
-    ...Array.from({ length: 12 }, (_, i) => ({ id: `nl${i}`, language: 'nl', channel: 'telegram', answers: [housing(i < 6 ? 'red' : 'green', i < 6 ? 2 : 9), quote(`Dutch view ${i}`)] })),
-    ...Array.from({ length: 3 }, (_, i) => ({ id: `ar${i}`, language: 'ar', channel: 'whatsapp', answers: [housing('red', 1), health, quote(`Arabic view ${i}`)] })),
+    ...Array.from({ length: 12 }, (_, i) => ({
+      id: `nl${i}`,
+      language: 'nl',
+      channel: 'telegram',
+      answers: [housing(i < 6 ? 'red' : 'green', i < 6 ? 2 : 9), quote(`Dutch view ${i}`)],
+    })),
+    ...Array.from({ length: 3 }, (_, i) => ({
+      id: `ar${i}`,
+      language: 'ar',
+      channel: 'whatsapp',
+      answers: [housing('red', 1), health, quote(`Arabic view ${i}`)],
+    })),
   ]);
   // Funnels: 12 + 2 (two rows); 12 + 11 + 2 (three rows; 3 of them reminded); 3 people in all.
   const now = new Date().toISOString();
-  for (const [code, name] of [['two-rows', 'Two rows'], ['three-rows', 'Three rows'], ['tiny', 'Tiny']] as const) await app.store.pilots.ensure(code, name, 'default-pilot', 1, now);
+  for (const [code, name] of [
+    ['two-rows', 'Two rows'],
+    ['three-rows', 'Three rows'],
+    ['tiny', 'Tiny'],
+  ] as const)
+    await app.store.pilots.ensure(code, name, 'default-pilot', 1, now);
   await seed(app.db, 'two-rows', [...people('t-nl', 12, 'nl', 'telegram', 7), ...people('t-ar', 2, 'ar', 'whatsapp', 1)]);
-  await seed(app.db, 'three-rows', [...people('h-nl', 12, 'nl', 'telegram', 7), ...people('h-en', 11, 'en', 'telegram', 5), ...people('h-ar', 2, 'ar', 'whatsapp', 1)]);
-  for (let i = 0; i < 3; i++) await recordFunnelEvent(app.db, { pilotCode: 'three-rows', surveyId: 'default-pilot', language: 'nl', channel: 'telegram' }, 'reminded', now);
+  await seed(app.db, 'three-rows', [
+    ...people('h-nl', 12, 'nl', 'telegram', 7),
+    ...people('h-en', 11, 'en', 'telegram', 5),
+    ...people('h-ar', 2, 'ar', 'whatsapp', 1),
+  ]);
+  for (let i = 0; i < 3; i++)
+    await recordFunnelEvent(app.db, { pilotCode: 'three-rows', surveyId: 'default-pilot', language: 'nl', channel: 'telegram' }, 'reminded', now);
   await seed(app.db, 'tiny', people('y-nl', 3, 'nl', 'telegram', 1));
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('small-group protection', () => {
   it('colours an indicator from at least the minimum of people, and shows "too few answers" in grey below it, without a number', async () => {
@@ -84,20 +120,36 @@ describe('small-group protection', () => {
     expect(all.body.match(/data-answer-text/g)).toHaveLength(15);
   });
 
-  it('applies the same minimum to the read API\'s aggregates', async () => {
+  it("applies the same minimum to the read API's aggregates", async () => {
     let out = '';
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-    try { await runTokenCreate(loadConfig({ DATA_DIR: app.dir }, ROOT), 'default', 'test'); } finally { process.stdout.write = write; }
+    process.stdout.write = ((s: string) => {
+      out += s;
+      return true;
+    }) as typeof process.stdout.write;
+    try {
+      await runTokenCreate(loadConfig({ DATA_DIR: app.dir }, ROOT), 'default', 'test');
+    } finally {
+      process.stdout.write = write;
+    }
     const token = /^(stm_\S+)$/m.exec(out)![1]!;
     const get = async (url: string) => (await app.server.inject({ url, headers: { authorization: `Bearer ${token}` } })).json();
     const all = await get('/api/v1/pilots/default/indicators');
     expect(all.rule.minRespondents).toBe(10);
-    expect(all.data.find((d: { id: string }) => d.id === 'housing')).toMatchObject({ respondents: 15, aggregate: 'red', tally: { red: 9, orange: 0, green: 6 } });
+    expect(all.data.find((d: { id: string }) => d.id === 'housing')).toMatchObject({
+      respondents: 15,
+      aggregate: 'red',
+      tally: { red: 9, orange: 0, green: 6 },
+    });
     expect(all.data.find((d: { id: string }) => d.id === 'health')).toMatchObject({ respondents: null, tally: null, shares: null, aggregate: 'small_group' });
     const ar = (await get('/api/v1/pilots/default/indicators?language=ar')).data.find((d: { id: string }) => d.id === 'housing');
     expect(ar).toMatchObject({ respondents: null, tally: null, aggregate: 'small_group' });
-    expect(ar.outcomes.find((o: { id: string }) => o.id === 'suitable_home')).toEqual({ id: 'suitable_home', respondents: null, tally: null, aggregate: 'small_group' });
+    expect(ar.outcomes.find((o: { id: string }) => o.id === 'suitable_home')).toEqual({
+      id: 'suitable_home',
+      respondents: null,
+      tally: null,
+      aggregate: 'small_group',
+    });
     // Outcomes nobody answered say so (zero people reveal nobody); none shows a number from 1–9 people.
     for (const o of ar.outcomes as Array<{ respondents: number | null }>) expect(o.respondents === null || o.respondents === 0).toBe(true);
   });
@@ -119,13 +171,19 @@ describe('small-group protection', () => {
     expect(three).toContain('<tr><td>nl</td><td>telegram</td><td>12</td><td>12</td><td>7</td><td>58 %</td></tr>');
     // ar (2) is hidden; en (11, the smallest large row) with it, so total − nl = 13 is two rows together.
     expect(three.match(/<tr data-hidden-row><td>(\w+)<\/td><td>(\w+)<\/td><td colspan="4"/g)).toEqual([
-      '<tr data-hidden-row><td>ar</td><td>whatsapp</td><td colspan="4"', '<tr data-hidden-row><td>en</td><td>telegram</td><td colspan="4"',
+      '<tr data-hidden-row><td>ar</td><td>whatsapp</td><td colspan="4"',
+      '<tr data-hidden-row><td>en</td><td>telegram</td><td colspan="4"',
     ]);
     expect(three).toMatch(/<tr data-other-row><td colspan="2">Hidden rows together<\/td><td>13<\/td><td>13<\/td><td>6<\/td><td>46 %<\/td><\/tr>/);
     expect(numbers(three)).not.toContain(11);
     expect(numbers(three)).not.toContain(2);
     // Three people were reminded: no reminder effect.
-    expect(/data-funnel="three-rows">(.*?)<\/tr>/.exec(three)![1]!.match(/<td>[^]*?<\/td>/g)!.at(-1)).toContain('too few');
+    expect(
+      /data-funnel="three-rows">(.*?)<\/tr>/
+        .exec(three)![1]!
+        .match(/<td>[^]*?<\/td>/g)!
+        .at(-1),
+    ).toContain('too few');
   });
 
   it('shows only "too few answers yet" for a pilot that fewer than the minimum started', async () => {
@@ -136,19 +194,55 @@ describe('small-group protection', () => {
     expect(numbers(tiny.slice(tiny.indexOf('data-small-group')))).toEqual([10]);
   });
 
-  it('applies the same to the read API\'s funnel', async () => {
+  it("applies the same to the read API's funnel", async () => {
     const two = await apiGet(await tokenFor('two-rows'), '/api/v1/pilots/two-rows/funnel');
     expect(two).toMatchObject({ rule: { minRespondents: 10 }, smallGroup: false, started: 14, completed: 8, invited: 0, otherRows: null });
     expect(two.byLanguageAndChannel).toEqual([
-      { language: 'ar', channel: 'whatsapp', hidden: true, started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null },
-      { language: 'nl', channel: 'telegram', hidden: true, started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null },
+      {
+        language: 'ar',
+        channel: 'whatsapp',
+        hidden: true,
+        started: null,
+        consented: null,
+        declined: null,
+        stopped: null,
+        completed: null,
+        completionRate: null,
+      },
+      {
+        language: 'nl',
+        channel: 'telegram',
+        hidden: true,
+        started: null,
+        consented: null,
+        declined: null,
+        stopped: null,
+        completed: null,
+        completionRate: null,
+      },
     ]);
     const three = await apiGet(await tokenFor('three-rows'), '/api/v1/pilots/three-rows/funnel');
     expect(three).toMatchObject({ started: 25, reminded: null, completedAfterReminder: null, reminderEffect: null, otherRows: { started: 13, completed: 6 } });
-    expect(three.byLanguageAndChannel.map((r: { language: string; hidden: boolean; started: number | null }) => [r.language, r.hidden, r.started])).toEqual([['ar', true, null], ['en', true, null], ['nl', false, 12]]);
+    expect(three.byLanguageAndChannel.map((r: { language: string; hidden: boolean; started: number | null }) => [r.language, r.hidden, r.started])).toEqual([
+      ['ar', true, null],
+      ['en', true, null],
+      ['nl', false, 12],
+    ]);
     const tiny = await apiGet(await tokenFor('tiny'), '/api/v1/pilots/tiny/funnel');
     expect(tiny).toMatchObject({ smallGroup: true, started: null, consented: null, completed: null, completionRate: null, consentRate: null, otherRows: null });
-    expect(tiny.byLanguageAndChannel).toEqual([{ language: 'nl', channel: 'telegram', hidden: true, started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null }]);
+    expect(tiny.byLanguageAndChannel).toEqual([
+      {
+        language: 'nl',
+        channel: 'telegram',
+        hidden: true,
+        started: null,
+        consented: null,
+        declined: null,
+        stopped: null,
+        completed: null,
+        completionRate: null,
+      },
+    ]);
   });
 
   it('plays no recording of an indicator answered by fewer than the minimum', async () => {

@@ -9,11 +9,18 @@ let rid: string;
 
 type Pulled = { messages: Array<{ text: string; language: string; dir: string; buttons?: Array<Array<{ label: string; data: string }>> }> };
 const pull = async (c: TryitClient): Promise<Pulled> => (await (await fetch(`${app.url}/try/api/messages?token=${c.token}`)).json()) as Pulled;
-const caseOf = async (indicator: string) => app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).where('indicator', '=', indicator).executeTakeFirstOrThrow();
+const caseOf = async (indicator: string) =>
+  app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).where('indicator', '=', indicator).executeTakeFirstOrThrow();
 
 async function invite(caseIds: string[], template = 'session') {
   const page = await coordinator.get('/pilots/default/queue');
-  return coordinator.post('/pilots/default/queue/invite', { cases: caseIds, template, when: '2026-12-03T14:30', place: 'Buurthuis De Brug', _csrf: Browser.csrf(page.body) });
+  return coordinator.post('/pilots/default/queue/invite', {
+    cases: caseIds,
+    template,
+    when: '2026-12-03T14:30',
+    place: 'Buurthuis De Brug',
+    _csrf: Browser.csrf(page.body),
+  });
 }
 
 beforeAll(async () => {
@@ -26,16 +33,27 @@ beforeAll(async () => {
   const done = async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed';
   await completeWithRedAnswers(client, 'ar', done);
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('follow-up queue', () => {
   it('lists red indicators the respondent agreed to be recontacted about, without their address', async () => {
     const page = await coordinator.get('/pilots/default/queue');
     expect(page.statusCode).toBe(200);
     const cases = await app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', rid).execute();
-    const consented = await app.db.selectFrom('consents').select('theme').where('respondent_id', '=', rid).where('kind', '=', 'recontact').where('granted', '=', 1).execute();
+    const consented = await app.db
+      .selectFrom('consents')
+      .select('theme')
+      .where('respondent_id', '=', rid)
+      .where('kind', '=', 'recontact')
+      .where('granted', '=', 1)
+      .execute();
     const red = await app.db.selectFrom('answers').select('indicator').distinct().where('respondent_id', '=', rid).where('traffic_light', '=', 'red').execute();
-    const expected = consented.map((c) => c.theme!).filter((t) => red.some((r) => r.indicator === t)).sort();
+    const expected = consented
+      .map((c) => c.theme!)
+      .filter((t) => red.some((r) => r.indicator === t))
+      .sort();
     expect(expected.length).toBeGreaterThan(0);
     expect(cases.map((c) => c.indicator).sort()).toEqual(expected);
     for (const c of cases) expect(page.body).toContain(`data-case="${c.id}"`);
@@ -45,7 +63,7 @@ describe('follow-up queue', () => {
     expect(await app.db.selectFrom('followup_cases').select('id').where('respondent_id', '=', rid).execute()).toHaveLength(cases.length);
   });
 
-  it('invites through the bot in the respondent\'s language, and a tapped answer comes back into the case', async () => {
+  it("invites through the bot in the respondent's language, and a tapped answer comes back into the case", async () => {
     const c = await caseOf('housing');
     const res = await invite([c.id]);
     expect(res.statusCode).toBe(303);
@@ -83,7 +101,7 @@ describe('follow-up queue', () => {
     expect(after).toEqual({ status: 'invited', rsvp: 'maybe' });
   });
 
-  it('ignores an RSVP button for someone else\'s case', async () => {
+  it("ignores an RSVP button for someone else's case", async () => {
     const other = new TryitClient(app.url, undefined, 'en');
     const c = await caseOf('housing');
     await other.send({ command: 'start' });
@@ -95,13 +113,24 @@ describe('follow-up queue', () => {
     const c = await caseOf('housing');
     const page = await coordinator.get(`/cases/${c.id}`);
     const me = await app.db.selectFrom('users').select('id').where('email', '=', 'coord@example.org').executeTakeFirstOrThrow();
-    const res = await coordinator.post(`/cases/${c.id}`, { status: 'attended', assignee: me.id, notes: 'Came with a friend; <b>keen</b>', _csrf: Browser.csrf(page.body) });
+    const res = await coordinator.post(`/cases/${c.id}`, {
+      status: 'attended',
+      assignee: me.id,
+      notes: 'Came with a friend; <b>keen</b>',
+      _csrf: Browser.csrf(page.body),
+    });
     expect(res.statusCode).toBe(303);
     const after = await caseOf('housing');
     expect(after).toMatchObject({ status: 'attended', assignee_id: me.id, notes: 'Came with a friend; <b>keen</b>' });
     const shown = await coordinator.get(`/cases/${c.id}`);
     expect(shown.body).toContain('Came with a friend; &lt;b&gt;keen&lt;/b&gt;');
-    const last = await app.db.selectFrom('audit_log').selectAll().where('case_id', '=', c.id).orderBy('at', 'desc').orderBy('id', 'desc').executeTakeFirstOrThrow();
+    const last = await app.db
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('case_id', '=', c.id)
+      .orderBy('at', 'desc')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow();
     expect(last.action).toBe('update');
     expect(last.actor).toBe(me.id);
     expect(JSON.parse(last.detail)).toEqual({ status: 'attended', assignee: me.id, notes: '(edited)' });
@@ -109,10 +138,24 @@ describe('follow-up queue', () => {
 
   it('never invites someone who said no to the expertpool to a group session, and lists expertpool members without red answers', async () => {
     await seed(app.db, 'default', [
-      { id: 'pool-no', language: 'nl', channel: 'tryit', address: 'tok-pool-no', recontact: ['housing'], expertpool: false,
-        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red', number: 1 }] },
-      { id: 'pool-yes-green', language: 'nl', channel: 'tryit', address: 'tok-pool-yes', recontact: ['housing'], expertpool: true,
-        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'green', number: 9 }] },
+      {
+        id: 'pool-no',
+        language: 'nl',
+        channel: 'tryit',
+        address: 'tok-pool-no',
+        recontact: ['housing'],
+        expertpool: false,
+        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'red', number: 1 }],
+      },
+      {
+        id: 'pool-yes-green',
+        language: 'nl',
+        channel: 'tryit',
+        address: 'tok-pool-yes',
+        recontact: ['housing'],
+        expertpool: true,
+        answers: [{ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light: 'green', number: 9 }],
+      },
     ]);
     const queue = await coordinator.get('/pilots/default/queue');
     const c = await app.db.selectFrom('followup_cases').selectAll().where('respondent_id', '=', 'pool-no').executeTakeFirstOrThrow();
@@ -131,9 +174,19 @@ describe('follow-up queue', () => {
     expect(pool.body).toContain('data-member="pool-yes-green"');
     expect(pool.body).not.toContain('data-member="pool-no"');
     expect(pool.body).not.toContain('tok-pool');
-    const added = await coordinator.post('/pilots/default/expertpool/cases', { indicator: 'housing', respondents: ['pool-yes-green', 'pool-no'], _csrf: Browser.csrf(pool.body) });
+    const added = await coordinator.post('/pilots/default/expertpool/cases', {
+      indicator: 'housing',
+      respondents: ['pool-yes-green', 'pool-no'],
+      _csrf: Browser.csrf(pool.body),
+    });
     expect(added.statusCode).toBe(303);
-    const opened = await app.db.selectFrom('followup_cases').select('respondent_id').where('indicator', '=', 'housing').where('respondent_id', 'in', ['pool-yes-green', 'pool-no']).orderBy('respondent_id').execute();
+    const opened = await app.db
+      .selectFrom('followup_cases')
+      .select('respondent_id')
+      .where('indicator', '=', 'housing')
+      .where('respondent_id', 'in', ['pool-yes-green', 'pool-no'])
+      .orderBy('respondent_id')
+      .execute();
     expect(opened.map((o) => o.respondent_id)).toEqual(['pool-no', 'pool-yes-green']);
   });
 
@@ -161,4 +214,3 @@ describe('follow-up queue', () => {
     expect((await invite([c.id])).headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
   });
 });
-

@@ -12,13 +12,19 @@ beforeEach(async () => {
   channel = new CaptureChannel();
   app = await startTestApp({}, { channels: [channel] });
 });
-afterEach(async () => { await app.dispose(); });
+afterEach(async () => {
+  await app.dispose();
+});
 
 const PHONE = '+31612345678';
 function msg(content: InboundContent, opts: { address?: string; id?: string; hint?: string } = {}) {
   return {
-    channel: 'telegram' as const, address: opts.address ?? PHONE, messageId: opts.id ?? `msg-${++seq}`,
-    receivedAt: new Date().toISOString(), languageHint: opts.hint, content,
+    channel: 'telegram' as const,
+    address: opts.address ?? PHONE,
+    messageId: opts.id ?? `msg-${++seq}`,
+    receivedAt: new Date().toISOString(),
+    languageHint: opts.hint,
+    content,
   };
 }
 const text = (t: string, o?: Parameters<typeof msg>[1]) => msg({ kind: 'text', text: t }, o);
@@ -48,14 +54,14 @@ describe('inbound handler', () => {
     expect(rows.map((r) => [r.question_id, r.value_date, r.revision])).toEqual([['arrival_year', '2020', 1]]);
   });
 
-  it('handles one respondent\'s messages in order even when they arrive together', async () => {
+  it("handles one respondent's messages in order even when they arrive together", async () => {
     await consented();
     await Promise.all([app.handler.handle(text('2020')), app.handler.handle(button('a:work_has_paid_work:yes')), app.handler.handle(button('a:work_fair:8'))]);
     const rows = await app.db.selectFrom('answers').select(['question_id', 'value_number', 'value_choices']).orderBy('answered_at').execute();
     expect(rows.map((r) => r.question_id)).toEqual(['arrival_year', 'work_has_paid_work', 'work_fair']);
   });
 
-  it('maps typed keywords and labels in the respondent\'s language to commands and buttons', async () => {
+  it("maps typed keywords and labels in the respondent's language to commands and buttons", async () => {
     await consented(PHONE, 'nl');
     await app.handler.handle(text('2021'));
     await app.handler.handle(text('Ja'));
@@ -82,7 +88,7 @@ describe('inbound handler', () => {
     expect(await app.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   });
 
-  it('counts answers it could not accept per question and issue code, and keeps no one\'s words', async () => {
+  it("counts answers it could not accept per question and issue code, and keeps no one's words", async () => {
     await consented();
     await app.handler.handle(text('next spring'));
     await app.handler.handle(text('next spring'));
@@ -106,7 +112,9 @@ describe('inbound handler', () => {
     for (const t of ['respondents', 'contacts', 'sessions', 'answers', 'consents', 'inbox', 'outbox'] as const) {
       expect(await app.db.selectFrom(t).selectAll().execute(), t).toEqual([]);
     }
-    expect(await app.db.selectFrom('consent_declines').selectAll().execute()).toEqual([{ pilot_code: 'default', survey_id: 'default-pilot', consent_version: 1, count: 1 }]);
+    expect(await app.db.selectFrom('consent_declines').selectAll().execute()).toEqual([
+      { pilot_code: 'default', survey_id: 'default-pilot', consent_version: 1, count: 1 },
+    ]);
     expect(channel.for(PHONE).at(-1)?.text).toMatch(/not kept anything/);
   });
 

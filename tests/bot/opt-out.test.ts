@@ -29,11 +29,20 @@ describe('STOP as a first message', () => {
     const sockets: FakeSocket[] = [];
     app = await startTestApp(
       { WHATSAPP_ENABLED: '1', TRYIT_ENABLED: '0', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600' },
-      { makeWhatsAppSocket: (auth) => { const s = new FakeSocket(auth); sockets.push(s); return s; } },
+      {
+        makeWhatsAppSocket: (auth) => {
+          const s = new FakeSocket(auth);
+          sockets.push(s);
+          return s;
+        },
+      },
     );
     const sock = sockets.at(-1)!;
     sock.emit('connection.update', { connection: 'open' });
-    const settle = async () => { await app!.whatsapp!.connection.idle(); await app!.handler.idle(); };
+    const settle = async () => {
+      await app!.whatsapp!.connection.idle();
+      await app!.handler.idle();
+    };
     const PN = '31612340001@s.whatsapp.net';
     sock.receive(text('198765432100001@lid', 'Unsubscribe', { remoteJidAlt: PN }));
     await settle();
@@ -42,14 +51,31 @@ describe('STOP as a first message', () => {
     expect(await app.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
     const rows = await suppressions();
     // Both addresses of the person (LID and phone number), as keyed hashes only.
-    expect(rows.map((r) => [r.channel, r.source, r.lifted_at])).toEqual([['whatsapp', 'stop-first-message', null], ['whatsapp', 'stop-first-message', null]]);
+    expect(rows.map((r) => [r.channel, r.source, r.lifted_at])).toEqual([
+      ['whatsapp', 'stop-first-message', null],
+      ['whatsapp', 'stop-first-message', null],
+    ]);
     expect(JSON.stringify(rows)).not.toMatch(/31612340001|198765432100001/);
 
-    await new PilotRepository(app.db).create({ code: 'other', name: 'Other', surveyId: 'default-pilot', surveyVersion: 1, surveyFile: join(ROOT, 'surveys/definitions/default-pilot.yaml'), channels: ['whatsapp'] }, new Date().toISOString());
+    await new PilotRepository(app.db).create(
+      {
+        code: 'other',
+        name: 'Other',
+        surveyId: 'default-pilot',
+        surveyVersion: 1,
+        surveyFile: join(ROOT, 'surveys/definitions/default-pilot.yaml'),
+        channels: ['whatsapp'],
+      },
+      new Date().toISOString(),
+    );
     const list = join(app.dir, 'list.csv');
     writeFileSync(list, 'phone,consent,language\n+31612340001,yes,nl\n+31612340002,yes,nl\n');
     const sentBefore = sock.sent.length;
-    const r = await stemmen(['pilot', 'invite', 'other', '--contacts', list, '--window', '1s'], { DATA_DIR: app.dir, QUEUE_PREFIX: app.config.redis.prefix, LOG_LEVEL: 'silent' });
+    const r = await stemmen(['pilot', 'invite', 'other', '--contacts', list, '--window', '1s'], {
+      DATA_DIR: app.dir,
+      QUEUE_PREFIX: app.config.redis.prefix,
+      LOG_LEVEL: 'silent',
+    });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^refused .*list\.csv:2: asked not to be contacted \(do-not-contact list\)$/m);
     expect(r.stdout).toContain('1 new invitation(s) over 1s; 0 already invited before (not again); 1 refused (1 on the do-not-contact list)');
@@ -94,18 +120,30 @@ describe.each(STORE_KINDS)('funnel on %s', (kind) => {
     await stopper.send({ text: 'STOP' });
     const done = new TryitClient(app.url);
     const rid = app.handler.respondentIdFor('tryit', done.token);
-    await completeWithRedAnswers(done, 'en', async () => (await app!.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed');
+    await completeWithRedAnswers(
+      done,
+      'en',
+      async () => (await app!.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed',
+    );
     await app.store.purgeUnconsented(new Date(Date.now() + 25 * 3600_000).toISOString());
     expect(await app.db.selectFrom('sessions').select('respondent_id').execute()).toEqual([{ respondent_id: rid }]);
 
     const rows = await new Reports(app.db).funnel(pilot);
-    expect(rows).toEqual([{ language: 'en', channel: 'tryit', started: 5, consented: 1, declined: 3, stopped: 1, completed: 1, reminded: 0, completedAfterReminder: 0 }]);
+    expect(rows).toEqual([
+      { language: 'en', channel: 'tryit', started: 5, consented: 1, declined: 3, stopped: 1, completed: 1, reminded: 0, completedAfterReminder: 0 },
+    ]);
     const [statsRow] = await new PilotRepository(app.db).funnel(pilot);
     expect(statsRow).toMatchObject({ language: 'en', started: 5, consented: 1, declined: 3, stopped: 1, completed: 1 });
     // The pilot commands open the SQLite file only (PostgreSQL there is not part of this change).
     if (kind === 'sqlite') {
       const stats = await stemmen(['pilot', 'stats', pilot, '--json'], { DATA_DIR: app.dir, LOG_LEVEL: 'silent', ...testDb.env });
-      expect((JSON.parse(stats.stdout) as { total: Record<string, number> }).total).toMatchObject({ started: 5, consented: 1, declined: 3, stopped: 1, completed: 1 });
+      expect((JSON.parse(stats.stdout) as { total: Record<string, number> }).total).toMatchObject({
+        started: 5,
+        consented: 1,
+        declined: 3,
+        stopped: 1,
+        completed: 1,
+      });
     }
   }, 60_000);
 });

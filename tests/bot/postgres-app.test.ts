@@ -50,7 +50,11 @@ describe('the app on PostgreSQL', () => {
     await other.send({ button: 'consent:yes' });
     expect((await other.send({ text: '2019', messageId: 'same' })).outcome).toBe('handled');
     expect((await other.send({ text: '2019', messageId: 'same' })).outcome).toBe('duplicate');
-    const rows = await app.db.selectFrom('answers').select(['question_id', 'revision']).where('respondent_id', '=', app.handler.respondentIdFor('tryit', other.token)).execute();
+    const rows = await app.db
+      .selectFrom('answers')
+      .select(['question_id', 'revision'])
+      .where('respondent_id', '=', app.handler.respondentIdFor('tryit', other.token))
+      .execute();
     expect(rows).toEqual([{ question_id: 'arrival_year', revision: 1 }]);
   });
 
@@ -68,7 +72,10 @@ describe('the app on PostgreSQL', () => {
     expect(cases.length).toBeGreaterThan(0);
     const csv = await b.get('/pilots/default/exports/answers.csv');
     expect(csv.statusCode).toBe(200);
-    const stored = await app.db.selectFrom('answers').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom('answers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(csv.body.trim().split('\n')).toHaveLength(Number(stored.n) + 1);
   });
 });

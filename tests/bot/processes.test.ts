@@ -46,8 +46,17 @@ function spawnStemmen(command: 'start' | 'worker', env: Record<string, string>):
   const child = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), command], {
     cwd: ROOT,
     env: {
-      ...process.env, ...testDb.env, DATA_DIR: dir, QUEUE_PREFIX: prefix, REDIS_URL, LOG_LEVEL: 'warn', TRYIT_ENABLED: '0', WORKERS_IN_PROCESS: '0',
-      TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, ...env,
+      ...process.env,
+      ...testDb.env,
+      DATA_DIR: dir,
+      QUEUE_PREFIX: prefix,
+      REDIS_URL,
+      LOG_LEVEL: 'warn',
+      TRYIT_ENABLED: '0',
+      WORKERS_IN_PROCESS: '0',
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
@@ -61,18 +70,24 @@ async function startBot(): Promise<{ port: number; child: ChildProcess }> {
   const child = spawnStemmen('start', { PORT: String(port), TELEGRAM_WEBHOOK_URL: `http://127.0.0.1:${port}/telegram/hook`, TELEGRAM_WEBHOOK_SECRET: SECRET });
   for (let i = 0; ; i++) {
     if (child.exitCode !== null) throw new Error(`stemmen start exited with ${child.exitCode}`);
-    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return { port, child };
     if (i > 300) throw new Error('stemmen start did not come up within 30 s');
     await new Promise((r) => setTimeout(r, 100));
   }
 }
 
-const exited = (p: ChildProcess) => new Promise<number | null>((r) => (p.exitCode !== null || p.signalCode !== null ? r(p.exitCode) : p.once('exit', (code) => r(code))));
+const exited = (p: ChildProcess) =>
+  new Promise<number | null>((r) => (p.exitCode !== null || p.signalCode !== null ? r(p.exitCode) : p.once('exit', (code) => r(code))));
 
 async function post(port: number, update: Update): Promise<number> {
   const res = await fetch(`http://127.0.0.1:${port}/telegram/hook`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET }, body: JSON.stringify(update),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+    body: JSON.stringify(update),
   });
   await res.arrayBuffer();
   return res.status;
@@ -123,36 +138,56 @@ const SCRIPT: Array<{ answer?: { question: string; value: string }; send: (fake:
 describe('two bot processes and two workers on one PostgreSQL database', () => {
   it('store each answer once, in order, and reply in order, with every update delivered to both processes at once', async () => {
     const users = Array.from({ length: RESPONDENTS }, (_, i) => 7000 + i);
-    await Promise.all(users.map(async (user, u) => {
-      for (const [step, s] of SCRIPT.entries()) {
-        const update = s.send(fake, user, step);
-        // Alternate which process gets it first, per step and per respondent.
-        const first = bots[(step + u) % 2]!;
-        const second = bots[(step + u + 1) % 2]!;
-        const statuses = await Promise.all([post(first.port, update), post(second.port, update)]);
-        expect(statuses).toEqual([200, 200]);
-      }
-    }));
+    await Promise.all(
+      users.map(async (user, u) => {
+        for (const [step, s] of SCRIPT.entries()) {
+          const update = s.send(fake, user, step);
+          // Alternate which process gets it first, per step and per respondent.
+          const first = bots[(step + u) % 2]!;
+          const second = bots[(step + u + 1) % 2]!;
+          const statuses = await Promise.all([post(first.port, update), post(second.port, update)]);
+          expect(statuses).toEqual([200, 200]);
+        }
+      }),
+    );
 
     for (const user of users) {
       // All replies were committed before the last confirmation; wait for their delivery.
-      await fake.waitForCall((c) => c.method === 'sendMessage' && c.params.chat_id === user && /^Question 5 of/.test(String(c.params.text)), { timeoutMs: 30_000 });
+      await fake.waitForCall((c) => c.method === 'sendMessage' && c.params.chat_id === user && /^Question 5 of/.test(String(c.params.text)), {
+        timeoutMs: 30_000,
+      });
     }
     const rows = await db
-      .selectFrom('answers as a').innerJoin('contacts as c', 'c.respondent_id', 'a.respondent_id')
+      .selectFrom('answers as a')
+      .innerJoin('contacts as c', 'c.respondent_id', 'a.respondent_id')
       .select(['c.address', 'a.question_id', 'a.value_number', 'a.value_choices', 'a.value_date', 'a.value_text', 'a.revision', 'a.answered_at'])
-      .where('c.channel', '=', 'telegram').orderBy('c.address').orderBy('a.answered_at').execute();
+      .where('c.channel', '=', 'telegram')
+      .orderBy('c.address')
+      .orderBy('a.answered_at')
+      .execute();
     const expected = SCRIPT.flatMap((s) => (s.answer ? [s.answer] : []));
     for (const user of users) {
       const mine = rows.filter((r) => r.address === String(user));
-      expect(mine.map((r) => ({ question: r.question_id, value: r.value_date ?? r.value_choices ?? (r.value_number === null ? r.value_text : String(r.value_number)) }))).toEqual(expected);
+      expect(
+        mine.map((r) => ({
+          question: r.question_id,
+          value: r.value_date ?? r.value_choices ?? (r.value_number === null ? r.value_text : String(r.value_number)),
+        })),
+      ).toEqual(expected);
       // Revision 1: no answer was applied twice (a replayed update would replace it and bump it).
       expect(mine.every((r) => r.revision === 1)).toBe(true);
-      const questions = fake.sentTo(user).map((m) => m.text ?? '').filter((t) => /^Question \d+ of/.test(t)).map((t) => Number(/^Question (\d+)/.exec(t)![1]));
+      const questions = fake
+        .sentTo(user)
+        .map((m) => m.text ?? '')
+        .filter((t) => /^Question \d+ of/.test(t))
+        .map((t) => Number(/^Question (\d+)/.exec(t)![1]));
       expect(questions).toEqual([1, 2, 3, 4, 5]);
     }
     // Each message once in the inbox: every update, whichever process was first.
-    const inbox = await db.selectFrom('inbox').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow();
+    const inbox = await db
+      .selectFrom('inbox')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirstOrThrow();
     expect(Number(inbox.n)).toBe(RESPONDENTS * SCRIPT.length);
     expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   }, 120_000);
@@ -164,7 +199,13 @@ describe('two bot processes and two workers on one PostgreSQL database', () => {
     const items: Array<Awaited<ReturnType<typeof seedMediaAnswer>>> = [];
     for (let i = 0; i < MEDIA_ANSWERS; i++) {
       const f = fake.addFile(voiceNote(1, `procs-${i}`), `voice/procs-${i}.oga`);
-      items.push(await seedMediaAnswer({ store, respondentIdFor: (c, a) => pseudonyms.respondentId(c, a) }, { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size }, { channel: 'telegram', address: String(8000 + i), language: 'nl' }));
+      items.push(
+        await seedMediaAnswer(
+          { store, respondentIdFor: (c, a) => pseudonyms.respondentId(c, a) },
+          { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size },
+          { channel: 'telegram', address: String(8000 + i), language: 'nl' },
+        ),
+      );
     }
     // What a bot process does after committing a media answer.
     const queues = new Queues({ url: REDIS_URL, prefix });
@@ -172,12 +213,24 @@ describe('two bot processes and two workers on one PostgreSQL database', () => {
       await submitMedia(queues, items);
       await submitMedia(queues, items); // a second submission (a retry) is the same job
       const done = await until(
-        () => db.selectFrom('answers').select(['id', 'media_status', 'media_sha256', 'transcript_status']).where('id', 'in', items.map((a) => a.id)).execute(),
+        () =>
+          db
+            .selectFrom('answers')
+            .select(['id', 'media_status', 'media_sha256', 'transcript_status'])
+            .where(
+              'id',
+              'in',
+              items.map((a) => a.id),
+            )
+            .execute(),
         (rs) => rs.length === MEDIA_ANSWERS && rs.every((r) => r.media_status === 'ready'),
       );
       expect(new Set(done.map((r) => r.media_sha256)).size).toBe(MEDIA_ANSWERS);
       // A job counts as completed a moment after its answer is marked ready (the worker returns, then BullMQ moves it).
-      const completed = await until(() => queues.media.getJobCounts('completed', 'failed'), (c) => (c.completed ?? 0) + (c.failed ?? 0) >= MEDIA_ANSWERS);
+      const completed = await until(
+        () => queues.media.getJobCounts('completed', 'failed'),
+        (c) => (c.completed ?? 0) + (c.failed ?? 0) >= MEDIA_ANSWERS,
+      );
       expect(completed).toEqual({ completed: MEDIA_ANSWERS, failed: 0 });
     } finally {
       await queues.close();

@@ -9,7 +9,9 @@ let app: TestApp;
 beforeAll(async () => {
   app = await startTestApp({ REMINDER_DELAYS: '2s,1h', SESSION_EXPIRE_AFTER: '7d' }, { now: () => clock });
 }, 30_000);
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 async function session(client: TryitClient) {
   const rid = app.handler.respondentIdFor('tryit', client.token);

@@ -14,7 +14,13 @@ import { ReminderRepository } from '../../storage/reminders.ts';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 
 const H = 3600_000;
-const SETTINGS: ReminderSettings = { delaysMs: [24 * H, 72 * H], quietStart: 21 * 60, quietEnd: 9 * 60, timeZone: 'Europe/Amsterdam', expireAfterMs: 7 * 24 * H };
+const SETTINGS: ReminderSettings = {
+  delaysMs: [24 * H, 72 * H],
+  quietStart: 21 * 60,
+  quietEnd: 9 * 60,
+  timeZone: 'Europe/Amsterdam',
+  expireAfterMs: 7 * 24 * H,
+};
 
 // The controllable clock: the app and the reminder service both read it.
 let clock = new Date('2026-07-01T10:00:00.000Z'); // 12:00 in Amsterdam
@@ -28,15 +34,26 @@ beforeAll(async () => {
   service = new ReminderService({
     repo: new ReminderRepository(app.db, (c, a) => app.handler.suppressionKey(c, a)),
     surveys: new Map([[loaded.survey.id, { survey: loaded.survey, resolveMedia: loaded.resolveMedia }]]),
-    renderer: new Renderer(createI18n(locales)), settings: SETTINGS,
-    delivery: app.delivery, applyStep: stepApplier({ renderer: new Renderer(createI18n(locales)), outbox: app.delivery, newId: randomUUID }), log: pino({ level: 'silent' }), now: () => clock, newId: randomUUID,
+    renderer: new Renderer(createI18n(locales)),
+    settings: SETTINGS,
+    delivery: app.delivery,
+    applyStep: stepApplier({ renderer: new Renderer(createI18n(locales)), outbox: app.delivery, newId: randomUUID }),
+    log: pino({ level: 'silent' }),
+    now: () => clock,
+    newId: randomUUID,
   });
 }, 30_000);
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 async function sessionOf(client: TryitClient) {
   const rid = app.handler.respondentIdFor('tryit', client.token);
-  const row = await app.db.selectFrom('sessions').select(['id', 'revision', 'state', 'phase', 'reminded_count', 'expired_at']).where('respondent_id', '=', rid).executeTakeFirstOrThrow();
+  const row = await app.db
+    .selectFrom('sessions')
+    .select(['id', 'revision', 'state', 'phase', 'reminded_count', 'expired_at'])
+    .where('respondent_id', '=', rid)
+    .executeTakeFirstOrThrow();
   return { ...row, state: JSON.parse(row.state) as SessionState };
 }
 
@@ -88,7 +105,10 @@ describe('reminders with a controllable clock', () => {
 
     clock = second.next!.at;
     const open = await sessionOf(client);
-    const addresses = async () => (await app.db.selectFrom('contacts').select('address').where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token)).execute()).map((c) => c.address);
+    const addresses = async () =>
+      (await app.db.selectFrom('contacts').select('address').where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token)).execute()).map(
+        (c) => c.address,
+      );
     expect(await addresses()).toEqual([client.token]); // still open: reminders need it
     expect((await service.run(second.next!.job)).outcome).toBe('sent');
     expect(app.tryit.drain(client.token)[0]!.text).toMatch(/^We have closed the survey for you now/);

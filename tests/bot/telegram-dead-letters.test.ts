@@ -57,12 +57,20 @@ async function consented(lang: string): Promise<number> {
   fake.callbackUpdate(id, `lang:${lang}`, langPrompt!.message_id, lang);
   const consent = await until(lastKeyboard, (m) => m !== undefined && m.message_id !== langPrompt!.message_id, 'the consent question');
   fake.callbackUpdate(id, 'consent:yes', consent!.message_id, lang);
-  await until(() => fake.sentTo(id).at(-1)?.text ?? '', (t) => /1/.test(t) && fake.sentTo(id).length > 2, 'question 1');
+  await until(
+    () => fake.sentTo(id).at(-1)?.text ?? '',
+    (t) => /1/.test(t) && fake.sentTo(id).length > 2,
+    'question 1',
+  );
   return id;
 }
 
 const answersOf = (id: number) =>
-  app.db.selectFrom('answers_v1').select(['question_id', 'value_date']).where('respondent_id', '=', app.handler.respondentIdFor('telegram', String(id))).execute();
+  app.db
+    .selectFrom('answers_v1')
+    .select(['question_id', 'value_date'])
+    .where('respondent_id', '=', app.handler.respondentIdFor('telegram', String(id)))
+    .execute();
 
 describe('Telegram: one update that always fails', () => {
   it('is parked after 3 tries with an apology in Ukrainian, confirmed, while the next person answers', async () => {
@@ -79,9 +87,17 @@ describe('Telegram: one update that always fails', () => {
     const stuck = fake.textUpdate(broken, '2018', 'uk');
     const next = fake.textUpdate(other, '2019', 'en');
 
-    const rows = await until(() => answersOf(other), (r) => r.length === 1, "the other person's answer");
+    const rows = await until(
+      () => answersOf(other),
+      (r) => r.length === 1,
+      "the other person's answer",
+    );
     expect(rows).toEqual([{ question_id: 'arrival_year', value_date: '2019' }]);
-    const apology = await until(() => fake.sentTo(broken).slice(before), (m) => m.length === 1, 'the apology');
+    const apology = await until(
+      () => fake.sentTo(broken).slice(before),
+      (m) => m.length === 1,
+      'the apology',
+    );
     expect(apology[0]!.text).toBe(botText('uk').failure.apology);
     expect(apology[0]!.text).toMatch(/[\u0400-\u04FF]/);
     expect(tries).toBe(3);
@@ -89,8 +105,12 @@ describe('Telegram: one update that always fails', () => {
     const [letter, ...more] = await new DeadLetters(app.store).list();
     expect(more).toEqual([]);
     expect(letter).toMatchObject({
-      channel: 'telegram', respondentId: app.handler.respondentIdFor('telegram', String(broken)), attempts: 3,
-      layer: 'engine', code: 'invariant', content: { content: { kind: 'text', text: '2018' } },
+      channel: 'telegram',
+      respondentId: app.handler.respondentIdFor('telegram', String(broken)),
+      attempts: 3,
+      layer: 'engine',
+      code: 'invariant',
+      content: { content: { kind: 'text', text: '2018' } },
     });
     // Neither the chat id nor the message text ends up in the reason.
     expect(letter!.reason).not.toContain(String(broken));
@@ -98,23 +118,39 @@ describe('Telegram: one update that always fails', () => {
     expect(JSON.stringify(letter)).not.toContain(String(broken));
     expect(await answersOf(broken)).toEqual([]);
     // Both updates were confirmed: polling asked for what comes after them.
-    await until(() => fake.offsets.at(-1) ?? 0, (o) => o > Math.max(stuck.update_id, next.update_id), 'the confirming offset');
+    await until(
+      () => fake.offsets.at(-1) ?? 0,
+      (o) => o > Math.max(stuck.update_id, next.update_id),
+      'the confirming offset',
+    );
 
     // The same message delivered again is a duplicate: no second try, no second apology.
-    fault = () => { throw new Error('must not be tried again'); };
+    fault = () => {
+      throw new Error('must not be tried again');
+    };
     fake.pushUpdate({ message: stuck.message! });
-    await until(() => fake.offsets.at(-1) ?? 0, (o) => o > stuck.update_id + 2, 'the redelivery confirmed');
+    await until(
+      () => fake.offsets.at(-1) ?? 0,
+      (o) => o > stuck.update_id + 2,
+      'the redelivery confirmed',
+    );
     expect(fake.sentTo(broken).length).toBe(before + 1);
     expect(await new DeadLetters(app.store).count()).toBe(1);
   });
 
   it('calls onFatal (the default exits, unconfirmed) only when the failure cannot even be parked', async () => {
     const id = await consented('en');
-    fault = (m) => { if (m.address === String(id)) throw new Error('always'); };
+    fault = (m) => {
+      if (m.address === String(id)) throw new Error('always');
+    };
     // The dead-letter table gone: counting the attempt fails too, so nothing can be kept.
     await sql`drop table dead_letters`.execute(app.db);
     fake.textUpdate(id, '2016', 'en');
-    const [e] = await until(() => fatal, (f) => f.length > 0, 'the fatal call');
+    const [e] = await until(
+      () => fatal,
+      (f) => f.length > 0,
+      'the fatal call',
+    );
     expect(e).toBeInstanceOf(StoreError);
     expect(e).toMatchObject({ layer: 'store', code: 'unavailable' });
     fatal.length = 0;
@@ -127,7 +163,11 @@ describe('Telegram: one update that always fails', () => {
       if (m.address === String(id) && busy-- > 0) throw new StoreError('busy', 'database is locked');
     };
     fake.textUpdate(id, '2017', 'en');
-    const rows = await until(() => answersOf(id), (r) => r.length === 1, 'the answer');
+    const rows = await until(
+      () => answersOf(id),
+      (r) => r.length === 1,
+      'the answer',
+    );
     expect(rows).toEqual([{ question_id: 'arrival_year', value_date: '2017' }]);
     expect(busy).toBe(-1);
     expect(await app.db.selectFrom('dead_letters').selectAll().execute()).toEqual([]);

@@ -18,12 +18,28 @@ const NATIVE: Record<string, Update> = {
   'round video note': msg({ video_note: { ...file('NOTE', 90_000), length: 384, duration: 5 } }),
   'video with caption': msg({ video: { ...file('VIDEO', 500_000), width: 640, height: 360, duration: 12, mime_type: 'video/mp4' }, caption: 'my street' }),
   'audio file': msg({ audio: { ...file('AUDIO', 40_000), duration: 20, mime_type: 'audio/mpeg' } }),
-  photo: msg({ photo: [{ ...file('PHOTO-S', 2_000), width: 90, height: 90 }, { ...file('PHOTO-L', 80_000), width: 1280, height: 960 }] }),
+  photo: msg({
+    photo: [
+      { ...file('PHOTO-S', 2_000), width: 90, height: 90 },
+      { ...file('PHOTO-L', 80_000), width: 1280, height: 960 },
+    ],
+  }),
   document: msg({ document: { ...file('DOC', 1_000), mime_type: 'application/pdf', file_name: 'x.pdf' } }),
   sticker: msg({ sticker: { ...file('ST', 100), type: 'regular', width: 512, height: 512, is_animated: false, is_video: false } }),
   location: msg({ location: { latitude: 52.37, longitude: 4.89 } }),
   contact: msg({ contact: { phone_number: '+31612345678', first_name: 'B' } }),
-  poll: msg({ poll: { id: 'p', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } as never }),
+  poll: msg({
+    poll: {
+      id: 'p',
+      question: 'q',
+      options: [],
+      total_voter_count: 0,
+      is_closed: false,
+      is_anonymous: true,
+      type: 'regular',
+      allows_multiple_answers: false,
+    } as never,
+  }),
   'edited message': { update_id: 1, edited_message: { ...base, text: 'changed', edit_date: 1_767_600_100 } as never },
   'group message': { update_id: 1, message: { ...base, chat: { id: -100, type: 'group', title: 'g' }, text: 'hi' } as never },
   'message from a bot': msg({ from: { ...from, is_bot: true }, text: 'beep' }),
@@ -43,7 +59,10 @@ describe('Telegram update → InboundMessage', () => {
 
   it('keys messages by chat message id (update ids may restart) and button taps by keyboard message and data', () => {
     expect(toInbound(msg({ text: 'x' }))?.messageId).toBe('m-7');
-    const tap: Update = { update_id: 9, callback_query: { id: 'cbq-1', from, chat_instance: 'ci', data: 'a:q1:3', message: { ...base, message_id: 42, text: 'Q?' } as never } };
+    const tap: Update = {
+      update_id: 9,
+      callback_query: { id: 'cbq-1', from, chat_instance: 'ci', data: 'a:q1:3', message: { ...base, message_id: 42, text: 'Q?' } as never },
+    };
     expect(toInbound(tap)).toMatchObject({ messageId: 'kb-42-a:q1:3', content: { kind: 'button', data: 'a:q1:3' } });
   });
 

@@ -31,18 +31,32 @@ afterAll(async () => {
 function startBot(): ChildProcess {
   const p = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`, PORT: '0', LOG_LEVEL: 'warn', TRYIT_ENABLED: '0', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url },
+    env: {
+      ...process.env,
+      DATA_DIR: dir,
+      QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      TRYIT_ENABLED: '0',
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   p.stderr!.on('data', (d) => process.stderr.write(`[bot] ${d}`));
   return p;
 }
-const exited = (p: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => (p.exitCode !== null || p.signalCode !== null ? r({ code: p.exitCode, signal: p.signalCode }) : p.once('exit', (code, signal) => r({ code, signal }))));
+const exited = (p: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) =>
+    p.exitCode !== null || p.signalCode !== null ? r({ code: p.exitCode, signal: p.signalCode }) : p.once('exit', (code, signal) => r({ code, signal })),
+  );
 
 function answers(): Array<{ question_id: string; value: string }> {
   const db = new SQLite(join(dir, 'stemmen.sqlite'), { readonly: true });
   try {
-    return db.prepare("select question_id, coalesce(value_date, value_choices, cast(value_number as text), value_text) as value from answers order by answered_at").all() as never;
+    return db
+      .prepare('select question_id, coalesce(value_date, value_choices, cast(value_number as text), value_text) as value from answers order by answered_at')
+      .all() as never;
   } finally {
     db.close();
   }
@@ -83,7 +97,10 @@ describe('Telegram: killed between receiving and storing', () => {
       since = fake.calls.length;
       const update = step.send() as { update_id: number };
       const end = await exited(victim);
-      if (step.signal === 'SIGKILL') { killed.push(update.update_id); storedWhenKilled.push(answers().length); }
+      if (step.signal === 'SIGKILL') {
+        killed.push(update.update_id);
+        storedWhenKilled.push(answers().length);
+      }
       if (step.signal === 'SIGTERM') expect(end.code).toBe(0);
       else expect(end.signal).toBe('SIGKILL');
       child = startBot();
@@ -104,7 +121,11 @@ describe('Telegram: killed between receiving and storing', () => {
       { question_id: 'housing_suitable', value: '8.0' },
     ]);
     // Every question was asked; none was asked twice after its answer was stored.
-    const asked = fake.sentTo(USER).map((m) => m.text ?? '').filter((t) => /^Question \d+ of/.test(t)).map((t) => t.match(/^Question (\d+)/)![1]);
+    const asked = fake
+      .sentTo(USER)
+      .map((m) => m.text ?? '')
+      .filter((t) => /^Question \d+ of/.test(t))
+      .map((t) => t.match(/^Question (\d+)/)![1]);
     expect([...new Set(asked)]).toEqual(['1', '2', '3', '4', '5']);
   }, 120_000);
 });

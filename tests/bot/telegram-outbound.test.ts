@@ -39,7 +39,13 @@ describe('Telegram outbound', () => {
   it('uploads a recorded prompt once, then re-sends it by file id', async () => {
     const file = join(dir, 'q1.ogg');
     writeFileSync(file, Buffer.from('OggS fake opus bytes'));
-    const message = { text: 'سؤال؟', language: 'ar', dir: 'rtl' as const, media: { form: 'audio' as const, file }, buttons: [[{ label: 'نعم', data: 'a:q1:yes' }]] };
+    const message = {
+      text: 'سؤال؟',
+      language: 'ar',
+      dir: 'rtl' as const,
+      media: { form: 'audio' as const, file },
+      buttons: [[{ label: 'نعم', data: 'a:q1:yes' }]],
+    };
     await channel.send('501', message);
     await channel.send('502', message);
     const voices = fake.calls.filter((c) => c.method === 'sendVoice');
@@ -70,6 +76,9 @@ describe('Telegram outbound', () => {
     expect(chunks(long).map((c) => c.length)).toEqual([3000, 3000]);
     await channel.send('504', { text: long, language: 'en', dir: 'ltr', buttons: [[{ label: 'ok', data: 'x' }]] });
     const sent = fake.sentTo(504);
-    expect(sent.map((m) => [m.text!.length, Boolean(m.reply_markup)])).toEqual([[3000, false], [3000, true]]);
+    expect(sent.map((m) => [m.text!.length, Boolean(m.reply_markup)])).toEqual([
+      [3000, false],
+      [3000, true],
+    ]);
   });
 });

@@ -39,7 +39,10 @@ class User {
         this.seen = sent.length;
         return fresh;
       }
-      if (Date.now() > deadline) throw new Error(`expected ${n} new message(s) to ${this.id}, got: ${JSON.stringify(sent.slice(this.seen).map((m) => m.text))}; all sent: ${JSON.stringify(sent.map((m) => m.text?.slice(0, 40)))}; calls: ${fake.calls.map((c) => c.method === 'getUpdates' ? `getUpdates(${JSON.stringify(c.params.offset)})` : c.method).join(',')}; offsets ${fake.offsets}`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `expected ${n} new message(s) to ${this.id}, got: ${JSON.stringify(sent.slice(this.seen).map((m) => m.text))}; all sent: ${JSON.stringify(sent.map((m) => m.text?.slice(0, 40)))}; calls: ${fake.calls.map((c) => (c.method === 'getUpdates' ? `getUpdates(${JSON.stringify(c.params.offset)})` : c.method)).join(',')}; offsets ${fake.offsets}`,
+        );
       await new Promise((r) => setTimeout(r, 10));
     }
   }
@@ -51,9 +54,15 @@ class User {
       if (m) return m;
     }
   }
-  say(text: string) { return fake.textUpdate(this.id, text, this.lang); }
-  send(extra: Partial<Message>) { return fake.messageUpdate(this.id, extra, this.lang); }
-  tap(m: Message, data: string) { return fake.callbackUpdate(this.id, data, m.message_id, this.lang); }
+  say(text: string) {
+    return fake.textUpdate(this.id, text, this.lang);
+  }
+  send(extra: Partial<Message>) {
+    return fake.messageUpdate(this.id, extra, this.lang);
+  }
+  tap(m: Message, data: string) {
+    return fake.callbackUpdate(this.id, data, m.message_id, this.lang);
+  }
   tapLabel(m: Message, re: RegExp) {
     const b = m.reply_markup!.inline_keyboard.flat().find((x) => re.test(x.text))!;
     return this.tap(m, (b as { callback_data: string }).callback_data);
@@ -101,7 +110,14 @@ describe('Telegram channel against a Bot API over HTTP', () => {
       u.tap(langPrompt, `lang:${lang}`);
       let m = await u.prompt();
       u.tap(m, 'consent:yes');
-      const phase = async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', app.handler.respondentIdFor('telegram', String(u.id))).executeTakeFirst())?.phase;
+      const phase = async () =>
+        (
+          await app.db
+            .selectFrom('sessions')
+            .select('phase')
+            .where('respondent_id', '=', app.handler.respondentIdFor('telegram', String(u.id)))
+            .executeTakeFirst()
+        )?.phase;
       for (let i = 0; ; i++) {
         const fresh = await u.replies(1);
         const next = fresh.findLast((x) => x.reply_markup?.inline_keyboard.length || /\?|؟/.test(x.text ?? ''));
@@ -113,15 +129,27 @@ describe('Telegram channel against a Bot API over HTTP', () => {
         m = next;
         const d = datas(m);
         if (d.length === 0 || d.every((x) => x.startsWith('skip:'))) u.say('2019');
-        else if (d[0]!.startsWith('m:')) { u.tap(m, d[0]!); const again = await u.prompt(); u.tap(again, datas(again).find((x) => x.startsWith('md:'))!); }
-        else if (d[0]!.startsWith('th:')) { u.tap(m, d[0]!); const again = await u.prompt(); u.tap(again, 'thd'); }
-        else u.tap(m, d.find((x) => /:3$/.test(x)) ?? d.find((x) => x.endsWith(':yes')) ?? d[0]!);
+        else if (d[0]!.startsWith('m:')) {
+          u.tap(m, d[0]!);
+          const again = await u.prompt();
+          u.tap(again, datas(again).find((x) => x.startsWith('md:'))!);
+        } else if (d[0]!.startsWith('th:')) {
+          u.tap(m, d[0]!);
+          const again = await u.prompt();
+          u.tap(again, 'thd');
+        } else u.tap(m, d.find((x) => /:3$/.test(x)) ?? d.find((x) => x.endsWith(':yes')) ?? d[0]!);
       }
-      const rows = await until(() => answers(u), (r) => r.length >= 17);
+      const rows = await until(
+        () => answers(u),
+        (r) => r.length >= 17,
+      );
       expect(new Set(rows.map((r) => r.indicator)).size).toBe(14);
       expect(rows.every((r) => r.language === lang && r.channel === 'telegram')).toBe(true);
       expect(JSON.stringify(rows)).not.toContain(String(u.id));
-      const sentText = fake.sentTo(u.id).map((x) => x.text ?? '').join('\n');
+      const sentText = fake
+        .sentTo(u.id)
+        .map((x) => x.text ?? '')
+        .join('\n');
       expect(sentText).toMatch(lang === 'ar' ? /[\u0600-\u06FF]/ : /[\u0400-\u04FF]/);
     });
   }
@@ -152,8 +180,14 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.tap(q1, 'skip:arrival_year'); // an old keyboard
     const [stale] = await u.replies(1);
     expect(stale!.text).toMatch(/belongs to an earlier question/);
-    const rows = await until(() => answers(u), (r) => r.length >= 2);
-    expect(rows.map((r) => [r.question_id, r.value_choices ?? r.value_date, r.revision])).toEqual([['arrival_year', '2018', 1], ['work_has_paid_work', '["yes"]', 1]]);
+    const rows = await until(
+      () => answers(u),
+      (r) => r.length >= 2,
+    );
+    expect(rows.map((r) => [r.question_id, r.value_choices ?? r.value_date, r.revision])).toEqual([
+      ['arrival_year', '2018', 1],
+      ['work_has_paid_work', '["yes"]', 1],
+    ]);
     expect(fake.calls.filter((c) => c.method === 'answerCallbackQuery').length).toBeGreaterThanOrEqual(3);
   });
 
@@ -165,16 +199,44 @@ describe('Telegram channel against a Bot API over HTTP', () => {
       { location: { latitude: 1, longitude: 2 } },
       { contact: { phone_number: '+31600000001', first_name: 'x' } },
       { dice: { emoji: '🎲', value: 3 } },
-      { poll: { id: 'p', question: 'q', options: [], total_voter_count: 0, is_closed: false, is_anonymous: true, type: 'regular', allows_multiple_answers: false } },
+      {
+        poll: {
+          id: 'p',
+          question: 'q',
+          options: [],
+          total_voter_count: 0,
+          is_closed: false,
+          is_anonymous: true,
+          type: 'regular',
+          allows_multiple_answers: false,
+        },
+      },
     ] as Array<Partial<Message>>) {
       u.send(extra);
       const [reply, again] = await u.replies(2);
       expect(reply!.text).toMatch(/cannot use this kind of message/);
       expect(again!.text).toMatch(/Question 1 of/);
     }
-    fake.pushUpdate({ edited_message: { message_id: 1, date: 1, edit_date: 2, chat: { id: u.id, type: 'private', first_name: 'x' }, from: { id: u.id, is_bot: false, first_name: 'x' }, text: 'edited' } as never });
+    fake.pushUpdate({
+      edited_message: {
+        message_id: 1,
+        date: 1,
+        edit_date: 2,
+        chat: { id: u.id, type: 'private', first_name: 'x' },
+        from: { id: u.id, is_bot: false, first_name: 'x' },
+        text: 'edited',
+      } as never,
+    });
     expect((await u.replies(2))[0]!.text).toMatch(/cannot use this kind of message/);
-    fake.pushUpdate({ message: { message_id: 5, date: 1, chat: { id: -42, type: 'group', title: 'g' }, from: { id: u.id, is_bot: false, first_name: 'x' }, text: '/start' } as never });
+    fake.pushUpdate({
+      message: {
+        message_id: 5,
+        date: 1,
+        chat: { id: -42, type: 'group', title: 'g' },
+        from: { id: u.id, is_bot: false, first_name: 'x' },
+        text: '/start',
+      } as never,
+    });
     fake.pushUpdate({ channel_post: { message_id: 6, date: 1, chat: { id: -43, type: 'channel', title: 'c' }, text: 'post' } as never });
     // a voice note answers the closing open question later; here it is not a date
     u.send({ voice: { file_id: 'VOICE-1', file_unique_id: 'UV1', duration: 4, mime_type: 'audio/ogg', file_size: 9000 } });
@@ -194,13 +256,27 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     const file = fake.addFile(voiceNote(7, 'telegram-e2e'), 'voice/file_2.oga');
     u.send({ voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 7, mime_type: 'audio/ogg', file_size: file.file_size } });
     await u.prompt(); // the next question comes at once; the voice note is processed in the background
-    const rows = await until(() => answers(u), (r) => r.some((a) => a.question_id === 'health_why'));
+    const rows = await until(
+      () => answers(u),
+      (r) => r.some((a) => a.question_id === 'health_why'),
+    );
     const voice = rows.find((r) => r.question_id === 'health_why')!;
     expect(voice).toMatchObject({ modality: 'voice', media_kind: 'voice' });
     const ref = await app.db.selectFrom('answers').select('media_ref').where('id', '=', voice.answer_id).executeTakeFirstOrThrow();
-    expect(JSON.parse(ref.media_ref!)).toEqual({ kind: 'voice', fileRef: file.file_id, uniqueId: file.file_unique_id, size: file.file_size, mimeType: 'audio/ogg', durationSeconds: 7 });
+    expect(JSON.parse(ref.media_ref!)).toEqual({
+      kind: 'voice',
+      fileRef: file.file_id,
+      uniqueId: file.file_unique_id,
+      size: file.file_size,
+      mimeType: 'audio/ogg',
+      durationSeconds: 7,
+    });
     // The worker fetched it through getFile, probed it, and (no STT_URL here) says transcripts are off.
-    const done = await until(() => app.db.selectFrom('answers_v2').selectAll().where('answer_id', '=', voice.answer_id).executeTakeFirstOrThrow(), (r) => r.media_status !== 'pending', 15_000);
+    const done = await until(
+      () => app.db.selectFrom('answers_v2').selectAll().where('answer_id', '=', voice.answer_id).executeTakeFirstOrThrow(),
+      (r) => r.media_status !== 'pending',
+      15_000,
+    );
     expect(done).toMatchObject({ media_status: 'ready', transcript_status: 'off', translation_status: 'off' });
     expect(done.media_duration_seconds).toBeCloseTo(7, 0);
   });
@@ -237,7 +313,10 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.tap(confirm, 'erase:yes');
     await u.replies(1);
     const rid = app.handler.respondentIdFor('telegram', String(u.id));
-    const left = await until(() => app.db.selectFrom('answers').select('id').where('respondent_id', '=', rid).execute(), (r) => r.length === 0);
+    const left = await until(
+      () => app.db.selectFrom('answers').select('id').where('respondent_id', '=', rid).execute(),
+      (r) => r.length === 0,
+    );
     expect(left).toEqual([]);
     expect(await app.db.selectFrom('contacts').select('address').where('address', '=', String(u.id)).execute()).toEqual([]);
   });
@@ -252,7 +331,12 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.tap(langPrompt, 'lang:en');
     const consentPrompt = await u.prompt();
     expect(datas(consentPrompt)).toEqual(['consent:yes', 'consent:no']);
-    expect(await until(() => app.db.selectFrom('outbox').selectAll().execute(), (r) => r.length === 0)).toEqual([]);
+    expect(
+      await until(
+        () => app.db.selectFrom('outbox').selectAll().execute(),
+        (r) => r.length === 0,
+      ),
+    ).toEqual([]);
   }, 20_000);
 
   it('rides out a storm of 429s from a rate-limited API: every respondent gets every reply', async () => {
@@ -264,7 +348,12 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     const consents = await Promise.all(users.map((u) => u.prompt()));
     expect(consents.map((m) => datas(m))).toEqual(users.map(() => ['consent:yes', 'consent:no']));
     expect(fake.rateLimited).toBeGreaterThan(0);
-    expect(await until(() => app.db.selectFrom('outbox').selectAll().execute(), (r) => r.length === 0)).toEqual([]);
+    expect(
+      await until(
+        () => app.db.selectFrom('outbox').selectAll().execute(),
+        (r) => r.length === 0,
+      ),
+    ).toEqual([]);
   }, 30_000);
 });
 
@@ -273,14 +362,29 @@ describe('Telegram webhook', () => {
     const hookFake = await FakeBotApi.start();
     const secret = 'a'.repeat(32);
     const hook = await startTestApp(
-      { TELEGRAM_BOT_TOKEN: hookFake.token, TELEGRAM_API_ROOT: hookFake.url, TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/hook', TELEGRAM_WEBHOOK_SECRET: secret },
+      {
+        TELEGRAM_BOT_TOKEN: hookFake.token,
+        TELEGRAM_API_ROOT: hookFake.url,
+        TELEGRAM_WEBHOOK_URL: 'https://bot.example.org/telegram/hook',
+        TELEGRAM_WEBHOOK_SECRET: secret,
+      },
       { telegramBotInfo: hookFake.botInfo },
     );
     try {
       const set = await hookFake.waitForCall((c) => c.method === 'setWebhook');
       expect(set.params).toMatchObject({ url: 'https://bot.example.org/telegram/hook', secret_token: secret });
-      const update = { update_id: 1, message: { message_id: 1, date: 1_767_600_000, chat: { id: 77, type: 'private', first_name: 'x' }, from: { id: 77, is_bot: false, first_name: 'x', language_code: 'ti' }, text: '/start' } };
-      const post = (headers: Record<string, string>) => fetch(`${hook.url}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
+      const update = {
+        update_id: 1,
+        message: {
+          message_id: 1,
+          date: 1_767_600_000,
+          chat: { id: 77, type: 'private', first_name: 'x' },
+          from: { id: 77, is_bot: false, first_name: 'x', language_code: 'ti' },
+          text: '/start',
+        },
+      };
+      const post = (headers: Record<string, string>) =>
+        fetch(`${hook.url}/telegram/hook`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(update) });
       expect((await post({})).status).toBe(401);
       expect((await post({ 'x-telegram-bot-api-secret-token': 'wrong'.padEnd(32, 'x') })).status).toBe(401);
       expect(await hook.db.selectFrom('sessions').selectAll().execute()).toEqual([]);

@@ -47,7 +47,10 @@ describe('try-it request body → InboundMessage', () => {
   });
 
   it('says which field is wrong in a bad body', () => {
-    expect(parseTryitBody({ token: 'short', messageId: '' })).toEqual({ ok: false, error: 'token: token must be 16–64 letters, digits, _ or -; messageId: Too small: expected string to have >=1 characters' });
+    expect(parseTryitBody({ token: 'short', messageId: '' })).toEqual({
+      ok: false,
+      error: 'token: token must be 16–64 letters, digits, _ or -; messageId: Too small: expected string to have >=1 characters',
+    });
     expect(parseTryitBody({ token, messageId: 'm', text: 'hi' })).toEqual({ ok: true, body: { token, messageId: 'm', text: 'hi' } });
   });
 });

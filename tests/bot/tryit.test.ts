@@ -7,8 +7,12 @@ const GEEZ = /[\u1200-\u137F]/;
 const ARABIC = /[\u0600-\u06FF]/;
 
 let app: TestApp;
-beforeAll(async () => { app = await startTestApp(); });
-afterAll(async () => { await app.dispose(); });
+beforeAll(async () => {
+  app = await startTestApp();
+});
+afterAll(async () => {
+  await app.dispose();
+});
 
 type Reply = Awaited<ReturnType<TryitClient['send']>>;
 const last = (r: Reply) => r.messages[r.messages.length - 1]!;
@@ -50,7 +54,11 @@ async function completeSurvey(client: TryitClient, lang: string, script: RegExp)
 }
 
 async function isCompleted(client: TryitClient): Promise<boolean> {
-  const row = await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token)).executeTakeFirst();
+  const row = await app.db
+    .selectFrom('sessions')
+    .select('phase')
+    .where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token))
+    .executeTakeFirst();
   return row?.phase === 'completed';
 }
 
@@ -62,7 +70,10 @@ describe('try-it channel over HTTP', () => {
     expect(await res.text()).toContain('/try/api/messages');
   });
 
-  for (const [lang, script, dir] of [['ar', ARABIC, 'rtl'], ['ti', GEEZ, 'ltr']] as const) {
+  for (const [lang, script, dir] of [
+    ['ar', ARABIC, 'rtl'],
+    ['ti', GEEZ, 'ltr'],
+  ] as const) {
     it(`completes the default pilot end to end in ${lang}`, async () => {
       const client = new TryitClient(app.url, undefined, lang);
       const replies = await completeSurvey(client, lang, script);
@@ -97,7 +108,11 @@ describe('try-it channel over HTTP', () => {
   });
 
   it('rejects a malformed request with a 400 naming the field', async () => {
-    const res = await fetch(`${app.url}/try/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'short', messageId: 'x' }) });
+    const res = await fetch(`${app.url}/try/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ token: 'short', messageId: 'x' }),
+    });
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: string }).error).toMatch(/^token: /);
   });

@@ -19,18 +19,29 @@ let fault: (msg: InboundMessage) => void;
 const sock = () => sockets.at(-1)!;
 const BROKEN = '31611111111@s.whatsapp.net';
 const OTHER = '31622222222@s.whatsapp.net';
-const apologyIn = (lng: string) => (JSON.parse(readFileSync(join(ROOT, 'locales', lng, 'bot.json'), 'utf8')) as { failure: { apology: string } }).failure.apology;
+const apologyIn = (lng: string) =>
+  (JSON.parse(readFileSync(join(ROOT, 'locales', lng, 'bot.json'), 'utf8')) as { failure: { apology: string } }).failure.apology;
 
 beforeEach(async () => {
   sockets = [];
   fault = () => undefined;
   app = await startTestApp(
     { WHATSAPP_ENABLED: '1', TRYIT_ENABLED: '0', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600', INBOUND_MAX_ATTEMPTS: '3' },
-    { makeWhatsAppSocket: (auth: AuthenticationState) => { const s = new FakeSocket(auth); sockets.push(s); return s; }, inboundFault: (m) => fault(m), inboundBackoffMs: 0 },
+    {
+      makeWhatsAppSocket: (auth: AuthenticationState) => {
+        const s = new FakeSocket(auth);
+        sockets.push(s);
+        return s;
+      },
+      inboundFault: (m) => fault(m),
+      inboundBackoffMs: 0,
+    },
   );
   sock().emit('connection.update', { connection: 'open' });
 });
-afterEach(async () => { await app.dispose(); });
+afterEach(async () => {
+  await app.dispose();
+});
 
 async function settle(): Promise<void> {
   await app.whatsapp!.connection.idle();
@@ -40,7 +51,10 @@ async function say(jid: string, t: string, key?: Parameters<typeof text>[2]): Pr
   const before = sock().sent.length;
   sock().receive(text(jid, t, key));
   await settle();
-  return sock().sent.slice(before).filter((s) => s.jid === jid).map((s) => String(s.content.text ?? ''));
+  return sock()
+    .sent.slice(before)
+    .filter((s) => s.jid === jid)
+    .map((s) => String(s.content.text ?? ''));
 }
 /** Hello, language 3 (العربية), consent yes: the next message answers question 1. */
 async function consented(jid: string): Promise<void> {
@@ -48,8 +62,14 @@ async function consented(jid: string): Promise<void> {
   await say(jid, '3');
   await say(jid, '1');
 }
-const respondentOf = async (jid: string) => (await app.db.selectFrom('contacts').select('respondent_id').where('address', '=', jid).executeTakeFirstOrThrow()).respondent_id;
-const answersOf = async (jid: string) => app.db.selectFrom('answers_v1').select(['question_id', 'value_date']).where('respondent_id', '=', await respondentOf(jid)).execute();
+const respondentOf = async (jid: string) =>
+  (await app.db.selectFrom('contacts').select('respondent_id').where('address', '=', jid).executeTakeFirstOrThrow()).respondent_id;
+const answersOf = async (jid: string) =>
+  app.db
+    .selectFrom('answers_v1')
+    .select(['question_id', 'value_date'])
+    .where('respondent_id', '=', await respondentOf(jid))
+    .execute();
 
 describe('WhatsApp: one message that always fails', () => {
   it('is parked after 3 tries with an apology in Arabic, while the next person answers', async () => {
@@ -69,7 +89,9 @@ describe('WhatsApp: one message that always fails', () => {
     expect(tries).toBe(3);
     expect(await answersOf(OTHER)).toEqual([{ question_id: 'arrival_year', value_date: '2019' }]);
     expect(await answersOf(BROKEN)).toEqual([]);
-    const toBroken = sock().sent.filter((s) => s.jid === BROKEN).map((s) => String(s.content.text ?? ''));
+    const toBroken = sock()
+      .sent.filter((s) => s.jid === BROKEN)
+      .map((s) => String(s.content.text ?? ''));
     expect(toBroken.at(-1)).toContain(apologyIn('ar'));
 
     const letters = await new DeadLetters(app.store).list();
@@ -79,7 +101,9 @@ describe('WhatsApp: one message that always fails', () => {
     expect(JSON.stringify(letters)).not.toContain('31611111111');
 
     // Baileys hands the same message over again (same key id): a duplicate, no second apology.
-    fault = () => { throw new Error('must not be tried again'); };
+    fault = () => {
+      throw new Error('must not be tried again');
+    };
     expect(await say(BROKEN, '2018', { id: '3ASTUCK0000000001' })).toEqual([]);
     expect(await new DeadLetters(app.store).count()).toBe(1);
   });

@@ -13,7 +13,10 @@ async function say(t: string): Promise<string> {
   socket.receive(text(PN, t));
   await app.whatsapp!.connection.idle();
   await app.handler.idle();
-  return socket.sent.slice(before).map((s) => String(s.content.text ?? '')).join('\n---\n');
+  return socket.sent
+    .slice(before)
+    .map((s) => String(s.content.text ?? ''))
+    .join('\n---\n');
 }
 
 beforeAll(async () => {
@@ -29,17 +32,64 @@ beforeAll(async () => {
   const session = await app.db.selectFrom('sessions').selectAll().executeTakeFirstOrThrow();
   const now = new Date().toISOString();
   const state = { ...JSON.parse(session.state), phase: 'completed', current: null, completedAt: now };
-  await app.db.updateTable('sessions').set({ state: JSON.stringify(state), phase: 'completed', completed_at: now }).where('id', '=', session.id).execute();
-  await app.db.insertInto('answers').values({
-    id: 'a1', session_id: session.id, respondent_id: session.respondent_id, pilot_code: 'default', survey_id: 'default-pilot', survey_version: 1, question_id: 'housing_suitable',
-    parent_question_id: null, indicator: 'housing', outcome: 'suitable_home', question_type: 'scale', value_number: 1, value_choices: null, value_text: null, value_date: null,
-    skipped: 0, language: 'ar', channel: 'whatsapp', modality: 'text', prompt_form: 'text', traffic_light: 'red', consent_version: 1, answered_at: now, source_message_id: 'm',
-    revision: 1, media_kind: null, media_ref: null, media_status: null,
-  }).execute();
-  await app.db.insertInto('consents').values({ id: 'c1', respondent_id: session.respondent_id, pilot_code: 'default', survey_id: 'default-pilot', kind: 'recontact', theme: 'housing', version: 1, granted: 1, recorded_at: now, source_message_id: 'm2' }).execute();
+  await app.db
+    .updateTable('sessions')
+    .set({ state: JSON.stringify(state), phase: 'completed', completed_at: now })
+    .where('id', '=', session.id)
+    .execute();
+  await app.db
+    .insertInto('answers')
+    .values({
+      id: 'a1',
+      session_id: session.id,
+      respondent_id: session.respondent_id,
+      pilot_code: 'default',
+      survey_id: 'default-pilot',
+      survey_version: 1,
+      question_id: 'housing_suitable',
+      parent_question_id: null,
+      indicator: 'housing',
+      outcome: 'suitable_home',
+      question_type: 'scale',
+      value_number: 1,
+      value_choices: null,
+      value_text: null,
+      value_date: null,
+      skipped: 0,
+      language: 'ar',
+      channel: 'whatsapp',
+      modality: 'text',
+      prompt_form: 'text',
+      traffic_light: 'red',
+      consent_version: 1,
+      answered_at: now,
+      source_message_id: 'm',
+      revision: 1,
+      media_kind: null,
+      media_ref: null,
+      media_status: null,
+    })
+    .execute();
+  await app.db
+    .insertInto('consents')
+    .values({
+      id: 'c1',
+      respondent_id: session.respondent_id,
+      pilot_code: 'default',
+      survey_id: 'default-pilot',
+      kind: 'recontact',
+      theme: 'housing',
+      version: 1,
+      granted: 1,
+      recorded_at: now,
+      source_message_id: 'm2',
+    })
+    .execute();
   await createUser(app.db, 'coord@example.org', 'coordinator');
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('follow-up invitation over WhatsApp', () => {
   it('shows the answers as a numbered list and takes a typed number as the reply', async () => {
@@ -51,10 +101,16 @@ describe('follow-up invitation over WhatsApp', () => {
     const before = socket.sent.length;
     await b.post('/pilots/default/queue/invite', { cases: c.id, template: 'call', when: '2026-12-03T14:30', _csrf: Browser.csrf(queue.body) });
     await app.handler.idle();
-    const invitation = socket.sent.slice(before).map((s) => String(s.content.text ?? '')).join('\n');
+    const invitation = socket.sent
+      .slice(before)
+      .map((s) => String(s.content.text ?? ''))
+      .join('\n');
     expect(invitation).toContain('1. نعم\n2. لا\n3. ربما');
     expect(socket.sent.at(-1)!.jid).toBe(PN);
     expect(await say('1')).toBe('شكرًا لك! نتطلع إلى رؤيتك.');
-    expect(await app.db.selectFrom('followup_cases').select(['status', 'rsvp']).where('id', '=', c.id).executeTakeFirstOrThrow()).toEqual({ status: 'accepted', rsvp: 'accepted' });
+    expect(await app.db.selectFrom('followup_cases').select(['status', 'rsvp']).where('id', '=', c.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'accepted',
+      rsvp: 'accepted',
+    });
   });
 });

@@ -9,7 +9,13 @@ import { waMessage } from '../helpers/whatsapp.ts';
 
 const PN = '31612345678@s.whatsapp.net';
 const key = new Uint8Array(32).fill(7);
-const media = (over: Record<string, unknown>) => ({ url: 'https://mmg.whatsapp.net/x', mediaKey: key, fileSha256: new Uint8Array(32).fill(1), fileEncSha256: new Uint8Array(32).fill(2), ...over });
+const media = (over: Record<string, unknown>) => ({
+  url: 'https://mmg.whatsapp.net/x',
+  mediaKey: key,
+  fileSha256: new Uint8Array(32).fill(1),
+  fileEncSha256: new Uint8Array(32).fill(2),
+  ...over,
+});
 
 /** The WhatsApp message for each contract case. Commands arrive as typed text on WhatsApp. */
 const NATIVE: Record<string, ReturnType<typeof waMessage>> = {
@@ -22,7 +28,9 @@ const NATIVE: Record<string, ReturnType<typeof waMessage>> = {
   'video with caption': waMessage(PN, { videoMessage: media({ seconds: 12, mimetype: 'video/mp4', fileLength: 500_000, caption: 'my street' }) }),
   'audio file': waMessage(PN, { audioMessage: media({ ptt: false, seconds: 20, mimetype: 'audio/mpeg', fileLength: 40_000 }) }),
   photo: waMessage(PN, { imageMessage: media({ mimetype: 'image/jpeg', fileLength: 80_000 }) }),
-  document: waMessage(PN, { documentWithCaptionMessage: { message: { documentMessage: media({ mimetype: 'application/pdf', fileLength: 1_000, fileName: 'x.pdf' }) } } }),
+  document: waMessage(PN, {
+    documentWithCaptionMessage: { message: { documentMessage: media({ mimetype: 'application/pdf', fileLength: 1_000, fileName: 'x.pdf' }) } },
+  }),
   sticker: waMessage(PN, { stickerMessage: media({ mimetype: 'image/webp' }) }),
   location: waMessage(PN, { locationMessage: { degreesLatitude: 52.37, degreesLongitude: 4.89 } }),
   contact: waMessage(PN, { contactMessage: { displayName: 'B', vcard: 'BEGIN:VCARD\nTEL:+31612345679\nEND:VCARD' } }),
@@ -65,7 +73,10 @@ describe('WhatsApp message → InboundMessage (shared contract with Telegram)', 
     expect(toInbound(waMessage('status@broadcast', { conversation: 'story' }))).toBeNull();
     expect(toInbound(waMessage('1203630000@newsletter', { conversation: 'news' }))).toBeNull();
     expect(toInbound(waMessage(PN, { protocolMessage: { type: proto.Message.ProtocolMessage.Type.REVOKE, key: { id: 'X' } } }))).toBeNull();
-    expect(toInbound(waMessage(PN, { ephemeralMessage: { message: { extendedTextMessage: { text: 'hallo' } } } }))?.content).toEqual({ kind: 'text', text: 'hallo' });
+    expect(toInbound(waMessage(PN, { ephemeralMessage: { message: { extendedTextMessage: { text: 'hallo' } } } }))?.content).toEqual({
+      kind: 'text',
+      text: 'hallo',
+    });
     const once = toInbound(waMessage(PN, { viewOnceMessageV2: { message: { imageMessage: media({ mimetype: 'image/jpeg' }) } } }));
     expect(once?.content).toMatchObject({ kind: 'media', media: { kind: 'image' } });
     expect(toInbound(waMessage(PN, { reactionMessage: { text: '👍', key: { id: 'Y' } } }))?.content).toEqual({ kind: 'unsupported', what: 'reaction' });
@@ -81,13 +92,25 @@ describe('WhatsApp message → InboundMessage (shared contract with Telegram)', 
 describe('WhatsApp rendering', () => {
   const msg = (buttons: Array<Array<{ label: string; data: string }>>) => ({ text: 'Q?', language: 'ar', dir: 'rtl' as const, buttons });
   it('numbers choices in the order the engine reads them, and offers SKIP as a word', () => {
-    expect(withNumberedOptions(msg([[{ label: 'نعم', data: 'a:q:yes' }, { label: 'لا', data: 'a:q:no' }], [{ label: 'تخطي', data: 'skip:q' }]]), 'تخطي'))
-      .toBe('Q?\n\n1. نعم\n2. لا\n\nتخطي: تخطي');
+    expect(
+      withNumberedOptions(
+        msg([
+          [
+            { label: 'نعم', data: 'a:q:yes' },
+            { label: 'لا', data: 'a:q:no' },
+          ],
+          [{ label: 'تخطي', data: 'skip:q' }],
+        ]),
+        'تخطي',
+      ),
+    ).toBe('Q?\n\n1. نعم\n2. لا\n\nتخطي: تخطي');
   });
   it('lists no numbers for a scale (the number is the answer) and no Done for multi-choice', () => {
     const scale = [[0, 1, 2].map((v) => ({ label: String(v), data: `a:s:${v}` }))];
     expect(withNumberedOptions(msg(scale), 'SKIP')).toBe('Q?');
-    expect(withNumberedOptions(msg([[{ label: 'a', data: 'm:q:a' }], [{ label: 'b', data: 'm:q:b' }], [{ label: 'Done', data: 'md:q' }]]), 'SKIP')).toBe('Q?\n\n1. a\n2. b');
+    expect(withNumberedOptions(msg([[{ label: 'a', data: 'm:q:a' }], [{ label: 'b', data: 'm:q:b' }], [{ label: 'Done', data: 'md:q' }]]), 'SKIP')).toBe(
+      'Q?\n\n1. a\n2. b',
+    );
   });
 });
 
@@ -95,7 +118,14 @@ describe('WhatsApp pacing', () => {
   it('spaces sends per chat and overall, without making other chats wait behind one', async () => {
     let now = 0;
     const slept: number[] = [];
-    const pacer = new Pacer({ perChatGapMs: 1500, perMinute: 60, now: () => now, sleep: async (ms) => { slept.push(ms); } });
+    const pacer = new Pacer({
+      perChatGapMs: 1500,
+      perMinute: 60,
+      now: () => now,
+      sleep: async (ms) => {
+        slept.push(ms);
+      },
+    });
     await pacer.wait('a'); // t=0
     await pacer.wait('a'); // per-chat gap: 1500
     await pacer.wait('b'); // global gap after a's 1500 → 2500

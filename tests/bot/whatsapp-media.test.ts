@@ -25,7 +25,11 @@ let n = 0;
 async function downloadWhatsAppMedia(h: WhatsAppMediaHandle, opts: { allowHost?: (host: string) => boolean; maxBytes?: number } = {}): Promise<Buffer> {
   const tempPath = join(scratch, String(n++));
   tempFiles.push(tempPath);
-  const fetched = await fetchWhatsAppFile(h, { maxBytes: opts.maxBytes ?? 64 * 1024 * 1024, tempPath, ...(opts.allowHost ? { allowHost: opts.allowHost } : {}) });
+  const fetched = await fetchWhatsAppFile(h, {
+    maxBytes: opts.maxBytes ?? 64 * 1024 * 1024,
+    tempPath,
+    ...(opts.allowHost ? { allowHost: opts.allowHost } : {}),
+  });
   const bytes = await readFile(tempPath);
   expect(fetched.bytes).toBe(bytes.length);
   return bytes;
@@ -62,8 +66,11 @@ async function upload(plain: Buffer, type: MediaType, serve: (enc: Buffer) => Bu
   tempFiles.push(enc.encFilePath);
   const { base, hits } = await host({ '/m': serve(await readFile(enc.encFilePath)) });
   const fields = {
-    url: `${base}/m`, mediaKey: enc.mediaKey, fileSha256: enc.fileSha256,
-    fileEncSha256: enc.fileEncSha256, fileLength: enc.fileLength,
+    url: `${base}/m`,
+    mediaKey: enc.mediaKey,
+    fileSha256: enc.fileSha256,
+    fileEncSha256: enc.fileEncSha256,
+    fileLength: enc.fileLength,
   };
   return { fields, hits, base };
 }
@@ -172,7 +179,12 @@ describe('WhatsApp media handles', () => {
 
   it('derives the same media keys as Baileys', async () => {
     const key = randomBytes(32);
-    for (const [type, kind] of [['audio', 'audio'], ['ptv', 'video'], ['image', 'image'], ['document', 'document']] as const) {
+    for (const [type, kind] of [
+      ['audio', 'audio'],
+      ['ptv', 'video'],
+      ['image', 'image'],
+      ['document', 'document'],
+    ] as const) {
       const theirs = await getMediaKeys(key, type);
       const ours = mediaKeys(key, kind);
       expect(Buffer.from(ours.cipherKey).equals(Buffer.from(theirs.cipherKey)), type).toBe(true);
@@ -239,7 +251,9 @@ describe('WhatsApp media handles', () => {
       expect(() => decodeMediaHandle(bad), bad).toThrow(/^Malformed WhatsApp media handle: /);
     }
     expect(decodeMediaHandle(`{"kind":"audio","mediaKey":"${key}","url":"http://x/y"}`)).toEqual({
-      kind: 'audio', mediaKey: key, url: 'http://x/y',
+      kind: 'audio',
+      mediaKey: key,
+      url: 'http://x/y',
     });
   });
 });

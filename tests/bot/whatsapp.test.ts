@@ -14,11 +14,19 @@ beforeEach(async () => {
   sockets = [];
   app = await startTestApp(
     { WHATSAPP_ENABLED: '1', TRYIT_ENABLED: '0', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600' },
-    { makeWhatsAppSocket: (auth: AuthenticationState) => { const s = new FakeSocket(auth); sockets.push(s); return s; } },
+    {
+      makeWhatsAppSocket: (auth: AuthenticationState) => {
+        const s = new FakeSocket(auth);
+        sockets.push(s);
+        return s;
+      },
+    },
   );
   sock().emit('connection.update', { connection: 'open' });
 });
-afterEach(async () => { await app.dispose(); });
+afterEach(async () => {
+  await app.dispose();
+});
 
 async function settle(): Promise<void> {
   await app.whatsapp!.connection.idle();
@@ -28,7 +36,10 @@ async function say(jid: string, t: string, key?: Parameters<typeof text>[2]): Pr
   const before = sock().sent.length;
   sock().receive(text(jid, t, key));
   await settle();
-  return sock().sent.slice(before).map((s) => String(s.content.text ?? '')).join('\n---\n');
+  return sock()
+    .sent.slice(before)
+    .map((s) => String(s.content.text ?? ''))
+    .join('\n---\n');
 }
 async function phase(): Promise<string | undefined> {
   return (await app.db.selectFrom('sessions').select('phase').orderBy('updated_at', 'desc').executeTakeFirst())?.phase;
@@ -47,8 +58,10 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
       const last = out.split('\n---\n').at(-1)!;
       const numbered = [...last.matchAll(/^(\d+)\. /gm)].length;
       const digit = (n: number) => String(n).replace(/\d/g, (d) => '٠١٢٣٤٥٦٧٨٩'[Number(d)]!);
-      if (/\b0\b.*\b10\b/s.test(last) && numbered === 0) out = await say(PN, '٣'); // a scale: low, so follow-ups come too
-      else if (numbered > 0 && last.split('\n')[0] === previous.split('\n')[0]) out = await say(PN, digit(numbered)); // a toggled list came back: the last item is Done
+      if (/\b0\b.*\b10\b/s.test(last) && numbered === 0)
+        out = await say(PN, '٣'); // a scale: low, so follow-ups come too
+      else if (numbered > 0 && last.split('\n')[0] === previous.split('\n')[0])
+        out = await say(PN, digit(numbered)); // a toggled list came back: the last item is Done
       else if (numbered > 0) out = await say(PN, /تفعل في وقت فراغك/.test(last) ? '١، ٣' : '١');
       else out = await say(PN, '٢٠١٩');
       previous = last;
@@ -76,7 +89,7 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
     expect(sock().sent.some((s) => s.jid === PN)).toBe(true);
   });
 
-  it('links a LID learned from Baileys\' lid-mapping event to the person it already knows', async () => {
+  it("links a LID learned from Baileys' lid-mapping event to the person it already knows", async () => {
     await say(PN, 'hi');
     sock().emit('lid-mapping.update', { pn: PN, lid: LID });
     await settle();
@@ -99,7 +112,11 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
     await say(PN, 'hi');
     await say(PN, '1');
     await say(PN, '1');
-    for (const message of [{ stickerMessage: { mediaKey: new Uint8Array(32), mimetype: 'image/webp' } }, { locationMessage: { degreesLatitude: 1, degreesLongitude: 2 } }, { reactionMessage: { text: '👍' } }]) {
+    for (const message of [
+      { stickerMessage: { mediaKey: new Uint8Array(32), mimetype: 'image/webp' } },
+      { locationMessage: { degreesLatitude: 1, degreesLongitude: 2 } },
+      { reactionMessage: { text: '👍' } },
+    ]) {
       const before = sock().sent.length;
       sock().receive(waMessage(PN, message));
       await settle();

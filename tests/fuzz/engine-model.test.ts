@@ -10,7 +10,16 @@ import { createI18n, hasOwnText, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
-import { COMMANDS, type AnswerEffect, type EngineContext, type EngineInput, type Message, type SessionState, type Step, type Text } from '../../surveys/engine/types.ts';
+import {
+  COMMANDS,
+  type AnswerEffect,
+  type EngineContext,
+  type EngineInput,
+  type Message,
+  type SessionState,
+  type Step,
+  type Text,
+} from '../../surveys/engine/types.ts';
 import { choicesOf, type Survey } from '../../surveys/model.ts';
 import { ROOT } from '../helpers/app.ts';
 
@@ -20,9 +29,16 @@ const renderer = new Renderer(i18n);
 const survey = loadSurveyFile(join(ROOT, 'surveys/definitions/default-pilot.yaml'), bundle).survey;
 
 /** The engine as the inbound handler drives it: a new session after an erasure or a decline. */
-interface Real { state: SessionState | null; clock: number; ids: number }
+interface Real {
+  state: SessionState | null;
+  clock: number;
+  ids: number;
+}
 /** What must hold regardless of the path taken: the answers a store would keep. */
-interface Model { answers: Map<string, AnswerEffect>; erasures: number }
+interface Model {
+  answers: Map<string, AnswerEffect>;
+  erasures: number;
+}
 
 function ctx(real: Real): EngineContext {
   real.clock += 61_000;
@@ -145,11 +161,16 @@ function step(model: Model, real: Real, input: EngineInput | ((s: SessionState) 
   const isStart = concrete.kind === 'command' && concrete.command === 'start';
   if (prior.phase === 'stopped' && !isStart) expect(answers, 'an answer after STOP').toEqual([]);
   if (prior.phase === 'declined' || prior.phase === 'completed') expect(answers).toEqual([]);
-  expect(stepped.effects.some((e) => e.type === 'send'), `no reply to ${JSON.stringify(concrete)} in ${prior.phase}`).toBe(true);
+  expect(
+    stepped.effects.some((e) => e.type === 'send'),
+    `no reply to ${JSON.stringify(concrete)} in ${prior.phase}`,
+  ).toBe(true);
 
   for (const e of stepped.effects) {
     switch (e.type) {
-      case 'send': checkRenders(e.message); break;
+      case 'send':
+        checkRenders(e.message);
+        break;
       case 'answer':
         checkAnswer(survey, e.answer);
         reached.types.add(e.answer.value.kind === 'skipped' ? 'skipped' : e.answer.questionType);
@@ -160,9 +181,17 @@ function step(model: Model, real: Real, input: EngineInput | ((s: SessionState) 
         model.answers.clear();
         model.erasures++;
         break;
-      case 'declined': model.answers.clear(); break;
-      case 'consent': break;
-      case 'issue': expect(stepped.effects.some((x) => x.type === 'send'), 'an issue without a reply').toBe(true); break;
+      case 'declined':
+        model.answers.clear();
+        break;
+      case 'consent':
+        break;
+      case 'issue':
+        expect(
+          stepped.effects.some((x) => x.type === 'send'),
+          'an issue without a reply',
+        ).toBe(true);
+        break;
     }
   }
   reached.phases.add(stepped.state.phase);
@@ -182,8 +211,29 @@ const cmd = (name: string, input: EngineInput | ((s: SessionState) => EngineInpu
 /** Button data as the engine writes it, with forged values; and shapes it never writes. */
 const qids = survey.questions.map((q) => q.id);
 const buttonData = fc.oneof(
-  fc.tuple(fc.constantFrom('a', 'm', 'skip', 'md'), fc.constantFrom(...qids, 'nope'), fc.oneof(fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('yes', 'no', 'other', ''))).map(([p, q, v]) => (p === 'skip' || p === 'md' ? `${p}:${q}` : `${p}:${q}:${v}`)),
-  fc.constantFrom('consent:yes', 'consent:no', 'erase:yes', 'erase:no', 'thd', 'th:work', 'th:nope', 'form:audio', 'form:text', 'lang:ar', 'lang:xx', 'rc:yes', 'ep:no', ...survey.languages.map((l) => `lang:${l}`)),
+  fc
+    .tuple(
+      fc.constantFrom('a', 'm', 'skip', 'md'),
+      fc.constantFrom(...qids, 'nope'),
+      fc.oneof(fc.integer({ min: -3, max: 12 }).map(String), fc.constantFrom('yes', 'no', 'other', '')),
+    )
+    .map(([p, q, v]) => (p === 'skip' || p === 'md' ? `${p}:${q}` : `${p}:${q}:${v}`)),
+  fc.constantFrom(
+    'consent:yes',
+    'consent:no',
+    'erase:yes',
+    'erase:no',
+    'thd',
+    'th:work',
+    'th:nope',
+    'form:audio',
+    'form:text',
+    'lang:ar',
+    'lang:xx',
+    'rc:yes',
+    'ep:no',
+    ...survey.languages.map((l) => `lang:${l}`),
+  ),
   fc.string({ maxLength: 70 }),
 );
 const typed = fc.oneof(
@@ -197,7 +247,10 @@ const mediaKind = fc.constantFrom('voice', 'audio', 'video', 'video_note', 'imag
 
 /** A respondent who means to finish: a valid answer for whatever is shown. */
 function forward(s: SessionState): EngineInput {
-  const shown = (currentPrompt(survey, s).buttons ?? []).flat().map((b) => b.data).filter((d) => !d.startsWith('skip:'));
+  const shown = (currentPrompt(survey, s).buttons ?? [])
+    .flat()
+    .map((b) => b.data)
+    .filter((d) => !d.startsWith('skip:'));
   if (shown.length === 0) return { kind: 'text', text: s.current && survey.byId.get(s.current)?.type === 'date' ? '2019' : 'Het gaat goed' };
   const done = shown.find((d) => d.startsWith('md:') || d === 'thd');
   if (done && (s.multiDraft?.length || s.themeDraft?.length)) return { kind: 'button', data: done };
@@ -206,20 +259,34 @@ function forward(s: SessionState): EngineInput {
 
 const commands: Array<fc.Arbitrary<Cmd>> = [
   fc.constant(cmd('forward', forward)),
-  fc.integer({ min: 2, max: 40 }).map((n): Cmd => ({ check: () => true, run: (m, r) => { for (let i = 0; i < n; i++) step(m, r, forward); }, toString: () => `forward x${n}` })),
+  fc.integer({ min: 2, max: 40 }).map(
+    (n): Cmd => ({
+      check: () => true,
+      run: (m, r) => {
+        for (let i = 0; i < n; i++) step(m, r, forward);
+      },
+      toString: () => `forward x${n}`,
+    }),
+  ),
   // A tap on a button of the prompt on screen: moves the survey forward.
-  fc.nat().map((i) => cmd(`tap shown #${i}`, (s) => {
-    const shown = (currentPrompt(survey, s).buttons ?? []).flat();
-    return shown.length ? { kind: 'button', data: shown[i % shown.length]!.data } : { kind: 'text', text: '2019' };
-  })),
-  fc.nat().map((i) => cmd(`tap shown #${i}`, (s) => {
-    const shown = (currentPrompt(survey, s).buttons ?? []).flat().filter((b) => !b.data.startsWith('skip:'));
-    return shown.length ? { kind: 'button', data: shown[i % shown.length]!.data } : { kind: 'text', text: '2020' };
-  })),
+  fc.nat().map((i) =>
+    cmd(`tap shown #${i}`, (s) => {
+      const shown = (currentPrompt(survey, s).buttons ?? []).flat();
+      return shown.length ? { kind: 'button', data: shown[i % shown.length]!.data } : { kind: 'text', text: '2019' };
+    }),
+  ),
+  fc.nat().map((i) =>
+    cmd(`tap shown #${i}`, (s) => {
+      const shown = (currentPrompt(survey, s).buttons ?? []).flat().filter((b) => !b.data.startsWith('skip:'));
+      return shown.length ? { kind: 'button', data: shown[i % shown.length]!.data } : { kind: 'text', text: '2020' };
+    }),
+  ),
   buttonData.map((d) => cmd(`button ${JSON.stringify(d)}`, { kind: 'button', data: d })),
   typed.map((t) => cmd(`text ${JSON.stringify(t.slice(0, 40))}`, { kind: 'text', text: t })),
   fc.constantFrom(...COMMANDS).map((c) => cmd(`/${c}`, { kind: 'command', command: c })),
-  fc.tuple(mediaKind, fc.option(fc.string({ maxLength: 30 }), { nil: undefined })).map(([k, caption]) => cmd(`media ${k}`, { kind: 'media', media: { kind: k, fileRef: `f-${k}` }, caption })),
+  fc
+    .tuple(mediaKind, fc.option(fc.string({ maxLength: 30 }), { nil: undefined }))
+    .map(([k, caption]) => cmd(`media ${k}`, { kind: 'media', media: { kind: k, fileRef: `f-${k}` }, caption })),
   fc.constantFrom('sticker', 'location', 'poll', 'edit', '').map((w) => cmd(`unsupported ${w}`, { kind: 'unsupported', what: w })),
 ];
 
@@ -232,7 +299,9 @@ describe('engine against a model (fast-check commands)', () => {
       { numRuns: 150, seed: 20261122 },
     );
     // Not vacuous: the sequences reach every phase and question type of the default pilot.
-    expect([...reached.phases].sort()).toEqual(expect.arrayContaining(['completed', 'consent', 'declined', 'erase_confirm', 'language', 'question', 'recontact', 'recontact_red', 'stopped']));
+    expect([...reached.phases].sort()).toEqual(
+      expect.arrayContaining(['completed', 'consent', 'declined', 'erase_confirm', 'language', 'question', 'recontact', 'recontact_red', 'stopped']),
+    );
     expect([...reached.types].sort()).toEqual(expect.arrayContaining(['date', 'multi', 'scale', 'single', 'skipped', 'text', 'yesno']));
   });
 

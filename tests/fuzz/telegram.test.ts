@@ -19,8 +19,12 @@ const nextId = () => ++ids;
 
 const rejections: unknown[] = [];
 const onRejection = (e: unknown) => rejections.push(e);
-beforeAll(() => { process.on('unhandledRejection', onRejection); });
-afterAll(() => { process.off('unhandledRejection', onRejection); });
+beforeAll(() => {
+  process.on('unhandledRejection', onRejection);
+});
+afterAll(() => {
+  process.off('unhandledRejection', onRejection);
+});
 
 /** The language a session renders in: chosen, else suggested by the app language, else the default. */
 async function sessionLanguage(app: TestApp, p: Person): Promise<string | null> {
@@ -60,7 +64,9 @@ describe('Telegram updates through toInbound and the inbound handler (real SQLit
     channel = new CaptureChannel('telegram');
     app = await startTestApp({ TRYIT_ENABLED: '0' }, { channels: [channel] });
   });
-  afterEach(async () => { await app.dispose(); });
+  afterEach(async () => {
+    await app.dispose();
+  });
 
   async function deliver(update: Update): Promise<void> {
     const msg = toInbound(update);
@@ -71,8 +77,32 @@ describe('Telegram updates through toInbound and the inbound handler (real SQLit
     const replied: Record<string, number> = {};
     // Half the people start in the survey, half at the language question (suggested from their app language).
     for (const [i, p] of people.entries()) {
-      const cb = (data: string) => ({ update_id: 0, callback_query: { id: `cq${nextId()}`, from: { id: p.id, is_bot: false, first_name: 'x', language_code: p.lang }, chat_instance: 'c', data, message: { message_id: nextId(), date: 1, chat: { id: p.id, type: 'private', first_name: 'x' }, text: 'q' } } }) as unknown as Update;
-      for (const d of i < 4 ? ['hi', `lang:${p.lang}`, 'consent:yes'] : ['hi']) await deliver(d === 'hi' ? ({ update_id: 0, message: { message_id: nextId(), date: 1, chat: { id: p.id, type: 'private' }, from: { id: p.id, is_bot: false, first_name: 'x', language_code: p.lang }, text: 'hi' } } as unknown as Update) : cb(d));
+      const cb = (data: string) =>
+        ({
+          update_id: 0,
+          callback_query: {
+            id: `cq${nextId()}`,
+            from: { id: p.id, is_bot: false, first_name: 'x', language_code: p.lang },
+            chat_instance: 'c',
+            data,
+            message: { message_id: nextId(), date: 1, chat: { id: p.id, type: 'private', first_name: 'x' }, text: 'q' },
+          },
+        }) as unknown as Update;
+      for (const d of i < 4 ? ['hi', `lang:${p.lang}`, 'consent:yes'] : ['hi'])
+        await deliver(
+          d === 'hi'
+            ? ({
+                update_id: 0,
+                message: {
+                  message_id: nextId(),
+                  date: 1,
+                  chat: { id: p.id, type: 'private' },
+                  from: { id: p.id, is_bot: false, first_name: 'x', language_code: p.lang },
+                  text: 'hi',
+                },
+              } as unknown as Update)
+            : cb(d),
+        );
       expect(await sessionLanguage(app, p)).toBe(p.lang);
     }
     await fc.assert(
@@ -83,7 +113,10 @@ describe('Telegram updates through toInbound and the inbound handler (real SQLit
           await deliver(c.update);
           await app.handler.idle();
         });
-        const replies = channel.sent.slice(before).filter((s) => s.address === String(c.chatId)).map((s) => s.message);
+        const replies = channel.sent
+          .slice(before)
+          .filter((s) => s.address === String(c.chatId))
+          .map((s) => s.message);
         if (c.due === false) expect(channel.sent.slice(before)).toEqual([]);
         if (person) checkReplies(c, replies, lang);
         if (c.due === true) replied[lang] = (replied[lang] ?? 0) + 1;
@@ -109,7 +142,10 @@ describe('Telegram updates through real grammY polling a fake Bot API', () => {
   beforeEach(async () => {
     fake = await FakeBotApi.start();
     fatal = [];
-    app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0' }, { telegramBotInfo: fake.botInfo, onFatal: (e) => fatal.push(e) });
+    app = await startTestApp(
+      { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0' },
+      { telegramBotInfo: fake.botInfo, onFatal: (e) => fatal.push(e) },
+    );
   });
   afterEach(async () => {
     await app.dispose();
@@ -128,7 +164,13 @@ describe('Telegram updates through real grammY polling a fake Bot API', () => {
           await app.handler.idle();
         });
         expect(fatal, c.what).toEqual([]);
-        const replies = c.chatId === null ? [] : fake.sentTo(c.chatId).slice(before).map((m) => ({ text: m.text ?? '', language: '' }));
+        const replies =
+          c.chatId === null
+            ? []
+            : fake
+                .sentTo(c.chatId)
+                .slice(before)
+                .map((m) => ({ text: m.text ?? '', language: '' }));
         if (c.due === false) expect(replies, c.what).toEqual([]);
         if (c.due === true && person) {
           expect(replies.length, `no reply to ${c.what}`).toBeGreaterThan(0);

@@ -18,7 +18,10 @@ import { captureLogs } from '../helpers/privacy.ts';
 import { FakeSocket, waMessage } from '../helpers/whatsapp.ts';
 import { nastyText } from './telegram-updates.ts';
 
-interface Person { jid: string; lang: string | null }
+interface Person {
+  jid: string;
+  lang: string | null;
+}
 /** Two people per language in the survey (phone-number JIDs and LIDs), and two who never chose. */
 const LANGS = ['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr'];
 const people: Person[] = [
@@ -38,34 +41,52 @@ interface Wire {
 
 /** The session language for a JID (via the contacts table: the only place the address is kept). */
 async function sessionLanguage(app: TestApp, jid: string): Promise<string | null> {
-  const row = await app.db.selectFrom('contacts').innerJoin('sessions', 'sessions.respondent_id', 'contacts.respondent_id')
-    .select(['sessions.language', 'sessions.state']).where('contacts.channel', '=', 'whatsapp').where('contacts.address', '=', jid).executeTakeFirst();
+  const row = await app.db
+    .selectFrom('contacts')
+    .innerJoin('sessions', 'sessions.respondent_id', 'contacts.respondent_id')
+    .select(['sessions.language', 'sessions.state'])
+    .where('contacts.channel', '=', 'whatsapp')
+    .where('contacts.address', '=', jid)
+    .executeTakeFirst();
   if (!row) return null;
   return row.language ?? (JSON.parse(row.state) as { languageHint: string | null }).languageHint ?? 'en';
 }
 
 const bytes = (n: number) => fc.uint8Array({ minLength: n, maxLength: n });
-const mediaFields = fc.record({
-  url: fc.option(fc.constant('https://mmg.whatsapp.net/v/x')),
-  directPath: fc.option(fc.constant('/v/t62/x')),
-  mediaKey: fc.oneof(bytes(32), bytes(31), fc.constant(null)),
-  fileSha256: fc.option(bytes(32)),
-  fileEncSha256: fc.option(bytes(32)),
-  fileLength: fc.option(fc.nat(50_000_000)),
-  mimetype: fc.option(fc.constantFrom('audio/ogg; codecs=opus', 'video/mp4', 'image/jpeg', 'application/pdf', '', 'x/y')),
-  seconds: fc.option(fc.nat(3600)),
-}, { requiredKeys: [] });
+const mediaFields = fc.record(
+  {
+    url: fc.option(fc.constant('https://mmg.whatsapp.net/v/x')),
+    directPath: fc.option(fc.constant('/v/t62/x')),
+    mediaKey: fc.oneof(bytes(32), bytes(31), fc.constant(null)),
+    fileSha256: fc.option(bytes(32)),
+    fileEncSha256: fc.option(bytes(32)),
+    fileLength: fc.option(fc.nat(50_000_000)),
+    mimetype: fc.option(fc.constantFrom('audio/ogg; codecs=opus', 'video/mp4', 'image/jpeg', 'application/pdf', '', 'x/y')),
+    seconds: fc.option(fc.nat(3600)),
+  },
+  { requiredKeys: [] },
+);
 
 type Kind = { message: proto.IMessage | null; due: boolean; what: string };
 const { Type } = proto.Message.ProtocolMessage;
 const content: fc.Arbitrary<Kind> = fc.oneof(
   nastyText.map((t) => ({ message: { conversation: t }, due: true, what: 'conversation' })),
-  nastyText.map((t) => ({ message: { extendedTextMessage: { text: t, contextInfo: { stanzaId: 'x', participant: '31600000000@s.whatsapp.net' } } }, due: true, what: 'extendedText' })),
+  nastyText.map((t) => ({
+    message: { extendedTextMessage: { text: t, contextInfo: { stanzaId: 'x', participant: '31600000000@s.whatsapp.net' } } },
+    due: true,
+    what: 'extendedText',
+  })),
   fc.tuple(mediaFields, fc.boolean()).map(([m, ptt]) => ({ message: { audioMessage: { ...m, ptt } }, due: true, what: ptt ? 'voice' : 'audio' })),
   fc.tuple(mediaFields, fc.option(nastyText)).map(([m, caption]) => ({ message: { videoMessage: { ...m, caption } }, due: true, what: 'video' })),
   mediaFields.map((m) => ({ message: { ptvMessage: m }, due: true, what: 'ptv' })),
   fc.tuple(mediaFields, fc.option(nastyText)).map(([m, caption]) => ({ message: { imageMessage: { ...m, caption } }, due: true, what: 'image' })),
-  fc.tuple(mediaFields, fc.string()).map(([m, fileName]) => ({ message: { documentWithCaptionMessage: { message: { documentMessage: { ...m, fileName } } } }, due: true, what: 'documentWithCaption' })),
+  fc
+    .tuple(mediaFields, fc.string())
+    .map(([m, fileName]) => ({
+      message: { documentWithCaptionMessage: { message: { documentMessage: { ...m, fileName } } } },
+      due: true,
+      what: 'documentWithCaption',
+    })),
   mediaFields.map((m) => ({ message: { documentMessage: m }, due: true, what: 'document' })),
   fc.constantFrom<Kind>(
     { message: { stickerMessage: { mimetype: 'image/webp' } }, due: true, what: 'sticker' },
@@ -86,19 +107,42 @@ const content: fc.Arbitrary<Kind> = fc.oneof(
   ),
 );
 /** Wrappers WhatsApp puts around content (disappearing messages, view once). */
-const wrapped: fc.Arbitrary<Kind> = fc.tuple(content, fc.constantFrom('none', 'ephemeralMessage', 'viewOnceMessage', 'viewOnceMessageV2')).map(([k, w]) =>
-  w === 'none' || k.message === null ? k : { ...k, message: { [w]: { message: k.message } }, what: `${w}(${k.what})` });
+const wrapped: fc.Arbitrary<Kind> = fc
+  .tuple(content, fc.constantFrom('none', 'ephemeralMessage', 'viewOnceMessage', 'viewOnceMessageV2'))
+  .map(([k, w]) => (w === 'none' || k.message === null ? k : { ...k, message: { [w]: { message: k.message } }, what: `${w}(${k.what})` }));
 
-interface WaCase { jid: string; person: Person | undefined; message: proto.IMessage | null; fromMe: boolean; emptyId: boolean; due: boolean; what: string }
-const waCase: fc.Arbitrary<WaCase> = fc.tuple(
-  fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...people).map((p) => p.jid) }, { weight: 1, arbitrary: fc.constantFrom('120363000000000000@g.us', 'status@broadcast', '120363999999999999@newsletter', '0@s.whatsapp.net@x', '') }),
-  wrapped, fc.nat(20),
-).map(([jid, k, roll]) => {
-  const person = people.find((p) => p.jid === jid);
-  const fromMe = roll === 0;
-  const emptyId = roll === 1;
-  return { jid, person, message: k.message, fromMe, emptyId, due: k.due && !!person && !fromMe && !emptyId, what: `${k.what} from ${jid}${fromMe ? ' (fromMe)' : ''}${emptyId ? ' (no id)' : ''}` };
-});
+interface WaCase {
+  jid: string;
+  person: Person | undefined;
+  message: proto.IMessage | null;
+  fromMe: boolean;
+  emptyId: boolean;
+  due: boolean;
+  what: string;
+}
+const waCase: fc.Arbitrary<WaCase> = fc
+  .tuple(
+    fc.oneof(
+      { weight: 8, arbitrary: fc.constantFrom(...people).map((p) => p.jid) },
+      { weight: 1, arbitrary: fc.constantFrom('120363000000000000@g.us', 'status@broadcast', '120363999999999999@newsletter', '0@s.whatsapp.net@x', '') },
+    ),
+    wrapped,
+    fc.nat(20),
+  )
+  .map(([jid, k, roll]) => {
+    const person = people.find((p) => p.jid === jid);
+    const fromMe = roll === 0;
+    const emptyId = roll === 1;
+    return {
+      jid,
+      person,
+      message: k.message,
+      fromMe,
+      emptyId,
+      due: k.due && !!person && !fromMe && !emptyId,
+      what: `${k.what} from ${jid}${fromMe ? ' (fromMe)' : ''}${emptyId ? ' (no id)' : ''}`,
+    };
+  });
 
 /**
  * Onboards everyone (language by its number, consent for some), then feeds generated
@@ -129,7 +173,10 @@ async function fuzz(w: Wire, numRuns: number, seed: number): Promise<void> {
       expect(errors, c.what).toEqual([]);
       const replies = w.sent().slice(before);
       if (!c.due) {
-        expect(replies.filter((r) => r.jid === c.jid), c.what).toEqual([]);
+        expect(
+          replies.filter((r) => r.jid === c.jid),
+          c.what,
+        ).toEqual([]);
         return;
       }
       expect(replies.length, `no reply to ${c.what}`).toBeGreaterThan(0);
@@ -157,21 +204,28 @@ describe('WhatsApp messages of every kind through toInbound and the inbound hand
     logs = captured.lines;
     app = await startTestApp({ TRYIT_ENABLED: '0' }, { logger: captured.logger, channels: [channel] });
   });
-  afterEach(async () => { await app.dispose(); });
+  afterEach(async () => {
+    await app.dispose();
+  });
 
   it('never fails a message, and answers every person in their language', async () => {
-    await fuzz({
-      app, logs,
-      async deliver(m) {
-        const msg = toInbound(m);
-        if (msg) await app.handler.handle(msg);
+    await fuzz(
+      {
+        app,
+        logs,
+        async deliver(m) {
+          const msg = toInbound(m);
+          if (msg) await app.handler.handle(msg);
+        },
+        sent: () => channel.sent.map((s) => ({ jid: s.address, text: s.message.text })),
       },
-      sent: () => channel.sent.map((s) => ({ jid: s.address, text: s.message.text })),
-    }, 400, 20261126);
+      400,
+      20261126,
+    );
   });
 });
 
-describe('WhatsApp messages of every kind through the app\'s Baileys connection', () => {
+describe("WhatsApp messages of every kind through the app's Baileys connection", () => {
   let app: TestApp;
   let sockets: FakeSocket[];
   let logs: string[];
@@ -182,22 +236,36 @@ describe('WhatsApp messages of every kind through the app\'s Baileys connection'
     app = await startTestApp(
       // The pacer's fastest allowed rate (600/min) bounds this run's length.
       { WHATSAPP_ENABLED: '1', TRYIT_ENABLED: '0', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600' },
-      { logger: captured.logger, makeWhatsAppSocket: (auth: AuthenticationState) => { const s = new FakeSocket(auth); sockets.push(s); return s; } },
+      {
+        logger: captured.logger,
+        makeWhatsAppSocket: (auth: AuthenticationState) => {
+          const s = new FakeSocket(auth);
+          sockets.push(s);
+          return s;
+        },
+      },
     );
     sockets.at(-1)!.emit('connection.update', { connection: 'open' });
   });
-  afterEach(async () => { await app.dispose(); });
+  afterEach(async () => {
+    await app.dispose();
+  });
 
   it('never fails a message, and answers every person in their language', async () => {
     const sock = sockets.at(-1)!;
-    await fuzz({
-      app, logs,
-      async deliver(m) {
-        sock.receive(m);
-        await app.whatsapp!.connection.idle();
-        await app.handler.idle();
+    await fuzz(
+      {
+        app,
+        logs,
+        async deliver(m) {
+          sock.receive(m);
+          await app.whatsapp!.connection.idle();
+          await app.handler.idle();
+        },
+        sent: () => sock.sent.map((s) => ({ jid: s.jid, text: String(s.content.text ?? s.content.caption ?? '') })),
       },
-      sent: () => sock.sent.map((s) => ({ jid: s.jid, text: String(s.content.text ?? s.content.caption ?? '') })),
-    }, 40, 20261127);
+      40,
+      20261127,
+    );
   }, 60_000);
 });

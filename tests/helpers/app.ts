@@ -52,15 +52,29 @@ export function workerPipeline(app: App) {
 export class TryitClient {
   private n = 0;
   readonly token: string;
-  constructor(private readonly url: string, token?: string, private readonly languageHint?: string) {
+  constructor(
+    private readonly url: string,
+    token?: string,
+    private readonly languageHint?: string,
+  ) {
     this.token = token ?? `t${Math.random().toString(36).slice(2)}${Date.now().toString(36)}`.padEnd(20, 'x');
   }
 
-  async send(body: { text?: string; button?: string; command?: string; messageId?: string }): Promise<{ outcome: string; messages: Array<{ text: string; dir: string; language: string; buttons?: Array<Array<{ label: string; data: string }>> }> }> {
+  async send(body: {
+    text?: string;
+    button?: string;
+    command?: string;
+    messageId?: string;
+  }): Promise<{ outcome: string; messages: Array<{ text: string; dir: string; language: string; buttons?: Array<Array<{ label: string; data: string }>> }> }> {
     const res = await fetch(`${this.url}/try/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ token: this.token, messageId: body.messageId ?? `m${++this.n}`, ...(this.languageHint ? { languageHint: this.languageHint } : {}), ...body }),
+      body: JSON.stringify({
+        token: this.token,
+        messageId: body.messageId ?? `m${++this.n}`,
+        ...(this.languageHint ? { languageHint: this.languageHint } : {}),
+        ...body,
+      }),
     });
     if (!res.ok) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
     return (await res.json()) as never;

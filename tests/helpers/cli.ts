@@ -10,7 +10,11 @@ import { ROOT } from './app.ts';
 
 const exec = promisify(execFile);
 
-export interface CliResult { code: number; stdout: string; stderr: string }
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
 
 export async function stemmen(args: string[], env: Record<string, string> = {}, cwd = ROOT): Promise<CliResult> {
   try {

@@ -19,7 +19,10 @@ export async function createUser(db: Db, email: string, role: Role, organisation
 /** A logged-in browser session over fastify.inject: keeps cookies and finds each page's CSRF token. */
 export class Browser {
   readonly cookies = new Map<string, string>();
-  constructor(private readonly server: FastifyInstance, private readonly ip = '127.0.0.1') {}
+  constructor(
+    private readonly server: FastifyInstance,
+    private readonly ip = '127.0.0.1',
+  ) {}
 
   private keep(setCookie: string | string[] | undefined): void {
     for (const c of [setCookie ?? []].flat()) {
@@ -46,7 +49,10 @@ export class Browser {
     const body = new URLSearchParams();
     for (const [k, v] of Object.entries(form)) for (const x of [v].flat()) body.append(k, x);
     const res = await this.server.inject({
-      method: 'POST', url, payload: body.toString(), remoteAddress: this.ip,
+      method: 'POST',
+      url,
+      payload: body.toString(),
+      remoteAddress: this.ip,
       headers: { cookie: this.header(), 'content-type': 'application/x-www-form-urlencoded' },
     });
     this.keep(res.headers['set-cookie']);
@@ -66,37 +72,110 @@ export class Browser {
   }
 }
 
-export interface SeedAnswer { questionId: string; indicator: string; outcome: string; light: 'red' | 'orange' | 'green' | null; number?: number; choices?: string[]; text?: string; answeredAt?: string }
-export interface SeedRespondent { id: string; language: string; channel: string; answers: SeedAnswer[]; recontact?: string[]; expertpool?: boolean; completed?: boolean; address?: string }
+export interface SeedAnswer {
+  questionId: string;
+  indicator: string;
+  outcome: string;
+  light: 'red' | 'orange' | 'green' | null;
+  number?: number;
+  choices?: string[];
+  text?: string;
+  answeredAt?: string;
+}
+export interface SeedRespondent {
+  id: string;
+  language: string;
+  channel: string;
+  answers: SeedAnswer[];
+  recontact?: string[];
+  expertpool?: boolean;
+  completed?: boolean;
+  address?: string;
+}
 
 /** Writes respondents with a session, answers and consents (participation, recontact themes, and an expertpool yes or no). */
 export async function seed(db: Db, pilot: string, respondents: SeedRespondent[], surveyId = 'default-pilot'): Promise<void> {
   const now = '2026-11-01T10:00:00.000Z';
   for (const r of respondents) {
     await db.insertInto('respondents').values({ id: r.id, created_at: now, last_seen_at: now, language: r.language }).execute();
-    if (r.address) await db.insertInto('contacts').values({ channel: r.channel, address: r.address, respondent_id: r.id, created_at: now, updated_at: now }).execute();
+    if (r.address)
+      await db.insertInto('contacts').values({ channel: r.channel, address: r.address, respondent_id: r.id, created_at: now, updated_at: now }).execute();
     const sid = `s-${r.id}`;
-    await db.insertInto('sessions').values({
-      id: sid, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, survey_version: 1, channel: r.channel, phase: r.completed ? 'completed' : 'question',
-      language: r.language, state: JSON.stringify({ phase: r.completed ? 'completed' : 'question', language: r.language }), state_version: 1, revision: 1,
-      started_at: now, updated_at: now, completed_at: r.completed ? now : null,
-    }).execute();
+    await db
+      .insertInto('sessions')
+      .values({
+        id: sid,
+        respondent_id: r.id,
+        pilot_code: pilot,
+        survey_id: surveyId,
+        survey_version: 1,
+        channel: r.channel,
+        phase: r.completed ? 'completed' : 'question',
+        language: r.language,
+        state: JSON.stringify({ phase: r.completed ? 'completed' : 'question', language: r.language }),
+        state_version: 1,
+        revision: 1,
+        started_at: now,
+        updated_at: now,
+        completed_at: r.completed ? now : null,
+      })
+      .execute();
     const consent = (kind: string, theme: string | null, i: number, granted = 1) => ({
-      id: `c-${r.id}-${kind}-${theme ?? ''}-${i}`, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, kind, theme, version: 1, granted, recorded_at: now, source_message_id: `m-${r.id}-${i}`,
+      id: `c-${r.id}-${kind}-${theme ?? ''}-${i}`,
+      respondent_id: r.id,
+      pilot_code: pilot,
+      survey_id: surveyId,
+      kind,
+      theme,
+      version: 1,
+      granted,
+      recorded_at: now,
+      source_message_id: `m-${r.id}-${i}`,
     });
     const pool = r.expertpool === undefined ? [] : [consent('expertpool', null, 99, r.expertpool ? 1 : 0)];
-    await db.insertInto('consents').values([consent('participation', null, 0), ...(r.recontact ?? []).map((t, i) => consent('recontact', t, i + 1)), ...pool]).execute();
+    await db
+      .insertInto('consents')
+      .values([consent('participation', null, 0), ...(r.recontact ?? []).map((t, i) => consent('recontact', t, i + 1)), ...pool])
+      .execute();
     // What the handler would have counted for this respondent.
     const place = { pilotCode: pilot, surveyId, language: r.language, channel: r.channel };
     for (const e of ['started', 'consented', ...(r.completed ? ['completed' as const] : [])] as const) await recordFunnelEvent(db, place, e, now);
     if (r.answers.length === 0) continue;
-    await db.insertInto('answers').values(r.answers.map((a, i) => ({
-      id: `a-${r.id}-${i}`, session_id: sid, respondent_id: r.id, pilot_code: pilot, survey_id: surveyId, survey_version: 1, question_id: a.questionId,
-      parent_question_id: null, indicator: a.indicator, outcome: a.outcome, question_type: a.text !== undefined ? 'text' : a.choices ? 'single' : 'scale',
-      value_number: a.number ?? null, value_choices: a.choices ? JSON.stringify(a.choices) : null, value_text: a.text ?? null, value_date: null, skipped: 0,
-      language: r.language, channel: r.channel, modality: a.text !== undefined ? 'text' : 'button', prompt_form: 'text', traffic_light: a.light, consent_version: 1,
-      answered_at: a.answeredAt ?? now, source_message_id: `m-${r.id}-a${i}`, revision: 1, media_kind: null, media_ref: null, media_status: null,
-    }))).execute();
+    await db
+      .insertInto('answers')
+      .values(
+        r.answers.map((a, i) => ({
+          id: `a-${r.id}-${i}`,
+          session_id: sid,
+          respondent_id: r.id,
+          pilot_code: pilot,
+          survey_id: surveyId,
+          survey_version: 1,
+          question_id: a.questionId,
+          parent_question_id: null,
+          indicator: a.indicator,
+          outcome: a.outcome,
+          question_type: a.text !== undefined ? 'text' : a.choices ? 'single' : 'scale',
+          value_number: a.number ?? null,
+          value_choices: a.choices ? JSON.stringify(a.choices) : null,
+          value_text: a.text ?? null,
+          value_date: null,
+          skipped: 0,
+          language: r.language,
+          channel: r.channel,
+          modality: a.text !== undefined ? 'text' : 'button',
+          prompt_form: 'text',
+          traffic_light: a.light,
+          consent_version: 1,
+          answered_at: a.answeredAt ?? now,
+          source_message_id: `m-${r.id}-a${i}`,
+          revision: 1,
+          media_kind: null,
+          media_ref: null,
+          media_status: null,
+        })),
+      )
+      .execute();
   }
 }
 
@@ -107,7 +186,12 @@ type Reply = Awaited<ReturnType<TryitClient['send']>>;
  * every recontact question (or, with `recontact: 'no'`, no to every recontact and expertpool
  * question), and the first option elsewhere, until the survey is completed. Returns the last reply.
  */
-export async function completeWithRedAnswers(client: TryitClient, lang: string, completed: () => Promise<boolean>, opts: { recontact?: 'yes' | 'no' } = {}): Promise<Reply> {
+export async function completeWithRedAnswers(
+  client: TryitClient,
+  lang: string,
+  completed: () => Promise<boolean>,
+  opts: { recontact?: 'yes' | 'no' } = {},
+): Promise<Reply> {
   const declines = (data: string[]) => (opts.recontact === 'no' ? data.find((d) => /^(rc|rcall|ep):(.+:)?no$/.test(d)) : undefined);
   const buttons = (r: Reply) => (r.messages[r.messages.length - 1]?.buttons ?? []).flat().map((b) => b.data);
   await client.send({ command: 'start' });

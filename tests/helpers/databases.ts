@@ -70,7 +70,9 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
     const location = { databaseUrl: null, databaseFile: join(dir, 'db.sqlite') };
     await migrated(location);
     return {
-      kind, location, env: { DATABASE_FILE: location.databaseFile },
+      kind,
+      location,
+      env: { DATABASE_FILE: location.databaseFile },
       open: () => openDatabase(location),
       dispose: async () => rmSync(dir, { recursive: true, force: true }),
     };
@@ -81,7 +83,9 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
   const location = { databaseUrl: `postgres://${user}@${PG_HOST}:${PG_PORT}/${name}`, databaseFile: '' };
   await migrated(location);
   return {
-    kind, location, env: { DATABASE_URL: location.databaseUrl },
+    kind,
+    location,
+    env: { DATABASE_URL: location.databaseUrl },
     open: () => openDatabase(location),
     // WITH (FORCE): a killed child process may still hold connections.
     dispose: () => admin((c) => c.query(`drop database if exists ${name} with (force)`)).then(() => undefined),

@@ -20,13 +20,53 @@ function ffmpeg(args: string[], ext: string): Buffer {
 
 /** A voice note as Telegram and WhatsApp send them: mono OGG/Opus. `tag` makes the bytes unique. */
 export function voiceNote(seconds: number, tag = 'x', frequency = 440): Buffer {
-  return ffmpeg(['-f', 'lavfi', '-i', `sine=frequency=${frequency}:duration=${seconds}`, '-metadata', `title=${tag}`, '-ac', '1', '-ar', '48000', '-c:a', 'libopus', '-b:a', '32k', '-application', 'voip'], 'ogg');
+  return ffmpeg(
+    [
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=${frequency}:duration=${seconds}`,
+      '-metadata',
+      `title=${tag}`,
+      '-ac',
+      '1',
+      '-ar',
+      '48000',
+      '-c:a',
+      'libopus',
+      '-b:a',
+      '32k',
+      '-application',
+      'voip',
+    ],
+    'ogg',
+  );
 }
 
 /** A small square H.264/AAC MP4, like a round video note. */
 export function videoNote(seconds: number): Buffer {
-  return ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=96x96:rate=10:duration=${seconds}`, '-f', 'lavfi', '-i', `sine=frequency=300:duration=${seconds}`,
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart'], 'mp4');
+  return ffmpeg(
+    [
+      '-f',
+      'lavfi',
+      '-i',
+      `testsrc=size=96x96:rate=10:duration=${seconds}`,
+      '-f',
+      'lavfi',
+      '-i',
+      `sine=frequency=300:duration=${seconds}`,
+      '-c:v',
+      'libx264',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:a',
+      'aac',
+      '-shortest',
+      '-movflags',
+      '+faststart',
+    ],
+    'mp4',
+  );
 }
 
 /** A small PNG picture. */

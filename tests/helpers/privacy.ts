@@ -11,7 +11,11 @@ import pino, { type Logger } from 'pino';
 import type { Db } from '../../storage/database.ts';
 import { forEachKeys, REDIS_URL } from './redis.ts';
 
-export interface Hit { where: string; needle: string; context: string }
+export interface Hit {
+  where: string;
+  needle: string;
+  context: string;
+}
 
 /**
  * Every form an address can be written in: as given, its digit run (a WhatsApp JID or LID
@@ -37,18 +41,32 @@ export function scanText(where: string, text: string, needles: readonly string[]
 
 /** All tables and views of a SQLite store, except `skip`. */
 export async function relations(db: Db, skip: readonly string[] = []): Promise<string[]> {
-  const rows = await sql<{ name: string }>`select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' order by name`.execute(db);
+  const rows = await sql<{ name: string }>`select name from sqlite_master where type in ('table', 'view') and name not like 'sqlite_%' order by name`.execute(
+    db,
+  );
   return rows.rows.map((r) => r.name).filter((n) => !skip.includes(n));
 }
 
 /** Scans every row of every table and view (but `skip`) for the needles. */
-export async function scanDatabase(db: Db, needles: readonly string[], skip: readonly string[] = []): Promise<{ hits: Hit[]; scanned: Record<string, number> }> {
+export async function scanDatabase(
+  db: Db,
+  needles: readonly string[],
+  skip: readonly string[] = [],
+): Promise<{ hits: Hit[]; scanned: Record<string, number> }> {
   const hits: Hit[] = [];
   const scanned: Record<string, number> = {};
   for (const name of await relations(db, skip)) {
     const rows = (await sql`select * from ${sql.table(name)}`.execute(db)).rows as Array<Record<string, unknown>>;
     scanned[name] = rows.length;
-    rows.forEach((row, i) => hits.push(...scanText(`${name}[${i}]`, JSON.stringify(row, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)), needles)));
+    rows.forEach((row, i) =>
+      hits.push(
+        ...scanText(
+          `${name}[${i}]`,
+          JSON.stringify(row, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v)),
+          needles,
+        ),
+      ),
+    );
   }
   return { hits, scanned };
 }
@@ -80,19 +98,30 @@ export function scanFiles(files: readonly string[], needles: readonly string[], 
 /** Every key under `prefix:` with its content (strings, hashes, lists, sets, sorted sets, streams). */
 export async function redisDump(prefix: string, url = REDIS_URL): Promise<Map<string, string>> {
   const out = new Map<string, string>();
-  await forEachKeys(prefix, async (redis, keys) => {
-    for (const key of keys) {
-      const type = await redis.type(key);
-      const value = type === 'string' ? await redis.get(key)
-        : type === 'hash' ? await redis.hgetall(key)
-          : type === 'list' ? await redis.lrange(key, 0, -1)
-            : type === 'set' ? await redis.smembers(key)
-              : type === 'zset' ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
-                : type === 'stream' ? await redis.xrange(key, '-', '+')
-                  : null;
-      out.set(key, JSON.stringify(value));
-    }
-  }, url);
+  await forEachKeys(
+    prefix,
+    async (redis, keys) => {
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const value =
+          type === 'string'
+            ? await redis.get(key)
+            : type === 'hash'
+              ? await redis.hgetall(key)
+              : type === 'list'
+                ? await redis.lrange(key, 0, -1)
+                : type === 'set'
+                  ? await redis.smembers(key)
+                  : type === 'zset'
+                    ? await redis.zrange(key, '0', '-1', 'WITHSCORES')
+                    : type === 'stream'
+                      ? await redis.xrange(key, '-', '+')
+                      : null;
+        out.set(key, JSON.stringify(value));
+      }
+    },
+    url,
+  );
   return out;
 }
 
@@ -116,5 +145,8 @@ export function captureLogs(level: pino.Level = 'debug'): { logger: Logger; line
 
 /** A readable summary for an assertion message. */
 export function describeHits(hits: readonly Hit[]): string {
-  return hits.slice(0, 20).map((h) => `${h.where}: "${h.needle}" in …${h.context}…`).join('\n');
+  return hits
+    .slice(0, 20)
+    .map((h) => `${h.where}: "${h.needle}" in …${h.context}…`)
+    .join('\n');
 }

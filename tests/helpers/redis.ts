@@ -28,5 +28,11 @@ export async function forEachKeys(prefix: string, fn: (redis: Redis, keys: strin
 
 /** Deletes every key under `prefix:` (a test's queues). */
 export async function dropPrefix(prefix: string, url = REDIS_URL): Promise<void> {
-  await forEachKeys(prefix, async (redis, keys) => { await redis.del(...keys); }, url);
+  await forEachKeys(
+    prefix,
+    async (redis, keys) => {
+      await redis.del(...keys);
+    },
+    url,
+  );
 }

@@ -16,7 +16,16 @@ export interface Transcript {
    * the survey's consent version from that step on (the survey file was changed in between);
    * a transcript that does so also shows the consent version of each answer.
    */
-  inputs: Array<{ text?: string; button?: string; command?: string; media?: { kind: string; fileRef: string }; unsupported?: string; expire?: true; at?: string; consentVersion?: number }>;
+  inputs: Array<{
+    text?: string;
+    button?: string;
+    command?: string;
+    media?: { kind: string; fileRef: string };
+    unsupported?: string;
+    expire?: true;
+    at?: string;
+    consentVersion?: number;
+  }>;
   expected: string[][];
   finalPhase: string;
 }
@@ -31,27 +40,38 @@ function text(m: Message): string {
 
 function valueText(v: AnswerValue): string {
   switch (v.kind) {
-    case 'number': return String(v.number);
-    case 'choices': return v.choices.join(',');
-    case 'date': return v.date;
-    case 'text': return JSON.stringify(v.text);
-    case 'media': return `media:${v.media.kind}`;
-    case 'skipped': return 'skipped';
+    case 'number':
+      return String(v.number);
+    case 'choices':
+      return v.choices.join(',');
+    case 'date':
+      return v.date;
+    case 'text':
+      return JSON.stringify(v.text);
+    case 'media':
+      return `media:${v.media.kind}`;
+    case 'skipped':
+      return 'skipped';
   }
 }
 
 export function summarize(e: Effect, opts: { consentVersion?: boolean } = {}): string {
   switch (e.type) {
-    case 'send': return text(e.message);
+    case 'send':
+      return text(e.message);
     case 'answer': {
       const a = e.answer;
       const v = valueText(a.value);
       return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}${opts.consentVersion ? ` consent=v${a.consentVersion}` : ''}`;
     }
-    case 'consent': return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
-    case 'declined': return `declined v${e.consentVersion}${e.priorConsent === null ? '' : ` (answers under v${e.priorConsent} kept)`}`;
-    case 'erase': return 'erase';
-    case 'issue': return `issue ${e.questionId ?? '-'} ${e.code}`;
+    case 'consent':
+      return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
+    case 'declined':
+      return `declined v${e.consentVersion}${e.priorConsent === null ? '' : ` (answers under v${e.priorConsent} kept)`}`;
+    case 'erase':
+      return 'erase';
+    case 'issue':
+      return `issue ${e.questionId ?? '-'} ${e.code}`;
   }
 }
 

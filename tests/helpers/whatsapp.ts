@@ -53,4 +53,7 @@ export class FakeSocket implements WhatsAppSocket {
   }
 }
 
-export const closeWith = (statusCode: number) => ({ connection: 'close', lastDisconnect: { error: Object.assign(new Error('closed'), { output: { statusCode } }), date: new Date() } });
+export const closeWith = (statusCode: number) => ({
+  connection: 'close',
+  lastDisconnect: { error: Object.assign(new Error('closed'), { output: { statusCode } }), date: new Date() },
+});

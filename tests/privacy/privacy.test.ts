@@ -57,7 +57,10 @@ async function whatsapp(jid: string, text: string, alt?: string): Promise<string
   sock.receive(waMessage(jid, { conversation: text }, alt ? { remoteJidAlt: alt } : {}));
   await app.whatsapp!.connection.idle();
   await app.handler.idle();
-  return sock.sent.slice(before).map((s) => String(s.content.text ?? '')).join('\n');
+  return sock.sent
+    .slice(before)
+    .map((s) => String(s.content.text ?? ''))
+    .join('\n');
 }
 
 async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
@@ -70,7 +73,11 @@ async function until<T>(f: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000)
 }
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: app.dir, LOG_LEVEL: 'debug' }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: app.dir, LOG_LEVEL: 'debug' },
+    encoding: 'utf8',
+  });
 }
 
 beforeAll(async () => {
@@ -79,8 +86,20 @@ beforeAll(async () => {
   logs = captured.lines;
   let made: FakeSocket | undefined;
   app = await startTestApp(
-    { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, WHATSAPP_ENABLED: '1', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600', LOG_LEVEL: 'debug' },
-    { logger: captured.logger, telegramBotInfo: fake.botInfo, onFatal: (e) => fatal.push(e), makeWhatsAppSocket: (auth: AuthenticationState) => (made = new FakeSocket(auth)) },
+    {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      WHATSAPP_ENABLED: '1',
+      WHATSAPP_CHAT_GAP_MS: '0',
+      WHATSAPP_PER_MINUTE: '600',
+      LOG_LEVEL: 'debug',
+    },
+    {
+      logger: captured.logger,
+      telegramBotInfo: fake.botInfo,
+      onFatal: (e) => fatal.push(e),
+      makeWhatsAppSocket: (auth: AuthenticationState) => (made = new FakeSocket(auth)),
+    },
   );
   sock = made!;
   sock.emit('connection.update', { connection: 'open' });
@@ -95,7 +114,13 @@ beforeAll(async () => {
   await tap('a:education_access:finished');
   await tap('a:health_access:2');
   const file = fake.addFile(voiceNote(3, 'privacy'), 'voice/privacy.oga');
-  await telegram(() => fake.messageUpdate(TG_CHAT, { voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 3, mime_type: 'audio/ogg', file_size: file.file_size } }, 'ar'));
+  await telegram(() =>
+    fake.messageUpdate(
+      TG_CHAT,
+      { voice: { file_id: file.file_id, file_unique_id: file.file_unique_id, duration: 3, mime_type: 'audio/ogg', file_size: file.file_size } },
+      'ar',
+    ),
+  );
 
   // Failure paths log too: a refused Telegram send, and a WhatsApp connection that drops mid-reply.
   fake.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
@@ -124,13 +149,25 @@ beforeAll(async () => {
   // Try-it, through the whole survey.
   tryit = new TryitClient(app.url, undefined, 'en');
   const rid = app.handler.respondentIdFor('tryit', tryit.token);
-  await completeWithRedAnswers(tryit, 'en', async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed');
+  await completeWithRedAnswers(
+    tryit,
+    'en',
+    async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed',
+  );
   tryitNo = new TryitClient(app.url, undefined, 'en');
   const ridNo = app.handler.respondentIdFor('tryit', tryitNo.token);
-  await completeWithRedAnswers(tryitNo, 'en', async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', ridNo).executeTakeFirst())?.phase === 'completed', { recontact: 'no' });
+  await completeWithRedAnswers(
+    tryitNo,
+    'en',
+    async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', ridNo).executeTakeFirst())?.phase === 'completed',
+    { recontact: 'no' },
+  );
 
   // The voice note reaches a final status through the queues.
-  await until(() => app.db.selectFrom('answers').select('media_status').where('media_kind', 'is not', null).execute(), (rows) => rows.length > 0 && rows.every((r) => r.media_status !== 'pending'));
+  await until(
+    () => app.db.selectFrom('answers').select('media_status').where('media_kind', 'is not', null).execute(),
+    (rows) => rows.length > 0 && rows.every((r) => r.media_status !== 'pending'),
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -139,7 +176,12 @@ afterAll(async () => {
 });
 
 /** Values for route parameters: the pilot, drill-down indicators the answers touch, export files. */
-const PARAMS: Record<string, string[]> = { code: ['default'], pilot: ['default'], indicator: ['work', 'housing', 'education', 'health'], file: ['answers.csv', 'codebook.csv'] };
+const PARAMS: Record<string, string[]> = {
+  code: ['default'],
+  pilot: ['default'],
+  indicator: ['work', 'housing', 'education', 'health'],
+  file: ['answers.csv', 'codebook.csv'],
+};
 /** A route pattern as the URLs to open; none when it has a parameter we have no value for. */
 function expand(url: string): string[] {
   const m = /:([a-z]+)/i.exec(url);
@@ -162,7 +204,11 @@ describe('privacy scans', () => {
     // The same scanner finds them there, and only there.
     const { hits } = await scanDatabase(app.db, needles());
     for (const h of hits) expect(ADDRESS_TABLES, h.where).toContain(h.where.split('[')[0]);
-    for (const a of [String(TG_CHAT), WA_PN, WA_PN2, tryit.token]) expect(hits.some((h) => h.where.startsWith('contacts') && h.needle === a), a).toBe(true);
+    for (const a of [String(TG_CHAT), WA_PN, WA_PN2, tryit.token])
+      expect(
+        hits.some((h) => h.where.startsWith('contacts') && h.needle === a),
+        a,
+      ).toBe(true);
   });
 
   it('contacts holds no address of a completed respondent without a recontact yes', async () => {
@@ -174,7 +220,13 @@ describe('privacy scans', () => {
     for (const { respondent_id: rid } of rows) {
       const sessions = await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).execute();
       if (sessions.some((s) => !['completed', 'stopped', 'declined'].includes(s.phase))) continue;
-      const decisions = await app.db.selectFrom('consents').select(['theme', 'granted']).where('respondent_id', '=', rid).where('kind', '=', 'recontact').orderBy('recorded_at', 'desc').execute();
+      const decisions = await app.db
+        .selectFrom('consents')
+        .select(['theme', 'granted'])
+        .where('respondent_id', '=', rid)
+        .where('kind', '=', 'recontact')
+        .orderBy('recorded_at', 'desc')
+        .execute();
       const latest = new Map<string | null, number>();
       for (const d of decisions) if (!latest.has(d.theme)) latest.set(d.theme, d.granted);
       expect([...latest.values()], `completed respondent ${rid} has an address but no recontact yes`).toContain(1);
@@ -183,24 +235,39 @@ describe('privacy scans', () => {
 
   it('no table or view but contacts and outbox holds an address', async () => {
     const { hits, scanned } = await scanDatabase(app.db, needles(), ADDRESS_TABLES);
-    expect(Object.keys(scanned)).toEqual(expect.arrayContaining(['answers', 'answers_v1', 'answers_v2', 'sessions', 'respondents', 'consents', 'inbox', 'identity_links', 'audit_log']));
+    expect(Object.keys(scanned)).toEqual(
+      expect.arrayContaining(['answers', 'answers_v1', 'answers_v2', 'sessions', 'respondents', 'consents', 'inbox', 'identity_links', 'audit_log']),
+    );
     expectNoHits(hits);
   });
 
   it('no export file holds an address (CSV, JSON Lines, codebook, datapackage)', () => {
     const out = join(app.dir, 'exports');
     mkdirSync(out, { recursive: true });
-    const runs = [cli(['export', 'default', '--format', 'csv', '--out', join(out, 'csv')]), cli(['export', 'default', '--format', 'jsonl', '--out', join(out, 'jsonl')])];
+    const runs = [
+      cli(['export', 'default', '--format', 'csv', '--out', join(out, 'csv')]),
+      cli(['export', 'default', '--format', 'jsonl', '--out', join(out, 'jsonl')]),
+    ];
     for (const r of runs) expect(r.status, r.stderr).toBe(0);
     const files = filesUnder(out);
-    expect(files.map((f) => f.slice(out.length + 1))).toEqual(['csv/answers.csv', 'csv/codebook.csv', 'csv/datapackage.json', 'jsonl/answers.jsonl', 'jsonl/codebook.csv', 'jsonl/datapackage.json']);
+    expect(files.map((f) => f.slice(out.length + 1))).toEqual([
+      'csv/answers.csv',
+      'csv/codebook.csv',
+      'csv/datapackage.json',
+      'jsonl/answers.jsonl',
+      'jsonl/codebook.csv',
+      'jsonl/datapackage.json',
+    ]);
     expectNoHits([...scanFiles(files, needles(), out), ...runs.flatMap((r, i) => scanText(`export ${i} output`, r.stdout + r.stderr, needles()))]);
   });
 
   it('no read API response and no dashboard page holds an address', async () => {
     let printed = '';
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => { printed += s; return true; }) as typeof process.stdout.write;
+    process.stdout.write = ((s: string) => {
+      printed += s;
+      return true;
+    }) as typeof process.stdout.write;
     try {
       expect(await runTokenCreate(loadConfig({ DATA_DIR: app.dir }, ROOT), 'default', 'privacy scan')).toBe(0);
     } finally {
@@ -209,7 +276,14 @@ describe('privacy scans', () => {
     const token = /^(stm_\S+)$/m.exec(printed)![1]!;
     const hits: Hit[] = [];
     let bodies = 0;
-    for (const url of ['/api/v1/pilots', '/api/v1/pilots/default', '/api/v1/pilots/default/answers', '/api/v1/pilots/default/answers.ndjson', '/api/v1/pilots/default/indicators', '/api/v1/pilots/default/funnel']) {
+    for (const url of [
+      '/api/v1/pilots',
+      '/api/v1/pilots/default',
+      '/api/v1/pilots/default/answers',
+      '/api/v1/pilots/default/answers.ndjson',
+      '/api/v1/pilots/default/indicators',
+      '/api/v1/pilots/default/funnel',
+    ]) {
       const res = await app.server.inject({ url, headers: { authorization: `Bearer ${token}` } });
       expect(res.statusCode, url).toBe(200);
       bodies++;
@@ -269,7 +343,12 @@ describe('erasure', () => {
   });
 
   it('a WhatsApp person known by phone number and LID: after /delete nothing under either address remains', async () => {
-    const contact = await app.db.selectFrom('contacts').select('respondent_id').where('channel', '=', 'whatsapp').where('address', 'in', [WA_PN, WA_LID]).execute();
+    const contact = await app.db
+      .selectFrom('contacts')
+      .select('respondent_id')
+      .where('channel', '=', 'whatsapp')
+      .where('address', 'in', [WA_PN, WA_LID])
+      .execute();
     const rids = [...new Set(contact.map((c) => c.respondent_id))];
     expect(rids).toHaveLength(1);
     expect(await app.db.selectFrom('identity_links').select('alias_key').where('respondent_id', '=', rids[0]!).execute()).toHaveLength(2);

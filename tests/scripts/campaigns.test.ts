@@ -12,7 +12,9 @@ import { stemmen } from '../helpers/cli.ts';
 class CaptureChannel implements ChannelPort {
   readonly sent: Array<{ address: string; message: RenderedMessage }> = [];
   readonly name = 'whatsapp';
-  async send(address: string, message: RenderedMessage): Promise<void> { this.sent.push({ address, message }); }
+  async send(address: string, message: RenderedMessage): Promise<void> {
+    this.sent.push({ address, message });
+  }
 }
 
 const whatsapp = new CaptureChannel();
@@ -23,9 +25,21 @@ const CODE = 'utrecht26';
 beforeAll(async () => {
   app = await startTestApp({}, { channels: [whatsapp] });
   env = { DATA_DIR: app.dir, QUEUE_PREFIX: app.config.redis.prefix, LOG_LEVEL: 'silent' };
-  await new PilotRepository(app.db).create({ code: CODE, name: 'Utrecht', surveyId: 'default-pilot', surveyVersion: 1, surveyFile: join(ROOT, 'surveys/definitions/default-pilot.yaml'), channels: ['telegram', 'whatsapp'] }, new Date().toISOString());
+  await new PilotRepository(app.db).create(
+    {
+      code: CODE,
+      name: 'Utrecht',
+      surveyId: 'default-pilot',
+      surveyVersion: 1,
+      surveyFile: join(ROOT, 'surveys/definitions/default-pilot.yaml'),
+      channels: ['telegram', 'whatsapp'],
+    },
+    new Date().toISOString(),
+  );
 }, 30_000);
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('stemmen pilot invite', () => {
   it('invites people with recorded consent through WhatsApp, paced, with progress; a second run invites nobody twice', async () => {
@@ -51,7 +65,10 @@ describe('stemmen pilot invite', () => {
 
     // The invitee answers by copying "START <code>" out of the Arabic message, bidi isolates and all.
     await app.handler.handle({
-      channel: 'whatsapp', address: '31612345680@s.whatsapp.net', messageId: 'reply-1', receivedAt: new Date().toISOString(),
+      channel: 'whatsapp',
+      address: '31612345680@s.whatsapp.net',
+      messageId: 'reply-1',
+      receivedAt: new Date().toISOString(),
       content: { kind: 'text', text: `START \u2068${CODE}\u2069` },
     });
     const rid = app.handler.respondentIdFor('whatsapp', '31612345680@s.whatsapp.net');
@@ -84,10 +101,22 @@ describe('stemmen pilot share-results', () => {
       await c.send({ button: 'lang:en' });
       await c.send({ button: 'consent:yes' });
     }
-    const consent = (client: TryitClient, granted: number) => app.db.insertInto('consents').values({
-      id: randomUUID(), respondent_id: app.handler.respondentIdFor('tryit', client.token), pilot_code: CODE, survey_id: 'default-pilot',
-      kind: 'recontact', theme: 'work', version: 1, granted, recorded_at: new Date().toISOString(), source_message_id: randomUUID(),
-    }).execute();
+    const consent = (client: TryitClient, granted: number) =>
+      app.db
+        .insertInto('consents')
+        .values({
+          id: randomUUID(),
+          respondent_id: app.handler.respondentIdFor('tryit', client.token),
+          pilot_code: CODE,
+          survey_id: 'default-pilot',
+          kind: 'recontact',
+          theme: 'work',
+          version: 1,
+          granted,
+          recorded_at: new Date().toISOString(),
+          source_message_id: randomUUID(),
+        })
+        .execute();
     await consent(yes, 1);
     await consent(no, 0);
     app.tryit.drain(yes.token);
@@ -105,7 +134,9 @@ describe('stemmen pilot share-results', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('1 respondent(s) who opted in get the results; 0 got them before (not again)');
     const got = app.tryit.drain(yes.token);
-    expect(got.map((m) => m.text)).toEqual(['What we learned: most people found work hard to find.\n\nYou get this message because you agreed that we may contact you again after the survey. Thank you for taking part.']);
+    expect(got.map((m) => m.text)).toEqual([
+      'What we learned: most people found work hard to find.\n\nYou get this message because you agreed that we may contact you again after the survey. Thank you for taking part.',
+    ]);
     expect(app.tryit.drain(no.token)).toEqual([]);
 
     const again = await stemmen(['pilot', 'share-results', CODE, '--message', `en=${en}`, '--window', '1s'], env);

@@ -7,9 +7,14 @@ import { checkLocales } from '../../scripts/checks/locales.ts';
 import { ROOT } from '../helpers/app.ts';
 
 let dir: string;
-beforeEach(() => { dir = mkdtempSync(join(tmpdir(), 'stemmen-check-')); });
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stemmen-check-'));
+});
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
-const put = (rel: string, body: string) => { mkdirSync(join(dir, rel, '..'), { recursive: true }); writeFileSync(join(dir, rel), body); };
+const put = (rel: string, body: string) => {
+  mkdirSync(join(dir, rel, '..'), { recursive: true });
+  writeFileSync(join(dir, rel), body);
+};
 
 describe('architecture check', () => {
   it('passes on this repository', () => {
@@ -23,12 +28,14 @@ describe('architecture check', () => {
     put('storage/s.ts', "const w = await import('../workers/w.ts');\n");
     put('workers/w.ts', 'export {};\n');
     const messages = checkArchitecture(dir).map((v) => `${v.file}:${v.line} ${v.message}`);
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^surveys\/a\.ts:1 surveys\/ must not import bot\//),
-      expect.stringMatching(/^surveys\/a\.ts:2 surveys\/ is the pure domain and must not import "node:fs"/),
-      expect.stringMatching(/^storage\/s\.ts:1 storage\/ must not import workers\//),
-      expect.stringMatching(/import cycle: bot\/(x|y)\.ts → bot\/(x|y)\.ts/),
-    ]));
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^surveys\/a\.ts:1 surveys\/ must not import bot\//),
+        expect.stringMatching(/^surveys\/a\.ts:2 surveys\/ is the pure domain and must not import "node:fs"/),
+        expect.stringMatching(/^storage\/s\.ts:1 storage\/ must not import workers\//),
+        expect.stringMatching(/import cycle: bot\/(x|y)\.ts → bot\/(x|y)\.ts/),
+      ]),
+    );
     expect(messages).toHaveLength(4);
   });
 
@@ -36,7 +43,10 @@ describe('architecture check', () => {
     put('bot/conversation/a.ts', "import { sql } from 'kysely';\n");
     put('scripts/bench/b.ts', "import SQLite from 'better-sqlite3';\nimport pg from 'pg';\n");
     put('bot/web/c.ts', "import { Queue } from 'bullmq';\n");
-    put('bot/app.ts', "import type { AuthenticationState } from '@whiskeysockets/baileys';\nimport type { UserFromGetMe } from 'grammy/types';\nimport Fastify from 'fastify';\n");
+    put(
+      'bot/app.ts',
+      "import type { AuthenticationState } from '@whiskeysockets/baileys';\nimport type { UserFromGetMe } from 'grammy/types';\nimport Fastify from 'fastify';\n",
+    );
     put('scripts/dev/d.ts', "import { autoRetry } from '@grammyjs/auto-retry';\n");
     put('bot/channels/telegram/inbound.ts', "import type { FastifyInstance } from 'fastify';\n");
     put('workers/e.ts', "import cookie from '@fastify/cookie';\n");
@@ -48,14 +58,20 @@ describe('architecture check', () => {
     put('bot/channels/tryit/routes.ts', "import type { FastifyInstance } from 'fastify';\n");
     put('bot/channels/telegram/webhook.ts', "import type { FastifyInstance } from 'fastify';\nimport { Bot } from 'grammy';\n");
     put('bot/web/server.ts', "import Fastify from 'fastify';\nimport formbody from '@fastify/formbody';\n");
-    const messages = checkArchitecture(dir).map((v) => `${v.file}:${v.line} ${v.message}`).sort();
+    const messages = checkArchitecture(dir)
+      .map((v) => `${v.file}:${v.line} ${v.message}`)
+      .sort();
     expect(messages).toEqual([
-      expect.stringMatching(/^bot\/app\.ts:1 "@whiskeysockets\/baileys" is the chat SDKs .* allowed only in bot\/channels\/.*; keep SDK code in its channel .* re-export the types/),
+      expect.stringMatching(
+        /^bot\/app\.ts:1 "@whiskeysockets\/baileys" is the chat SDKs .* allowed only in bot\/channels\/.*; keep SDK code in its channel .* re-export the types/,
+      ),
       expect.stringMatching(/^bot\/app\.ts:2 "grammy" is the chat SDKs/),
       expect.stringMatching(/^bot\/app\.ts:3 "fastify" is the web server .* allowed only in bot\/web\/.*; build the server in bot\/web\/server\.ts/),
       expect.stringMatching(/^bot\/channels\/telegram\/inbound\.ts:1 "fastify" is the web server/),
       expect.stringMatching(/^bot\/conversation\/a\.ts:1 "kysely" is the database .* allowed only in storage\/; add a method to the repository in storage\//),
-      expect.stringMatching(/^bot\/web\/c\.ts:1 "bullmq" is the queues .* allowed only in workers\/, bot\/web\/queue-board\.ts; use the queue classes of workers\//),
+      expect.stringMatching(
+        /^bot\/web\/c\.ts:1 "bullmq" is the queues .* allowed only in workers\/, bot\/web\/queue-board\.ts; use the queue classes of workers\//,
+      ),
       expect.stringMatching(/^scripts\/bench\/b\.ts:1 "better-sqlite3" is the database .*storage\/raw-drivers\.ts/),
       expect.stringMatching(/^scripts\/bench\/b\.ts:2 "pg" is the database/),
       expect.stringMatching(/^scripts\/dev\/d\.ts:1 "@grammyjs\/auto-retry" is the chat SDKs/),
@@ -65,20 +81,34 @@ describe('architecture check', () => {
 
   it('keeps the rooms inside bot/ apart: web uses only the conversation surface, channels never web, conversation never an adapter', () => {
     put('bot/conversation/index.ts', "export type { InboundHandler } from './handler.ts';\n");
-    put('bot/conversation/handler.ts', "import type { ChannelPort } from '../channels/port.ts';\nimport { TelegramChannel } from '../channels/telegram/channel.ts';\nexport class InboundHandler {}\n");
+    put(
+      'bot/conversation/handler.ts',
+      "import type { ChannelPort } from '../channels/port.ts';\nimport { TelegramChannel } from '../channels/telegram/channel.ts';\nexport class InboundHandler {}\n",
+    );
     put('bot/conversation/followup/invite.ts', 'export const inviteCases = 1;\n');
     put('bot/channels/port.ts', 'export interface ChannelPort { name: string }\n');
     put('bot/channels/telegram/channel.ts', "import { deliver } from '../../delivery/outbox.ts';\nexport class TelegramChannel {}\n");
     put('bot/channels/tryit/routes.ts', "import { HEALTH_PATH } from '../../web/server.ts';\n");
     put('bot/delivery/outbox.ts', "import type { ChannelPort } from '../channels/port.ts';\nexport const deliver = 1;\n");
     put('bot/web/server.ts', "import { deliver } from '../delivery/outbox.ts';\nexport const HEALTH_PATH = '/healthz';\n");
-    put('bot/web/dashboard/queue.ts', "import type { InboundHandler } from '../../conversation/index.ts';\nimport { inviteCases } from '../../conversation/followup/invite.ts';\n");
+    put(
+      'bot/web/dashboard/queue.ts',
+      "import type { InboundHandler } from '../../conversation/index.ts';\nimport { inviteCases } from '../../conversation/followup/invite.ts';\n",
+    );
     put('bot/app.ts', "import { InboundHandler } from './conversation/handler.ts';\nimport { TelegramChannel } from './channels/telegram/channel.ts';\n");
-    const messages = checkArchitecture(dir).map((v) => `${v.file}:${v.line} ${v.message}`).sort();
+    const messages = checkArchitecture(dir)
+      .map((v) => `${v.file}:${v.line} ${v.message}`)
+      .sort();
     expect(messages).toEqual([
-      expect.stringMatching(/^bot\/channels\/tryit\/routes\.ts:1 bot\/channels\/ must not import bot\/web\/ \(bot\/web\/server\.ts\); a channel mounts its routes on the server it is given/),
-      expect.stringMatching(/^bot\/conversation\/handler\.ts:2 bot\/conversation\/ must not import a channel adapter \(bot\/channels\/telegram\/channel\.ts\); use the port \(bot\/channels\/port\.ts\)/),
-      expect.stringMatching(/^bot\/web\/dashboard\/queue\.ts:2 bot\/web\/ may use bot\/conversation\/ only through bot\/conversation\/index\.ts, not bot\/conversation\/followup\/invite\.ts; export what the page needs there/),
+      expect.stringMatching(
+        /^bot\/channels\/tryit\/routes\.ts:1 bot\/channels\/ must not import bot\/web\/ \(bot\/web\/server\.ts\); a channel mounts its routes on the server it is given/,
+      ),
+      expect.stringMatching(
+        /^bot\/conversation\/handler\.ts:2 bot\/conversation\/ must not import a channel adapter \(bot\/channels\/telegram\/channel\.ts\); use the port \(bot\/channels\/port\.ts\)/,
+      ),
+      expect.stringMatching(
+        /^bot\/web\/dashboard\/queue\.ts:2 bot\/web\/ may use bot\/conversation\/ only through bot\/conversation\/index\.ts, not bot\/conversation\/followup\/invite\.ts; export what the page needs there/,
+      ),
     ]);
   });
 });
@@ -107,7 +137,15 @@ describe('locale check', () => {
     put('tr/dashboard.json', JSON.stringify({ title: 'Pano' }));
     put('ar/bot.json', JSON.stringify({}));
     put('en/bot.json', JSON.stringify({}));
-    put('review.json', JSON.stringify({ en: { bot: { status: 'reviewed' }, dashboard: { status: 'reviewed' } }, nl: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } }, ar: { bot: { status: 'machine-draft' } }, tr: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } } }));
+    put(
+      'review.json',
+      JSON.stringify({
+        en: { bot: { status: 'reviewed' }, dashboard: { status: 'reviewed' } },
+        nl: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
+        ar: { bot: { status: 'machine-draft' } },
+        tr: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
+      }),
+    );
     const r = checkLocales(dir);
     // Arabic has no dashboard file at all: fine. Dutch and Turkish have one, missing a key.
     expect(r.missing).toEqual(['nl/dashboard.json: rule', 'tr/dashboard.json: rule']);

@@ -9,7 +9,9 @@ import { ROOT } from '../helpers/app.ts';
 
 const exec = promisify(execFile);
 let dir: string;
-beforeAll(() => { dir = mkdtempSync(join(tmpdir(), 'stemmen-cli-')); });
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'stemmen-cli-'));
+});
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function stemmen(args: string[], env: Record<string, string> = {}) {
@@ -31,7 +33,10 @@ describe('stemmen CLI', () => {
 
   it('reports a broken survey as file:line:col path: message, exit 1, no stack trace', async () => {
     const file = join(dir, 'broken.yaml');
-    writeFileSync(file, 'specVersion: 2\nid: broken\nversion: 1\nlanguages: [en]\ndefaultLanguage: en\nconsent: { version: 1 }\nquestions:\n  - id: q1\n    type: scale\n    indicator: healt\n    outcome: access_to_care\n');
+    writeFileSync(
+      file,
+      'specVersion: 2\nid: broken\nversion: 1\nlanguages: [en]\ndefaultLanguage: en\nconsent: { version: 1 }\nquestions:\n  - id: q1\n    type: scale\n    indicator: healt\n    outcome: access_to_care\n',
+    );
     const r = await stemmen(['survey', 'validate', file]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/broken\.yaml:10:16 questions\[0\]\.indicator: "healt" is not an indicator; did you mean "health"\?/);
@@ -73,7 +78,14 @@ describe('stemmen CLI', () => {
 describe('config', () => {
   it('has embedded defaults that need no variables at all', () => {
     const c = loadConfig({}, '/srv/stemmen');
-    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', dataDir: '/srv/stemmen/data', databaseFile: '/srv/stemmen/data/stemmen.sqlite', defaultPilot: 'default', tryitEnabled: true });
+    expect(c).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      dataDir: '/srv/stemmen/data',
+      databaseFile: '/srv/stemmen/data/stemmen.sqlite',
+      defaultPilot: 'default',
+      tryitEnabled: true,
+    });
     expect(Object.isFrozen(c)).toBe(true);
   });
   it('treats empty variables as unset and rejects bad pilot codes', () => {

@@ -19,10 +19,16 @@ describe('invitation contact lists', () => {
   });
 
   it('stops on a missing consent column, bad numbers, unclear consent and unknown languages, naming each line', () => {
-    expect(() => readContactList('phone\n31612345678\n', 'l.csv', LANGS, 'nl')).toThrow(/^l\.csv: no consent column \(the header has phone\); the list must record, per person, that they agreed to be contacted/);
+    expect(() => readContactList('phone\n31612345678\n', 'l.csv', LANGS, 'nl')).toThrow(
+      /^l\.csv: no consent column \(the header has phone\); the list must record, per person, that they agreed to be contacted/,
+    );
     expect(() => readContactList('name\nA\n', 'l.csv', LANGS, 'nl')).toThrow(/^l\.csv: no phone column/);
     let message = '';
-    try { readContactList('phone,consent,language\n06-123,yes,nl\n31612345678,maybe,nl\n31612345679,yes,fr\n', 'l.csv', LANGS, 'nl'); } catch (e) { message = (e as Error).message; }
+    try {
+      readContactList('phone,consent,language\n06-123,yes,nl\n31612345678,maybe,nl\n31612345679,yes,fr\n', 'l.csv', LANGS, 'nl');
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(message.split('\n')).toEqual([
       'l.csv:2: "06-123" is not a phone number; write it with the country code, e.g. +31612345678',
       'l.csv:3: consent "maybe" is not yes or no',

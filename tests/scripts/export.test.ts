@@ -11,7 +11,11 @@ const clients: TryitClient[] = [];
 const TRICKY = 'Werk, "eerlijk"?\nNee; tweede regel';
 
 function cli(args: string[]) {
-  return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], { cwd: ROOT, env: { ...process.env, DATA_DIR: app.dir, LOG_LEVEL: 'silent' }, encoding: 'utf8' });
+  return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: app.dir, LOG_LEVEL: 'silent' },
+    encoding: 'utf8',
+  });
 }
 
 beforeAll(async () => {
@@ -19,12 +23,25 @@ beforeAll(async () => {
   for (const lang of ['en', 'ar']) {
     const c = new TryitClient(app.url, undefined, lang);
     const rid = app.handler.respondentIdFor('tryit', c.token);
-    await completeWithRedAnswers(c, lang, async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed');
+    await completeWithRedAnswers(
+      c,
+      lang,
+      async () => (await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', rid).executeTakeFirst())?.phase === 'completed',
+    );
     clients.push(c);
   }
-  await seed(app.db, 'default', [{ id: 'tricky', language: 'nl', channel: 'telegram', answers: [{ questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: TRICKY }] }]);
+  await seed(app.db, 'default', [
+    {
+      id: 'tricky',
+      language: 'nl',
+      channel: 'telegram',
+      answers: [{ questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: TRICKY }],
+    },
+  ]);
 }, 60_000);
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('stemmen export', () => {
   it('writes answers.csv, codebook.csv and datapackage.json that a CSV parser reads and the codebook explains', async () => {
@@ -41,7 +58,11 @@ describe('stemmen export', () => {
     expect(Object.keys(codebook[0]!)).toEqual(pkg.resources[1].schema.fields.map((f: { name: string }) => f.name));
     expect(r.stdout).toContain(`exported ${answers.length} answers`);
 
-    const stored = await app.db.selectFrom('answers_v1').select((eb) => eb.fn.countAll().as('n')).where('pilot_code', '=', 'default').executeTakeFirstOrThrow();
+    const stored = await app.db
+      .selectFrom('answers_v1')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('pilot_code', '=', 'default')
+      .executeTakeFirstOrThrow();
     expect(answers).toHaveLength(Number(stored.n));
     expect(answers.find((a) => a.respondent_id === 'tricky')!.value_text).toBe(TRICKY);
     const questions = new Map(codebook.filter((c) => c.value === '').map((c) => [c.question_id, c]));
@@ -51,7 +72,10 @@ describe('stemmen export', () => {
       expect(q!.indicator).toBe(a.indicator);
       expect(q!.label_ar).toMatch(/[\u0600-\u06FF]/);
       for (const choice of a.value_choices ? (JSON.parse(a.value_choices) as string[]) : []) {
-        expect(codebook.some((c) => c.question_id === a.question_id && c.value === choice), `${a.question_id}=${choice}`).toBe(true);
+        expect(
+          codebook.some((c) => c.question_id === a.question_id && c.value === choice),
+          `${a.question_id}=${choice}`,
+        ).toBe(true);
       }
       if (a.traffic_light) expect(['red', 'orange', 'green']).toContain(a.traffic_light);
     }
@@ -64,12 +88,15 @@ describe('stemmen export', () => {
     const out = join(app.dir, 'out-jsonl');
     expect(cli(['export', 'default', '--format', 'jsonl', '--out', out]).status).toBe(0);
     const csv = parse(readFileSync(join(app.dir, 'out-csv', 'answers.csv')), { columns: true }) as unknown[];
-    const lines = readFileSync(join(out, 'answers.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { answer_id: string });
+    const lines = readFileSync(join(out, 'answers.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { answer_id: string });
     expect(lines).toHaveLength(csv.length);
     expect(JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8')).resources[0].path).toBe('answers.jsonl');
   });
 
-  it('serves the same CSV from the dashboard\'s Exports page', async () => {
+  it("serves the same CSV from the dashboard's Exports page", async () => {
     await createUser(app.db, 'res@example.org', 'researcher');
     const b = new Browser(app.server);
     await b.login('res@example.org');

@@ -12,7 +12,11 @@ afterEach(async () => {
   await fake.close();
 });
 
-async function call(method: string, params: Record<string, unknown> = {}, opts: { token?: string; signal?: AbortSignal } = {}): Promise<{ status: number; body: Answer }> {
+async function call(
+  method: string,
+  params: Record<string, unknown> = {},
+  opts: { token?: string; signal?: AbortSignal } = {},
+): Promise<{ status: number; body: Answer }> {
   const res = await fetch(`${fake.url}/bot${opts.token ?? fake.token}/${method}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -31,7 +35,11 @@ describe('FakeBotApi over plain HTTP', () => {
     const { body } = await poll;
     expect(Date.now() - started).toBeLessThan(2000);
     expect(body.result).toEqual([pushed]);
-    expect(pushed.message).toMatchObject({ chat: { id: 7, type: 'private' }, from: { id: 7, language_code: 'nl' }, entities: [{ type: 'bot_command', offset: 0, length: 6 }] });
+    expect(pushed.message).toMatchObject({
+      chat: { id: 7, type: 'private' },
+      from: { id: 7, language_code: 'nl' },
+      entities: [{ type: 'bot_command', offset: 0, length: 6 }],
+    });
 
     // Not confirmed yet: delivered again.
     expect((await call('getUpdates', { offset: pushed.update_id })).body.result).toHaveLength(1);
@@ -84,7 +92,9 @@ describe('FakeBotApi over plain HTTP', () => {
     expect((await call('sendMessage', { chat_id: 1, text: '' })).body.description).toBe('Bad Request: message text is empty');
     expect((await call('sendMessage', { chat_id: 1, text: 'x'.repeat(4097) })).body.description).toBe('Bad Request: message is too long');
     const keyboard = (data: string) => ({ inline_keyboard: [[{ text: 'b', callback_data: data }]] });
-    expect((await call('sendMessage', { chat_id: 1, text: 'k', reply_markup: keyboard('x'.repeat(65)) })).body.description).toBe('Bad Request: BUTTON_DATA_INVALID');
+    expect((await call('sendMessage', { chat_id: 1, text: 'k', reply_markup: keyboard('x'.repeat(65)) })).body.description).toBe(
+      'Bad Request: BUTTON_DATA_INVALID',
+    );
 
     const sent = (await call('sendMessage', { chat_id: 1, text: 'pick', reply_markup: keyboard('a') })).body.result;
     const again = await call('editMessageReplyMarkup', { chat_id: 1, message_id: sent.message_id, reply_markup: keyboard('a') });
@@ -107,7 +117,11 @@ describe('FakeBotApi over plain HTTP', () => {
     const res = await fetch(`${fake.url}/bot${fake.token}/sendVoice`, { method: 'POST', body: form });
     const voice = ((await res.json()) as Answer).result.voice;
     expect(voice).toMatchObject({ file_id: expect.stringMatching(/^fid-/), duration: 4, file_size: 10 });
-    expect(fake.calls.at(-1)).toMatchObject({ method: 'sendVoice', params: { chat_id: 3, duration: 4 }, files: { voice: { name: 'hello.ogg', size: 10, type: 'audio/ogg' } } });
+    expect(fake.calls.at(-1)).toMatchObject({
+      method: 'sendVoice',
+      params: { chat_id: 3, duration: 4 },
+      files: { voice: { name: 'hello.ogg', size: 10, type: 'audio/ogg' } },
+    });
 
     const reused = await call('sendVoice', { chat_id: 3, voice: voice.file_id });
     expect(reused.body.result.voice.file_id).toBe(voice.file_id);

@@ -6,9 +6,27 @@ import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { stemmen, tempWorkspace } from '../helpers/cli.ts';
 import { writeXlsForm } from '../helpers/xlsform.ts';
 
-const EN = 'label::English (en)', AR = 'label::Arabic (ar)', TI = 'label::Tigrinya (ti)';
-const SURVEY_HEADERS = ['type', 'name', EN, AR, TI, 'hint::English (en)', 'hint::Arabic (ar)', 'hint::Tigrinya (ti)', 'media::audio::Arabic (ar)',
-  'required', 'relevant', 'constraint', 'constraint_message', 'parameters', 'indicator', 'outcome'];
+const EN = 'label::English (en)',
+  AR = 'label::Arabic (ar)',
+  TI = 'label::Tigrinya (ti)';
+const SURVEY_HEADERS = [
+  'type',
+  'name',
+  EN,
+  AR,
+  TI,
+  'hint::English (en)',
+  'hint::Arabic (ar)',
+  'hint::Tigrinya (ti)',
+  'media::audio::Arabic (ar)',
+  'required',
+  'relevant',
+  'constraint',
+  'constraint_message',
+  'parameters',
+  'indicator',
+  'outcome',
+];
 
 /** A form as a KoboToolbox user would build it: three languages, an Arabic audio prompt, skip logic, a group. */
 const FORM = {
@@ -17,22 +35,82 @@ const FORM = {
     rows: [
       { type: 'start', name: 'start' },
       { type: 'note', name: 'welcome', [EN]: 'A few questions about work and health.', [AR]: 'بعض الأسئلة عن العمل والصحة.', [TI]: 'ብዛዕባ ስራሕን ጥዕናን ሒደት ሕቶታት።' },
-      { type: 'select_one yes_no', name: 'has_work', [EN]: 'Do you have paid work?', [AR]: 'هل لديك عمل مدفوع الأجر؟', [TI]: 'ክፉል ስራሕ ኣለኩም ዶ?',
-        'media::audio::Arabic (ar)': 'has_work_ar.ogg', required: 'yes', indicator: 'work', outcome: 'paid_work_matching_skills' },
-      { type: 'range', name: 'work_fair', [EN]: 'How fairly are you treated at work?', [AR]: 'إلى أي مدى تُعامَل بعدل في العمل؟', [TI]: 'ኣብ ስራሕ ክንደይ ብፍትሒ ትተሓዙ?',
-        parameters: 'start=0 end=10 step=1', relevant: "${has_work} = 'yes'", indicator: 'work', outcome: 'treated_fairly_at_work' },
-      { type: 'text', name: 'work_fair_why', [EN]: 'Why this number?', [AR]: 'لماذا هذا الرقم؟', [TI]: 'ስለምንታይ እዚ ቁጽሪ?',
-        relevant: "${has_work} = 'yes' and ${work_fair} <= 6", indicator: 'work', outcome: 'treated_fairly_at_work' },
+      {
+        type: 'select_one yes_no',
+        name: 'has_work',
+        [EN]: 'Do you have paid work?',
+        [AR]: 'هل لديك عمل مدفوع الأجر؟',
+        [TI]: 'ክፉል ስራሕ ኣለኩም ዶ?',
+        'media::audio::Arabic (ar)': 'has_work_ar.ogg',
+        required: 'yes',
+        indicator: 'work',
+        outcome: 'paid_work_matching_skills',
+      },
+      {
+        type: 'range',
+        name: 'work_fair',
+        [EN]: 'How fairly are you treated at work?',
+        [AR]: 'إلى أي مدى تُعامَل بعدل في العمل؟',
+        [TI]: 'ኣብ ስራሕ ክንደይ ብፍትሒ ትተሓዙ?',
+        parameters: 'start=0 end=10 step=1',
+        relevant: "${has_work} = 'yes'",
+        indicator: 'work',
+        outcome: 'treated_fairly_at_work',
+      },
+      {
+        type: 'text',
+        name: 'work_fair_why',
+        [EN]: 'Why this number?',
+        [AR]: 'لماذا هذا الرقم؟',
+        [TI]: 'ስለምንታይ እዚ ቁጽሪ?',
+        relevant: "${has_work} = 'yes' and ${work_fair} <= 6",
+        indicator: 'work',
+        outcome: 'treated_fairly_at_work',
+      },
       { type: 'begin group', name: 'health', indicator: 'health', relevant: "${has_work} != ''" },
-      { type: 'select_multiple care', name: 'care_used', [EN]: 'Which care did you use this year?', [AR]: 'ما الرعاية التي استخدمتها هذا العام؟', [TI]: 'ኣብዚ ዓመት ኣየናይ ክንክን ተጠቒምኩም?',
-        outcome: 'access_to_care', constraint: "not(selected(., 'none') and count-selected(.) > 1)", constraint_message: 'None means none' },
-      { type: 'integer', name: 'waiting_weeks', [EN]: 'How many weeks did you wait for the hospital?', [AR]: 'كم أسبوعًا انتظرت المستشفى؟', [TI]: 'ንሆስፒታል ክንደይ ሰሙን ተጸቢኹም?',
-        'hint::English (en)': 'Type 0 if you did not wait.', 'hint::Arabic (ar)': 'اكتب 0 إذا لم تنتظر.', 'hint::Tigrinya (ti)': 'እንተዘይተጸቢኹም 0 ጽሓፉ።',
-        relevant: "selected(${care_used}, 'hospital')", constraint: '. >= 0 and . <= 104', outcome: 'access_to_care' },
+      {
+        type: 'select_multiple care',
+        name: 'care_used',
+        [EN]: 'Which care did you use this year?',
+        [AR]: 'ما الرعاية التي استخدمتها هذا العام؟',
+        [TI]: 'ኣብዚ ዓመት ኣየናይ ክንክን ተጠቒምኩም?',
+        outcome: 'access_to_care',
+        constraint: "not(selected(., 'none') and count-selected(.) > 1)",
+        constraint_message: 'None means none',
+      },
+      {
+        type: 'integer',
+        name: 'waiting_weeks',
+        [EN]: 'How many weeks did you wait for the hospital?',
+        [AR]: 'كم أسبوعًا انتظرت المستشفى؟',
+        [TI]: 'ንሆስፒታል ክንደይ ሰሙን ተጸቢኹም?',
+        'hint::English (en)': 'Type 0 if you did not wait.',
+        'hint::Arabic (ar)': 'اكتب 0 إذا لم تنتظر.',
+        'hint::Tigrinya (ti)': 'እንተዘይተጸቢኹም 0 ጽሓፉ።',
+        relevant: "selected(${care_used}, 'hospital')",
+        constraint: '. >= 0 and . <= 104',
+        outcome: 'access_to_care',
+      },
       { type: 'end group' },
       { type: 'calculate', name: 'score', calculation: '${waiting_weeks} * 2' },
-      { type: 'date', name: 'arrival', [EN]: 'When did you arrive?', [AR]: 'متى وصلت؟', [TI]: 'መዓስ መጺእኩም?', indicator: 'stability', outcome: 'secure_residence_status' },
-      { type: 'audio', name: 'story', [EN]: 'Tell us more in a voice message.', [AR]: 'أخبرنا المزيد في رسالة صوتية.', [TI]: 'ብድምጺ መልእኽቲ ተወሳኺ ንገሩና።', indicator: 'links', outcome: 'has_a_say' },
+      {
+        type: 'date',
+        name: 'arrival',
+        [EN]: 'When did you arrive?',
+        [AR]: 'متى وصلت؟',
+        [TI]: 'መዓስ መጺእኩም?',
+        indicator: 'stability',
+        outcome: 'secure_residence_status',
+      },
+      {
+        type: 'audio',
+        name: 'story',
+        [EN]: 'Tell us more in a voice message.',
+        [AR]: 'أخبرنا المزيد في رسالة صوتية.',
+        [TI]: 'ብድምጺ መልእኽቲ ተወሳኺ ንገሩና።',
+        indicator: 'links',
+        outcome: 'has_a_say',
+      },
       { type: 'geopoint', name: 'where', [EN]: 'Where are you?' },
     ],
   },
@@ -46,7 +124,10 @@ const FORM = {
       { list_name: 'care', name: 'none', [EN]: 'None', [AR]: 'لا شيء', [TI]: 'ዋላ ሓደ' },
     ],
   },
-  settings: { headers: ['form_title', 'form_id', 'version', 'default_language'], rows: [{ form_title: 'Utrecht newcomers 2026', form_id: 'utrecht_newcomers', version: '3', default_language: 'English (en)' }] },
+  settings: {
+    headers: ['form_title', 'form_id', 'version', 'default_language'],
+    rows: [{ form_title: 'Utrecht newcomers 2026', form_id: 'utrecht_newcomers', version: '3', default_language: 'English (en)' }],
+  },
 };
 
 let ws: ReturnType<typeof tempWorkspace>;
@@ -73,7 +154,11 @@ type Reply = Awaited<ReturnType<TryitClient['send']>>;
 const data = (r: Reply) => r.messages.flatMap((m) => (m.buttons ?? []).flat().map((b) => b.data));
 
 async function completed(client: TryitClient): Promise<boolean> {
-  const row = await app.db.selectFrom('sessions').select('phase').where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token)).executeTakeFirst();
+  const row = await app.db
+    .selectFrom('sessions')
+    .select('phase')
+    .where('respondent_id', '=', app.handler.respondentIdFor('tryit', client.token))
+    .executeTakeFirst();
   return row?.phase === 'completed';
 }
 
@@ -95,7 +180,9 @@ async function complete(lang: string, pick: Record<string, string>, form = 'text
       r = await client.send({ button: `md:${qid}` });
     } else if (d.length > 0) r = await client.send({ button: d.find((x) => x.endsWith(':no')) ?? d[0]! });
     else {
-      const typed = data(r).find((x) => x.startsWith('skip:'))?.slice('skip:'.length);
+      const typed = data(r)
+        .find((x) => x.startsWith('skip:'))
+        ?.slice('skip:'.length);
       r = await client.send({ text: (typed && pick[typed]) || '2019' });
     }
     replies.push(r);
@@ -120,14 +207,27 @@ describe('stemmen survey import-xlsform', () => {
       'survey row 11 (type): type "calculate" is not supported; "score" is not imported',
       'survey row 14 (type): type "geopoint" is not supported',
       'choices row 4 (media::image): column "media::image" (rows 4–4) is not imported',
-    ]) expect(imported.stdout).toContain(line);
+    ])
+      expect(imported.stdout).toContain(line);
     const spec = parse(readFileSync(surveyFile, 'utf8')) as { id: string; version: number; mediaDir: string; questions: Array<Record<string, unknown>> };
     expect(spec).toMatchObject({ id: 'utrecht-newcomers', version: 3, mediaDir: '../forms' });
     const byId = Object.fromEntries(spec.questions.map((q) => [q.id, q]));
     expect(byId.has_work).toMatchObject({ type: 'single', required: true, audio: { ar: 'has_work_ar.ogg' } });
     expect(byId.work_fair).toMatchObject({ type: 'scale', min: 0, max: 10, when: { question: 'has_work', equals: 'yes' } });
-    expect(byId.waiting_weeks).toMatchObject({ type: 'number', integer: true, min: 0, max: 104, indicator: 'health', hint: 'q.waiting_weeks.hint',
-      when: { all: [{ question: 'has_work', answered: true }, { question: 'care_used', includes: 'hospital' }] } });
+    expect(byId.waiting_weeks).toMatchObject({
+      type: 'number',
+      integer: true,
+      min: 0,
+      max: 104,
+      indicator: 'health',
+      hint: 'q.waiting_weeks.hint',
+      when: {
+        all: [
+          { question: 'has_work', answered: true },
+          { question: 'care_used', includes: 'hospital' },
+        ],
+      },
+    });
     const ti = JSON.parse(readFileSync(join(ws.locales, 'ti/survey-utrecht-newcomers.json'), 'utf8')) as { q: Record<string, { text: string }> };
     expect(ti.q.has_work!.text).toBe('ክፉል ስራሕ ኣለኩም ዶ?');
   });
@@ -135,7 +235,10 @@ describe('stemmen survey import-xlsform', () => {
   it('completes the imported form through the try-it channel in Arabic with the audio prompt, following the skip logic', async () => {
     const { client, replies } = await complete('ar', { has_work: 'yes', work_fair: '3', care_used: 'hospital', waiting_weeks: '5' }, 'audio');
     expect(await completed(client)).toBe(true);
-    const media = replies.flatMap((r) => r.messages).map((m) => (m as { media?: { file: string } }).media?.file).filter(Boolean);
+    const media = replies
+      .flatMap((r) => r.messages)
+      .map((m) => (m as { media?: { file: string } }).media?.file)
+      .filter(Boolean);
     // The browser gets the prompt by an opaque id (never the server path); it serves the recorded file.
     expect(media.every((f) => /^\/try\/api\/prompts\/[A-Za-z0-9_-]{22}$/.test(f!))).toBe(true);
     const served = await Promise.all(media.map(async (f) => Buffer.from(await (await fetch(`${app.url}${f}`)).arrayBuffer())));
@@ -154,7 +257,12 @@ describe('stemmen survey import-xlsform', () => {
     expect(asked).toContain('has_work');
     expect(asked).not.toContain('work_fair');
     expect(asked).not.toContain('waiting_weeks');
-    expect(replies.flatMap((r) => r.messages).filter((m) => m.language === 'ti').every((m) => /[\u1200-\u137F]/.test(m.text))).toBe(true);
+    expect(
+      replies
+        .flatMap((r) => r.messages)
+        .filter((m) => m.language === 'ti')
+        .every((m) => /[\u1200-\u137F]/.test(m.text)),
+    ).toBe(true);
   });
 });
 
@@ -165,18 +273,27 @@ describe('bad XLSForms', () => {
     return stemmen(['survey', 'import-xlsform', file, '--out', join(ws.dir, `${name}.yaml`)], { LOCALES_DIR: ws.locales });
   };
   const S = ['type', 'name', 'label', 'relevant', 'indicator', 'outcome'];
-  const C = { headers: ['list_name', 'name', 'label'], rows: [{ list_name: 'yn', name: 'yes', label: 'Yes' }, { list_name: 'yn', name: 'no', label: 'No' }] };
+  const C = {
+    headers: ['list_name', 'name', 'label'],
+    rows: [
+      { list_name: 'yn', name: 'yes', label: 'Yes' },
+      { list_name: 'yn', name: 'no', label: 'No' },
+    ],
+  };
 
   it('names sheet, row and column for unknown types, broken expressions, duplicates and missing lists; writes nothing', async () => {
     const r = await bad('broken', {
-      survey: { headers: S, rows: [
-        { type: 'select_one yn', name: 'a', label: 'A?', indicator: 'work', outcome: 'enough_income' },
-        { type: 'selectone yn', name: 'b', label: 'B?', indicator: 'work', outcome: 'enough_income' },
-        { type: 'text', name: 'c', label: 'C?', relevant: "${a} = 'yes' and (", indicator: 'work', outcome: 'enough_income' },
-        { type: 'text', name: 'a', label: 'A again', indicator: 'work', outcome: 'enough_income' },
-        { type: 'select_one colours', name: 'd', label: 'D?', indicator: 'helth', outcome: 'enough_income' },
-        { type: 'text', name: 'e', label: 'E?', relevant: '${nope} = 1', indicator: 'work', outcome: 'enough_income' },
-      ] },
+      survey: {
+        headers: S,
+        rows: [
+          { type: 'select_one yn', name: 'a', label: 'A?', indicator: 'work', outcome: 'enough_income' },
+          { type: 'selectone yn', name: 'b', label: 'B?', indicator: 'work', outcome: 'enough_income' },
+          { type: 'text', name: 'c', label: 'C?', relevant: "${a} = 'yes' and (", indicator: 'work', outcome: 'enough_income' },
+          { type: 'text', name: 'a', label: 'A again', indicator: 'work', outcome: 'enough_income' },
+          { type: 'select_one colours', name: 'd', label: 'D?', indicator: 'helth', outcome: 'enough_income' },
+          { type: 'text', name: 'e', label: 'E?', relevant: '${nope} = 1', indicator: 'work', outcome: 'enough_income' },
+        ],
+      },
       choices: C,
     });
     expect(r.code).toBe(1);

@@ -63,7 +63,9 @@ describe('stemmen pilot create', () => {
   it('puts the pilot in an organisation given with --org, which must exist', async () => {
     const none = await stemmen(['pilot', 'create', '--survey', BANK, '--name', 'Zeist', '--org', 'gemeente-zeist', '--code', 'zeist'], env);
     expect(none.code).toBe(1);
-    expect(none.stderr).toBe('--org: there is no organisation "gemeente-zeist"; add it first with `stemmen org add gemeente-zeist --name "…"` (see `stemmen org list`)\n');
+    expect(none.stderr).toBe(
+      '--org: there is no organisation "gemeente-zeist"; add it first with `stemmen org add gemeente-zeist --name "…"` (see `stemmen org list`)\n',
+    );
     expect(await new PilotRepository(app.db).find('zeist')).toBeUndefined();
     expect((await stemmen(['org', 'add', 'gemeente-zeist', '--name', 'Gemeente Zeist'], env)).code).toBe(0);
     const ok = await stemmen(['pilot', 'create', '--survey', BANK, '--name', 'Zeist', '--org', 'gemeente-zeist', '--code', 'zeist'], env);
@@ -76,7 +78,10 @@ describe('stemmen pilot create', () => {
 describe('stemmen pilot links', () => {
   it('writes QR codes (PNG and SVG) that decode to the Telegram and wa.me links, one per language too', async () => {
     const out = join(dir, 'qr');
-    const r = await stemmen(['pilot', 'links', code, '--telegram-bot', 'stemmen_bot', '--whatsapp-number', '+31612345678', '--per-language', '--out', out], env);
+    const r = await stemmen(
+      ['pilot', 'links', code, '--telegram-bot', 'stemmen_bot', '--whatsapp-number', '+31612345678', '--per-language', '--out', out],
+      env,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const expected: Record<string, string> = {
@@ -97,8 +102,11 @@ describe('stemmen pilot links', () => {
     const api = await FakeBotApi.start();
     try {
       const out = join(dir, 'qr2');
-      const r = await stemmen(['pilot', 'links', code, '--whatsapp-number', '31612345678', '--out', out],
-        { ...env, TELEGRAM_BOT_TOKEN: api.token, TELEGRAM_API_ROOT: api.url });
+      const r = await stemmen(['pilot', 'links', code, '--whatsapp-number', '31612345678', '--out', out], {
+        ...env,
+        TELEGRAM_BOT_TOKEN: api.token,
+        TELEGRAM_API_ROOT: api.url,
+      });
       expect(r.code).toBe(0);
       expect(decodeQr(join(out, 'telegram.png'))).toBe(`https://t.me/${api.botInfo.username}?start=${code}`);
     } finally {
@@ -117,10 +125,10 @@ describe('stemmen pilot links', () => {
   });
 });
 
-describe('the running bot serves every pilot\'s survey', () => {
+describe("the running bot serves every pilot's survey", () => {
   const arabic = /[\u0600-\u06FF]/;
 
-  it('joins a pilot by its per-language link text, with the language preselected, and asks the pilot\'s own questions', async () => {
+  it("joins a pilot by its per-language link text, with the language preselected, and asks the pilot's own questions", async () => {
     const client = new TryitClient(url, undefined, 'en');
     const first = await client.send({ text: `start ${code}-ar` });
     expect(first.messages.at(-1)!.language).toBe('ar');
@@ -136,7 +144,10 @@ describe('the running bot serves every pilot\'s survey', () => {
   it('loads a pilot created while the bot runs, on its first message', async () => {
     const repo = new PilotRepository(app.db);
     const other = join(ROOT, 'surveys/definitions/default-pilot.yaml');
-    await repo.create({ code: 'late-pilot', name: 'Late', surveyId: 'default-pilot', surveyVersion: 1, surveyFile: other, channels: ['telegram'] }, new Date().toISOString());
+    await repo.create(
+      { code: 'late-pilot', name: 'Late', surveyId: 'default-pilot', surveyVersion: 1, surveyFile: other, channels: ['telegram'] },
+      new Date().toISOString(),
+    );
     const client = new TryitClient(url, undefined, 'ti');
     const r = await client.send({ command: `start late-pilot` });
     expect(r.outcome).toBe('handled');
@@ -156,8 +167,32 @@ describe('the running bot serves every pilot\'s survey', () => {
     expect(stats.exact).toBe(true);
     expect(stats.note).toMatch(/exact counts for operators: the dashboard and the read API hide groups of fewer than 10 people/);
     expect(stats.funnel).toEqual([
-      { language: 'ar', channel: 'tryit', invited: 0, started: 1, consented: 1, declined: 0, stopped: 1, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
-      { language: 'ti', channel: 'tryit', invited: 0, started: 1, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0, expired: 0 },
+      {
+        language: 'ar',
+        channel: 'tryit',
+        invited: 0,
+        started: 1,
+        consented: 1,
+        declined: 0,
+        stopped: 1,
+        completed: 0,
+        reminded: 0,
+        completedAfterReminder: 0,
+        expired: 0,
+      },
+      {
+        language: 'ti',
+        channel: 'tryit',
+        invited: 0,
+        started: 1,
+        consented: 0,
+        declined: 0,
+        stopped: 0,
+        completed: 0,
+        reminded: 0,
+        completedAfterReminder: 0,
+        expired: 0,
+      },
     ]);
     expect(stats.total).toMatchObject({ started: 2, consented: 1, stopped: 1 });
     const table = await stemmen(['pilot', 'stats', code], env);

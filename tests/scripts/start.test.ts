@@ -31,23 +31,35 @@ describe('npm start', () => {
   it('starts on embedded defaults, serves the try-it chat, and stops cleanly on SIGTERM', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'stemmen-start-'));
     const child = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
-      cwd: ROOT, env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: uniquePrefix(), PORT: '0', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      env: { ...process.env, DATA_DIR: dir, QUEUE_PREFIX: uniquePrefix(), PORT: '0', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
-    child.stdout.on('data', (d) => { out += String(d); });
-    child.stderr.on('data', (d) => { out += String(d); });
+    child.stdout.on('data', (d) => {
+      out += String(d);
+    });
+    child.stderr.on('data', (d) => {
+      out += String(d);
+    });
     try {
       const url = await new Promise<string>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no URL printed:\n${out}`)), 20_000);
         child.stdout.on('data', () => {
           const m = out.match(/Try it:\s+(http:\/\/\S+)\/try/);
-          if (m) { clearTimeout(timer); resolve(m[1]!); }
+          if (m) {
+            clearTimeout(timer);
+            resolve(m[1]!);
+          }
         });
         child.once('exit', (code) => reject(new Error(`exited with ${code}:\n${out}`)));
       });
       const reply = await new TryitClient(url).send({ command: 'start' });
       expect(reply.messages[0]?.buttons?.flat().map((b) => b.data)).toContain('lang:ti');
-      const code = await new Promise<number | null>((resolve) => { child.once('exit', resolve); child.kill('SIGTERM'); });
+      const code = await new Promise<number | null>((resolve) => {
+        child.once('exit', resolve);
+        child.kill('SIGTERM');
+      });
       expect(code).toBe(0);
       expect(readFileSync(join(dir, 'pseudonym.key'), 'utf8').trim().length).toBeGreaterThan(40);
     } finally {

@@ -14,7 +14,9 @@ const bankRaw = parse(readFileSync(BANK, 'utf8')) as unknown;
 const WORKSHOP = 'work,health,housing,bridges,links,language,safety,stability';
 
 let ws: ReturnType<typeof tempWorkspace>;
-beforeAll(() => { ws = tempWorkspace('bank'); });
+beforeAll(() => {
+  ws = tempWorkspace('bank');
+});
 afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
 describe('question bank', () => {
@@ -45,8 +47,10 @@ describe('question bank', () => {
   });
 
   it('names a mistyped indicator and suggests the right one', () => {
-    expect(assembleSurvey(bankRaw, { id: 'x', indicators: ['work', 'helth'], languages: ['nl'], all: false }))
-      .toEqual({ ok: false, message: '--indicators: "helth" is not an indicator; did you mean "health"?' });
+    expect(assembleSurvey(bankRaw, { id: 'x', indicators: ['work', 'helth'], languages: ['nl'], all: false })).toEqual({
+      ok: false,
+      message: '--indicators: "helth" is not an indicator; did you mean "health"?',
+    });
     expect(assembleSurvey(bankRaw, { id: 'Bad Id', indicators: ['work'], languages: ['nl'], all: false }).ok).toBe(false);
   });
 });
@@ -77,7 +81,9 @@ describe('stemmen survey new', () => {
     const out = join(ws.dir, 'big.yaml');
     const r = await stemmen(['survey', 'new', '--indicators', WORKSHOP, '--languages', 'nl', '--out', out, '--all'], { LOCALES_DIR: ws.locales });
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/big\.yaml:\d+:\d+ warning: questions: estimated completion time is 15 minutes \(36 questions × 25 s\), above the 10-minute limit; drop about 12 questions/);
+    expect(r.stdout).toMatch(
+      /big\.yaml:\d+:\d+ warning: questions: estimated completion time is 15 minutes \(36 questions × 25 s\), above the 10-minute limit; drop about 12 questions/,
+    );
   });
 
   it('refuses bad input with a message naming the option and the fix, exit 1', async () => {

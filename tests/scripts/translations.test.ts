@@ -10,9 +10,14 @@ const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<
 
 describe('LibreTranslate client against a fake server over HTTP', () => {
   // A hostile engine: translates by upper-casing and turns braces into parentheses.
-  const fake = new FakeLibreTranslate({ apiKey: 'k1', translate: (t, _s, target) => `${target.toUpperCase()}: ${t.toUpperCase().replace(/[{}]/g, (b) => (b === '{' ? '(' : ')'))}` });
+  const fake = new FakeLibreTranslate({
+    apiKey: 'k1',
+    translate: (t, _s, target) => `${target.toUpperCase()}: ${t.toUpperCase().replace(/[{}]/g, (b) => (b === '{' ? '(' : ')'))}`,
+  });
   let client: LibreTranslateClient;
-  beforeAll(async () => { client = new LibreTranslateClient({ url: await fake.start(), apiKey: 'k1', batchSize: 2, timeoutMs: 300 }); });
+  beforeAll(async () => {
+    client = new LibreTranslateClient({ url: await fake.start(), apiKey: 'k1', batchSize: 2, timeoutMs: 300 });
+  });
   afterAll(() => fake.close());
 
   it('translates a list in batches, keeping {{placeholders}} intact', async () => {
@@ -44,7 +49,10 @@ describe('LibreTranslate client against a fake server over HTTP', () => {
 
 describe('translator tables', () => {
   it('CSV round-trips commas, quotes, newlines and scripts, with line numbers per record', () => {
-    const rows = [{ a: 'x, "y"', b: 'line1\nline2' }, { a: 'ትግርኛ', b: 'عربي' }];
+    const rows = [
+      { a: 'x, "y"', b: 'line1\nline2' },
+      { a: 'ትግርኛ', b: 'عربي' },
+    ];
     const { headers, rows: back } = parseCsv(toCsv(['a', 'b'], rows), 't.csv');
     expect(headers).toEqual(['a', 'b']);
     expect(back.map((r) => r.cells)).toEqual(rows);
@@ -70,7 +78,10 @@ describe('stemmen translations', () => {
     }
     writeFileSync(join(ws.locales, 'review.json'), JSON.stringify(review));
   });
-  afterAll(async () => { await fake.close(); rmSync(ws.dir, { recursive: true, force: true }); });
+  afterAll(async () => {
+    await fake.close();
+    rmSync(ws.dir, { recursive: true, force: true });
+  });
 
   it('fills the gaps with machine drafts, plural-aware, marked unreviewed; then the locale check passes', async () => {
     const bank = json(join(ws.locales, 'ti/bank.json')) as { q: Record<string, unknown> };
@@ -90,7 +101,9 @@ describe('stemmen translations', () => {
     expect(Object.keys(ar).sort()).toEqual(['items_few', 'items_many', 'items_one', 'items_other', 'items_two', 'items_zero', 'plain']);
     expect(ar.items_two).toBe('[ar] {{count}} answers');
     expect(ar.plain).toBe('[ar] Hello {{name}}');
-    expect((json(join(ws.locales, 'ti/bank.json')) as { q: { work_fair: { text: string } } }).q.work_fair.text).toBe('[ti] How fairly are you treated at work or when you look for work?');
+    expect((json(join(ws.locales, 'ti/bank.json')) as { q: { work_fair: { text: string } } }).q.work_fair.text).toBe(
+      '[ti] How fairly are you treated at work or when you look for work?',
+    );
     const review = json(join(ws.locales, 'review.json')) as Record<string, Record<string, unknown>>;
     expect(review.ar!.test).toEqual({ status: 'machine-draft' });
     expect(review.ti!.bank).toEqual({ status: 'machine-draft' });
@@ -99,12 +112,16 @@ describe('stemmen translations', () => {
     expect(check.code).toBe(0);
   });
 
-  it('exports a table, imports the translator\'s work as reviewed, and keeps the rest marked as drafts', async () => {
+  it("exports a table, imports the translator's work as reviewed, and keeps the rest marked as drafts", async () => {
     const csv = join(ws.dir, 'ti.csv');
     const ex = await stemmen(['translations', 'export', '--lang', 'ti', '--ns', 'test', '--out', csv], env);
     expect(ex.code).toBe(0);
     const { rows } = parseCsv(readFileSync(csv, 'utf8'), 'ti.csv');
-    expect(rows.map((r) => [r.cells.key, r.cells.status])).toEqual([['items_one', 'machine-draft'], ['items_other', 'machine-draft'], ['plain', 'machine-draft']]);
+    expect(rows.map((r) => [r.cells.key, r.cells.status])).toEqual([
+      ['items_one', 'machine-draft'],
+      ['items_other', 'machine-draft'],
+      ['plain', 'machine-draft'],
+    ]);
     const filled = rows.map((r) => ({ ...r.cells, ti: r.cells.key === 'plain' ? 'ሰላም {{name}}' : '' }));
     writeFileSync(csv, toCsv(['namespace', 'key', 'en', 'ti', 'status'], filled));
     const im = await stemmen(['translations', 'import', csv, '--lang', 'ti'], env);
@@ -123,22 +140,37 @@ describe('stemmen translations', () => {
 
   it('refuses broken placeholders, unknown keys and incomplete plural forms, naming each line; writes nothing', async () => {
     const csv = join(ws.dir, 'bad.csv');
-    writeFileSync(csv, toCsv(['namespace', 'key', 'en', 'ar'], [
-      { namespace: 'test', key: 'plain', ar: 'مرحبا {{nam}}' },
-      { namespace: 'test', key: 'plian', ar: 'x' },
-      { namespace: 'tests', key: 'plain', ar: 'x' },
-      { namespace: 'bank', key: 'why', ar: 'لماذا؟' },
-    ]));
+    writeFileSync(
+      csv,
+      toCsv(
+        ['namespace', 'key', 'en', 'ar'],
+        [
+          { namespace: 'test', key: 'plain', ar: 'مرحبا {{nam}}' },
+          { namespace: 'test', key: 'plian', ar: 'x' },
+          { namespace: 'tests', key: 'plain', ar: 'x' },
+          { namespace: 'bank', key: 'why', ar: 'لماذا؟' },
+        ],
+      ),
+    );
     writeFileSync(join(ws.locales, 'ar/test.json'), JSON.stringify({ plain: 'x' }));
     const r = await stemmen(['translations', 'import', csv, '--lang', 'ar'], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain('bad.csv:2: test plain: placeholders {{nam}} do not match the source\'s {{name}}; keep every {{…}} exactly as in the source');
+    expect(r.stderr).toContain("bad.csv:2: test plain: placeholders {{nam}} do not match the source's {{name}}; keep every {{…}} exactly as in the source");
     expect(r.stderr).toContain('bad.csv:3: key "plian" does not exist in locales/en/test.json; did you mean "plain"?');
     expect(r.stderr).toContain('bad.csv:4: namespace "tests" does not exist in locales/en; did you mean "test"?');
     expect(r.stderr).toMatch(/3 problem\(s\); nothing was imported\n$/);
     expect((json(join(ws.locales, 'ar/bank.json')) as { why: string }).why).not.toBe('لماذا؟');
 
-    writeFileSync(csv, toCsv(['namespace', 'key', 'ar'], [{ namespace: 'test', key: 'items_one', ar: '{{count}} إجابة' }, { namespace: 'test', key: 'items_other', ar: '{{count}} إجابات' }]));
+    writeFileSync(
+      csv,
+      toCsv(
+        ['namespace', 'key', 'ar'],
+        [
+          { namespace: 'test', key: 'items_one', ar: '{{count}} إجابة' },
+          { namespace: 'test', key: 'items_other', ar: '{{count}} إجابات' },
+        ],
+      ),
+    );
     const plural = await stemmen(['translations', 'import', csv, '--lang', 'ar'], env);
     expect(plural.code).toBe(1);
     expect(plural.stderr).toContain('test items: ar needs the plural forms items_zero, items_two, items_few, items_many too; fill them in');

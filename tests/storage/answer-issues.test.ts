@@ -39,11 +39,13 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(await repo.answerIssueCounts('nobody')).toEqual([]);
   });
 
-  it('counts nothing when the message\'s transaction rolls back', async () => {
-    await expect(store.transaction(async (tx) => {
-      await tx.countAnswerIssue({ pilotCode: 'p', surveyId: 's', questionId: 'q1', code: 'empty' });
-      throw new Error('the session changed under us');
-    })).rejects.toThrow(/changed under us/);
+  it("counts nothing when the message's transaction rolls back", async () => {
+    await expect(
+      store.transaction(async (tx) => {
+        await tx.countAnswerIssue({ pilotCode: 'p', surveyId: 's', questionId: 'q1', code: 'empty' });
+        throw new Error('the session changed under us');
+      }),
+    ).rejects.toThrow(/changed under us/);
     expect(await new AnswerIssueRepository(db).answerIssueCounts('p')).toEqual([]);
   });
 });

@@ -10,7 +10,9 @@ import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 class CaptureChannel implements ChannelPort {
   readonly sent: Array<{ address: string; message: RenderedMessage }> = [];
   constructor(readonly name: Channel) {}
-  async send(address: string, message: RenderedMessage): Promise<void> { this.sent.push({ address, message }); }
+  async send(address: string, message: RenderedMessage): Promise<void> {
+    this.sent.push({ address, message });
+  }
 }
 
 const whatsapp = new CaptureChannel('whatsapp');
@@ -22,7 +24,9 @@ beforeAll(async () => {
   app = await startTestApp({}, { channels: [whatsapp] });
   repo = new CampaignRepository(app.db, (c, a) => app.handler.suppressionKey(c, a));
 });
-afterAll(async () => { await app.dispose(); });
+afterAll(async () => {
+  await app.dispose();
+});
 
 describe('campaign targets', () => {
   it('plans each invitee once, sends each once, and keeps no number outside contacts and outbox', async () => {
@@ -51,7 +55,11 @@ describe('campaign targets', () => {
 
   it('marks a target failed when its contact is gone (purged after 24 h without consent)', async () => {
     const now = new Date().toISOString();
-    await repo.planInvitations('invite-default', [{ targetKey: 'r_invitee_three', address: '31612345670@s.whatsapp.net', language: 'nl', plannedAt: now }], now);
+    await repo.planInvitations(
+      'invite-default',
+      [{ targetKey: 'r_invitee_three', address: '31612345670@s.whatsapp.net', language: 'nl', plannedAt: now }],
+      now,
+    );
     await app.db.deleteFrom('respondents').where('id', '=', 'r_invitee_three').execute();
     expect(await repo.send('invite-default', 'r_invitee_three', now, randomUUID, app.delivery)).toEqual({ outcome: 'no-address' });
     expect(await repo.progress('invite-default')).toMatchObject({ failed: 1 });
@@ -64,9 +72,22 @@ describe('campaign targets', () => {
     await client.send({ button: 'consent:yes' });
     const rid = app.handler.respondentIdFor('tryit', client.token);
     const at = (s: number) => new Date(Date.now() + s * 1000).toISOString();
-    const consent = (theme: string, granted: number, s: number) => app.db.insertInto('consents').values({
-      id: randomUUID(), respondent_id: rid, pilot_code: 'default', survey_id: 'default-pilot', kind: 'recontact', theme, version: 1, granted, recorded_at: at(s), source_message_id: randomUUID(),
-    }).execute();
+    const consent = (theme: string, granted: number, s: number) =>
+      app.db
+        .insertInto('consents')
+        .values({
+          id: randomUUID(),
+          respondent_id: rid,
+          pilot_code: 'default',
+          survey_id: 'default-pilot',
+          kind: 'recontact',
+          theme,
+          version: 1,
+          granted,
+          recorded_at: at(s),
+          source_message_id: randomUUID(),
+        })
+        .execute();
     await consent('work', 1, 1);
     await consent('work', 0, 2);
     expect(await repo.optedIn('default', 'en')).toEqual([]);

@@ -12,8 +12,14 @@ import { Reports } from '../../storage/reports.ts';
 import { seed, type SeedAnswer } from '../helpers/dashboard.ts';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 
-const housing = (light: 'red' | 'green', number: number, answeredAt = '2026-11-01T10:00:00.000Z'): SeedAnswer =>
-  ({ questionId: 'housing_suitable', indicator: 'housing', outcome: 'suitable_home', light, number, answeredAt });
+const housing = (light: 'red' | 'green', number: number, answeredAt = '2026-11-01T10:00:00.000Z'): SeedAnswer => ({
+  questionId: 'housing_suitable',
+  indicator: 'housing',
+  outcome: 'suitable_home',
+  light,
+  number,
+  answeredAt,
+});
 const work: SeedAnswer = { questionId: 'work_has_paid_work', indicator: 'work', outcome: 'enough_income', light: 'green', choices: ['yes'] };
 const said: SeedAnswer = { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: 'Te klein voor ons gezin' };
 
@@ -30,11 +36,29 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       { id: 'c', language: 'ar', channel: 'whatsapp', completed: true, answers: [housing('red', 2, '2026-11-07T00:00:00.000Z')] },
     ]);
     // Someone who has not chosen a language yet: a session without language, no consent.
-    await db.insertInto('respondents').values({ id: 'd', created_at: '2026-11-01T10:00:00.000Z', last_seen_at: '2026-11-01T10:00:00.000Z', language: null }).execute();
-    await db.insertInto('sessions').values({
-      id: 's-d', respondent_id: 'd', pilot_code: 'p', survey_id: 'default-pilot', survey_version: 1, channel: 'telegram', phase: 'language', language: null,
-      state: '{}', state_version: 1, revision: 1, started_at: '2026-11-01T10:00:00.000Z', updated_at: '2026-11-01T10:00:00.000Z', completed_at: null,
-    }).execute();
+    await db
+      .insertInto('respondents')
+      .values({ id: 'd', created_at: '2026-11-01T10:00:00.000Z', last_seen_at: '2026-11-01T10:00:00.000Z', language: null })
+      .execute();
+    await db
+      .insertInto('sessions')
+      .values({
+        id: 's-d',
+        respondent_id: 'd',
+        pilot_code: 'p',
+        survey_id: 'default-pilot',
+        survey_version: 1,
+        channel: 'telegram',
+        phase: 'language',
+        language: null,
+        state: '{}',
+        state_version: 1,
+        revision: 1,
+        started_at: '2026-11-01T10:00:00.000Z',
+        updated_at: '2026-11-01T10:00:00.000Z',
+        completed_at: null,
+      })
+      .execute();
     await recordFunnelEvent(db, { pilotCode: 'p', surveyId: 'default-pilot', language: null, channel: 'telegram' }, 'started', '2026-11-01T10:00:00.000Z');
   });
   afterEach(async () => {
@@ -53,7 +77,12 @@ describe.each(STORE_KINDS)('%s', (kind) => {
 
     it('count each respondent once: several answers of one person share out their weight, and group sizes are distinct people', async () => {
       await seed(db, 'q', [
-        { id: 'x', language: 'nl', channel: 'telegram', answers: [housing('red', 1), { ...housing('red', 2), questionId: 'housing_safe' }, { ...housing('green', 9), questionId: 'housing_afford' }] },
+        {
+          id: 'x',
+          language: 'nl',
+          channel: 'telegram',
+          answers: [housing('red', 1), { ...housing('red', 2), questionId: 'housing_safe' }, { ...housing('green', 9), questionId: 'housing_afford' }],
+        },
         { id: 'y', language: 'nl', channel: 'telegram', answers: [housing('green', 8)] },
       ]);
       const r = new Reports(db);
@@ -63,13 +92,19 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(await r.respondentsWithLights('outcome', 'q', {}, 'housing')).toEqual([{ key: 'suitable_home', n: 2 }]);
       const group = await r.respondentsOfIndicator('p', 'housing');
       expect(group.total).toBe(3);
-      expect([...group.byQuestion].sort()).toEqual([['housing_suitable', 3], ['housing_why', 1]]);
+      expect([...group.byQuestion].sort()).toEqual([
+        ['housing_suitable', 3],
+        ['housing_why', 1],
+      ]);
     });
 
     it('count values per question, and list written answers', async () => {
       const r = new Reports(db);
       const values = (await r.valueCounts('p', 'housing')).map((v) => [v.questionId, v.number, v.n]).sort();
-      expect(values).toEqual([['housing_suitable', 2, 2], ['housing_suitable', 9, 1]]);
+      expect(values).toEqual([
+        ['housing_suitable', 2, 2],
+        ['housing_suitable', 9, 1],
+      ]);
       expect(await r.valueCounts('p', 'work')).toEqual([{ questionId: 'work_has_paid_work', number: null, choices: ['yes'], n: 1 }]);
       expect((await r.freeTextAnswers('p', 'housing')).map((t) => t.text)).toEqual(['Te klein voor ons gezin']);
     });
@@ -106,14 +141,23 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       await a.orgs.setMembership('u1', 'ngo', 'researcher');
       await a.createSession({ tokenHash: 't1', userId: 'u1', csrfToken: 'c1', now, expiresAt: '2026-11-20T22:00:00.000Z' });
       expect(await a.findSession('t1', now)).toEqual({
-        user: { id: 'u1', email: 'coord@example.org', role: 'admin', organisations: [{ organisationId: 'default', role: 'coordinator' }, { organisationId: 'ngo', role: 'researcher' }] },
+        user: {
+          id: 'u1',
+          email: 'coord@example.org',
+          role: 'admin',
+          organisations: [
+            { organisationId: 'default', role: 'coordinator' },
+            { organisationId: 'ngo', role: 'researcher' },
+          ],
+        },
         csrfToken: 'c1',
       });
       await db.insertInto('pilots').values({ code: 'p', name: 'P', survey_id: 'default-pilot', survey_version: 1, created_at: now }).execute();
       expect(await a.orgs.assignPilot('p', 'ngo')).toBe(true);
       expect(await a.orgs.assignPilot('nope', 'ngo')).toBe(false);
       expect(await a.findSession('t1', '2026-11-21T00:00:00.000Z')).toBeUndefined();
-      for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z']) await a.recordLoginFailure('coord@example.org', at);
+      for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z'])
+        await a.recordLoginFailure('coord@example.org', at);
       expect(await a.countLoginFailures('coord@example.org', '2026-11-20T09:52:00.000Z')).toBe(2);
       await a.createToken({ id: 'k1', tokenHash: 'th1', pilotCode: 'p', label: 'M&E', now });
       expect(await a.tokenPilot('th1')).toBe('p');

@@ -26,7 +26,11 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   let testDb: TestDatabase;
   let dbs: Db[];
   let store: Store;
-  const open = () => { const db = testDb.open(); dbs.push(db); return new Store(db); };
+  const open = () => {
+    const db = testDb.open();
+    dbs.push(db);
+    return new Store(db);
+  };
 
   beforeEach(async () => {
     testDb = await createTestDatabase(kind);
@@ -51,10 +55,19 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     // The message is claimed: the handler sees a redelivery as a duplicate.
     expect(await store.transaction((tx) => tx.claimMessage('telegram', 'mk-1', 'r_dead1', now))).toBe(false);
     expect(await later.count()).toBe(1);
-    expect(await later.list()).toEqual([{
-      channel: 'telegram', messageKey: 'mk-1', respondentId: 'r_dead1', ...failure, attempts: 3,
-      content: { content: { kind: 'text', text: '2018' } }, firstSeenAt: now, lastSeenAt: now, parkedAt: now,
-    }]);
+    expect(await later.list()).toEqual([
+      {
+        channel: 'telegram',
+        messageKey: 'mk-1',
+        respondentId: 'r_dead1',
+        ...failure,
+        attempts: 3,
+        content: { content: { kind: 'text', text: '2018' } },
+        firstSeenAt: now,
+        lastSeenAt: now,
+        parkedAt: now,
+      },
+    ]);
     const out = await store.pendingOutbound({ address: { channel: 'telegram', address: '987654321' } });
     expect(out.map((o) => [o.id, o.payload])).toEqual([['out-1', apology.payload]]);
     const rows = await store.db.selectFrom('dead_letters').selectAll().execute();
@@ -81,14 +94,26 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     await store.pilots.ensure('p', 'Pilot', 's', 1, now);
     await store.transaction(async (tx) => {
       await tx.touchRespondent('r_dead1', 'telegram', '987654321', now);
-      await tx.saveSession({ id: 'sess1', respondentId: 'r_dead1', pilotCode: 'p', channel: 'telegram', expectedRevision: 0, state: sessionState({ language: 'ti' }, now), now });
+      await tx.saveSession({
+        id: 'sess1',
+        respondentId: 'r_dead1',
+        pilotCode: 'p',
+        channel: 'telegram',
+        expectedRevision: 0,
+        state: sessionState({ language: 'ti' }, now),
+        now,
+      });
     });
     expect(await letters.languageOf('r_dead1')).toBe('ti');
   });
 
   it('classifies a broken constraint as permanent', async () => {
     await store.transaction((tx) => tx.touchRespondent('r_x', 'telegram', '1', now));
-    const e = await store.db.insertInto('respondents').values({ id: 'r_x', created_at: now, last_seen_at: now, language: null }).execute().catch((x: unknown) => x);
+    const e = await store.db
+      .insertInto('respondents')
+      .values({ id: 'r_x', created_at: now, last_seen_at: now, language: null })
+      .execute()
+      .catch((x: unknown) => x);
     expect(toStoreError(e)?.code).toBe('constraint');
     expect(isTransient(e)).toBe(false);
   });
@@ -103,7 +128,11 @@ describe('store error classification from the real drivers', () => {
       a.exec('create table t (x integer)');
       a.exec('begin immediate');
       let err: unknown;
-      try { b.exec('insert into t values (1)'); } catch (e) { err = e; }
+      try {
+        b.exec('insert into t values (1)');
+      } catch (e) {
+        err = e;
+      }
       expect(toStoreError(err)?.code).toBe('busy');
       expect(isTransient(err)).toBe(true);
     } finally {

@@ -30,7 +30,21 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         { id: 'no-consent', language: 'nl', channel: 'tryit', answers: [redHousing] },
         { id: 'changed-mind', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'] },
       ]);
-      await db.insertInto('consents').values({ id: 'later-no', respondent_id: 'changed-mind', pilot_code: 'p', survey_id: 'default-pilot', kind: 'recontact', theme: 'housing', version: 1, granted: 0, recorded_at: '2026-11-02T00:00:00.000Z', source_message_id: 'x' }).execute();
+      await db
+        .insertInto('consents')
+        .values({
+          id: 'later-no',
+          respondent_id: 'changed-mind',
+          pilot_code: 'p',
+          survey_id: 'default-pilot',
+          kind: 'recontact',
+          theme: 'housing',
+          version: 1,
+          granted: 0,
+          recorded_at: '2026-11-02T00:00:00.000Z',
+          source_message_id: 'x',
+        })
+        .execute();
       const f = new Followup(db);
       expect(await f.syncCases('p', newId, NOW)).toBe(1);
       expect(await f.syncCases('p', newId, NOW)).toBe(0);
@@ -45,14 +59,34 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         { id: 'said-no', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'], expertpool: false },
         { id: 'changed-mind', language: 'nl', channel: 'tryit', answers: [redHousing], recontact: ['housing'], expertpool: true },
       ]);
-      await db.insertInto('consents').values({ id: 'later-no', respondent_id: 'changed-mind', pilot_code: 'p', survey_id: 'default-pilot', kind: 'expertpool', theme: null, version: 1, granted: 0, recorded_at: '2026-11-02T00:00:00.000Z', source_message_id: 'x' }).execute();
+      await db
+        .insertInto('consents')
+        .values({
+          id: 'later-no',
+          respondent_id: 'changed-mind',
+          pilot_code: 'p',
+          survey_id: 'default-pilot',
+          kind: 'expertpool',
+          theme: null,
+          version: 1,
+          granted: 0,
+          recorded_at: '2026-11-02T00:00:00.000Z',
+          source_message_id: 'x',
+        })
+        .execute();
       const f = new Followup(db);
       await f.syncCases('p', newId, NOW);
       const cases = await f.list('p');
-      expect(cases.map((c) => [c.respondentId, c.expertpool])).toEqual([['changed-mind', false], ['pool-red', true], ['said-no', false]]);
+      expect(cases.map((c) => [c.respondentId, c.expertpool])).toEqual([
+        ['changed-mind', false],
+        ['pool-red', true],
+        ['said-no', false],
+      ]);
       const pool = await f.expertpool('p');
       expect(pool.map((m) => [m.respondentId, m.indicator, m.redAnswers, m.caseId !== null])).toEqual([
-        ['pool-green', 'housing', 0, false], ['pool-red', 'housing', 1, true], ['pool-green', 'work', 0, false],
+        ['pool-green', 'housing', 0, false],
+        ['pool-red', 'housing', 1, true],
+        ['pool-green', 'work', 0, false],
       ]);
       expect((await f.expertpool('p', 'work')).map((m) => m.respondentId)).toEqual(['pool-green']);
       // Only members get a case: someone who said no stays out, however they were selected.

@@ -14,8 +14,14 @@ import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/d
 const NOW = '2026-11-20T10:00:00.000Z';
 const ref = (n: number): MediaRef => ({ kind: 'voice', fileRef: `file-${n}`, uniqueId: `u-${n}`, size: 1000 + n });
 const stored = (sha: string): Stored => ({
-  file: `originals/${sha.slice(0, 2)}/${sha}.ogg`, sha256: sha, bytes: 2048, type: 'ogg', durationSeconds: 2.5, codecs: ['opus'],
-  transcriptStatus: 'pending', translationStatus: 'skipped',
+  file: `originals/${sha.slice(0, 2)}/${sha}.ogg`,
+  sha256: sha,
+  bytes: 2048,
+  type: 'ogg',
+  durationSeconds: 2.5,
+  codecs: ['opus'],
+  transcriptStatus: 'pending',
+  translationStatus: 'skipped',
 });
 
 describe.each(STORE_KINDS)('%s', (kind) => {
@@ -48,7 +54,13 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       await repo.setTranscript(a.id, 1, { text: 'مرحبا', language: 'ar', status: 'ready', translationStatus: 'pending' }, NOW);
       await repo.setTranslations(a.id, 1, { nl: 'hallo', en: 'hello' }, 'ready', NOW);
       const row = await db.selectFrom('answers_v2').selectAll().where('answer_id', '=', a.id).executeTakeFirstOrThrow();
-      expect(row).toMatchObject({ media_status: 'ready', media_duration_seconds: 2.5, transcript: 'مرحبا', transcript_status: 'ready', translation_status: 'ready' });
+      expect(row).toMatchObject({
+        media_status: 'ready',
+        media_duration_seconds: 2.5,
+        transcript: 'مرحبا',
+        transcript_status: 'ready',
+        translation_status: 'ready',
+      });
       expect(JSON.parse(row.translations!)).toEqual({ nl: 'hallo', en: 'hello' });
     });
 
@@ -67,7 +79,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       await repo.markUnusable(done.id, 1, 'rejected', 'too_long', NOW);
       await seed(6, '2026-11-20T09:59:00.000Z'); // too recent: its job is probably still queued
       const found = await repo.unfinished('2026-11-20T09:30:00.000Z');
-      expect(found.map((u) => [u.id, u.stage])).toEqual([[untranscribed.id, 'speech'], [pending.id, 'media']]);
+      expect(found.map((u) => [u.id, u.stage])).toEqual([
+        [untranscribed.id, 'speech'],
+        [pending.id, 'media'],
+      ]);
       expect(found[1]!.ref).toEqual(ref(3));
     });
 

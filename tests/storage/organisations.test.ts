@@ -26,8 +26,14 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     expect(down.results?.find((r) => r.migrationName === '2026120203_organisations')).toMatchObject({ direction: 'Down', status: 'Success' });
     const now = '2026-11-20T10:00:00.000Z';
     await db.insertInto('pilots').values({ code: 'old', name: 'Old pilot', survey_id: 'default-pilot', survey_version: 1, created_at: now }).execute();
-    for (const [id, role] of [['u1', 'coordinator'], ['u2', 'admin']] as const) {
-      await db.insertInto('users').values({ id, email: `${id}@example.org`, role, password_hash: 'h', created_at: now, updated_at: now }).execute();
+    for (const [id, role] of [
+      ['u1', 'coordinator'],
+      ['u2', 'admin'],
+    ] as const) {
+      await db
+        .insertInto('users')
+        .values({ id, email: `${id}@example.org`, role, password_hash: 'h', created_at: now, updated_at: now })
+        .execute();
     }
     await migrateToLatest(db);
     expect(await db.selectFrom('pilots').select('organisation_id').where('code', '=', 'old').executeTakeFirstOrThrow()).toEqual({ organisation_id: 'default' });

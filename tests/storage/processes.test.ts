@@ -29,14 +29,20 @@ const now = '2026-03-01T10:00:00.000Z';
 
 function gate(): { open: () => void; opened: Promise<void> } {
   let open!: () => void;
-  const opened = new Promise<void>((r) => { open = r; });
+  const opened = new Promise<void>((r) => {
+    open = r;
+  });
   return { open, opened };
 }
 
 /** Resolves once some connection to this database waits for an advisory lock. */
 async function someoneWaits(db: Db): Promise<void> {
   for (;;) {
-    const r = await sql<{ n: number }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(db);
+    const r = await sql<{
+      n: number;
+    }>`select count(*) as n from pg_locks where locktype = 'advisory' and not granted and database = (select oid from pg_database where datname = current_database())`.execute(
+      db,
+    );
     if (Number(r.rows[0]!.n) > 0) return;
     await new Promise((res) => setTimeout(res, 20));
   }
@@ -78,9 +84,13 @@ describe('several processes on PostgreSQL', () => {
       events.push('A done');
     });
     await locked.opened;
-    const second = new Store(two).withAddressLock('telegram', '4711', async () => { events.push('B delivers to 4711'); });
+    const second = new Store(two).withAddressLock('telegram', '4711', async () => {
+      events.push('B delivers to 4711');
+    });
     await someoneWaits(one);
-    await new Store(two).withAddressLock('telegram', '4712', async () => { events.push('B delivered to 4712 meanwhile'); });
+    await new Store(two).withAddressLock('telegram', '4712', async () => {
+      events.push('B delivered to 4712 meanwhile');
+    });
     release.open();
     await Promise.all([first, second]);
     expect(events).toEqual(['A delivers to 4711', 'B delivered to 4712 meanwhile', 'A done', 'B delivers to 4711']);
@@ -96,7 +106,15 @@ describe('several processes on PostgreSQL', () => {
   it("queue a reply after a pending one stamped later (another process's clock runs ahead)", async () => {
     const store = new Store(one);
     await store.transaction((tx) => tx.touchRespondent('r_1', 'telegram', '4711', now));
-    const reply = (id: string, createdAt: string, position: number) => ({ id, respondentId: 'r_1', channel: 'telegram' as const, address: '4711', payload: { text: id }, createdAt, position });
+    const reply = (id: string, createdAt: string, position: number) => ({
+      id,
+      respondentId: 'r_1',
+      channel: 'telegram' as const,
+      address: '4711',
+      payload: { text: id },
+      createdAt,
+      position,
+    });
     await store.transaction((tx) => tx.enqueueOutbound([reply('q1', '2026-03-01T10:00:00.005Z', 7), reply('q1b', '2026-03-01T10:00:00.005Z', 8)]));
     await new Store(two).transaction((tx) => tx.enqueueOutbound([reply('q2', '2026-03-01T10:00:00.001Z', 0), reply('q2b', '2026-03-01T10:00:00.001Z', 1)]));
     // Another address is not affected.

@@ -10,12 +10,24 @@ describe('row mappers', () => {
       [{ kind: 'choices', choices: ['sport', 'music'] }, { value_choices: '["sport","music"]' }],
       [{ kind: 'date', date: '2019-04' }, { value_date: '2019-04' }],
       [{ kind: 'text', text: 'سلام' }, { value_text: 'سلام' }],
-      [{ kind: 'media', media, caption: 'my flat' }, { value_text: 'my flat', media_kind: 'voice', media_ref: JSON.stringify(media) }],
+      [
+        { kind: 'media', media, caption: 'my flat' },
+        { value_text: 'my flat', media_kind: 'voice', media_ref: JSON.stringify(media) },
+      ],
       [{ kind: 'skipped' }, { skipped: 1 }],
     ];
     for (const [value, columns] of cases) {
       const row = answerValueToRow(value);
-      expect(row).toEqual({ value_number: null, value_choices: null, value_text: null, value_date: null, skipped: 0, media_kind: null, media_ref: null, ...columns });
+      expect(row).toEqual({
+        value_number: null,
+        value_choices: null,
+        value_text: null,
+        value_date: null,
+        skipped: 0,
+        media_kind: null,
+        media_ref: null,
+        ...columns,
+      });
       expect(answerValueFromRow(row)).toEqual(value);
     }
   });

@@ -33,9 +33,21 @@ describe.each(STORE_KINDS)('%s', (kind) => {
   const now = '2026-03-01T10:00:00.000Z';
   const state = (over: Partial<SessionState> = {}): SessionState => sessionState(over, now);
   const answer = (over: Partial<AnswerEffect> = {}): AnswerEffect => ({
-    id: 'a1', questionId: 'q1', parentQuestionId: null, indicator: 'work', outcome: 'enough_income', questionType: 'scale',
-    value: { kind: 'number', number: 3 }, language: 'ar', modality: 'button',
-    promptForm: 'text', traffic: 'red', consentVersion: 1, answeredAt: now, sourceMessageId: 'k1', ...over,
+    id: 'a1',
+    questionId: 'q1',
+    parentQuestionId: null,
+    indicator: 'work',
+    outcome: 'enough_income',
+    questionType: 'scale',
+    value: { kind: 'number', number: 3 },
+    language: 'ar',
+    modality: 'button',
+    promptForm: 'text',
+    traffic: 'red',
+    consentVersion: 1,
+    answeredAt: now,
+    sourceMessageId: 'k1',
+    ...over,
   });
   const where = { sessionId: 'sess1', respondentId: 'r_1', pilotCode: 'p', surveyId: 's', surveyVersion: 1, channel: 'telegram' as const };
 
@@ -58,7 +70,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       it('returns counts and sums as numbers, as SQLite does', async () => {
         await seed();
         await store.transaction((tx) => tx.upsertAnswer(answer(), where));
-        const r = await db.selectFrom('answers').select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('revision').as('s')]).executeTakeFirstOrThrow();
+        const r = await db
+          .selectFrom('answers')
+          .select((eb) => [eb.fn.countAll().as('n'), eb.fn.sum('revision').as('s')])
+          .executeTakeFirstOrThrow();
         expect(r).toEqual({ n: 1, s: 1 });
       });
     }
@@ -68,9 +83,32 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       await store.transaction((tx) => tx.upsertAnswer(answer(), where));
       const rows = await db.selectFrom('answers_v1').selectAll().execute();
       expect(Object.keys(rows[0]!)).toEqual([
-        'answer_id', 'respondent_id', 'pilot_code', 'survey_id', 'survey_version', 'question_id', 'parent_question_id', 'indicator',
-        'outcome', 'question_type', 'value_number', 'value_choices', 'value_text', 'value_date', 'skipped', 'language', 'channel',
-        'modality', 'prompt_form', 'traffic_light', 'consent_version', 'answered_at', 'source_message_id', 'revision', 'media_kind', 'media_status',
+        'answer_id',
+        'respondent_id',
+        'pilot_code',
+        'survey_id',
+        'survey_version',
+        'question_id',
+        'parent_question_id',
+        'indicator',
+        'outcome',
+        'question_type',
+        'value_number',
+        'value_choices',
+        'value_text',
+        'value_date',
+        'skipped',
+        'language',
+        'channel',
+        'modality',
+        'prompt_form',
+        'traffic_light',
+        'consent_version',
+        'answered_at',
+        'source_message_id',
+        'revision',
+        'media_kind',
+        'media_status',
       ]);
       expect(rows[0]).toMatchObject({ answer_id: 'a1', respondent_id: 'r_1', value_number: 3, traffic_light: 'red', skipped: 0, revision: 1 });
     });
@@ -78,9 +116,18 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it('exposes answers_v2: answers_v1 plus duration, media error, transcript and translations', async () => {
       await seed();
       await store.transaction((tx) => tx.upsertAnswer(answer(), where));
-      const v1 = Object.keys((await db.selectFrom('answers_v1').selectAll().executeTakeFirstOrThrow()));
-      const v2 = Object.keys((await db.selectFrom('answers_v2').selectAll().executeTakeFirstOrThrow()));
-      expect(v2).toEqual([...v1, 'media_duration_seconds', 'media_error', 'transcript', 'transcript_language', 'transcript_status', 'translations', 'translation_status']);
+      const v1 = Object.keys(await db.selectFrom('answers_v1').selectAll().executeTakeFirstOrThrow());
+      const v2 = Object.keys(await db.selectFrom('answers_v2').selectAll().executeTakeFirstOrThrow());
+      expect(v2).toEqual([
+        ...v1,
+        'media_duration_seconds',
+        'media_error',
+        'transcript',
+        'transcript_language',
+        'transcript_status',
+        'translations',
+        'translation_status',
+      ]);
     });
 
     it('replaces an answer given again (after "back") and bumps its revision', async () => {
@@ -93,7 +140,17 @@ describe.each(STORE_KINDS)('%s', (kind) => {
 
     it('records a media answer as pending with its reference', async () => {
       await seed();
-      await store.transaction((tx) => tx.upsertAnswer(answer({ questionType: 'media', value: { kind: 'media', media: { kind: 'voice', fileRef: 'AgAD', mimeType: 'audio/ogg', durationSeconds: 4 }, caption: null }, traffic: null, modality: 'voice' }), where));
+      await store.transaction((tx) =>
+        tx.upsertAnswer(
+          answer({
+            questionType: 'media',
+            value: { kind: 'media', media: { kind: 'voice', fileRef: 'AgAD', mimeType: 'audio/ogg', durationSeconds: 4 }, caption: null },
+            traffic: null,
+            modality: 'voice',
+          }),
+          where,
+        ),
+      );
       const row = await db.selectFrom('answers_v1').select(['media_kind', 'media_status']).executeTakeFirstOrThrow();
       expect(row).toEqual({ media_kind: 'voice', media_status: 'pending' });
     });
@@ -101,18 +158,24 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it('refuses a session save computed from a stale revision', async () => {
       await seed();
       const save = (expectedRevision: number) =>
-        store.transaction((tx) => tx.saveSession({ id: 'sess1', respondentId: 'r_1', pilotCode: 'p', channel: 'telegram', expectedRevision, state: state({ answeredCount: 1 }), now }));
+        store.transaction((tx) =>
+          tx.saveSession({ id: 'sess1', respondentId: 'r_1', pilotCode: 'p', channel: 'telegram', expectedRevision, state: state({ answeredCount: 1 }), now }),
+        );
       await save(1);
       await expect(save(1)).rejects.toBeInstanceOf(ConcurrentUpdateError);
     });
 
     it('rolls the whole message back when one write fails', async () => {
       await seed();
-      await expect(store.transaction(async (tx) => {
-        await tx.upsertAnswer(answer(), where);
-        await tx.enqueueOutbound([{ id: 'o1', respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: 'x' }, createdAt: now, position: 0 }]);
-        throw new Error('boom');
-      })).rejects.toThrow('boom');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.upsertAnswer(answer(), where);
+          await tx.enqueueOutbound([
+            { id: 'o1', respondentId: 'r_1', channel: 'telegram', address: '4711', payload: { text: 'x' }, createdAt: now, position: 0 },
+          ]);
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
       expect(await db.selectFrom('answers').selectAll().execute()).toEqual([]);
       expect(await db.selectFrom('outbox').selectAll().execute()).toEqual([]);
     });
@@ -125,9 +188,16 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     });
 
     it('counts declines without any respondent data', async () => {
-      await store.transaction(async (tx) => { await tx.countDecline('p', 's', 1); await tx.countDecline('p', 's', 1); await tx.countDecline('p', 's', 2); });
+      await store.transaction(async (tx) => {
+        await tx.countDecline('p', 's', 1);
+        await tx.countDecline('p', 's', 1);
+        await tx.countDecline('p', 's', 2);
+      });
       const rows = await db.selectFrom('consent_declines').selectAll().orderBy('consent_version').execute();
-      expect(rows.map((r) => [r.consent_version, r.count])).toEqual([[1, 2], [2, 1]]);
+      expect(rows.map((r) => [r.consent_version, r.count])).toEqual([
+        [1, 2],
+        [2, 1],
+      ]);
     });
 
     it('forgets people who never consented once they have been silent long enough, and nobody else', async () => {
@@ -135,7 +205,11 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         await tx.touchRespondent('r_old', 'telegram', '1', '2026-01-01T00:00:00.000Z');
         await tx.touchRespondent('r_new', 'telegram', '2', '2026-03-01T00:00:00.000Z');
         await tx.touchRespondent('r_yes', 'telegram', '3', '2026-01-01T00:00:00.000Z');
-        await tx.insertConsent('c1', { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: now }, { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' });
+        await tx.insertConsent(
+          'c1',
+          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: now },
+          { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' },
+        );
       });
       expect(await store.purgeUnconsented('2026-02-01T00:00:00.000Z')).toBe(1);
       const left = await db.selectFrom('respondents').select('id').orderBy('id').execute();
@@ -148,9 +222,12 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
       const down = await migrator.migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
-      const tables = kind === 'sqlite'
-        ? await sql<{ name: string }>`select name from sqlite_master where type in ('table','view') and name not like 'kysely%'`.execute(db)
-        : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely%'`.execute(db);
+      const tables =
+        kind === 'sqlite'
+          ? await sql<{ name: string }>`select name from sqlite_master where type in ('table','view') and name not like 'kysely%'`.execute(db)
+          : await sql<{
+              name: string;
+            }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_name not like 'kysely%'`.execute(db);
       expect(tables.rows).toEqual([]);
       expect((await migrateToLatest(db)).results?.map((r) => r.status)).toEqual(Object.keys(MIGRATIONS).map(() => 'Success'));
     });
@@ -163,8 +240,14 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     const t2 = '2026-03-02T10:00:00.000Z';
     const t3 = '2026-03-03T10:00:00.000Z';
     const links = async () =>
-      (await db.selectFrom('identity_links').select(['channel', 'alias_key', 'canonical_key', 'respondent_id']).orderBy('channel').orderBy('alias_key').execute())
-        .map((l) => `${l.channel}:${l.alias_key}→${l.canonical_key}/${l.respondent_id}`);
+      (
+        await db
+          .selectFrom('identity_links')
+          .select(['channel', 'alias_key', 'canonical_key', 'respondent_id'])
+          .orderBy('channel')
+          .orderBy('alias_key')
+          .execute()
+      ).map((l) => `${l.channel}:${l.alias_key}→${l.canonical_key}/${l.respondent_id}`);
 
     it('maps a LID seen later (with the phone number as its alt) to the phone number seen first', async () => {
       expect(await store.resolveIdentity('whatsapp', ['pn'], rid, t1)).toBe('pn');
@@ -193,7 +276,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(await store.resolveIdentity('telegram', ['pn-a'], rid, t3)).toBe('pn-a');
       expect(await links()).toEqual([
         'telegram:pn-a→pn-a/r_pn-a',
-        'whatsapp:lid-a→pn-a/r_pn-a', 'whatsapp:lid-b→pn-b/r_pn-b', 'whatsapp:pn-a→pn-a/r_pn-a', 'whatsapp:pn-b→pn-b/r_pn-b',
+        'whatsapp:lid-a→pn-a/r_pn-a',
+        'whatsapp:lid-b→pn-b/r_pn-b',
+        'whatsapp:pn-a→pn-a/r_pn-a',
+        'whatsapp:pn-b→pn-b/r_pn-b',
       ]);
     });
 
@@ -229,7 +315,11 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       await store.transaction(async (tx) => {
         await tx.touchRespondent('r_gone', 'whatsapp', 'gone-address', old);
         await tx.touchRespondent('r_yes', 'whatsapp', 'yes-address', old);
-        await tx.insertConsent('c1', { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: old }, { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' });
+        await tx.insertConsent(
+          'c1',
+          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: old },
+          { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' },
+        );
       });
       expect(await store.purgeUnconsented(before)).toBe(1);
       expect(await links()).toEqual(['whatsapp:arriving→arriving/r_arriving', 'whatsapp:yes→yes/r_yes']);

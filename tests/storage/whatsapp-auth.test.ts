@@ -188,7 +188,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it("works behind Baileys' makeCacheableSignalKeyStore", async () => {
       const { state } = await useStoreAuthState(db, 'main');
       const cached = makeCacheableSignalKeyStore(state.keys, pino({ level: 'silent' }));
-      await cached.set({ 'lid-mapping': { '31612345678': '123456789012345' }, 'pre-key': { '5': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } } });
+      await cached.set({
+        'lid-mapping': { '31612345678': '123456789012345' },
+        'pre-key': { '5': { public: Buffer.alloc(32, 1), private: Buffer.alloc(32, 2) } },
+      });
       expect(await cached.get('lid-mapping', ['31612345678', 'unknown'])).toEqual({ '31612345678': '123456789012345' });
 
       const behind = (await useStoreAuthState(db, 'main')).state.keys; // bypasses the cache

@@ -65,8 +65,12 @@ describe('migrateSpec', () => {
     const r = loadSurvey(read('tests/fixtures/surveys/v1-example.yaml'), 'v1-example.yaml', {});
     if (!r.ok) expect.fail(r.issues.map(formatIssue).join('\n'));
     expect(r.survey.questions.map((q) => `${q.id}:${q.type}:${q.parent ?? ''}`)).toEqual([
-      'work_has_paid_work:yesno:', 'work_kind:single:work_has_paid_work', 'work_kind_why:text:work_kind',
-      'leisure_activities:multi:', 'work_fair:scale:', 'closing_note:note:',
+      'work_has_paid_work:yesno:',
+      'work_kind:single:work_has_paid_work',
+      'work_kind_why:text:work_kind',
+      'leisure_activities:multi:',
+      'work_fair:scale:',
+      'closing_note:note:',
     ]);
   });
 
@@ -90,7 +94,9 @@ describe('migrateSpec', () => {
 describe('loadSurvey: broken surveys', () => {
   const dirRel = 'tests/fixtures/surveys/broken';
   const dir = join(root, dirRel);
-  const fixtures = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
+  const fixtures = readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
   /**
    * The world the broken fixtures live in: every text exists except the Dutch
    * `q.work_fair.max`, and of the prompt files only those under media/prompts/en/ exist.
@@ -132,7 +138,19 @@ describe('loadSurvey: broken surveys', () => {
   });
 
   it('never throws, whatever the text', () => {
-    const inputs = ['', '   \n', '[', '{{', 'null', '- a\n- b', 'specVersion: 2', '\u0000', 'a: &x [*x]', 'questions: !!binary x', 'specVersion: 2\nquestions: [{ type: [] }]'];
+    const inputs = [
+      '',
+      '   \n',
+      '[',
+      '{{',
+      'null',
+      '- a\n- b',
+      'specVersion: 2',
+      '\u0000',
+      'a: &x [*x]',
+      'questions: !!binary x',
+      'specVersion: 2\nquestions: [{ type: [] }]',
+    ];
     for (const text of inputs) {
       const r = loadSurvey(text, 'x.yaml', {});
       expect(r.ok).toBe(false);
@@ -147,11 +165,18 @@ describe('loadSurvey: broken surveys', () => {
 });
 
 describe('loadSurvey: length estimate', () => {
-  const survey = (n: number) => [
-    'specVersion: 2', 'id: long-survey', 'version: 1', 'languages: [en]', 'defaultLanguage: en', 'consent: { version: 1 }', 'questions:',
-    ...Array.from({ length: n }, (_, i) => `  - { id: q${i + 1}, type: scale, indicator: work, outcome: enough_income }`),
-    '  - { id: thanks, type: note }',
-  ].join('\n');
+  const survey = (n: number) =>
+    [
+      'specVersion: 2',
+      'id: long-survey',
+      'version: 1',
+      'languages: [en]',
+      'defaultLanguage: en',
+      'consent: { version: 1 }',
+      'questions:',
+      ...Array.from({ length: n }, (_, i) => `  - { id: q${i + 1}, type: scale, indicator: work, outcome: enough_income }`),
+      '  - { id: thanks, type: note }',
+    ].join('\n');
 
   it('warns, without failing, when 40 questions take longer than 10 minutes', () => {
     const r = loadSurvey(survey(40), 'long.yaml', {});

@@ -26,7 +26,9 @@ describe('reading stored session state', () => {
   it('refuses a state newer than the code, saying what to do', () => {
     const future = JSON.stringify({ ...sessionState(), v: STATE_VERSION + 1 });
     expect(() => parseSessionState(future, 'sess-9')).toThrow(SessionStateError);
-    expect(() => parseSessionState(future, 'sess-9')).toThrow(`session sess-9: session state has version ${STATE_VERSION + 1}, newer than this code (${STATE_VERSION})`);
+    expect(() => parseSessionState(future, 'sess-9')).toThrow(
+      `session sess-9: session state has version ${STATE_VERSION + 1}, newer than this code (${STATE_VERSION})`,
+    );
   });
 
   it('gives a clear error for garbage, naming the field', () => {

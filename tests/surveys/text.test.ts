@@ -6,13 +6,32 @@ import { compile } from '../helpers/transcript.ts';
 
 describe('reading typed answers', () => {
   it.each([
-    ['7', 7], ['٧', 7], ['۷', 7], [' 10 ', 10], ['\u200f5\u200e', 5], ['٣٫٥', 3.5], ['2,5', 2.5], ['-1', -1],
-    ['seven', null], ['🙂', null], ['5 6', null], ['', null],
+    ['7', 7],
+    ['٧', 7],
+    ['۷', 7],
+    [' 10 ', 10],
+    ['\u200f5\u200e', 5],
+    ['٣٫٥', 3.5],
+    ['2,5', 2.5],
+    ['-1', -1],
+    ['seven', null],
+    ['🙂', null],
+    ['5 6', null],
+    ['', null],
   ])('parseNumber(%j) = %j', (input, want) => expect(parseNumber(input)).toBe(want));
 
   it.each([
-    ['2022', '2022'], ['03/2022', '2022-03'], ['2022-3', '2022-03'], ['15-03-2022', '2022-03-15'], ['15.3.2022', '2022-03-15'],
-    ['٢٠٢٢', '2022'], ['2022/03/15', '2022-03-15'], ['29-02-2024', '2024-02-29'], ['29-02-2023', null], ['1850', null], ['yesterday', null],
+    ['2022', '2022'],
+    ['03/2022', '2022-03'],
+    ['2022-3', '2022-03'],
+    ['15-03-2022', '2022-03-15'],
+    ['15.3.2022', '2022-03-15'],
+    ['٢٠٢٢', '2022'],
+    ['2022/03/15', '2022-03-15'],
+    ['29-02-2024', '2024-02-29'],
+    ['29-02-2023', null],
+    ['1850', null],
+    ['yesterday', null],
   ])('parseDate(%j) = %j', (input, want) => expect(parseDate(input)).toBe(want));
 
   it('reads lists of choices in any digits and separators', () => {
@@ -28,7 +47,12 @@ describe('reading typed answers', () => {
 
 describe('traffic lights', () => {
   const survey = compile({
-    specVersion: 2, id: 't', version: 1, languages: ['en'], defaultLanguage: 'en', consent: { version: 1 },
+    specVersion: 2,
+    id: 't',
+    version: 1,
+    languages: ['en'],
+    defaultLanguage: 'en',
+    consent: { version: 1 },
     questions: [
       { id: 'a', type: 'scale', indicator: 'work', outcome: 'enough_income', traffic: 'default' },
       { id: 'b', type: 'scale', indicator: 'work', outcome: 'enough_income', min: 1, max: 5, traffic: 'default' },
@@ -54,10 +78,23 @@ describe('traffic lights', () => {
 describe('conditions', () => {
   const values = { n: 4, c: 'yes', m: ['a', 'b'], s: null };
   it.each([
-    [{ question: 'n', lte: 4 }, true], [{ question: 'n', gt: 4 }, false], [{ question: 'c', equals: 'yes' }, true],
-    [{ question: 'c', in: ['no', 'maybe'] }, false], [{ question: 'm', includes: 'b' }, true], [{ question: 's', answered: false }, true],
-    [{ question: 's', equals: 'x' }, false], [{ question: 'missing', answered: true }, false],
+    [{ question: 'n', lte: 4 }, true],
+    [{ question: 'n', gt: 4 }, false],
+    [{ question: 'c', equals: 'yes' }, true],
+    [{ question: 'c', in: ['no', 'maybe'] }, false],
+    [{ question: 'm', includes: 'b' }, true],
+    [{ question: 's', answered: false }, true],
+    [{ question: 's', equals: 'x' }, false],
+    [{ question: 'missing', answered: true }, false],
     [{ all: [{ question: 'n', gte: 1 }, { not: { question: 'c', equals: 'no' } }] }, true],
-    [{ any: [{ question: 'n', gt: 9 }, { question: 'm', includes: 'z' }] }, false],
+    [
+      {
+        any: [
+          { question: 'n', gt: 9 },
+          { question: 'm', includes: 'z' },
+        ],
+      },
+      false,
+    ],
   ] as const)('%j → %s', (c, want) => expect(evaluate(c as never, values)).toBe(want));
 });

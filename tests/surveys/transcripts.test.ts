@@ -5,7 +5,9 @@ import { QUESTION_TYPES } from '../../surveys/spec/schema.ts';
 import { run, type Transcript } from '../helpers/transcript.ts';
 
 const dir = join(import.meta.dirname, '../fixtures/transcripts');
-const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const load = (f: string) => JSON.parse(readFileSync(join(dir, f), 'utf8')) as Transcript;
 
 describe('engine transcripts', () => {
@@ -25,8 +27,11 @@ describe('engine transcripts', () => {
 
   it('every question type has at least one transcript', () => {
     const covered = new Set<string>();
-    const visit = (q: { type: string; followUps?: unknown[] }) => { covered.add(q.type); (q.followUps ?? []).forEach((x) => visit(x as never)); };
-    for (const f of files) ((load(f).survey as { questions: never[] }).questions).forEach(visit);
+    const visit = (q: { type: string; followUps?: unknown[] }) => {
+      covered.add(q.type);
+      (q.followUps ?? []).forEach((x) => visit(x as never));
+    };
+    for (const f of files) (load(f).survey as { questions: never[] }).questions.forEach(visit);
     expect(QUESTION_TYPES.filter((t) => !covered.has(t))).toEqual([]);
   });
 });

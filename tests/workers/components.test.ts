@@ -28,7 +28,6 @@ function tempDir(): string {
   return dir;
 }
 
-
 describe('type sniffing', () => {
   it('recognises what phones send from the bytes, and nothing else', () => {
     expect(sniff(voiceNote(1, 's'))).toBe('ogg');
@@ -38,7 +37,15 @@ describe('type sniffing', () => {
     expect(sniff(Buffer.from([0x1a, 0x45, 0xdf, 0xa3, 0x9f]))).toBe('webm');
     expect(sniff(Buffer.from([0xff, 0xd8, 0xff, 0xe0]))).toBe('jpeg');
     expect(sniff(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe('png');
-    for (const bad of [zipBytes(), elfBytes(), Buffer.from('MZ\x90\0'), Buffer.from('%PDF-1.7'), Buffer.from('<html>'), Buffer.alloc(0), Buffer.from([0xff, 0xff, 0xff])]) {
+    for (const bad of [
+      zipBytes(),
+      elfBytes(),
+      Buffer.from('MZ\x90\0'),
+      Buffer.from('%PDF-1.7'),
+      Buffer.from('<html>'),
+      Buffer.alloc(0),
+      Buffer.from([0xff, 0xff, 0xff]),
+    ]) {
       expect(sniff(bad)).toBeNull();
     }
   });
@@ -53,7 +60,10 @@ describe('speech-to-text client (OpenAI-compatible)', () => {
     const settings = { url: stt.url, apiKey: null, model: 'large-v3' };
     expect(await transcribe(settings, wav, 'prs')).toEqual({ text: 'transcript of 1.5 seconds', language: 'fa' });
     expect(await transcribe(settings, wav, 'ti')).toEqual({ text: 'transcript of 1.5 seconds', language: 'en' });
-    expect(stt.requests.map((r) => [r.model, r.language, r.authorization])).toEqual([['large-v3', 'fa', null], ['large-v3', null, null]]);
+    expect(stt.requests.map((r) => [r.model, r.language, r.authorization])).toEqual([
+      ['large-v3', 'fa', null],
+      ['large-v3', null, null],
+    ]);
     stt.failNext(503);
     await expect(transcribe(settings, wav, 'ar')).rejects.toBeInstanceOf(SttUnavailableError);
     stt.failNext(413);
@@ -61,8 +71,16 @@ describe('speech-to-text client (OpenAI-compatible)', () => {
     await expect(transcribe({ ...settings, url: 'http://127.0.0.1:1' }, wav, 'ar')).rejects.toThrow(/unreachable/);
   });
 
-  it('maps respondents\' languages to Whisper\'s', () => {
-    expect([whisperLanguage('ar'), whisperLanguage('fa'), whisperLanguage('prs'), whisperLanguage('uk'), whisperLanguage('so'), whisperLanguage('ti'), whisperLanguage(null)]).toEqual(['ar', 'fa', 'fa', 'uk', 'so', null, null]);
+  it("maps respondents' languages to Whisper's", () => {
+    expect([
+      whisperLanguage('ar'),
+      whisperLanguage('fa'),
+      whisperLanguage('prs'),
+      whisperLanguage('uk'),
+      whisperLanguage('so'),
+      whisperLanguage('ti'),
+      whisperLanguage(null),
+    ]).toEqual(['ar', 'fa', 'fa', 'uk', 'so', null, null]);
   });
 });
 
@@ -98,7 +116,9 @@ describe('Redis for npm start', () => {
     const bin = tempDir();
     symlinkSync(process.execPath, join(bin, 'node'));
     const r = spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
-      cwd: ROOT, encoding: 'utf8', timeout: 30_000,
+      cwd: ROOT,
+      encoding: 'utf8',
+      timeout: 30_000,
       env: { PATH: bin, HOME: dir, DATA_DIR: dir, PORT: '0', REDIS_URL: `redis://127.0.0.1:${await freePort()}` },
     });
     expect(r.status).toBe(1);
@@ -122,13 +142,17 @@ describe('files: retention and erasure', () => {
       writeFileSync((spawnSync('mkdir', ['-p', join(files.speechPath(sha), '..')]), files.speechPath(sha)), 'w');
       return rel;
     };
-    const old = 'a'.repeat(64), shared = 'b'.repeat(64);
+    const old = 'a'.repeat(64),
+      shared = 'b'.repeat(64);
     const rows = [
       { id: 'old', sha: old, at: '2026-01-01T00:00:00.000Z' },
       { id: 'shared-old', sha: shared, at: '2026-01-01T00:00:00.000Z' },
       { id: 'shared-new', sha: shared, at: '2026-11-01T00:00:00.000Z' },
     ];
-    await seedAnswers(app, rows.map((r) => ({ ...r, file: put(r.sha) })));
+    await seedAnswers(
+      app,
+      rows.map((r) => ({ ...r, file: put(r.sha) })),
+    );
     const n = await deleteExpiredMedia(app.media.repo, files, new Date('2026-11-22T00:00:00.000Z'), 90);
     expect(n).toBe(2);
     expect(existsSync(files.absolute(join('originals', 'aa', `${old}.ogg`)))).toBe(false);
@@ -136,7 +160,9 @@ describe('files: retention and erasure', () => {
     expect(existsSync(files.absolute(join('originals', 'bb', `${shared}.ogg`)))).toBe(true);
     const after = await app.db.selectFrom('answers').select(['id', 'media_file', 'media_deleted_at', 'transcript']).orderBy('id').execute();
     expect(after.map((r) => [r.id, r.media_file === null, r.media_deleted_at !== null, r.transcript])).toEqual([
-      ['old', true, true, 'kept'], ['shared-new', false, false, 'kept'], ['shared-old', true, true, 'kept'],
+      ['old', true, true, 'kept'],
+      ['shared-new', false, false, 'kept'],
+      ['shared-old', true, true, 'kept'],
     ]);
     // Erasing the last respondent who points at the shared file removes it.
     const erased = await app.store.transaction((tx) => tx.eraseRespondent('r-shared-new'));
@@ -169,15 +195,75 @@ describe('files: retention and erasure', () => {
 
 async function seedAnswers(app: TestApp, rows: Array<{ id: string; sha: string; at: string; file: string }>) {
   for (const r of rows) {
-    await app.db.insertInto('respondents').values({ id: `r-${r.id}`, created_at: r.at, last_seen_at: r.at, language: 'nl' }).execute();
-    await app.db.insertInto('sessions').values({ id: `s-${r.id}`, respondent_id: `r-${r.id}`, pilot_code: 'default', survey_id: 'default-pilot', survey_version: 1, channel: 'telegram', phase: 'done', language: 'nl', state: '{}', state_version: 1, revision: 1, started_at: r.at, updated_at: r.at, completed_at: r.at }).execute();
-    await app.db.insertInto('answers').values({
-      id: r.id, session_id: `s-${r.id}`, respondent_id: `r-${r.id}`, pilot_code: 'default', survey_id: 'default-pilot', survey_version: 1, question_id: 'health_why',
-      parent_question_id: null, indicator: 'health', outcome: null, question_type: 'open', value_number: null, value_choices: null, value_text: null, value_date: null,
-      skipped: 0, language: 'nl', channel: 'telegram', modality: 'voice', prompt_form: 'text', traffic_light: null, consent_version: 1, answered_at: r.at,
-      source_message_id: `k-${r.id}`, revision: 1, media_kind: 'voice', media_ref: '{"kind":"voice","fileRef":"x"}', media_status: 'ready',
-      media_file: r.file, media_sha256: r.sha, media_bytes: 1, media_type: 'ogg', media_duration_seconds: 1, media_codecs: 'opus', media_error: null,
-      media_updated_at: r.at, media_deleted_at: null, transcript: 'kept', transcript_language: 'nl', transcript_status: 'ready', translations: null, translation_status: 'off',
-    }).execute();
+    await app.db
+      .insertInto('respondents')
+      .values({ id: `r-${r.id}`, created_at: r.at, last_seen_at: r.at, language: 'nl' })
+      .execute();
+    await app.db
+      .insertInto('sessions')
+      .values({
+        id: `s-${r.id}`,
+        respondent_id: `r-${r.id}`,
+        pilot_code: 'default',
+        survey_id: 'default-pilot',
+        survey_version: 1,
+        channel: 'telegram',
+        phase: 'done',
+        language: 'nl',
+        state: '{}',
+        state_version: 1,
+        revision: 1,
+        started_at: r.at,
+        updated_at: r.at,
+        completed_at: r.at,
+      })
+      .execute();
+    await app.db
+      .insertInto('answers')
+      .values({
+        id: r.id,
+        session_id: `s-${r.id}`,
+        respondent_id: `r-${r.id}`,
+        pilot_code: 'default',
+        survey_id: 'default-pilot',
+        survey_version: 1,
+        question_id: 'health_why',
+        parent_question_id: null,
+        indicator: 'health',
+        outcome: null,
+        question_type: 'open',
+        value_number: null,
+        value_choices: null,
+        value_text: null,
+        value_date: null,
+        skipped: 0,
+        language: 'nl',
+        channel: 'telegram',
+        modality: 'voice',
+        prompt_form: 'text',
+        traffic_light: null,
+        consent_version: 1,
+        answered_at: r.at,
+        source_message_id: `k-${r.id}`,
+        revision: 1,
+        media_kind: 'voice',
+        media_ref: '{"kind":"voice","fileRef":"x"}',
+        media_status: 'ready',
+        media_file: r.file,
+        media_sha256: r.sha,
+        media_bytes: 1,
+        media_type: 'ogg',
+        media_duration_seconds: 1,
+        media_codecs: 'opus',
+        media_error: null,
+        media_updated_at: r.at,
+        media_deleted_at: null,
+        transcript: 'kept',
+        transcript_language: 'nl',
+        transcript_status: 'ready',
+        translations: null,
+        translation_status: 'off',
+      })
+      .execute();
   }
 }

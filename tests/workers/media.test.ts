@@ -35,7 +35,15 @@ afterAll(async () => {
 beforeEach(async () => {
   fake = await FakeBotApi.start();
   app = await startTestApp(
-    { TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0', STT_URL: stt.url, STT_API_KEY: 'sk-test', MEDIA_MAX_MB: '1', MEDIA_MAX_SECONDS: '60' },
+    {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      TRYIT_ENABLED: '0',
+      STT_URL: stt.url,
+      STT_API_KEY: 'sk-test',
+      MEDIA_MAX_MB: '1',
+      MEDIA_MAX_SECONDS: '60',
+    },
     { telegramBotInfo: fake.botInfo },
   );
   stt.requests.length = 0;
@@ -48,7 +56,11 @@ afterEach(async () => {
 /** A respondent on Telegram who answered with this media, queued like the handler does. */
 async function mediaAnswer(ref: MediaRef, opts: { language?: string } = {}): Promise<{ id: string; chatId: number; respondentId: string }> {
   const chatId = ++chat;
-  const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(chatId), language: opts.language ?? 'ar' });
+  const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, {
+    channel: 'telegram',
+    address: String(chatId),
+    language: opts.language ?? 'ar',
+  });
   await app.media.port.submit([seeded]);
   return { id: seeded.id, chatId, respondentId: seeded.respondentId };
 }
@@ -70,14 +82,23 @@ async function settled(id: string, ms = 20_000) {
 }
 
 const downloads = () => fake.calls.filter((c) => c.method === 'download');
-const filesUnder = (dir: string): string[] => (existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile()) : []);
+const filesUnder = (dir: string): string[] =>
+  existsSync(dir) ? readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => statSync(join(dir, f)).isFile()) : [];
 
 describe('media pipeline', () => {
   it('stores a 20-second voice note by its sha256, probes it, transcodes it and transcribes it with the language hint', async () => {
     const ref = telegramFile(VOICE20, 'voice', { durationSeconds: 20 });
     const { id } = await mediaAnswer(ref, { language: 'ar' });
     const row = await settled(id);
-    expect(row).toMatchObject({ media_status: 'ready', media_type: 'ogg', media_codecs: 'opus', media_bytes: VOICE20.length, media_error: null, transcript_status: 'ready', translation_status: 'off' });
+    expect(row).toMatchObject({
+      media_status: 'ready',
+      media_type: 'ogg',
+      media_codecs: 'opus',
+      media_bytes: VOICE20.length,
+      media_error: null,
+      transcript_status: 'ready',
+      translation_status: 'off',
+    });
     expect(row.media_duration_seconds).toBeGreaterThan(19.5);
     expect(row.media_duration_seconds).toBeLessThan(20.5);
     const { createHash } = await import('node:crypto');
@@ -88,8 +109,21 @@ describe('media pipeline', () => {
     // The transcript names the duration of the WAV the server received: 16 kHz mono, 20 s.
     expect(row.transcript).toBe('transcript of 20.0 seconds');
     expect(row.transcript_language).toBe('ar');
-    expect(stt.requests).toEqual([{ model: 'whisper-1', language: 'ar', responseFormat: 'verbose_json', fileBytes: 44 + 20 * 16000 * 2, fileName: `${sha}.wav`, authorization: 'Bearer sk-test' }]);
-    const v2 = await app.db.selectFrom('answers_v2').select(['media_status', 'media_duration_seconds', 'transcript', 'transcript_language']).where('answer_id', '=', id).executeTakeFirstOrThrow();
+    expect(stt.requests).toEqual([
+      {
+        model: 'whisper-1',
+        language: 'ar',
+        responseFormat: 'verbose_json',
+        fileBytes: 44 + 20 * 16000 * 2,
+        fileName: `${sha}.wav`,
+        authorization: 'Bearer sk-test',
+      },
+    ]);
+    const v2 = await app.db
+      .selectFrom('answers_v2')
+      .select(['media_status', 'media_duration_seconds', 'transcript', 'transcript_language'])
+      .where('answer_id', '=', id)
+      .executeTakeFirstOrThrow();
     expect(v2.transcript).toBe('transcript of 20.0 seconds');
   });
 
@@ -105,7 +139,13 @@ describe('media pipeline', () => {
   it('stores a photo by its type from the bytes; nothing to transcribe', async () => {
     const { id } = await mediaAnswer(telegramFile(picture(), 'image', { mimeType: 'application/octet-stream' }, 'photos/file_3.jpg'));
     const row = await settled(id);
-    expect(row).toMatchObject({ media_status: 'ready', media_type: 'png', media_duration_seconds: null, transcript_status: 'skipped', translation_status: 'skipped' });
+    expect(row).toMatchObject({
+      media_status: 'ready',
+      media_type: 'png',
+      media_duration_seconds: null,
+      transcript_status: 'skipped',
+      translation_status: 'skipped',
+    });
     expect(row.media_file).toMatch(/\.png$/);
     expect(row.media_codecs).toBe('png');
     expect(stt.requests).toEqual([]);
@@ -124,7 +164,11 @@ describe('media pipeline', () => {
 
   it('an answer erased while its file is being stored leaves no file behind', async () => {
     const ref = telegramFile(voiceNote(2, 'erased'), 'voice');
-    const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(++chat), language: 'nl' });
+    const seeded = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, {
+      channel: 'telegram',
+      address: String(++chat),
+      language: 'nl',
+    });
     const deps = workerPipeline(app);
     const commit = deps.files.commit.bind(deps.files);
     // The respondent sends DELETE just as the worker has stored the file.
@@ -155,7 +199,7 @@ describe('media pipeline', () => {
   });
 });
 
-describe('hostile media is rejected calmly, in the respondent\'s language, and nothing is written outside MEDIA_DIR', () => {
+describe("hostile media is rejected calmly, in the respondent's language, and nothing is written outside MEDIA_DIR", () => {
   async function rejected(ref: MediaRef, language = 'ar') {
     const { id, chatId } = await mediaAnswer(ref, { language });
     const row = await settled(id);
@@ -213,13 +257,20 @@ describe('hostile media is rejected calmly, in the respondent\'s language, and n
 
   it('a WhatsApp handle whose url points at another host: that host gets no request', async () => {
     const hits: string[] = [];
-    const other: Server = createServer((req, res) => { hits.push(req.url ?? ''); res.end('x'); });
+    const other: Server = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('x');
+    });
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     try {
       const port = (other.address() as AddressInfo).port;
       const handle = JSON.stringify({ kind: 'audio', mediaKey: Buffer.alloc(32, 3).toString('base64'), url: `http://127.0.0.1:${port}/steal` });
       const ref: MediaRef = { kind: 'voice', fileRef: handle, uniqueId: 'wa-1' };
-      const stored = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'whatsapp', address: `${++chat}@s.whatsapp.net`, language: 'so' });
+      const stored = await seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, {
+        channel: 'whatsapp',
+        address: `${++chat}@s.whatsapp.net`,
+        language: 'so',
+      });
       const respondentId = stored.respondentId;
       await app.media.port.submit([stored]);
       const row = await settled(stored.id);
@@ -236,7 +287,8 @@ describe('hostile media is rejected calmly, in the respondent\'s language, and n
   afterEach(() => {
     // Only our generated names under MEDIA_DIR; no temp file left behind.
     const dir = app.config.media.dir;
-    for (const f of filesUnder(dir)) expect(f).toMatch(/^(originals\/[0-9a-f]{2}\/[0-9a-f]{64}\.(ogg|mp4|webm|mp3|wav|jpg|png)|speech\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav)$/);
+    for (const f of filesUnder(dir))
+      expect(f).toMatch(/^(originals\/[0-9a-f]{2}\/[0-9a-f]{64}\.(ogg|mp4|webm|mp3|wav|jpg|png)|speech\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav)$/);
     expect(filesUnder(join(dir, 'tmp'))).toEqual([]);
   });
 });
@@ -261,7 +313,11 @@ describe('translation of transcripts (LibreTranslate)', () => {
       expect(rowAr).toMatchObject({ transcript_status: 'ready', translation_status: 'ready' });
       expect(JSON.parse(rowAr.translations!)).toEqual({ nl: '[nl] transcript of 2.0 seconds', en: '[en] transcript of 2.0 seconds' });
       expect(JSON.parse(rowNl.translations!)).toEqual({ en: '[en] transcript of 3.0 seconds' });
-      expect(mt.requests.map((r) => [r.source, r.target]).sort()).toEqual([['ar', 'en'], ['ar', 'nl'], ['nl', 'en']]);
+      expect(mt.requests.map((r) => [r.source, r.target]).sort()).toEqual([
+        ['ar', 'en'],
+        ['ar', 'nl'],
+        ['nl', 'en'],
+      ]);
     } finally {
       await mt.close();
     }

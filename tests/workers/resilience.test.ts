@@ -30,7 +30,11 @@ let chat = 9000;
 async function mediaAnswer(app: TestApp, fake: FakeBotApi, tag: string) {
   const f = fake.addFile(voiceNote(2, tag), `voice/${tag}.oga`);
   const ref: MediaRef = { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size };
-  return seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, { channel: 'telegram', address: String(++chat), language: 'nl' });
+  return seedMediaAnswer({ store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) }, ref, {
+    channel: 'telegram',
+    address: String(++chat),
+    language: 'nl',
+  });
 }
 
 async function until<T>(f: () => Promise<T> | T, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
@@ -48,25 +52,52 @@ const row = (app: TestApp, id: string) => app.db.selectFrom('answers').selectAll
 async function setup(env: Record<string, string> = {}) {
   const fake = await FakeBotApi.start();
   const stt = await new FakeStt().start();
-  const app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, TRYIT_ENABLED: '0', STT_URL: stt.url, WORKERS_IN_PROCESS: '0', QUEUE_LOCK_SECONDS: '2', ...env }, { telegramBotInfo: fake.botInfo });
-  cleanups.push(() => fake.close(), () => stt.stop(), () => app.dispose());
+  const app = await startTestApp(
+    {
+      TELEGRAM_BOT_TOKEN: fake.token,
+      TELEGRAM_API_ROOT: fake.url,
+      TRYIT_ENABLED: '0',
+      STT_URL: stt.url,
+      WORKERS_IN_PROCESS: '0',
+      QUEUE_LOCK_SECONDS: '2',
+      ...env,
+    },
+    { telegramBotInfo: fake.botInfo },
+  );
+  cleanups.push(
+    () => fake.close(),
+    () => stt.stop(),
+    () => app.dispose(),
+  );
   return { fake, stt, app };
 }
 
 function workerProcess(app: TestApp): ChildProcess {
   const c = app.config;
   const child = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'worker'], {
-    cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
     env: {
-      ...process.env, DATA_DIR: c.dataDir, DATABASE_FILE: c.databaseFile, QUEUE_PREFIX: c.redis.prefix, REDIS_URL: c.redis.url, LOG_LEVEL: 'warn',
-      TELEGRAM_BOT_TOKEN: c.telegram!.token, TELEGRAM_API_ROOT: c.telegram!.apiRoot, STT_URL: c.stt!.url, QUEUE_LOCK_SECONDS: '2',
+      ...process.env,
+      DATA_DIR: c.dataDir,
+      DATABASE_FILE: c.databaseFile,
+      QUEUE_PREFIX: c.redis.prefix,
+      REDIS_URL: c.redis.url,
+      LOG_LEVEL: 'warn',
+      TELEGRAM_BOT_TOKEN: c.telegram!.token,
+      TELEGRAM_API_ROOT: c.telegram!.apiRoot,
+      STT_URL: c.stt!.url,
+      QUEUE_LOCK_SECONDS: '2',
     },
   });
-  cleanups.push(() => { if (child.exitCode === null) child.kill('SIGKILL'); });
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
   return child;
 }
 
-const exitCode = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+const exitCode = (child: ChildProcess) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 
 describe('media pipeline resilience', () => {
   it('a job whose worker was SIGKILLed mid-job is taken over by another worker after the lock expires', async () => {
@@ -75,14 +106,20 @@ describe('media pipeline resilience', () => {
     const first = workerProcess(app);
     const a = await mediaAnswer(app, fake, 'stalled');
     await app.media.port.submit([a]);
-    await until(() => stt.requests.length, (n) => n === 1); // worker A is inside the speech job
+    await until(
+      () => stt.requests.length,
+      (n) => n === 1,
+    ); // worker A is inside the speech job
     first.kill('SIGKILL');
     await exitCode(first);
     stt.hold = false;
     expect((await row(app, a.id)).transcript_status).toBe('pending');
 
     const second = workerProcess(app);
-    const done = await until(() => row(app, a.id), (r) => r.transcript_status === 'ready');
+    const done = await until(
+      () => row(app, a.id),
+      (r) => r.transcript_status === 'ready',
+    );
     expect(done.transcript).toBe('transcript of 2.0 seconds');
     expect(stt.requests.length).toBe(2);
     second.kill('SIGTERM');
@@ -94,7 +131,10 @@ describe('media pipeline resilience', () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     let redis: LocalRedis = await ensureRedis(url, dir);
-    cleanups.push(async () => { await redis.stop(); rmSync(dir, { recursive: true, force: true }); });
+    cleanups.push(async () => {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
     const { fake, app } = await setup({ REDIS_URL: url });
 
     const queued = await Promise.all(['r1', 'r2', 'r3'].map((t) => mediaAnswer(app, fake, t)));
@@ -108,13 +148,29 @@ describe('media pipeline resilience', () => {
     await expect(app.media.port.submit([lost])).rejects.toThrow();
 
     redis = await ensureRedis(url, dir);
-    await until(() => app.media.queues.media.getJobCounts('waiting').catch(() => ({ waiting: -1 })), (c) => c.waiting === 3, 10_000);
+    await until(
+      () => app.media.queues.media.getJobCounts('waiting').catch(() => ({ waiting: -1 })),
+      (c) => c.waiting === 3,
+      10_000,
+    );
 
     const log = pino({ level: 'silent' });
-    const workers = await startWorkers(app.media.queues, workerPipeline(app), { concurrency: 2, lockSeconds: 2, retentionDays: 90, sweepAfterMs: 0, sweepEveryMs: 300 }, log);
+    const workers = await startWorkers(
+      app.media.queues,
+      workerPipeline(app),
+      { concurrency: 2, lockSeconds: 2, retentionDays: 90, sweepAfterMs: 0, sweepEveryMs: 300 },
+      log,
+    );
     cleanups.push(() => workers.close());
     for (const a of [...queued, lost]) {
-      expect((await until(() => row(app, a.id), (r) => r.transcript_status === 'ready')).media_status).toBe('ready');
+      expect(
+        (
+          await until(
+            () => row(app, a.id),
+            (r) => r.transcript_status === 'ready',
+          )
+        ).media_status,
+      ).toBe('ready');
     }
   });
 
@@ -125,7 +181,10 @@ describe('media pipeline resilience', () => {
     stt.hold = true;
     const a = await mediaAnswer(app, fake, 'graceful');
     await app.media.port.submit([a]);
-    await until(() => stt.requests.length, (n) => n === 1);
+    await until(
+      () => stt.requests.length,
+      (n) => n === 1,
+    );
     const closing = workers.close({ timeoutMs: 20_000 });
     setTimeout(() => stt.release(), 300);
     await closing;

@@ -27,7 +27,10 @@ it('a WhatsApp voice note is fetched from the CDN, decrypted, verified and store
   const body = await readFile(enc.encFilePath);
   await rm(enc.encFilePath, { force: true });
   const hits: string[] = [];
-  cdn = createServer((req, res) => { hits.push(req.url ?? ''); res.writeHead(200, { 'content-length': body.length }).end(body); });
+  cdn = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    res.writeHead(200, { 'content-length': body.length }).end(body);
+  });
   await new Promise<void>((r) => cdn!.listen(0, '127.0.0.1', r));
   const url = `http://127.0.0.1:${(cdn.address() as AddressInfo).port}/v/t62.7117-24/voice.enc`;
 
@@ -53,7 +56,20 @@ it('a WhatsApp voice note is fetched from the CDN, decrypted, verified and store
     out = await say(text(PN, /\b0\b.*\b10\b/s.test(last) ? '2' : /^\d+\. /m.test(last) ? '1' : '2018'));
   }
   expect(out).toMatch(/voice message/i);
-  out = await say(waMessage(PN, { audioMessage: { url, mediaKey: enc.mediaKey, fileSha256: enc.fileSha256, fileEncSha256: enc.fileEncSha256, fileLength: enc.fileLength, mimetype: 'audio/ogg; codecs=opus', ptt: true, seconds: 4 } }));
+  out = await say(
+    waMessage(PN, {
+      audioMessage: {
+        url,
+        mediaKey: enc.mediaKey,
+        fileSha256: enc.fileSha256,
+        fileEncSha256: enc.fileEncSha256,
+        fileLength: enc.fileLength,
+        mimetype: 'audio/ogg; codecs=opus',
+        ptt: true,
+        seconds: 4,
+      },
+    }),
+  );
   expect(out).toMatch(/\?/); // the next question came at once
 
   const deadline = Date.now() + 15_000;

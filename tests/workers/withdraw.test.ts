@@ -13,10 +13,14 @@ afterEach(async () => {
 });
 
 const item = (id: string, revision: number, stage?: 'speech'): MediaSubmission => ({
-  id, revision, channel: 'telegram', ref: { kind: 'voice', fileRef: `f-${id}`, uniqueId: `u-${id}` }, ...(stage ? { stage } : {}),
+  id,
+  revision,
+  channel: 'telegram',
+  ref: { kind: 'voice', fileRef: `f-${id}`, uniqueId: `u-${id}` },
+  ...(stage ? { stage } : {}),
 });
 
-describe('withdrawing an erased respondent\'s media jobs', () => {
+describe("withdrawing an erased respondent's media jobs", () => {
   it('removes waiting jobs of every stage and revision, and only theirs', async () => {
     queues = new Queues({ url: REDIS_URL, prefix: uniquePrefix() });
     // No worker runs: the jobs stay waiting, as when the respondent deletes right after a voice note.

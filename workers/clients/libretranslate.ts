@@ -30,7 +30,10 @@ const PLACEHOLDER = /\{\{[^{}]*\}\}/g;
 // Digits in square brackets survive translation engines better than anything word-like.
 const TOKEN = /\[\s*(\d+)\s*\]/g;
 
-interface Protected { text: string; placeholders: string[] }
+interface Protected {
+  text: string;
+  placeholders: string[];
+}
 
 /** `Hi {{name}}` → `Hi [0]`, remembering the placeholders in order. */
 export function protect(text: string): Protected {
@@ -73,21 +76,33 @@ export class LibreTranslateClient implements Translator {
     let res: Response;
     try {
       res = await fetch(this.endpoint, {
-        method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body), signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(this.opts.timeoutMs ?? 30_000),
       });
     } catch (e) {
       const err = e as Error;
-      const why = err.name === 'TimeoutError' ? `no answer within ${(this.opts.timeoutMs ?? 30_000) / 1000} s` : (err.cause as Error | undefined)?.message ?? err.message;
+      const why =
+        err.name === 'TimeoutError'
+          ? `no answer within ${(this.opts.timeoutMs ?? 30_000) / 1000} s`
+          : ((err.cause as Error | undefined)?.message ?? err.message);
       throw new TranslationError(`translation server ${this.endpoint} unreachable (${why}); check MT_URL and that the server runs`);
     }
     const raw = await res.text();
     let json: unknown;
-    try { json = JSON.parse(raw); } catch { json = null; }
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      json = null;
+    }
     if (!res.ok) {
       const detail = (json as { error?: unknown } | null)?.error;
-      const hint = res.status === 403 ? '; check MT_API_KEY' : res.status === 429 ? '; the server is rate limiting, try again later or with a smaller batch' : '';
-      throw new TranslationError(`translation server answered ${res.status} for ${from}→${to}: ${typeof detail === 'string' ? detail : raw.slice(0, 200)}${hint}`);
+      const hint =
+        res.status === 403 ? '; check MT_API_KEY' : res.status === 429 ? '; the server is rate limiting, try again later or with a smaller batch' : '';
+      throw new TranslationError(
+        `translation server answered ${res.status} for ${from}→${to}: ${typeof detail === 'string' ? detail : raw.slice(0, 200)}${hint}`,
+      );
     }
     const translated = (json as { translatedText?: unknown } | null)?.translatedText;
     const list = Array.isArray(translated) ? translated : [translated];

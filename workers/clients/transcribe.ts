@@ -13,7 +13,12 @@ export interface Transcript {
   language: string | null;
 }
 
-export interface SttSettings { url: string; apiKey: string | null; model: string; timeoutMs?: number }
+export interface SttSettings {
+  url: string;
+  apiKey: string | null;
+  model: string;
+  timeoutMs?: number;
+}
 
 /** A failure worth retrying later (network, 5xx, 429, timeout). */
 export class SttUnavailableError extends Error {
@@ -29,13 +34,31 @@ export class SttRejectedError extends Error {
  * answer 400 to an unknown language; the model then detects the language itself. Tigrinya
  * (ti) is not among them; Dari (prs) is sent as Persian (fa).
  */
-const WHISPER = new Set(('af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo zh yue').split(' '));
+const WHISPER = new Set(
+  'af am ar as az ba be bg bn bo br bs ca cs cy da de el en es et eu fa fi fo fr gl gu ha haw he hi hr ht hu hy id is it ja jw ka kk km kn ko la lb ln lo lt lv mg mi mk ml mn mr ms mt my ne nl nn no oc pa pl ps pt ro ru sa sd si sk sl sn so sq sr su sv sw ta te tg th tk tl tr tt uk ur uz vi yi yo zh yue'.split(
+    ' ',
+  ),
+);
 const ALIASES: Record<string, string> = { prs: 'fa' };
 
 /** Full names some servers return instead of codes (OpenAI's verbose_json says "arabic"). */
 const NAMES: Record<string, string> = {
-  english: 'en', dutch: 'nl', arabic: 'ar', persian: 'fa', ukrainian: 'uk', somali: 'so', turkish: 'tr', amharic: 'am',
-  pashto: 'ps', russian: 'ru', french: 'fr', german: 'de', spanish: 'es', kurdish: 'ku', urdu: 'ur', tigrinya: 'ti',
+  english: 'en',
+  dutch: 'nl',
+  arabic: 'ar',
+  persian: 'fa',
+  ukrainian: 'uk',
+  somali: 'so',
+  turkish: 'tr',
+  amharic: 'am',
+  pashto: 'ps',
+  russian: 'ru',
+  french: 'fr',
+  german: 'de',
+  spanish: 'es',
+  kurdish: 'ku',
+  urdu: 'ur',
+  tigrinya: 'ti',
 };
 
 export function whisperLanguage(lng: string | null | undefined): string | null {
@@ -54,7 +77,9 @@ export async function transcribe(settings: SttSettings, file: string, languageHi
   let res: Response;
   try {
     res = await fetch(`${settings.url}/v1/audio/transcriptions`, {
-      method: 'POST', body: form, redirect: 'error',
+      method: 'POST',
+      body: form,
+      redirect: 'error',
       headers: settings.apiKey ? { authorization: `Bearer ${settings.apiKey}` } : {},
       signal: AbortSignal.timeout(settings.timeoutMs ?? 600_000),
     });
@@ -62,7 +87,8 @@ export async function transcribe(settings: SttSettings, file: string, languageHi
     throw new SttUnavailableError(`speech-to-text server unreachable: ${(e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message}`);
   }
   const body = await res.text();
-  if (res.status === 408 || res.status === 429 || res.status >= 500) throw new SttUnavailableError(`speech-to-text server answered HTTP ${res.status}: ${body.slice(0, 200)}`);
+  if (res.status === 408 || res.status === 429 || res.status >= 500)
+    throw new SttUnavailableError(`speech-to-text server answered HTTP ${res.status}: ${body.slice(0, 200)}`);
   if (!res.ok) throw new SttRejectedError(`speech-to-text server refused the file (HTTP ${res.status}): ${body.slice(0, 200)}`);
   let parsed: { text?: unknown; language?: unknown };
   try {

@@ -16,7 +16,10 @@ export interface DownloadLimits {
 /** A transient failure worth retrying (network, 5xx, 429). */
 export class DownloadError extends Error {
   override name = 'DownloadError';
-  constructor(message: string, readonly status?: number) {
+  constructor(
+    message: string,
+    readonly status?: number,
+  ) {
     super(message);
   }
 }

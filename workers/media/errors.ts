@@ -21,7 +21,10 @@ export type RejectReason =
 export class MediaRejected extends UnrecoverableError implements LayeredError {
   override name = 'MediaRejected';
   readonly layer = 'media' as const;
-  constructor(readonly reason: RejectReason, detail: string) {
+  constructor(
+    readonly reason: RejectReason,
+    detail: string,
+  ) {
     super(`${reason}: ${detail}`);
   }
   get code(): RejectReason {

@@ -16,8 +16,11 @@ import { intoTempFile, type Fetched } from './sink.ts';
 import type { WhatsAppMediaHandle } from './whatsapp-handle.ts';
 
 const INFO: Record<WhatsAppMediaHandle['kind'], string> = {
-  audio: 'WhatsApp Audio Keys', video: 'WhatsApp Video Keys', image: 'WhatsApp Image Keys',
-  document: 'WhatsApp Document Keys', sticker: 'WhatsApp Image Keys',
+  audio: 'WhatsApp Audio Keys',
+  video: 'WhatsApp Video Keys',
+  image: 'WhatsApp Image Keys',
+  document: 'WhatsApp Document Keys',
+  sticker: 'WhatsApp Image Keys',
 };
 
 /** WhatsApp's media servers (mmg.whatsapp.net and its regional hosts). */
@@ -42,27 +45,41 @@ export interface WhatsAppFetchOptions {
 export async function fetchWhatsAppFile(h: WhatsAppMediaHandle, opts: WhatsAppFetchOptions): Promise<Fetched> {
   const what = `WhatsApp ${h.kind}`;
   // The announced length is only the sender's word, but refusing early saves a download.
-  if (h.fileLength !== undefined && h.fileLength > opts.maxBytes) throw new MediaRejected('too_large', `${what}: announced ${h.fileLength} bytes, over the limit of ${opts.maxBytes}`);
+  if (h.fileLength !== undefined && h.fileLength > opts.maxBytes)
+    throw new MediaRejected('too_large', `${what}: announced ${h.fileLength} bytes, over the limit of ${opts.maxBytes}`);
   const allowHost = opts.allowHost ?? WHATSAPP_MEDIA_HOST;
   let url: URL;
   if (h.url !== undefined && URL.canParse(h.url) && allowHost(new URL(h.url).hostname)) url = new URL(h.url);
   else if (h.directPath !== undefined && DIRECT_PATH.test(h.directPath)) url = new URL(h.directPath, DEFAULT_CDN);
-  else if (h.url !== undefined) throw new MediaRejected('bad_source', `${what}: url points at "${URL.canParse(h.url) ? new URL(h.url).hostname : h.url.slice(0, 40)}", not at WhatsApp's media servers`);
+  else if (h.url !== undefined)
+    throw new MediaRejected(
+      'bad_source',
+      `${what}: url points at "${URL.canParse(h.url) ? new URL(h.url).hostname : h.url.slice(0, 40)}", not at WhatsApp's media servers`,
+    );
   else throw new MediaRejected('bad_source', `${what}: the handle has neither a usable url nor a directPath`);
 
   // Ciphertext + MAC: at most maxBytes of plaintext, one AES block of padding and the MAC.
   const chunks: Buffer[] = [];
-  await download(url, { maxBytes: opts.maxBytes + 16 + MAC_BYTES, allowHost: (u) => allowHost(u.hostname), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) }, (c) => { chunks.push(Buffer.from(c)); }, what);
+  await download(
+    url,
+    { maxBytes: opts.maxBytes + 16 + MAC_BYTES, allowHost: (u) => allowHost(u.hostname), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) },
+    (c) => {
+      chunks.push(Buffer.from(c));
+    },
+    what,
+  );
   const file = Buffer.concat(chunks);
   if (file.length === 0) throw new MediaRejected('empty', `${what}: the CDN returned no bytes`);
   if (h.fileEncSha256 !== undefined && !createHash('sha256').update(file).digest().equals(Buffer.from(h.fileEncSha256, 'base64'))) {
     throw new MediaRejected('unreadable', `${what}: the encrypted file does not match its hash (corrupt or tampered)`);
   }
-  if (file.length <= MAC_BYTES || (file.length - MAC_BYTES) % 16 !== 0) throw new MediaRejected('unreadable', `${what}: not a whole encrypted file (${file.length} bytes)`);
+  if (file.length <= MAC_BYTES || (file.length - MAC_BYTES) % 16 !== 0)
+    throw new MediaRejected('unreadable', `${what}: not a whole encrypted file (${file.length} bytes)`);
   const { iv, cipherKey, macKey } = mediaKeys(Buffer.from(h.mediaKey, 'base64'), h.kind);
   const ciphertext = file.subarray(0, file.length - MAC_BYTES);
   const mac = createHmac('sha256', macKey).update(iv).update(ciphertext).digest().subarray(0, MAC_BYTES);
-  if (!timingSafeEqual(mac, file.subarray(file.length - MAC_BYTES))) throw new MediaRejected('unreadable', `${what}: MAC check failed (corrupt or tampered file)`);
+  if (!timingSafeEqual(mac, file.subarray(file.length - MAC_BYTES)))
+    throw new MediaRejected('unreadable', `${what}: MAC check failed (corrupt or tampered file)`);
   let plain: Buffer;
   try {
     const decipher = createDecipheriv('aes-256-cbc', cipherKey, iv);
@@ -74,5 +91,7 @@ export async function fetchWhatsAppFile(h: WhatsAppMediaHandle, opts: WhatsAppFe
   if (h.fileSha256 !== undefined && !createHash('sha256').update(plain).digest().equals(Buffer.from(h.fileSha256, 'base64'))) {
     throw new MediaRejected('unreadable', `${what}: failed its SHA-256 check (corrupt or tampered file)`);
   }
-  return intoTempFile(opts.tempPath, async (write) => { await write(plain); });
+  return intoTempFile(opts.tempPath, async (write) => {
+    await write(plain);
+  });
 }

@@ -34,9 +34,11 @@ function run(tool: 'ffprobe' | 'ffmpeg', args: string[], timeoutMs: number): Pro
 }
 
 export async function probe(file: string, timeoutMs = 30_000): Promise<Probe> {
-  const { stdout, stderr, code } = await run('ffprobe', [
-    '-v', 'error', '-show_entries', 'format=duration,format_name:stream=codec_type,codec_name', '-of', 'json', file,
-  ], timeoutMs);
+  const { stdout, stderr, code } = await run(
+    'ffprobe',
+    ['-v', 'error', '-show_entries', 'format=duration,format_name:stream=codec_type,codec_name', '-of', 'json', file],
+    timeoutMs,
+  );
   if (code !== 0) throw new MediaRejected('unreadable', `ffprobe cannot read the file: ${lastLine(stderr)}`);
   const info = JSON.parse(stdout) as { format?: { duration?: string; format_name?: string }; streams?: Array<{ codec_type?: string; codec_name?: string }> };
   const streams = info.streams ?? [];
@@ -55,9 +57,32 @@ export async function probe(file: string, timeoutMs = 30_000): Promise<Probe> {
  * (whisper.cpp's server reads WAV only) and what speech models are trained on.
  */
 export async function toSpeechWav(input: string, output: string, timeoutMs = 300_000): Promise<void> {
-  const { stderr, code } = await run('ffmpeg', [
-    '-nostdin', '-v', 'error', '-xerror', '-i', input, '-map_metadata', '-1', '-bitexact', '-vn', '-ac', '1', '-ar', '16000', '-c:a', 'pcm_s16le', '-f', 'wav', '-y', output,
-  ], timeoutMs);
+  const { stderr, code } = await run(
+    'ffmpeg',
+    [
+      '-nostdin',
+      '-v',
+      'error',
+      '-xerror',
+      '-i',
+      input,
+      '-map_metadata',
+      '-1',
+      '-bitexact',
+      '-vn',
+      '-ac',
+      '1',
+      '-ar',
+      '16000',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      'wav',
+      '-y',
+      output,
+    ],
+    timeoutMs,
+  );
   if (code !== 0) throw new MediaRejected('unreadable', `ffmpeg cannot decode the audio: ${lastLine(stderr)}`);
 }
 

@@ -44,7 +44,10 @@ export type MediaOutcome = 'stored' | 'stale' | 'rejected';
 
 /** Runs the media stage. Returns 'stale' when the answer is gone, replaced, or already done. */
 /** `speech`: the stored answer, when its audio now waits for transcription; null otherwise. */
-export interface MediaResult { outcome: MediaOutcome; speech: MediaAnswer | null }
+export interface MediaResult {
+  outcome: MediaOutcome;
+  speech: MediaAnswer | null;
+}
 
 export async function processMedia(deps: PipelineDeps, answerId: string, revision: number): Promise<MediaResult> {
   const answer = await deps.repo.load(answerId);
@@ -78,10 +81,21 @@ async function storeAndProbe(deps: PipelineDeps, answer: MediaAnswer, revision: 
     }
     const transcriptStatus = !speechAudio ? 'skipped' : deps.stt ? 'pending' : 'off';
     const translationStatus = !speechAudio ? 'skipped' : deps.mt ? 'pending' : 'off';
-    const stored = await deps.repo.markStored(answer.id, revision, {
-      file, sha256: fetched.sha256, bytes: fetched.bytes, type: container, durationSeconds: info?.durationSeconds ?? null,
-      codecs, transcriptStatus, translationStatus,
-    }, deps.now().toISOString());
+    const stored = await deps.repo.markStored(
+      answer.id,
+      revision,
+      {
+        file,
+        sha256: fetched.sha256,
+        bytes: fetched.bytes,
+        type: container,
+        durationSeconds: info?.durationSeconds ?? null,
+        codecs,
+        transcriptStatus,
+        translationStatus,
+      },
+      deps.now().toISOString(),
+    );
     // The answer was erased (or answered again) while we worked: keep no file nobody points at.
     if (!stored && !(await deps.repo.fileInUse(fetched.sha256, []))) await deps.files.removeAll(file, fetched.sha256);
     return { outcome: stored ? 'stored' : 'stale', speech: stored && transcriptStatus === 'pending' ? answer : null };
@@ -105,7 +119,11 @@ async function fetchFile(deps: PipelineDeps, channel: string, ref: MediaRef, tem
   }
   if (channel === 'whatsapp') {
     let handle;
-    try { handle = decodeMediaHandle(ref.fileRef); } catch (e) { throw new MediaRejected('bad_source', (e as Error).message); }
+    try {
+      handle = decodeMediaHandle(ref.fileRef);
+    } catch (e) {
+      throw new MediaRejected('bad_source', (e as Error).message);
+    }
     return fetchWhatsAppFile(handle, { maxBytes, tempPath, ...(deps.whatsappAllowHost ? { allowHost: deps.whatsappAllowHost } : {}) });
   }
   throw new MediaRejected('bad_source', `no way to fetch media from the ${channel} channel`);
@@ -114,7 +132,11 @@ async function fetchFile(deps: PipelineDeps, channel: string, ref: MediaRef, tem
 function validate(f: Fetched, ref: MediaRef) {
   if (f.bytes === 0) throw new MediaRejected('empty', 'the file is empty');
   const container = sniff(f.head);
-  if (!container) throw new MediaRejected('wrong_type', `the bytes are no audio, video or image we accept (starts with ${Buffer.from(f.head.subarray(0, 4)).toString('hex')})`);
+  if (!container)
+    throw new MediaRejected(
+      'wrong_type',
+      `the bytes are no audio, video or image we accept (starts with ${Buffer.from(f.head.subarray(0, 4)).toString('hex')})`,
+    );
   if (!ALLOWED[ref.kind].includes(container)) throw new MediaRejected('wrong_type', `a ${container} file is not accepted as ${ref.kind}`);
   return container;
 }
@@ -127,7 +149,8 @@ function checkTimed(info: Awaited<ReturnType<typeof probe>>, ref: MediaRef, maxS
   if (d > maxSeconds) throw new MediaRejected('too_long', `${Math.round(d)} s, over the limit of ${maxSeconds} s`);
   // Much shorter than the channel announced: the file was cut off (a truncated upload decodes without error).
   const claimed = ref.durationSeconds;
-  if (claimed !== undefined && claimed >= 2 && d < claimed * 0.5) throw new MediaRejected('unreadable', `only ${d.toFixed(1)} s of an announced ${claimed} s (truncated)`);
+  if (claimed !== undefined && claimed >= 2 && d < claimed * 0.5)
+    throw new MediaRejected('unreadable', `only ${d.toFixed(1)} s of an announced ${claimed} s (truncated)`);
 }
 
 async function makeSpeech(original: string, target: string): Promise<void> {
@@ -167,7 +190,12 @@ export async function processSpeech(deps: PipelineDeps, answerId: string, revisi
       throw e;
     }
     const nothing = text.length === 0;
-    await deps.repo.setTranscript(answer.id, revision, { text, language, status: 'ready', ...(nothing ? { translationStatus: 'skipped' as const } : {}) }, now());
+    await deps.repo.setTranscript(
+      answer.id,
+      revision,
+      { text, language, status: 'ready', ...(nothing ? { translationStatus: 'skipped' as const } : {}) },
+      now(),
+    );
     if (nothing) return 'done';
   }
   if (answer.translationStatus !== 'pending' && answer.transcriptStatus !== 'pending') return 'done';

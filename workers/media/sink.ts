@@ -19,7 +19,10 @@ export class FileSink {
   private head = Buffer.alloc(0);
   private bytes = 0;
 
-  private constructor(readonly path: string, private readonly file: FileHandle) {}
+  private constructor(
+    readonly path: string,
+    private readonly file: FileHandle,
+  ) {}
 
   static async open(path: string): Promise<FileSink> {
     return new FileSink(path, await open(path, 'wx', 0o600));

@@ -41,7 +41,13 @@ export const ALLOWED: Readonly<Record<MediaKind, readonly Container[]>> = {
 };
 
 export const EXTENSION: Readonly<Record<Container, string>> = {
-  ogg: 'ogg', mp4: 'mp4', webm: 'webm', mp3: 'mp3', wav: 'wav', jpeg: 'jpg', png: 'png',
+  ogg: 'ogg',
+  mp4: 'mp4',
+  webm: 'webm',
+  mp3: 'mp3',
+  wav: 'wav',
+  jpeg: 'jpg',
+  png: 'png',
 };
 
 export const isTimed = (c: Container): boolean => c !== 'jpeg' && c !== 'png';

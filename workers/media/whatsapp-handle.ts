@@ -10,10 +10,15 @@ export interface WhatsAppMediaHandle {
   /** The Baileys media type used for decryption keys ('ptv' videos use 'video': same keys). */
   kind: 'audio' | 'video' | 'image' | 'document' | 'sticker';
   mediaKey: string; // base64
-  url?: string; directPath?: string;
+  url?: string;
+  directPath?: string;
   /** base64; fileSha256 is the plaintext's hash, checked after decryption. */
-  fileEncSha256?: string; fileSha256?: string;
-  fileLength?: number; mimetype?: string; seconds?: number; fileName?: string;
+  fileEncSha256?: string;
+  fileSha256?: string;
+  fileLength?: number;
+  mimetype?: string;
+  seconds?: number;
+  fileName?: string;
 }
 
 /** Drops absent fields so the JSON stays small and `exactOptionalPropertyTypes` holds. */
@@ -28,15 +33,27 @@ export function encodeMediaHandle(h: WhatsAppMediaHandle): string {
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 const KINDS = new Set<string>(['audio', 'video', 'image', 'document', 'sticker'] satisfies WhatsAppMediaHandle['kind'][]);
 const FIELD_TYPES: Record<string, 'string' | 'number' | 'base64'> = {
-  url: 'string', directPath: 'string', mimetype: 'string', fileName: 'string',
-  fileEncSha256: 'base64', fileSha256: 'base64', fileLength: 'number', seconds: 'number',
+  url: 'string',
+  directPath: 'string',
+  mimetype: 'string',
+  fileName: 'string',
+  fileEncSha256: 'base64',
+  fileSha256: 'base64',
+  fileLength: 'number',
+  seconds: 'number',
 };
 
 /** Parses a stored handle; throws a descriptive Error, since a bad row should fail loudly, not download garbage. */
 export function decodeMediaHandle(s: string): WhatsAppMediaHandle {
-  const fail = (why: string): never => { throw new Error(`Malformed WhatsApp media handle: ${why}`); };
+  const fail = (why: string): never => {
+    throw new Error(`Malformed WhatsApp media handle: ${why}`);
+  };
   let raw: unknown;
-  try { raw = JSON.parse(s); } catch { fail('not JSON'); }
+  try {
+    raw = JSON.parse(s);
+  } catch {
+    fail('not JSON');
+  }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('not a JSON object');
   const o = raw as Record<string, unknown>;
   if (typeof o.kind !== 'string' || !KINDS.has(o.kind)) fail(`unknown kind ${JSON.stringify(o.kind)}`);
@@ -46,10 +63,9 @@ export function decodeMediaHandle(s: string): WhatsAppMediaHandle {
   for (const [field, value] of Object.entries(o)) {
     if (field === 'kind' || field === 'mediaKey') continue;
     const type = FIELD_TYPES[field] ?? fail(`unknown field "${field}"`);
-    const ok = type === 'number' ? Number.isSafeInteger(value) && (value as number) >= 0
-      : typeof value === 'string' && (type === 'string' || BASE64.test(value));
+    const ok =
+      type === 'number' ? Number.isSafeInteger(value) && (value as number) >= 0 : typeof value === 'string' && (type === 'string' || BASE64.test(value));
     if (!ok) fail(`"${field}" is not a valid ${type}`);
   }
   return o as unknown as WhatsAppMediaHandle;
 }
-

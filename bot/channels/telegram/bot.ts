@@ -59,7 +59,10 @@ export class TelegramRuntime {
   private polling: Promise<void> | null = null;
   private stopping = false;
 
-  constructor(private readonly config: TelegramConfig, private readonly deps: TelegramDeps) {
+  constructor(
+    private readonly config: TelegramConfig,
+    private readonly deps: TelegramDeps,
+  ) {
     this.bot = new Bot(config.token, { client: { apiRoot: config.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
     // 429s wait for retry_after; 5xx and network errors back off. Bounded, so a dead
     // API surfaces as an error instead of a hang.
@@ -75,7 +78,10 @@ export class TelegramRuntime {
         return;
       }
       // Only what the boundary never saw lands here (an update we could not read): log, confirm.
-      deps.log.error({ layer: 'channel', code: e instanceof ChannelError ? e.code : 'unexpected', err: (e as Error)?.message, update: err.ctx.update.update_id }, 'telegram update dropped');
+      deps.log.error(
+        { layer: 'channel', code: e instanceof ChannelError ? e.code : 'unexpected', err: (e as Error)?.message, update: err.ctx.update.update_id },
+        'telegram update dropped',
+      );
     });
   }
 

@@ -12,14 +12,28 @@ import { isReadableUpdate } from './shape.ts';
 
 /** Message fields that are answers we cannot use; each gets a calm reply naming the kind. */
 const UNSUPPORTED: ReadonlyArray<[keyof Message, string]> = [
-  ['sticker', 'sticker'], ['location', 'location'], ['venue', 'location'], ['contact', 'contact'], ['poll', 'poll'],
-  ['dice', 'dice'], ['game', 'game'], ['animation', 'animation'], ['story', 'story'], ['invoice', 'invoice'],
-  ['paid_media', 'paid_media'], ['checklist', 'checklist'], ['giveaway', 'giveaway'],
+  ['sticker', 'sticker'],
+  ['location', 'location'],
+  ['venue', 'location'],
+  ['contact', 'contact'],
+  ['poll', 'poll'],
+  ['dice', 'dice'],
+  ['game', 'game'],
+  ['animation', 'animation'],
+  ['story', 'story'],
+  ['invoice', 'invoice'],
+  ['paid_media', 'paid_media'],
+  ['checklist', 'checklist'],
+  ['giveaway', 'giveaway'],
 ];
 
 function media(m: Message): { media: MediaRef; caption: string | undefined } | null {
   const caption = m.caption;
-  const ref = (kind: MediaRef['kind'], f: { file_id: string; file_unique_id: string; file_size?: number | undefined }, extra: Partial<MediaRef>): { media: MediaRef; caption: string | undefined } => ({
+  const ref = (
+    kind: MediaRef['kind'],
+    f: { file_id: string; file_unique_id: string; file_size?: number | undefined },
+    extra: Partial<MediaRef>,
+  ): { media: MediaRef; caption: string | undefined } => ({
     media: { kind, fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size, ...extra },
     caption,
   });
@@ -61,8 +75,12 @@ export function toInbound(update: Update): InboundMessage | null {
     if (!q.data || q.message?.chat.type !== 'private') return null;
     return {
       // Keyed by keyboard message + data: a double tap on the same button is one answer.
-      channel: 'telegram', address: String(q.message.chat.id), messageId: `kb-${q.message.message_id}-${q.data}`, receivedAt: new Date().toISOString(),
-      languageHint: q.from.language_code, content: { kind: 'button', data: q.data },
+      channel: 'telegram',
+      address: String(q.message.chat.id),
+      messageId: `kb-${q.message.message_id}-${q.data}`,
+      receivedAt: new Date().toISOString(),
+      languageHint: q.from.language_code,
+      content: { kind: 'button', data: q.data },
     };
   }
   const edited = update.edited_message;

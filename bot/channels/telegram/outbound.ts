@@ -38,7 +38,12 @@ export function chunks(text: string, max = MAX_TEXT): string[] {
 export class TelegramChannel implements ChannelPort {
   readonly name = 'telegram';
 
-  constructor(private readonly api: Api, private readonly botId: string, private readonly store: Store, private readonly pacer: Pacer | null = null) {}
+  constructor(
+    private readonly api: Api,
+    private readonly botId: string,
+    private readonly store: Store,
+    private readonly pacer: Pacer | null = null,
+  ) {}
 
   async send(address: string, message: RenderedMessage): Promise<void> {
     const chat = Number(address);

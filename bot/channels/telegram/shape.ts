@@ -12,7 +12,13 @@ import { z } from 'zod';
 const unix = z.number().int().min(0).max(8e12);
 const user = z.looseObject({ is_bot: z.boolean().optional(), language_code: z.string().optional() });
 const chat = z.looseObject({ id: z.number().int(), type: z.string() });
-const file = z.looseObject({ file_id: z.string(), file_unique_id: z.string(), file_size: z.number().optional(), mime_type: z.string().optional(), duration: z.number().optional() });
+const file = z.looseObject({
+  file_id: z.string(),
+  file_unique_id: z.string(),
+  file_size: z.number().optional(),
+  mime_type: z.string().optional(),
+  duration: z.number().optional(),
+});
 const sized = file.extend({ width: z.number(), height: z.number() });
 
 const message = z.looseObject({

@@ -13,8 +13,15 @@ import { parseTryitBody, toInbound, tryitToken } from './inbound.ts';
 import { TRYIT_PAGE } from './page.ts';
 
 const PROMPT_TYPES: Record<string, string> = {
-  '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.oga': 'audio/ogg', '.wav': 'audio/wav',
-  '.mp4': 'video/mp4', '.webm': 'video/webm', '.mov': 'video/quicktime',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.oga': 'audio/ogg',
+  '.wav': 'audio/wav',
+  '.mp4': 'video/mp4',
+  '.webm': 'video/webm',
+  '.mov': 'video/quicktime',
 };
 
 export function registerTryit(app: FastifyInstance, deps: { handler: InboundHandler; delivery: Delivery; channel: TryitChannel; now?: () => Date }): void {
@@ -35,7 +42,10 @@ export function registerTryit(app: FastifyInstance, deps: { handler: InboundHand
     const file = deps.channel.promptFile((req.params as { id: string }).id);
     const size = file && (await stat(file).catch(() => null))?.size;
     if (!file || size === undefined || size === null) return reply.code(404).send({ error: 'no such prompt; reload the page' });
-    return reply.type(PROMPT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream').header('content-length', size).send(createReadStream(file));
+    return reply
+      .type(PROMPT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream')
+      .header('content-length', size)
+      .send(createReadStream(file));
   });
 
   app.get('/try/api/messages', async (req, reply) => {

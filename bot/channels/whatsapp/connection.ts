@@ -100,7 +100,10 @@ export class WhatsAppConnection {
     const sock = this.deps.makeSocket(this.deps.auth.state);
     this.sock = sock;
     this.status = this.deps.auth.state.creds.registered ? 'connecting' : 'waiting_for_pairing';
-    sock.ev.on('creds.update', () => void this.deps.auth.saveCreds().catch((e: Error) => this.deps.log.error({ err: e.message }, 'could not save WhatsApp credentials')));
+    sock.ev.on(
+      'creds.update',
+      () => void this.deps.auth.saveCreds().catch((e: Error) => this.deps.log.error({ err: e.message }, 'could not save WhatsApp credentials')),
+    );
     sock.ev.on('connection.update', (u) => void this.onConnectionUpdate(sock, u));
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       // 'append' is history sync from the phone, not new messages to answer.
@@ -142,12 +145,16 @@ export class WhatsAppConnection {
     if (code === DisconnectReason.loggedOut) {
       this.status = 'logged_out';
       await this.deps.auth.clear();
-      log.error('whatsapp: this device was logged out from the phone. Restart stemmen and scan the new QR code (or set WHATSAPP_PAIRING_NUMBER) to pair again.');
+      log.error(
+        'whatsapp: this device was logged out from the phone. Restart stemmen and scan the new QR code (or set WHATSAPP_PAIRING_NUMBER) to pair again.',
+      );
       return;
     }
     if (code === DisconnectReason.connectionReplaced) {
       this.status = 'replaced';
-      log.error('whatsapp: another session took over this account (connection replaced). Not reconnecting; stop the other stemmen or WhatsApp Web session and restart.');
+      log.error(
+        'whatsapp: another session took over this account (connection replaced). Not reconnecting; stop the other stemmen or WhatsApp Web session and restart.',
+      );
       return;
     }
     if (code === DisconnectReason.forbidden) {

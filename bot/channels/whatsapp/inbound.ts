@@ -16,21 +16,36 @@ export function isPersonJid(jid: string | null | undefined): jid is string {
 }
 
 const UNSUPPORTED: Record<string, string> = {
-  stickerMessage: 'sticker', locationMessage: 'location', liveLocationMessage: 'location', contactMessage: 'contact',
-  contactsArrayMessage: 'contact', reactionMessage: 'reaction', pollCreationMessage: 'poll', pollCreationMessageV2: 'poll',
-  pollCreationMessageV3: 'poll', editedMessage: 'edit', eventMessage: 'event', groupInviteMessage: 'invite',
+  stickerMessage: 'sticker',
+  locationMessage: 'location',
+  liveLocationMessage: 'location',
+  contactMessage: 'contact',
+  contactsArrayMessage: 'contact',
+  reactionMessage: 'reaction',
+  pollCreationMessage: 'poll',
+  pollCreationMessageV2: 'poll',
+  pollCreationMessageV3: 'poll',
+  editedMessage: 'edit',
+  eventMessage: 'event',
+  groupInviteMessage: 'invite',
 };
 /** Content types that are bookkeeping, not something a person said to us. */
 const IGNORED = new Set(['senderKeyDistributionMessage', 'messageContextInfo', 'pollUpdateMessage', 'keepInChatMessage', 'pinInChatMessage']);
 
 function mediaKind(type: string, ptt: boolean): MediaRef['kind'] | null {
   switch (type) {
-    case 'audioMessage': return ptt ? 'voice' : 'audio';
-    case 'ptvMessage': return 'video_note';
-    case 'videoMessage': return 'video';
-    case 'imageMessage': return 'image';
-    case 'documentMessage': return 'document';
-    default: return null;
+    case 'audioMessage':
+      return ptt ? 'voice' : 'audio';
+    case 'ptvMessage':
+      return 'video_note';
+    case 'videoMessage':
+      return 'video';
+    case 'imageMessage':
+      return 'image';
+    case 'documentMessage':
+      return 'document';
+    default:
+      return null;
   }
 }
 
@@ -50,7 +65,14 @@ function content(m: WAMessage): InboundContent | null {
     const kind = mediaKind(found.messageType, c.audioMessage?.ptt === true);
     if (kind) {
       const caption = c.imageMessage?.caption ?? c.videoMessage?.caption ?? c.documentMessage?.caption ?? undefined;
-      const media: MediaRef = { kind, fileRef: encodeMediaHandle(h), uniqueId: h.fileSha256, mimeType: h.mimetype, size: h.fileLength, durationSeconds: h.seconds };
+      const media: MediaRef = {
+        kind,
+        fileRef: encodeMediaHandle(h),
+        uniqueId: h.fileSha256,
+        mimeType: h.mimetype,
+        size: h.fileLength,
+        durationSeconds: h.seconds,
+      };
       return { kind: 'media', media, caption: caption || undefined };
     }
   }

@@ -13,12 +13,14 @@ export type WhatsAppMediaMessageType = 'audioMessage' | 'videoMessage' | 'ptvMes
 
 /** Checked in this order; stickers are deliberately absent: the engine cannot take them as answers. */
 const MEDIA_FIELDS = [
-  ['audioMessage', 'audio'], ['videoMessage', 'video'], ['ptvMessage', 'video'],
-  ['imageMessage', 'image'], ['documentMessage', 'document'],
+  ['audioMessage', 'audio'],
+  ['videoMessage', 'video'],
+  ['ptvMessage', 'video'],
+  ['imageMessage', 'image'],
+  ['documentMessage', 'document'],
 ] as const;
 
-const b64 = (bytes: Uint8Array | null | undefined): string | undefined =>
-  bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : undefined;
+const b64 = (bytes: Uint8Array | null | undefined): string | undefined => (bytes && bytes.length > 0 ? Buffer.from(bytes).toString('base64') : undefined);
 
 /** uint64 fields decode as `Long` objects from the wire but are plain numbers when built locally. */
 const num = (v: number | { toNumber(): number } | null | undefined): number | undefined =>
@@ -28,9 +30,7 @@ const num = (v: number | { toNumber(): number } | null | undefined): number | un
  * The media handle of a message content that was already unwrapped by `normalizeMessageContent`
  * (ephemeral, view-once, document-with-caption); null when it carries no downloadable media.
  */
-export function mediaHandleOf(
-  content: proto.IMessage | null | undefined,
-): { handle: WhatsAppMediaHandle; messageType: WhatsAppMediaMessageType } | null {
+export function mediaHandleOf(content: proto.IMessage | null | undefined): { handle: WhatsAppMediaHandle; messageType: WhatsAppMediaMessageType } | null {
   if (!content) return null;
   for (const [messageType, kind] of MEDIA_FIELDS) {
     // One view over the five media protos: absent fields (seconds on images…) read as undefined.
@@ -40,11 +40,16 @@ export function mediaHandleOf(
     if (m.mediaKey?.length !== 32) return null;
     const mediaKey = Buffer.from(m.mediaKey).toString('base64');
     const handle = compact<WhatsAppMediaHandle>({
-      kind, mediaKey,
-      url: m.url ?? undefined, directPath: m.directPath ?? undefined,
-      fileEncSha256: b64(m.fileEncSha256), fileSha256: b64(m.fileSha256),
-      fileLength: num(m.fileLength), mimetype: m.mimetype ?? undefined,
-      seconds: m.seconds ?? undefined, fileName: m.fileName ?? undefined,
+      kind,
+      mediaKey,
+      url: m.url ?? undefined,
+      directPath: m.directPath ?? undefined,
+      fileEncSha256: b64(m.fileEncSha256),
+      fileSha256: b64(m.fileSha256),
+      fileLength: num(m.fileLength),
+      mimetype: m.mimetype ?? undefined,
+      seconds: m.seconds ?? undefined,
+      fileName: m.fileName ?? undefined,
     });
     return { handle, messageType };
   }

@@ -29,10 +29,12 @@ export function withNumberedOptions(message: RenderedMessage, skipWord: string):
   const kindOf = (b: RenderedButton) => decodeButton(b.data)?.kind;
   const skip = flat.find((b) => kindOf(b) === 'skip');
   const options = flat.filter((b) => kindOf(b) !== 'skip' && kindOf(b) !== 'done');
-  const isScale = options.length > 0 && options.every((b) => {
-    const d = decodeButton(b.data);
-    return d?.kind === 'answer' && /^-?\d+$/.test(b.label) && d.value === b.label;
-  });
+  const isScale =
+    options.length > 0 &&
+    options.every((b) => {
+      const d = decodeButton(b.data);
+      return d?.kind === 'answer' && /^-?\d+$/.test(b.label) && d.value === b.label;
+    });
   const lines: string[] = [message.text];
   if (options.length && !isScale) lines.push(options.map((b: RenderedButton, i) => `${i + 1}. ${b.label}`).join('\n'));
   if (skip) lines.push(`${skip.label}: ${skipWord}`);
@@ -53,16 +55,20 @@ export class WhatsAppChannel implements ChannelPort {
     // Not connected: throw, so the reply stays in the outbox until the connection is back.
     if (!sock) throw new ChannelError('not_connected', 'whatsapp is not connected');
     // A stable id per outbox row and part: a resend after a crash is the same message to WhatsApp.
-    const id = (part: string) => (meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {});
+    const id = (part: string) =>
+      meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {};
     if (message.media) {
       await this.pacer.wait(address);
       const file = { url: message.media.file };
-      const content: AnyMessageContent = message.media.form === 'audio'
-        ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
-        : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
+      const content: AnyMessageContent =
+        message.media.form === 'audio'
+          ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
+          : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
       await sock.sendMessage(address, content, id('media'));
     }
-    const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' })).split('|')[0]!.toUpperCase();
+    const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' }))
+      .split('|')[0]!
+      .toUpperCase();
     await this.pacer.wait(address);
     await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text'));
   }

@@ -19,7 +19,12 @@ import { WhatsAppConnection, type WhatsAppSocket } from './connection.ts';
 import { WhatsAppChannel } from './outbound.ts';
 import { Pacer } from '../pacer.ts';
 
-export interface WhatsAppConfig { session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }
+export interface WhatsAppConfig {
+  session: string;
+  pairingNumber: string | null;
+  chatGapMs: number;
+  perMinute: number;
+}
 
 export interface WhatsAppRuntime {
   connection: WhatsAppConnection;
@@ -28,25 +33,48 @@ export interface WhatsAppRuntime {
 
 export async function createWhatsApp(
   config: WhatsAppConfig,
-  deps: { db: Db; store: Store; handler: InboundHandler; inbound: InboundReceiver; delivery: Delivery; pseudonyms: Pseudonymizer; i18n: I18n; log: Logger; makeSocket?: (auth: AuthenticationState) => WhatsAppSocket },
+  deps: {
+    db: Db;
+    store: Store;
+    handler: InboundHandler;
+    inbound: InboundReceiver;
+    delivery: Delivery;
+    pseudonyms: Pseudonymizer;
+    i18n: I18n;
+    log: Logger;
+    makeSocket?: (auth: AuthenticationState) => WhatsAppSocket;
+  },
 ): Promise<WhatsAppRuntime> {
   const auth = await useStoreAuthState(deps.db, config.session);
   const baileysLog = deps.log.child({ module: 'baileys' }, { level: 'warn' });
-  const makeSocket = deps.makeSocket ?? ((state: AuthenticationState) => makeWASocket({
-    auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, baileysLog) },
-    browser: Browsers.ubuntu('stemmen'),
-    markOnlineOnConnect: false,
-    // No version lookup over the internet: Baileys' built-in default version is used.
-    logger: baileysLog,
-  }) as unknown as WhatsAppSocket);
+  const makeSocket =
+    deps.makeSocket ??
+    ((state: AuthenticationState) =>
+      makeWASocket({
+        auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, baileysLog) },
+        browser: Browsers.ubuntu('stemmen'),
+        markOnlineOnConnect: false,
+        // No version lookup over the internet: Baileys' built-in default version is used.
+        logger: baileysLog,
+      }) as unknown as WhatsAppSocket);
   const connection = new WhatsAppConnection({
-    makeSocket, auth, inbound: deps.inbound, delivery: deps.delivery, store: deps.store, pseudonyms: deps.pseudonyms, log: deps.log,
+    makeSocket,
+    auth,
+    inbound: deps.inbound,
+    delivery: deps.delivery,
+    store: deps.store,
+    pseudonyms: deps.pseudonyms,
+    log: deps.log,
     pairingNumber: config.pairingNumber,
     onQr: (qr) => {
       void QRCode.toString(qr, { type: 'terminal', small: true }).then((art) =>
-        process.stdout.write(`\nWhatsApp: scan this code with the phone (WhatsApp → Linked devices → Link a device),\nor open /admin/whatsapp on this server:\n${art}\n`));
+        process.stdout.write(
+          `\nWhatsApp: scan this code with the phone (WhatsApp → Linked devices → Link a device),\nor open /admin/whatsapp on this server:\n${art}\n`,
+        ),
+      );
     },
-    onPairingCode: (code) => process.stdout.write(`\nWhatsApp pairing code: ${code}\nOn the phone: WhatsApp → Linked devices → Link with phone number → enter this code.\n\n`),
+    onPairingCode: (code) =>
+      process.stdout.write(`\nWhatsApp pairing code: ${code}\nOn the phone: WhatsApp → Linked devices → Link with phone number → enter this code.\n\n`),
   });
   const pacer = new Pacer({ perChatGapMs: config.chatGapMs, perMinute: config.perMinute });
   return { connection, channel: new WhatsAppChannel(connection, pacer, deps.i18n) };
@@ -63,6 +91,10 @@ export function mountWhatsAppAdmin(server: FastifyInstance, connection: WhatsApp
     const body = qr
       ? `<p>Scan with the phone: WhatsApp → Linked devices → Link a device.</p><img alt="QR code" src="${qr}"><p>The code changes every few seconds; this page reloads itself.</p>`
       : `<p>Status: <b>${connection.status.replace('_', ' ')}</b></p>`;
-    return reply.type('text/html; charset=utf-8').send(`<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>stemmen · WhatsApp</title><body style="font-family:system-ui;max-width:30rem;margin:2rem auto"><h1>WhatsApp</h1>${body}</body>`);
+    return reply
+      .type('text/html; charset=utf-8')
+      .send(
+        `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>stemmen · WhatsApp</title><body style="font-family:system-ui;max-width:30rem;margin:2rem auto"><h1>WhatsApp</h1>${body}</body>`,
+      );
   });
 }

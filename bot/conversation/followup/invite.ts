@@ -11,13 +11,23 @@ import type { Delivery } from '../../delivery/outbox.ts';
 import { invitationMessage, type Invitation } from './message.ts';
 
 export interface InviteDeps {
-  store: Store; i18n: I18n; delivery: Delivery; newId: () => string; now: () => Date;
+  store: Store;
+  i18n: I18n;
+  delivery: Delivery;
+  newId: () => string;
+  now: () => Date;
   /** The keyed hash of an address on the do-not-contact list. */
   suppressionKey: (channel: string, address: string) => string;
 }
 
 /** `suppressed`: cases whose respondent said STOP since (on the do-not-contact list); not invited. */
-export async function inviteCases(deps: InviteDeps, actor: string, caseIds: readonly string[], inv: Invitation, pilot: string): Promise<{ sent: number; unreachable: number; notInExpertpool: number; suppressed: number }> {
+export async function inviteCases(
+  deps: InviteDeps,
+  actor: string,
+  caseIds: readonly string[],
+  inv: Invitation,
+  pilot: string,
+): Promise<{ sent: number; unreachable: number; notInExpertpool: number; suppressed: number }> {
   let sent = 0;
   let unreachable = 0;
   let notInExpertpool = 0;
@@ -43,7 +53,9 @@ export async function inviteCases(deps: InviteDeps, actor: string, caseIds: read
         return 'suppressed' as const;
       }
       const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
-      await deps.delivery.enqueue(tx, [{ id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now }]);
+      await deps.delivery.enqueue(tx, [
+        { id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now },
+      ]);
       await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
       await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite', caseId, detail: { ...inv, language: message.language } });
       flushes.push({ channel: to.channel, address: to.address });

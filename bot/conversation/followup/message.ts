@@ -17,7 +17,11 @@ export const INVITATION_TEMPLATES = ['session', 'call'] as const;
 export type InvitationTemplate = (typeof INVITATION_TEMPLATES)[number];
 
 /** What the coordinator chose: a template, a local date-time (YYYY-MM-DDTHH:mm) and a place. */
-export interface Invitation { template: InvitationTemplate; when: string; place: string }
+export interface Invitation {
+  template: InvitationTemplate;
+  when: string;
+  place: string;
+}
 
 /** The date-time as the coordinator typed it (wall-clock time), in the respondent's language. */
 export function formatWhen(when: string, lng: string): string {
@@ -32,10 +36,15 @@ export function formatWhen(when: string, lng: string): string {
 export function invitationMessage(i18n: I18n, lng: string, caseId: string, indicator: string, inv: Invitation): RenderedMessage {
   const t = i18n.getFixedT(lng);
   const text = t(`invite.${inv.template}`, {
-    ns: 'followup', theme: isolate(t(`${indicator}.name`, { ns: 'indicators' })), when: isolate(formatWhen(inv.when, lng)), place: isolate(inv.place),
+    ns: 'followup',
+    theme: isolate(t(`${indicator}.name`, { ns: 'indicators' })),
+    when: isolate(formatWhen(inv.when, lng)),
+    place: isolate(inv.place),
   });
   return {
-    text, language: lng, dir: i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr',
+    text,
+    language: lng,
+    dir: i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr',
     buttons: RSVPS.map((r) => [{ label: t(`rsvp.${r}`, { ns: 'followup' }), data: encodeButton({ kind: 'rsvp', caseId, rsvp: r }) }]),
   };
 }
@@ -52,7 +61,10 @@ export function parseRsvpButton(data: string): { caseId: string; rsvp: Rsvp } | 
 
 /** A typed reply to the numbered list or a typed label ("ja", "Maybe"), in the respondent's language or English. */
 export function parseTypedRsvp(i18n: I18n, lng: string, text: string): Rsvp | null {
-  const s = text.trim().toLowerCase().replace(/[.!?]+$/, '');
+  const s = text
+    .trim()
+    .toLowerCase()
+    .replace(/[.!?]+$/, '');
   const n = Number(s);
   if (Number.isInteger(n) && n >= 1 && n <= RSVPS.length) return RSVPS[n - 1]!;
   for (const l of new Set([lng, 'en'])) {

@@ -23,96 +23,225 @@ export const OPENAPI = {
   info: {
     title: 'stemmen read API',
     version: '1.0.0',
-    description: 'Read-only access to one pilot per token: answers (the answers_v2 contract), traffic-light summaries and the response funnel. Respondents are pseudonymous; no phone numbers or chat ids are ever returned. Tokens: `stemmen token create --pilot <code>`.',
+    description:
+      'Read-only access to one pilot per token: answers (the answers_v2 contract), traffic-light summaries and the response funnel. Respondents are pseudonymous; no phone numbers or chat ids are ever returned. Tokens: `stemmen token create --pilot <code>`.',
   },
   servers: [{ url: '/' }],
   security: [{ bearer: [] }],
   paths: {
-    '/api/v1/openapi.json': { get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: json({ type: 'object' }) }, '401': errors['401'] } } },
-    '/api/v1/pilots': { get: { summary: 'The pilots this token may read (one)', responses: { '200': { description: 'Pilots', content: json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Pilot' } } } }) }, '401': errors['401'] } } },
-    '/api/v1/pilots/{code}': { get: { summary: 'One pilot', parameters: [pilotParam], responses: { '200': { description: 'Pilot', content: json({ $ref: '#/components/schemas/Pilot' }) }, ...errors, '404': { description: 'No such pilot' } } } },
+    '/api/v1/openapi.json': {
+      get: { summary: 'This document', responses: { '200': { description: 'OpenAPI 3.1 document', content: json({ type: 'object' }) }, '401': errors['401'] } },
+    },
+    '/api/v1/pilots': {
+      get: {
+        summary: 'The pilots this token may read (one)',
+        responses: {
+          '200': {
+            description: 'Pilots',
+            content: json({ type: 'object', properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Pilot' } } } }),
+          },
+          '401': errors['401'],
+        },
+      },
+    },
+    '/api/v1/pilots/{code}': {
+      get: {
+        summary: 'One pilot',
+        parameters: [pilotParam],
+        responses: {
+          '200': { description: 'Pilot', content: json({ $ref: '#/components/schemas/Pilot' }) },
+          ...errors,
+          '404': { description: 'No such pilot' },
+        },
+      },
+    },
     '/api/v1/pilots/{code}/answers': {
       get: {
         summary: 'Answers, one page at a time (ordered by answer_id)',
-        parameters: [pilotParam, { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } }, { name: 'after', in: 'query', schema: { type: 'string' }, description: 'The `next` cursor of the previous page' }],
-        responses: { '200': { description: 'A page', content: json({ type: 'object', required: ['data', 'next'], properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Answer' } }, next: nullable('string') } }) }, ...errors },
+        parameters: [
+          pilotParam,
+          { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 5000, default: 500 } },
+          { name: 'after', in: 'query', schema: { type: 'string' }, description: 'The `next` cursor of the previous page' },
+        ],
+        responses: {
+          '200': {
+            description: 'A page',
+            content: json({
+              type: 'object',
+              required: ['data', 'next'],
+              properties: { data: { type: 'array', items: { $ref: '#/components/schemas/Answer' } }, next: nullable('string') },
+            }),
+          },
+          ...errors,
+        },
       },
     },
     '/api/v1/pilots/{code}/answers.ndjson': {
-      get: { summary: 'All answers as newline-delimited JSON, streamed', parameters: [pilotParam], responses: { '200': { description: 'One Answer object per line', content: { 'application/x-ndjson': { schema: { $ref: '#/components/schemas/Answer' } } } }, ...errors } },
+      get: {
+        summary: 'All answers as newline-delimited JSON, streamed',
+        parameters: [pilotParam],
+        responses: {
+          '200': { description: 'One Answer object per line', content: { 'application/x-ndjson': { schema: { $ref: '#/components/schemas/Answer' } } } },
+          ...errors,
+        },
+      },
     },
     '/api/v1/pilots/{code}/indicators': {
       get: {
         summary: 'Traffic-light summary of the 14 indicators and their outcomes',
         parameters: [pilotParam, ...filterParams],
-        responses: { '200': { description: 'Summaries', content: json({ type: 'object', properties: { rule: { type: 'object' }, data: { type: 'array', items: { $ref: '#/components/schemas/IndicatorSummary' } } } }) }, ...errors },
+        responses: {
+          '200': {
+            description: 'Summaries',
+            content: json({
+              type: 'object',
+              properties: { rule: { type: 'object' }, data: { type: 'array', items: { $ref: '#/components/schemas/IndicatorSummary' } } },
+            }),
+          },
+          ...errors,
+        },
       },
     },
     '/api/v1/pilots/{code}/funnel': {
-      get: { summary: 'Response funnel in total and per language and channel', parameters: [pilotParam], responses: { '200': { description: 'Funnel', content: json({ $ref: '#/components/schemas/Funnel' }) }, ...errors } },
+      get: {
+        summary: 'Response funnel in total and per language and channel',
+        parameters: [pilotParam],
+        responses: { '200': { description: 'Funnel', content: json({ $ref: '#/components/schemas/Funnel' }) }, ...errors },
+      },
     },
   },
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `stemmen token create --pilot <code>`' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
-      Pilot: { type: 'object', required: ['code', 'name', 'surveyId', 'createdAt'], properties: { code: { type: 'string' }, name: { type: 'string' }, surveyId: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } } },
+      Pilot: {
+        type: 'object',
+        required: ['code', 'name', 'surveyId', 'createdAt'],
+        properties: { code: { type: 'string' }, name: { type: 'string' }, surveyId: { type: 'string' }, createdAt: { type: 'string', format: 'date-time' } },
+      },
       Answer: {
         type: 'object',
-        description: 'A row of the answers_v2 view: the answers_v1 contract plus media duration, transcript and translations (README "answers_v1", "media pipeline")',
+        description:
+          'A row of the answers_v2 view: the answers_v1 contract plus media duration, transcript and translations (README "answers_v1", "media pipeline")',
         properties: {
-          answer_id: { type: 'string' }, respondent_id: { type: 'string' }, pilot_code: { type: 'string' }, survey_id: { type: 'string' }, survey_version: { type: 'integer' },
-          question_id: { type: 'string' }, parent_question_id: nullable('string'), indicator: nullable('string'), outcome: nullable('string'), question_type: { type: 'string' },
-          value_number: nullable('number'), value_choices: nullable('string', { description: 'JSON array of choice ids' }), value_text: nullable('string'), value_date: nullable('string'),
-          skipped: { type: 'integer', enum: [0, 1] }, language: { type: 'string' }, channel: { type: 'string' }, modality: { type: 'string' }, prompt_form: { type: 'string' },
-          traffic_light: nullable('string', { enum: ['red', 'orange', 'green', null] }), consent_version: { type: 'integer' }, answered_at: { type: 'string', format: 'date-time' },
-          source_message_id: { type: 'string' }, revision: { type: 'integer' }, media_kind: nullable('string'),
-          media_status: nullable('string', { enum: ['pending', 'ready', 'failed', 'rejected', null] }), media_duration_seconds: nullable('number'), media_error: nullable('string'),
-          transcript: nullable('string'), transcript_language: nullable('string'), transcript_status: nullable('string'),
-          translations: nullable('string', { description: 'JSON object: language code → translated transcript' }), translation_status: nullable('string'),
+          answer_id: { type: 'string' },
+          respondent_id: { type: 'string' },
+          pilot_code: { type: 'string' },
+          survey_id: { type: 'string' },
+          survey_version: { type: 'integer' },
+          question_id: { type: 'string' },
+          parent_question_id: nullable('string'),
+          indicator: nullable('string'),
+          outcome: nullable('string'),
+          question_type: { type: 'string' },
+          value_number: nullable('number'),
+          value_choices: nullable('string', { description: 'JSON array of choice ids' }),
+          value_text: nullable('string'),
+          value_date: nullable('string'),
+          skipped: { type: 'integer', enum: [0, 1] },
+          language: { type: 'string' },
+          channel: { type: 'string' },
+          modality: { type: 'string' },
+          prompt_form: { type: 'string' },
+          traffic_light: nullable('string', { enum: ['red', 'orange', 'green', null] }),
+          consent_version: { type: 'integer' },
+          answered_at: { type: 'string', format: 'date-time' },
+          source_message_id: { type: 'string' },
+          revision: { type: 'integer' },
+          media_kind: nullable('string'),
+          media_status: nullable('string', { enum: ['pending', 'ready', 'failed', 'rejected', null] }),
+          media_duration_seconds: nullable('number'),
+          media_error: nullable('string'),
+          transcript: nullable('string'),
+          transcript_language: nullable('string'),
+          transcript_status: nullable('string'),
+          translations: nullable('string', { description: 'JSON object: language code → translated transcript' }),
+          translation_status: nullable('string'),
         },
       },
       Tally: {
-        type: ['object', 'null'], description: 'People per light, each person once (fractions where one person gave answers of several colours); null below the minimum group size',
+        type: ['object', 'null'],
+        description: 'People per light, each person once (fractions where one person gave answers of several colours); null below the minimum group size',
         properties: { red: { type: 'number' }, orange: { type: 'number' }, green: { type: 'number' } },
       },
       IndicatorSummary: {
         type: 'object',
         properties: {
-          id: { type: 'string' }, group: { type: 'string' },
-          respondents: nullable('integer', { description: 'Distinct people with a scored answer; null when fewer than MAP_MIN_RESPONDENTS (then every number is null and aggregate is small_group)' }),
+          id: { type: 'string' },
+          group: { type: 'string' },
+          respondents: nullable('integer', {
+            description:
+              'Distinct people with a scored answer; null when fewer than MAP_MIN_RESPONDENTS (then every number is null and aggregate is small_group)',
+          }),
           tally: { $ref: '#/components/schemas/Tally' },
-          shares: { $ref: '#/components/schemas/Tally', description: 'Whole per cents adding up to 100' }, aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none', 'small_group'] },
-          outcomes: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, respondents: nullable('integer'), tally: { $ref: '#/components/schemas/Tally' }, aggregate: { type: 'string' } } } },
+          shares: { $ref: '#/components/schemas/Tally', description: 'Whole per cents adding up to 100' },
+          aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none', 'small_group'] },
+          outcomes: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                respondents: nullable('integer'),
+                tally: { $ref: '#/components/schemas/Tally' },
+                aggregate: { type: 'string' },
+              },
+            },
+          },
         },
       },
       Funnel: {
         type: 'object',
-        description: 'Small-group protection: no number comes from fewer than MAP_MIN_RESPONDENTS people. Below it in total, smallGroup is true and every number is null. A language × channel row below it is hidden (hidden: true, numbers null), and so are the next smallest rows until the hidden ones together reach the minimum (complementary suppression, so no hidden row follows from the total by subtraction); their sum is otherRows.',
+        description:
+          'Small-group protection: no number comes from fewer than MAP_MIN_RESPONDENTS people. Below it in total, smallGroup is true and every number is null. A language × channel row below it is hidden (hidden: true, numbers null), and so are the next smallest rows until the hidden ones together reach the minimum (complementary suppression, so no hidden row follows from the total by subtraction); their sum is otherRows.',
         properties: {
           rule: { type: 'object', properties: { minRespondents: { type: 'integer' } } },
           smallGroup: { type: 'boolean', description: 'Fewer than the minimum of people started: every number below is null' },
-          invited: nullable('integer', { description: 'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted); null when fewer than the minimum' }),
+          invited: nullable('integer', {
+            description:
+              'Invitations sent by `stemmen pilot invite` (people who came through a link or QR code are not counted); null when fewer than the minimum',
+          }),
           started: nullable('integer', { description: 'Counted when a session starts; kept after a decline or the 24 h purge of people without consent' }),
-          consented: nullable('integer'), declined: nullable('integer'), stopped: nullable('integer', { description: 'Said STOP (also as a first message, before any session)' }),
-          completed: nullable('integer'), reminded: nullable('integer', { description: 'Sessions that got at least one reminder; null when fewer than the minimum' }), completedAfterReminder: nullable('integer'),
-          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations, or fewer than the minimum' }), consentRate: nullable('number', { description: 'consented ÷ started' }),
-          completionRate: nullable('number'), reminderEffect: nullable('number', { description: 'completedAfterReminder ÷ reminded; null when fewer than the minimum were reminded' }),
+          consented: nullable('integer'),
+          declined: nullable('integer'),
+          stopped: nullable('integer', { description: 'Said STOP (also as a first message, before any session)' }),
+          completed: nullable('integer'),
+          reminded: nullable('integer', { description: 'Sessions that got at least one reminder; null when fewer than the minimum' }),
+          completedAfterReminder: nullable('integer'),
+          responseRate: nullable('number', { description: 'started ÷ invited; null without invitations, or fewer than the minimum' }),
+          consentRate: nullable('number', { description: 'consented ÷ started' }),
+          completionRate: nullable('number'),
+          reminderEffect: nullable('number', { description: 'completedAfterReminder ÷ reminded; null when fewer than the minimum were reminded' }),
           byLanguageAndChannel: { type: 'array', items: { $ref: '#/components/schemas/FunnelRow' } },
-          otherRows: { oneOf: [{ $ref: '#/components/schemas/FunnelCounts' }, { type: 'null' }], description: 'The hidden rows summed (at least the minimum of people); null when no row is hidden, or every row (then the total says it)' },
+          otherRows: {
+            oneOf: [{ $ref: '#/components/schemas/FunnelCounts' }, { type: 'null' }],
+            description: 'The hidden rows summed (at least the minimum of people); null when no row is hidden, or every row (then the total says it)',
+          },
         },
       },
       FunnelCounts: {
         type: 'object',
         properties: {
-          started: nullable('integer'), consented: nullable('integer'), declined: nullable('integer'), stopped: nullable('integer'), completed: nullable('integer'),
+          started: nullable('integer'),
+          consented: nullable('integer'),
+          declined: nullable('integer'),
+          stopped: nullable('integer'),
+          completed: nullable('integer'),
           completionRate: nullable('number', { description: 'completed ÷ started' }),
         },
       },
       FunnelRow: {
-        allOf: [{ $ref: '#/components/schemas/FunnelCounts' }, { type: 'object', properties: {
-          language: nullable('string', { description: 'null: not chosen yet' }), channel: { type: 'string' }, hidden: { type: 'boolean', description: 'Numbers withheld (null) to protect a small group' },
-        } }],
+        allOf: [
+          { $ref: '#/components/schemas/FunnelCounts' },
+          {
+            type: 'object',
+            properties: {
+              language: nullable('string', { description: 'null: not chosen yet' }),
+              channel: { type: 'string' },
+              hidden: { type: 'boolean', description: 'Numbers withheld (null) to protect a small group' },
+            },
+          },
+        ],
       },
     },
   },

@@ -34,63 +34,87 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
   const reports = new Reports(deps.db);
   server.decorateRequest('apiPilot', null);
 
-  void server.register(async (api) => {
-    api.addHook('onRequest', async (req, reply) => {
-      const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
-      const pilot = m ? await deps.accounts.tokenPilot(sha256(m[1]!)) : undefined;
-      if (!pilot) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: 'send "Authorization: Bearer <token>" with a live token from `stemmen token create --pilot <code>`' });
-      req.apiPilot = pilot;
-      const code = (req.params as { code?: string } | undefined)?.code;
-      if (code !== undefined && code !== pilot) return reply.code(403).send({ error: `this token is for pilot "${pilot}", not "${code}"` });
-      return undefined;
-    });
+  void server.register(
+    async (api) => {
+      api.addHook('onRequest', async (req, reply) => {
+        const m = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
+        const pilot = m ? await deps.accounts.tokenPilot(sha256(m[1]!)) : undefined;
+        if (!pilot)
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer')
+            .send({ error: 'send "Authorization: Bearer <token>" with a live token from `stemmen token create --pilot <code>`' });
+        req.apiPilot = pilot;
+        const code = (req.params as { code?: string } | undefined)?.code;
+        if (code !== undefined && code !== pilot) return reply.code(403).send({ error: `this token is for pilot "${pilot}", not "${code}"` });
+        return undefined;
+      });
 
-    api.get('/openapi.json', async () => OPENAPI);
+      api.get('/openapi.json', async () => OPENAPI);
 
-    api.get('/pilots', async (req) => ({ data: (await reports.pilots()).filter((p) => p.code === req.apiPilot) }));
+      api.get('/pilots', async (req) => ({ data: (await reports.pilots()).filter((p) => p.code === req.apiPilot) }));
 
-    api.get('/pilots/:code', async (req, reply) => {
-      const p = (await reports.pilots()).find((x) => x.code === req.apiPilot);
-      return p ?? reply.code(404).send({ error: 'no such pilot' });
-    });
+      api.get('/pilots/:code', async (req, reply) => {
+        const p = (await reports.pilots()).find((x) => x.code === req.apiPilot);
+        return p ?? reply.code(404).send({ error: 'no such pilot' });
+      });
 
-    api.get('/pilots/:code/answers', async (req, reply) => {
-      const q = pageQuery.safeParse(req.query);
-      if (!q.success) return bad(reply, q.error);
-      const data = await answerPage(deps.db, req.apiPilot!, q.data.after ?? null, q.data.limit);
-      return { data, next: data.length === q.data.limit ? data[data.length - 1]!.answer_id : null };
-    });
+      api.get('/pilots/:code/answers', async (req, reply) => {
+        const q = pageQuery.safeParse(req.query);
+        if (!q.success) return bad(reply, q.error);
+        const data = await answerPage(deps.db, req.apiPilot!, q.data.after ?? null, q.data.limit);
+        return { data, next: data.length === q.data.limit ? data[data.length - 1]!.answer_id : null };
+      });
 
-    api.get('/pilots/:code/answers.ndjson', async (req, reply) => {
-      const pilot = req.apiPilot!;
-      const lines = async function* () {
-        for await (const page of allAnswers(deps.db, pilot)) yield page.map((r) => `${JSON.stringify(r)}\n`).join('');
-      };
-      return reply.type('application/x-ndjson').send(Readable.from(lines()));
-    });
+      api.get('/pilots/:code/answers.ndjson', async (req, reply) => {
+        const pilot = req.apiPilot!;
+        const lines = async function* () {
+          for await (const page of allAnswers(deps.db, pilot)) yield page.map((r) => `${JSON.stringify(r)}\n`).join('');
+        };
+        return reply.type('application/x-ndjson').send(Readable.from(lines()));
+      });
 
-    api.get('/pilots/:code/indicators', async (req, reply) => {
-      const q = filterQuery.safeParse(req.query);
-      if (!q.success) return bad(reply, q.error);
-      const filter = toAnswerFilter(q.data);
-      const pilot = req.apiPilot!;
-      const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
-      const data = [];
-      for (const s of summaries) data.push({ ...s, outcomes: (await outcomeSummaries(reports, pilot, s.id, filter, deps.rule)).map(({ id, respondents, tally, aggregate }) => ({ id, respondents, tally, aggregate })) });
-      return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
-    });
+      api.get('/pilots/:code/indicators', async (req, reply) => {
+        const q = filterQuery.safeParse(req.query);
+        if (!q.success) return bad(reply, q.error);
+        const filter = toAnswerFilter(q.data);
+        const pilot = req.apiPilot!;
+        const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
+        const data = [];
+        for (const s of summaries)
+          data.push({
+            ...s,
+            outcomes: (await outcomeSummaries(reports, pilot, s.id, filter, deps.rule)).map(({ id, respondents, tally, aggregate }) => ({
+              id,
+              respondents,
+              tally,
+              aggregate,
+            })),
+          });
+        return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
+      });
 
-    api.get('/pilots/:code/funnel', async (req) => {
-      // The same small-group protection as the dashboard (null where a group is too small; see protectFunnel).
-      const f = protectFunnel(await reports.funnel(req.apiPilot!), await reports.invited(req.apiPilot!), deps.rule);
-      const blank = { started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null };
-      return {
-        rule: { minRespondents: deps.rule.minRespondents },
-        smallGroup: f.total === null,
-        ...(f.total ?? { invited: null, ...blank, reminded: null, completedAfterReminder: null, responseRate: null, consentRate: null, reminderEffect: null }),
-        byLanguageAndChannel: f.rows.map((r) => ({ language: r.language, channel: r.channel, hidden: r.counts === null, ...(r.counts ?? blank) })),
-        otherRows: f.other,
-      };
-    });
-  }, { prefix: '/api/v1' });
+      api.get('/pilots/:code/funnel', async (req) => {
+        // The same small-group protection as the dashboard (null where a group is too small; see protectFunnel).
+        const f = protectFunnel(await reports.funnel(req.apiPilot!), await reports.invited(req.apiPilot!), deps.rule);
+        const blank = { started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null };
+        return {
+          rule: { minRespondents: deps.rule.minRespondents },
+          smallGroup: f.total === null,
+          ...(f.total ?? {
+            invited: null,
+            ...blank,
+            reminded: null,
+            completedAfterReminder: null,
+            responseRate: null,
+            consentRate: null,
+            reminderEffect: null,
+          }),
+          byLanguageAndChannel: f.rows.map((r) => ({ language: r.language, channel: r.channel, hidden: r.counts === null, ...(r.counts ?? blank) })),
+          otherRows: f.other,
+        };
+      });
+    },
+    { prefix: '/api/v1' },
+  );
 }

@@ -36,13 +36,21 @@ export interface DashboardDeps {
 export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {
   const lng = languageOf(req);
   return {
-    t: deps.i18n.getFixedT(lng, 'dashboard'), lng, user: req.dashboard?.user ?? null, csrf: req.dashboard?.csrfToken ?? null, path: req.url,
+    t: deps.i18n.getFixedT(lng, 'dashboard'),
+    lng,
+    user: req.dashboard?.user ?? null,
+    csrf: req.dashboard?.csrfToken ?? null,
+    path: req.url,
     routeRoles: req.routeOptions.config?.roles ?? null,
   };
 }
 
 export function sendPage(reply: FastifyReply, ctx: PageContext, title: string, body: Html, status = 200): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(page(ctx, title, body).value);
+  return reply
+    .code(status)
+    .type('text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(page(ctx, title, body).value);
 }
 
 export function sendError(reply: FastifyReply, ctx: PageContext, status: 400 | 403 | 404, message: string): FastifyReply {
@@ -73,7 +81,12 @@ function roleOr404(ctx: PageContext, organisationId: string | undefined, reply: 
 }
 
 /** The pilot's code, loaded survey and the user's role in its organisation, or an error page (see roleOr404). */
-export async function pilotOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ code: string; name: string; survey: Survey; role: Role } | undefined> {
+export async function pilotOr404(
+  deps: DashboardDeps,
+  code: string,
+  reply: FastifyReply,
+  ctx: PageContext,
+): Promise<{ code: string; name: string; survey: Survey; role: Role } | undefined> {
   const row = await deps.store.pilots.find(code);
   const entry = row && deps.surveys.get(row.surveyId);
   const role = roleOr404(ctx, entry && row.organisationId, reply);
@@ -81,7 +94,12 @@ export async function pilotOr404(deps: DashboardDeps, code: string, reply: Fasti
 }
 
 /** The same check for a pilot reached through something of it (a case, a recording): its organisation and the role there, or an error page was sent. */
-export async function pilotRoleOr404(deps: DashboardDeps, code: string, reply: FastifyReply, ctx: PageContext): Promise<{ organisationId: string; role: Role } | undefined> {
+export async function pilotRoleOr404(
+  deps: DashboardDeps,
+  code: string,
+  reply: FastifyReply,
+  ctx: PageContext,
+): Promise<{ organisationId: string; role: Role } | undefined> {
   const row = await deps.store.pilots.find(code);
   const role = roleOr404(ctx, row?.organisationId, reply);
   return role && { organisationId: row!.organisationId, role };

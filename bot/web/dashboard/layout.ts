@@ -42,20 +42,30 @@ svg{max-width:640px;display:block}svg text{font:12px system-ui,sans-serif}figure
 `;
 
 export interface PageContext {
-  t: TFunction; lng: string; user: User | null; csrf: string | null; path: string;
+  t: TFunction;
+  lng: string;
+  user: User | null;
+  csrf: string | null;
+  path: string;
   /** The roles the route allows (its `config.roles`), checked again in the pilot's organisation. */
   routeRoles: readonly Role[] | null;
 }
 
 export function page(ctx: PageContext, title: string, body: Html): Html {
   const { t, lng, user } = ctx;
-  const switcher = DASHBOARD_LANGUAGES.filter((l) => l !== lng).map((l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}">${l.toUpperCase()}</a>`);
+  const switcher = DASHBOARD_LANGUAGES.filter((l) => l !== lng).map(
+    (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}">${l.toUpperCase()}</a>`,
+  );
   return html`<!doctype html>
 <html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t('title')}</title><style>${raw(CSS)}</style></head>
 <body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}${user?.role === 'admin' ? html`<a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}<span class="grow"></span>${switcher}
-${user ? html`<span class="muted" style="color:#ccc">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
-<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}"><button>${t('nav.logout')}</button></form>` : ''}</header>
+${
+  user
+    ? html`<span class="muted" style="color:#ccc">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
+<form method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}"><button>${t('nav.logout')}</button></form>`
+    : ''
+}</header>
 <main>${body}</main></body></html>`;
 }
 

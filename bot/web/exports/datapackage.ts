@@ -23,34 +23,50 @@ const ANSWER_FIELDS: Field[] = [
   { name: 'question_type', type: 'string', description: 'scale, single, multi, yesno, number, date, text or media' },
   { name: 'value_number', type: 'number', description: 'Numeric answer (scale, number)' },
   { name: 'value_choices', type: 'string', description: 'Chosen value ids as a JSON array (single, multi, yesno); labels in codebook.csv' },
-  { name: 'value_text', type: 'string', description: 'Typed answer, in the respondent\'s language' },
+  { name: 'value_text', type: 'string', description: "Typed answer, in the respondent's language" },
   { name: 'value_date', type: 'date', description: 'Date answer' },
   bool('skipped', 'The respondent skipped the question'),
   { name: 'language', type: 'string', description: 'Language the question was answered in' },
   { name: 'channel', type: 'string', description: 'telegram, whatsapp or tryit' },
   { name: 'modality', type: 'string', description: 'How the answer was given: button, text, voice, audio, video, video_note, image, document or none' },
   { name: 'prompt_form', type: 'string', description: 'How the question was shown: text, audio or video' },
-  { name: 'traffic_light', type: 'string', description: 'red, orange or green by the survey\'s rule; empty when not scored', constraints: { enum: ['red', 'orange', 'green'] } },
+  {
+    name: 'traffic_light',
+    type: 'string',
+    description: "red, orange or green by the survey's rule; empty when not scored",
+    constraints: { enum: ['red', 'orange', 'green'] },
+  },
   { name: 'consent_version', type: 'integer', description: 'Version of the consent text agreed to' },
   { name: 'answered_at', type: 'datetime', description: 'When the answer was given (ISO 8601, UTC)' },
   { name: 'source_message_id', type: 'string', description: 'Keyed hash of the channel message (for de-duplication; not reversible)' },
   { name: 'revision', type: 'integer', description: '1 for the first answer, +1 per change' },
   { name: 'media_kind', type: 'string', description: 'voice, audio, video, video_note, image or document when the answer was media' },
-  { name: 'media_status', type: 'string', description: 'Processing state of the media answer: pending, ready, failed (gave up after retries) or rejected (not usable: wrong type, too large, damaged, too long)', constraints: { enum: ['pending', 'ready', 'failed', 'rejected'] } },
+  {
+    name: 'media_status',
+    type: 'string',
+    description:
+      'Processing state of the media answer: pending, ready, failed (gave up after retries) or rejected (not usable: wrong type, too large, damaged, too long)',
+    constraints: { enum: ['pending', 'ready', 'failed', 'rejected'] },
+  },
   { name: 'media_duration_seconds', type: 'number', description: 'Length of the voice note or video in seconds (ffprobe)' },
   { name: 'media_error', type: 'string', description: 'Why the media was failed or rejected (a reason code)' },
   { name: 'transcript', type: 'string', description: 'Speech-to-text of the voice note or video, in the language spoken' },
   { name: 'transcript_language', type: 'string', description: 'Language of the transcript (ISO 639-1)' },
-  { name: 'transcript_status', type: 'string', description: 'pending, ready, failed, off (no speech-to-text configured) or skipped (nothing spoken to transcribe)' },
+  {
+    name: 'transcript_status',
+    type: 'string',
+    description: 'pending, ready, failed, off (no speech-to-text configured) or skipped (nothing spoken to transcribe)',
+  },
   { name: 'translations', type: 'string', description: 'Machine translations of the transcript as a JSON object: language code → text' },
   { name: 'translation_status', type: 'string', description: 'pending, ready, failed, off (no translation server configured) or skipped' },
 ];
 
 export function dataPackage(opts: { pilot: string; survey: Survey; format: ExportFormat; created: string }): Record<string, unknown> {
   const { survey } = opts;
-  const answers = opts.format === 'csv'
-    ? { name: 'answers', path: 'answers.csv', profile: 'tabular-data-resource', format: 'csv', mediatype: 'text/csv', encoding: 'utf-8' }
-    : { name: 'answers', path: 'answers.jsonl', profile: 'data-resource', format: 'jsonl', mediatype: 'application/jsonl', encoding: 'utf-8' };
+  const answers =
+    opts.format === 'csv'
+      ? { name: 'answers', path: 'answers.csv', profile: 'tabular-data-resource', format: 'csv', mediatype: 'text/csv', encoding: 'utf-8' }
+      : { name: 'answers', path: 'answers.jsonl', profile: 'data-resource', format: 'jsonl', mediatype: 'application/jsonl', encoding: 'utf-8' };
   return {
     profile: 'tabular-data-package',
     name: `stemmen-${opts.pilot}`,
@@ -63,7 +79,12 @@ export function dataPackage(opts: { pilot: string; survey: Survey; format: Expor
         schema: { fields: ANSWER_FIELDS, primaryKey: ['answer_id'], missingValues: [''] },
       },
       {
-        name: 'codebook', path: 'codebook.csv', profile: 'tabular-data-resource', format: 'csv', mediatype: 'text/csv', encoding: 'utf-8',
+        name: 'codebook',
+        path: 'codebook.csv',
+        profile: 'tabular-data-resource',
+        format: 'csv',
+        mediatype: 'text/csv',
+        encoding: 'utf-8',
         description: 'Every question with indicator, outcome, type and the label of each value per language',
         schema: {
           fields: [

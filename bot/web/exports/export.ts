@@ -15,7 +15,12 @@ import { dataPackage } from './datapackage.ts';
 import { answerLines, answersHeader, csvLine, type ExportFormat } from './format.ts';
 
 export function codebookCsv(survey: Survey, i18n: I18n): string {
-  return csvLine(codebookColumns(survey)) + codebookRows(survey, i18n).map((r) => csvLine(codebookRecord(survey, r))).join('');
+  return (
+    csvLine(codebookColumns(survey)) +
+    codebookRows(survey, i18n)
+      .map((r) => csvLine(codebookRecord(survey, r)))
+      .join('')
+  );
 }
 
 /** The answers file, chunk by chunk (one chunk per page of rows). */
@@ -28,14 +33,23 @@ export async function* answerChunks(db: Db, pilot: string, format: ExportFormat,
   }
 }
 
-export interface ExportResult { files: string[]; rows: number }
+export interface ExportResult {
+  files: string[];
+  rows: number;
+}
 
 /**
  * Writes answers.<csv|jsonl>, codebook.csv and datapackage.json into `dir`, honouring
  * back-pressure so memory stays flat however large the pilot. `progress` gets the total first, then row counts.
  */
 export async function exportPilot(opts: {
-  db: Db; i18n: I18n; survey: Survey; pilot: string; format: ExportFormat; dir: string; now: Date;
+  db: Db;
+  i18n: I18n;
+  survey: Survey;
+  pilot: string;
+  format: ExportFormat;
+  dir: string;
+  now: Date;
   progress?: { start(total: number): void; add(n: number): void; stop(): void };
 }): Promise<ExportResult> {
   const { db, pilot, format, dir } = opts;

@@ -14,21 +14,36 @@
 import { largeEnough, type AggregateRule } from '../../../surveys/aggregate.ts';
 
 export interface FunnelRow {
-  language: string | null; channel: string; started: number; consented: number; declined: number; stopped: number;
-  completed: number; reminded: number; completedAfterReminder: number;
+  language: string | null;
+  channel: string;
+  started: number;
+  consented: number;
+  declined: number;
+  stopped: number;
+  completed: number;
+  reminded: number;
+  completedAfterReminder: number;
 }
 type Count = Exclude<keyof FunnelRow, 'language' | 'channel'>;
 const COUNTS: readonly Count[] = ['started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder'];
 export interface Funnel extends Record<Count, number> {
-  invited: number; responseRate: number | null; consentRate: number | null; completionRate: number | null; reminderEffect: number | null;
+  invited: number;
+  responseRate: number | null;
+  consentRate: number | null;
+  completionRate: number | null;
+  reminderEffect: number | null;
 }
 
 export function funnelTotals(rows: readonly FunnelRow[], invited: number): Funnel {
   const s = sumRows(rows);
   const rate = (a: number, b: number) => (b ? a / b : null);
   return {
-    invited, ...s,
-    responseRate: rate(s.started, invited), consentRate: rate(s.consented, s.started), completionRate: rate(s.completed, s.started), reminderEffect: rate(s.completedAfterReminder, s.reminded),
+    invited,
+    ...s,
+    responseRate: rate(s.started, invited),
+    consentRate: rate(s.consented, s.started),
+    completionRate: rate(s.completed, s.started),
+    reminderEffect: rate(s.completedAfterReminder, s.reminded),
   };
 }
 
@@ -38,7 +53,11 @@ export const peopleIn = (r: Pick<FunnelRow, 'started' | 'stopped'>): number => M
 /** The counts of a language × channel row that may be shown (the reminder counts only in total, see {@link protectFunnel}). */
 export type RowCounts = Pick<FunnelRow, 'started' | 'consented' | 'declined' | 'stopped' | 'completed'> & { completionRate: number | null };
 /** The pilot's total; the invitation and reminder numbers are null when from fewer than the minimum of people. */
-export type ProtectedTotal = Omit<Funnel, 'invited' | 'reminded' | 'completedAfterReminder'> & { invited: number | null; reminded: number | null; completedAfterReminder: number | null };
+export type ProtectedTotal = Omit<Funnel, 'invited' | 'reminded' | 'completedAfterReminder'> & {
+  invited: number | null;
+  reminded: number | null;
+  completedAfterReminder: number | null;
+};
 
 /** What may be shown of a pilot's funnel under the minimum group size. */
 export interface ProtectedFunnel {
@@ -67,7 +86,8 @@ export interface ProtectedFunnel {
  */
 export function protectFunnel(rows: readonly FunnelRow[], invited: number, rule: Pick<AggregateRule, 'minRespondents'>): ProtectedFunnel {
   const all = funnelTotals(rows, invited);
-  if (!largeEnough(peopleIn(all), rule)) return { total: null, rows: rows.map((r) => ({ language: r.language, channel: r.channel, counts: null })), other: null };
+  if (!largeEnough(peopleIn(all), rule))
+    return { total: null, rows: rows.map((r) => ({ language: r.language, channel: r.channel, counts: null })), other: null };
   const hidden = new Set(rows.filter((r) => !largeEnough(peopleIn(r), rule)));
   const smallestShown = () => rows.filter((r) => !hidden.has(r)).sort((a, b) => peopleIn(a) - peopleIn(b))[0];
   for (let next = smallestShown(); hidden.size > 0 && next && !largeEnough(peopleIn(sumRows([...hidden])), rule); next = smallestShown()) hidden.add(next);
@@ -76,10 +96,20 @@ export function protectFunnel(rows: readonly FunnelRow[], invited: number, rule:
   const invitedShown = largeEnough(invited, rule);
   const total: ProtectedTotal = {
     ...all,
-    invited: invitedShown ? invited : null, responseRate: invitedShown ? all.responseRate : null,
-    reminded: remindedShown ? all.reminded : null, completedAfterReminder: remindedShown ? all.completedAfterReminder : null, reminderEffect: remindedShown ? all.reminderEffect : null,
+    invited: invitedShown ? invited : null,
+    responseRate: invitedShown ? all.responseRate : null,
+    reminded: remindedShown ? all.reminded : null,
+    completedAfterReminder: remindedShown ? all.completedAfterReminder : null,
+    reminderEffect: remindedShown ? all.reminderEffect : null,
   };
-  const shown = (r: Record<Count, number>): RowCounts => ({ started: r.started, consented: r.consented, declined: r.declined, stopped: r.stopped, completed: r.completed, completionRate: rate(r.completed, r.started) });
+  const shown = (r: Record<Count, number>): RowCounts => ({
+    started: r.started,
+    consented: r.consented,
+    declined: r.declined,
+    stopped: r.stopped,
+    completed: r.completed,
+    completionRate: rate(r.completed, r.started),
+  });
   return {
     total,
     rows: rows.map((r) => ({ language: r.language, channel: r.channel, counts: hidden.has(r) ? null : shown(r) })),

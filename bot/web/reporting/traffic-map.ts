@@ -10,15 +10,34 @@ import { aggregateLight, largeEnough, percentages, type Aggregate, type Aggregat
 import { INDICATORS, findIndicator, type IndicatorGroup } from '../../../surveys/indicators.ts';
 
 /** Numbers are null when they would come from fewer people than the minimum (`aggregate` is then "small_group"). */
-export interface LightSummary { id: string; respondents: number | null; tally: LightTally | null; shares: LightTally | null; aggregate: Aggregate }
-export interface IndicatorSummary extends LightSummary { group: IndicatorGroup }
+export interface LightSummary {
+  id: string;
+  respondents: number | null;
+  tally: LightTally | null;
+  shares: LightTally | null;
+  aggregate: Aggregate;
+}
+export interface IndicatorSummary extends LightSummary {
+  group: IndicatorGroup;
+}
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date');
+const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+  .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a real date');
 
 /** Query-string filters: language, channel, and an inclusive date range (UTC days). */
 export const filterQuery = z.object({
-  language: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as nl or ar').optional().or(z.literal('').transform(() => undefined)),
-  channel: z.string().regex(/^[a-z]{2,20}$/, 'a channel such as telegram, whatsapp or tryit').optional().or(z.literal('').transform(() => undefined)),
+  language: z
+    .string()
+    .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'a language code such as nl or ar')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  channel: z
+    .string()
+    .regex(/^[a-z]{2,20}$/, 'a channel such as telegram, whatsapp or tryit')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   from: day.optional().or(z.literal('').transform(() => undefined)),
   to: day.optional().or(z.literal('').transform(() => undefined)),
 });
@@ -29,7 +48,12 @@ export function toAnswerFilter(q: FilterQuery): AnswerFilter {
   return { language: q.language, channel: q.channel, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: next };
 }
 
-function summarise(ids: readonly string[], counts: readonly LightCount[], people: ReadonlyArray<{ key: string; n: number }>, rule: AggregateRule): LightSummary[] {
+function summarise(
+  ids: readonly string[],
+  counts: readonly LightCount[],
+  people: ReadonlyArray<{ key: string; n: number }>,
+  rule: AggregateRule,
+): LightSummary[] {
   const tallies = new Map<string, LightTally>(ids.map((id) => [id, { red: 0, orange: 0, green: 0 }]));
   for (const c of counts) {
     const t = tallies.get(c.key);
@@ -48,7 +72,12 @@ function summarise(ids: readonly string[], counts: readonly LightCount[], people
 export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
   const counts = await reports.lightsByIndicator(pilot, filter);
   const people = await reports.respondentsWithLights('indicator', pilot, filter);
-  return summarise(INDICATORS.map((i) => i.id), counts, people, rule).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
+  return summarise(
+    INDICATORS.map((i) => i.id),
+    counts,
+    people,
+    rule,
+  ).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
 }
 
 /** Every outcome of one indicator. */

@@ -36,7 +36,10 @@ export function neededKeys(bundle: LocaleBundle, lng: string, source = 'en', onl
     const stems = new Set<string>();
     for (const [key, text] of Object.entries(flat)) {
       const stem = key.replace(PLURAL, '');
-      if (stem === key) { out.push({ ns, key, source: text }); continue; }
+      if (stem === key) {
+        out.push({ ns, key, source: text });
+        continue;
+      }
       if (stems.has(stem)) continue;
       stems.add(stem);
       for (const c of pluralCategories(lng)) out.push({ ns, key: `${stem}_${c}`, source: flat[`${stem}_${c}`] ?? flat[`${stem}_other`] ?? text });
@@ -47,9 +50,16 @@ export function neededKeys(bundle: LocaleBundle, lng: string, source = 'en', onl
 
 /** Null when `translated` keeps exactly the source's placeholders, else what is wrong. */
 export function placeholderProblem(source: string, translated: string): string | null {
-  const want = placeholders(source), have = placeholders(translated);
+  const want = placeholders(source),
+    have = placeholders(translated);
   if (want === have) return null;
-  const fmt = (s: string) => (s === '' ? 'none' : s.split(',').map((x) => `{{${x}}}`).join(' '));
+  const fmt = (s: string) =>
+    s === ''
+      ? 'none'
+      : s
+          .split(',')
+          .map((x) => `{{${x}}}`)
+          .join(' ');
   return `placeholders ${fmt(have)} do not match the source's ${fmt(want)}; keep every {{…}} exactly as in the source`;
 }
 

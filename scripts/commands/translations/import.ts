@@ -16,14 +16,20 @@ import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeRe
 import { neededKeys, placeholderProblem, pluralCategories, setAt } from './catalog.ts';
 import { readTable } from './table.ts';
 
-export interface ImportOptions { lang: string; unreviewed: boolean }
+export interface ImportOptions {
+  lang: string;
+  unreviewed: boolean;
+}
 
 export async function runTranslationsImport(config: Config, file: string, o: ImportOptions): Promise<number> {
   const path = resolve(file);
   const shown = relative(process.cwd(), path) || path;
   const { headers, rows } = await readTable(path, shown);
   for (const h of ['namespace', 'key', o.lang]) {
-    if (!headers.includes(h)) throw new UsageError(`${shown}: no "${h}" column (the header has ${headers.join(', ')}); use the table \`stemmen translations export --lang ${o.lang}\` writes`);
+    if (!headers.includes(h))
+      throw new UsageError(
+        `${shown}: no "${h}" column (the header has ${headers.join(', ')}); use the table \`stemmen translations export --lang ${o.lang}\` writes`,
+      );
   }
   const bundle = readLocales(config.localesDir);
   const needed = new Map(neededKeys(bundle, o.lang).map((n) => [`${n.ns}\u0000${n.key}`, n]));
@@ -31,20 +37,32 @@ export async function runTranslationsImport(config: Config, file: string, o: Imp
   const errors: string[] = [];
   const updates = new Map<string, Map<string, string>>();
   for (const r of rows) {
-    const ns = r.cells.namespace?.trim() ?? '', key = r.cells.key?.trim() ?? '', text = r.cells[o.lang] ?? '';
+    const ns = r.cells.namespace?.trim() ?? '',
+      key = r.cells.key?.trim() ?? '',
+      text = r.cells[o.lang] ?? '';
     if (text.trim() === '') continue;
-    if (!namespaces.includes(ns)) { errors.push(`${r.place}: namespace "${ns}" does not exist in locales/en${hint(ns, namespaces)}`); continue; }
+    if (!namespaces.includes(ns)) {
+      errors.push(`${r.place}: namespace "${ns}" does not exist in locales/en${hint(ns, namespaces)}`);
+      continue;
+    }
     const n = needed.get(`${ns}\u0000${key}`);
     if (!n) {
       const stem = key.replace(PLURAL, '');
-      const why = stem !== key && [...needed.values()].some((x) => x.ns === ns && x.key.replace(PLURAL, '') === stem)
-        ? `plural form "${key.slice(stem.length + 1)}" is not used in ${o.lang} (it uses ${pluralCategories(o.lang).join(', ')}); leave this row empty`
-        : `key "${key}" does not exist in locales/en/${ns}.json${hint(key, [...needed.values()].filter((x) => x.ns === ns).map((x) => x.key))}`;
+      const why =
+        stem !== key && [...needed.values()].some((x) => x.ns === ns && x.key.replace(PLURAL, '') === stem)
+          ? `plural form "${key.slice(stem.length + 1)}" is not used in ${o.lang} (it uses ${pluralCategories(o.lang).join(', ')}); leave this row empty`
+          : `key "${key}" does not exist in locales/en/${ns}.json${hint(
+              key,
+              [...needed.values()].filter((x) => x.ns === ns).map((x) => x.key),
+            )}`;
       errors.push(`${r.place}: ${why}`);
       continue;
     }
     const problem = placeholderProblem(n.source, text);
-    if (problem) { errors.push(`${r.place}: ${ns} ${key}: ${problem}`); continue; }
+    if (problem) {
+      errors.push(`${r.place}: ${ns} ${key}: ${problem}`);
+      continue;
+    }
     const m = updates.get(ns) ?? new Map<string, string>();
     m.set(key, text);
     updates.set(ns, m);
@@ -55,7 +73,10 @@ export async function runTranslationsImport(config: Config, file: string, o: Imp
     const stems = new Set([...m.keys()].filter((k) => PLURAL.test(k)).map((k) => k.replace(PLURAL, '')));
     for (const stem of stems) {
       const missing = pluralCategories(o.lang).filter((c) => !m.has(`${stem}_${c}`) && have[`${stem}_${c}`] === undefined);
-      if (missing.length > 0) errors.push(`${shown}: ${ns} ${stem}: ${o.lang} needs the plural form${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${stem}_${c}`).join(', ')} too; fill ${missing.length > 1 ? 'them' : 'it'} in`);
+      if (missing.length > 0)
+        errors.push(
+          `${shown}: ${ns} ${stem}: ${o.lang} needs the plural form${missing.length > 1 ? 's' : ''} ${missing.map((c) => `${stem}_${c}`).join(', ')} too; fill ${missing.length > 1 ? 'them' : 'it'} in`,
+        );
     }
   }
   if (errors.length > 0) throw new UsageError([...errors, `${shown}: ${errors.length} problem(s); nothing was imported`].join('\n'));
@@ -65,14 +86,19 @@ export async function runTranslationsImport(config: Config, file: string, o: Imp
   for (const [ns, m] of updates) {
     const file = namespaceFile(config.localesDir, o.lang, ns);
     let tree: Record<string, unknown> = {};
-    try { tree = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>; } catch { /* a new namespace for this language */ }
+    try {
+      tree = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      /* a new namespace for this language */
+    }
     for (const [k, v] of m) setAt(tree, k, v);
     writeNamespace(config.localesDir, o.lang, ns, tree);
     count += m.size;
     const before = reviewOf(review, o.lang, ns);
     const all = flatten(tree);
     if (o.unreviewed) {
-      if (before?.status === 'reviewed') setReview(review, o.lang, ns, { status: 'reviewed', unreviewedKeys: [...new Set([...(before.unreviewedKeys ?? []), ...m.keys()])] });
+      if (before?.status === 'reviewed')
+        setReview(review, o.lang, ns, { status: 'reviewed', unreviewedKeys: [...new Set([...(before.unreviewedKeys ?? []), ...m.keys()])] });
       else setReview(review, o.lang, ns, { status: 'machine-draft' });
     } else {
       // What was a machine draft and is not in this table stays marked as such.
@@ -82,7 +108,9 @@ export async function runTranslationsImport(config: Config, file: string, o: Imp
     }
   }
   writeReview(config.localesDir, review);
-  process.stdout.write(`imported ${count} texts into ${[...updates.keys()].map((ns) => `locales/${o.lang}/${ns}.json`).join(', ') || 'nothing (every row was empty)'}${o.unreviewed ? ' (marked unreviewed)' : ' (marked reviewed)'}\n`);
+  process.stdout.write(
+    `imported ${count} texts into ${[...updates.keys()].map((ns) => `locales/${o.lang}/${ns}.json`).join(', ') || 'nothing (every row was empty)'}${o.unreviewed ? ' (marked unreviewed)' : ' (marked reviewed)'}\n`,
+  );
   return 0;
 }
 

@@ -11,7 +11,14 @@ import { readReview, reviewOf } from '../locale-files.ts';
 import { neededKeys } from './catalog.ts';
 import { writeTable } from './table.ts';
 
-export interface Coverage { lng: string; ns: string; have: number; total: number; status: string; unreviewed: number }
+export interface Coverage {
+  lng: string;
+  ns: string;
+  have: number;
+  total: number;
+  status: string;
+  unreviewed: number;
+}
 
 export function coverage(localesDir: string, source = 'en'): Coverage[] {
   const bundle = readLocales(localesDir);
@@ -21,11 +28,21 @@ export function coverage(localesDir: string, source = 'en'): Coverage[] {
     const byNs = new Map<string, number[]>();
     for (const n of neededKeys(bundle, lng, source)) {
       const has = flatten(bundle.resources[lng]?.[n.ns] ?? {})[n.key] !== undefined;
-      byNs.set(n.ns, [...(byNs.get(n.ns) ?? [0, 0])].map((v, k) => v + (k === 0 ? Number(has) : 1)));
+      byNs.set(
+        n.ns,
+        [...(byNs.get(n.ns) ?? [0, 0])].map((v, k) => v + (k === 0 ? Number(has) : 1)),
+      );
     }
     for (const [ns, [have, total]] of byNs) {
       const r = reviewOf(review, lng, ns);
-      out.push({ lng, ns, have: have!, total: total!, status: r?.status ?? 'no status', unreviewed: r?.status === 'reviewed' ? (r.unreviewedKeys?.length ?? 0) : have! });
+      out.push({
+        lng,
+        ns,
+        have: have!,
+        total: total!,
+        status: r?.status ?? 'no status',
+        unreviewed: r?.status === 'reviewed' ? (r.unreviewedKeys?.length ?? 0) : have!,
+      });
     }
   }
   return out;
@@ -33,23 +50,35 @@ export function coverage(localesDir: string, source = 'en'): Coverage[] {
 
 export function runStatus(config: Config, json: boolean): number {
   const rows = coverage(config.localesDir);
-  if (json) { process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`); return 0; }
+  if (json) {
+    process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+    return 0;
+  }
   const nsWidth = Math.max(9, ...rows.map((r) => r.ns.length));
   process.stdout.write(`${'lang'.padEnd(5)} ${'namespace'.padEnd(nsWidth)} ${'coverage'.padStart(15)}  ${'status'.padEnd(13)} unreviewed\n`);
   for (const r of rows) {
     const pct = r.total === 0 ? 100 : Math.floor((r.have / r.total) * 1000) / 10;
-    process.stdout.write(`${r.lng.padEnd(5)} ${r.ns.padEnd(nsWidth)} ${`${r.have}/${r.total} ${pct.toFixed(1)}%`.padStart(15)}  ${r.status.padEnd(13)} ${r.unreviewed}\n`);
+    process.stdout.write(
+      `${r.lng.padEnd(5)} ${r.ns.padEnd(nsWidth)} ${`${r.have}/${r.total} ${pct.toFixed(1)}%`.padStart(15)}  ${r.status.padEnd(13)} ${r.unreviewed}\n`,
+    );
   }
   return 0;
 }
 
-export interface ExportOptions { lang: string; format: 'csv' | 'xlsx'; out?: string | undefined; ns?: string | undefined; onlyMissing: boolean }
+export interface ExportOptions {
+  lang: string;
+  format: 'csv' | 'xlsx';
+  out?: string | undefined;
+  ns?: string | undefined;
+  onlyMissing: boolean;
+}
 
 export async function runExport(config: Config, o: ExportOptions): Promise<number> {
   if (o.format !== 'csv' && o.format !== 'xlsx') throw new UsageError(`--format must be csv or xlsx, not "${String(o.format)}"`);
   if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(o.lang)) throw new UsageError(`--lang "${o.lang}" is not a language code such as ti, ar or pt-BR`);
   const bundle = readLocales(config.localesDir);
-  if (o.ns !== undefined && !bundle.resources.en?.[o.ns]) throw new UsageError(`--ns "${o.ns}" is not a namespace of locales/en (it has ${Object.keys(bundle.resources.en ?? {}).join(', ')})`);
+  if (o.ns !== undefined && !bundle.resources.en?.[o.ns])
+    throw new UsageError(`--ns "${o.ns}" is not a namespace of locales/en (it has ${Object.keys(bundle.resources.en ?? {}).join(', ')})`);
   const review = readReview(config.localesDir);
   const rows = neededKeys(bundle, o.lang, 'en', o.ns).flatMap((n) => {
     const have = flatten(bundle.resources[o.lang]?.[n.ns] ?? {})[n.key];
@@ -60,6 +89,8 @@ export async function runExport(config: Config, o: ExportOptions): Promise<numbe
   });
   const out = resolve(o.out ?? `translations-${o.lang}.${o.format}`);
   await writeTable(out, o.format, o.lang, ['namespace', 'key', 'en', o.lang, 'status'], rows);
-  process.stdout.write(`wrote ${out}: ${rows.length} texts (${rows.filter((r) => r.status === 'missing').length} missing, ${rows.filter((r) => r.status === 'machine-draft').length} machine drafts); fill in the "${o.lang}" column and run \`stemmen translations import ${out} --lang ${o.lang}\`\n`);
+  process.stdout.write(
+    `wrote ${out}: ${rows.length} texts (${rows.filter((r) => r.status === 'missing').length} missing, ${rows.filter((r) => r.status === 'machine-draft').length} machine drafts); fill in the "${o.lang}" column and run \`stemmen translations import ${out} --lang ${o.lang}\`\n`,
+  );
   return 0;
 }

@@ -19,7 +19,10 @@ const indicatorId = z.string().refine((i) => findIndicator(i) !== undefined, 'no
 const listQuery = z.object({ indicator: indicatorId.optional().or(z.literal('').transform(() => undefined)) });
 const openForm = z.object({
   indicator: indicatorId,
-  respondents: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  respondents: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
   _csrf: z.string(),
 });
 
@@ -36,14 +39,20 @@ export function registerExpertpool(server: FastifyInstance, deps: DashboardDeps)
     const members = await followup.expertpool(pilot.code, q.indicator);
     const ind = (id: string) => t(`${id}.name`, { ns: 'indicators' });
     const themes = [...new Set(members.map((m) => m.indicator))];
-    const sections = themes.map((theme) => html`<form method="post" action="/pilots/${pilot.code}/expertpool/cases" class="card" data-theme="${theme}">${csrfField(ctx)}
+    const sections = themes.map(
+      (theme) => html`<form method="post" action="/pilots/${pilot.code}/expertpool/cases" class="card" data-theme="${theme}">${csrfField(ctx)}
 <input type="hidden" name="indicator" value="${theme}"><h2>${ind(theme)}</h2>
 <div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('expertpool.in_queue')}</th></tr></thead><tbody>
-${members.filter((m) => m.indicator === theme).map((m) => html`<tr data-member="${m.respondentId}">
+${members
+  .filter((m) => m.indicator === theme)
+  .map(
+    (m) => html`<tr data-member="${m.respondentId}">
 <td>${m.caseId ? '' : html`<input type="checkbox" name="respondents" value="${m.respondentId}" aria-label="${t('queue.select')} ${shortId(m.respondentId)}">`}</td>
 <td>${m.caseId ? html`<a href="/cases/${m.caseId}">${shortId(m.respondentId)}</a>` : shortId(m.respondentId)}</td><td>${m.language ?? ''}</td><td>${m.redAnswers}</td>
-<td>${t(m.caseId ? 'queue.yes' : 'queue.no')}</td></tr>`)}</tbody></table></div>
-<p><button class="primary" type="submit">${t('expertpool.open_cases')}</button></p></form>`);
+<td>${t(m.caseId ? 'queue.yes' : 'queue.no')}</td></tr>`,
+  )}</tbody></table></div>
+<p><button class="primary" type="submit">${t('expertpool.open_cases')}</button></p></form>`,
+    );
     const body = html`<h1>${t('expertpool.title')}: ${pilot.name}</h1><p class="muted">${t('expertpool.explain')}</p>
 <p><a href="/pilots/${pilot.code}/queue">${t('queue.title')}</a></p>
 <form class="filters card" method="get" action="/pilots/${pilot.code}/expertpool">
@@ -62,7 +71,14 @@ ${sections.length ? sections : html`<p>${t('expertpool.empty')}</p>`}`;
     if (f.respondents.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const now = deps.now().toISOString();
     const opened = await followup.openExpertpoolCases(pilot.code, f.indicator, f.respondents, deps.newId, now);
-    await followup.audit({ id: deps.newId(), at: now, actor: ctx.user!.id, action: 'expertpool.open_cases', caseId: null, detail: { pilot: pilot.code, indicator: f.indicator, opened } });
+    await followup.audit({
+      id: deps.newId(),
+      at: now,
+      actor: ctx.user!.id,
+      action: 'expertpool.open_cases',
+      caseId: null,
+      detail: { pilot: pilot.code, indicator: f.indicator, opened },
+    });
     return reply.redirect(`/pilots/${pilot.code}/queue?indicator=${f.indicator}`, 303);
   });
 }

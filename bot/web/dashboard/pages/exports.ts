@@ -22,8 +22,13 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
     if (!pilot) return reply;
     const n = await countAnswers(deps.db, pilot.code);
     const link = (file: string, key: string) => html`<li><a href="/pilots/${pilot.code}/exports/${file}" download>${t(key)}</a></li>`;
-    return sendPage(reply, ctx, t('exports.title'), html`<h1>${t('exports.title')}: ${pilot.name}</h1><p>${t('exports.explain')}</p>
-<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('datapackage.json', 'exports.datapackage')}</ul>`);
+    return sendPage(
+      reply,
+      ctx,
+      t('exports.title'),
+      html`<h1>${t('exports.title')}: ${pilot.name}</h1><p>${t('exports.explain')}</p>
+<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('datapackage.json', 'exports.datapackage')}</ul>`,
+    );
   });
 
   server.get('/pilots/:code/exports/:file', { config: ROLES }, async (req, reply) => {
@@ -35,10 +40,14 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
     const name = `${pilot.code}-${params.file}`;
     void reply.header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store');
     switch (params.file) {
-      case 'answers.csv': return reply.type('text/csv; charset=utf-8').send(Readable.from(answerChunks(deps.db, pilot.code, 'csv')));
-      case 'answers.jsonl': return reply.type('application/jsonl; charset=utf-8').send(Readable.from(answerChunks(deps.db, pilot.code, 'jsonl')));
-      case 'codebook.csv': return reply.type('text/csv; charset=utf-8').send(codebookCsv(pilot.survey, deps.i18n));
-      default: return reply.type('application/json').send(dataPackage({ pilot: pilot.code, survey: pilot.survey, format: 'csv', created: deps.now().toISOString() }));
+      case 'answers.csv':
+        return reply.type('text/csv; charset=utf-8').send(Readable.from(answerChunks(deps.db, pilot.code, 'csv')));
+      case 'answers.jsonl':
+        return reply.type('application/jsonl; charset=utf-8').send(Readable.from(answerChunks(deps.db, pilot.code, 'jsonl')));
+      case 'codebook.csv':
+        return reply.type('text/csv; charset=utf-8').send(codebookCsv(pilot.survey, deps.i18n));
+      default:
+        return reply.type('application/json').send(dataPackage({ pilot: pilot.code, survey: pilot.survey, format: 'csv', created: deps.now().toISOString() }));
     }
   });
 }

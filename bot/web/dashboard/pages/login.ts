@@ -59,7 +59,8 @@ ${error ? html`<div class="notice error" role="alert">${error}</div>` : ''}
   // Public: it only sets a display preference.
   server.get('/language/:lng', async (req, reply) => {
     const lng = (req.params as { lng: string }).lng;
-    if ((DASHBOARD_LANGUAGES as readonly string[]).includes(lng)) void reply.setCookie(LANGUAGE_COOKIE, lng, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
+    if ((DASHBOARD_LANGUAGES as readonly string[]).includes(lng))
+      void reply.setCookie(LANGUAGE_COOKIE, lng, { path: '/', sameSite: 'lax', maxAge: 365 * 86400 });
     return reply.redirect(localPath((req.query as Record<string, unknown>).next), 303);
   });
 }

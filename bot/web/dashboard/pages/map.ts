@@ -42,12 +42,20 @@ const VIDEO_KINDS = new Set(['video', 'video_note']);
 /** One answer: typed text, or a recording with its player, transcript and translations. */
 function freeText(ctx: PageContext, a: FreeText) {
   const { t } = ctx;
-  const player = !a.hasMedia ? '' : VIDEO_KINDS.has(a.mediaKind ?? '')
-    ? html`<video controls preload="none" width="240" src="/answers/${a.answerId}/media"></video><br>`
-    : a.mediaKind === 'image' ? html`<img alt="" width="160" src="/answers/${a.answerId}/media"><br>`
-    : html`<audio controls preload="none" src="/answers/${a.answerId}/media"></audio><br>`;
-  const transcript = a.transcript === null ? '' : html`<span class="muted">${t('indicator.transcript', { language: a.transcriptLanguage ?? a.language })}</span><br><span lang="${a.transcriptLanguage ?? a.language}" dir="auto">${a.transcript}</span><br>`;
-  const translations = Object.entries(a.translations).map(([lng, text]) => html`<span class="muted">${t('indicator.translation', { language: lng })}</span><br><span lang="${lng}" dir="auto">${text}</span><br>`);
+  const player = !a.hasMedia
+    ? ''
+    : VIDEO_KINDS.has(a.mediaKind ?? '')
+      ? html`<video controls preload="none" width="240" src="/answers/${a.answerId}/media"></video><br>`
+      : a.mediaKind === 'image'
+        ? html`<img alt="" width="160" src="/answers/${a.answerId}/media"><br>`
+        : html`<audio controls preload="none" src="/answers/${a.answerId}/media"></audio><br>`;
+  const transcript =
+    a.transcript === null
+      ? ''
+      : html`<span class="muted">${t('indicator.transcript', { language: a.transcriptLanguage ?? a.language })}</span><br><span lang="${a.transcriptLanguage ?? a.language}" dir="auto">${a.transcript}</span><br>`;
+  const translations = Object.entries(a.translations).map(
+    ([lng, text]) => html`<span class="muted">${t('indicator.translation', { language: lng })}</span><br><span lang="${lng}" dir="auto">${text}</span><br>`,
+  );
   return html`<blockquote lang="${a.language}" dir="auto" data-answer-text>${player}${a.text === null ? '' : html`${a.text}<br>`}${transcript}${translations}<span class="muted">${a.questionId} · ${a.language} · ${a.answeredAt.slice(0, 10)}${a.mediaKind ? ` · ${a.mediaKind}` : ''}</span></blockquote>`;
 }
 
@@ -62,15 +70,26 @@ export function registerMap(server: FastifyInstance, deps: DashboardDeps): void 
     const q = parseOr400(filterQuery, req.query, reply, ctx);
     if (!q) return reply;
     const summaries = await indicatorSummaries(reports, pilot.code, toAnswerFilter(q), deps.rule);
-    const groups = INDICATOR_GROUPS.map((g) => html`<section><h2>${t(`groups.${g}`, { ns: 'indicators' })}</h2><div class="grid">
-${summaries.filter((s) => s.group === g).map((s) => html`<a class="tile ${s.aggregate}" data-indicator="${s.id}" data-aggregate="${s.aggregate}" href="/pilots/${pilot.code}/indicators/${s.id}${qs(q)}">
+    const groups = INDICATOR_GROUPS.map(
+      (g) => html`<section><h2>${t(`groups.${g}`, { ns: 'indicators' })}</h2><div class="grid">
+${summaries
+  .filter((s) => s.group === g)
+  .map(
+    (s) => html`<a class="tile ${s.aggregate}" data-indicator="${s.id}" data-aggregate="${s.aggregate}" href="/pilots/${pilot.code}/indicators/${s.id}${qs(q)}">
 <strong>${t(`${s.id}.name`, { ns: 'indicators' })}</strong>${bar(s)}
 <span>${t(`map.aggregate.${s.aggregate}`)}</span>${s.respondents !== null ? html` · <span class="muted">${t('map.respondents', { count: s.respondents })}</span>` : ''}
-${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</span>` : ''}</a>`)}
-</div></section>`);
+${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { ...s.shares })}</span>` : ''}</a>`,
+  )}
+</div></section>`,
+    );
     const title = `${t('map.title')}: ${pilot.name}`;
-    return sendPage(reply, ctx, title, html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
-<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}`);
+    return sendPage(
+      reply,
+      ctx,
+      title,
+      html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}`,
+    );
   });
 
   server.get('/pilots/:code/indicators/:indicator', async (req, reply) => {
@@ -92,7 +111,12 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
 ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}`;
     // Small-group protection: a selection of fewer people shows no bar, chart or quote at all.
     if (!largeEnough(group.total, deps.rule)) {
-      return sendPage(reply, ctx, name, html`${head}<div class="notice" role="status" data-small-group>${t('indicator.small_group', { count: deps.rule.minRespondents })}</div>`);
+      return sendPage(
+        reply,
+        ctx,
+        name,
+        html`${head}<div class="notice" role="status" data-small-group>${t('indicator.small_group', { count: deps.rule.minRespondents })}</div>`,
+      );
     }
     const outcomes = await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
     const outcomeLabel = (o: string) => t(`${indicator.id}.outcomes.${o}`, { ns: 'indicators' });
@@ -104,19 +128,31 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
     const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (numericRange(qq) !== null || choicesOf(qq).length > 0));
     const charts = questions.map((qq) => {
       const caption = html`<figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>`;
-      if (!largeEnough(group.byQuestion.get(qq.id) ?? 0, deps.rule)) return html`<figure class="card" data-question="${qq.id}" data-small-group>${caption}<p class="muted">${t('map.aggregate.small_group')}</p></figure>`;
-      const bars = barsOf(qq, values.filter((v) => v.questionId === qq.id), surveyT);
+      if (!largeEnough(group.byQuestion.get(qq.id) ?? 0, deps.rule))
+        return html`<figure class="card" data-question="${qq.id}" data-small-group>${caption}<p class="muted">${t('map.aggregate.small_group')}</p></figure>`;
+      const bars = barsOf(
+        qq,
+        values.filter((v) => v.questionId === qq.id),
+        surveyT,
+      );
       return html`<figure class="card" data-question="${qq.id}">${caption}${valueBars(bars, qq.id)}</figure>`;
     });
     const shown = outcomes.filter((o) => o.tally !== null);
     const hidden = outcomes.filter((o) => o.tally === null);
     const body = html`${head}
 <h2>${t('indicator.outcomes')}</h2>
-<div class="card">${stackedBars(shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })), t('indicator.outcomes'))}
+<div class="card">${stackedBars(
+      shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })),
+      t('indicator.outcomes'),
+    )}
 ${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>
 <h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}
-${quotes ? html`<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
-${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}` : ''}`;
+${
+  quotes
+    ? html`<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
+${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}`
+    : ''
+}`;
     return sendPage(reply, ctx, name, body);
   });
 }
@@ -133,8 +169,9 @@ function barsOf(q: Question, counts: Array<{ number: number | null; choices: str
   const byValue = new Map<number, number>();
   for (const c of counts) if (c.number !== null) byValue.set(c.number, (byValue.get(c.number) ?? 0) + c.n);
   const { min, max, integer } = numericRange(q) ?? { min: null, max: null, integer: false };
-  const points = min !== null && max !== null && max - min <= 20 && integer
-    ? Array.from({ length: max - min + 1 }, (_, i) => min + i)
-    : [...byValue.keys()].sort((a, b) => a - b);
+  const points =
+    min !== null && max !== null && max - min <= 20 && integer
+      ? Array.from({ length: max - min + 1 }, (_, i) => min + i)
+      : [...byValue.keys()].sort((a, b) => a - b);
   return points.map((v) => ({ label: String(v), n: byValue.get(v) ?? 0, light: light(v) }));
 }

@@ -16,7 +16,13 @@ import { QUOTE_ROLES } from '../../access.ts';
 import { pageContext, pilotRoleOr404, sendError, type DashboardDeps } from '../context.ts';
 
 const CONTENT_TYPE: Record<string, string> = {
-  ogg: 'audio/ogg', mp4: 'video/mp4', webm: 'video/webm', mp3: 'audio/mpeg', wav: 'audio/wav', jpeg: 'image/jpeg', png: 'image/png',
+  ogg: 'audio/ogg',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  jpeg: 'image/jpeg',
+  png: 'image/png',
 };
 
 export function registerMedia(server: FastifyInstance, deps: DashboardDeps): void {
@@ -33,7 +39,14 @@ export function registerMedia(server: FastifyInstance, deps: DashboardDeps): voi
     // Ids outlive the page that showed them: check the group again (a recording outside any indicator counts as one person).
     const group = media.indicator === null ? 1 : (await reports.respondentsOfIndicator(media.pilot, media.indicator)).total;
     if (!largeEnough(group, deps.rule)) return sendError(reply, ctx, 404, ctx.t('errors.not_found'));
-    await followup.audit({ id: deps.newId(), at: deps.now().toISOString(), actor: ctx.user!.id, action: 'media.play', caseId: null, detail: { answer: req.params.id, pilot: media.pilot } });
+    await followup.audit({
+      id: deps.newId(),
+      at: deps.now().toISOString(),
+      actor: ctx.user!.id,
+      action: 'media.play',
+      caseId: null,
+      detail: { answer: req.params.id, pilot: media.pilot },
+    });
     return reply
       .type(CONTENT_TYPE[media.type ?? ''] ?? 'application/octet-stream')
       .header('content-length', size)

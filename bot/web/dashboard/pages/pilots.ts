@@ -24,9 +24,13 @@ function funnelTables(ctx: PageContext, code: string, f: ProtectedFunnel, min: n
   const total = f.total;
   const few = html`<span class="muted">${t('pilots.too_few_cell')}</span>`;
   const orFew = (n: number | null, show: (n: number) => string) => (n === null ? few : show(n));
-  const row = (language: string, channel: string, c: RowCounts) => html`<tr><td>${language}</td><td>${channel}</td><td>${c.started}</td><td>${c.consented}</td><td>${c.completed}</td><td>${pct(c.completionRate)}</td></tr>`;
+  const row = (language: string, channel: string, c: RowCounts) =>
+    html`<tr><td>${language}</td><td>${channel}</td><td>${c.started}</td><td>${c.consented}</td><td>${c.completed}</td><td>${pct(c.completionRate)}</td></tr>`;
   const shown = f.rows.filter((r) => r.counts !== null);
-  const byRows = shown.length === 0 ? html`<p class="muted" data-small-group-rows>${t('pilots.rows_all_hidden')}</p>` : html`<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
+  const byRows =
+    shown.length === 0
+      ? html`<p class="muted" data-small-group-rows>${t('pilots.rows_all_hidden')}</p>`
+      : html`<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
 ${f.rows.map((r) => (r.counts ? row(r.language ?? t('pilots.not_chosen'), r.channel, r.counts) : html`<tr data-hidden-row><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td colspan="4" class="muted">${t('pilots.hidden_row')}</td></tr>`))}
 ${f.other ? html`<tr data-other-row><td colspan="2">${t('pilots.other')}</td><td>${f.other.started}</td><td>${f.other.consented}</td><td>${f.other.completed}</td><td>${pct(f.other.completionRate)}</td></tr>` : ''}
 </tbody></table></div>`;
@@ -54,9 +58,12 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
     // The do-not-contact list is people too: its size only from the minimum on.
-    const dnc = suppressed === 0 ? ''
-      : largeEnough(suppressed, deps.rule) ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
-      : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
+    const dnc =
+      suppressed === 0
+        ? ''
+        : largeEnough(suppressed, deps.rule)
+          ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
+          : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
     return sendPage(reply, ctx, t('pilots.title'), html`<h1>${t('pilots.title')}</h1>${dnc}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`);
   });
 }

@@ -19,8 +19,15 @@ const ROLES = { roles: ['admin', 'coordinator'] as const };
 const shortId = (id: string) => id.slice(0, 8);
 
 const listQuery = z.object({
-  indicator: z.string().refine((i) => findIndicator(i) !== undefined, 'not an indicator id').optional().or(z.literal('').transform(() => undefined)),
-  status: z.enum(CASE_STATUSES).optional().or(z.literal('').transform(() => undefined)),
+  indicator: z
+    .string()
+    .refine((i) => findIndicator(i) !== undefined, 'not an indicator id')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  status: z
+    .enum(CASE_STATUSES)
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
   sent: z.coerce.number().int().min(0).optional(),
   unreachable: z.coerce.number().int().min(0).optional(),
   not_in_expertpool: z.coerce.number().int().min(0).optional(),
@@ -28,9 +35,15 @@ const listQuery = z.object({
 });
 
 const inviteForm = z.object({
-  cases: z.union([z.string(), z.array(z.string())]).optional().transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
+  cases: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((v) => (v === undefined ? [] : Array.isArray(v) ? v : [v])),
   template: z.enum(INVITATION_TEMPLATES),
-  when: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'pick a date and time').refine((w) => !Number.isNaN(Date.parse(`${w}:00Z`)), 'not a real date'),
+  when: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/, 'pick a date and time')
+    .refine((w) => !Number.isNaN(Date.parse(`${w}:00Z`)), 'not a real date'),
   place: z.string().trim().max(200, 'at most 200 characters').default(''),
   _csrf: z.string(),
 });
@@ -67,24 +80,30 @@ export function registerQueue(server: FastifyInstance, deps: DashboardDeps): voi
       q.not_in_expertpool ? html`<div class="notice error" role="alert">${t('queue.not_in_expertpool', { count: q.not_in_expertpool })}</div>` : '',
       q.suppressed ? html`<div class="notice" role="status">${t('queue.suppressed', { count: q.suppressed })}</div>` : '',
     ];
-    const rows = cases.map((c) => html`<tr data-case="${c.id}" data-status="${c.status}">
+    const rows = cases.map(
+      (c) => html`<tr data-case="${c.id}" data-status="${c.status}">
 <td><input type="checkbox" name="cases" value="${c.id}" aria-label="${t('queue.select')} ${shortId(c.respondentId)}"></td>
 <td><a href="/cases/${c.id}">${shortId(c.respondentId)}</a></td><td>${ind(c.indicator)}</td><td>${c.language ?? ''}</td><td>${c.redAnswers}</td>
-<td data-expertpool="${c.expertpool ? 'yes' : 'no'}">${t(c.expertpool ? 'queue.yes' : 'queue.no')}</td><td>${t(`queue.statuses.${c.status}`)}</td><td data-rsvp="${c.rsvp ?? ''}">${c.rsvp ? t(`queue.rsvps.${c.rsvp}`) : ''}</td><td>${c.assigneeEmail ?? ''}</td><td>${c.notes.slice(0, 80)}</td></tr>`);
+<td data-expertpool="${c.expertpool ? 'yes' : 'no'}">${t(c.expertpool ? 'queue.yes' : 'queue.no')}</td><td>${t(`queue.statuses.${c.status}`)}</td><td data-rsvp="${c.rsvp ?? ''}">${c.rsvp ? t(`queue.rsvps.${c.rsvp}`) : ''}</td><td>${c.assigneeEmail ?? ''}</td><td>${c.notes.slice(0, 80)}</td></tr>`,
+    );
     const body = html`<h1>${t('queue.title')}: ${pilot.name}</h1>${notices}<p class="muted">${t('queue.explain')}</p>
 <p><a href="/pilots/${pilot.code}/expertpool">${t('expertpool.title')}</a></p>
 <form class="filters card" method="get" action="/pilots/${pilot.code}/queue">
 <label>${t('queue.indicator')}<select name="indicator"><option value="">${t('queue.all')}</option>${INDICATOR_IDS.map((i) => html`<option value="${i}" ${q.indicator === i ? 'selected' : ''}>${ind(i)}</option>`)}</select></label>
 <label>${t('queue.status')}<select name="status"><option value="">${t('queue.all')}</option>${CASE_STATUSES.map((s) => html`<option value="${s}" ${q.status === s ? 'selected' : ''}>${t(`queue.statuses.${s}`)}</option>`)}</select></label>
 <button class="primary" type="submit">${t('map.apply')}</button></form>
-${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="post" action="/pilots/${pilot.code}/queue/invite">${csrfField(ctx)}
+${
+  cases.length === 0
+    ? html`<p>${t('queue.empty')}</p>`
+    : html`<form method="post" action="/pilots/${pilot.code}/queue/invite">${csrfField(ctx)}
 <div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.indicator')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('queue.expertpool')}</th><th>${t('queue.status')}</th><th>${t('queue.reply')}</th><th>${t('queue.assignee')}</th><th>${t('queue.notes')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <fieldset class="card"><legend>${t('queue.invite_title')}</legend>
 <label>${t('queue.template')}<select name="template">${INVITATION_TEMPLATES.map((k) => html`<option value="${k}">${t(`queue.templates.${k}`)}</option>`)}</select></label>
 <label>${t('queue.when')}<input type="datetime-local" name="when" required></label>
 <label>${t('queue.place')}<input type="text" name="place" maxlength="200"></label>
-<p><button class="primary" type="submit">${t('queue.send')}</button></p></fieldset></form>`}`;
+<p><button class="primary" type="submit">${t('queue.send')}</button></p></fieldset></form>`
+}`;
     return sendPage(reply, ctx, t('queue.title'), body);
   });
 
@@ -135,7 +154,11 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     if (assigneeId === undefined) return sendError(reply, ctx, 400, ctx.t('errors.bad_request', { detail: 'assignee: unknown user' }));
     const now = deps.now().toISOString();
     const change = { status: f.status, assigneeId, notes: f.notes };
-    const changed = Object.fromEntries(Object.entries({ status: [c.status, f.status], assignee: [c.assigneeId, assigneeId], notes: [c.notes, f.notes] }).filter(([, [a, b]]) => a !== b).map(([k, [, b]]) => [k, k === 'notes' ? '(edited)' : b]));
+    const changed = Object.fromEntries(
+      Object.entries({ status: [c.status, f.status], assignee: [c.assigneeId, assigneeId], notes: [c.notes, f.notes] })
+        .filter(([, [a, b]]) => a !== b)
+        .map(([k, [, b]]) => [k, k === 'notes' ? '(edited)' : b]),
+    );
     await deps.store.db.transaction().execute(async (trx) => {
       const tx = new Followup(trx);
       await tx.update(c.id, change, now);
@@ -144,4 +167,3 @@ ${cases.length === 0 ? html`<p>${t('queue.empty')}</p>` : html`<form method="pos
     return reply.redirect(`/cases/${c.id}`, 303);
   });
 }
-
