@@ -34,6 +34,7 @@ export function describeDatabase(location: DatabaseLocation): string {
 }
 
 /** True when `db` talks to PostgreSQL (several processes may share it). */
+// biome-ignore lint/suspicious/noExplicitAny: any schema: only the dialect is read
 export function isPostgres(db: Kysely<any>): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
 }

@@ -51,7 +51,7 @@ export class MediaRepo {
 
   async load(answerId: string): Promise<MediaAnswer | undefined> {
     const r = await this.db.selectFrom('answers').selectAll().where('id', '=', answerId).executeTakeFirst();
-    if (!r || !r.media_ref || !r.media_status) return undefined;
+    if (!r?.media_ref || !r.media_status) return undefined;
     return {
       id: r.id,
       revision: r.revision,

@@ -47,6 +47,6 @@ export function loadOrCreateSecret(file: string): Buffer {
   if (existsSync(file)) return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
   mkdirSync(dirname(file), { recursive: true });
   const secret = randomBytes(32);
-  writeFileSync(file, secret.toString('base64') + '\n', { mode: 0o600, flag: 'wx' });
+  writeFileSync(file, `${secret.toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
 }

@@ -198,9 +198,7 @@ export class Reports {
    * (which erase the session) and the purge of people who never consented. Language is null
    * for people who never chose one.
    */
-  async funnel(
-    pilot: string,
-  ): Promise<
+  async funnel(pilot: string): Promise<
     Array<{
       language: string | null;
       channel: string;

@@ -76,7 +76,7 @@ export class PilotResolver {
     if (exact) return { pilot: exact };
     const m = /^(.+)-([a-z]{2,3})$/.exec(code);
     const base = m ? await this.pilot(m[1]!) : undefined;
-    return base && base.survey.languages.includes(m![2]!) ? { pilot: base, language: m![2]! } : undefined;
+    return base?.survey.languages.includes(m![2]!) ? { pilot: base, language: m![2]! } : undefined;
   }
 
   /**

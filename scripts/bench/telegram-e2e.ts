@@ -100,7 +100,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
         const c = fake.calls[seen.n]!;
         if (c.method !== 'sendMessage') continue;
         const w = waiting.get(Number(c.params.chat_id));
-        if (w && w.re.test(String(c.params.text))) {
+        if (w?.re.test(String(c.params.text))) {
           waiting.delete(Number(c.params.chat_id));
           w.resolve();
         }

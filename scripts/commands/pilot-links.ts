@@ -79,6 +79,6 @@ export async function runPilotLinks(config: Config, code: string, o: LinksOption
     writeFileSync(join(dir, `${l.file}.svg`), await QRCode.toString(l.url, { ...opts, type: 'svg' }));
     process.stdout.write(`${l.file.padEnd(14)} ${l.url}  → ${shown}/${l.file}.png, .svg\n`);
   }
-  writeFileSync(join(dir, 'links.txt'), links.map((l) => `${l.file}\t${l.url}`).join('\n') + '\n');
+  writeFileSync(join(dir, 'links.txt'), `${links.map((l) => `${l.file}\t${l.url}`).join('\n')}\n`);
   return 0;
 }

@@ -58,7 +58,6 @@ export function command(r: Run, c: Command): void {
       return s.phase === 'question' ? skip(r) : flow.repeat(r);
     case 'back':
       return s.phase === 'question' ? back(r) : flow.repeat(r);
-    case 'unknown':
     default: // also guards against a channel passing an unchecked command name
       flow.say(r, 'help.unknown_command');
       return flow.repeat(r);

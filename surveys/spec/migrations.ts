@@ -38,17 +38,17 @@ function migrateQuestionV1(q: unknown): unknown {
   if (!isObj(q)) return q;
   const { followUp, ...rest } = q;
   const out: Obj = { ...rest };
-  if (typeof rest['type'] === 'string' && Object.hasOwn(V1_TYPE_NAMES, rest['type'])) out['type'] = V1_TYPE_NAMES[rest['type']];
-  const existing = rest['followUps'];
+  if (typeof rest.type === 'string' && Object.hasOwn(V1_TYPE_NAMES, rest.type)) out.type = V1_TYPE_NAMES[rest.type];
+  const existing = rest.followUps;
   if (existing !== undefined && !Array.isArray(existing)) {
     // Malformed; leave both keys as they are so the schema reports them where they stand.
-    if (followUp !== undefined) out['followUp'] = followUp;
+    if (followUp !== undefined) out.followUp = followUp;
     return out;
   }
   // A v1 file should not have `followUps`, but if it does, keep those first and migrate them too.
   const list: unknown[] = [...(existing ?? [])];
   if (followUp !== undefined && followUp !== null) list.push(...(Array.isArray(followUp) ? followUp : [followUp]));
-  if (list.length > 0) out['followUps'] = list.map(migrateQuestionV1);
+  if (list.length > 0) out.followUps = list.map(migrateQuestionV1);
   return out;
 }
 
@@ -64,7 +64,7 @@ function migrateQuestionV1(q: unknown): unknown {
  */
 const v1to2: Step = (spec) => {
   const out: Obj = { ...spec, specVersion: 2 };
-  if (Array.isArray(spec['questions'])) out['questions'] = spec['questions'].map(migrateQuestionV1);
+  if (Array.isArray(spec.questions)) out.questions = spec.questions.map(migrateQuestionV1);
   return out;
 };
 
@@ -80,7 +80,7 @@ export function migrateSpec(raw: unknown): MigrateResult {
       message: `a survey file must be a mapping of keys (specVersion, id, languages, questions, …), got ${raw === null || raw === undefined ? 'an empty document' : Array.isArray(raw) ? 'a list' : `a single ${typeof raw}`}`,
     };
   }
-  const v = raw['specVersion'];
+  const v = raw.specVersion;
   if (v === undefined) {
     return { ok: false, path: [], message: `"specVersion" is missing; add "specVersion: ${CURRENT_SPEC_VERSION}" at the top of the file` };
   }

@@ -56,7 +56,7 @@ describe('Telegram outbound', () => {
     expect(voices[1]!.params.voice).toBe(firstId);
     const text = fake.sentTo(502)[1]!;
     expect(text.text).toBe('سؤال؟');
-    expect(text.reply_markup?.inline_keyboard[0]![0]).toEqual({ text: 'نعم', callback_data: 'a:q1:yes' });
+    expect(text.reply_markup!.inline_keyboard[0]![0]).toEqual({ text: 'نعم', callback_data: 'a:q1:yes' });
   });
 
   it('uploads again when a cached file id stops working', async () => {

@@ -192,79 +192,69 @@ export function updateCase(people: Person[], nextId: () => number): fc.Arbitrary
     },
     {
       weight: 4,
-      arbitrary: fc
-        .tuple(person, callbackData)
-        .map(([p, data]) => ({
-          update: {
-            update_id: 0,
-            callback_query: {
-              id: `cq${nextId()}`,
-              from: from(p, p.lang),
-              chat_instance: 'ci',
-              data,
-              message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: { id: 1, is_bot: true, first_name: 'bot' }, text: 'q' },
-            },
-          } as unknown as Update,
-          chatId: p.id,
-          due: true,
-          what: `tap ${JSON.stringify(data)}`,
-        })),
+      arbitrary: fc.tuple(person, callbackData).map(([p, data]) => ({
+        update: {
+          update_id: 0,
+          callback_query: {
+            id: `cq${nextId()}`,
+            from: from(p, p.lang),
+            chat_instance: 'ci',
+            data,
+            message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: { id: 1, is_bot: true, first_name: 'bot' }, text: 'q' },
+          },
+        } as unknown as Update,
+        chatId: p.id,
+        due: true,
+        what: `tap ${JSON.stringify(data)}`,
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc
-        .tuple(person, nastyText)
-        .map(([p, text]) => ({
-          update: {
-            update_id: 0,
-            edited_message: { message_id: nextId(), date: 1_767_600_000, edit_date: 1_767_600_100, chat: privateChat(p), from: from(p, p.lang), text },
-          } as unknown as Update,
-          chatId: p.id,
-          due: true,
-          what: 'edit',
-        })),
+      arbitrary: fc.tuple(person, nastyText).map(([p, text]) => ({
+        update: {
+          update_id: 0,
+          edited_message: { message_id: nextId(), date: 1_767_600_000, edit_date: 1_767_600_100, chat: privateChat(p), from: from(p, p.lang), text },
+        } as unknown as Update,
+        chatId: p.id,
+        due: true,
+        what: 'edit',
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc
-        .tuple(person, service)
-        .map(([p, s]) => ({
-          update: {
-            update_id: 0,
-            message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: from(p, p.lang), ...s },
-          } as unknown as Update,
-          chatId: p.id,
-          due: false,
-          what: `service ${Object.keys(s).join()}`,
-        })),
+      arbitrary: fc.tuple(person, service).map(([p, s]) => ({
+        update: {
+          update_id: 0,
+          message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: from(p, p.lang), ...s },
+        } as unknown as Update,
+        chatId: p.id,
+        due: false,
+        what: `service ${Object.keys(s).join()}`,
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc
-        .tuple(person, content)
-        .map(([p, c]) => ({
-          update: {
-            update_id: 0,
-            message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: from(p, 'en', true), ...c },
-          } as unknown as Update,
-          chatId: p.id,
-          due: false,
-          what: 'from a bot',
-        })),
+      arbitrary: fc.tuple(person, content).map(([p, c]) => ({
+        update: {
+          update_id: 0,
+          message: { message_id: nextId(), date: 1_767_600_000, chat: privateChat(p), from: from(p, 'en', true), ...c },
+        } as unknown as Update,
+        chatId: p.id,
+        due: false,
+        what: 'from a bot',
+      })),
     },
     {
       weight: 1,
-      arbitrary: fc
-        .tuple(person, content, fc.constantFrom('group', 'supergroup', 'channel'))
-        .map(([p, c, type]) => ({
-          update: {
-            update_id: 0,
-            message: { message_id: nextId(), date: 1_767_600_000, chat: { id: -p.id, type, title: 'g' }, from: from(p, p.lang), ...c },
-          } as unknown as Update,
-          chatId: -p.id,
-          due: false,
-          what: `${type} message`,
-        })),
+      arbitrary: fc.tuple(person, content, fc.constantFrom('group', 'supergroup', 'channel')).map(([p, c, type]) => ({
+        update: {
+          update_id: 0,
+          message: { message_id: nextId(), date: 1_767_600_000, chat: { id: -p.id, type, title: 'g' }, from: from(p, p.lang), ...c },
+        } as unknown as Update,
+        chatId: -p.id,
+        due: false,
+        what: `${type} message`,
+      })),
     },
     {
       weight: 1,

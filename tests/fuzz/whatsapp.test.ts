@@ -80,13 +80,11 @@ const content: fc.Arbitrary<Kind> = fc.oneof(
   fc.tuple(mediaFields, fc.option(nastyText)).map(([m, caption]) => ({ message: { videoMessage: { ...m, caption } }, due: true, what: 'video' })),
   mediaFields.map((m) => ({ message: { ptvMessage: m }, due: true, what: 'ptv' })),
   fc.tuple(mediaFields, fc.option(nastyText)).map(([m, caption]) => ({ message: { imageMessage: { ...m, caption } }, due: true, what: 'image' })),
-  fc
-    .tuple(mediaFields, fc.string())
-    .map(([m, fileName]) => ({
-      message: { documentWithCaptionMessage: { message: { documentMessage: { ...m, fileName } } } },
-      due: true,
-      what: 'documentWithCaption',
-    })),
+  fc.tuple(mediaFields, fc.string()).map(([m, fileName]) => ({
+    message: { documentWithCaptionMessage: { message: { documentMessage: { ...m, fileName } } } },
+    due: true,
+    what: 'documentWithCaption',
+  })),
   mediaFields.map((m) => ({ message: { documentMessage: m }, due: true, what: 'document' })),
   fc.constantFrom<Kind>(
     { message: { stickerMessage: { mimetype: 'image/webp' } }, due: true, what: 'sticker' },

@@ -2,6 +2,7 @@ import { Bot, InputFile } from 'grammy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 
+// biome-ignore lint/suspicious/noExplicitAny: the Bot API's result has a different shape per method
 type Answer = { ok: boolean; result?: any; error_code?: number; description?: string; parameters?: { retry_after?: number } };
 
 let fake: FakeBotApi;
@@ -150,7 +151,7 @@ describe('FakeBotApi over plain HTTP', () => {
 describe('FakeBotApi with real grammY', () => {
   it('serves long polling, replies with keyboards, and sees the offset confirmed on stop', async () => {
     const bot = new Bot(fake.token, { client: { apiRoot: fake.url }, botInfo: fake.botInfo });
-    bot.on('message:text', (ctx) => ctx.reply('echo ' + ctx.msg.text, { reply_markup: { inline_keyboard: [[{ text: 'a', callback_data: 'x' }]] } }));
+    bot.on('message:text', (ctx) => ctx.reply(`echo ${ctx.msg.text}`, { reply_markup: { inline_keyboard: [[{ text: 'a', callback_data: 'x' }]] } }));
     void bot.start({ timeout: 1 });
     const update = fake.textUpdate(42, 'hallo', 'nl');
     const sent = await fake.waitForCall((c) => c.method === 'sendMessage');

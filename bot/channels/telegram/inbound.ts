@@ -85,7 +85,7 @@ export function toInbound(update: Update): InboundMessage | null {
   }
   const edited = update.edited_message;
   const m = update.message ?? edited;
-  if (!m || m.chat.type !== 'private' || m.from?.is_bot) return null;
+  if (m?.chat.type !== 'private' || m.from?.is_bot) return null;
   const c = edited ? { kind: 'unsupported' as const, what: 'edit' } : content(m);
   if (!c) return null;
   return {
