@@ -92,25 +92,12 @@ export class Followup {
       )
       .execute();
     if (rows.length === 0) return 0;
-    await this.db
-      .insertInto('followup_cases')
-      .values(
-        rows.map((r) => ({
-          id: newId(),
-          pilot_code: pilot,
-          respondent_id: r.respondent_id,
-          indicator: r.indicator!,
-          status: 'open',
-          rsvp: null,
-          notes: '',
-          assignee_id: null,
-          invitation: null,
-          created_at: now,
-          updated_at: now,
-        })),
-      )
-      .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
-      .execute();
+    await this.openCases(
+      pilot,
+      rows.map((r) => ({ respondentId: r.respondent_id, indicator: r.indicator! })),
+      newId,
+      now,
+    );
     return rows.length;
   }
 
@@ -151,15 +138,26 @@ export class Followup {
     const wanted = new Set(respondentIds);
     const eligible = (await this.expertpool(pilot, indicator)).filter((m) => m.caseId === null && wanted.has(m.respondentId));
     if (eligible.length === 0) return 0;
+    await this.openCases(
+      pilot,
+      eligible.map((m) => ({ respondentId: m.respondentId, indicator })),
+      newId,
+      now,
+    );
+    return eligible.length;
+  }
+
+  /** New open cases (one per respondent and theme; an existing one stays as it is). */
+  private async openCases(pilot: string, cases: ReadonlyArray<{ respondentId: string; indicator: string }>, newId: () => string, now: string): Promise<void> {
     await this.db
       .insertInto('followup_cases')
       .values(
-        eligible.map((m) => ({
+        cases.map((c) => ({
           id: newId(),
           pilot_code: pilot,
-          respondent_id: m.respondentId,
-          indicator,
-          status: 'open',
+          respondent_id: c.respondentId,
+          indicator: c.indicator,
+          status: 'open' as const,
           rsvp: null,
           notes: '',
           assignee_id: null,
@@ -170,7 +168,6 @@ export class Followup {
       )
       .onConflict((oc) => oc.columns(['pilot_code', 'respondent_id', 'indicator']).doNothing())
       .execute();
-    return eligible.length;
   }
 
   async list(pilot: string, filter: { indicator?: string | undefined; status?: string | undefined } = {}): Promise<FollowupCase[]> {

@@ -119,7 +119,7 @@ describe('follow-up invitation over Telegram (fake Bot API)', () => {
       place: 'Buurthuis',
       _csrf: Browser.csrf(queue.body),
     });
-    expect(res.headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0&suppressed=0');
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
     const [invitation] = await sentAfter(before);
     expect(invitation!.text).toContain('hakkındaki yanıtlarınız için teşekkür ederiz');
     const buttons = invitation!.reply_markup!.inline_keyboard.flat() as Array<{ text: string; callback_data: string }>;

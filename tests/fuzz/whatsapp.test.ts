@@ -41,13 +41,20 @@ interface Wire {
 
 /** The session language for a JID (via the contacts table: the only place the address is kept). */
 async function sessionLanguage(app: TestApp, jid: string): Promise<string | null> {
-  const row = await app.db
-    .selectFrom('contacts')
-    .innerJoin('sessions', 'sessions.respondent_id', 'contacts.respondent_id')
-    .select(['sessions.language', 'sessions.state'])
-    .where('contacts.channel', '=', 'whatsapp')
-    .where('contacts.address', '=', jid)
-    .executeTakeFirst();
+  // By address while the contact is kept; a stopped or completed session has released it, so then by pseudonym.
+  const row =
+    (await app.db
+      .selectFrom('contacts')
+      .innerJoin('sessions', 'sessions.respondent_id', 'contacts.respondent_id')
+      .select(['sessions.language', 'sessions.state'])
+      .where('contacts.channel', '=', 'whatsapp')
+      .where('contacts.address', '=', jid)
+      .executeTakeFirst()) ??
+    (await app.db
+      .selectFrom('sessions')
+      .select(['language', 'state'])
+      .where('respondent_id', '=', app.handler.respondentIdFor('whatsapp', jid))
+      .executeTakeFirst());
   if (!row) return null;
   return row.language ?? (JSON.parse(row.state) as { languageHint: string | null }).languageHint ?? 'en';
 }
