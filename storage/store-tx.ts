@@ -1,0 +1,314 @@
+/**
+ * The inbound use case's writes inside one transaction: the respondent lock, the inbox,
+ * contacts, sessions, answers, consents, counts, erasure and the outbox, plus the
+ * repositories that must share the transaction. Built only by `Store.transaction`; the
+ * kysely transaction itself never leaves storage/.
+ * @module
+ */
+import { sql, type Transaction } from 'kysely';
+import type { AnswerEffect, ConsentEffect, MediaRef, SessionState } from '../surveys/engine/types.ts';
+import type { Channel } from '../surveys/channels.ts';
+import { parseSessionState } from '../surveys/engine/state.ts';
+import { FunnelLog } from './funnel.ts';
+import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
+import { Followup } from './followup.ts';
+import { ContactRetention } from './contact-retention.ts';
+import { answerValueToRow } from './rows.ts';
+import type { Database } from './schema.ts';
+import { StoreError } from './errors.ts';
+
+/** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
+type Tx = Transaction<Database>;
+
+export interface StoredSession {
+  id: string;
+  pilotCode: string;
+  revision: number;
+  state: SessionState;
+}
+
+/** Thrown when a session changed under us (another process saved it first). Retry the message. */
+export class ConcurrentUpdateError extends StoreError {
+  override name = 'ConcurrentUpdateError';
+  constructor(message: string) {
+    super('conflict', message);
+  }
+}
+
+/** The media pipeline's result columns, as on a fresh answer. */
+const NO_MEDIA_RESULTS = {
+  media_file: null,
+  media_sha256: null,
+  media_bytes: null,
+  media_type: null,
+  media_duration_seconds: null,
+  media_codecs: null,
+  media_error: null,
+  media_updated_at: null,
+  media_deleted_at: null,
+  transcript: null,
+  transcript_language: null,
+  transcript_status: null,
+  translations: null,
+  translation_status: null,
+} as const;
+
+export class StoreTx {
+  constructor(
+    private readonly trx: Tx,
+    private readonly shared = false,
+  ) {}
+
+  /** Funnel events, counted inside this transaction. */
+  get funnel(): FunnelLog {
+    return new FunnelLog(this.trx);
+  }
+
+  /** The do-not-contact list inside this transaction (the check and the send commit together). */
+  suppressions(keyOf: SuppressionKeyOf): SuppressionList {
+    return new SuppressionList(this.trx, keyOf);
+  }
+
+  /** The follow-up queue, inside this transaction. */
+  get followup(): Followup {
+    return new Followup(this.trx);
+  }
+
+  /** Contact retention inside this transaction (a closed session releases its address with its last reply). */
+  get contacts(): ContactRetention {
+    return new ContactRetention(this.trx);
+  }
+
+  /**
+   * Makes other processes handling the same respondent wait until this transaction ends, so a
+   * respondent's messages are applied one at a time even when they reach different bot
+   * processes (PostgreSQL: a transaction-scoped advisory lock, as the first statement). With
+   * SQLite there is one process, whose handler already serializes per respondent.
+   */
+  async lockRespondent(respondentId: string): Promise<void> {
+    if (this.shared) await sql`select pg_advisory_xact_lock(hashtext(${respondentId}))`.execute(this.trx);
+  }
+
+  /** Records a message as handled; false when it was seen before (a redelivery). */
+  async claimMessage(channel: Channel, messageKey: string, respondentId: string, now: string): Promise<boolean> {
+    const res = await this.trx
+      .insertInto('inbox')
+      .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'message_key']).doNothing())
+      .executeTakeFirst();
+    return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
+  }
+
+  async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
+    await this.trx
+      .insertInto('respondents')
+      .values({ id, created_at: now, last_seen_at: now, language: null })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
+      .execute();
+    await this.trx
+      .insertInto('contacts')
+      .values({ channel, address, respondent_id: id, created_at: now, updated_at: now })
+      .onConflict((oc) => oc.columns(['channel', 'address']).doUpdateSet({ updated_at: now, respondent_id: id }))
+      .execute();
+  }
+
+  /** The session for a pilot, or (without a pilot) the respondent's most recently active one. */
+  async findSession(respondentId: string, pilotCode?: string): Promise<StoredSession | undefined> {
+    let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state']).where('respondent_id', '=', respondentId);
+    if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
+    const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
+    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: parseSessionState(row.state, row.id) };
+  }
+
+  /**
+   * Inserts (revision 0 → 1) or updates a session, failing with ConcurrentUpdateError when
+   * the stored revision is not the one this change was computed from.
+   */
+  async saveSession(s: {
+    id: string;
+    respondentId: string;
+    pilotCode: string;
+    channel: Channel;
+    expectedRevision: number;
+    state: SessionState;
+    now: string;
+  }): Promise<void> {
+    const st = s.state;
+    const common = {
+      phase: st.phase,
+      language: st.language,
+      state: JSON.stringify(st),
+      state_version: st.v,
+      revision: s.expectedRevision + 1,
+      updated_at: s.now,
+      completed_at: st.completedAt,
+      channel: s.channel,
+    };
+    if (s.expectedRevision === 0) {
+      await this.trx
+        .insertInto('sessions')
+        .values({
+          id: s.id,
+          respondent_id: s.respondentId,
+          pilot_code: s.pilotCode,
+          survey_id: st.surveyId,
+          survey_version: st.surveyVersion,
+          started_at: st.startedAt,
+          ...common,
+        })
+        .execute();
+      return;
+    }
+    const res = await this.trx.updateTable('sessions').set(common).where('id', '=', s.id).where('revision', '=', s.expectedRevision).executeTakeFirst();
+    if (Number(res.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
+  }
+
+  /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
+  async upsertAnswer(
+    a: AnswerEffect,
+    ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel },
+  ): Promise<{ id: string; revision: number }> {
+    const values = {
+      ...answerValueToRow(a.value),
+      language: a.language,
+      channel: ctx.channel,
+      modality: a.modality,
+      prompt_form: a.promptForm,
+      traffic_light: a.traffic,
+      consent_version: a.consentVersion,
+      answered_at: a.answeredAt,
+      source_message_id: a.sourceMessageId,
+      media_status: a.value.kind === 'media' ? ('pending' as const) : null,
+      // Answering again (after "back") starts the media pipeline over for the new file.
+      ...NO_MEDIA_RESULTS,
+    };
+    return await this.trx
+      .insertInto('answers')
+      .values({
+        id: a.id,
+        session_id: ctx.sessionId,
+        respondent_id: ctx.respondentId,
+        pilot_code: ctx.pilotCode,
+        survey_id: ctx.surveyId,
+        survey_version: ctx.surveyVersion,
+        question_id: a.questionId,
+        parent_question_id: a.parentQuestionId,
+        indicator: a.indicator,
+        outcome: a.outcome,
+        question_type: a.questionType,
+        revision: 1,
+        ...values,
+      })
+      .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
+      .returning(['id', 'revision'])
+      .executeTakeFirstOrThrow();
+  }
+
+  async insertConsent(id: string, c: ConsentEffect, ctx: { respondentId: string; pilotCode: string; surveyId: string; messageId: string }): Promise<void> {
+    await this.trx
+      .insertInto('consents')
+      .values({
+        id,
+        respondent_id: ctx.respondentId,
+        pilot_code: ctx.pilotCode,
+        survey_id: ctx.surveyId,
+        kind: c.kind,
+        theme: c.theme,
+        version: c.version,
+        granted: c.granted ? 1 : 0,
+        recorded_at: c.recordedAt,
+        source_message_id: ctx.messageId,
+      })
+      .execute();
+  }
+
+  async countDecline(pilotCode: string, surveyId: string, consentVersion: number): Promise<void> {
+    await this.trx
+      .insertInto('consent_declines')
+      .values({ pilot_code: pilotCode, survey_id: surveyId, consent_version: consentVersion, count: 1 })
+      .onConflict((oc) => oc.columns(['pilot_code', 'survey_id', 'consent_version']).doUpdateSet({ count: sql<number>`consent_declines.count + 1` }))
+      .execute();
+  }
+
+  /** Counts one input the engine did not accept, at a question (null: outside one). No respondent is recorded. */
+  async countAnswerIssue(at: { pilotCode: string; surveyId: string; questionId: string | null; code: string }): Promise<void> {
+    await this.trx
+      .insertInto('answer_issues')
+      .values({ pilot_code: at.pilotCode, survey_id: at.surveyId, question_id: at.questionId ?? '', code: at.code, count: 1 })
+      .onConflict((oc) => oc.columns(['pilot_code', 'survey_id', 'question_id', 'code']).doUpdateSet({ count: sql<number>`answer_issues.count + 1` }))
+      .execute();
+  }
+
+  /**
+   * Deletes the respondent and, by cascade, their sessions, answers, consents, contacts, inbox
+   * and outbox rows; and their identity links, which have no foreign key to cascade from.
+   * Returns the media files their answers pointed at, for the caller to delete after commit.
+   */
+  /** The respondent's media answers, as the media queues know them (to withdraw their jobs on erasure). */
+  async mediaAnswersOf(respondentId: string): Promise<Array<{ id: string; revision: number; channel: string; ref: MediaRef }>> {
+    const rows = await this.trx
+      .selectFrom('answers')
+      .select(['id', 'revision', 'channel', 'media_ref'])
+      .where('respondent_id', '=', respondentId)
+      .where('media_ref', 'is not', null)
+      .execute();
+    return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef }));
+  }
+
+  async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {
+    // The media files go after the commit (files are not transactional); this returns them.
+    const files = await this.trx
+      .selectFrom('answers')
+      .select(['media_file', 'media_sha256'])
+      .where('respondent_id', '=', id)
+      .where('media_file', 'is not', null)
+      .execute();
+    await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
+    await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
+    return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));
+  }
+
+  /**
+   * Queues replies; they are delivered ordered by (createdAt, position). Rows of one call go to
+   * one address. When that address still has undelivered rows that would sort after these (a
+   * reply written by another process in the same millisecond, or by one whose clock runs ahead),
+   * these are placed right after them, so replies keep the order their messages were handled in.
+   */
+  async enqueueOutbound(
+    rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>,
+  ): Promise<void> {
+    const first = rows[0];
+    if (!first) return;
+    let placed = rows;
+    if (this.shared) {
+      const last = await this.trx
+        .selectFrom('outbox')
+        .select(['created_at', 'position'])
+        .where('channel', '=', first.channel)
+        .where('address', '=', first.address)
+        .orderBy('created_at', 'desc')
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
+        placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
+      }
+    }
+    await this.trx
+      .insertInto('outbox')
+      .values(
+        placed.map((r) => ({
+          id: r.id,
+          respondent_id: r.respondentId,
+          channel: r.channel,
+          address: r.address,
+          payload: JSON.stringify(r.payload),
+          created_at: r.createdAt,
+          position: r.position,
+          attempts: 0,
+          last_error: null,
+        })),
+      )
+      .execute();
+  }
+}
