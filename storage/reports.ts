@@ -39,6 +39,12 @@ function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: strin
 
 const LIGHTS = ['red', 'orange', 'green'] as const;
 
+/** Respondent-weighted light counts per key, and how many people are behind each key. */
+export interface PeopleLights {
+  lights: LightCount[];
+  people: Array<{ key: string; n: number }>;
+}
+
 /** A typed, spoken or filmed answer for the drill-down. */
 export interface FreeText {
   answerId: string;
@@ -66,12 +72,12 @@ export class Reports {
    * lights shared out equally (two red and one green answer → ⅔ red, ⅓ green). The map.
    */
   async lightsByIndicator(pilot: string, f: AnswerFilter = {}): Promise<LightCount[]> {
-    return this.weightedLights('indicator', pilot, f);
+    return (await this.peopleLights('indicator', pilot, f)).lights;
   }
 
   /** Per outcome of one indicator, the same respondent-weighted lights (the drill-down bars). */
   async lightsByOutcome(pilot: string, indicator: string, f: AnswerFilter = {}): Promise<LightCount[]> {
-    return this.weightedLights('outcome', pilot, f, indicator);
+    return (await this.peopleLights('outcome', pilot, f, indicator)).lights;
   }
 
   /** Distinct respondents with a scored answer, per indicator (or per outcome of one indicator). */
@@ -81,13 +87,7 @@ export class Reports {
     f: AnswerFilter = {},
     indicator?: string,
   ): Promise<Array<{ key: string; n: number }>> {
-    let q = filtered(this.db.selectFrom('answers'), pilot, f)
-      .select([`${key} as key`, (eb) => eb.fn.count<number | string>('respondent_id').distinct().as('n')])
-      .where(key, 'is not', null)
-      .where('traffic_light', 'in', [...LIGHTS]);
-    if (indicator !== undefined) q = q.where('indicator', '=', indicator);
-    const rows = await q.groupBy(key).execute();
-    return rows.map((r) => ({ key: r.key!, n: Number(r.n) }));
+    return (await this.peopleLights(key, pilot, f, indicator)).people;
   }
 
   /** Distinct respondents who gave a (not skipped) answer on an indicator, in total and per question: the group behind its charts and quotes. */
@@ -103,23 +103,35 @@ export class Reports {
     return { total: Number(total.n), byQuestion: new Map(rows.map((r) => [r.question_id, Number(r.n)])) };
   }
 
-  private async weightedLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter, indicator?: string): Promise<LightCount[]> {
-    // Inner: answers per (key, respondent, light) and that respondent's share of them (a window over the groups).
+  /**
+   * The map's figures in one pass: per key (indicator, or outcome of one indicator), each
+   * respondent's answers counted by light and divided by their own total — so every person
+   * weighs one, shared out over their lights — and the number of those people. One GROUP BY
+   * (key, respondent) that walks `answers_traffic_people` in order, then one per key; no window.
+   */
+  async peopleLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter = {}, indicator?: string): Promise<PeopleLights> {
+    const light = (l: (typeof LIGHTS)[number]) => sql<number>`sum(case when traffic_light = ${l} then 1 else 0 end)`;
     let inner = filtered(this.db.selectFrom('answers'), pilot, f)
-      .select([
-        `${key} as key`,
-        'traffic_light',
-        sql<number | string>`count(*) * 1.0 / sum(count(*)) over (partition by ${sql.ref(key)}, respondent_id)`.as('w'),
-      ])
+      .select([`${key} as key`, light('red').as('r'), light('orange').as('o'), light('green').as('g'), sql<number>`count(*)`.as('t')])
       .where(key, 'is not', null)
       .where('traffic_light', 'in', [...LIGHTS]);
     if (indicator !== undefined) inner = inner.where('indicator', '=', indicator);
     const rows = await this.db
-      .selectFrom(inner.groupBy([key, 'respondent_id', 'traffic_light']).as('x'))
-      .select(['x.key', 'x.traffic_light', (eb) => eb.fn.sum<number | string>('x.w').as('n')])
-      .groupBy(['x.key', 'x.traffic_light'])
+      .selectFrom(inner.groupBy([key, 'respondent_id']).as('x'))
+      .select([
+        'x.key',
+        sql<number | string>`sum(x.r * 1.0 / x.t)`.as('red'),
+        sql<number | string>`sum(x.o * 1.0 / x.t)`.as('orange'),
+        sql<number | string>`sum(x.g * 1.0 / x.t)`.as('green'),
+        (eb) => eb.fn.countAll<number | string>().as('n'),
+      ])
+      .groupBy('x.key')
       .execute();
-    return rows.map((r) => ({ key: r.key!, light: r.traffic_light as LightCount['light'], n: Math.round(Number(r.n) * 1000) / 1000 }));
+    const round = (v: number | string) => Math.round(Number(v) * 1000) / 1000;
+    return {
+      lights: rows.flatMap((r) => LIGHTS.map((l) => ({ key: r.key!, light: l, n: round(r[l]) })).filter((c) => c.n > 0)),
+      people: rows.map((r) => ({ key: r.key!, n: Number(r.n) })),
+    };
   }
 
   /** How often each value was given per question of an indicator: numbers as numbers, choices as their JSON list. */

@@ -70,8 +70,7 @@ function summarise(
 
 /** All 14 indicators in catalogue order (grouped), including those without answers. */
 export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
-  const counts = await reports.lightsByIndicator(pilot, filter);
-  const people = await reports.respondentsWithLights('indicator', pilot, filter);
+  const { lights: counts, people } = await reports.peopleLights('indicator', pilot, filter);
   return summarise(
     INDICATORS.map((i) => i.id),
     counts,
@@ -82,7 +81,6 @@ export async function indicatorSummaries(reports: Reports, pilot: string, filter
 
 /** Every outcome of one indicator. */
 export async function outcomeSummaries(reports: Reports, pilot: string, indicator: string, filter: AnswerFilter, rule: AggregateRule): Promise<LightSummary[]> {
-  const counts = await reports.lightsByOutcome(pilot, indicator, filter);
-  const people = await reports.respondentsWithLights('outcome', pilot, filter, indicator);
+  const { lights: counts, people } = await reports.peopleLights('outcome', pilot, filter, indicator);
   return summarise(findIndicator(indicator)?.outcomes ?? [], counts, people, rule);
 }
