@@ -47,6 +47,8 @@ export interface FollowupCase {
   redAnswers: number;
   /** Whether the respondent's latest expertpool decision is yes (only then may they get a group-session invitation). */
   expertpool: boolean;
+  /** Whether the respondent's latest recontact decision for this case's theme is still yes (no invitation otherwise). */
+  recontact: boolean;
   updatedAt: string;
 }
 
@@ -205,6 +207,8 @@ export class Followup {
           'red',
         ),
         sql<number | string | boolean>`case when ${inExpertpool(sql.ref('f.respondent_id'), sql.ref('f.pilot_code'))} then 1 else 0 end`.as('pool'),
+        sql<number | string | boolean>`case when exists (select 1 from consents c where c.respondent_id = f.respondent_id
+          and c.pilot_code = f.pilot_code and c.theme = f.indicator and ${recontactYes}) then 1 else 0 end`.as('recontact'),
       ]);
   }
 
@@ -281,6 +285,7 @@ function toCase(r: {
   language: string | null;
   red: number | string;
   pool: number | string | boolean;
+  recontact: number | string | boolean;
 }): FollowupCase {
   return {
     id: r.id,
@@ -295,6 +300,7 @@ function toCase(r: {
     language: r.language,
     redAnswers: Number(r.red),
     expertpool: Number(r.pool) === 1,
+    recontact: Number(r.recontact) === 1,
     updatedAt: r.updated_at,
   };
 }

@@ -197,6 +197,31 @@ describe('follow-up queue', () => {
     expect(res.body).toContain('when: pick a date and time');
   });
 
+  it('does not invite someone whose latest recontact answer for the theme is no since the case was opened', async () => {
+    const c = await caseOf('housing');
+    const later = new Date(Date.now() + 60_000).toISOString();
+    const withdraw = {
+      id: 'consent-withdrawn-housing',
+      respondent_id: rid,
+      pilot_code: 'default',
+      survey_id: 'default-pilot',
+      kind: 'recontact',
+      theme: 'housing',
+      version: 1,
+      granted: 0,
+      recorded_at: later,
+      source_message_id: 'm-withdraw',
+    };
+    await app.db.insertInto('consents').values(withdraw).execute();
+    const res = await invite([c.id], 'call');
+    expect(res.headers.location).toBe('/pilots/default/queue?sent=0&unreachable=0&withdrawn=1');
+    expect((await pull(client)).messages).toEqual([]);
+    const audit = await app.db.selectFrom('audit_log').select('action').where('case_id', '=', c.id).orderBy('at', 'desc').executeTakeFirstOrThrow();
+    expect(audit.action).toBe('invite_no_recontact');
+    expect((await coordinator.get(res.headers.location as string)).body).toContain('contacted again about this theme is no');
+    await app.db.deleteFrom('consents').where('id', '=', withdraw.id).execute();
+  });
+
   it('does not invite someone who said STOP since, and counts them on the page; START lifts it', async () => {
     await client.send({ text: 'توقف' });
     await pull(client);

@@ -27,11 +27,12 @@ export async function inviteCases(
   caseIds: readonly string[],
   inv: Invitation,
   pilot: string,
-): Promise<{ sent: number; unreachable: number; notInExpertpool: number; suppressed: number }> {
+): Promise<{ sent: number; unreachable: number; notInExpertpool: number; suppressed: number; withdrawn: number }> {
   let sent = 0;
   let unreachable = 0;
   let notInExpertpool = 0;
   let suppressed = 0;
+  let withdrawn = 0;
   const flushes: Array<{ channel: string; address: string }> = [];
   for (const caseId of caseIds) {
     const now = deps.now().toISOString();
@@ -39,6 +40,11 @@ export async function inviteCases(
       const followup = tx.followup;
       const c = await followup.get(caseId);
       if (!c || c.pilotCode !== pilot) return null;
+      // The case was opened on a recontact yes; a later no for the theme withdraws it.
+      if (!c.recontact) {
+        await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_no_recontact', caseId, detail: { template: inv.template } });
+        return 'no_recontact' as const;
+      }
       if (inv.template === 'session' && !c.expertpool) {
         await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite_not_in_expertpool', caseId, detail: { template: inv.template } });
         return 'not_in_expertpool' as const;
@@ -65,8 +71,9 @@ export async function inviteCases(
     else if (outcome === 'unreachable') unreachable++;
     else if (outcome === 'not_in_expertpool') notInExpertpool++;
     else if (outcome === 'suppressed') suppressed++;
+    else if (outcome === 'no_recontact') withdrawn++;
   }
   // After the commits: a channel that is down leaves the invitations in the outbox for the retry timer.
   for (const f of flushes) await deps.delivery.flush(f.channel, f.address).catch(() => 0);
-  return { sent, unreachable, notInExpertpool, suppressed };
+  return { sent, unreachable, notInExpertpool, suppressed, withdrawn };
 }

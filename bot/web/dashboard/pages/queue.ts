@@ -32,6 +32,7 @@ const listQuery = z.object({
   unreachable: z.coerce.number().int().min(0).optional(),
   not_in_expertpool: z.coerce.number().int().min(0).optional(),
   suppressed: z.coerce.number().int().min(0).optional(),
+  withdrawn: z.coerce.number().int().min(0).optional(),
 });
 
 const inviteForm = z.object({
@@ -79,6 +80,7 @@ export function registerQueue(server: FastifyInstance, deps: DashboardDeps): voi
       q.unreachable ? html`<div class="notice error" role="alert">${t('queue.unreachable', { count: q.unreachable })}</div>` : '',
       q.not_in_expertpool ? html`<div class="notice error" role="alert">${t('queue.not_in_expertpool', { count: q.not_in_expertpool })}</div>` : '',
       q.suppressed ? html`<div class="notice" role="status">${t('queue.suppressed', { count: q.suppressed })}</div>` : '',
+      q.withdrawn ? html`<div class="notice" role="status">${t('queue.withdrawn', { count: q.withdrawn })}</div>` : '',
     ];
     const rows = cases.map(
       (c) => html`<tr data-case="${c.id}" data-status="${c.status}">
@@ -115,7 +117,10 @@ ${
     if (!f) return reply;
     if (f.cases.length === 0) return sendError(reply, ctx, 400, ctx.t('queue.none_selected'));
     const r = await inviteCases(deps, ctx.user!.id, f.cases, { template: f.template, when: f.when, place: f.place }, pilot.code);
-    const skipped = (r.suppressed > 0 ? `&suppressed=${r.suppressed}` : '') + (r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '');
+    const skipped =
+      (r.suppressed > 0 ? `&suppressed=${r.suppressed}` : '') +
+      (r.withdrawn > 0 ? `&withdrawn=${r.withdrawn}` : '') +
+      (r.notInExpertpool > 0 ? `&not_in_expertpool=${r.notInExpertpool}` : '');
     return reply.redirect(`/pilots/${pilot.code}/queue?sent=${r.sent}&unreachable=${r.unreachable}${skipped}`, 303);
   });
 
