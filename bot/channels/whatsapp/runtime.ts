@@ -3,7 +3,7 @@
  * code in the terminal and on a local page, the paced sender.
  * @module
  */
-import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState } from '@whiskeysockets/baileys';
+import makeWASocket, { Browsers, makeCacheableSignalKeyStore, type AuthenticationState, type UserFacingSocketConfig } from '@whiskeysockets/baileys';
 import type { FastifyInstance } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from 'pino';
@@ -37,6 +37,20 @@ export interface WhatsAppRuntime {
   channel: WhatsAppChannel;
 }
 
+/** What makeWASocket gets: our auth state, getMessage, version and masked logger. */
+export function socketConfig(state: AuthenticationState, options: SocketOptions): UserFacingSocketConfig {
+  return {
+    auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, options.logger) },
+    browser: Browsers.ubuntu('stemmen'),
+    markOnlineOnConnect: false,
+    // Only messages from now on: a survey bot answers what comes in and has no use for old chats.
+    syncFullHistory: false,
+    getMessage: options.getMessage,
+    ...(options.version ? { version: options.version } : {}),
+    logger: options.logger,
+  };
+}
+
 export async function createWhatsApp(
   config: WhatsAppConfig,
   deps: {
@@ -57,18 +71,7 @@ export async function createWhatsApp(
   const baileysLog = maskedBaileysLogger(deps.log.child({ module: 'baileys' }, { level: config.logLevel }));
   const sent = new SentLog(deps.store.sentMessages, deps.log);
   const makeSocket =
-    deps.makeSocket ??
-    ((state: AuthenticationState, options: SocketOptions) =>
-      makeWASocket({
-        auth: { creds: state.creds, keys: makeCacheableSignalKeyStore(state.keys, options.logger) },
-        browser: Browsers.ubuntu('stemmen'),
-        markOnlineOnConnect: false,
-        // Only messages from now on: a survey bot answers what comes in, it has no use for old chats.
-        syncFullHistory: false,
-        getMessage: options.getMessage,
-        ...(options.version ? { version: options.version } : {}),
-        logger: options.logger,
-      }) as unknown as WhatsAppSocket);
+    deps.makeSocket ?? ((state: AuthenticationState, options: SocketOptions) => makeWASocket(socketConfig(state, options)) as unknown as WhatsAppSocket);
   // The version matters only to a real socket: an injected one (tests) never triggers a lookup.
   const version = deps.version !== undefined ? deps.version : config.fetchVersion && !deps.makeSocket ? latestVersion(deps.log) : null;
   const connection = new WhatsAppConnection({
