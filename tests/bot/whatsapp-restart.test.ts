@@ -162,7 +162,7 @@ describe('getMessage: what we sent, for retry receipts', () => {
     const got = await sock().options!.getMessage({ remoteJid: PN, id: String(media.options?.messageId), fromMe: true });
     expect(got?.audioMessage?.url).toMatch(/^https:\/\/mmg\.whatsapp\.net\//);
     expect(got?.audioMessage?.mediaKey).toHaveLength(32);
-    expect(got?.audioMessage?.jpegThumbnail ?? null).toBeNull();
+    expect((got?.audioMessage as { jpegThumbnail?: Uint8Array } | undefined)?.jpegThumbnail ?? null).toBeNull();
   });
 
   it('configures the real socket with getMessage, no full history sync and the version it was given', () => {
