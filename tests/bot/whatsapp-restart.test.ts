@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SocketOptions } from '../../bot/channels/whatsapp/connection.ts';
 import { socketConfig } from '../../bot/channels/whatsapp/runtime.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
+import { Browser, createUser } from '../helpers/dashboard.ts';
 import { captureLogs } from '../helpers/privacy.ts';
 import { closeWith, FakeSocket, text } from '../helpers/whatsapp.ts';
 
@@ -191,7 +192,18 @@ describe('disconnects that reconnecting cannot heal', () => {
       const line = logs.map((l) => JSON.parse(l) as { level: number; msg: string; code?: number }).find((l) => l.code === code);
       expect(line?.level).toBe(50);
       expect(line?.msg).toMatch(advice);
-      expect(app.whatsapp!.channel && connection.sender()).toBeNull();
+      expect(connection.sender()).toBeNull();
     });
   }
+
+  it('shows the status and what to do on the admin page', async () => {
+    sock().emit('connection.update', closeWith(405));
+    await wait(20);
+    await createUser(app.db, 'admin@example.org', 'admin');
+    const admin = new Browser(app.server);
+    await admin.login('admin@example.org');
+    const page = await admin.get('/admin/whatsapp');
+    expect(page.body).toContain('client too old');
+    expect(page.body).toContain('WHATSAPP_FETCH_VERSION');
+  });
 });

@@ -194,7 +194,10 @@ export class WhatsAppConnection {
       if (sock !== this.sock) return;
       void auth.saveCreds().catch((e: Error) => this.deps.log.error({ err: e.message }, 'could not save WhatsApp credentials'));
     });
-    sock.ev.on('connection.update', (u) => void this.onConnectionUpdate(sock, u));
+    sock.ev.on('connection.update', (u) =>
+      // A failed flush, pairing-code request or logout cleanup is logged, never an unhandled rejection.
+      this.onConnectionUpdate(sock, u).catch((e: Error) => this.deps.log.error({ err: e.message }, 'whatsapp: handling a connection change failed')),
+    );
     sock.ev.on('messages.upsert', ({ messages, type }) => {
       // 'notify': new messages; 'append': ones that arrived while we were offline (with
       // syncFullHistory off, no old history comes this way). Our own sends are skipped by toInbound.
