@@ -6,12 +6,16 @@
  * connection class, with real Baileys protocol objects on a socket the test drives.
  */
 import type { AuthenticationState, WAMessageKey } from '@whiskeysockets/baileys';
+import { rmSync } from 'node:fs';
+import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createApp } from '../../bot/app.ts';
 import type { SocketOptions } from '../../bot/channels/whatsapp/connection.ts';
 import { socketConfig } from '../../bot/channels/whatsapp/runtime.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { Browser, createUser } from '../helpers/dashboard.ts';
 import { captureLogs } from '../helpers/privacy.ts';
+import { dropPrefix } from '../helpers/redis.ts';
 import { closeWith, FakeSocket, text } from '../helpers/whatsapp.ts';
 
 const PN = '31687654321@s.whatsapp.net';
@@ -145,6 +149,28 @@ describe('getMessage: what we sent, for retry receipts', () => {
     expect(await sock().options!.getMessage({ remoteJid: PN, id: 'NEVER-SENT', fromMe: true })).toBeUndefined();
     await app.store.sentMessages.purge(new Date(Date.now() + 1000).toISOString());
     expect(await sock().options!.getMessage({ remoteJid: PN, id, fromMe: true })).toBeUndefined();
+  });
+
+  it("is purged by the app's purge (at start-up and hourly) once older than three days", async () => {
+    await consented(); // or the purge of the unconsented would take it after a day
+
+    const id = String(sock().sent.at(-1)!.options?.messageId);
+    const { config, dir } = app;
+    await app.close();
+    const kept = await createApp(config, { logger: pino({ level: 'silent' }), whatsappVersion: null, now: () => new Date(Date.now() + 2 * 86_400_000) });
+    expect(await kept.store.sentMessages.get(id)).toBeDefined();
+    await kept.close();
+    const later = await createApp(config, { logger: pino({ level: 'silent' }), whatsappVersion: null, now: () => new Date(Date.now() + 4 * 86_400_000) });
+    app = Object.assign(later, {
+      dir,
+      url: '',
+      async dispose() {
+        await later.close();
+        await dropPrefix(config.redis.prefix);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    });
+    expect(await later.store.sentMessages.get(id)).toBeUndefined();
   });
 
   it('forgets what was sent to a respondent who erased their data', async () => {
