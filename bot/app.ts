@@ -8,6 +8,7 @@ import type { Config } from './config.ts';
 import { openMigrated, type Db } from '../storage/database.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../storage/pseudonym.ts';
 import { Store } from '../storage/store.ts';
+import { SENT_MESSAGE_TTL_MS } from '../storage/sent-messages.ts';
 import type { ChannelPort, InboundMessage } from './channels/port.ts';
 import { InboundBoundary } from './channels/boundary.ts';
 import { DeadLetters } from '../storage/dead-letters.ts';
@@ -29,7 +30,8 @@ import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
 import type { WhatsAppRuntime } from './channels/whatsapp/runtime.ts';
-import type { WhatsAppSocket } from './channels/whatsapp/connection.ts';
+import type { SocketOptions, WhatsAppSocket } from './channels/whatsapp/connection.ts';
+import type { VersionSource } from './channels/whatsapp/version.ts';
 import type { AuthenticationState } from './channels/whatsapp/baileys-types.ts';
 import type { UserFromGetMe } from './channels/telegram/bot-api.ts';
 import { createMedia, type MediaOptions, type MediaRuntime } from '../workers/main.ts';
@@ -77,7 +79,9 @@ export interface AppOptions {
   /** Telegram bot identity, to skip getMe (tests). */
   telegramBotInfo?: UserFromGetMe;
   /** Builds the WhatsApp socket (tests pass a fake whose events they drive). */
-  makeWhatsAppSocket?: (auth: AuthenticationState) => WhatsAppSocket;
+  makeWhatsAppSocket?: (auth: AuthenticationState, options: SocketOptions) => WhatsAppSocket;
+  /** Where the WhatsApp Web version comes from (tests: never the internet); null: Baileys' built-in one. */
+  whatsappVersion?: VersionSource | null;
   /** What to do when an update can neither be stored nor parked (the store is gone); default: exit so it is redelivered. */
   onFatal?: (error: unknown) => void;
   /**
@@ -190,6 +194,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
           i18n,
           log,
           ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}),
+          ...(opts.whatsappVersion !== undefined ? { version: opts.whatsappVersion } : {}),
         })
       : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
@@ -249,6 +254,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     if (n > 0) log.info({ purged: n }, 'forgot respondents who never consented');
     const released = await store.contacts.sweep();
     if (released > 0) log.info({ released }, 'deleted contact addresses no longer needed');
+    const sent = await store.sentMessages.purge(new Date(now().getTime() - SENT_MESSAGE_TTL_MS).toISOString());
+    if (sent > 0) log.info({ sent }, 'forgot sent WhatsApp messages kept for retries');
   };
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);

@@ -75,6 +75,14 @@ const schema = z.object({
     .regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678')
     .optional()
     .describe('Pair by an 8-character code for this number instead of scanning a QR code'),
+  WHATSAPP_FETCH_VERSION: z
+    .enum(['0', '1'])
+    .default('1')
+    .describe("Ask web.whatsapp.com for the current WhatsApp Web version before connecting (0: Baileys' built-in one)"),
+  WHATSAPP_LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+    .default('warn')
+    .describe("Level of Baileys' own log lines (addresses masked)"),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
   WHATSAPP_PER_MINUTE: z.coerce
     .number()
@@ -245,7 +253,14 @@ export type Config = Readonly<{
     sendsPerSecond: number;
     webhook: Readonly<{ url: string; path: string; secret: string }> | null;
   }> | null;
-  whatsapp: Readonly<{ session: string; pairingNumber: string | null; chatGapMs: number; perMinute: number }> | null;
+  whatsapp: Readonly<{
+    session: string;
+    pairingNumber: string | null;
+    chatGapMs: number;
+    perMinute: number;
+    fetchVersion: boolean;
+    logLevel: z.output<typeof schema>['WHATSAPP_LOG_LEVEL'];
+  }> | null;
   redis: Readonly<{ url: string; prefix: string }>;
   workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number; sweepSeconds: number }>;
   media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
@@ -319,6 +334,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
             pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null,
             chatGapMs: e.WHATSAPP_CHAT_GAP_MS,
             perMinute: e.WHATSAPP_PER_MINUTE,
+            fetchVersion: e.WHATSAPP_FETCH_VERSION === '1',
+            logLevel: e.WHATSAPP_LOG_LEVEL,
           })
         : null,
     redis: Object.freeze({ url: e.REDIS_URL, prefix: e.QUEUE_PREFIX }),

@@ -208,6 +208,17 @@ export interface OutboxTable {
   last_error: string | null;
 }
 
+/** What the WhatsApp channel sent, kept a few days so a retry receipt can be answered (no address in it). */
+export interface SentMessagesTable {
+  /** The WhatsApp message id. */
+  id: string;
+  /** Only for erasure by cascade; null when sent to someone who is no respondent. */
+  respondent_id: string | null;
+  /** The encoded protobuf message content, base64. */
+  content: string;
+  created_at: string;
+}
+
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
 export type AnswersV1View = Pick<AnswersTable, (typeof ANSWERS_V1_COLUMNS)[number]> & { answer_id: string };
 
@@ -413,6 +424,7 @@ export interface Database {
   answer_issues: AnswerIssuesTable;
   inbox: InboxTable;
   outbox: OutboxTable;
+  sent_messages: SentMessagesTable;
   answers_v1: AnswersV1View;
   answers_v2: AnswersV2View;
   telegram_files: TelegramFilesTable;

@@ -11,6 +11,7 @@ import { ConcurrentUpdateError, StoreTx, type StoredSession } from './store-tx.t
 import { isPostgres, type Db } from './database.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
+import { SentMessages } from './sent-messages.ts';
 import type { Database } from './schema.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
@@ -42,11 +43,14 @@ export class Store implements OutboxAccess {
   readonly pilots: PilotRepository;
   /** Addresses kept only while needed; the scheduled sweep runs through this. */
   readonly contacts: ContactRetention;
+  /** What WhatsApp sent, for retry receipts; purged by age with the hourly purge. */
+  readonly sentMessages: SentMessages;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
+    this.sentMessages = new SentMessages(db);
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {

@@ -39,6 +39,10 @@ export interface InboundMessage {
 /** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
 export interface ChannelPort {
   readonly name: Channel;
-  /** `id` is the outbox row's id: stable across retries, so a channel can make a resend idempotent. */
-  send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void>;
+  /**
+   * `id` is the outbox row's id: stable across retries, so a channel can make a resend
+   * idempotent. `respondentId` (null: not a respondent) lets a channel tie what it keeps of a
+   * sent message to the respondent, so erasure removes it.
+   */
+  send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null }): Promise<void>;
 }

@@ -216,6 +216,8 @@ export async function runBench(): Promise<number> {
     botKills: 8,
     workerKills: 2,
     redisRestarts: 2,
+    whatsappRespondents: Number(process.env.BENCH_CHAOS_WHATSAPP ?? 10),
+    whatsappRestarts: 2,
     voiceNote: chaosNote,
   });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
@@ -309,7 +311,7 @@ export async function runBench(): Promise<number> {
         ] as Array<[string, string, string]>)
       : []),
     [
-      `chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills`,
+      `chaos: ${chaos.respondents} respondents × 20 q, ${chaos.deliveries} deliveries (1–3 per update), ${chaos.botKills} bot + ${chaos.workerKills} worker SIGKILLs, ${chaos.redisRestarts} Redis kills; ${chaos.whatsappRespondents} WhatsApp respondents, ${chaos.whatsappRestarts} WhatsApp restarts, ${chaos.whatsappAppended} messages delivered as append`,
       `${chaos.answersStored}/${chaos.answersGiven}`,
       `answers stored; lost ${chaos.lost}, duplicated ${chaos.duplicated}, wrong ${chaos.wrongValue}; media final ${chaos.mediaFinal}/${chaos.mediaAnswers} (seed ${chaos.seed}, ${chaos.seconds.toFixed(0)} s)`,
     ],

@@ -2,7 +2,9 @@
  * Chaos run: virtual respondents answer a survey (scale questions, and voice notes on every
  * fifth) through the fake Telegram Bot API while every update is delivered 1–3 times, the bot
  * process is SIGKILLed and restarted repeatedly, the worker process is SIGKILLed mid-job and
- * Redis (with AOF) is killed and restarted. At the end the store must hold exactly the answers
+ * Redis (with AOF) is killed and restarted. WhatsApp respondents (typing, a text answer on
+ * every fifth) answer through a fake WhatsApp that also drops the connection for a while;
+ * what they send while the bot is down or disconnected comes to it on reconnect as `append`. At the end the store must hold exactly the answers
  * given — none lost, none duplicated — and every voice note must have reached a final status.
  * Used by a small test in the suite and a larger run in `npm run bench`.
  * @module
@@ -18,6 +20,8 @@ import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
 import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { FakeStt } from './fake-stt.ts';
+import { WhatsAppCrowd } from './chaos-whatsapp.ts';
+import { FakeWhatsApp } from './fake-whatsapp.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -28,6 +32,9 @@ export interface ChaosOptions {
   workerKills: number;
   redisRestarts: number;
   voiceNote: Buffer;
+  /** WhatsApp respondents (default none) and how often WhatsApp drops the connection. */
+  whatsappRespondents?: number;
+  whatsappRestarts?: number;
   seed?: number;
 }
 export interface ChaosResult {
@@ -45,6 +52,10 @@ export interface ChaosResult {
   mediaAnswers: number;
   mediaFinal: number;
   mediaReady: number;
+  whatsappRespondents: number;
+  whatsappRestarts: number;
+  /** WhatsApp messages that reached the bot as `append` (sent while it was down or disconnected). */
+  whatsappAppended: number;
   seconds: number;
 }
 
@@ -113,6 +124,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   const redisUrl = `redis://127.0.0.1:${await freePort()}`;
   let redis: LocalRedis = await ensureRedis(redisUrl, join(dir, 'redis'));
   const { surveyFile, localesDir } = writeSurvey(dir, o.questions);
+  const waCount = o.whatsappRespondents ?? 0;
+  const wa = waCount > 0 ? await new FakeWhatsApp().start() : null;
   const env = {
     ...process.env,
     DATA_DIR: dir,
@@ -129,10 +142,13 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     WORKERS_IN_PROCESS: '0',
     QUEUE_LOCK_SECONDS: '2',
     MEDIA_SWEEP_SECONDS: '3',
+    ...(wa ? { WHATSAPP_ENABLED: '1', WHATSAPP_CHAT_GAP_MS: '0', WHATSAPP_PER_MINUTE: '600', WHATSAPP_FETCH_VERSION: '0', CHAOS_WHATSAPP_URL: wa.url } : {}),
   };
   let stderr = '';
   const start = (command: 'start' | 'worker') => {
-    const p = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), command], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
+    // With WhatsApp, the bot is `stemmen start` with its socket on the fake WhatsApp.
+    const args = command === 'start' && wa ? [join(ROOT, 'scripts/dev/chaos-bot.mjs')] : [join(ROOT, 'scripts/stemmen.mjs'), command];
+    const p = spawn(process.execPath, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'pipe'] });
     p.stderr!.on('data', (d) => {
       stderr = (stderr + String(d)).slice(-4000);
     });
@@ -140,8 +156,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
   };
   let bot = start('start');
   let worker = start('worker');
-  const counts = { deliveries: 0, botKills: 0, workerKills: 0, redisRestarts: 0 };
-  const given = new Map<string, number | 'voice'>(); // `${chat}:q${i}` → value
+  const counts = { deliveries: 0, botKills: 0, workerKills: 0, redisRestarts: 0, whatsappRestarts: 0 };
+  const given = new Map<string, number | string>(); // `${chat}:q${i}` → value ('voice'), `wa:${jid}:q${i}` → value
   const t0 = performance.now();
   const trace = (what: string) => {
     if (process.env.CHAOS_TRACE) process.stderr.write(`${((performance.now() - t0) / 1000).toFixed(1)}s ${what} (answers ${given.size})\n`);
@@ -197,23 +213,41 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       await waitFor(chat, /Done\./);
     };
 
+    const crowd = wa
+      ? new WhatsAppCrowd(wa, {
+          questions: o.questions,
+          isText: isMedia,
+          random,
+          given,
+          fail: (why) => new Error(`chaos: ${why} (seed ${seed})\nprocess stderr:\n${stderr}`),
+        })
+      : null;
+
     // Faults, one at a time, spread over the run while respondents answer.
-    const faults: Array<'bot' | 'worker' | 'redis'> = [
+    const faults: Array<'bot' | 'worker' | 'redis' | 'whatsapp'> = [
       ...Array<'bot'>(o.botKills).fill('bot'),
       ...Array<'worker'>(o.workerKills).fill('worker'),
       ...Array<'redis'>(o.redisRestarts).fill('redis'),
+      ...Array<'whatsapp'>(wa ? (o.whatsappRestarts ?? 0) : 0).fill('whatsapp'),
     ].sort(() => random() - 0.5);
-    const total = o.respondents * o.questions;
+    const total = (o.respondents + waCount) * o.questions;
     const chaos = (async () => {
       for (const [k, fault] of faults.entries()) {
         // Fault k strikes once k/(n+1) of all answers were given: every fault lands mid-run.
         while (given.size < ((k + 1) * total) / (faults.length + 1)) await new Promise((r) => setTimeout(r, 10));
         trace(`fault ${fault}`);
         if (fault === 'bot') {
+          await crowd?.quiesce();
           bot.kill('SIGKILL');
           await exited(bot);
           counts.botKills++;
+          crowd?.resume(); // WhatsApp answers now sent wait for the next bot
           bot = start('start');
+        } else if (fault === 'whatsapp') {
+          // WhatsApp's side: the connection drops and stays down a while; answers sent meanwhile wait.
+          wa!.restart(1500);
+          counts.whatsappRestarts++;
+          while (!wa!.connected) await new Promise((r) => setTimeout(r, 20));
         } else if (fault === 'worker') {
           // Mid-job: hold the speech-to-text server so the worker is inside a job when it dies.
           stt.hold = true;
@@ -232,7 +266,8 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
     })();
     const chats = Array.from({ length: o.respondents }, (_, i) => 900_000 + i);
-    await Promise.all(chats.map(one));
+    const jids = Array.from({ length: waCount }, (_, i) => `3160000${String(i).padStart(4, '0')}@s.whatsapp.net`);
+    await Promise.all([...chats.map(one), ...jids.map((j) => crowd!.respondent(j))]);
     trace('all respondents done');
     await chaos;
 
@@ -256,10 +291,11 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
       }
       // The store knows respondents only by pseudonym; derive each chat's with the run's own secret.
       const pseudonyms = new Pseudonymizer(loadOrCreateSecret(join(dir, 'pseudonym.key')));
-      const rows = db.prepare('select respondent_id, question_id, value_number, media_ref, revision from answers').all() as Array<{
+      const rows = db.prepare('select respondent_id, question_id, value_number, value_text, media_ref, revision from answers').all() as Array<{
         respondent_id: string;
         question_id: string;
         value_number: number | null;
+        value_text: string | null;
         media_ref: string | null;
         revision: number;
       }>;
@@ -269,15 +305,18 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         duplicated = 0;
       const expectedKeys = new Set<string>();
       for (const [key, value] of given) {
-        const [chat, question] = key.split(':');
-        const k = `${pseudonyms.respondentId('telegram', chat!)}:${question}`;
+        const wa = key.startsWith('wa:');
+        const [chat, question] = (wa ? key.slice(3) : key).split(':');
+        // A WhatsApp respondent's id comes from the canonical alias key of their JID.
+        const respondent = wa ? pseudonyms.respondentId('whatsapp', pseudonyms.aliasKey('whatsapp', chat!)) : pseudonyms.respondentId('telegram', chat!);
+        const k = `${respondent}:${question}`;
         expectedKeys.add(k);
         const row = stored.get(k);
         if (!row) {
           lost++;
           continue;
         }
-        if (value === 'voice' ? row.media_ref === null : row.value_number !== value) wrongValue++;
+        if (value === 'voice' ? row.media_ref === null : typeof value === 'string' ? row.value_text !== value : row.value_number !== value) wrongValue++;
         // An answer processed twice would have been replaced, bumping its revision.
         if (row.revision !== 1) duplicated++;
       }
@@ -298,6 +337,9 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
         mediaAnswers,
         mediaFinal: final,
         mediaReady: ready,
+        whatsappRespondents: waCount,
+        whatsappRestarts: counts.whatsappRestarts,
+        whatsappAppended: wa?.appended ?? 0,
         seconds: (performance.now() - t0) / 1000,
       };
     } finally {
@@ -312,6 +354,7 @@ export async function runChaos(o: ChaosOptions): Promise<ChaosResult> {
     }
     await redis.stop();
     await fake.close();
+    await wa?.close();
     await stt.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -160,15 +160,27 @@ describe('WhatsApp channel with a Baileys socket driven by the test', () => {
     expect(sockets).toHaveLength(2);
   }, 10_000);
 
-  it('on logout forgets the pairing keys and does not reconnect', async () => {
+  it('on logout forgets the pairing keys and shows a new QR code on a fresh socket, without a restart', async () => {
     sock().emit('creds.update', {});
     await new Promise((r) => setTimeout(r, 20));
     expect(await app.db.selectFrom('whatsapp_creds').select('session').execute()).toHaveLength(1);
-    sock().emit('connection.update', closeWith(401));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(app.whatsapp!.connection.status).toBe('logged_out');
+    const old = sock();
+    old.auth.creds.registered = true;
+    old.emit('connection.update', closeWith(401));
+    for (let waited = 0; sockets.length < 2 && waited < 2000; waited += 20) await new Promise((r) => setTimeout(r, 20));
     expect(await app.db.selectFrom('whatsapp_creds').select('session').execute()).toEqual([]);
-    expect(sockets).toHaveLength(1);
+    expect(old.ended).toBe(true);
+    expect(sockets).toHaveLength(2);
+    // The new socket pairs from scratch: fresh keys, not the logged-out ones.
+    expect(sock().auth.creds.registered).toBe(false);
+    expect(Buffer.from(sock().auth.creds.noiseKey.private).equals(Buffer.from(old.auth.creds.noiseKey.private))).toBe(false);
+    // A late event of the old socket writes nothing back.
+    old.emit('creds.update', {});
+    sock().emit('connection.update', { qr: '2@fresh,qr' });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await app.db.selectFrom('whatsapp_creds').select('session').execute()).toEqual([]);
+    expect(app.whatsapp!.connection.status).toBe('waiting_for_pairing');
+    expect(app.whatsapp!.connection.qr).toBe('2@fresh,qr');
   });
 
   it('shows the QR code on the admin page, to dashboard admins only, while waiting for pairing', async () => {

@@ -143,6 +143,11 @@ export function captureLogs(level: pino.Level = 'debug'): { logger: Logger; line
   return { logger: pino({ level }, stream), lines };
 }
 
+/** Hits in captured log lines (see {@link captureLogs}), each named by its line number. */
+export function scanLogLines(lines: readonly string[], needles: readonly string[]): Hit[] {
+  return lines.flatMap((line, i) => scanText(`log line ${i + 1}`, line, needles));
+}
+
 /** A readable summary for an assertion message. */
 export function describeHits(hits: readonly Hit[]): string {
   return hits

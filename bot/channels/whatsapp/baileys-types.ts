@@ -4,3 +4,5 @@
  * @module
  */
 export type { AuthenticationState } from '@whiskeysockets/baileys';
+/** The protobuf codec, for dev fakes that play WhatsApp's side of the wire (scripts/dev/fake-whatsapp.ts). */
+export { proto } from '@whiskeysockets/baileys';

@@ -5,17 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import { basename } from 'node:path';
-import type { AnyMessageContent, MiscMessageGenerationOptions } from '@whiskeysockets/baileys';
+import type { AnyMessageContent, MiscMessageGenerationOptions, WAMessage } from '@whiskeysockets/baileys';
 import type { i18n as I18n } from 'i18next';
 import { decodeButton } from '../../../surveys/engine/buttons.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
 import { ChannelError } from '../errors.ts';
+import type { SentLog } from './sent.ts';
 
 /** What we need of a Baileys socket to send. */
 export interface WhatsAppSender {
-  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<unknown>;
+  sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
 }
 
 /**
@@ -48,9 +49,11 @@ export class WhatsAppChannel implements ChannelPort {
     private readonly connection: { sender(): WhatsAppSender | null },
     private readonly pacer: Pacer,
     private readonly i18n: I18n,
+    /** Keeps what was sent, for Baileys' getMessage (retry receipts). */
+    private readonly sent?: SentLog,
   ) {}
 
-  async send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void> {
+  async send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null }): Promise<void> {
     const sock = this.connection.sender();
     // Not connected: throw, so the reply stays in the outbox until the connection is back.
     if (!sock) throw new ChannelError('not_connected', 'whatsapp is not connected');
@@ -64,12 +67,12 @@ export class WhatsAppChannel implements ChannelPort {
         message.media.form === 'audio'
           ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
           : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
-      await sock.sendMessage(address, content, id('media'));
+      await this.sent?.remember(await sock.sendMessage(address, content, id('media')), meta?.respondentId ?? null);
     }
     const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' }))
       .split('|')[0]!
       .toUpperCase();
     await this.pacer.wait(address);
-    await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text'));
+    await this.sent?.remember(await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text')), meta?.respondentId ?? null);
   }
 }
