@@ -179,6 +179,7 @@ describe("the running bot serves every pilot's survey", () => {
         reminded: 0,
         completedAfterReminder: 0,
         expired: 0,
+        unreachable: 0,
       },
       {
         language: 'ti',
@@ -192,6 +193,7 @@ describe("the running bot serves every pilot's survey", () => {
         reminded: 0,
         completedAfterReminder: 0,
         expired: 0,
+        unreachable: 0,
       },
     ]);
     expect(stats.total).toMatchObject({ started: 2, consented: 1, stopped: 1 });
