@@ -129,7 +129,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const renderer = new Renderer(i18n);
   const newId = opts.newId ?? randomUUID;
   // Built first: every writer of the outbox (replies, reminders, media notes, campaigns, invitations) gets this one.
-  const delivery = new Delivery({ store, channels, log });
+  const delivery = new Delivery({ store, channels, log, now });
   const { sweepAfterMs, sweepEveryMs, ...mediaOpts } = opts.media ?? {};
   const settings = mediaSettings(config, { ...(sweepAfterMs !== undefined ? { sweepAfterMs } : {}), ...(sweepEveryMs !== undefined ? { sweepEveryMs } : {}) });
   const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log, now, newId });
@@ -175,6 +175,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         i18n,
         log,
         languages: loaded.survey.languages,
+        defaultLanguage: loaded.survey.defaultLanguage,
+        delivery,
         ...(opts.telegramBotInfo ? { botInfo: opts.telegramBotInfo } : {}),
         ...(opts.onFatal ? { onFatal: opts.onFatal } : {}),
       })

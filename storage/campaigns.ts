@@ -222,7 +222,8 @@ export class CampaignRepository {
   /**
    * Sends one target: while still planned, finds where to reach them, queues the campaign's
    * message in their language and marks the target sent, atomically. Returns the address to
-   * flush, or why not. An address on the do-not-contact list by then is not messaged.
+   * flush, or why not. An address on the do-not-contact list by then, or that blocked the bot
+   * (marked unreachable), is not messaged.
    */
   async send(
     campaignId: string,
@@ -230,7 +231,7 @@ export class CampaignRepository {
     now: string,
     newId: () => string,
     outbox: OutboxWriter,
-  ): Promise<{ outcome: 'sent'; channel: Channel; address: string } | { outcome: 'done' | 'gone' | 'no-address' | 'suppressed' }> {
+  ): Promise<{ outcome: 'sent'; channel: Channel; address: string } | { outcome: 'done' | 'gone' | 'no-address' | 'suppressed' | 'unreachable' }> {
     return this.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('campaign_targets as t')
@@ -258,7 +259,7 @@ export class CampaignRepository {
         channel &&
         (await trx
           .selectFrom('contacts')
-          .select('address')
+          .select(['address', 'unreachable_since'])
           .where('respondent_id', '=', targetKey)
           .where('channel', '=', channel)
           .orderBy('updated_at', 'desc')
@@ -280,6 +281,15 @@ export class CampaignRepository {
           .where('target_key', '=', targetKey)
           .execute();
         return { outcome: 'suppressed' as const };
+      }
+      if (contact.unreachable_since !== null) {
+        await trx
+          .updateTable('campaign_targets')
+          .set({ status: 'failed', error: 'unreachable (blocked the bot or account gone)' })
+          .where('campaign_id', '=', campaignId)
+          .where('target_key', '=', targetKey)
+          .execute();
+        return { outcome: 'unreachable' as const };
       }
       const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
       const payload = messages[row.language] ?? Object.values(messages)[0];

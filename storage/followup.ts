@@ -252,6 +252,8 @@ export class Followup {
       .leftJoin('sessions as s', (j) => j.onRef('s.respondent_id', '=', 'f.respondent_id').onRef('s.pilot_code', '=', 'f.pilot_code'))
       .select(['f.respondent_id', 'c.channel', 'c.address', 's.language'])
       .where('f.id', '=', caseId)
+      // An address that blocked the bot cannot take an invitation (the caller counts it unreachable).
+      .where('c.unreachable_since', 'is', null)
       .orderBy('c.updated_at', 'desc')
       .limit(1)
       .executeTakeFirst();

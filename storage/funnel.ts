@@ -1,7 +1,7 @@
 /**
  * Funnel events: how many people started, consented, declined, stopped, completed, were
- * reminded, completed after a reminder, or were closed for silence, per pilot, survey,
- * language, channel and day.
+ * reminded, completed after a reminder, were closed for silence, or became unreachable
+ * (blocked the bot), per pilot, survey, language, channel and day.
  *
  * Counts only, no respondent id: a row is incremented in the same transaction as the change
  * it counts, and nothing erases or purges it, so a declined (erased) or purged respondent
@@ -11,7 +11,17 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
-export const FUNNEL_EVENTS = ['started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completed_after_reminder', 'expired'] as const;
+export const FUNNEL_EVENTS = [
+  'started',
+  'consented',
+  'declined',
+  'stopped',
+  'completed',
+  'reminded',
+  'completed_after_reminder',
+  'expired',
+  'unreachable',
+] as const;
 export type FunnelEvent = (typeof FUNNEL_EVENTS)[number];
 
 /** Where an event belongs; `language` null before one was chosen. */

@@ -37,6 +37,8 @@ export interface FunnelRow {
   completedAfterReminder: number;
   /** Closed after nobody came back. */
   expired: number;
+  /** Blocked the bot (or the account is gone), counted when it happened. */
+  unreachable: number;
 }
 
 export class PilotExistsError extends Error {
@@ -117,6 +119,7 @@ export class PilotRepository {
       reminded: r.reminded,
       completedAfterReminder: r.completed_after_reminder,
       expired: r.expired,
+      unreachable: r.unreachable,
     }));
     for (const i of invited) {
       const row = out.find((r) => r.language === i.language && r.channel === 'whatsapp');
@@ -134,6 +137,7 @@ export class PilotRepository {
           reminded: 0,
           completedAfterReminder: 0,
           expired: 0,
+          unreachable: 0,
         });
     }
     return out.sort((a, b) => a.language.localeCompare(b.language) || a.channel.localeCompare(b.channel));

@@ -27,6 +27,8 @@ export interface ReminderTarget {
   sent: number;
   /** Where the person writes from on this channel (the most recent contact), or null. */
   address: string | null;
+  /** That address blocked the bot (or is gone) since the person last wrote. */
+  unreachable: boolean;
 }
 
 export interface OutRow {
@@ -34,8 +36,8 @@ export interface OutRow {
   payload: unknown;
 }
 
-/** `suppressed`: the address said STOP (here or in another pilot); nothing is sent. */
-export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted' | 'suppressed';
+/** `suppressed`: the address said STOP (here or in another pilot); `unreachable`: it blocked the bot. Nothing is sent. */
+export type ReminderOutcome = 'sent' | 'stale' | 'gone' | 'no-address' | 'not-wanted' | 'suppressed' | 'unreachable';
 
 export class ReminderRepository {
   /** `suppressionKey` hashes an address for the do-not-contact list, checked before each reminder. */
@@ -53,7 +55,7 @@ export class ReminderRepository {
     if (!s) return undefined;
     const contact = await trx
       .selectFrom('contacts')
-      .select('address')
+      .select(['address', 'unreachable_since'])
       .where('respondent_id', '=', s.respondent_id)
       .where('channel', '=', s.channel)
       .orderBy('updated_at', 'desc')
@@ -68,6 +70,7 @@ export class ReminderRepository {
       state: parseSessionState(s.state, s.id),
       sent: s.reminder_rev === s.revision ? s.reminder_step : 0,
       address: contact?.address ?? null,
+      unreachable: contact?.unreachable_since != null,
     };
   }
 
@@ -89,6 +92,7 @@ export class ReminderRepository {
       if (t.revision !== p.revision || t.sent !== p.step) return { outcome: 'stale' as const, target: t };
       if (t.address === null) return { outcome: 'no-address' as const, target: t };
       if (await new SuppressionList(trx, this.suppressionKey).isSuppressed(t.channel, t.address)) return { outcome: 'suppressed' as const, target: t };
+      if (t.unreachable) return { outcome: 'unreachable' as const, target: t };
       const rows = p.build(t);
       if (rows === null) return { outcome: 'not-wanted' as const, target: t };
       const claimed = await trx

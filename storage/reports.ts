@@ -221,6 +221,7 @@ export class Reports {
       completed: number;
       reminded: number;
       completedAfterReminder: number;
+      unreachable: number;
     }>
   > {
     return (await funnelCounts(this.db, pilot)).map((r) => ({
@@ -233,6 +234,7 @@ export class Reports {
       completed: r.completed,
       reminded: r.reminded,
       completedAfterReminder: r.completed_after_reminder,
+      unreachable: r.unreachable,
     }));
   }
 

@@ -24,6 +24,8 @@ export interface ContactsTable {
   respondent_id: string;
   created_at: string;
   updated_at: string;
+  /** When the channel said this address cannot be reached (blocked the bot, account gone); null = reachable. */
+  unreachable_since: Defaulted<string | null>;
 }
 
 export interface PilotsTable {

@@ -108,7 +108,8 @@ export class StoreTx {
     await this.trx
       .insertInto('contacts')
       .values({ channel, address, respondent_id: id, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.columns(['channel', 'address']).doUpdateSet({ updated_at: now, respondent_id: id }))
+      // A message from the person proves the address works again (they unblocked the bot).
+      .onConflict((oc) => oc.columns(['channel', 'address']).doUpdateSet({ updated_at: now, respondent_id: id, unreachable_since: null }))
       .execute();
   }
 

@@ -12,6 +12,7 @@ import { isPostgres, type Db } from './database.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
+import { Reachability, type UnreachableResult } from './reachability.ts';
 import type { Database } from './schema.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
@@ -34,6 +35,8 @@ export interface OutboxAccess {
   pendingOutbound(filter?: { respondentId?: string; address?: { channel: string; address: string } }, limit?: number): Promise<OutboundRow[]>;
   markDelivered(ids: readonly string[]): Promise<void>;
   markFailed(id: string, error: string): Promise<void>;
+  /** The channel said the address cannot be reached: drops all its rows, marks the contact, counts it (storage/reachability.ts). */
+  markUnreachable(channel: string, address: string, now: string): Promise<UnreachableResult>;
 }
 
 export class Store implements OutboxAccess {
@@ -72,6 +75,19 @@ export class Store implements OutboxAccess {
       await sql`select pg_advisory_xact_lock(${sql.lit(OUTBOX_LOCK_CLASS)}, hashtext(${`${channel}:${address}`}))`.execute(trx);
       return fn(new Store(trx));
     });
+  }
+
+  markUnreachable(channel: string, address: string, now: string): Promise<UnreachableResult> {
+    return new Reachability(this.db).markUnreachable(channel, address, now);
+  }
+
+  /** Clears an unreachable mark (the person unblocked the bot); true when there was one. */
+  markReachable(channel: string, address: string): Promise<boolean> {
+    return new Reachability(this.db).markReachable(channel, address);
+  }
+
+  isUnreachable(channel: string, address: string): Promise<boolean> {
+    return new Reachability(this.db).isUnreachable(channel, address);
   }
 
   async telegramFileId(botId: string, fileKey: string): Promise<string | undefined> {
@@ -216,4 +232,4 @@ export class Store implements OutboxAccess {
   }
 }
 
-export { ConcurrentUpdateError, StoreTx, type StoredSession };
+export { ConcurrentUpdateError, StoreTx, type StoredSession, type UnreachableResult };

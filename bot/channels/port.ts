@@ -36,7 +36,10 @@ export interface InboundMessage {
   content: InboundContent;
 }
 
-/** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
+/**
+ * Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a
+ * retry, except after a `RecipientUnreachableError` (errors.ts), which is permanent.
+ */
 export interface ChannelPort {
   readonly name: Channel;
   /**

@@ -3,13 +3,16 @@
  * follow-up invitation is queued here inside its writer's transaction, numbered from the one
  * position sequence (so rows for an address come out in commit order), and delivered per
  * address, one flush per address at a time, oldest first; a refused send stays in the outbox
- * for the retry timer. Built once in the composition root.
+ * for the retry timer. A send the channel calls permanent (the person blocked the bot, their
+ * account is gone) is not retried: every row for that address is dropped and the contact marked
+ * unreachable, until the person writes again. Built once in the composition root.
  * @module
  */
 import type { Logger } from 'pino';
 import type { OutboxWriter, OutgoingMessage } from '../../storage/outbox.ts';
 import type { Store, StoreTx } from '../../storage/store.ts';
 import type { ChannelPort } from '../channels/port.ts';
+import { isRecipientUnreachable } from '../channels/errors.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
 import { KeyedSerial } from '../serial.ts';
 
@@ -18,6 +21,7 @@ export interface DeliveryDeps {
   /** Channels this process runs (the map may grow after construction); others' rows wait for their process. */
   channels: ReadonlyMap<string, ChannelPort>;
   log: Logger;
+  now?: () => Date;
 }
 
 export class Delivery implements OutboxWriter {
@@ -48,6 +52,11 @@ export class Delivery implements OutboxWriter {
           try {
             await port.send(address, row.payload as RenderedMessage, { id: row.id, respondentId: row.respondentId });
           } catch (e) {
+            if (isRecipientUnreachable(e)) {
+              const r = await outbox.markUnreachable(channel, address, this.now().toISOString());
+              this.logUnreachable(channel, r.respondentId ?? row.respondentId, e.reason, r.dropped);
+              break;
+            }
             await outbox.markFailed(row.id, (e as Error).message);
             this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');
             break;
@@ -60,6 +69,31 @@ export class Delivery implements OutboxWriter {
       }
       return delivered.length;
     });
+  }
+
+  /**
+   * The channel learnt by itself that an address is unreachable (Telegram's my_chat_member
+   * "kicked"): drops its queued rows and marks it, in turn with any flush to that address.
+   */
+  unreachable(channel: string, address: string, reason: string): Promise<void> {
+    return this.flushes.run(`${channel}\u0000${address}`, async () => {
+      const r = await this.deps.store.withAddressLock(channel, address, (outbox) => outbox.markUnreachable(channel, address, this.now().toISOString()));
+      this.logUnreachable(channel, r.respondentId, reason, r.dropped);
+    });
+  }
+
+  /** The person can be reached again (Telegram: unblocked the bot); a message from them does the same. */
+  async reachable(channel: string, address: string): Promise<void> {
+    if (await this.deps.store.markReachable(channel, address)) this.deps.log.info({ channel }, 'recipient reachable again');
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  private logUnreachable(channel: string, respondent: string | null, reason: string, dropped: number): void {
+    // The pseudonymous id only: the address stays out of logs.
+    this.deps.log.info({ channel, respondent, reason, dropped }, 'recipient unreachable; queued messages dropped, no retry');
   }
 
   /** Re-sends everything left in the outbox (after a restart, a reconnect, or on the retry timer). */

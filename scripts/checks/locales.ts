@@ -18,6 +18,14 @@ import { flatten, readLocales } from '../../bot/i18n.ts';
  */
 export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { dashboard: ['en', 'nl'] };
 
+/**
+ * Texts an API caps, per namespace and key: Telegram's bot short description (120) and
+ * description (512), set from these keys at startup; the API refuses a longer one outright.
+ */
+export const MAX_LENGTH: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  bot: { 'telegram.short_description': 120, 'telegram.description': 512 },
+};
+
 export const PLURAL = /_(zero|one|two|few|many|other)$/;
 /** The sorted, comma-joined placeholder names of a text: what a translation must keep. */
 export const placeholders = (s: string) =>
@@ -31,11 +39,12 @@ export interface LocaleReport {
   extra: string[];
   placeholderMismatch: string[];
   reviewMissing: string[];
+  tooLong: string[];
 }
 
 export function checkLocales(dir: string, source = 'en'): LocaleReport {
   const bundle = readLocales(dir);
-  const report: LocaleReport = { missing: [], extra: [], placeholderMismatch: [], reviewMissing: [] };
+  const report: LocaleReport = { missing: [], extra: [], placeholderMismatch: [], reviewMissing: [], tooLong: [] };
   const review = existsSync(join(dir, 'review.json'))
     ? (JSON.parse(readFileSync(join(dir, 'review.json'), 'utf8')) as Record<string, Record<string, unknown>>)
     : {};
@@ -45,6 +54,12 @@ export function checkLocales(dir: string, source = 'en'): LocaleReport {
       const staffOnly = STAFF_NAMESPACES[ns];
       if (staffOnly && !staffOnly.includes(lng) && bundle.resources[lng]?.[ns] === undefined) continue;
       if (!review[lng]?.[ns]) report.reviewMissing.push(`${lng}/${ns}: no review status in locales/review.json (add "reviewed" or "machine-draft")`);
+      const limits = MAX_LENGTH[ns] ?? {};
+      const texts = flatten(bundle.resources[lng]?.[ns] ?? {});
+      for (const [key, max] of Object.entries(limits)) {
+        const n = texts[key]?.length ?? 0;
+        if (n > max) report.tooLong.push(`${lng}/${ns}.json: ${key} has ${n} characters; Telegram takes at most ${max}, shorten it`);
+      }
       if (lng === source) continue;
       const want = flatten(src[ns]);
       const have = flatten(bundle.resources[lng]?.[ns] ?? {});
@@ -78,8 +93,9 @@ export function runLocaleCheck(dir: string): number {
   for (const m of r.missing) process.stderr.write(`missing: ${m}\n`);
   for (const m of r.placeholderMismatch) process.stderr.write(`placeholders: ${m}\n`);
   for (const m of r.reviewMissing) process.stderr.write(`review: ${m}\n`);
+  for (const m of r.tooLong) process.stderr.write(`too long: ${m}\n`);
   for (const m of r.extra) process.stdout.write(`extra (unused): ${m}\n`);
-  const bad = r.missing.length + r.placeholderMismatch.length + r.reviewMissing.length;
+  const bad = r.missing.length + r.placeholderMismatch.length + r.reviewMissing.length + r.tooLong.length;
   if (!bad) process.stdout.write('locales: every language has every key, placeholder and plural form\n');
   return bad ? 1 : 0;
 }

@@ -97,7 +97,18 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
     if (!pilot) throw new UsageError(await unknownPilot(repo, code));
     const rows = await repo.funnel(code);
     const declined = await repo.declines(code);
-    const COUNTS = ['invited', 'started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder', 'expired'] as const;
+    const COUNTS = [
+      'invited',
+      'started',
+      'consented',
+      'declined',
+      'stopped',
+      'completed',
+      'reminded',
+      'completedAfterReminder',
+      'expired',
+      'unreachable',
+    ] as const;
     const total: FunnelRow = {
       language: 'all',
       channel: 'all',
@@ -110,6 +121,7 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
       reminded: 0,
       completedAfterReminder: 0,
       expired: 0,
+      unreachable: 0,
     };
     for (const r of rows) for (const k of COUNTS) total[k] += r[k];
     if (json) {

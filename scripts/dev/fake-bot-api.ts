@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '../../bot/channels/telegram/bot-api.ts';
 import { parseBody, parseJson, type Upload } from './bot-api-body.ts';
+import { FakeBotProfile, PROFILE_METHODS, type ProfileError } from './fake-bot-profile.ts';
 
 type Call = { method: string; params: Record<string, unknown>; files: Record<string, { name: string; size: number; type: string }>; at: number };
 type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -40,7 +41,14 @@ const KNOWN = new Set([
   'editMessageReplyMarkup',
   'deleteWebhook',
   'getFile',
+  ...PROFILE_METHODS,
 ]);
+/** What Telegram answers a bot for a chat it cannot reach (see blockChat). */
+const UNREACHABLE: Record<'blocked' | 'deactivated' | 'not_found', ApiError> = {
+  blocked: { error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+  deactivated: { error_code: 403, description: 'Forbidden: user is deactivated' },
+  not_found: { error_code: 400, description: 'Bad Request: chat not found' },
+};
 // Free text and file references stay strings in multipart/query params even when they look like numbers.
 const CONFLICT: ApiError = {
   error_code: 409,
@@ -76,6 +84,8 @@ export class FakeBotApi {
   readonly offsets: number[] = [];
   /** Number of 429 answers given. */
   rateLimited = 0;
+  /** The bot's descriptions and short descriptions per language, as set through the API. */
+  readonly profile = new FakeBotProfile();
 
   private queue: Update[] = [];
   private lastUpdateId = 0;
@@ -85,6 +95,7 @@ export class FakeBotApi {
   private readonly files = new Map<string, Known>();
   private readonly openQueries = new Set<string>();
   private readonly failures: Array<{ method: string; error: ApiError; left: number }> = [];
+  private readonly unreachable = new Map<number, ApiError>();
   private perSecond: number | null = null;
   private sendTimes: number[] = [];
   private readonly pollers = new Set<(why: 'update' | 'conflict' | 'close') => void>();
@@ -139,6 +150,33 @@ export class FakeBotApi {
   messageUpdate(userId: number, extra: Partial<Message>, lang?: string): Update {
     const base = { message_id: this.nextMessageId(userId), date: now(), chat: privateChat(userId), from: this.user(userId, lang) };
     return this.pushUpdate({ message: { ...base, ...extra } as NonNullable<Update['message']> });
+  }
+
+  /**
+   * Pushes a my_chat_member update for the user's private chat: `kicked` when they block the
+   * bot, `member` when they unblock it. Call {@link blockChat} too for the sends to fail.
+   */
+  chatMemberUpdate(userId: number, status: 'kicked' | 'member'): Update {
+    const member = { status: 'member' as const, user: this.botUser() };
+    const kicked = { status: 'kicked' as const, user: this.botUser(), until_date: 0 };
+    return this.pushUpdate({
+      my_chat_member: {
+        chat: privateChat(userId),
+        from: this.user(userId, undefined),
+        date: now(),
+        old_chat_member: status === 'kicked' ? member : kicked,
+        new_chat_member: status === 'kicked' ? kicked : member,
+      },
+    });
+  }
+
+  /** Every call naming this chat_id fails as Telegram answers a blocked user, a deleted account or an unknown chat, until unblockChat. */
+  blockChat(chatId: number, why: keyof typeof UNREACHABLE = 'blocked'): void {
+    this.unreachable.set(chatId, UNREACHABLE[why]);
+  }
+
+  unblockChat(chatId: number): void {
+    this.unreachable.delete(chatId);
   }
 
   /** Respond to the next `times` calls of `method` with this error. */
@@ -226,7 +264,7 @@ export class FakeBotApi {
       this.calls.push(call);
       try {
         if (!KNOWN.has(method)) throw new Fail({ error_code: 404, description: 'Not Found: method not found' });
-        this.gate(method);
+        this.gate(method, body.params);
         if (method === 'getUpdates') this.poll(body.params, res);
         else json(res, 200, { ok: true, result: this.run(method, body.params, body.uploads) });
       } catch (e) {
@@ -244,7 +282,9 @@ export class FakeBotApi {
     json(res, error.error_code, { ok: false, ...error });
   }
 
-  private gate(method: string): void {
+  private gate(method: string, params: Record<string, unknown>): void {
+    const blocked = this.unreachable.get(num(params.chat_id) ?? Number.NaN);
+    if (blocked) throw new Fail(blocked);
     const failure = this.failures.find((f) => f.method === method);
     if (failure) {
       if (--failure.left <= 0) this.failures.splice(this.failures.indexOf(failure), 1);
@@ -313,7 +353,16 @@ export class FakeBotApi {
         return { file_id: f.file_id, file_unique_id: f.file_unique_id, file_size: f.file_size, file_path: f.file_path };
       }
       default:
+        if (PROFILE_METHODS.includes(method)) return this.profileCall(method, p);
         return method in MEDIA ? this.sendMedia(method, p, uploads) : true;
+    }
+  }
+
+  private profileCall(method: string, p: Record<string, unknown>): unknown {
+    try {
+      return this.profile.run(method, p);
+    } catch (e) {
+      throw new Fail(e as ProfileError);
     }
   }
 

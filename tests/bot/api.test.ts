@@ -98,8 +98,30 @@ describe('read API', () => {
     // MAP_MIN_RESPONDENTS=1 here: nothing hidden (tests/bot/dashboard-small-groups.test.ts has the default minimum).
     expect(funnel).toMatchObject({ rule: { minRespondents: 1 }, smallGroup: false, otherRows: null });
     expect(funnel.byLanguageAndChannel).toEqual([
-      { language: 'ar', channel: 'telegram', hidden: false, started: 3, consented: 3, declined: 0, stopped: 0, completed: 1, completionRate: 1 / 3 },
-      { language: 'nl', channel: 'telegram', hidden: false, started: 4, consented: 4, declined: 0, stopped: 0, completed: 2, completionRate: 0.5 },
+      {
+        language: 'ar',
+        channel: 'telegram',
+        hidden: false,
+        started: 3,
+        consented: 3,
+        declined: 0,
+        stopped: 0,
+        completed: 1,
+        unreachable: 0,
+        completionRate: 1 / 3,
+      },
+      {
+        language: 'nl',
+        channel: 'telegram',
+        hidden: false,
+        started: 4,
+        consented: 4,
+        declined: 0,
+        stopped: 0,
+        completed: 2,
+        unreachable: 0,
+        completionRate: 0.5,
+      },
     ]);
   });
 

@@ -207,6 +207,7 @@ describe('small-group protection', () => {
         declined: null,
         stopped: null,
         completed: null,
+        unreachable: null,
         completionRate: null,
       },
       {
@@ -218,6 +219,7 @@ describe('small-group protection', () => {
         declined: null,
         stopped: null,
         completed: null,
+        unreachable: null,
         completionRate: null,
       },
     ]);
@@ -240,6 +242,7 @@ describe('small-group protection', () => {
         declined: null,
         stopped: null,
         completed: null,
+        unreachable: null,
         completionRate: null,
       },
     ]);

@@ -238,4 +238,16 @@ describe('follow-up queue', () => {
     await pull(client);
     expect((await invite([c.id])).headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
   });
+
+  it('does not invite someone whose address blocked the bot; their next message makes them reachable', async () => {
+    await pull(client);
+    await app.store.markUnreachable('tryit', client.token, new Date().toISOString());
+    const c = await caseOf('housing');
+    expect((await invite([c.id])).headers.location).toBe('/pilots/default/queue?sent=0&unreachable=1');
+    expect((await pull(client)).messages).toEqual([]);
+
+    await client.send({ text: 'مرحبا' });
+    await pull(client);
+    expect((await invite([c.id])).headers.location).toBe('/pilots/default/queue?sent=1&unreachable=0');
+  });
 });

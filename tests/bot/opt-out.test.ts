@@ -130,7 +130,18 @@ describe.each(STORE_KINDS)('funnel on %s', (kind) => {
 
     const rows = await new Reports(app.db).funnel(pilot);
     expect(rows).toEqual([
-      { language: 'en', channel: 'tryit', started: 5, consented: 1, declined: 3, stopped: 1, completed: 1, reminded: 0, completedAfterReminder: 0 },
+      {
+        language: 'en',
+        channel: 'tryit',
+        started: 5,
+        consented: 1,
+        declined: 3,
+        stopped: 1,
+        completed: 1,
+        reminded: 0,
+        completedAfterReminder: 0,
+        unreachable: 0,
+      },
     ]);
     const [statsRow] = await new PilotRepository(app.db).funnel(pilot);
     expect(statsRow).toMatchObject({ language: 'en', started: 5, consented: 1, declined: 3, stopped: 1, completed: 1 });

@@ -119,6 +119,17 @@ describe('locale check', () => {
     expect(r.missing).toEqual([]);
     expect(r.placeholderMismatch).toEqual([]);
     expect(r.reviewMissing).toEqual([]);
+    expect(r.tooLong).toEqual([]);
+  });
+
+  it("reports a Telegram bot description longer than the Bot API's limit", () => {
+    put('en/bot.json', JSON.stringify({ telegram: { short_description: 'x'.repeat(120), description: 'Hello' } }));
+    put('nl/bot.json', JSON.stringify({ telegram: { short_description: 'y'.repeat(121), description: 'z'.repeat(513) } }));
+    put('review.json', JSON.stringify({ en: { bot: { status: 'reviewed' } }, nl: { bot: { status: 'machine-draft' } } }));
+    expect(checkLocales(dir).tooLong).toEqual([
+      'nl/bot.json: telegram.short_description has 121 characters; Telegram takes at most 120, shorten it',
+      'nl/bot.json: telegram.description has 513 characters; Telegram takes at most 512, shorten it',
+    ]);
   });
 
   it('reports a missing key, a missing Arabic plural form, a changed placeholder and a missing review status', () => {

@@ -28,6 +28,39 @@ async function call(
 }
 
 describe('FakeBotApi over plain HTTP', () => {
+  it('answers a blocked, deactivated or unknown chat as Telegram does, until unblocked', async () => {
+    fake.blockChat(7);
+    expect(await call('sendMessage', { chat_id: 7, text: 'hi' })).toEqual({
+      status: 403,
+      body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' },
+    });
+    fake.blockChat(8, 'deactivated');
+    expect((await call('sendVoice', { chat_id: 8, voice: 'x' })).body.description).toBe('Forbidden: user is deactivated');
+    fake.blockChat(9, 'not_found');
+    expect(await call('sendMessage', { chat_id: 9, text: 'hi' })).toMatchObject({ status: 400, body: { description: 'Bad Request: chat not found' } });
+    expect((await call('sendMessage', { chat_id: 10, text: 'hi' })).status).toBe(200);
+    fake.unblockChat(7);
+    expect((await call('sendMessage', { chat_id: 7, text: 'hi' })).status).toBe(200);
+  });
+
+  it('pushes my_chat_member updates and keeps descriptions per language, with their limits', async () => {
+    const kicked = fake.chatMemberUpdate(7, 'kicked');
+    expect(kicked.my_chat_member).toMatchObject({
+      chat: { id: 7, type: 'private' },
+      old_chat_member: { status: 'member' },
+      new_chat_member: { status: 'kicked' },
+    });
+    expect((await call('getUpdates', { offset: 0 })).body.result).toEqual([kicked]);
+
+    expect((await call('getMyDescription', { language_code: 'nl' })).body.result).toEqual({ description: '' });
+    expect((await call('setMyDescription', { description: 'Hallo', language_code: 'nl' })).body.result).toBe(true);
+    expect((await call('getMyDescription', { language_code: 'nl' })).body.result).toEqual({ description: 'Hallo' });
+    expect((await call('getMyDescription')).body.result).toEqual({ description: '' });
+    expect((await call('setMyShortDescription', { short_description: 'x'.repeat(121) })).status).toBe(400);
+    expect((await call('setMyShortDescription', { short_description: 'Kort' })).body.result).toBe(true);
+    expect(fake.profile.get('short_description')).toBe('Kort');
+  });
+
   it('holds a long poll until an update is pushed, then drops updates confirmed by offset', async () => {
     const started = Date.now();
     const poll = call('getUpdates', { offset: 0, timeout: 10 });

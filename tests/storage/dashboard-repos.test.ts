@@ -112,9 +112,42 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     it('build the funnel per language and channel, a session without language first, and the filter menus', async () => {
       const r = new Reports(db);
       expect(await r.funnel('p')).toEqual([
-        { language: null, channel: 'telegram', started: 1, consented: 0, declined: 0, stopped: 0, completed: 0, reminded: 0, completedAfterReminder: 0 },
-        { language: 'ar', channel: 'whatsapp', started: 1, consented: 1, declined: 0, stopped: 0, completed: 1, reminded: 0, completedAfterReminder: 0 },
-        { language: 'nl', channel: 'telegram', started: 2, consented: 2, declined: 0, stopped: 0, completed: 1, reminded: 0, completedAfterReminder: 0 },
+        {
+          language: null,
+          channel: 'telegram',
+          started: 1,
+          consented: 0,
+          declined: 0,
+          stopped: 0,
+          completed: 0,
+          reminded: 0,
+          completedAfterReminder: 0,
+          unreachable: 0,
+        },
+        {
+          language: 'ar',
+          channel: 'whatsapp',
+          started: 1,
+          consented: 1,
+          declined: 0,
+          stopped: 0,
+          completed: 1,
+          reminded: 0,
+          completedAfterReminder: 0,
+          unreachable: 0,
+        },
+        {
+          language: 'nl',
+          channel: 'telegram',
+          started: 2,
+          consented: 2,
+          declined: 0,
+          stopped: 0,
+          completed: 1,
+          reminded: 0,
+          completedAfterReminder: 0,
+          unreachable: 0,
+        },
       ]);
       expect(await r.facets('p')).toEqual({ languages: ['ar', 'nl'], channels: ['telegram', 'whatsapp'] });
     });

@@ -109,6 +109,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         reminded: 1,
         completedAfterReminder: 0,
         expired: 1,
+        unreachable: 0,
       },
     ]);
   });
@@ -139,6 +140,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       reminded: 0,
       completedAfterReminder: 0,
       expired: 0,
+      unreachable: 0,
     });
   });
 

@@ -28,6 +28,9 @@ import { StoreError } from '../../../storage/errors.ts';
 import { toInbound } from './inbound.ts';
 import { isReadableUpdate } from './shape.ts';
 import { TelegramChannel } from './outbound.ts';
+import { membershipChange } from './membership.ts';
+import { registerDescriptions, type DescriptionOutcome } from './descriptions.ts';
+import type { Delivery } from '../../delivery/outbox.ts';
 
 export interface TelegramConfig {
   token: string;
@@ -43,8 +46,12 @@ export interface TelegramDeps {
   store: Store;
   i18n: I18n;
   log: Logger;
-  /** Languages to register command descriptions for. */
+  /** Languages to register command descriptions and bot descriptions for. */
   languages: readonly string[];
+  /** The survey's base language: the default (no language_code) bot description is in it. */
+  defaultLanguage: string;
+  /** Told when a my_chat_member update says a person blocked (or unblocked) the bot. */
+  delivery: Pick<Delivery, 'unreachable' | 'reachable'>;
   /** Skips getMe (tests, or a known bot). */
   botInfo?: UserFromGetMe;
   /** Called when an update could neither be stored nor parked; the default exits so Telegram redelivers it. */
@@ -52,6 +59,8 @@ export interface TelegramDeps {
 }
 
 const COMMANDS = ['start', 'help', 'language', 'stop', 'delete'] as const;
+/** my_chat_member tells us live when someone blocks or unblocks the bot. */
+export const ALLOWED_UPDATES = ['message', 'edited_message', 'callback_query', 'my_chat_member'] as const;
 
 export class TelegramRuntime {
   readonly bot: Bot;
@@ -86,6 +95,13 @@ export class TelegramRuntime {
   }
 
   private async onUpdate(ctx: Context): Promise<void> {
+    const member = membershipChange(ctx.update);
+    if (member) {
+      // Awaited, like a message: the update is confirmed only once the mark is stored.
+      if (member.change === 'blocked') await this.deps.delivery.unreachable('telegram', member.address, 'blocked');
+      else await this.deps.delivery.reachable('telegram', member.address);
+      return;
+    }
     let msg: ReturnType<typeof toInbound>;
     try {
       msg = toInbound(ctx.update);
@@ -131,6 +147,11 @@ export class TelegramRuntime {
     }
   }
 
+  /** Sets the bot's (short) description in every survey language, where it differs. Never fatal. */
+  registerDescriptions(): Promise<DescriptionOutcome> {
+    return registerDescriptions(this.bot.api, this.deps);
+  }
+
   /** Serves the webhook on the app's HTTP server; Telegram's secret header is checked. */
   mountWebhook(server: FastifyInstance): void {
     const hook = this.config.webhook;
@@ -141,14 +162,16 @@ export class TelegramRuntime {
   /** Starts receiving: sets the webhook, or starts long polling (after removing any webhook). */
   async start(): Promise<void> {
     await this.bot.init();
-    void this.registerCommands();
+    void this.registerCommands()
+      .then(() => this.registerDescriptions())
+      .catch((e: Error) => this.deps.log.warn({ err: e.message }, 'could not set the telegram bot descriptions'));
     const hook = this.config.webhook;
     if (hook) {
-      await this.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: ['message', 'edited_message', 'callback_query'] });
+      await this.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] });
       return;
     }
     // bot.start() removes any webhook itself before polling.
-    this.polling = this.bot.start({ allowed_updates: ['message', 'edited_message', 'callback_query'], drop_pending_updates: false });
+    this.polling = this.bot.start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
     this.polling.catch((e: Error) => {
       // stop() aborting a retry delay rejects the polling promise too; that is no failure.
       if (this.stopping) return;

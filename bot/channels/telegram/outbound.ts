@@ -11,6 +11,7 @@ import type { Store } from '../../../storage/store.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
 import type { Pacer } from '../pacer.ts';
+import { asPermanent, unreachableReason } from './unreachable.ts';
 
 /** Telegram's limit for one text message. */
 export const MAX_TEXT = 4096;
@@ -46,7 +47,15 @@ export class TelegramChannel implements ChannelPort {
   ) {}
 
   async send(address: string, message: RenderedMessage): Promise<void> {
-    const chat = Number(address);
+    try {
+      await this.sendAll(Number(address), address, message);
+    } catch (e) {
+      // Blocked, deactivated, chat not found: typed as permanent, so Delivery stops retrying.
+      throw asPermanent(e);
+    }
+  }
+
+  private async sendAll(chat: number, address: string, message: RenderedMessage): Promise<void> {
     if (message.media) {
       await this.pacer?.wait(address);
       await this.sendPrompt(chat, message.media);
@@ -82,7 +91,7 @@ export class TelegramChannel implements ChannelPort {
         return;
       } catch (e) {
         // A file id can become invalid (another bot token, deleted file): upload again.
-        if (!(e instanceof GrammyError && e.error_code === 400)) throw e;
+        if (!(e instanceof GrammyError && e.error_code === 400) || unreachableReason(e)) throw e;
         await this.store.rememberTelegramFile(this.botId, key, null, new Date().toISOString());
       }
     }

@@ -206,6 +206,10 @@ export const OPENAPI = {
           declined: nullable('integer'),
           stopped: nullable('integer', { description: 'Said STOP (also as a first message, before any session)' }),
           completed: nullable('integer'),
+          unreachable: nullable('integer', {
+            description:
+              'Blocked the bot or the account is gone, so reminders and invitations skip them; counted when it happened, not uncounted when they come back',
+          }),
           reminded: nullable('integer', { description: 'Sessions that got at least one reminder; null when fewer than the minimum' }),
           completedAfterReminder: nullable('integer'),
           responseRate: nullable('number', { description: 'started ÷ invited; null without invitations, or fewer than the minimum' }),
@@ -227,6 +231,7 @@ export const OPENAPI = {
           declined: nullable('integer'),
           stopped: nullable('integer'),
           completed: nullable('integer'),
+          unreachable: nullable('integer', { description: 'Blocked the bot or the account is gone (counted when it happened)' }),
           completionRate: nullable('number', { description: 'completed ÷ started' }),
         },
       },

@@ -97,7 +97,7 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
       api.get('/pilots/:code/funnel', async (req) => {
         // The same small-group protection as the dashboard (null where a group is too small; see protectFunnel).
         const f = protectFunnel(await reports.funnel(req.apiPilot!), await reports.invited(req.apiPilot!), deps.rule);
-        const blank = { started: null, consented: null, declined: null, stopped: null, completed: null, completionRate: null };
+        const blank = { started: null, consented: null, declined: null, stopped: null, completed: null, unreachable: null, completionRate: null };
         return {
           rule: { minRespondents: deps.rule.minRespondents },
           smallGroup: f.total === null,

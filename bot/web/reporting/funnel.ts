@@ -23,9 +23,11 @@ export interface FunnelRow {
   completed: number;
   reminded: number;
   completedAfterReminder: number;
+  /** Blocked the bot (or the account is gone), counted when it happened; unblocking does not uncount it. */
+  unreachable: number;
 }
 type Count = Exclude<keyof FunnelRow, 'language' | 'channel'>;
-const COUNTS: readonly Count[] = ['started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder'];
+const COUNTS: readonly Count[] = ['started', 'consented', 'declined', 'stopped', 'completed', 'reminded', 'completedAfterReminder', 'unreachable'];
 export interface Funnel extends Record<Count, number> {
   invited: number;
   responseRate: number | null;
@@ -51,7 +53,7 @@ export function funnelTotals(rows: readonly FunnelRow[], invited: number): Funne
 export const peopleIn = (r: Pick<FunnelRow, 'started' | 'stopped'>): number => Math.max(r.started, r.stopped);
 
 /** The counts of a language × channel row that may be shown (the reminder counts only in total, see {@link protectFunnel}). */
-export type RowCounts = Pick<FunnelRow, 'started' | 'consented' | 'declined' | 'stopped' | 'completed'> & { completionRate: number | null };
+export type RowCounts = Pick<FunnelRow, 'started' | 'consented' | 'declined' | 'stopped' | 'completed' | 'unreachable'> & { completionRate: number | null };
 /** The pilot's total; the invitation and reminder numbers are null when from fewer than the minimum of people. */
 export type ProtectedTotal = Omit<Funnel, 'invited' | 'reminded' | 'completedAfterReminder'> & {
   invited: number | null;
@@ -108,6 +110,7 @@ export function protectFunnel(rows: readonly FunnelRow[], invited: number, rule:
     declined: r.declined,
     stopped: r.stopped,
     completed: r.completed,
+    unreachable: r.unreachable,
     completionRate: rate(r.completed, r.started),
   });
   return {

@@ -1,6 +1,7 @@
 /**
  * The start page: every pilot of the user's organisations with its response funnel (invited →
- * started → consented → completed, with declines, STOPs and the reminders' effect) in total and
+ * started → consented → completed, with declines, STOPs, people who blocked the bot and the
+ * reminders' effect) in total and
  * per language and channel, and how many addresses are on the do-not-contact list.
  * No number comes from fewer people than MAP_MIN_RESPONDENTS, for any role: see
  * {@link protectFunnel} for how small rows are hidden so they cannot be worked out.
@@ -34,8 +35,8 @@ function funnelTables(ctx: PageContext, code: string, f: ProtectedFunnel, min: n
 ${f.rows.map((r) => (r.counts ? row(r.language ?? t('pilots.not_chosen'), r.channel, r.counts) : html`<tr data-hidden-row><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td colspan="4" class="muted">${t('pilots.hidden_row')}</td></tr>`))}
 ${f.other ? html`<tr data-other-row><td colspan="2">${t('pilots.other')}</td><td>${f.other.started}</td><td>${f.other.consented}</td><td>${f.other.completed}</td><td>${pct(f.other.completionRate)}</td></tr>` : ''}
 </tbody></table></div>`;
-  return html`<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
-<tbody><tr data-funnel="${code}"><td>${orFew(total.invited, String)}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.declined}</td><td>${total.stopped}</td><td>${total.completed}</td><td>${total.invited === null ? few : pct(total.responseRate)}</td><td>${pct(total.consentRate)}</td><td>${pct(total.completionRate)}</td><td>${total.reminded === null ? few : pct(total.reminderEffect)}</td></tr></tbody></table></div>
+  return html`<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.unreachable')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
+<tbody><tr data-funnel="${code}"><td>${orFew(total.invited, String)}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.declined}</td><td>${total.stopped}</td><td data-unreachable>${total.unreachable}</td><td>${total.completed}</td><td>${total.invited === null ? few : pct(total.responseRate)}</td><td>${pct(total.consentRate)}</td><td>${pct(total.completionRate)}</td><td>${total.reminded === null ? few : pct(total.reminderEffect)}</td></tr></tbody></table></div>
 <h3>${t('pilots.by')}</h3>${byRows}`;
 }
 
