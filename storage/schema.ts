@@ -206,6 +206,8 @@ export interface OutboxTable {
   position: number;
   attempts: number;
   last_error: string | null;
+  /** 0 = a conversation (reply, reminder, note), 1 = a campaign message; lower is delivered first. */
+  priority: Defaulted<number>;
 }
 
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */

@@ -9,6 +9,7 @@
 import type { Channel } from '../../surveys/channels.ts';
 import type { RespondentInput } from '../../surveys/engine/types.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
+import type { SendPriority } from '../../storage/send-priority.ts';
 
 /**
  * What a message carries: the engine's input, except that a command arrives as the name the
@@ -39,6 +40,10 @@ export interface InboundMessage {
 /** Delivers rendered messages on one channel. Throws on failure; the outbox keeps the message for a retry. */
 export interface ChannelPort {
   readonly name: Channel;
-  /** `id` is the outbox row's id: stable across retries, so a channel can make a resend idempotent. */
-  send(address: string, message: RenderedMessage, meta?: { id: string }): Promise<void>;
+  /**
+   * `id` is the outbox row's id: stable across retries, so a channel can make a resend
+   * idempotent. `priority` (default `conversation`) tells the channel's pacer whether the send
+   * may wait for room in the budget (`campaign`).
+   */
+  send(address: string, message: RenderedMessage, meta?: { id: string; priority?: SendPriority }): Promise<void>;
 }

@@ -46,7 +46,8 @@ export class Delivery implements OutboxWriter {
       try {
         for (const row of await outbox.pendingOutbound({ address: { channel, address } })) {
           try {
-            await port.send(address, row.payload as RenderedMessage, { id: row.id });
+            // Rows come conversations first; the priority also tells the channel's pacer who may wait.
+            await port.send(address, row.payload as RenderedMessage, { id: row.id, priority: row.priority });
           } catch (e) {
             await outbox.markFailed(row.id, (e as Error).message);
             this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');

@@ -10,7 +10,8 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Store } from '../../../storage/store.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
-import type { Pacer } from '../pacer.ts';
+import type { SendPacer } from '../pacer.ts';
+import type { SendPriority } from '../../../storage/send-priority.ts';
 
 /** Telegram's limit for one text message. */
 export const MAX_TEXT = 4096;
@@ -42,13 +43,14 @@ export class TelegramChannel implements ChannelPort {
     private readonly api: Api,
     private readonly botId: string,
     private readonly store: Store,
-    private readonly pacer: Pacer | null = null,
+    private readonly pacer: SendPacer | null = null,
   ) {}
 
-  async send(address: string, message: RenderedMessage): Promise<void> {
+  async send(address: string, message: RenderedMessage, meta?: { id: string; priority?: SendPriority }): Promise<void> {
     const chat = Number(address);
+    const priority = meta?.priority ?? 'conversation';
     if (message.media) {
-      await this.pacer?.wait(address);
+      await this.pacer?.wait(address, priority);
       await this.sendPrompt(chat, message.media);
     }
     const parts = chunks(message.text);
@@ -56,7 +58,7 @@ export class TelegramChannel implements ChannelPort {
       const last = i === parts.length - 1;
       const markup = last ? keyboard(message.buttons) : undefined;
       // Paced here, ahead of Telegram's limit, rather than waiting out 429s after the fact.
-      await this.pacer?.wait(address);
+      await this.pacer?.wait(address, priority);
       await this.api.sendMessage(chat, parts[i]!, markup ? { reply_markup: markup } : {});
     }
   }
