@@ -166,7 +166,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     ...(opts.inboundBackoffMs !== undefined ? { backoffMs: opts.inboundBackoffMs } : {}),
   });
   // One sending budget per channel over all processes; campaign messages yield to conversations.
-  const budgets = new SendBudgets({ redis: config.redis, campaignShare: config.campaignShare, log });
+  const budgets = new SendBudgets({ redis: config.redis, campaignShare: config.campaignShare, chatKey: (c, a) => pseudonyms.paceKey(c, a), log });
   const telegram = config.telegram
     ? new TelegramRuntime(config.telegram, {
         pacer: config.telegram.sendsPerSecond > 0 ? budgets.for('telegram', { perChatGapMs: 0, perMinute: config.telegram.sendsPerSecond * 60 }) : null,

@@ -11,17 +11,26 @@ import { Pacer, type SendPacer } from './channels/pacer.ts';
 export class SendBudgets {
   private readonly pacers: RedisPacer[] = [];
 
-  constructor(private readonly settings: { redis: { url: string; prefix: string }; campaignShare: number; log: Logger }) {}
+  constructor(
+    private readonly settings: {
+      redis: { url: string; prefix: string };
+      campaignShare: number;
+      /** A keyed hash of a chat (Pseudonymizer.paceKey): addresses never appear in Redis. */
+      chatKey: (channel: string, chat: string) => string;
+      log: Logger;
+    },
+  ) {}
 
   /** The budget of `channel`: `perMinute` sends over all chats, `perChatGapMs` apart per chat. */
   for(channel: string, pace: { perChatGapMs: number; perMinute: number }): SendPacer {
-    const { redis, campaignShare, log } = this.settings;
+    const { redis, campaignShare, chatKey, log } = this.settings;
     const pacer = new RedisPacer({
       url: redis.url,
       prefix: redis.prefix,
       channel,
       ...pace,
       campaignShare,
+      chatKey: (chat) => chatKey(channel, chat),
       fallback: new Pacer({ ...pace, campaignShare }),
       log,
     });

@@ -8,14 +8,13 @@
  * global gap and the per-chat gap, with campaign sends taking a slot only when one is free now
  * and at most at their share of the rate (the rule is explained in bot/channels/pacer.ts, the
  * in-process version). Time is Redis's clock, so processes on machines whose clocks differ a
- * little still space their sends correctly. Chats appear in keys only as a hash; keys expire
+ * little still space their sends correctly. Chats appear in keys only as a keyed hash; keys expire
  * once their slot is past.
  *
  * If Redis does not answer, sending goes on under the local fallback pacer (logged once),
  * until the connection is back.
  * @module
  */
-import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { SendPriority } from '../storage/send-priority.ts';
@@ -76,6 +75,8 @@ export interface SharedPaceOptions {
   perMinute: number;
   /** Largest share (0–1] of the budget campaign sends may take. */
   campaignShare: number;
+  /** The chat's name in the Redis keys: a keyed hash (the pseudonym secret), never the address. */
+  chatKey: (chat: string) => string;
   /** Used while Redis is unreachable. */
   fallback: SendPacer;
   log: Logger;
@@ -108,7 +109,7 @@ export class RedisPacer implements SendPacer {
     this.keys = {
       all: `${base}:all`,
       campaign: `${base}:campaign`,
-      chat: (chat) => `${base}:chat:${createHash('sha256').update(chat).digest('base64url').slice(0, 22)}`,
+      chat: (chat) => `${base}:chat:${opts.chatKey(chat)}`,
     };
     const gap = Math.ceil(60_000 / opts.perMinute);
     this.gaps = { gap, chatGap: Math.ceil(opts.perChatGapMs), campaignGap: Math.ceil(gap / opts.campaignShare) };
@@ -166,6 +167,8 @@ export class RedisPacer implements SendPacer {
   }
 
   async close(): Promise<void> {
-    await this.redis.quit().catch(() => this.redis.disconnect());
+    // A quit waits for an answer; a Redis that is down would hold the shutdown.
+    if (this.redis.status === 'ready') await this.redis.quit().catch(() => this.redis.disconnect());
+    else this.redis.disconnect();
   }
 }

@@ -22,6 +22,7 @@ export async function benchPacing(
         perChatGapMs: 0,
         perMinute: 60_000 / gapMs,
         campaignShare: 0.5,
+        chatKey: (chat) => chat,
         fallback: { wait: async () => {} },
         log: pino({ level: 'silent' }),
       }),

@@ -3,14 +3,17 @@
  * Redis connection, share one budget in the real Redis. Assertions are on the slots the
  * limiter reserves (on Redis's clock, or a fixed one), never on wall-clock timing.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SendPriority } from '../../storage/send-priority.ts';
+import { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { RedisPacer, type SendPacer, type SharedPaceOptions } from '../../workers/pacing.ts';
 import { freePort } from '../helpers/net.ts';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 
+const pseudonyms = new Pseudonymizer(randomBytes(32));
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -36,6 +39,7 @@ function pacers(n: number, opts: Partial<SharedPaceOptions> = {}) {
       perChatGapMs: 0,
       perMinute: 60,
       campaignShare: 0.5,
+      chatKey: (chat) => pseudonyms.paceKey('telegram', chat),
       fallback,
       log: pino({ level: 'silent' }),
       ...opts,
@@ -93,7 +97,7 @@ describe('the shared sending budget (Redis)', () => {
     expect(await a!.reserve('c2', 'campaign')).toMatchObject({ granted: true, at: now });
   });
 
-  it('keeps no chat id in its keys, and its keys expire', async () => {
+  it('names a chat in its keys only by a keyed hash, and its keys expire', async () => {
     const {
       prefix,
       pacers: [a],
@@ -105,6 +109,7 @@ describe('the shared sending budget (Redis)', () => {
     const keys = await redis.keys(`${prefix}:*`);
     expect(keys.length).toBe(3);
     expect(keys.join(' ')).not.toMatch(/31612345678/);
+    expect(keys.some((k) => k.endsWith(pseudonyms.paceKey('telegram', '31612345678@s.whatsapp.net')))).toBe(true);
     for (const k of keys) expect(await redis.pttl(k)).toBeGreaterThan(0);
   });
 });
