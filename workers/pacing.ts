@@ -22,6 +22,8 @@ import { redisOptions } from './redis.ts';
 
 /** KEYS: all sends, campaign sends, this chat (each holds its latest slot, ms). ARGV: now (0 = Redis clock), gap, chat gap, campaign gap, 1 if campaign. */
 const RESERVE = `
+-- Redis < 5 replicates scripts verbatim and refuses writes after TIME; effects replication fixes that.
+if redis.replicate_commands then redis.replicate_commands() end
 local now = tonumber(ARGV[1])
 if now == 0 then
   local t = redis.call('TIME')

@@ -43,8 +43,8 @@ beforeAll(async () => {
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.url,
       TRYIT_ENABLED: '0',
-      // A slow channel, so the campaign alone would fill it; the campaigns queue would go faster.
-      TELEGRAM_SENDS_PER_SECOND: '4',
+      // A slow channel (500 ms apart, campaign messages 1 s), so sends are ordered by the pacer, not by chance.
+      TELEGRAM_SENDS_PER_SECOND: '2',
       CAMPAIGN_PER_MINUTE: '600',
     },
     { telegramBotInfo: fake.botInfo },
