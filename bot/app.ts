@@ -39,6 +39,7 @@ import { mediaSettings } from './media-settings.ts';
 import { Delivery } from './delivery/outbox.ts';
 import { stepApplier } from './conversation/apply-step.ts';
 import { mediaRejectionNotifier } from './conversation/media-notes.ts';
+import { SendBudgets } from './send-budget.ts';
 
 export interface App {
   config: Config;
@@ -168,8 +169,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     maxAttempts: config.inboundMaxAttempts,
     ...(opts.inboundBackoffMs !== undefined ? { backoffMs: opts.inboundBackoffMs } : {}),
   });
+  // One sending budget per channel over all processes; campaign messages yield to conversations.
+  const budgets = new SendBudgets({ redis: config.redis, campaignShare: config.campaignShare, chatKey: (c, a) => pseudonyms.paceKey(c, a), log });
   const telegram = config.telegram
     ? new TelegramRuntime(config.telegram, {
+        pacer: config.telegram.sendsPerSecond > 0 ? budgets.for('telegram', { perChatGapMs: 0, perMinute: config.telegram.sendsPerSecond * 60 }) : null,
         inbound,
         store,
         i18n,
@@ -195,6 +199,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
           pseudonyms,
           i18n,
           log,
+          pacer: budgets.for('whatsapp', { perChatGapMs: config.whatsapp.chatGapMs, perMinute: config.whatsapp.perMinute }),
           ...(opts.makeWhatsAppSocket ? { makeSocket: opts.makeWhatsAppSocket } : {}),
           ...(opts.whatsappVersion !== undefined ? { version: opts.whatsappVersion } : {}),
         })
@@ -297,6 +302,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await media.close();
       await reminders.close();
       await campaigns.close();
+      await budgets.close();
       await db.destroy();
     },
   };

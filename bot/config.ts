@@ -225,6 +225,13 @@ const schema = z.object({
     .max(600)
     .default(20)
     .describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
+  CAMPAIGN_SEND_SHARE: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(50)
+    .describe("Most % of a channel's sending pace campaign messages may take; conversations always go first"),
   INBOUND_MAX_ATTEMPTS: z.coerce
     .number()
     .int()
@@ -271,6 +278,8 @@ export type Config = Readonly<{
   userPassword: string | null;
   reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
   campaignPerMinute: number;
+  /** Share (0–1] of each channel's sending budget that campaign messages may take. */
+  campaignShare: number;
   /** Failed attempts before an inbound message is parked. */
   inboundMaxAttempts: number;
 }>;
@@ -370,6 +379,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       expireAfterMs: durationMs(e.SESSION_EXPIRE_AFTER),
     }),
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
+    campaignShare: e.CAMPAIGN_SEND_SHARE / 100,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
   });
 }

@@ -295,7 +295,16 @@ export class CampaignRepository {
       const payload = messages[row.language] ?? Object.values(messages)[0];
       // An invitee is not a respondent yet: the row stays unlinked, like replies to someone who declined.
       await outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), [
-        { id: newId(), respondentId: row.kind === 'invite' ? null : targetKey, channel, address: contact.address, payload, createdAt: now },
+        {
+          id: newId(),
+          respondentId: row.kind === 'invite' ? null : targetKey,
+          channel,
+          address: contact.address,
+          payload,
+          createdAt: now,
+          // Nobody is waiting for it: it goes when the channel has room, after conversations.
+          priority: 'campaign',
+        },
       ]);
       await trx
         .updateTable('campaign_targets')

@@ -6,6 +6,9 @@
  */
 import type { StoreTx } from './store.ts';
 import type { Channel } from '../surveys/channels.ts';
+import type { SendPriority } from './send-priority.ts';
+
+export type { SendPriority } from './send-priority.ts';
 
 /** One message to queue; `respondentId` null for someone not (or no longer) a respondent. */
 export interface OutgoingMessage {
@@ -15,6 +18,8 @@ export interface OutgoingMessage {
   address: string;
   payload: unknown;
   createdAt: string;
+  /** Default `conversation`. */
+  priority?: SendPriority;
 }
 
 export interface OutboxWriter {

@@ -33,6 +33,11 @@ export class Pseudonymizer {
     return this.hash(['suppression', channel, address], 32);
   }
 
+  /** The key of an address in the shared sending budget in Redis (its per-chat gap). */
+  paceKey(channel: string, address: string): string {
+    return this.hash(['pace', channel, address], 22);
+  }
+
   /** A dedupe key for one inbound message that does not reveal the address. */
   messageKey(channel: string, address: string, messageId: string): string {
     return this.hash(['message', channel, address, messageId], 32);

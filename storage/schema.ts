@@ -208,6 +208,8 @@ export interface OutboxTable {
   position: number;
   attempts: number;
   last_error: string | null;
+  /** 0 = a conversation (reply, reminder, note), 1 = a campaign message; lower is delivered first. */
+  priority: Defaulted<number>;
 }
 
 /** What the WhatsApp channel sent, kept a few days so a retry receipt can be answered (no address in it). */

@@ -15,6 +15,7 @@ import { Followup } from './followup.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
+import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
@@ -276,7 +277,16 @@ export class StoreTx {
    * these are placed right after them, so replies keep the order their messages were handled in.
    */
   async enqueueOutbound(
-    rows: Array<{ id: string; respondentId: string | null; channel: Channel; address: string; payload: unknown; createdAt: string; position: number }>,
+    rows: Array<{
+      id: string;
+      respondentId: string | null;
+      channel: Channel;
+      address: string;
+      payload: unknown;
+      createdAt: string;
+      position: number;
+      priority?: SendPriority;
+    }>,
   ): Promise<void> {
     const first = rows[0];
     if (!first) return;
@@ -308,6 +318,7 @@ export class StoreTx {
           position: r.position,
           attempts: 0,
           last_error: null,
+          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
         })),
       )
       .execute();

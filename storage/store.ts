@@ -14,6 +14,7 @@ import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
 import { Reachability, type UnreachableResult } from './reachability.ts';
 import type { Database } from './schema.ts';
+import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -25,6 +26,7 @@ export interface OutboundRow {
   address: string;
   payload: unknown;
   attempts: number;
+  priority: SendPriority;
 }
 
 /** First key of the outbox's two-key advisory locks (any fixed number; it names the use). */
@@ -203,9 +205,14 @@ export class Store implements OutboxAccess {
     return row?.address;
   }
 
-  /** Undelivered replies, oldest first; for one respondent or (after a restart) all. */
+  /**
+   * Undelivered messages, conversations before campaigns, each oldest first; for one
+   * respondent, one address or (after a restart) all. A campaign message waits for room in
+   * the channel's budget, so a reply queued behind it would wait too; reordering across the
+   * two is safe because campaign messages stand alone (no conversation refers to them).
+   */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
-    let q = this.db.selectFrom('outbox').selectAll().orderBy('created_at').orderBy('position').limit(limit);
+    let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
     if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
     if (filter.address) q = q.where('channel', '=', filter.address.channel).where('address', '=', filter.address.address);
     const rows = await q.execute();
@@ -216,6 +223,7 @@ export class Store implements OutboxAccess {
       address: r.address,
       payload: JSON.parse(r.payload),
       attempts: r.attempts,
+      priority: r.priority === PRIORITY_RANK.campaign ? 'campaign' : 'conversation',
     }));
   }
 

@@ -9,6 +9,7 @@
 import type { Channel } from '../../surveys/channels.ts';
 import type { RespondentInput } from '../../surveys/engine/types.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
+import type { SendPriority } from '../../storage/send-priority.ts';
 
 /**
  * What a message carries: the engine's input, except that a command arrives as the name the
@@ -45,7 +46,8 @@ export interface ChannelPort {
   /**
    * `id` is the outbox row's id: stable across retries, so a channel can make a resend
    * idempotent. `respondentId` (null: not a respondent) lets a channel tie what it keeps of a
-   * sent message to the respondent, so erasure removes it.
+   * sent message to the respondent, so erasure removes it. `priority` (default `conversation`)
+   * tells the channel's pacer whether the send may wait for room in the budget (`campaign`).
    */
-  send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null }): Promise<void>;
+  send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null; priority?: SendPriority }): Promise<void>;
 }

@@ -50,7 +50,8 @@ export class Delivery implements OutboxWriter {
       try {
         for (const row of await outbox.pendingOutbound({ address: { channel, address } })) {
           try {
-            await port.send(address, row.payload as RenderedMessage, { id: row.id, respondentId: row.respondentId });
+            // Rows come conversations first; the priority also tells the channel's pacer who may wait.
+            await port.send(address, row.payload as RenderedMessage, { id: row.id, respondentId: row.respondentId, priority: row.priority });
           } catch (e) {
             if (isRecipientUnreachable(e)) {
               const r = await outbox.markUnreachable(channel, address, this.now().toISOString());

@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: every figure the issues ask for, in one run, as a table and as JSON —
  * engine and store throughput and cost growth (SQLite, and PostgreSQL when one answers),
- * Telegram end to end, outbound pace against a 30/s Bot API, memory with 100,000 open
+ * Telegram end to end, outbound pace against a 30/s Bot API, the shared sending budget's
+ * reservations per second from two instances, memory with 100,000 open
  * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
  * export over a million answers. Sizes: BENCH_TELEGRAM_RESPONDENTS, BENCH_MEDIA_NOTES,
  * BENCH_SESSIONS, BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
@@ -29,6 +30,7 @@ import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchMedia } from './media.ts';
 import { benchOutbound } from './outbound.ts';
+import { benchPacing } from './pacing.ts';
 import { benchSessions } from './sessions.ts';
 import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
@@ -189,6 +191,7 @@ export async function runBench(): Promise<number> {
   }
   const outPaced = await benchOutbound(300, 25);
   const outRaw = await benchOutbound(300, 0);
+  const pace = await benchPacing(3);
   const ses = await benchSessions(Number(process.env.BENCH_SESSIONS ?? 100_000), 1000);
   const md = await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60));
   const mdPg = pgUrl ? await benchMedia(Number(process.env.BENCH_MEDIA_NOTES ?? 60), 50, 500, pgUrl) : null;
@@ -264,6 +267,11 @@ export async function runBench(): Promise<number> {
       `msg/s, ${outPaced.rateLimited} × 429`,
     ],
     [`outbound sends/s to the same API, unpaced (auto-retry after 429)`, outRaw.achieved.toFixed(1), `msg/s, ${outRaw.rateLimited} × 429`],
+    [
+      `shared sending budget: reservations/s from ${pace.instances} instances (Redis Lua, one budget, 3 s)`,
+      String(pace.perSecond),
+      `reservations/s; closest two slots ${pace.minSpacingMs} ms apart (gap ${pace.gapMs} ms)`,
+    ],
     [
       `bot RSS: empty store / ${ses.sessions.toLocaleString('en')} open sessions at start / after ${ses.active} of them answered`,
       `${ses.rssEmptyMb} / ${ses.rssStartMb} / ${ses.rssAfterMb}`,
@@ -380,6 +388,8 @@ export async function runBench(): Promise<number> {
       : {}),
     outboundPacedPerSecond: +outPaced.achieved.toFixed(2),
     outboundPaced429s: outPaced.rateLimited,
+    pacingReservationsPerSecond2Instances: pace.perSecond,
+    pacingMinSpacingMs: pace.minSpacingMs,
     outboundUnpacedPerSecond: +outRaw.achieved.toFixed(2),
     outboundUnpaced429s: outRaw.rateLimited,
     openSessions: ses.sessions,

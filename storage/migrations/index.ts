@@ -16,6 +16,7 @@ import * as consentLists from './2026120204_consent_lists.ts';
 import * as mapPeople from './2026120205_map_people.ts';
 import * as sentMessages from './2026120206_sent_messages.ts';
 import * as unreachable from './2026120207_unreachable.ts';
+import * as outboxPriority from './2026120208_outbox_priority.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -31,4 +32,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120205_map_people': mapPeople,
   '2026120206_sent_messages': sentMessages,
   '2026120207_unreachable': unreachable,
+  '2026120208_outbox_priority': outboxPriority,
 };

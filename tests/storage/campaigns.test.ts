@@ -8,10 +8,10 @@ import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 
 /** The far side of WhatsApp: records what would be sent to which address. */
 class CaptureChannel implements ChannelPort {
-  readonly sent: Array<{ address: string; message: RenderedMessage }> = [];
+  readonly sent: Array<{ address: string; message: RenderedMessage; priority?: string | undefined }> = [];
   constructor(readonly name: Channel) {}
-  async send(address: string, message: RenderedMessage): Promise<void> {
-    this.sent.push({ address, message });
+  async send(address: string, message: RenderedMessage, meta?: { id: string; priority?: string }): Promise<void> {
+    this.sent.push({ address, message, priority: meta?.priority });
   }
 }
 
@@ -48,6 +48,8 @@ describe('campaign targets', () => {
       ['31612345678@s.whatsapp.net', 'Doe mee: START default'],
       ['31612345679@s.whatsapp.net', 'شارك'],
     ]);
+    // Campaign messages yield to conversations in the channel's pacer.
+    expect(whatsapp.sent.map((s) => s.priority)).toEqual(['campaign', 'campaign']);
     expect(await repo.progress('invite-default')).toEqual({ planned: 0, sent: 2, failed: 0, suppressed: 0, total: 2 });
     const targets = await app.db.selectFrom('campaign_targets').selectAll().execute();
     expect(JSON.stringify(targets)).not.toMatch(/3161234567/);

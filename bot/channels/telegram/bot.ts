@@ -15,7 +15,7 @@
  * @module
  */
 import { autoRetry } from '@grammyjs/auto-retry';
-import { Pacer } from '../pacer.ts';
+import { Pacer, type SendPacer } from '../pacer.ts';
 import { Bot, webhookCallback, type Context } from 'grammy';
 import type { LanguageCode, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
@@ -54,6 +54,8 @@ export interface TelegramDeps {
   delivery: Pick<Delivery, 'unreachable' | 'reachable'>;
   /** Skips getMe (tests, or a known bot). */
   botInfo?: UserFromGetMe;
+  /** The sending budget (bot/app.ts: shared by all processes in Redis); default: this process's own pacer at `sendsPerSecond`. */
+  pacer?: SendPacer | null;
   /** Called when an update could neither be stored nor parked; the default exits so Telegram redelivers it. */
   onFatal?: (error: unknown) => void;
 }
@@ -76,7 +78,8 @@ export class TelegramRuntime {
     // 429s wait for retry_after; 5xx and network errors back off. Bounded, so a dead
     // API surfaces as an error instead of a hang.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 8, maxDelaySeconds: 120 }));
-    const pacer = config.sendsPerSecond > 0 ? new Pacer({ perChatGapMs: 0, perMinute: config.sendsPerSecond * 60 }) : null;
+    const pacer =
+      deps.pacer !== undefined ? deps.pacer : config.sendsPerSecond > 0 ? new Pacer({ perChatGapMs: 0, perMinute: config.sendsPerSecond * 60 }) : null;
     this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store, pacer);
     this.bot.use((ctx) => this.onUpdate(ctx));
     this.bot.catch((err) => {

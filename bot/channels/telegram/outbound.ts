@@ -10,7 +10,8 @@ import type { InlineKeyboardMarkup } from 'grammy/types';
 import type { Store } from '../../../storage/store.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
-import type { Pacer } from '../pacer.ts';
+import type { SendPacer } from '../pacer.ts';
+import type { SendPriority } from '../../../storage/send-priority.ts';
 import { asPermanent, unreachableReason } from './unreachable.ts';
 
 /** Telegram's limit for one text message. */
@@ -43,21 +44,21 @@ export class TelegramChannel implements ChannelPort {
     private readonly api: Api,
     private readonly botId: string,
     private readonly store: Store,
-    private readonly pacer: Pacer | null = null,
+    private readonly pacer: SendPacer | null = null,
   ) {}
 
-  async send(address: string, message: RenderedMessage): Promise<void> {
+  async send(address: string, message: RenderedMessage, meta?: { id: string; priority?: SendPriority }): Promise<void> {
     try {
-      await this.sendAll(Number(address), address, message);
+      await this.sendAll(Number(address), address, message, meta?.priority ?? 'conversation');
     } catch (e) {
       // Blocked, deactivated, chat not found: typed as permanent, so Delivery stops retrying.
       throw asPermanent(e);
     }
   }
 
-  private async sendAll(chat: number, address: string, message: RenderedMessage): Promise<void> {
+  private async sendAll(chat: number, address: string, message: RenderedMessage, priority: SendPriority): Promise<void> {
     if (message.media) {
-      await this.pacer?.wait(address);
+      await this.pacer?.wait(address, priority);
       await this.sendPrompt(chat, message.media);
     }
     const parts = chunks(message.text);
@@ -65,7 +66,7 @@ export class TelegramChannel implements ChannelPort {
       const last = i === parts.length - 1;
       const markup = last ? keyboard(message.buttons) : undefined;
       // Paced here, ahead of Telegram's limit, rather than waiting out 429s after the fact.
-      await this.pacer?.wait(address);
+      await this.pacer?.wait(address, priority);
       await this.api.sendMessage(chat, parts[i]!, markup ? { reply_markup: markup } : {});
     }
   }

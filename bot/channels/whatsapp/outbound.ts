@@ -10,7 +10,8 @@ import type { i18n as I18n } from 'i18next';
 import { decodeButton } from '../../../surveys/engine/buttons.ts';
 import type { ChannelPort } from '../port.ts';
 import type { RenderedButton, RenderedMessage } from '../../conversation/render.ts';
-import type { Pacer } from '../pacer.ts';
+import type { SendPacer } from '../pacer.ts';
+import type { SendPriority } from '../../../storage/send-priority.ts';
 import { ChannelError } from '../errors.ts';
 import type { SentLog } from './sent.ts';
 
@@ -47,13 +48,14 @@ export class WhatsAppChannel implements ChannelPort {
 
   constructor(
     private readonly connection: { sender(): WhatsAppSender | null },
-    private readonly pacer: Pacer,
+    private readonly pacer: SendPacer,
     private readonly i18n: I18n,
     /** Keeps what was sent, for Baileys' getMessage (retry receipts). */
     private readonly sent?: SentLog,
   ) {}
 
-  async send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null }): Promise<void> {
+  async send(address: string, message: RenderedMessage, meta?: { id: string; respondentId?: string | null; priority?: SendPriority }): Promise<void> {
+    const priority = meta?.priority ?? 'conversation';
     const sock = this.connection.sender();
     // Not connected: throw, so the reply stays in the outbox until the connection is back.
     if (!sock) throw new ChannelError('not_connected', 'whatsapp is not connected');
@@ -61,7 +63,7 @@ export class WhatsAppChannel implements ChannelPort {
     const id = (part: string) =>
       meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {};
     if (message.media) {
-      await this.pacer.wait(address);
+      await this.pacer.wait(address, priority);
       const file = { url: message.media.file };
       const content: AnyMessageContent =
         message.media.form === 'audio'
@@ -72,7 +74,7 @@ export class WhatsAppChannel implements ChannelPort {
     const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' }))
       .split('|')[0]!
       .toUpperCase();
-    await this.pacer.wait(address);
+    await this.pacer.wait(address, priority);
     await this.sent?.remember(await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text')), meta?.respondentId ?? null);
   }
 }

@@ -17,7 +17,7 @@ import type { InboundReceiver } from '../boundary.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import { WhatsAppConnection, type SocketOptions, type WhatsAppSocket } from './connection.ts';
 import { WhatsAppChannel } from './outbound.ts';
-import { Pacer } from '../pacer.ts';
+import { Pacer, type SendPacer } from '../pacer.ts';
 import { maskedBaileysLogger } from './baileys-log.ts';
 import { SentLog } from './sent.ts';
 import { latestVersion, type VersionSource } from './version.ts';
@@ -65,6 +65,8 @@ export async function createWhatsApp(
     makeSocket?: (auth: AuthenticationState, options: SocketOptions) => WhatsAppSocket;
     /** Where the WhatsApp Web version comes from; null: Baileys' built-in one. */
     version?: VersionSource | null;
+    /** The sending budget (bot/app.ts: shared by all processes in Redis); default: this process's own pacer. */
+    pacer?: SendPacer;
   },
 ): Promise<WhatsAppRuntime> {
   const auth = await useStoreAuthState(deps.db, config.session);
@@ -97,7 +99,7 @@ export async function createWhatsApp(
     onPairingCode: (code) =>
       process.stdout.write(`\nWhatsApp pairing code: ${code}\nOn the phone: WhatsApp → Linked devices → Link with phone number → enter this code.\n\n`),
   });
-  const pacer = new Pacer({ perChatGapMs: config.chatGapMs, perMinute: config.perMinute });
+  const pacer = deps.pacer ?? new Pacer({ perChatGapMs: config.chatGapMs, perMinute: config.perMinute });
   return { connection, channel: new WhatsAppChannel(connection, pacer, deps.i18n, sent) };
 }
 
