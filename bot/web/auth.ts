@@ -1,11 +1,11 @@
 /**
  * Dashboard authentication: Argon2id password hashes, server-side sessions behind a random
  * cookie token (only its SHA-256 is stored), a synchronizer CSRF token per session, and a
- * table-based limit on failed logins per email and per client address.
+ * limit on failed logins per email and per client address, counted before the password check.
  * @module
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { hash, verify as argon2Verify } from '@node-rs/argon2';
 import { ROLES, type Accounts, type Role, type User } from '../../storage/accounts.ts';
 
 export const SESSION_COOKIE = 'stemmen_session';
@@ -67,20 +67,28 @@ export class Auth {
   constructor(
     private readonly accounts: Accounts,
     private readonly opts: { sessionHours: number; maxFailures: number; now: () => Date },
+    /** The password check (tests count its calls). */
+    private readonly verify: (hash: string, password: string) => Promise<boolean> = argon2Verify,
   ) {}
 
   async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
     const now = this.opts.now();
-    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`];
-    const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-    for (const k of keys) if ((await this.accounts.countLoginFailures(k, since)) >= this.opts.maxFailures) return { ok: false, reason: 'rate_limited' };
-    const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
-    const good = await verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);
-    if (!user || !good) {
-      for (const k of keys) await this.accounts.recordLoginFailure(k, now.toISOString());
-      return { ok: false, reason: 'invalid' };
+    const windowFrom = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    // Counted before the (slow) password check, atomically: parallel attempts cannot all pass a check made before any was recorded.
+    const counted: Array<{ key: string; attempts: number; windowStart: string }> = [];
+    for (const key of [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`])
+      counted.push({ key, ...(await this.accounts.countLoginAttempt(key, now.toISOString(), windowFrom)) });
+    // Only failures keep their count: a refused attempt was never checked, a good one is no attack.
+    const release = () => Promise.all(counted.map((c) => this.accounts.releaseLoginAttempt(c.key, c.windowStart)));
+    if (counted.some((c) => c.attempts > this.opts.maxFailures)) {
+      await release();
+      return { ok: false, reason: 'rate_limited' };
     }
-    await this.accounts.forgetLoginFailures(since);
+    const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
+    const good = await this.verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);
+    if (!user || !good) return { ok: false, reason: 'invalid' };
+    await release();
+    await this.accounts.forgetLoginAttempts(windowFrom);
     await this.accounts.purgeExpiredSessions(now.toISOString());
     const token = randomToken();
     await this.accounts.createSession({

@@ -14,6 +14,7 @@ import * as answerIssues from './2026120202_answer_issues.ts';
 import * as organisations from './2026120203_organisations.ts';
 import * as consentLists from './2026120204_consent_lists.ts';
 import * as mapPeople from './2026120205_map_people.ts';
+import * as loginAttempts from './2026120209_login_attempts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -27,4 +28,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120203_organisations': organisations,
   '2026120204_consent_lists': consentLists,
   '2026120205_map_people': mapPeople,
+  '2026120209_login_attempts': loginAttempts,
 };

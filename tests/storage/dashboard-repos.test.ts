@@ -156,9 +156,24 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(await a.orgs.assignPilot('p', 'ngo')).toBe(true);
       expect(await a.orgs.assignPilot('nope', 'ngo')).toBe(false);
       expect(await a.findSession('t1', '2026-11-21T00:00:00.000Z')).toBeUndefined();
-      for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z'])
-        await a.recordLoginFailure('coord@example.org', at);
-      expect(await a.countLoginFailures('coord@example.org', '2026-11-20T09:52:00.000Z')).toBe(2);
+      // Login attempts: one counter per key and window, raised atomically, released when an attempt did not fail.
+      const since = '2026-11-20T09:45:00.000Z';
+      const first = await a.countLoginAttempt('email:coord@example.org', '2026-11-20T09:50:00.000Z', since);
+      expect(first).toEqual({ attempts: 1, windowStart: '2026-11-20T09:50:00.000Z' });
+      const parallel = await Promise.all(Array.from({ length: 8 }, () => a.countLoginAttempt('email:coord@example.org', '2026-11-20T09:51:00.000Z', since)));
+      expect(parallel.map((p) => p.attempts).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      expect(new Set(parallel.map((p) => p.windowStart))).toEqual(new Set(['2026-11-20T09:50:00.000Z']));
+      await a.releaseLoginAttempt('email:coord@example.org', first.windowStart);
+      await a.releaseLoginAttempt('email:coord@example.org', '2026-11-20T09:00:00.000Z'); // an old window: no effect
+      expect((await a.countLoginAttempt('email:coord@example.org', '2026-11-20T09:52:00.000Z', since)).attempts).toBe(9);
+      // After the window a new one starts at 1.
+      expect(await a.countLoginAttempt('email:coord@example.org', '2026-11-20T10:10:00.000Z', '2026-11-20T09:55:00.000Z')).toEqual({
+        attempts: 1,
+        windowStart: '2026-11-20T10:10:00.000Z',
+      });
+      await a.countLoginAttempt('ip:10.0.0.1', '2026-11-20T09:50:00.000Z', since);
+      await a.forgetLoginAttempts('2026-11-20T09:55:00.000Z');
+      expect(await db.selectFrom('login_attempts').select('key').execute()).toEqual([{ key: 'email:coord@example.org' }]);
       await a.createToken({ id: 'k1', tokenHash: 'th1', pilotCode: 'p', label: 'M&E', now });
       expect(await a.tokenPilot('th1')).toBe('p');
       expect(await a.revokeToken('k1', now)).toBe(true);
