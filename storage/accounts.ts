@@ -88,24 +88,25 @@ export class Accounts {
   }
 
   /**
-   * Counts one login attempt for `key` in one atomic upsert and returns the new count: a row
-   * whose window began before `windowFrom` starts again at 1. Concurrent attempts get distinct
-   * counts, so no more than the limit ever reach the password check.
+   * Counts one login attempt for each key (email, client address) in one atomic upsert and
+   * returns the new counts: a row whose window began before `windowFrom` starts again at 1.
+   * One statement for all keys, so parallel attempts see every counter move together: they
+   * get distinct counts and no more than the limit ever reach the password check.
    */
-  async countLoginAttempt(key: string, now: string, windowFrom: string): Promise<{ attempts: number; windowStart: string }> {
+  async countLoginAttempts(keys: readonly string[], now: string, windowFrom: string): Promise<Map<string, { attempts: number; windowStart: string }>> {
     const stale = sql<boolean>`login_attempts.window_start < ${windowFrom}`;
-    const r = await this.db
+    const rows = await this.db
       .insertInto('login_attempts')
-      .values({ key, window_start: now, attempts: 1 })
+      .values(keys.map((key) => ({ key, window_start: now, attempts: 1 })))
       .onConflict((oc) =>
         oc.column('key').doUpdateSet({
           attempts: sql<number>`case when ${stale} then 1 else login_attempts.attempts + 1 end`,
           window_start: sql<string>`case when ${stale} then ${now} else login_attempts.window_start end`,
         }),
       )
-      .returning(['attempts', 'window_start'])
-      .executeTakeFirstOrThrow();
-    return { attempts: Number(r.attempts), windowStart: r.window_start };
+      .returning(['key', 'attempts', 'window_start'])
+      .execute();
+    return new Map(rows.map((r) => [r.key, { attempts: Number(r.attempts), windowStart: r.window_start }]));
   }
 
   /** Gives back an attempt that did not fail (refused unchecked, or logged in), if its window is still the current one. */

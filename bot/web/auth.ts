@@ -75,9 +75,8 @@ export class Auth {
     const now = this.opts.now();
     const windowFrom = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
     // Counted before the (slow) password check, atomically: parallel attempts cannot all pass a check made before any was recorded.
-    const counted: Array<{ key: string; attempts: number; windowStart: string }> = [];
-    for (const key of [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`])
-      counted.push({ key, ...(await this.accounts.countLoginAttempt(key, now.toISOString(), windowFrom)) });
+    const keys = [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`];
+    const counted = [...(await this.accounts.countLoginAttempts(keys, now.toISOString(), windowFrom))].map(([key, c]) => ({ key, ...c }));
     // Only failures keep their count: a refused attempt was never checked, a good one is no attack.
     const release = () => Promise.all(counted.map((c) => this.accounts.releaseLoginAttempt(c.key, c.windowStart)));
     if (counted.some((c) => c.attempts > this.opts.maxFailures)) {
