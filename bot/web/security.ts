@@ -58,5 +58,6 @@ export async function installSecurityHeaders(server: FastifyInstance, inline: In
     // Sent only over HTTPS by browsers' rules; harmless on http://localhost.
     strictTransportSecurity: { maxAge: 180 * 86400, includeSubDomains: false },
     referrerPolicy: { policy: 'same-origin' },
+    xFrameOptions: { action: 'deny' },
   });
 }

@@ -1,8 +1,11 @@
 /**
  * The dashboard in a real browser (Debian's Chromium driven by playwright-core): log in, see
  * the map of a seeded pilot, open a red indicator, invite a respondent, and see their RSVP —
- * given through the try-it chat API — arrive in the follow-up queue. Saves a screenshot of
- * the map page to tests/artifacts/map-page.png.
+ * given through the try-it chat API — arrive in the follow-up queue; then the try-it chat and
+ * Bull Board (a pause sent by the browser itself). Every page runs under the app's
+ * Content-Security-Policy and must not trip it: each `securitypolicyviolation` and console
+ * error is collected and expected to be none. Saves a screenshot of the map page to
+ * tests/artifacts/map-page.png.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,6 +42,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
   let ctx: BrowserContext;
   let profile: string;
   let client: TryitClient;
+  const violations: string[] = [];
 
   beforeAll(async () => {
     app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
@@ -75,6 +79,16 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     );
     profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1200, height: 900 } });
+    // Violations are reported to the page; pass them on as console errors, which are all collected.
+    await ctx.addInitScript(() =>
+      document.addEventListener('securitypolicyviolation', (e) =>
+        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
+      ),
+    );
+    // Except the browser's own favicon probe: there is no favicon, and that is no policy matter.
+    ctx.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) violations.push(`${m.location().url}: ${m.text()}`);
+    });
   }, 90_000);
 
   afterAll(async () => {
@@ -125,5 +139,26 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     await page.goto(`${app.url}/pilots/default/queue?indicator=housing`);
     await expect(page.locator(`tr[data-case="${caseId}"] td[data-rsvp]`).getAttribute('data-rsvp')).resolves.toBe('accepted');
     await expect(page.locator(`tr[data-case="${caseId}"]`).getAttribute('data-status')).resolves.toBe('accepted');
+    // The stylesheet applied (it is inline, allowed by its hash), and the map's bars are drawn.
+    await expect(page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).resolves.toBe('rgb(29, 35, 39)');
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('runs the try-it chat and Bull Board under the policy, and Bull Board pauses a queue from the browser', async () => {
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/try?lang=en`);
+    // The inline script ran (it posts /start and shows the reply) and the inline style applied.
+    await page.locator('.bubble.bot').first().waitFor();
+    await page.locator('.bubble.bot button').first().waitFor();
+    await expect(page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).resolves.toBe('rgb(47, 111, 79)');
+
+    await page.goto(`${app.url}/admin/queues`);
+    await page.getByText('reminders').first().waitFor();
+    await expect(page.getByText('campaigns').first().isVisible()).resolves.toBe(true);
+    // What its buttons do: a PUT from the page, with the browser's own Origin and Sec-Fetch-Site.
+    const status = await page.evaluate(async () => (await fetch('api/queues/reminders/pause', { method: 'PUT' })).status);
+    expect(status).toBe(200);
+    await expect(app.reminders.queue.isPaused()).resolves.toBe(true);
+    expect(violations).toEqual([]);
   }, 60_000);
 });
