@@ -14,6 +14,9 @@ import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
+import { voiceNote } from '../helpers/media.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
+import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
@@ -42,10 +45,22 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
   let ctx: BrowserContext;
   let profile: string;
   let client: TryitClient;
+  let fake: FakeBotApi;
+  let voiceAnswer: string;
   const violations: string[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
+    // Telegram (a fake Bot API) only to bring in a voice answer the dashboard plays back.
+    fake = await FakeBotApi.start();
+    app = await startTestApp({ MAP_MIN_RESPONDENTS: '1', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url }, { telegramBotInfo: fake.botInfo });
+    const f = fake.addFile(voiceNote(2, 'browser'), 'voice/file_1.oga');
+    const voice = await seedMediaAnswer(
+      { store: app.store, respondentIdFor: (c, a) => app.handler.respondentIdFor(c, a) },
+      { kind: 'voice', fileRef: f.file_id, uniqueId: f.file_unique_id, size: f.file_size },
+      { channel: 'telegram', address: '778', language: 'ar' },
+    );
+    voiceAnswer = voice.id;
+    await app.media.port.submit([voice]);
     await createUser(app.db, 'coord@example.org', 'admin');
     client = new TryitClient(app.url, undefined, 'nl');
     const rid = app.handler.respondentIdFor('tryit', client.token);
@@ -95,6 +110,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     await ctx?.close();
     if (profile) rmSync(profile, { recursive: true, force: true });
     await app?.dispose();
+    await fake?.close();
   });
 
   it('logs in, shows the map, opens a red indicator, invites a respondent and shows their RSVP', async () => {
@@ -144,13 +160,33 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     expect(violations).toEqual([]);
   }, 60_000);
 
-  it('runs the try-it chat and Bull Board under the policy, and Bull Board pauses a queue from the browser', async () => {
+  it('runs the try-it chat, voice playback and Bull Board under the policy, and Bull Board pauses a queue from the browser', async () => {
     const page = await ctx.newPage();
     await page.goto(`${app.url}/try?lang=en`);
     // The inline script ran (it posts /start and shows the reply) and the inline style applied.
     await page.locator('.bubble.bot').first().waitFor();
     await page.locator('.bubble.bot button').first().waitFor();
     await expect(page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).resolves.toBe('rgb(47, 111, 79)');
+
+    // A voice answer plays from the dashboard (media-src 'self'): the browser loads and decodes it.
+    for (let i = 0; i < 300; i++) {
+      const r = await app.db.selectFrom('answers').select('media_status').where('id', '=', voiceAnswer).executeTakeFirstOrThrow();
+      if (r.media_status === 'ready') break;
+      await new Promise((res) => setTimeout(res, 50));
+    }
+    await page.goto(`${app.url}/pilots/default/indicators/health`);
+    const duration = await page.evaluate(
+      (id) =>
+        new Promise<number>((resolve, reject) => {
+          const audio = document.querySelector<HTMLAudioElement>(`audio[src="/answers/${id}/media"]`)!;
+          audio.addEventListener('loadedmetadata', () => resolve(audio.duration));
+          audio.addEventListener('error', () => reject(new Error(`audio error ${audio.error?.code}`)));
+          audio.preload = 'metadata';
+          audio.load();
+        }),
+      voiceAnswer,
+    );
+    expect(duration).toBeGreaterThan(1.5);
 
     await page.goto(`${app.url}/admin/queues`);
     await page.getByText('reminders').first().waitFor();
