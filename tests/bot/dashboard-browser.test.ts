@@ -30,6 +30,7 @@ const ARGS = [
   '--disable-sync',
 ];
 const present = existsSync(CHROMIUM);
+const HEADER_COLOUR = "getComputedStyle(document.querySelector('header')).backgroundColor";
 
 // A missing browser fails with the install line instead of skipping: a skip would hide a missing install.
 if (!present) {
@@ -95,10 +96,9 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
     ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1200, height: 900 } });
     // Violations are reported to the page; pass them on as console errors, which are all collected.
-    await ctx.addInitScript(() =>
-      document.addEventListener('securitypolicyviolation', (e) =>
-        console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`),
-      ),
+    // (Scripts as strings: this project's TypeScript has no DOM types.)
+    await ctx.addInitScript(
+      "document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI} at ${e.sourceFile}:${e.lineNumber}`))",
     );
     // Except the browser's own favicon probe: there is no favicon, and that is no policy matter.
     ctx.on('console', (m) => {
@@ -156,7 +156,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     await expect(page.locator(`tr[data-case="${caseId}"] td[data-rsvp]`).getAttribute('data-rsvp')).resolves.toBe('accepted');
     await expect(page.locator(`tr[data-case="${caseId}"]`).getAttribute('data-status')).resolves.toBe('accepted');
     // The stylesheet applied (it is inline, allowed by its hash), and the map's bars are drawn.
-    await expect(page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).resolves.toBe('rgb(29, 35, 39)');
+    await expect(page.evaluate(HEADER_COLOUR)).resolves.toBe('rgb(29, 35, 39)');
     expect(violations).toEqual([]);
   }, 60_000);
 
@@ -166,7 +166,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     // The inline script ran (it posts /start and shows the reply) and the inline style applied.
     await page.locator('.bubble.bot').first().waitFor();
     await page.locator('.bubble.bot button').first().waitFor();
-    await expect(page.evaluate(() => getComputedStyle(document.querySelector('header')!).backgroundColor)).resolves.toBe('rgb(47, 111, 79)');
+    await expect(page.evaluate(HEADER_COLOUR)).resolves.toBe('rgb(47, 111, 79)');
 
     // A voice answer plays from the dashboard (media-src 'self'): the browser loads and decodes it.
     for (let i = 0; i < 300; i++) {
@@ -175,17 +175,13 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
       await new Promise((res) => setTimeout(res, 50));
     }
     await page.goto(`${app.url}/pilots/default/indicators/health`);
-    const duration = await page.evaluate(
-      (id) =>
-        new Promise<number>((resolve, reject) => {
-          const audio = document.querySelector<HTMLAudioElement>(`audio[src="/answers/${id}/media"]`)!;
-          audio.addEventListener('loadedmetadata', () => resolve(audio.duration));
-          audio.addEventListener('error', () => reject(new Error(`audio error ${audio.error?.code}`)));
-          audio.preload = 'metadata';
-          audio.load();
-        }),
-      voiceAnswer,
-    );
+    const duration = await page.evaluate(`new Promise((resolve, reject) => {
+      const audio = document.querySelector('audio[src="/answers/${voiceAnswer}/media"]');
+      audio.addEventListener('loadedmetadata', () => resolve(audio.duration));
+      audio.addEventListener('error', () => reject(new Error('audio error ' + audio.error?.code)));
+      audio.preload = 'metadata';
+      audio.load();
+    })`);
     expect(duration).toBeGreaterThan(1.5);
 
     await page.goto(`${app.url}/admin/queues`);
