@@ -208,8 +208,8 @@ const schema = z.object({
     .int()
     .min(0)
     .max(100_000)
-    .default(300)
-    .describe('Requests per minute per client address to each try-it chat API route (0 = no limit)'),
+    .default(600)
+    .describe('Requests per minute per client address to each try-it chat API route (0 = no limit); several people on one network share it'),
   RATE_LIMIT_STORE: z
     .enum(['redis', 'memory'])
     .default('redis')

@@ -58,7 +58,7 @@ export async function addUser(
   return { created, user: { email: e, role: role as Role, organisations: orgs } };
 }
 
-export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' | 'rate_limited' };
+export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
 
 export class Auth {
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -79,9 +79,11 @@ export class Auth {
     const counted = [...(await this.accounts.countLoginAttempts(keys, now.toISOString(), windowFrom))].map(([key, c]) => ({ key, ...c }));
     // Only failures keep their count: a refused attempt was never checked, a good one is no attack.
     const release = () => Promise.all(counted.map((c) => this.accounts.releaseLoginAttempt(c.key, c.windowStart)));
-    if (counted.some((c) => c.attempts > this.opts.maxFailures)) {
+    const over = counted.filter((c) => c.attempts > this.opts.maxFailures);
+    if (over.length > 0) {
       await release();
-      return { ok: false, reason: 'rate_limited' };
+      const ends = Math.max(...over.map((c) => Date.parse(c.windowStart) + FAILURE_WINDOW_MS));
+      return { ok: false, reason: 'rate_limited', retryAfterSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) };
     }
     const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
     const good = await this.verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);

@@ -39,7 +39,9 @@ export async function mountQueueBoard(server: FastifyInstance, queues: readonly 
       if (req.dashboard?.user.role !== 'admin') return reply.code(403).send({ error: 'queues are for dashboard admins' });
       return undefined;
     });
-    scope.addHook('onSend', async (_req, _reply, payload) => (typeof payload === 'string' ? payload.replace(GOOGLE_FONTS, '') : payload));
+    scope.addHook('onSend', async (_req, reply, payload) =>
+      typeof payload === 'string' && String(reply.getHeader('content-type')).startsWith('text/html') ? payload.replace(GOOGLE_FONTS, '') : payload,
+    );
     await scope.register(adapter.registerPlugin(), { prefix: QUEUE_BOARD_PATH });
   });
 }

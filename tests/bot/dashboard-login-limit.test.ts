@@ -35,6 +35,8 @@ describe.each(STORE_KINDS)('login limit on %s', (kind) => {
     // 401 = the password was checked and was wrong; 429 = refused before any check.
     expect(statuses.filter((s) => s === 401)).toHaveLength(5);
     expect(statuses.filter((s) => s === 429)).toHaveLength(35);
+    // Retry-After: the rest of the 15-minute window (the clock stands still here).
+    expect(answers[statuses.indexOf(429)]!.headers.get('retry-after')).toBe(String(15 * 60));
     const refused = await answers[statuses.indexOf(429)]!.text();
     expect(refused).toContain('Too many failed attempts. Wait 15 minutes and try again.');
     expect(refused).toContain('<form method="post" action="/login"');

@@ -102,7 +102,7 @@ describe('HTTP rate limits', () => {
 describe('TRUST_PROXY and the limits in the configuration', () => {
   it('reads false, true, a hop count and address lists, and names the variable and the fix for anything else', () => {
     const http = (env: Record<string, string>) => loadConfig(env).http;
-    expect(http({})).toEqual({ trustProxy: false, publicOrigin: null, rateLimits: { login: 20, tryit: 300 }, rateLimitStore: 'redis' });
+    expect(http({})).toEqual({ trustProxy: false, publicOrigin: null, rateLimits: { login: 20, tryit: 600 }, rateLimitStore: 'redis' });
     expect(http({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
     expect(http({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
     expect(http({ TRUST_PROXY: '0' }).trustProxy).toBe(false);

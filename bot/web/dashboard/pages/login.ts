@@ -44,7 +44,8 @@ ${error ? html`<div class="notice error" role="alert">${error}</div>` : ''}
     const expected = req.cookies[LOGIN_CSRF_COOKIE];
     if (!f.success || !expected || !safeEqual(f.data._csrf, expected)) return show(req, reply, 403, ctx.t('errors.csrf'));
     const r = await auth.login(f.data.email, f.data.password, req.ip);
-    if (!r.ok) return show(req, reply, r.reason === 'rate_limited' ? 429 : 401, ctx.t(`login.${r.reason}`));
+    if (!r.ok && r.reason === 'rate_limited') return show(req, reply.header('retry-after', r.retryAfterSeconds), 429, ctx.t('login.rate_limited'));
+    if (!r.ok) return show(req, reply, 401, ctx.t('login.invalid'));
     void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     void reply.setCookie(SESSION_COOKIE, r.token, { ...base, maxAge: cookie.maxAgeSeconds });
     return reply.redirect(localPath(f.data.next), 303);
