@@ -166,6 +166,10 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
     // The inline script ran (it posts /start and shows the reply) and the inline style applied.
     await page.locator('.bubble.bot').first().waitFor();
     await page.locator('.bubble.bot button').first().waitFor();
+    // Its handlers (set from the script, not inline attributes) work: a tap brings the next message.
+    const before = await page.locator('.bubble.bot').count();
+    await page.locator('.bubble.bot button').first().click();
+    await page.locator('.bubble.bot').nth(before).waitFor();
     await expect(page.evaluate(HEADER_COLOUR)).resolves.toBe('rgb(47, 111, 79)');
 
     // A voice answer plays from the dashboard (media-src 'self'): the browser loads and decodes it.

@@ -6,7 +6,10 @@
  * whether X-Forwarded-For names the client.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
 import { ConfigError, loadConfig } from '../../bot/config.ts';
+import { installRateLimits } from '../../bot/web/rate-limit.ts';
+import { connectRateLimitRedis } from '../../workers/redis.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { forEachKeys, uniquePrefix } from '../helpers/redis.ts';
@@ -97,6 +100,30 @@ describe('HTTP rate limits', () => {
     expect((await poll(direct, from('198.51.100.9'))).status).toBe(200);
     expect((await poll(direct, from('192.0.2.1'))).status).toBe(429);
   }, 60_000);
+});
+
+describe('a Redis outage', () => {
+  it('lets requests through instead of failing them, and reports the problem', async () => {
+    const problems: string[] = [];
+    // Nothing listens on port 1: the far side of the wire is simply absent.
+    const redis = await connectRateLimitRedis('redis://127.0.0.1:1', (e) => problems.push(e.message));
+    const server = Fastify();
+    try {
+      await installRateLimits(server, {
+        rules: [{ method: 'GET', url: '/limited', max: 1 }],
+        windowMs: 60_000,
+        redis,
+        nameSpace: `${uniquePrefix()}:ratelimit:`,
+      });
+      server.get('/limited', async () => ({ ok: true }));
+      const url = await server.listen({ port: 0, host: '127.0.0.1' });
+      for (let i = 0; i < 3; i++) expect((await fetch(`${url}/limited`)).status).toBe(200);
+      expect(problems.length).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+      redis.disconnect();
+    }
+  });
 });
 
 describe('TRUST_PROXY and the limits in the configuration', () => {
