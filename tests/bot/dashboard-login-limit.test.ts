@@ -4,7 +4,10 @@
  * only 5 reach the password check; the rest, and then the right password, get the calm 429
  * page until the window has passed. Real fastify over HTTP, on SQLite and PostgreSQL.
  */
+import { verify } from '@node-rs/argon2';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Auth } from '../../bot/web/auth.ts';
+import { Accounts } from '../../storage/accounts.ts';
 import { startTestApp, type TestApp } from '../helpers/app.ts';
 import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
 import { createUser } from '../helpers/dashboard.ts';
@@ -49,6 +52,18 @@ describe.each(STORE_KINDS)('login limit on %s', (kind) => {
     const later = await b.login('admin@example.org');
     expect(later.status).toBe(303);
     expect(b.cookies.has('stemmen_session')).toBe(true);
+  }, 60_000);
+
+  it('runs the password check at most 5 times for 40 parallel attempts (a counting verifier)', async () => {
+    let checks = 0;
+    const counting = (hash: string, password: string) => {
+      checks++;
+      return verify(hash, password);
+    };
+    const auth = new Auth(new Accounts(app.db), { sessionHours: 1, maxFailures: 5, now: () => clock }, counting);
+    const results = await Promise.all(Array.from({ length: 40 }, () => auth.login('Someone@Example.org', 'not the password', '192.0.2.40')));
+    expect(checks).toBe(5);
+    expect(results.filter((r) => !r.ok && r.reason === 'rate_limited')).toHaveLength(35);
   }, 60_000);
 
   it('does not count a successful login against the limit', async () => {
