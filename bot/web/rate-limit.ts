@@ -42,7 +42,8 @@ export async function installRateLimits(server: FastifyInstance, o: RateLimitOpt
   // Added before the plugin's own onRoute hook, which reads config.rateLimit.
   server.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) {
-      const max = limits.get(`${method} ${r.url}`);
+      // Fastify's automatic HEAD twin of a GET route is limited like the GET.
+      const max = limits.get(`${method === 'HEAD' ? 'GET' : method} ${r.url}`);
       if (max !== undefined) r.config = { ...r.config, rateLimit: { max, timeWindow: o.windowMs } } as NonNullable<typeof r.config>;
     }
   });

@@ -43,6 +43,10 @@ describe('HTTP rate limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(Number(refused.headers.get('retry-after'))).toBeLessThanOrEqual(60);
     expect(await refused.json()).toEqual({ error: expect.stringMatching(/^too many requests; try again in \d+ seconds$/) });
+    // HEAD has a budget of the same size (fastify's HEAD twin of the GET route).
+    const head = () => fetch(`${app.url}/try/api/messages?token=${'t'.repeat(24)}`, { method: 'HEAD' });
+    for (let i = 0; i < 3; i++) expect((await head()).status).toBe(200);
+    expect((await head()).status).toBe(429);
     // Each route has its own budget: posting a message still works.
     const post = await fetch(`${app.url}/try/api/messages`, {
       method: 'POST',
