@@ -35,6 +35,8 @@ import type { VersionSource } from './channels/whatsapp/version.ts';
 import type { AuthenticationState } from './channels/whatsapp/baileys-types.ts';
 import type { UserFromGetMe } from './channels/telegram/bot-api.ts';
 import { createMedia, type MediaOptions, type MediaRuntime } from '../workers/main.ts';
+import { connectRateLimitRedis } from '../workers/redis.ts';
+import { TRYIT_PAGE } from './channels/tryit/page.ts';
 import { mediaSettings } from './media-settings.ts';
 import { Delivery } from './delivery/outbox.ts';
 import { stepApplier } from './conversation/apply-step.ts';
@@ -225,9 +227,17 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     return r.outcome;
   }, config.campaignPerMinute);
 
+  // Shared by every bot process, so a load balancer spreading requests does not multiply the budget.
+  const limiterRedis =
+    config.http.rateLimitStore === 'redis'
+      ? await connectRateLimitRedis(config.redis.url, (e) => log.warn({ err: e.message }, 'rate-limit Redis problem; requests pass unlimited meanwhile'))
+      : null;
   const { server, routes } = await createWebServer({
     log,
-    queues: media.queues,
+    queues: [...media.queues.all(), reminders.queue, campaigns.queue],
+    http: { trustProxy: config.http.trustProxy, rateLimits: config.http.rateLimits, rateLimitNameSpace: `${config.redis.prefix}:ratelimit:` },
+    rateLimitRedis: limiterRedis,
+    inlinePages: config.tryitEnabled ? [TRYIT_PAGE] : [],
     dashboard: {
       db,
       store,
@@ -245,6 +255,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       secureCookie: config.dashboard.secureCookie,
       sessionHours: config.dashboard.sessionHours,
       maxLoginFailures: config.dashboard.maxLoginFailures,
+      publicOrigin: config.http.publicOrigin,
     },
     mounts: [
       ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, now })] : []),
@@ -303,6 +314,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       await reminders.close();
       await campaigns.close();
       await budgets.close();
+      limiterRedis?.disconnect();
       await db.destroy();
     },
   };

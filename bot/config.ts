@@ -3,6 +3,7 @@
  * Nothing else in the tree reads `process.env`.
  * @module
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 
@@ -24,6 +25,23 @@ function durationMs(s: string): number {
   const m = /^(\d+)(ms|s|m|h|d)$/.exec(s)!;
   return Number(m[1]) * UNIT_MS[m[2] as keyof typeof UNIT_MS];
 }
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+/** TRUST_PROXY → fastify's trustProxy: false, true, a hop count, or addresses/CIDRs; null when malformed. */
+export function trustProxyOf(s: string): boolean | number | readonly string[] | null {
+  if (s === 'false') return false;
+  if (s === 'true') return true;
+  if (/^\d{1,2}$/.test(s)) return Number(s) === 0 ? false : Number(s);
+  const list = s.split(',').map((x) => x.trim());
+  const ok = (x: string) => {
+    if (PROXY_NAMES.has(x)) return true;
+    const [addr = '', bits, extra] = x.split('/');
+    const v = isIP(addr);
+    if (v === 0 || extra !== undefined) return false;
+    return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (v === 4 ? 32 : 128));
+  };
+  return list.every(ok) ? Object.freeze(list) : null;
+}
+
 const minutesOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
 const schema = z.object({
@@ -173,6 +191,37 @@ const schema = z.object({
     .max(1000)
     .default(5)
     .describe('Failed logins allowed per email and per client address in 15 minutes before login is refused'),
+  TRUST_PROXY: z
+    .string()
+    .refine((v) => trustProxyOf(v) !== null, 'use false, true, a hop count such as 1, or proxy addresses/CIDRs such as 10.0.0.0/8,127.0.0.1')
+    .default('false')
+    .describe(
+      "Which proxies' X-Forwarded-For to believe for the client address (login and rate limits key on it): false, true (any), a hop count, or the load balancers' addresses/CIDRs",
+    ),
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/ })
+    .optional()
+    .describe(
+      "The dashboard's address as browsers reach it, e.g. https://stemmen.example.org (behind a proxy that rewrites Host); Bull Board's buttons are accepted from it",
+    ),
+  LOGIN_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(20)
+    .describe('Login form posts per minute per client address, before any password is checked (0 = no HTTP limit)'),
+  TRYIT_RATE_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(100_000)
+    .default(600)
+    .describe('Requests per minute per client address to each try-it chat API route (0 = no limit); several people on one network share it'),
+  RATE_LIMIT_STORE: z
+    .enum(['redis', 'memory'])
+    .default('redis')
+    .describe('Where the HTTP rate limits count: redis (REDIS_URL, shared by every process) or memory (this process only)'),
   MAP_RED_SHARE: z.coerce
     .number()
     .min(0)
@@ -274,6 +323,13 @@ export type Config = Readonly<{
   stt: Readonly<{ url: string; apiKey: string | null; model: string }> | null;
   mt: Readonly<{ url: string; apiKey: string | null; targets: readonly string[] }> | null;
   dashboard: Readonly<{ secureCookie: boolean; sessionHours: number; maxLoginFailures: number; redShare: number; greenShare: number; minRespondents: number }>;
+  http: Readonly<{
+    trustProxy: boolean | number | readonly string[];
+    /** Origin of PUBLIC_URL (scheme://host[:port]), or null. */
+    publicOrigin: string | null;
+    rateLimits: Readonly<{ login: number; tryit: number }>;
+    rateLimitStore: 'redis' | 'memory';
+  }>;
   /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
   userPassword: string | null;
   reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
@@ -369,6 +425,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       redShare: e.MAP_RED_SHARE / 100,
       greenShare: e.MAP_GREEN_SHARE / 100,
       minRespondents: e.MAP_MIN_RESPONDENTS,
+    }),
+    http: Object.freeze({
+      trustProxy: trustProxyOf(e.TRUST_PROXY)!,
+      publicOrigin: e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : null,
+      rateLimits: Object.freeze({ login: e.LOGIN_RATE_LIMIT, tryit: e.TRYIT_RATE_LIMIT }),
+      rateLimitStore: e.RATE_LIMIT_STORE,
     }),
     userPassword: e.STEMMEN_PASSWORD ?? null,
     reminders: Object.freeze({

@@ -1,9 +1,10 @@
 /**
- * Dashboard users (with their organisation memberships), their sessions, failed-login records
+ * Dashboard users (with their organisation memberships), their sessions, login-attempt counters
  * and read-API tokens.
  * Callers pass hashes, never secrets: passwords, cookies and bearer tokens are hashed above.
  * @module
  */
+import { sql } from 'kysely';
 import type { Db } from './database.ts';
 import { Organisations, type Membership, type Role } from './organisations.ts';
 
@@ -86,22 +87,41 @@ export class Accounts {
     await this.db.deleteFrom('auth_sessions').where('expires_at', '<=', now).execute();
   }
 
-  async recordLoginFailure(key: string, now: string): Promise<void> {
-    await this.db.insertInto('login_failures').values({ key, failed_at: now }).execute();
+  /**
+   * Counts one login attempt for each key (email, client address) in one atomic upsert and
+   * returns the new counts: a row whose window began before `windowFrom` starts again at 1.
+   * One statement for all keys, so parallel attempts see every counter move together: they
+   * get distinct counts and no more than the limit ever reach the password check.
+   */
+  async countLoginAttempts(keys: readonly string[], now: string, windowFrom: string): Promise<Map<string, { attempts: number; windowStart: string }>> {
+    const stale = sql<boolean>`login_attempts.window_start < ${windowFrom}`;
+    const rows = await this.db
+      .insertInto('login_attempts')
+      .values(keys.map((key) => ({ key, window_start: now, attempts: 1 })))
+      .onConflict((oc) =>
+        oc.column('key').doUpdateSet({
+          attempts: sql<number>`case when ${stale} then 1 else login_attempts.attempts + 1 end`,
+          window_start: sql<string>`case when ${stale} then ${now} else login_attempts.window_start end`,
+        }),
+      )
+      .returning(['key', 'attempts', 'window_start'])
+      .execute();
+    return new Map(rows.map((r) => [r.key, { attempts: Number(r.attempts), windowStart: r.window_start }]));
   }
 
-  async countLoginFailures(key: string, since: string): Promise<number> {
-    const r = await this.db
-      .selectFrom('login_failures')
-      .select((eb) => eb.fn.countAll().as('n'))
+  /** Gives back an attempt that did not fail (refused unchecked, or logged in), if its window is still the current one. */
+  async releaseLoginAttempt(key: string, windowStart: string): Promise<void> {
+    await this.db
+      .updateTable('login_attempts')
+      .set((eb) => ({ attempts: eb('attempts', '-', 1) }))
       .where('key', '=', key)
-      .where('failed_at', '>=', since)
-      .executeTakeFirstOrThrow();
-    return Number(r.n);
+      .where('window_start', '=', windowStart)
+      .where('attempts', '>', 0)
+      .execute();
   }
 
-  async forgetLoginFailures(before: string): Promise<void> {
-    await this.db.deleteFrom('login_failures').where('failed_at', '<', before).execute();
+  async forgetLoginAttempts(windowFrom: string): Promise<void> {
+    await this.db.deleteFrom('login_attempts').where('window_start', '<', windowFrom).execute();
   }
 
   async createToken(t: { id: string; tokenHash: string; pilotCode: string; label: string; now: string }): Promise<void> {

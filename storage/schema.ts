@@ -325,10 +325,12 @@ export interface AuthSessionsTable {
   expires_at: string;
 }
 
-/** Failed logins per key (email and client address), for rate limiting. */
-export interface LoginFailuresTable {
+/** Login attempts per key (`email:…`, `ip:…`) in the current window, counted before the password is checked. */
+export interface LoginAttemptsTable {
   key: string;
-  failed_at: string;
+  /** ISO time the window began; an attempt after it plus the window length starts a new one. */
+  window_start: string;
+  attempts: number;
 }
 
 /** Bearer tokens of the read API, one pilot each; only the SHA-256 is stored. */
@@ -439,7 +441,7 @@ export interface Database {
   organisations: OrganisationsTable;
   memberships: MembershipsTable;
   auth_sessions: AuthSessionsTable;
-  login_failures: LoginFailuresTable;
+  login_attempts: LoginAttemptsTable;
   api_tokens: ApiTokensTable;
   followup_cases: FollowupCasesTable;
   audit_log: AuditLogTable;

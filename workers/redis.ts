@@ -9,6 +9,7 @@ import { connect } from 'node:net';
 import { delimiter, join } from 'node:path';
 import { existsSync } from 'node:fs';
 import type { RedisOptions } from 'bullmq';
+import { Redis } from 'ioredis';
 
 export class RedisUnavailableError extends Error {
   override name = 'RedisUnavailableError';
@@ -38,6 +39,19 @@ export function redisOptions(url: string, role: 'producer' | 'worker'): RedisOpt
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
     ...(role === 'producer' ? { enableOfflineQueue: false, maxRetriesPerRequest: 1 } : { maxRetriesPerRequest: null }),
   };
+}
+
+/**
+ * A connection for the web server's shared rate-limit counters (@fastify/rate-limit's Redis
+ * store), made here so ioredis stays in workers/. Fails fast like a producer: a request never
+ * waits on a Redis outage (the limiter then lets it through). Connecting is awaited so the
+ * first requests are already counted; when Redis does not answer yet, ioredis keeps retrying.
+ */
+export async function connectRateLimitRedis(url: string, onError: (e: Error) => void): Promise<Redis> {
+  const client = new Redis({ ...redisOptions(url, 'producer'), lazyConnect: true });
+  client.on('error', onError);
+  await client.connect().catch(onError);
+  return client;
 }
 
 /** True when something answers PING at the URL's host and port within `timeoutMs`. */

@@ -1,11 +1,11 @@
 /**
  * Dashboard authentication: Argon2id password hashes, server-side sessions behind a random
  * cookie token (only its SHA-256 is stored), a synchronizer CSRF token per session, and a
- * table-based limit on failed logins per email and per client address.
+ * limit on failed logins per email and per client address, counted before the password check.
  * @module
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { hash, verify } from '@node-rs/argon2';
+import { hash, verify as argon2Verify } from '@node-rs/argon2';
 import { ROLES, type Accounts, type Role, type User } from '../../storage/accounts.ts';
 
 export const SESSION_COOKIE = 'stemmen_session';
@@ -58,7 +58,7 @@ export async function addUser(
   return { created, user: { email: e, role: role as Role, organisations: orgs } };
 }
 
-export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' | 'rate_limited' };
+export type LoginResult = { ok: true; token: string } | { ok: false; reason: 'invalid' } | { ok: false; reason: 'rate_limited'; retryAfterSeconds: number };
 
 export class Auth {
   // Verified when the email is unknown, so a wrong email costs as long as a wrong password.
@@ -67,20 +67,29 @@ export class Auth {
   constructor(
     private readonly accounts: Accounts,
     private readonly opts: { sessionHours: number; maxFailures: number; now: () => Date },
+    /** The password check (tests count its calls). */
+    private readonly verify: (hash: string, password: string) => Promise<boolean> = argon2Verify,
   ) {}
 
   async login(email: string, password: string, clientAddress: string): Promise<LoginResult> {
     const now = this.opts.now();
+    const windowFrom = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
+    // Counted before the (slow) password check, atomically: parallel attempts cannot all pass a check made before any was recorded.
     const keys = [`email:${email.trim().toLowerCase()}`, `ip:${clientAddress}`];
-    const since = new Date(now.getTime() - FAILURE_WINDOW_MS).toISOString();
-    for (const k of keys) if ((await this.accounts.countLoginFailures(k, since)) >= this.opts.maxFailures) return { ok: false, reason: 'rate_limited' };
-    const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
-    const good = await verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);
-    if (!user || !good) {
-      for (const k of keys) await this.accounts.recordLoginFailure(k, now.toISOString());
-      return { ok: false, reason: 'invalid' };
+    const counted = [...(await this.accounts.countLoginAttempts(keys, now.toISOString(), windowFrom))].map(([key, c]) => ({ key, ...c }));
+    // Only failures keep their count: a refused attempt was never checked, a good one is no attack.
+    const release = () => Promise.all(counted.map((c) => this.accounts.releaseLoginAttempt(c.key, c.windowStart)));
+    const over = counted.filter((c) => c.attempts > this.opts.maxFailures);
+    if (over.length > 0) {
+      await release();
+      const ends = Math.max(...over.map((c) => Date.parse(c.windowStart) + FAILURE_WINDOW_MS));
+      return { ok: false, reason: 'rate_limited', retryAfterSeconds: Math.max(1, Math.ceil((ends - now.getTime()) / 1000)) };
     }
-    await this.accounts.forgetLoginFailures(since);
+    const user = await this.accounts.findUserByEmail(email.trim().toLowerCase());
+    const good = await this.verify(user?.passwordHash ?? (await this.dummy), password).catch(() => false);
+    if (!user || !good) return { ok: false, reason: 'invalid' };
+    await release();
+    await this.accounts.forgetLoginAttempts(windowFrom);
     await this.accounts.purgeExpiredSessions(now.toISOString());
     const token = randomToken();
     await this.accounts.createSession({

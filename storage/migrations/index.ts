@@ -17,6 +17,7 @@ import * as mapPeople from './2026120205_map_people.ts';
 import * as sentMessages from './2026120206_sent_messages.ts';
 import * as unreachable from './2026120207_unreachable.ts';
 import * as outboxPriority from './2026120208_outbox_priority.ts';
+import * as loginAttempts from './2026120209_login_attempts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -33,4 +34,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120206_sent_messages': sentMessages,
   '2026120207_unreachable': unreachable,
   '2026120208_outbox_priority': outboxPriority,
+  '2026120209_login_attempts': loginAttempts,
 };

@@ -189,9 +189,28 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(await a.orgs.assignPilot('p', 'ngo')).toBe(true);
       expect(await a.orgs.assignPilot('nope', 'ngo')).toBe(false);
       expect(await a.findSession('t1', '2026-11-21T00:00:00.000Z')).toBeUndefined();
-      for (const at of ['2026-11-20T09:50:00.000Z', '2026-11-20T09:55:00.000Z', '2026-11-20T09:59:00.000Z'])
-        await a.recordLoginFailure('coord@example.org', at);
-      expect(await a.countLoginFailures('coord@example.org', '2026-11-20T09:52:00.000Z')).toBe(2);
+      // Login attempts: one counter per key and window, raised atomically, released when an attempt did not fail.
+      const since = '2026-11-20T09:45:00.000Z';
+      const count = async (now: string, from = since, keys = ['email:coord@example.org', 'ip:10.0.0.1']) =>
+        Object.fromEntries([...(await a.countLoginAttempts(keys, now, from))].map(([k, v]) => [k, v]));
+      expect(await count('2026-11-20T09:50:00.000Z')).toEqual({
+        'email:coord@example.org': { attempts: 1, windowStart: '2026-11-20T09:50:00.000Z' },
+        'ip:10.0.0.1': { attempts: 1, windowStart: '2026-11-20T09:50:00.000Z' },
+      });
+      const parallel = await Promise.all(Array.from({ length: 8 }, () => count('2026-11-20T09:51:00.000Z')));
+      // Each attempt got its own count, the same on both keys (they move together), in the first window.
+      expect(parallel.map((p) => p['email:coord@example.org']!.attempts).sort((x, y) => x - y)).toEqual([2, 3, 4, 5, 6, 7, 8, 9]);
+      for (const p of parallel) expect(p['ip:10.0.0.1']).toEqual(p['email:coord@example.org']);
+      await a.releaseLoginAttempt('email:coord@example.org', '2026-11-20T09:50:00.000Z');
+      await a.releaseLoginAttempt('email:coord@example.org', '2026-11-20T09:00:00.000Z'); // an old window: no effect
+      expect((await count('2026-11-20T09:52:00.000Z'))['email:coord@example.org']!.attempts).toBe(9);
+      // After the window a new one starts at 1.
+      expect((await count('2026-11-20T10:10:00.000Z', '2026-11-20T09:55:00.000Z', ['email:coord@example.org']))['email:coord@example.org']).toEqual({
+        attempts: 1,
+        windowStart: '2026-11-20T10:10:00.000Z',
+      });
+      await a.forgetLoginAttempts('2026-11-20T09:55:00.000Z');
+      expect(await db.selectFrom('login_attempts').select('key').execute()).toEqual([{ key: 'email:coord@example.org' }]);
       await a.createToken({ id: 'k1', tokenHash: 'th1', pilotCode: 'p', label: 'M&E', now });
       expect(await a.tokenPilot('th1')).toBe('p');
       expect(await a.revokeToken('k1', now)).toBe(true);

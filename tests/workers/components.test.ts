@@ -189,7 +189,13 @@ describe('files: retention and erasure', () => {
     expect(page.statusCode).toBe(200);
     expect(page.body).toMatch(/<html/i);
     const api = await admin.get('/admin/queues/api/queues');
-    expect((JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual(['maintenance', 'media', 'speech']);
+    expect((JSON.parse(api.body) as { queues: Array<{ name: string }> }).queues.map((q) => q.name).sort()).toEqual([
+      'campaigns',
+      'maintenance',
+      'media',
+      'reminders',
+      'speech',
+    ]);
   });
 });
 

@@ -53,7 +53,7 @@ export function sendPage(reply: FastifyReply, ctx: PageContext, title: string, b
     .send(page(ctx, title, body).value);
 }
 
-export function sendError(reply: FastifyReply, ctx: PageContext, status: 400 | 403 | 404, message: string): FastifyReply {
+export function sendError(reply: FastifyReply, ctx: PageContext, status: 400 | 403 | 404 | 429, message: string): FastifyReply {
   return sendPage(reply, ctx, message, html`<div class="notice error" role="alert">${message}</div><p><a href="/">${ctx.t('errors.back')}</a></p>`, status);
 }
 

@@ -27,6 +27,8 @@ export interface DashboardOptions {
   secureCookie: boolean;
   sessionHours: number;
   maxLoginFailures: number;
+  /** The dashboard's origin as browsers see it (PUBLIC_URL), accepted as same-origin proof on Bull Board's API. */
+  publicOrigin: string | null;
 }
 
 /** Every route registered after the dashboard was mounted (all of them), for the auth crawl test. */
@@ -43,6 +45,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   const auth = new Auth(accounts, { sessionHours: o.sessionHours, maxFailures: o.maxLoginFailures, now: deps.now });
   installGuard(server, {
     auth,
+    publicOrigin: o.publicOrigin,
     publicRoutes: new Set([...o.publicRoutes, ...LOGIN_ROUTES]),
     refuse: (req, reply, status, key) => {
       const ctx = pageContext(deps, req);

@@ -18,7 +18,8 @@ export function languageOf(req: FastifyRequest): string {
   return /^\s*nl\b/i.test(String(req.headers['accept-language'] ?? '')) ? 'nl' : 'en';
 }
 
-const CSS = `
+/** The one inline stylesheet; the Content-Security-Policy allows it by its hash (no style attributes anywhere). */
+export const DASHBOARD_CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,sans-serif;color:#1d2327;background:#f6f7f7}
 header{background:#1d2327;color:#fff;padding:.6rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}
 header a,header button{color:#fff}header .grow{flex:1}header form{display:inline}
@@ -30,8 +31,8 @@ a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{
 .tile{display:block;border-radius:6px;padding:.6rem .7rem;text-decoration:none;color:#1d2327;border:1px solid #0002;border-inline-start:8px solid #999}
 .tile.red{border-inline-start-color:#c0392b;background:#fdecea}.tile.orange{border-inline-start-color:#d68910;background:#fef5e7}
 .tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
-.tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:flex;height:8px;border-radius:4px;overflow:hidden;margin:.35rem 0;background:#dcdcde}
-.bar .r{background:#c0392b}.bar .o{background:#f0a30a}.bar .g{background:#1e8449}
+.tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:block;width:100%;max-width:none;height:8px;border-radius:4px;margin:.35rem 0;background:#dcdcde}
+.bar .r{fill:#c0392b}.bar .o{fill:#f0a30a}.bar .g{fill:#1e8449}header .muted{color:#ccc}.narrow{max-width:360px}.wide{width:100%}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
 input,select,textarea,button{font:inherit}input,select,textarea{padding:.3rem;border:1px solid #8c8f94;border-radius:4px;max-width:100%}
 button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer}
@@ -58,11 +59,11 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
   );
   return html`<!doctype html>
 <html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${title} · ${t('title')}</title><style>${raw(CSS)}</style></head>
+<title>${title} · ${t('title')}</title><style>${raw(DASHBOARD_CSS)}</style></head>
 <body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}${user?.role === 'admin' ? html`<a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}<span class="grow"></span>${switcher}
 ${
   user
-    ? html`<span class="muted" style="color:#ccc">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
+    ? html`<span class="muted">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
 <form method="post" action="/logout"><input type="hidden" name="_csrf" value="${ctx.csrf ?? ''}"><button>${t('nav.logout')}</button></form>`
     : ''
 }</header>

@@ -22,10 +22,10 @@ export function registerLogin(server: FastifyInstance, deps: DashboardDeps, auth
   const form = (ctx: PageContext, token: string, next: string, error?: string) => html`
 <h1>${ctx.t('login.title')}</h1>
 ${error ? html`<div class="notice error" role="alert">${error}</div>` : ''}
-<form method="post" action="/login" class="card" style="max-width:360px">
+<form method="post" action="/login" class="card narrow">
 <input type="hidden" name="_csrf" value="${token}"><input type="hidden" name="next" value="${next}">
-<p><label for="email">${ctx.t('login.email')}</label><input id="email" name="email" type="email" autocomplete="username" required style="width:100%"></p>
-<p><label for="password">${ctx.t('login.password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required style="width:100%"></p>
+<p><label for="email">${ctx.t('login.email')}</label><input id="email" name="email" type="email" autocomplete="username" required class="wide"></p>
+<p><label for="password">${ctx.t('login.password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required class="wide"></p>
 <button class="primary" type="submit">${ctx.t('login.submit')}</button></form>`;
 
   const show = (req: FastifyRequest, reply: FastifyReply, status: number, error?: string) => {
@@ -44,7 +44,8 @@ ${error ? html`<div class="notice error" role="alert">${error}</div>` : ''}
     const expected = req.cookies[LOGIN_CSRF_COOKIE];
     if (!f.success || !expected || !safeEqual(f.data._csrf, expected)) return show(req, reply, 403, ctx.t('errors.csrf'));
     const r = await auth.login(f.data.email, f.data.password, req.ip);
-    if (!r.ok) return show(req, reply, r.reason === 'rate_limited' ? 429 : 401, ctx.t(`login.${r.reason}`));
+    if (!r.ok && r.reason === 'rate_limited') return show(req, reply.header('retry-after', r.retryAfterSeconds), 429, ctx.t('login.rate_limited'));
+    if (!r.ok) return show(req, reply, 401, ctx.t('login.invalid'));
     void reply.clearCookie(LOGIN_CSRF_COOKIE, { path: '/' });
     void reply.setCookie(SESSION_COOKIE, r.token, { ...base, maxAge: cookie.maxAgeSeconds });
     return reply.redirect(localPath(f.data.next), 303);

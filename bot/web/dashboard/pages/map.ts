@@ -33,8 +33,10 @@ const qs = (q: FilterQuery) => {
 };
 
 function bar(s: LightSummary) {
-  if (!s.shares) return html`<div class="bar" aria-hidden="true"></div>`;
-  return html`<div class="bar" aria-hidden="true"><span class="r" style="width:${s.shares.red}%"></span><span class="o" style="width:${s.shares.orange}%"></span><span class="g" style="width:${s.shares.green}%"></span></div>`;
+  if (!s.shares) return html`<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true"></svg>`;
+  // SVG geometry, not style attributes: the Content-Security-Policy allows no inline styles.
+  const { red, orange, green } = s.shares;
+  return html`<svg class="bar" viewBox="0 0 100 8" preserveAspectRatio="none" aria-hidden="true"><rect class="r" x="0" width="${red}" height="8"></rect><rect class="o" x="${red}" width="${orange}" height="8"></rect><rect class="g" x="${red + orange}" width="${green}" height="8"></rect></svg>`;
 }
 
 const VIDEO_KINDS = new Set(['video', 'video_note']);

@@ -140,7 +140,7 @@ ${
 <form method="post" action="/cases/${c.id}" class="card">${csrfField(ctx)}
 <label>${t('queue.status')}<select name="status">${CASE_STATUSES.map((s) => html`<option value="${s}" ${c.status === s ? 'selected' : ''}>${t(`queue.statuses.${s}`)}</option>`)}</select></label>
 <label>${t('queue.assignee')}<select name="assignee"><option value="">${t('queue.unassigned')}</option>${users.map((u) => html`<option value="${u.id}" ${c.assigneeId === u.id ? 'selected' : ''}>${u.email}</option>`)}</select></label>
-<label>${t('queue.notes')}<textarea name="notes" rows="4" style="width:100%">${c.notes}</textarea></label>
+<label>${t('queue.notes')}<textarea name="notes" rows="4" class="wide">${c.notes}</textarea></label>
 <p><button class="primary" type="submit">${t('queue.save')}</button></p></form>
 <h2>${t('queue.history')}</h2><div class="scroll"><table><tbody>${trail.map((e) => html`<tr><td>${e.at.slice(0, 16).replace('T', ' ')}</td><td>${who(e.actor)}</td><td>${e.action}</td><td><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody></table></div>`;
     return sendPage(reply, ctx, t('queue.case'), body);
