@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { phoneRegion } from './phone.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -217,6 +218,11 @@ const schema = z.object({
     .max(600)
     .default(20)
     .describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .refine((r) => phoneRegion(r) !== null, 'a two-letter country code such as NL, BE or DE')
+    .default('NL')
+    .describe('Country of phone numbers written without a country code (06-12345678) in invitation lists; `--region` overrides it per list'),
   INBOUND_MAX_ATTEMPTS: z.coerce
     .number()
     .int()
@@ -258,6 +264,8 @@ export type Config = Readonly<{
   campaignPerMinute: number;
   /** Failed attempts before an inbound message is parked. */
   inboundMaxAttempts: number;
+  /** Upper-case region code of numbers without a country code. */
+  phoneDefaultRegion: string;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -354,5 +362,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     }),
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+    phoneDefaultRegion: phoneRegion(e.PHONE_DEFAULT_REGION)!,
   });
 }

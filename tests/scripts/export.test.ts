@@ -9,6 +9,7 @@ import { Browser, completeWithRedAnswers, createUser, seed } from '../helpers/da
 let app: TestApp;
 const clients: TryitClient[] = [];
 const TRICKY = 'Werk, "eerlijk"?\nNee; tweede regel';
+const FORMULA = '=HYPERLINK("http://x","y")';
 
 function cli(args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], {
@@ -36,6 +37,16 @@ beforeAll(async () => {
       language: 'nl',
       channel: 'telegram',
       answers: [{ questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: TRICKY }],
+    },
+    {
+      id: 'formula',
+      language: 'nl',
+      channel: 'whatsapp',
+      answers: [
+        { questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: FORMULA },
+        { questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light: 'red', number: -5 },
+        { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: '@SUM(1+1)' },
+      ],
     },
   ]);
 }, 60_000);
@@ -82,6 +93,29 @@ describe('stemmen export', () => {
     expect(codebook.find((c) => c.question_id === 'work_has_paid_work' && c.value === 'yes')!.label_nl).toBe('Ja');
     const all = ['answers.csv', 'codebook.csv', 'datapackage.json'].map((f) => readFileSync(join(out, f), 'utf8')).join('\n');
     for (const c of clients) expect(all).not.toContain(c.token);
+  });
+
+  it('escapes what a spreadsheet would run as a formula in text cells, and leaves numbers (also negative ones) alone', () => {
+    const out = join(app.dir, 'out-csv');
+    const raw = readFileSync(join(out, 'answers.csv'), 'utf8');
+    const answers = parse(raw, { columns: true }) as Array<Record<string, string>>;
+    const mine = answers.filter((a) => a.respondent_id === 'formula');
+    expect(mine.find((a) => a.question_id === 'work_fair_why')!.value_text).toBe(`'${FORMULA}`);
+    expect(mine.find((a) => a.question_id === 'housing_why')!.value_text).toBe("'@SUM(1+1)");
+    expect(mine.find((a) => a.question_id === 'work_fair')!.value_number).toBe('-5');
+    expect(raw).toContain(',-5,');
+    expect(raw).not.toMatch(/(^|,)"?[=@]/m);
+    const pkg = JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8'));
+    expect(pkg.resources[0].schema.fields.find((f: { name: string }) => f.name === 'value_text').description).toMatch(/leading '.*formula/);
+    expect(pkg.resources[0].description).toContain("remove that one leading '");
+    // JSON Lines are not opened by spreadsheets: the text stays exactly as given.
+    const jsonl = join(app.dir, 'out-jsonl-formula');
+    expect(cli(['export', 'default', '--format', 'jsonl', '--out', jsonl]).status).toBe(0);
+    const lines = readFileSync(join(jsonl, 'answers.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.respondent_id === 'formula' && l.question_id === 'work_fair_why')!.value_text).toBe(FORMULA);
   });
 
   it('writes JSON Lines with the same rows', () => {
