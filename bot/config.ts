@@ -5,7 +5,6 @@
  */
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { phoneRegion } from './phone.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -74,6 +73,8 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: z
     .string()
     .regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678')
+    // 0612345678 has the right length but no country code (none starts with 0).
+    .refine((n) => !n.startsWith('0'), 'not a number with its country code: write 31612345678, not 0612345678')
     .optional()
     .describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_CHAT_GAP_MS: z.coerce.number().int().min(0).default(1500).describe('Minimum gap between two messages to one chat'),
@@ -220,7 +221,7 @@ const schema = z.object({
     .describe('Most invitations or results messages sent per minute (`stemmen pilot invite`, `share-results`)'),
   PHONE_DEFAULT_REGION: z
     .string()
-    .refine((r) => phoneRegion(r) !== null, 'a two-letter country code such as NL, BE or DE')
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as NL, BE or DE')
     .default('NL')
     .describe('Country of phone numbers written without a country code (06-12345678) in invitation lists; `--region` overrides it per list'),
   INBOUND_MAX_ATTEMPTS: z.coerce
@@ -264,7 +265,7 @@ export type Config = Readonly<{
   campaignPerMinute: number;
   /** Failed attempts before an inbound message is parked. */
   inboundMaxAttempts: number;
-  /** Upper-case region code of numbers without a country code. */
+  /** Upper-case region code of numbers without a country code; bot/phone.ts checks it is known where numbers are read (its metadata is too big to load with every config). */
   phoneDefaultRegion: string;
 }>;
 
@@ -362,6 +363,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     }),
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
-    phoneDefaultRegion: phoneRegion(e.PHONE_DEFAULT_REGION)!,
+    phoneDefaultRegion: e.PHONE_DEFAULT_REGION.toUpperCase(),
   });
 }

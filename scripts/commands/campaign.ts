@@ -90,7 +90,10 @@ async function queueAndWatch(config: Config, campaigns: CampaignRepository, camp
 export async function runPilotInvite(config: Config, code: string, contactsFile: string, o: InviteOptions): Promise<number> {
   const windowMs = parseWindow(o.window);
   const region = phoneRegion(o.region ?? config.phoneDefaultRegion);
-  if (!region) throw new UsageError(`--region "${o.region}" is not a country code libphonenumber knows; use two letters such as NL, BE or DE`);
+  if (!region)
+    throw new UsageError(
+      `${o.region !== undefined ? `--region "${o.region}"` : `PHONE_DEFAULT_REGION="${config.phoneDefaultRegion}"`} is not a country code libphonenumber knows; use two letters such as NL, BE or DE`,
+    );
   return withPilot(config, code, async (db, pilot) => {
     if (!pilot.channels.includes('whatsapp'))
       throw new UsageError(`pilot ${code} has no WhatsApp channel (it has ${pilot.channels.join(', ')}); invitations go out through WhatsApp`);
