@@ -134,7 +134,9 @@ describe('stemmen export', () => {
     await createUser(app.db, 'res@example.org', 'researcher');
     const b = new Browser(app.server);
     await b.login('res@example.org');
-    expect((await b.get('/pilots/default/exports')).body).toContain('href="/pilots/default/exports/answers.csv"');
+    const page = (await b.get('/pilots/default/exports')).body;
+    expect(page).toContain('href="/pilots/default/exports/answers.csv"');
+    expect(page).toContain('a text that a spreadsheet would run as a formula');
     const res = await b.get('/pilots/default/exports/answers.csv');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="default-answers.csv"');
