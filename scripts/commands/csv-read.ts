@@ -100,6 +100,8 @@ export function readCsv(input: string | Buffer, shown: string, emptyHint: string
     return { line, cells: r.record };
   });
   const body = placed.filter((r) => r.cells.some((c) => c.trim() !== ''));
+  // Excel's separator hint line ("sep=;") comes before the header.
+  if (body[0]?.cells[0]?.trim().toLowerCase() === 'sep=' && body[0].cells.slice(1).every((c) => c.trim() === '')) body.shift();
   const head = body.shift();
   if (!head) throw new UsageError(`${shown}: the file is empty; ${emptyHint}`);
   const headers = head.cells.map((h) => h.trim());

@@ -58,9 +58,11 @@ describe('invitation contact lists', () => {
     expect(be.invitees).toEqual([{ line: 'be.csv:2', digits: '32470123456', language: 'nl' }]);
   });
 
-  it('reads tab-separated lists and keeps line numbers right across a quoted cell spanning lines', () => {
+  it('reads tab-separated lists, Excel\'s "sep=;" hint line, and keeps line numbers right across a quoted cell spanning lines', () => {
     const list = readContactList('phone\tnote\tconsent\n+31612345678\t"two\r\nlines"\tyes\n\n0612345679\tx\tyes\n', 't.csv', LANGS, 'nl');
     expect(list.invitees.map((i) => i.line)).toEqual(['t.csv:2', 't.csv:5']);
+    const hinted = readContactList('sep=;\r\ntelefoon;toestemming\r\n06-12345678;ja\r\n', 's.csv', LANGS, 'nl');
+    expect(hinted.invitees).toEqual([{ line: 's.csv:3', digits: '31612345678', language: 'nl' }]);
   });
 
   it('stops on a missing consent column, bad numbers, unclear consent, unknown languages and broken lines, naming each line', () => {
