@@ -91,6 +91,8 @@ const schema = z.object({
   WHATSAPP_PAIRING_NUMBER: z
     .string()
     .regex(/^\d{8,15}$/, 'digits only, with country code, e.g. 31612345678')
+    // 0612345678 has the right length but no country code (none starts with 0).
+    .refine((n) => !n.startsWith('0'), 'not a number with its country code: write 31612345678, not 0612345678')
     .optional()
     .describe('Pair by an 8-character code for this number instead of scanning a QR code'),
   WHATSAPP_FETCH_VERSION: z
@@ -281,6 +283,11 @@ const schema = z.object({
     .max(100)
     .default(50)
     .describe("Most % of a channel's sending pace campaign messages may take; conversations always go first"),
+  PHONE_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'a two-letter country code such as NL, BE or DE')
+    .default('NL')
+    .describe('Country of phone numbers written without a country code (06-12345678) in invitation lists; `--region` overrides it per list'),
   INBOUND_MAX_ATTEMPTS: z.coerce
     .number()
     .int()
@@ -338,6 +345,8 @@ export type Config = Readonly<{
   campaignShare: number;
   /** Failed attempts before an inbound message is parked. */
   inboundMaxAttempts: number;
+  /** Upper-case region code of numbers without a country code; bot/phone.ts checks it is known where numbers are read (its metadata is too big to load with every config). */
+  phoneDefaultRegion: string;
 }>;
 
 /** The variables with their descriptions and defaults, for the README table and `stemmen config`. */
@@ -443,5 +452,6 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
     campaignShare: e.CAMPAIGN_SEND_SHARE / 100,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,
+    phoneDefaultRegion: e.PHONE_DEFAULT_REGION.toUpperCase(),
   });
 }

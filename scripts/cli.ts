@@ -166,10 +166,11 @@ export async function main(argv: string[]): Promise<number> {
     .command('invite')
     .description('invite people on a list (with recorded consent to be contacted) through WhatsApp, paced; safe to run again')
     .argument('<code>')
-    .requiredOption('--contacts <file>', 'CSV with columns phone, consent (yes/no) and optionally language')
+    .requiredOption('--contacts <file>', 'CSV (, ; or tab) with columns phone, consent (yes/no) and optionally language (or telefoon, toestemming, taal)')
+    .option('--region <country>', 'country of numbers written without a country code, e.g. BE (default PHONE_DEFAULT_REGION, NL)')
     .option('--window <duration>', 'spread the invitations over this time, e.g. 90m or 2h (at most 20h)', '1h')
     .option('--no-wait', 'queue and return instead of showing progress until all are sent')
-    .action(async (c: string, o: { contacts: string; window: string; wait: boolean }) => {
+    .action(async (c: string, o: { contacts: string; region?: string; window: string; wait: boolean }) => {
       const { runPilotInvite } = await import('./commands/campaign.ts');
       code = await runPilotInvite(loadConfig(process.env), c, o.contacts, o);
     });

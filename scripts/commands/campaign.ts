@@ -11,6 +11,7 @@ import type { Config } from '../../bot/config.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
+import { phoneRegion } from '../../bot/phone.ts';
 import type { Message } from '../../surveys/engine/types.ts';
 import { CampaignRepository, type Progress } from '../../storage/campaigns.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
@@ -25,6 +26,10 @@ import { openDb, unknownPilot } from './pilot.ts';
 export interface CampaignRunOptions {
   window: string;
   wait: boolean;
+}
+export interface InviteOptions extends CampaignRunOptions {
+  /** Country of numbers without a country code; default PHONE_DEFAULT_REGION. */
+  region?: string | undefined;
 }
 
 /** "2h", "30m", "45s" → ms; at most 20 h (placeholder contacts are purged after 24 h). */
@@ -82,8 +87,13 @@ async function queueAndWatch(config: Config, campaigns: CampaignRepository, camp
   return p;
 }
 
-export async function runPilotInvite(config: Config, code: string, contactsFile: string, o: CampaignRunOptions): Promise<number> {
+export async function runPilotInvite(config: Config, code: string, contactsFile: string, o: InviteOptions): Promise<number> {
   const windowMs = parseWindow(o.window);
+  const region = phoneRegion(o.region ?? config.phoneDefaultRegion);
+  if (!region)
+    throw new UsageError(
+      `${o.region !== undefined ? `--region "${o.region}"` : `PHONE_DEFAULT_REGION="${config.phoneDefaultRegion}"`} is not a country code libphonenumber knows; use two letters such as NL, BE or DE`,
+    );
   return withPilot(config, code, async (db, pilot) => {
     if (!pilot.channels.includes('whatsapp'))
       throw new UsageError(`pilot ${code} has no WhatsApp channel (it has ${pilot.channels.join(', ')}); invitations go out through WhatsApp`);
@@ -91,13 +101,13 @@ export async function runPilotInvite(config: Config, code: string, contactsFile:
     const { survey, estimatedMinutes } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
     const path = resolve(contactsFile);
     const shown = relative(process.cwd(), path) || path;
-    let text: string;
+    let text: Buffer;
     try {
-      text = readFileSync(path, 'utf8');
+      text = readFileSync(path);
     } catch {
       throw new UsageError(`${shown}: file not found; check the path`);
     }
-    const list = readContactList(text, shown, survey.languages, survey.defaultLanguage);
+    const list = readContactList(text, shown, survey.languages, survey.defaultLanguage, region);
     for (const r of list.refused) process.stdout.write(`refused ${r.line}: ${r.why}\n`);
 
     const renderer = new Renderer(createI18n(locales));

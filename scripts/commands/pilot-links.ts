@@ -11,6 +11,7 @@ import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { PilotRepository } from '../../storage/pilots.ts';
+import { phoneNumber, phoneRegion } from '../../bot/phone.ts';
 import { UsageError } from '../errors.ts';
 import { openDb, unknownPilot } from './pilot.ts';
 
@@ -65,9 +66,16 @@ export async function runPilotLinks(config: Config, code: string, o: LinksOption
     for (const s of starts) links.push({ file: `telegram${s.suffix}`, url: telegramLink(bot, s.start) });
   }
   if (pilot.channels.includes('whatsapp')) {
-    const number = o.whatsappNumber?.replace(/^\+/, '');
-    if (!number) throw new UsageError("the pilot uses WhatsApp: pass --whatsapp-number with the bot's number, digits with country code (e.g. 31612345678)");
-    if (!/^\d{8,15}$/.test(number)) throw new UsageError(`--whatsapp-number "${o.whatsappNumber}" must be 8–15 digits with the country code, e.g. 31612345678`);
+    if (!o.whatsappNumber) throw new UsageError("the pilot uses WhatsApp: pass --whatsapp-number with the bot's number, e.g. +31612345678");
+    // A business number may be a landline; numbers without a country code are PHONE_DEFAULT_REGION's.
+    const region = phoneRegion(config.phoneDefaultRegion);
+    if (!region)
+      throw new UsageError(
+        `PHONE_DEFAULT_REGION="${config.phoneDefaultRegion}" is not a country code libphonenumber knows; use two letters such as NL, BE or DE`,
+      );
+    const phone = phoneNumber(o.whatsappNumber, region);
+    if (!phone.ok) throw new UsageError(`--whatsapp-number: ${phone.reason}`);
+    const number = phone.e164.slice(1);
     for (const s of starts) links.push({ file: `whatsapp${s.suffix}`, url: whatsappLink(number, s.start) });
   }
   const dir = resolve(o.out ?? join('pilots', pilot.code));

@@ -9,8 +9,8 @@
 import type { Condition } from '../spec/schema.ts';
 import { closest, list } from '../spec/suggest.ts';
 import { parseColumn, parseLanguage, type Column } from './columns.ts';
-import { parseExpression, type Resolve } from './expressions.ts';
-import { boundsOf, mapIndicator, rangeSpec } from './fields.ts';
+import { parseExpression, type Resolve, SELF } from './expressions.ts';
+import { boundsOf, mapIndicator, rangeSpec, selectionBoundsOf } from './fields.ts';
 
 export interface XlsRow {
   row: number;
@@ -289,8 +289,10 @@ class Importer {
     }
   }
 
-  private resolver(row: number): Resolve {
+  /** `own` is the question's own name: in its constraint, `${own}` means `.`. */
+  private resolver(row: number, own?: string): Resolve {
     return (name) => {
+      if (own !== undefined && name === own) return { id: SELF };
       const n = this.names.get(name);
       if (!n) {
         const hint = closest(name, [...this.names.keys()]);
@@ -305,7 +307,7 @@ class Importer {
   private condition(r: XlsRow, column: string, allowSelf: boolean): Condition | null {
     const src = r.cells[column]?.trim() ?? '';
     if (src === '') return null;
-    const res = parseExpression(src, this.resolver(r.row), allowSelf);
+    const res = parseExpression(src, this.resolver(r.row, allowSelf ? r.cells.name?.trim() : undefined), allowSelf);
     if (res.ok) return res.condition;
     if (res.kind === 'syntax') this.add('survey', r.row, column, `cannot read "${src}": ${res.message}`, 'error');
     else this.add('survey', r.row, column, `"${src}" is not imported: ${res.message}; the question is asked without this ${column}`, 'unsupported');
@@ -554,12 +556,21 @@ class Importer {
     return true;
   }
 
-  /** `. >= 0 and . <= 120` on numbers becomes min/max; anything else is listed. */
+  /**
+   * `. >= 0 and . <= 120` on numbers becomes min/max, `count-selected(.) <= 3` on a
+   * select_multiple minSelected/maxSelected; anything else is listed.
+   */
   private constraint(r: XlsRow, q: Raw): void {
     const src = r.cells.constraint?.trim() ?? '';
     if (src === '') return;
     const c = this.condition(r, 'constraint', true);
     if (!c) return;
+    if (q.type === 'multi') {
+      const sel = selectionBoundsOf(c, Array.isArray(q.choices) ? q.choices.length : 0);
+      if ('message' in sel) this.add('survey', r.row, 'constraint', `"${src}" ${sel.message}`, sel.severity);
+      else Object.assign(q, sel);
+      return;
+    }
     const bounds = q.type === 'number' ? boundsOf(c, q.integer === true) : null;
     if (bounds) Object.assign(q, bounds);
     else
@@ -567,7 +578,7 @@ class Importer {
         'survey',
         r.row,
         'constraint',
-        `"${src}" is not imported (only lower and upper bounds on numbers, like ". >= 0 and . <= 120"); answers are not checked against it`,
+        `"${src}" is not imported (only lower and upper bounds on numbers, like ". >= 0 and . <= 120", and count-selected(.) bounds on select_multiple); answers are not checked against it`,
         'unsupported',
       );
   }

@@ -2,9 +2,11 @@
  * XLSForm `relevant` and `constraint` expressions (the common subset) → spec conditions.
  *
  * Supported: `${q}` references (and `.` for the current answer in constraints), string and
- * number literals, `= != < <= > >=`, `and` / `or` / `not(…)`, parentheses and
- * `selected(${q}, 'x')`. Anything else (arithmetic, other functions) is *unsupported*, which
- * the importer lists; text that is not an expression at all is a *syntax* error.
+ * number literals (also negative: `. >= -5`), `= != < <= > >=`, `and` / `or` / `not(…)`,
+ * parentheses, `selected(${q}, 'x')` and, in a select_multiple's own constraint,
+ * `count-selected(.) <= 3` (its selection bounds). Anything else (arithmetic including `div`
+ * and `mod`, other functions) is *unsupported*, which the importer lists; text that is not an
+ * expression at all is a *syntax* error.
  * @module
  */
 import type { Condition } from '../spec/schema.ts';
@@ -16,6 +18,8 @@ export type Resolve = (name: string) => { id: string } | { unsupported: string }
 
 /** The id used for `.` (the question's own answer) in constraints. */
 export const SELF = '.';
+/** The id used for `count-selected(.)`, the number of choices ticked, in constraints. */
+export const SELF_COUNT = 'count-selected(.)';
 
 type Tok =
   | { t: 'ref'; name: string; at: number }
@@ -60,7 +64,10 @@ function tokenize(src: string): Tok[] {
       i = end + 1;
       continue;
     }
-    const num = /^\d+(\.\d+)?/.exec(src.slice(i));
+    // A minus right before a number is its sign unless it follows a value (then it subtracts).
+    const prev = out[out.length - 1];
+    const signed = !prev || !['ref', 'self', 'str', 'num', ')'].includes(prev.t);
+    const num = (signed ? /^-?\d+(\.\d+)?/ : /^\d+(\.\d+)?/).exec(src.slice(i));
     if (num) {
       out.push({ t: 'num', v: Number(num[0]), at });
       i += num[0].length;
@@ -99,6 +106,9 @@ function tokenize(src: string): Tok[] {
 }
 
 type Leaf = Extract<Condition, { question: string }>;
+type Operand = { kind: 'q'; id: string } | { kind: 'count'; id: string } | { kind: 'lit'; v: string | number };
+
+const ARITHMETIC = 'arithmetic (+ - * div mod) is not supported';
 
 class Parser {
   private i = 0;
@@ -162,6 +172,7 @@ class Parser {
       return c;
     }
     if (t.t === 'word' && t.v === 'selected') return this.selected();
+    if (t.t === 'word' && t.v === 'count-selected') return this.comparison();
     if (t.t === 'word') {
       const next = this.toks[this.i + 1];
       if (next?.t === '(') throw new Fail('unsupported', `the function ${t.v}() is not supported (only selected() is)`);
@@ -179,10 +190,17 @@ class Parser {
     if (ref.kind !== 'q' || v.kind !== 'lit') throw new Fail('unsupported', "selected() needs a reference and a choice name, as in selected(${q}, 'x')");
     return { question: ref.id, includes: String(v.v) };
   }
-  private operand(): { kind: 'q'; id: string } | { kind: 'lit'; v: string | number } {
+  private operand(): Operand {
     const t = this.peek();
     if (!t) throw new Fail('syntax', 'the expression ends too early');
     this.i++;
+    if (t.t === 'word' && t.v === 'count-selected') {
+      this.expect('(');
+      const of = this.operand();
+      this.expect(')');
+      if (of.kind !== 'q') throw new Fail('syntax', `at character ${t.at}: count-selected() needs a reference, as in count-selected(.)`);
+      return { kind: 'count', id: of.id };
+    }
     if (t.t === 'ref') {
       const r = this.resolve(t.name);
       if ('error' in r) throw new Fail('syntax', r.error);
@@ -197,10 +215,15 @@ class Parser {
     if (t.t === 'word' && t.v === 'today') throw new Fail('unsupported', 'today() is not supported');
     throw new Fail('syntax', `at character ${t.at}: expected a reference, a number or a quoted text but found ${describe(t)}`);
   }
+  /** True when the next token does arithmetic: + - * | or the words div and mod. */
+  private arithmeticNext(): boolean {
+    const t = this.peek();
+    return t?.t === 'arith' || (t?.t === 'word' && (t.v === 'div' || t.v === 'mod'));
+  }
   private comparison(): Condition {
     let left = this.operand();
     const opTok = this.peek();
-    if (opTok?.t === 'arith') throw new Fail('unsupported', 'arithmetic (+ - * div mod) is not supported');
+    if (this.arithmeticNext()) throw new Fail('unsupported', ARITHMETIC);
     if (opTok?.t !== 'op')
       throw new Fail(
         'syntax',
@@ -210,11 +233,17 @@ class Parser {
       );
     this.i++;
     let right = this.operand();
-    if (this.peek()?.t === 'arith') throw new Fail('unsupported', 'arithmetic (+ - * div mod) is not supported');
+    if (this.arithmeticNext()) throw new Fail('unsupported', ARITHMETIC);
     let op = opTok.v;
-    if (left.kind === 'lit' && right.kind === 'q') {
+    if (left.kind === 'lit' && right.kind !== 'lit') {
       [left, right] = [right, left];
       op = ({ '<': '>', '<=': '>=', '>': '<', '>=': '<=' } as const)[op as '<'] ?? op;
+    }
+    if (left.kind === 'count') {
+      if (left.id !== SELF)
+        throw new Fail('unsupported', "count-selected() of another question (only a select_multiple's own, count-selected(.), is imported)");
+      if (right.kind !== 'lit' || typeof right.v !== 'number') throw new Fail('unsupported', 'count-selected(.) compared with anything but a number');
+      return leaf(SELF_COUNT, op, right.v);
     }
     if (left.kind !== 'q' || right.kind !== 'lit') throw new Fail('unsupported', 'only comparisons of one answer with a fixed value are supported');
     return leaf(left.id, op, right.v);

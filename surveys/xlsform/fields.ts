@@ -1,12 +1,12 @@
 /**
  * Single XLSForm cells → spec fields: the indicator/outcome mapping, `range` parameters and
- * `constraint` bounds. Each returns the field or the message the importer lists.
+ * `constraint` bounds (on numbers, and on how many choices a select_multiple takes). Each returns the field or the message the importer lists.
  * @module
  */
 import { findIndicator, INDICATOR_IDS } from '../indicators.ts';
 import type { Condition } from '../spec/schema.ts';
 import { closest, list } from '../spec/suggest.ts';
-import { SELF } from './expressions.ts';
+import { SELF, SELF_COUNT } from './expressions.ts';
 
 type Raw = Record<string, unknown>;
 export interface FieldProblem {
@@ -79,4 +79,46 @@ export function boundsOf(c: Condition, integer: boolean): { min?: number; max?: 
     return true;
   });
   return ok ? bounds : null;
+}
+
+export type SelectionBounds = { minSelected?: number; maxSelected?: number } | { message: string; severity: 'error' | 'unsupported' };
+
+/**
+ * A select_multiple's constraint made only of `count-selected(.)` bounds (`>= 2 and <= 3`,
+ * `= 2`, `< 4`) → minSelected/maxSelected; what it says beyond that is listed, and bounds no
+ * answer can meet stop the import. A bound the question meets anyway (at least 1, at most
+ * every choice) is left out.
+ */
+export function selectionBoundsOf(c: Condition, choices: number): SelectionBounds {
+  let min = 1,
+    max = choices;
+  const leaves = 'all' in c ? c.all : [c];
+  for (const l of leaves) {
+    const keys = 'question' in l && l.question === SELF_COUNT ? Object.keys(l).filter((k) => k !== 'question') : [];
+    const k = keys[0];
+    const v = k !== undefined ? (l as Record<string, unknown>)[k] : undefined;
+    if (keys.length !== 1 || typeof v !== 'number')
+      return {
+        message: 'is not imported (only bounds on count-selected(.), like "count-selected(.) <= 3", are); any number of choices is accepted',
+        severity: 'unsupported',
+      };
+    if (k === 'gte') min = Math.max(min, Math.ceil(v));
+    else if (k === 'gt') min = Math.max(min, Math.floor(v) + 1);
+    else if (k === 'lte') max = Math.min(max, Math.floor(v));
+    else if (k === 'lt') max = Math.min(max, Math.ceil(v) - 1);
+    else if (k === 'equals' && Number.isInteger(v)) {
+      min = Math.max(min, v);
+      max = Math.min(max, v);
+    } else
+      return {
+        message: `is not imported ("${k === 'notEquals' ? '!=' : '='}" on count-selected(.) is not a lower or upper bound); any number of choices is accepted`,
+        severity: 'unsupported',
+      };
+  }
+  if (max < min)
+    return {
+      message: `allows no answer: ${max < 1 ? 'fewer than one choice' : `at least ${min} and at most ${max} of the ${choices} choices`}; fix the bounds`,
+      severity: 'error',
+    };
+  return { ...(min > 1 ? { minSelected: min } : {}), ...(max < choices ? { maxSelected: max } : {}) };
 }

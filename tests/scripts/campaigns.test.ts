@@ -87,8 +87,35 @@ describe('stemmen pilot invite', () => {
     writeFileSync(bad, 'phone,consent\n+31612345691,yes\n12ab,yes\n');
     const b = await stemmen(['pilot', 'invite', CODE, '--contacts', bad], env);
     expect(b.code).toBe(1);
-    expect(b.stderr).toContain('bad.csv:3: "12ab" is not a phone number');
+    expect(b.stderr).toContain('bad.csv:3: not a valid phone number in NL');
+    expect(b.stderr).not.toContain('31612345691');
     expect(whatsapp.sent).toHaveLength(before);
+  });
+});
+
+describe('stemmen pilot invite with a list from Excel NL', () => {
+  it('reads ; separated UTF-8 with BOM and CRLF, normalises numbers for --region, and lists a landline by line', async () => {
+    const before = whatsapp.sent.length;
+    const list = join(app.dir, 'uitnodigen.csv');
+    const rows = ['Naam;Telefoon;Toestemming;Taal', 'Jansen, P.;06-12345700;ja;nl', 'Peeters;0470 12 34 57;ja;ar', 'Balie;020 123 4567;ja;nl'];
+    writeFileSync(list, `\uFEFF${rows.join('\r\n')}\r\n`);
+    // For Belgium: the 06 number is then not a valid mobile, so the run stops before anyone is invited.
+    const be = await stemmen(['pilot', 'invite', CODE, '--contacts', list, '--region', 'BE', '--window', '1s'], env);
+    expect(be.code).toBe(1);
+    expect(be.stderr).toContain('uitnodigen.csv:2: not a valid phone number in BE');
+    expect(whatsapp.sent).toHaveLength(before);
+    writeFileSync(list, `\uFEFF${rows.join('\r\n').replace('0470 12 34 57', '+32 470 12 34 57')}\r\n`);
+    const r = await stemmen(['pilot', 'invite', CODE, '--contacts', list, '--window', '1s'], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^refused .*uitnodigen\.csv:4: not a mobile number \(a landline in NL\); invitations need a mobile number$/m);
+    expect(r.stdout).not.toContain('123 4567');
+    expect(
+      whatsapp.sent
+        .slice(before)
+        .map((s) => s.address)
+        .sort(),
+    ).toEqual(['31612345700@s.whatsapp.net', '32470123457@s.whatsapp.net']);
+    expect((await stemmen(['pilot', 'invite', CODE, '--contacts', list, '--region', 'XX'], env)).stderr).toContain('--region "XX" is not a country code');
   });
 });
 

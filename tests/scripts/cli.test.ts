@@ -92,6 +92,15 @@ describe('config', () => {
     expect(loadConfig({ PORT: '' }).port).toBe(3000);
     expect(() => loadConfig({ DEFAULT_PILOT: 'Has Spaces' })).toThrow(ConfigError);
   });
+  it('reads the phone region and refuses a pairing number without its country code', () => {
+    expect(loadConfig({}).phoneDefaultRegion).toBe('NL');
+    expect(loadConfig({ PHONE_DEFAULT_REGION: 'be' }).phoneDefaultRegion).toBe('BE');
+    expect(() => loadConfig({ PHONE_DEFAULT_REGION: 'Nederland' })).toThrow(/PHONE_DEFAULT_REGION="Nederland": a two-letter country code/);
+    expect(loadConfig({ WHATSAPP_ENABLED: '1', WHATSAPP_PAIRING_NUMBER: '31612345678' }).whatsapp?.pairingNumber).toBe('31612345678');
+    expect(() => loadConfig({ WHATSAPP_ENABLED: '1', WHATSAPP_PAIRING_NUMBER: '0612345678' })).toThrow(
+      /WHATSAPP_PAIRING_NUMBER="0612345678": not a number with its country code/,
+    );
+  });
 
   it('adds a dashboard user with the password from STEMMEN_PASSWORD, and names bad input', async () => {
     const ok = await stemmen(['user', 'add', 'Coord@Example.org', '--role', 'coordinator'], { STEMMEN_PASSWORD: 'twelve chars at least' });

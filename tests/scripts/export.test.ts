@@ -9,6 +9,7 @@ import { Browser, completeWithRedAnswers, createUser, seed } from '../helpers/da
 let app: TestApp;
 const clients: TryitClient[] = [];
 const TRICKY = 'Werk, "eerlijk"?\nNee; tweede regel';
+const FORMULA = '=HYPERLINK("http://x","y")';
 
 function cli(args: string[]) {
   return spawnSync(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), ...args], {
@@ -36,6 +37,16 @@ beforeAll(async () => {
       language: 'nl',
       channel: 'telegram',
       answers: [{ questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: TRICKY }],
+    },
+    {
+      id: 'formula',
+      language: 'nl',
+      channel: 'whatsapp',
+      answers: [
+        { questionId: 'work_fair_why', indicator: 'work', outcome: 'treated_fairly_at_work', light: null, text: FORMULA },
+        { questionId: 'work_fair', indicator: 'work', outcome: 'treated_fairly_at_work', light: 'red', number: -5 },
+        { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: '@SUM(1+1)' },
+      ],
     },
   ]);
 }, 60_000);
@@ -84,6 +95,29 @@ describe('stemmen export', () => {
     for (const c of clients) expect(all).not.toContain(c.token);
   });
 
+  it('escapes what a spreadsheet would run as a formula in text cells, and leaves numbers (also negative ones) alone', () => {
+    const out = join(app.dir, 'out-csv');
+    const raw = readFileSync(join(out, 'answers.csv'), 'utf8');
+    const answers = parse(raw, { columns: true }) as Array<Record<string, string>>;
+    const mine = answers.filter((a) => a.respondent_id === 'formula');
+    expect(mine.find((a) => a.question_id === 'work_fair_why')!.value_text).toBe(`'${FORMULA}`);
+    expect(mine.find((a) => a.question_id === 'housing_why')!.value_text).toBe("'@SUM(1+1)");
+    expect(mine.find((a) => a.question_id === 'work_fair')!.value_number).toBe('-5');
+    expect(raw).toContain(',-5,');
+    expect(raw).not.toMatch(/(^|,)"?[=@]/m);
+    const pkg = JSON.parse(readFileSync(join(out, 'datapackage.json'), 'utf8'));
+    expect(pkg.resources[0].schema.fields.find((f: { name: string }) => f.name === 'value_text').description).toMatch(/leading '.*formula/);
+    expect(pkg.resources[0].description).toContain("remove that one leading '");
+    // JSON Lines are not opened by spreadsheets: the text stays exactly as given.
+    const jsonl = join(app.dir, 'out-jsonl-formula');
+    expect(cli(['export', 'default', '--format', 'jsonl', '--out', jsonl]).status).toBe(0);
+    const lines = readFileSync(join(jsonl, 'answers.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.find((l) => l.respondent_id === 'formula' && l.question_id === 'work_fair_why')!.value_text).toBe(FORMULA);
+  });
+
   it('writes JSON Lines with the same rows', () => {
     const out = join(app.dir, 'out-jsonl');
     expect(cli(['export', 'default', '--format', 'jsonl', '--out', out]).status).toBe(0);
@@ -100,7 +134,9 @@ describe('stemmen export', () => {
     await createUser(app.db, 'res@example.org', 'researcher');
     const b = new Browser(app.server);
     await b.login('res@example.org');
-    expect((await b.get('/pilots/default/exports')).body).toContain('href="/pilots/default/exports/answers.csv"');
+    const page = (await b.get('/pilots/default/exports')).body;
+    expect(page).toContain('href="/pilots/default/exports/answers.csv"');
+    expect(page).toContain('a text that a spreadsheet would run as a formula');
     const res = await b.get('/pilots/default/exports/answers.csv');
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-disposition']).toBe('attachment; filename="default-answers.csv"');

@@ -318,3 +318,62 @@ describe('bad XLSForms', () => {
     expect(r2.stderr).toContain('survey: the workbook has no "survey" sheet (it has: Sheet1); is this an XLSForm?');
   });
 });
+
+describe('XLSForm constraints: negative bounds, arithmetic and count-selected()', () => {
+  const S = ['type', 'name', 'label', 'constraint', 'indicator', 'outcome'];
+  const W = { indicator: 'work', outcome: 'enough_income' };
+  const LANGS = ['nl', 'en', 'ar', 'ti', 'fa'].map((l) => ({ list_name: 'langs', name: l, label: l.toUpperCase() }));
+  const importForm = async (name: string, rows: Array<Record<string, string>>) => {
+    const file = join(ws.dir, `${name}.xlsx`);
+    await writeXlsForm(file, { survey: { headers: S, rows }, choices: { headers: ['list_name', 'name', 'label'], rows: LANGS } });
+    const out = join(ws.dir, `${name}.yaml`);
+    const r = await stemmen(['survey', 'import-xlsform', file, '--out', out], { LOCALES_DIR: ws.locales });
+    return { r, out };
+  };
+
+  it('imports ". >= -5", lists "div" and count-selected() of another question as not supported, and maps count-selected(.) onto the selection bounds', async () => {
+    const { r, out } = await importForm('bounds', [
+      { type: 'integer', name: 'temperature', label: 'Coldest day?', constraint: '. >= -5 and . <= 40', ...W },
+      { type: 'integer', name: 'even', label: 'An even number?', constraint: '. div 2 = 0', ...W },
+      {
+        type: 'select_multiple langs',
+        name: 'spoken',
+        label: 'Which languages?',
+        constraint: 'count-selected(.) >= 2 and count-selected(${spoken}) <= 3',
+        ...W,
+      },
+      { type: 'select_multiple langs', name: 'two', label: 'Pick two', constraint: 'count-selected(.) = 2', ...W },
+      { type: 'select_multiple langs', name: 'fewer', label: 'At most four', constraint: '4 > count-selected(.)', ...W },
+      { type: 'select_multiple langs', name: 'unbound', label: 'Any', constraint: 'count-selected(.) <= 9', ...W },
+      { type: 'select_multiple langs', name: 'other', label: 'Other?', constraint: 'count-selected(${spoken}) > 1', ...W },
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('survey row 3 (constraint): ". div 2 = 0" is not imported: arithmetic (+ - * div mod) is not supported');
+    expect(r.stdout).toContain('survey row 8 (constraint): "count-selected(${spoken}) > 1" is not imported: count-selected() of another question');
+    const spec = parse(readFileSync(out, 'utf8')) as { questions: Array<Record<string, unknown>> };
+    const byId = Object.fromEntries(spec.questions.map((q) => [q.id, q]));
+    expect(byId.temperature).toMatchObject({ type: 'number', min: -5, max: 40 });
+    expect(byId.even).not.toHaveProperty('min');
+    expect(byId.spoken).toMatchObject({ type: 'multi', minSelected: 2, maxSelected: 3 });
+    expect(byId.two).toMatchObject({ minSelected: 2, maxSelected: 2 });
+    expect(byId.fewer).toMatchObject({ maxSelected: 3 });
+    expect(byId.fewer).not.toHaveProperty('minSelected');
+    // At most 9 of 5 choices limits nothing.
+    expect(byId.unbound).not.toHaveProperty('maxSelected');
+  });
+
+  it('stops on bounds no answer can meet, naming the row', async () => {
+    const { r, out } = await importForm('impossible', [
+      { type: 'select_multiple langs', name: 'none', label: 'None?', constraint: 'count-selected(.) < 1', ...W },
+      { type: 'select_multiple langs', name: 'many', label: 'Many?', constraint: 'count-selected(.) >= 6', ...W },
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('survey row 2 (constraint): "count-selected(.) < 1" allows no answer: fewer than one choice; fix the bounds');
+    expect(r.stderr).toContain(
+      'survey row 3 (constraint): "count-selected(.) >= 6" allows no answer: at least 6 and at most 5 of the 5 choices; fix the bounds',
+    );
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(existsSync(out)).toBe(false);
+  });
+});

@@ -102,13 +102,15 @@ describe('stemmen pilot links', () => {
     const api = await FakeBotApi.start();
     try {
       const out = join(dir, 'qr2');
-      const r = await stemmen(['pilot', 'links', code, '--whatsapp-number', '31612345678', '--out', out], {
+      // Written the Dutch way: the link still carries the international number.
+      const r = await stemmen(['pilot', 'links', code, '--whatsapp-number', '06-12345678', '--out', out], {
         ...env,
         TELEGRAM_BOT_TOKEN: api.token,
         TELEGRAM_API_ROOT: api.url,
       });
       expect(r.code).toBe(0);
       expect(decodeQr(join(out, 'telegram.png'))).toBe(`https://t.me/${api.botInfo.username}?start=${code}`);
+      expect(decodeQr(join(out, 'whatsapp.png'))).toBe(`https://wa.me/31612345678?text=start%20${code}`);
     } finally {
       await api.close();
     }
@@ -121,6 +123,10 @@ describe('stemmen pilot links', () => {
     expect(unknown.stderr).toContain(code);
     const noNumber = await stemmen(['pilot', 'links', code, '--telegram-bot', 'stemmen_bot', '--out', join(dir, 'qr3')], env);
     expect(noNumber.stderr).toMatch(/the pilot uses WhatsApp: pass --whatsapp-number/);
+    expect(existsSync(join(dir, 'qr3/whatsapp.png'))).toBe(false);
+    const badNumber = await stemmen(['pilot', 'links', code, '--telegram-bot', 'stemmen_bot', '--whatsapp-number', '06-123', '--out', join(dir, 'qr3')], env);
+    expect(badNumber.code).toBe(1);
+    expect(badNumber.stderr).toMatch(/^--whatsapp-number: not a valid phone number in NL/);
     expect(existsSync(join(dir, 'qr3/whatsapp.png'))).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibreTranslateClient, protect, restore, TranslationError } from '../../workers/clients/libretranslate.ts';
 import { FakeLibreTranslate } from '../../scripts/dev/fake-libretranslate.ts';
-import { parseCsv, toCsv } from '../../scripts/commands/translations/table.ts';
+import { parseCsv, readTable, toCsv } from '../../scripts/commands/translations/table.ts';
 import { stemmen, tempWorkspace } from '../helpers/cli.ts';
 
 const json = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
@@ -58,6 +59,33 @@ describe('translator tables', () => {
     expect(back.map((r) => r.cells)).toEqual(rows);
     expect(back.map((r) => r.place)).toEqual(['t.csv:2', 't.csv:4']);
     expect(() => parseCsv('a,b\n"open,x\n', 't.csv')).toThrow('t.csv:2: a quoted cell is never closed');
+  });
+
+  it('writes formula-like texts so a spreadsheet shows them as text, and reads them back unchanged', () => {
+    const rows = [
+      { a: '=HYPERLINK("http://x","y")', b: '- een lijstje' },
+      { a: '+31 mobiel', b: '@naam' },
+    ];
+    const csv = toCsv(['a', 'b'], rows);
+    expect(csv).toContain('"\'=HYPERLINK(""http://x"",""y"")"');
+    expect(csv).toContain("'- een lijstje");
+    expect(parseCsv(csv, 't.csv').rows.map((r) => r.cells)).toEqual(rows);
+  });
+
+  it('reads a table back that Excel with Dutch settings saved: ; separated, byte-order mark, CRLF, commas unquoted', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'stemmen-table-')), 'ti.csv');
+    const text =
+      '\uFEFFnamespace;key;en;ti;status\r\ntest;plain;Hello, {{name}};ሰላም, {{name}};missing\r\ntest;"two;lines";"a\r\nb";"ሀ\r\nለ";missing\r\ntest;last;x;y;missing\r\n';
+    writeFileSync(file, text);
+    const { headers, rows } = await readTable(file, 'ti.csv');
+    expect(headers).toEqual(['namespace', 'key', 'en', 'ti', 'status']);
+    expect(rows.map((r) => [r.place, r.cells.key, r.cells.ti])).toEqual([
+      ['ti.csv:2', 'plain', 'ሰላም, {{name}}'],
+      ['ti.csv:3', 'two;lines', 'ሀ\r\nለ'],
+      ['ti.csv:6', 'last', 'y'],
+    ]);
+    writeFileSync(file, 'namespace;key;ti\r\ntest;a;x\r\ntest;b;"x"y\r\n');
+    await expect(readTable(file, 'ti.csv')).rejects.toThrow(/^ti\.csv:3: text after the closing " of a quoted cell/);
   });
 });
 

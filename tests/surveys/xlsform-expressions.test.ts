@@ -131,3 +131,47 @@ describe('XLSForm fields', () => {
     });
   });
 });
+
+describe('XLSForm expressions: signs, div and count-selected()', () => {
+  it('reads a minus before a number as its sign, and after a value as arithmetic', () => {
+    expect(p('. >= -5', true)).toEqual({ ok: true, condition: { question: '.', gte: -5 } });
+    expect(p('${age}>-1.5')).toEqual({ ok: true, condition: { question: 'age', gt: -1.5 } });
+    expect(p('-3 < ${age}')).toEqual({ ok: true, condition: { question: 'age', gt: -3 } });
+    expect(p('(. != -2)', true)).toEqual({ ok: true, condition: { question: '.', notEquals: -2 } });
+    expect(p('${age} -1 > 3')).toMatchObject({ ok: false, kind: 'unsupported', message: 'arithmetic (+ - * div mod) is not supported' });
+  });
+
+  it('lists div and mod as not supported instead of failing the import', () => {
+    expect(p('. div 2 = 0', true)).toEqual({ ok: false, kind: 'unsupported', message: 'arithmetic (+ - * div mod) is not supported' });
+    expect(p('${age} mod 2 = 1')).toMatchObject({ ok: false, kind: 'unsupported' });
+    expect(p('${age} > 10 div 2')).toMatchObject({ ok: false, kind: 'unsupported' });
+  });
+
+  it('reads count-selected(.) in constraints as a bound on the number of choices', () => {
+    expect(p('count-selected(.) >= 2 and count-selected(.) <= 3', true)).toEqual({
+      ok: true,
+      condition: {
+        all: [
+          { question: 'count-selected(.)', gte: 2 },
+          { question: 'count-selected(.)', lte: 3 },
+        ],
+      },
+    });
+    expect(p('3 > count-selected(.)', true)).toEqual({ ok: true, condition: { question: 'count-selected(.)', lt: 3 } });
+    expect(p('count-selected(${care}) > 1', true)).toMatchObject({ ok: false, kind: 'unsupported', message: expect.stringContaining('another question') });
+    expect(p("count-selected(.) = 'two'", true)).toMatchObject({ ok: false, kind: 'unsupported' });
+    expect(p('count-selected(1) > 1', true)).toMatchObject({ ok: false, kind: 'syntax' });
+  });
+
+  it('turns count-selected(.) bounds into minSelected/maxSelected, refusing impossible ones', async () => {
+    const { selectionBoundsOf } = await import('../../surveys/xlsform/fields.ts');
+    const c = (k: string, v: number) => ({ question: 'count-selected(.)', [k]: v });
+    expect(selectionBoundsOf({ all: [c('gt', 1), c('lt', 4)] }, 5)).toEqual({ minSelected: 2, maxSelected: 3 });
+    expect(selectionBoundsOf(c('equals', 2), 5)).toEqual({ minSelected: 2, maxSelected: 2 });
+    expect(selectionBoundsOf(c('gte', 1), 5)).toEqual({});
+    expect(selectionBoundsOf(c('lte', 5), 5)).toEqual({});
+    expect(selectionBoundsOf(c('lt', 1), 5)).toMatchObject({ severity: 'error' });
+    expect(selectionBoundsOf(c('notEquals', 2), 5)).toMatchObject({ severity: 'unsupported' });
+    expect(selectionBoundsOf({ question: '.', includes: 'x' }, 5)).toMatchObject({ severity: 'unsupported' });
+  });
+});

@@ -13,8 +13,8 @@ export interface CodebookRow {
   indicator: string;
   outcome: string;
   question_type: string;
-  /** Empty for the question itself; else the stored value (choice id, or a scale end). */
-  value: string;
+  /** Empty for the question itself; else the stored value (choice id, or a scale end as a number). */
+  value: string | number;
   labels: Record<string, string>;
 }
 
@@ -30,12 +30,13 @@ export function codebookRows(survey: Survey, i18n: I18n): CodebookRow[] {
     rows.push({ ...base, value: '', labels: label(q.textKey) });
     for (const c of choicesOf(q)) rows.push({ ...base, value: c.id, labels: label(c.textKey) });
     if (q.type !== 'scale') continue;
-    rows.push({ ...base, value: String(q.min), labels: label(q.minLabelKey) });
-    rows.push({ ...base, value: String(q.max), labels: label(q.maxLabelKey) });
+    rows.push({ ...base, value: q.min, labels: label(q.minLabelKey) });
+    rows.push({ ...base, value: q.max, labels: label(q.maxLabelKey) });
   }
   return rows;
 }
 
-export function codebookRecord(survey: Survey, r: CodebookRow): string[] {
+/** One CSV record; a scale end stays a number so a negative one is not escaped as a formula. */
+export function codebookRecord(survey: Survey, r: CodebookRow): Array<string | number> {
   return [r.question_id, r.parent_question_id, r.indicator, r.outcome, r.question_type, r.value, ...survey.languages.map((l) => r.labels[l] ?? '')];
 }

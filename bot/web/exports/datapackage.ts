@@ -6,6 +6,10 @@
 import type { Survey } from '../../../surveys/model.ts';
 import type { ExportFormat } from './format.ts';
 
+/** What csv.ts does to text cells, said where R, pandas and SPSS users read the schema. */
+export const FORMULA_NOTE =
+  "Text cells that start with = + - @, a tab or a carriage return begin with an added ' so that spreadsheets show them as text instead of running them as formulas (CSV injection); remove that one leading ' to get the text as given. Numbers, negative ones too, are written unchanged. JSON Lines exports are not altered.";
+
 type Field = { name: string; type: string; description: string; constraints?: Record<string, unknown>; trueValues?: string[]; falseValues?: string[] };
 
 const bool = (name: string, description: string): Field => ({ name, type: 'boolean', description, trueValues: ['1'], falseValues: ['0'] });
@@ -61,8 +65,16 @@ const ANSWER_FIELDS: Field[] = [
   { name: 'translation_status', type: 'string', description: 'pending, ready, failed, off (no translation server configured) or skipped' },
 ];
 
+/** The CSV answers' free-text fields say that they may carry the added '. */
+function answerFields(format: ExportFormat): Field[] {
+  if (format !== 'csv') return ANSWER_FIELDS;
+  const note = " (in CSV a leading ' is added before text a spreadsheet would run as a formula: = + - @, tab or CR; see the resource description)";
+  return ANSWER_FIELDS.map((f) => (f.name === 'value_text' || f.name === 'transcript' ? { ...f, description: `${f.description}${note}` } : f));
+}
+
 export function dataPackage(opts: { pilot: string; survey: Survey; format: ExportFormat; created: string }): Record<string, unknown> {
   const { survey } = opts;
+  const csvNote = opts.format === 'csv' ? ` ${FORMULA_NOTE}` : '';
   const answers =
     opts.format === 'csv'
       ? { name: 'answers', path: 'answers.csv', profile: 'tabular-data-resource', format: 'csv', mediatype: 'text/csv', encoding: 'utf-8' }
@@ -75,8 +87,8 @@ export function dataPackage(opts: { pilot: string; survey: Survey; format: Expor
     resources: [
       {
         ...answers,
-        description: 'One row per answer, from the stable answers_v2 view (answers_v1 plus media duration, transcript and translations)',
-        schema: { fields: ANSWER_FIELDS, primaryKey: ['answer_id'], missingValues: [''] },
+        description: `One row per answer, from the stable answers_v2 view (answers_v1 plus media duration, transcript and translations).${csvNote}`,
+        schema: { fields: answerFields(opts.format), primaryKey: ['answer_id'], missingValues: [''] },
       },
       {
         name: 'codebook',
@@ -85,7 +97,7 @@ export function dataPackage(opts: { pilot: string; survey: Survey; format: Expor
         format: 'csv',
         mediatype: 'text/csv',
         encoding: 'utf-8',
-        description: 'Every question with indicator, outcome, type and the label of each value per language',
+        description: `Every question with indicator, outcome, type and the label of each value per language. ${FORMULA_NOTE}`,
         schema: {
           fields: [
             { name: 'question_id', type: 'string', description: 'Question id' },

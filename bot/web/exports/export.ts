@@ -12,15 +12,11 @@ import type { Db } from '../../../storage/database.ts';
 import type { Survey } from '../../../surveys/model.ts';
 import { codebookColumns, codebookRecord, codebookRows } from './codebook.ts';
 import { dataPackage } from './datapackage.ts';
-import { answerLines, answersHeader, csvLine, type ExportFormat } from './format.ts';
+import { csvRows } from './csv.ts';
+import { answerLines, answersHeader, type ExportFormat } from './format.ts';
 
 export function codebookCsv(survey: Survey, i18n: I18n): string {
-  return (
-    csvLine(codebookColumns(survey)) +
-    codebookRows(survey, i18n)
-      .map((r) => csvLine(codebookRecord(survey, r)))
-      .join('')
-  );
+  return csvRows([codebookColumns(survey), ...codebookRows(survey, i18n).map((r) => codebookRecord(survey, r))]);
 }
 
 /** The answers file, chunk by chunk (one chunk per page of rows). */

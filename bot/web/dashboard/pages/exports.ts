@@ -27,7 +27,8 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
       ctx,
       t('exports.title'),
       html`<h1>${t('exports.title')}: ${pilot.name}</h1><p>${t('exports.explain')}</p>
-<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('datapackage.json', 'exports.datapackage')}</ul>`,
+<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('datapackage.json', 'exports.datapackage')}</ul>
+<p>${t('exports.formulas')}</p>`,
     );
   });
 
