@@ -4,15 +4,15 @@
  * given through the try-it chat API — arrive in the follow-up queue. Saves a screenshot of
  * the map page to tests/artifacts/map-page.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
+import { ENV, provided } from '../helpers/services/env.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -23,18 +23,19 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const present = existsSync(CHROMIUM);
+// The global setup's browser: Debian's Chromium, or @sparticuz/chromium's (services/chromium.ts).
+const CHROMIUM = process.env[ENV.chromium];
 
 // A missing browser fails with the install line instead of skipping: a skip would hide a missing install.
-if (!present) {
+if (!CHROMIUM) {
   describe('dashboard in Chromium', () => {
     it('needs Chromium', () => {
-      throw new Error(`${CHROMIUM} is missing: install it with \`sudo apt-get install -y chromium\` (.ci/run does)`);
+      provided(ENV.chromium, ENV.chromiumMissing, 'the browser test needs Chromium');
     });
   });
 }
 
-describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
+describe.runIf(!!CHROMIUM)(`dashboard in Chromium (${CHROMIUM})`, () => {
   let app: TestApp;
   let ctx: BrowserContext;
   let profile: string;
@@ -74,7 +75,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
       })),
     );
     profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1200, height: 900 } });
+    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, args: ARGS, viewport: { width: 1200, height: 900 } });
   }, 90_000);
 
   afterAll(async () => {
