@@ -105,7 +105,11 @@ const LOCAL_HOSTS = new Set(['127.0.0.1', 'localhost', '::1']);
  * `noeviction` (BullMQ must never lose keys to memory pressure), data under `dir`; it stops
  * with us. Throws RedisUnavailableError with install help otherwise.
  */
-export async function ensureRedis(url: string, dir: string, opts: { path?: string; log?: (msg: string) => void } = {}): Promise<LocalRedis> {
+export async function ensureRedis(
+  url: string,
+  dir: string,
+  opts: { path?: string; log?: (msg: string) => void /** false: no AOF (a throwaway Redis for tests) */; persist?: boolean } = {},
+): Promise<LocalRedis> {
   const none: LocalRedis = { child: null, stop: async () => {} };
   if (await redisAnswers(url)) return none;
   const { host, port } = redisOptions(url, 'producer');
@@ -122,10 +126,7 @@ export async function ensureRedis(url: string, dir: string, opts: { path?: strin
       host === 'localhost' ? '127.0.0.1' : host!,
       '--dir',
       dir,
-      '--appendonly',
-      'yes',
-      '--appendfsync',
-      'everysec',
+      ...(opts.persist === false ? ['--appendonly', 'no'] : ['--appendonly', 'yes', '--appendfsync', 'everysec']),
       '--save',
       '',
       '--maxmemory-policy',

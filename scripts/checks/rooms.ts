@@ -42,6 +42,13 @@ const PACKAGE_RULES: readonly PackageRule[] = [
     allowed: ['bot/web/', 'bot/channels/*/routes.ts', 'bot/channels/*/webhook.ts', 'bot/channels/telegram/bot.ts', 'bot/channels/whatsapp/runtime.ts'],
     fix: 'build the server in bot/web/server.ts; a channel mounts its routes from its routes.ts or webhook.ts, given the server',
   },
+  {
+    // Dev dependencies: absent after `npm ci --omit=dev`, so one module looks them up and copes.
+    owns: (p) => p === '@ffmpeg-installer/ffmpeg' || p === '@ffprobe-installer/ffprobe',
+    what: 'the static ffmpeg/ffprobe builds (dev dependencies)',
+    allowed: ['workers/media/tools.ts'],
+    fix: 'run ffmpeg through workers/media/ffmpeg.ts, which finds it (PATH, then these packages)',
+  },
 ];
 
 function matches(rel: string, pattern: string): boolean {

@@ -7,7 +7,7 @@
  * error is collected and expected to be none. Saves a screenshot of the map page to
  * tests/artifacts/map-page.png.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
@@ -17,8 +17,8 @@ import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/d
 import { voiceNote } from '../helpers/media.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
+import { ENV, provided } from '../helpers/services/env.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARGS = [
   '--headless',
   '--no-sandbox',
@@ -29,19 +29,20 @@ const ARGS = [
   '--disable-component-update',
   '--disable-sync',
 ];
-const present = existsSync(CHROMIUM);
 const HEADER_COLOUR = "getComputedStyle(document.querySelector('header')).backgroundColor";
+// The global setup's browser: Debian's Chromium, or @sparticuz/chromium's (services/chromium.ts).
+const CHROMIUM = process.env[ENV.chromium];
 
 // A missing browser fails with the install line instead of skipping: a skip would hide a missing install.
-if (!present) {
+if (!CHROMIUM) {
   describe('dashboard in Chromium', () => {
     it('needs Chromium', () => {
-      throw new Error(`${CHROMIUM} is missing: install it with \`sudo apt-get install -y chromium\` (.ci/run does)`);
+      provided(ENV.chromium, ENV.chromiumMissing, 'the browser test needs Chromium');
     });
   });
 }
 
-describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
+describe.runIf(!!CHROMIUM)(`dashboard in Chromium (${CHROMIUM})`, () => {
   let app: TestApp;
   let ctx: BrowserContext;
   let profile: string;
@@ -94,7 +95,7 @@ describe.runIf(present)(`dashboard in Chromium (${CHROMIUM})`, () => {
       })),
     );
     profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1200, height: 900 } });
+    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, args: ARGS, viewport: { width: 1200, height: 900 } });
     // Violations are reported to the page; pass them on as console errors, which are all collected.
     // (Scripts as strings: this project's TypeScript has no DOM types.)
     await ctx.addInitScript(

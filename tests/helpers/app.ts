@@ -12,7 +12,7 @@ import { Renderer } from '../../bot/conversation/render.ts';
 import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { mediaSettings } from '../../bot/media-settings.ts';
 import { pipelineDeps } from '../../workers/main.ts';
-import { dropPrefix, uniquePrefix } from './redis.ts';
+import { dropPrefix, REDIS_URL, uniquePrefix } from './redis.ts';
 
 export const ROOT = join(import.meta.dirname, '../..');
 
@@ -26,7 +26,7 @@ export interface TestApp extends App {
 export async function startTestApp(env: Record<string, string> = {}, opts: AppOptions = {}): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-test-'));
   const prefix = uniquePrefix();
-  const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, ...env }, ROOT);
+  const config = loadConfig({ DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'silent', QUEUE_PREFIX: prefix, REDIS_URL, ...env }, ROOT);
   const app = await createApp(config, { logger: pino({ level: 'silent' }), ...opts });
   const url = await app.listen();
   return Object.assign(app, {

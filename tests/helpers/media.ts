@@ -6,8 +6,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ENV } from './services/env.ts';
 
 function ffmpeg(args: string[], ext: string): Buffer {
+  // The global setup put a working ffmpeg first on the PATH, or left the install line here.
+  const missing = process.env[ENV.ffmpegMissing];
+  if (missing) throw new Error(missing);
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-ffmpeg-'));
   const out = join(dir, `out.${ext}`);
   try {
@@ -78,12 +82,3 @@ export function picture(): Buffer {
 export const zipBytes = (): Buffer => Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(2000, 7)]);
 /** An ELF executable header, padded. */
 export const elfBytes = (): Buffer => Buffer.concat([Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0]), Buffer.alloc(4000, 1)]);
-
-export function hasFfmpeg(): boolean {
-  try {
-    execFileSync('ffprobe', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}

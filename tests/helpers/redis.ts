@@ -1,12 +1,16 @@
 /**
- * Each test gets its own queue prefix on the shared Redis, and removes its keys afterwards.
+ * Each test gets its own queue prefix on the shared Redis (the global setup's: 127.0.0.1:6379
+ * or a private redis-server), and removes its keys afterwards.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
+import { ENV, provided } from './services/env.ts';
 
-export const REDIS_URL = 'redis://127.0.0.1:6379';
+export const REDIS_URL = process.env[ENV.redisUrl] ?? 'redis://127.0.0.1:6379';
 
+/** A queue prefix of its own; every test that uses Redis takes one, so a missing Redis fails here with the install line. */
 export function uniquePrefix(): string {
+  provided(ENV.redisUrl, ENV.redisMissing, 'queue tests need Redis');
   return `t${randomBytes(6).toString('hex')}`;
 }
 

