@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '../../bot/channels/telegram/bot-api.ts';
 import { parseBody, parseJson, type Upload } from './bot-api-body.ts';
+import { TelegramLimits, type TelegramLimitOptions } from './bot-api-limits.ts';
 
 type Call = { method: string; params: Record<string, unknown>; files: Record<string, { name: string; size: number; type: string }>; at: number };
 type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -152,6 +153,18 @@ export class FakeBotApi {
     this.sendTimes = [];
   }
 
+  /** Telegram's limits, when enforced (see {@link enforceTelegramLimits}). */
+  limits: TelegramLimits | null = null;
+
+  /**
+   * Enforces Telegram's sending limits: 30 sends and edits a second per bot and 1 a second
+   * per chat by default, 429 with `retry_after` beyond either; `limits` counts what it refused.
+   */
+  enforceTelegramLimits(options: TelegramLimitOptions = { perSecond: 30, perChatPerSecond: 1 }): TelegramLimits {
+    this.limits = new TelegramLimits(options);
+    return this.limits;
+  }
+
   /** Resolves with the first call matching `pred` at index ≥ `since`, received already or later. */
   waitForCall(pred: (c: Call) => boolean, opts: { since?: number; timeoutMs?: number } = {}): Promise<Call> {
     const found = this.calls.slice(opts.since ?? 0).find(pred);
@@ -227,6 +240,7 @@ export class FakeBotApi {
       try {
         if (!KNOWN.has(method)) throw new Fail({ error_code: 404, description: 'Not Found: method not found' });
         this.gate(method);
+        this.limit(method, body.params);
         if (method === 'getUpdates') this.poll(body.params, res);
         else json(res, 200, { ok: true, result: this.run(method, body.params, body.uploads) });
       } catch (e) {
@@ -258,6 +272,11 @@ export class FakeBotApi {
       throw new Fail({ error_code: 429, description: `Too Many Requests: retry after ${retry}`, parameters: { retry_after: retry } });
     }
     this.sendTimes.push(t);
+  }
+
+  private limit(method: string, params: Record<string, unknown>): void {
+    const refusal = this.limits?.check(method, params);
+    if (refusal) throw new Fail(refusal);
   }
 
   private poll(p: Record<string, unknown>, res: ServerResponse): void {
