@@ -93,6 +93,8 @@ export class FakeBotApi {
 
   /** Called right after a getUpdates answer carrying updates was written. */
   onServe: ((updates: Update[]) => void) | null = null;
+  /** Called for every message the bot sent or edited (load generators react to it without polling `sentTo`). */
+  onMessage: ((chatId: number, message: Message, how: 'sent' | 'edited') => void) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -378,6 +380,7 @@ export class FakeBotApi {
       ...(markup ? { reply_markup: markup } : {}),
     };
     this.sent.set(chat, [...(this.sent.get(chat) ?? []), message]);
+    this.onMessage?.(chat, message, 'sent');
     return structuredClone(message);
   }
 
@@ -402,6 +405,7 @@ export class FakeBotApi {
     }
     next.edit_date = now();
     list[index] = next;
+    this.onMessage?.(chatId(p), next, 'edited');
     return structuredClone(next);
   }
 
