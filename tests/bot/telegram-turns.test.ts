@@ -48,7 +48,7 @@ describe('one message per turn on Telegram', () => {
 
     const thanks = await turn(tap('consent:yes'));
     expect(thanks).toHaveLength(1);
-    expect(thanks[0]!.text).toMatch(/^Thank you\.[^]*\n\nQuestion 1 of/);
+    expect(thanks[0]!.text).toMatch(/^Thank you\.[\s\S]*\n\nQuestion 1 of/);
 
     const skipped = await turn(tap('skip:arrival_year'));
     expect(skipped).toHaveLength(1);
@@ -57,7 +57,7 @@ describe('one message per turn on Telegram', () => {
     expect(await turn(tap('a:work_has_paid_work:no'))).toHaveLength(1); // housing
     const issue = await turn(say('a lot'));
     expect(issue).toHaveLength(1);
-    expect(issue[0]!.text).toMatch(/number[^]*\n\nQuestion 4 of/);
+    expect(issue[0]!.text).toMatch(/number[\s\S]*\n\nQuestion 4 of/);
     expect(await turn(tap('a:housing_suitable:8'))).toHaveLength(1); // education
     expect(await turn(tap('a:education_access:finished'))).toHaveLength(1); // health
     expect(await turn(tap('a:health_access:8'))).toHaveLength(1); // leisure: multi-choice

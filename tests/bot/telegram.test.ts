@@ -170,7 +170,7 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.say('the year I arrived');
     // One message: the issue, then the question again.
     const [reply] = await u.replies(1);
-    expect(reply!.text).toMatch(/could not read that date[^]*Question 1 of/);
+    expect(reply!.text).toMatch(/could not read that date[\s\S]*Question 1 of/);
     await new Promise((r) => setTimeout(r, 200));
     expect(fake.sentTo(u.id).at(-1)).toEqual(reply);
     expect(await answers(u)).toEqual([]);
@@ -227,7 +227,7 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     ] as Array<Partial<Message>>) {
       u.send(extra);
       const [reply] = await u.replies(1);
-      expect(reply!.text).toMatch(/cannot use this kind of message[^]*Question 1 of/);
+      expect(reply!.text).toMatch(/cannot use this kind of message[\s\S]*Question 1 of/);
     }
     fake.pushUpdate({
       edited_message: {

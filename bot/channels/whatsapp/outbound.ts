@@ -13,6 +13,9 @@ import type { RenderedButton, RenderedMessage } from '../../conversation/render.
 import type { Pacer } from '../pacer.ts';
 import { ChannelError } from '../errors.ts';
 
+/** The longest caption we put under a video (WhatsApp's documented limit for media captions). */
+const MAX_CAPTION = 1024;
+
 /** What we need of a Baileys socket to send. */
 export interface WhatsAppSender {
   sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<unknown>;
@@ -57,19 +60,25 @@ export class WhatsAppChannel implements ChannelPort {
     // A stable id per outbox row and part: a resend after a crash is the same message to WhatsApp.
     const id = (part: string) =>
       meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {};
-    if (message.media) {
-      await this.pacer.wait(address);
-      const file = { url: message.media.file };
-      const content: AnyMessageContent =
-        message.media.form === 'audio'
-          ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
-          : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
-      await sock.sendMessage(address, content, id('media'));
-    }
     const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' }))
       .split('|')[0]!
       .toUpperCase();
+    const text = withNumberedOptions(message, skipWord);
+    if (message.media) {
+      await this.pacer.wait(address);
+      const file = { url: message.media.file };
+      const round = basename(message.media.file).endsWith('.round.mp4');
+      // One message where WhatsApp allows: a video carries the question as its caption
+      // (voice notes and round videos show none, so their question follows as text).
+      if (message.media.form === 'video' && !round && text.length <= MAX_CAPTION) {
+        await sock.sendMessage(address, { video: file, caption: text }, id('media'));
+        return;
+      }
+      const content: AnyMessageContent =
+        message.media.form === 'audio' ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true } : { video: file, ptv: round };
+      await sock.sendMessage(address, content, id('media'));
+    }
     await this.pacer.wait(address);
-    await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text'));
+    await sock.sendMessage(address, { text }, id('text'));
   }
 }
