@@ -34,6 +34,8 @@ export interface InboundMessage {
   aliases?: string[] | undefined;
   /** Stable identity key for the pseudonym when it differs from the reply address. */
   identity?: string | undefined;
+  /** For a tapped button: the channel's id of the message that carried the keyboard (so a redraw can edit it). */
+  tapped?: string | undefined;
   content: InboundContent;
 }
 

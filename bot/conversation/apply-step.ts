@@ -12,6 +12,7 @@ import { CLOSED_PHASES } from '../../storage/contact-retention.ts';
 import type { MediaSubmission } from '../../workers/intake.ts';
 import type { Pilot } from './pilots.ts';
 import type { Renderer } from './render.ts';
+import { foldTurn } from './turn.ts';
 import type { Channel } from '../../surveys/channels.ts';
 
 /** Where a step applies. */
@@ -26,6 +27,8 @@ export interface StepWhere {
   revision: number;
   /** Keyed hash of the message that caused the step (consents record it). */
   messageKey: string;
+  /** The channel's id of the message whose button was tapped, if the input was a tap. */
+  tapped?: string | undefined;
   now: string;
 }
 
@@ -111,22 +114,18 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
     if (w.address !== null) {
       const address = w.address;
+      // One input, one message where the channel allows (see turn.ts).
+      const turn = foldTurn(
+        step.effects.flatMap((e) => (e.type === 'send' ? [e.message] : [])),
+        lng,
+      );
       await deps.outbox.enqueue(
         tx,
-        step.effects.flatMap((e) =>
-          e.type === 'send'
-            ? [
-                {
-                  id: deps.newId(),
-                  respondentId: erased ? null : w.respondentId,
-                  channel: w.channel,
-                  address,
-                  payload: deps.renderer.render(e.message, lng, survey.namespace, w.pilot.resolveMedia),
-                  createdAt: w.now,
-                },
-              ]
-            : [],
-        ),
+        turn.map((message) => {
+          const payload = deps.renderer.render(message, lng, survey.namespace, w.pilot.resolveMedia);
+          if (message.redraw && w.tapped !== undefined) payload.edit = w.tapped;
+          return { id: deps.newId(), respondentId: erased ? null : w.respondentId, channel: w.channel, address, payload, createdAt: w.now };
+        }),
       );
     }
     // After the replies are queued: the outbox rows carry their own address, so the last reply

@@ -224,6 +224,7 @@ export class InboundHandler {
       address: msg.address,
       revision: existing?.revision ?? 0,
       messageKey,
+      tapped: msg.tapped,
       now,
     });
     return { outcome: 'handled', after };

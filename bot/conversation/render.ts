@@ -20,6 +20,11 @@ export interface RenderedMessage {
   media?: { form: 'audio' | 'video'; file: string };
   language: string;
   dir: 'ltr' | 'rtl';
+  /**
+   * The channel's id of a sent message this one redraws (the keyboard a choice was toggled
+   * on). A channel that can edit updates that message; one that cannot sends this as new.
+   */
+  edit?: string;
 }
 
 const FSI = '\u2068';

@@ -4,8 +4,10 @@
  * Telegram end to end, outbound pace against a 30/s Bot API, the shared sending budget's
  * reservations per second from two instances, memory with 100,000 open
  * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
- * export over a million answers. Sizes: BENCH_TELEGRAM_RESPONDENTS, BENCH_MEDIA_NOTES,
- * BENCH_SESSIONS, BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
+ * export over a million answers; and respondents finished under Telegram's limits, with the
+ * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
+ * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
+ * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -28,6 +30,7 @@ import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
+import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchMedia } from './media.ts';
 import { benchOutbound } from './outbound.ts';
 import { benchPacing } from './pacing.ts';
@@ -189,6 +192,9 @@ export async function runBench(): Promise<number> {
       await scoped.dispose();
     }
   }
+  // Under Telegram's limits (about 2 minutes): BENCH_TELEGRAM_LIMITS=off skips it.
+  const limRespondents = Number(process.env.BENCH_TELEGRAM_LIMITS_RESPONDENTS ?? 200);
+  const lim = process.env.BENCH_TELEGRAM_LIMITS === 'off' ? null : await benchTelegramLimits(limRespondents);
   const outPaced = await benchOutbound(300, 25);
   const outRaw = await benchOutbound(300, 0);
   const pace = await benchPacing(3);
@@ -261,6 +267,29 @@ export async function runBench(): Promise<number> {
           ['Telegram e2e bot RSS (peak) on PostgreSQL', String(tgPg.peakRssMb), 'MB'],
         ] as Array<[string, string, string]>)
       : []),
+    ['Telegram e2e bot messages per respondent input (pacing off)', tg.messagesPerInput.toFixed(2), 'messages'],
+    ...(lim
+      ? ([
+          [
+            `Telegram under its limits (30/s per bot, 1/s per chat): ${lim.respondents} respondents × 10 q answering at once, completed in 3 min`,
+            `${lim.completed}/${lim.respondents}`,
+            `respondents (last after ${lim.lastCompletedAt.toFixed(0)} s)`,
+          ],
+          [
+            'Telegram under its limits: bot messages per respondent input',
+            lim.messagesPerInput.toFixed(2),
+            `messages (${lim.messages} for ${lim.inputs} inputs)`,
+          ],
+          [
+            'Telegram under its limits: sends/s, paced at 25/s',
+            lim.sendsPerSecond.toFixed(1),
+            `msg/s, ${lim.rateLimited.global} × 429 global, ${lim.rateLimited.perChat} × 429 per chat`,
+          ],
+          ['Telegram under its limits: wait per turn p50 / p99 (input → reply)', `${lim.p50WaitMs.toFixed(0)} / ${lim.p99WaitMs.toFixed(0)}`, 'ms'],
+        ] as Array<[string, string, string]>)
+      : ([['Telegram under its limits', 'skipped', 'BENCH_TELEGRAM_LIMITS=off; run: npx tsx scripts/bench/telegram-limits.ts 200 180']] as Array<
+          [string, string, string]
+        >)),
     [
       `outbound sends/s to a Bot API enforcing 30/s, paced at 25/s (${outPaced.chats} chats)`,
       outPaced.achieved.toFixed(1),
@@ -355,6 +384,22 @@ export async function runBench(): Promise<number> {
     telegramP50Ms: +tg.p50Ms.toFixed(2),
     telegramP99Ms: +tg.p99Ms.toFixed(2),
     telegramPeakRssMb: tg.peakRssMb,
+    telegramMessagesPerInput: +tg.messagesPerInput.toFixed(3),
+    ...(lim
+      ? {
+          telegramLimits: {
+            respondents: lim.respondents,
+            completedIn3Min: lim.completed,
+            lastCompletedSeconds: +lim.lastCompletedAt.toFixed(1),
+            messagesPerInput: +lim.messagesPerInput.toFixed(3),
+            sendsPerSecond: +lim.sendsPerSecond.toFixed(2),
+            rateLimitedGlobal: lim.rateLimited.global,
+            rateLimitedPerChat: lim.rateLimited.perChat,
+            p50WaitMs: Math.round(lim.p50WaitMs),
+            p99WaitMs: Math.round(lim.p99WaitMs),
+          },
+        }
+      : {}),
     mediaNotes: md.notes,
     mediaNotesPerSecondAlone: +md.notesPerSecondAlone.toFixed(3),
     mediaNotesPerSecondUnderLoad: +md.notesPerSecondUnderLoad.toFixed(3),

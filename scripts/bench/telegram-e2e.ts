@@ -63,6 +63,8 @@ export interface TelegramFigures {
   p99Ms: number;
   peakRssMb: number;
   rateLimited: number;
+  /** Messages sent or edited per respondent input (/start, consent, answers). */
+  messagesPerInput: number;
 }
 
 export async function benchTelegram(respondents: number, questions = 30, databaseUrl?: string): Promise<TelegramFigures> {
@@ -142,6 +144,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       p99Ms: latencies[Math.floor(latencies.length * 0.99)]!,
       peakRssMb: Math.round(peak),
       rateLimited: fake.rateLimited,
+      messagesPerInput: fake.calls.filter((c) => /^(send|edit)/.test(c.method)).length / (respondents * 2 + answers),
     };
   } finally {
     clearInterval(sampler);

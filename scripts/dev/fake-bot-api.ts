@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { InlineKeyboardMarkup, Message, Update, User, UserFromGetMe } from '../../bot/channels/telegram/bot-api.ts';
 import { parseBody, parseJson, type Upload } from './bot-api-body.ts';
 import { FakeBotProfile, PROFILE_METHODS, type ProfileError } from './fake-bot-profile.ts';
+import { TelegramLimits, type TelegramLimitOptions } from './bot-api-limits.ts';
 
 type Call = { method: string; params: Record<string, unknown>; files: Record<string, { name: string; size: number; type: string }>; at: number };
 type ApiError = { error_code: number; description: string; parameters?: { retry_after?: number } };
@@ -103,6 +104,8 @@ export class FakeBotApi {
 
   /** Called right after a getUpdates answer carrying updates was written. */
   onServe: ((updates: Update[]) => void) | null = null;
+  /** Called for every message the bot sent or edited (load generators react to it without polling `sentTo`). */
+  onMessage: ((chatId: number, message: Message, how: 'sent' | 'edited') => void) | null = null;
 
   private constructor(
     private readonly server: Server,
@@ -190,6 +193,18 @@ export class FakeBotApi {
     this.sendTimes = [];
   }
 
+  /** Telegram's limits, when enforced (see {@link enforceTelegramLimits}). */
+  limits: TelegramLimits | null = null;
+
+  /**
+   * Enforces Telegram's sending limits: 30 sends and edits a second per bot and 1 a second
+   * per chat by default, 429 with `retry_after` beyond either; `limits` counts what it refused.
+   */
+  enforceTelegramLimits(options: TelegramLimitOptions = { perSecond: 30, perChatPerSecond: 1 }): TelegramLimits {
+    this.limits = new TelegramLimits(options);
+    return this.limits;
+  }
+
   /** Resolves with the first call matching `pred` at index ≥ `since`, received already or later. */
   waitForCall(pred: (c: Call) => boolean, opts: { since?: number; timeoutMs?: number } = {}): Promise<Call> {
     const found = this.calls.slice(opts.since ?? 0).find(pred);
@@ -265,6 +280,7 @@ export class FakeBotApi {
       try {
         if (!KNOWN.has(method)) throw new Fail({ error_code: 404, description: 'Not Found: method not found' });
         this.gate(method, body.params);
+        this.limit(method, body.params);
         if (method === 'getUpdates') this.poll(body.params, res);
         else json(res, 200, { ok: true, result: this.run(method, body.params, body.uploads) });
       } catch (e) {
@@ -298,6 +314,11 @@ export class FakeBotApi {
       throw new Fail({ error_code: 429, description: `Too Many Requests: retry after ${retry}`, parameters: { retry_after: retry } });
     }
     this.sendTimes.push(t);
+  }
+
+  private limit(method: string, params: Record<string, unknown>): void {
+    const refusal = this.limits?.check(method, params);
+    if (refusal) throw new Fail(refusal);
   }
 
   private poll(p: Record<string, unknown>, res: ServerResponse): void {
@@ -408,6 +429,7 @@ export class FakeBotApi {
       ...(markup ? { reply_markup: markup } : {}),
     };
     this.sent.set(chat, [...(this.sent.get(chat) ?? []), message]);
+    this.onMessage?.(chat, message, 'sent');
     return structuredClone(message);
   }
 
@@ -432,6 +454,7 @@ export class FakeBotApi {
     }
     next.edit_date = now();
     list[index] = next;
+    this.onMessage?.(chatId(p), next, 'edited');
     return structuredClone(next);
   }
 

@@ -27,7 +27,7 @@ export function answer(r: Run, input: RespondentInput): void {
     if (mine.kind === 'toggle') {
       const draft = s.multiDraft ?? [];
       s.multiDraft = draft.includes(mine.choice) ? draft.filter((x) => x !== mine.choice) : [...draft, mine.choice];
-      return flow.send(r, m.questionMessage(r.survey, q, s, 'text'));
+      return flow.send(r, { ...m.questionMessage(r.survey, q, s, 'text'), redraw: true });
     }
     const data = mine.kind === 'done' ? (s.multiDraft ?? []).join(',') : mine.value;
     return accept(r, q, parseAnswer(q, { kind: 'button', data }));

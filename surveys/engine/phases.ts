@@ -89,7 +89,7 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
       if (b.kind === 'theme' && themes.includes(b.theme)) {
         const draft = s.themeDraft ?? [];
         s.themeDraft = draft.includes(b.theme) ? draft.filter((t) => t !== b.theme) : [...draft, b.theme];
-        return flow.send(r, m.themesMessage(themes, s.themeDraft));
+        return flow.send(r, { ...m.themesMessage(themes, s.themeDraft), redraw: true });
       }
       if (b.kind !== 'themes_done') return flow.stale(r);
       const chosen = s.themeDraft ?? [];

@@ -126,6 +126,11 @@ export interface Message {
   media?: { form: 'audio' | 'video'; file: string } | undefined;
   /** Language to render in; the renderer uses the session language when absent. */
   language?: string | undefined;
+  /**
+   * The prompt the input was tapped on, drawn again (a choice toggled): a channel that can
+   * edit a sent message updates that one instead of sending a copy.
+   */
+  redraw?: true | undefined;
 }
 
 /** What an answer says, by kind; storage/rows.ts maps it to the value columns. */

@@ -78,13 +78,13 @@ describe('inbound handler', () => {
     await app.handler.handle(text('2020'));
     await app.handler.handle(text('not a valid yes/no'));
     const pending = await app.db.selectFrom('outbox').select(['attempts']).execute();
-    expect(pending.length).toBe(3);
+    expect(pending.length).toBe(2); // one message per input: the issue rides with the question again
     channel.failing = false;
     const before = channel.sent.length;
-    expect(await app.delivery.flushAll()).toBe(3);
+    expect(await app.delivery.flushAll()).toBe(2);
     const delivered = channel.sent.slice(before).map((s) => s.message.text);
     expect(delivered[0]).toMatch(/Question 2 of/);
-    expect(delivered[1]).toMatch(/tap one of the buttons/);
+    expect(delivered[1]).toMatch(/tap one of the buttons[\s\S]*Question 2 of/);
     expect(await app.db.selectFrom('outbox').selectAll().execute()).toEqual([]);
   });
 
@@ -147,9 +147,9 @@ describe('inbound handler', () => {
     await consented();
     await app.handler.handle(text('2020'));
     await app.handler.handle(msg({ kind: 'unsupported', what: 'sticker' }));
-    expect(channel.for(PHONE).at(-2)?.text).toMatch(/cannot use this kind of message/);
+    expect(channel.for(PHONE).at(-1)?.text).toMatch(/cannot use this kind of message[\s\S]*Question 2 of/);
     await app.handler.handle(text('x'.repeat(4000)));
-    expect(channel.for(PHONE).at(-2)?.text).toMatch(/tap one of the buttons/);
+    expect(channel.for(PHONE).at(-1)?.text).toMatch(/tap one of the buttons[\s\S]*Question 2 of/);
     await app.handler.handle(text('STOP'));
     await app.handler.handle(text('yes'));
     expect(channel.for(PHONE).at(-1)?.text).toMatch(/You have stopped the survey/);

@@ -54,9 +54,43 @@ describe('Telegram outbound', () => {
     const firstId = fake.sentTo(501)[0]!.voice!.file_id;
     expect(voices[1]!.files).toEqual({});
     expect(voices[1]!.params.voice).toBe(firstId);
-    const text = fake.sentTo(502)[1]!;
-    expect(text.text).toBe('سؤال؟');
-    expect(text.reply_markup!.inline_keyboard[0]![0]).toEqual({ text: 'نعم', callback_data: 'a:q1:yes' });
+    // One message: the question is the voice note's caption, its keyboard under it.
+    const [voice, ...rest] = fake.sentTo(502);
+    expect(rest).toEqual([]);
+    expect(voice!.caption).toBe('سؤال؟');
+    expect(voice!.reply_markup!.inline_keyboard[0]![0]).toEqual({ text: 'نعم', callback_data: 'a:q1:yes' });
+  });
+
+  it('sends the question after the prompt when it is too long for a caption, or the prompt is a round video note', async () => {
+    const audio = join(dir, 'q2.ogg');
+    writeFileSync(audio, Buffer.from('OggS fake opus bytes'));
+    const buttons = [[{ label: 'ok', data: 'a:q2:ok' }]];
+    await channel.send('505', { text: 'q'.repeat(1025), language: 'en', dir: 'ltr', media: { form: 'audio', file: audio }, buttons });
+    expect(fake.sentTo(505).map((m) => [m.voice ? 'voice' : 'text', m.caption ?? null, Boolean(m.reply_markup)])).toEqual([
+      ['voice', null, false],
+      ['text', null, true],
+    ]);
+    const round = join(dir, 'q3.round.mp4');
+    writeFileSync(round, Buffer.alloc(64, 2));
+    await channel.send('506', { text: 'Question 3', language: 'en', dir: 'ltr', media: { form: 'video', file: round }, buttons });
+    expect(fake.sentTo(506).map((m) => (m.video_note ? 'video_note' : m.text))).toEqual(['video_note', 'Question 3']);
+  });
+
+  it('edits the tapped message for a redrawn keyboard, and sends a new one when Telegram cannot edit it', async () => {
+    const first = { text: 'Which?', language: 'en', dir: 'ltr' as const, buttons: [[{ label: 'Sport', data: 'm:q:sport' }]] };
+    await channel.send('507', first);
+    const [sent] = fake.sentTo(507);
+    const redrawn = { ...first, buttons: [[{ label: '✓ Sport', data: 'm:q:sport' }]], edit: String(sent!.message_id) };
+    await channel.send('507', redrawn);
+    expect(fake.sentTo(507)).toHaveLength(1);
+    expect(fake.sentTo(507)[0]!.reply_markup!.inline_keyboard[0]![0]).toMatchObject({ text: '✓ Sport' });
+    // The same redraw again (a redelivered tap): Telegram says "not modified"; nothing new is sent.
+    await channel.send('507', redrawn);
+    expect(fake.sentTo(507)).toHaveLength(1);
+    // A message Telegram no longer has: the redraw goes as a new message.
+    await channel.send('507', { ...redrawn, edit: '9999' });
+    expect(fake.sentTo(507).map((m) => m.reply_markup!.inline_keyboard[0]![0]!.text)).toEqual(['✓ Sport', '✓ Sport']);
+    expect(fake.calls.filter((c) => c.method === 'sendMessage')).toHaveLength(2);
   });
 
   it('uploads again when a cached file id stops working', async () => {

@@ -8,6 +8,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createI18n, hasOwnText, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
+import { foldTurn } from '../../bot/conversation/turn.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { advance, currentPrompt, start } from '../../surveys/engine/engine.ts';
 import {
@@ -165,6 +166,13 @@ function step(model: Model, real: Real, input: EngineInput | ((s: SessionState) 
     stepped.effects.some((e) => e.type === 'send'),
     `no reply to ${JSON.stringify(concrete)} in ${prior.phase}`,
   ).toBe(true);
+  // One input, one message: the replies fold into a single turn (the default pilot has no recorded prompts).
+  const lng = stepped.state.language ?? stepped.state.languageHint ?? survey.defaultLanguage;
+  const turn = foldTurn(
+    stepped.effects.flatMap((e) => (e.type === 'send' ? [e.message] : [])),
+    lng,
+  );
+  expect(turn.length, `${turn.length} messages for ${JSON.stringify(concrete)} in ${prior.phase}`).toBe(1);
 
   for (const e of stepped.effects) {
     switch (e.type) {

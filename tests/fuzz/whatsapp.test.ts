@@ -184,7 +184,8 @@ async function fuzz(w: Wire, numRuns: number, seed: number): Promise<void> {
         ).toEqual([]);
         return;
       }
-      expect(replies.length, `no reply to ${c.what}`).toBeGreaterThan(0);
+      // One input, one message (bot/conversation/turn.ts; the default pilot has no recorded prompts).
+      expect(replies.length, `replies to ${c.what}`).toBe(1);
       const lang = (await sessionLanguage(app, c.jid)) ?? lang0 ?? 'en';
       for (const r of replies) {
         expect(r.jid).toBe(c.jid);

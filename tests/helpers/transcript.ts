@@ -1,9 +1,12 @@
 /**
  * Runs engine transcripts: a survey, a list of inputs, and the expected effects per step
- * written as short readable lines (so a reviewer can check them by eye).
+ * written as short readable lines (so a reviewer can check them by eye). The engine's sends
+ * are shown as the respondent gets them: folded into one turn (bot/conversation/turn.ts),
+ * after the step's other effects.
  */
+import { foldTurn } from '../../bot/conversation/turn.ts';
 import { advance, start } from '../../surveys/engine/engine.ts';
-import type { AnswerValue, Effect, EngineInput, Message, SessionState } from '../../surveys/engine/types.ts';
+import type { AnswerValue, Effect, EngineInput, Message, SessionState, Step } from '../../surveys/engine/types.ts';
 import { compileSurvey, type Survey } from '../../surveys/model.ts';
 import { surveySchema } from '../../surveys/spec/schema.ts';
 
@@ -35,7 +38,7 @@ const T0 = Date.parse('2026-01-05T09:00:00.000Z');
 function text(m: Message): string {
   const parts = m.parts.map((p) => ('literal' in p ? `"${p.literal}"` : p.ns === 'bot' ? p.key : `${p.ns}:${p.key}`));
   const buttons = (m.buttons ?? []).flat().map((b) => b.data);
-  return `send ${parts.join(' | ')}${buttons.length ? ` [${buttons.join(' ')}]` : ''}${m.media ? ` (${m.media.form} ${m.media.file})` : ''}`;
+  return `send ${parts.join(' | ')}${buttons.length ? ` [${buttons.join(' ')}]` : ''}${m.media ? ` (${m.media.form} ${m.media.file})` : ''}${m.redraw ? ' (redraw)' : ''}`;
 }
 
 function valueText(v: AnswerValue): string {
@@ -99,14 +102,22 @@ export function run(t: Transcript): { steps: string[][]; state: SessionState } {
   let n = 0;
   const ctx = (i: number, at?: string) => ({ now: at ?? new Date(T0 + i * 60_000).toISOString(), newId: () => `id-${++n}`, messageId: `m-${i}` });
   const opts = { consentVersion: t.inputs.some((i) => i.consentVersion !== undefined) };
-  const show = (e: Effect) => summarize(e, opts);
+  /** The step's effects other than sends, in order, then the messages of its turn. */
+  const show = (step: Step): string[] => {
+    const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;
+    const turn = foldTurn(
+      step.effects.flatMap((e) => (e.type === 'send' ? [e.message] : [])),
+      lng,
+    );
+    return [...step.effects.filter((e) => e.type !== 'send').map((e) => summarize(e, opts)), ...turn.map(text)];
+  };
   const first = start(survey, { languageHint: t.languageHint ?? null }, ctx(0));
-  const steps = [first.effects.map(show)];
+  const steps = [show(first)];
   let state = first.state;
   t.inputs.forEach((input, i) => {
     if (input.consentVersion !== undefined) survey = withConsentVersion(t.survey, input.consentVersion);
     const step = advance(survey, state, toInput(input), ctx(i + 1, input.at));
-    steps.push(step.effects.map(show));
+    steps.push(show(step));
     state = step.state;
   });
   return { steps, state };

@@ -111,7 +111,7 @@ export class TelegramRuntime {
     } catch (e) {
       throw new ChannelError('unreadable', `telegram update ${ctx.update.update_id} could not be read: ${(e as Error).message}`, { cause: e });
     }
-    // Not awaited: marking the keyboard is cosmetic and must not hold up the next update.
+    // Not awaited: the toast is cosmetic and must not hold up the next update.
     if (ctx.update.callback_query) void this.acknowledge(ctx);
     if (!msg) {
       if (!isReadableUpdate(ctx.update)) this.deps.log.warn({ update: ctx.update.update_id }, 'malformed telegram update ignored');
@@ -121,20 +121,24 @@ export class TelegramRuntime {
   }
 
   /**
-   * Stops the spinner on the tapped button and replaces the keyboard with the chosen
-   * label, so the same keyboard cannot be used twice. Best effort: failures are logged.
+   * Stops the spinner on the tapped button and shows the chosen label as a toast ("✓ Yes":
+   * a symbol and the label the survey already translated). Best effort: failures are logged.
+   *
+   * The keyboard's message is not edited into the chosen answer. An edit counts toward
+   * Telegram's limits like a send (about 30 a second per bot, one a second per chat), so
+   * marking every tap would double the calls per answer and halve how many people can answer
+   * at once; answering a callback query is no message and costs none of that budget. The
+   * question stays in the chat as it was asked; a tap on an old keyboard gets a calm reply.
+   * Where a tap redraws the same prompt (a toggled choice), the redraw itself is the edit
+   * (see outbound.ts): that saves a send instead of costing one.
    */
   private async acknowledge(ctx: Context): Promise<void> {
     const q = ctx.update.callback_query!;
     try {
-      await ctx.answerCallbackQuery();
-      const m = q.message;
-      if (m && 'text' in m && m.text !== undefined && m.chat.type === 'private') {
-        const label = m.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)?.text;
-        await ctx.api.editMessageText(m.chat.id, m.message_id, label ? `${m.text}\n\n→ ${label}` : m.text, { reply_markup: { inline_keyboard: [] } });
-      }
+      const label = q.message?.reply_markup?.inline_keyboard.flat().find((b) => 'callback_data' in b && b.callback_data === q.data)?.text;
+      await ctx.answerCallbackQuery(label ? { text: `✓ ${label}`.slice(0, 200) } : {});
     } catch (e) {
-      this.deps.log.debug({ err: (e as Error).message }, 'could not mark the tapped keyboard');
+      this.deps.log.debug({ err: (e as Error).message }, 'could not answer the callback query');
     }
   }
 

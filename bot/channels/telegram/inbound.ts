@@ -80,6 +80,7 @@ export function toInbound(update: Update): InboundMessage | null {
       messageId: `kb-${q.message.message_id}-${q.data}`,
       receivedAt: new Date().toISOString(),
       languageHint: q.from.language_code,
+      tapped: String(q.message.message_id),
       content: { kind: 'button', data: q.data },
     };
   }

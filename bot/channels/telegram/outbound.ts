@@ -16,6 +16,13 @@ import { asPermanent, unreachableReason } from './unreachable.ts';
 
 /** Telegram's limit for one text message. */
 export const MAX_TEXT = 4096;
+/** Telegram's limit for the caption of a voice note or video. */
+export const MAX_CAPTION = 1024;
+
+/** Voice notes and videos take a caption and a keyboard; round video notes take neither. */
+const canCaption = (media: NonNullable<RenderedMessage['media']>): boolean => !(media.form === 'video' && basename(media.file).endsWith('.round.mp4'));
+
+type PromptExtras = { caption?: string; reply_markup?: InlineKeyboardMarkup };
 
 export function keyboard(buttons: RenderedButton[][] | undefined): InlineKeyboardMarkup | undefined {
   if (!buttons?.length) return undefined;
@@ -57,17 +64,39 @@ export class TelegramChannel implements ChannelPort {
   }
 
   private async sendAll(chat: number, address: string, message: RenderedMessage, priority: SendPriority): Promise<void> {
+    if (message.edit !== undefined && !message.media && (await this.redraw(chat, address, Number(message.edit), message, priority))) return;
+    const markup = keyboard(message.buttons);
     if (message.media) {
       await this.pacer?.wait(address, priority);
-      await this.sendPrompt(chat, message.media);
+      // One message where Telegram allows: the question as the caption of its voice note or video.
+      const caption = canCaption(message.media) && message.text.length <= MAX_CAPTION ? message.text : null;
+      await this.sendPrompt(chat, message.media, caption === null ? {} : { caption, ...(markup ? { reply_markup: markup } : {}) });
+      if (caption !== null) return;
     }
     const parts = chunks(message.text);
     for (let i = 0; i < parts.length; i++) {
       const last = i === parts.length - 1;
-      const markup = last ? keyboard(message.buttons) : undefined;
       // Paced here, ahead of Telegram's limit, rather than waiting out 429s after the fact.
       await this.pacer?.wait(address, priority);
-      await this.api.sendMessage(chat, parts[i]!, markup ? { reply_markup: markup } : {});
+      await this.api.sendMessage(chat, parts[i]!, last && markup ? { reply_markup: markup } : {});
+    }
+  }
+
+  /**
+   * Edits the tapped keyboard's message into the redrawn prompt (a toggled choice) instead
+   * of sending a copy: one call either way, so the same budget, and the chat keeps one
+   * prompt. False when Telegram refuses the edit (too old, deleted): then it goes as new.
+   */
+  private async redraw(chat: number, address: string, messageId: number, message: RenderedMessage, priority: SendPriority): Promise<boolean> {
+    if (!Number.isSafeInteger(messageId) || message.text.length > MAX_TEXT) return false;
+    await this.pacer?.wait(address, priority);
+    try {
+      await this.api.editMessageText(chat, messageId, message.text, { reply_markup: keyboard(message.buttons) ?? { inline_keyboard: [] } });
+      return true;
+    } catch (e) {
+      if (!(e instanceof GrammyError && e.error_code === 400)) throw e;
+      // A second tap delivered again: the message already shows this.
+      return /message is not modified/.test(e.description);
     }
   }
 
@@ -76,15 +105,15 @@ export class TelegramChannel implements ChannelPort {
    * `.round.mp4` as a round video note, any other as a video. The file id Telegram
    * returns is cached per bot, keyed by path, size and modification time.
    */
-  private async sendPrompt(chat: number, media: NonNullable<RenderedMessage['media']>): Promise<void> {
+  private async sendPrompt(chat: number, media: NonNullable<RenderedMessage['media']>, other: PromptExtras): Promise<void> {
     const st = statSync(media.file);
     const key = `${media.file}:${st.size}:${st.mtimeMs}`;
     const cached = await this.store.telegramFileId(this.botId, key);
     const round = media.form === 'video' && basename(media.file).endsWith('.round.mp4');
     const upload = async (file: string | InputFile): Promise<string | undefined> => {
-      if (media.form === 'audio') return (await this.api.sendVoice(chat, file)).voice?.file_id;
+      if (media.form === 'audio') return (await this.api.sendVoice(chat, file, other)).voice?.file_id;
       if (round) return (await this.api.sendVideoNote(chat, file)).video_note?.file_id;
-      return (await this.api.sendVideo(chat, file)).video?.file_id;
+      return (await this.api.sendVideo(chat, file, other)).video?.file_id;
     };
     if (cached) {
       try {

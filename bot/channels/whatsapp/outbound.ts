@@ -15,6 +15,9 @@ import type { SendPriority } from '../../../storage/send-priority.ts';
 import { ChannelError } from '../errors.ts';
 import type { SentLog } from './sent.ts';
 
+/** The longest caption we put under a video (WhatsApp's documented limit for media captions). */
+const MAX_CAPTION = 1024;
+
 /** What we need of a Baileys socket to send. */
 export interface WhatsAppSender {
   sendMessage(jid: string, content: AnyMessageContent, options?: MiscMessageGenerationOptions): Promise<WAMessage | undefined>;
@@ -62,19 +65,26 @@ export class WhatsAppChannel implements ChannelPort {
     // A stable id per outbox row and part: a resend after a crash is the same message to WhatsApp.
     const id = (part: string) =>
       meta ? { messageId: `3EB0${createHash('sha256').update(`${meta.id}:${part}`).digest('hex').slice(0, 20).toUpperCase()}` } : {};
-    if (message.media) {
-      await this.pacer.wait(address, priority);
-      const file = { url: message.media.file };
-      const content: AnyMessageContent =
-        message.media.form === 'audio'
-          ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true }
-          : { video: file, ptv: basename(message.media.file).endsWith('.round.mp4') };
-      await this.sent?.remember(await sock.sendMessage(address, content, id('media')), meta?.respondentId ?? null);
-    }
     const skipWord = String(this.i18n.t('keywords.skip', { lng: message.language, ns: 'bot' }))
       .split('|')[0]!
       .toUpperCase();
+    const text = withNumberedOptions(message, skipWord);
+    const respondentId = meta?.respondentId ?? null;
+    if (message.media) {
+      await this.pacer.wait(address, priority);
+      const file = { url: message.media.file };
+      const round = basename(message.media.file).endsWith('.round.mp4');
+      // One message where WhatsApp allows: a video carries the question as its caption
+      // (voice notes and round videos show none, so their question follows as text).
+      if (message.media.form === 'video' && !round && text.length <= MAX_CAPTION) {
+        await this.sent?.remember(await sock.sendMessage(address, { video: file, caption: text }, id('media')), respondentId);
+        return;
+      }
+      const content: AnyMessageContent =
+        message.media.form === 'audio' ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true } : { video: file, ptv: round };
+      await this.sent?.remember(await sock.sendMessage(address, content, id('media')), respondentId);
+    }
     await this.pacer.wait(address, priority);
-    await this.sent?.remember(await sock.sendMessage(address, { text: withNumberedOptions(message, skipWord) }, id('text')), meta?.respondentId ?? null);
+    await this.sent?.remember(await sock.sendMessage(address, { text }, id('text')), respondentId);
   }
 }
