@@ -79,7 +79,7 @@ describe('traffic-light map', () => {
   it('shows the funnel per language and channel on the start page, with invitations sent', async () => {
     let res = await b.get('/');
     expect(res.body).toContain(
-      'data-funnel="default"><td>0</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>–</td><td>100 %</td><td>50 %</td><td>–</td>',
+      'data-funnel="default"><td>0</td><td>4</td><td>4</td><td>0</td><td>0</td><td data-unreachable>0</td><td>2</td><td>–</td><td>100 %</td><td>50 %</td><td>–</td>',
     );
     // Eight invitations sent by `stemmen pilot invite` (one still planned does not count).
     const now = new Date().toISOString();
@@ -101,7 +101,7 @@ describe('traffic-light map', () => {
       .execute();
     res = await b.get('/');
     expect(res.body).toContain(
-      'data-funnel="default"><td>8</td><td>4</td><td>4</td><td>0</td><td>0</td><td>2</td><td>50 %</td><td>100 %</td><td>50 %</td><td>–</td>',
+      'data-funnel="default"><td>8</td><td>4</td><td>4</td><td>0</td><td>0</td><td data-unreachable>0</td><td>2</td><td>50 %</td><td>100 %</td><td>50 %</td><td>–</td>',
     );
     expect(res.body).toContain('<tr><td>ar</td><td>whatsapp</td><td>1</td><td>1</td><td>1</td><td>100 %</td></tr>');
   });

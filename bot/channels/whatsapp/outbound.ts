@@ -77,14 +77,19 @@ export class WhatsAppChannel implements ChannelPort {
       // One message where WhatsApp allows: a video carries the question as its caption
       // (voice notes and round videos show none, so their question follows as text).
       if (message.media.form === 'video' && !round && text.length <= MAX_CAPTION) {
-        await this.sent?.remember(await sock.sendMessage(address, { video: file, caption: text }, id('media')), respondentId);
+        await this.keep(await sock.sendMessage(address, { video: file, caption: text }, id('media')), respondentId);
         return;
       }
       const content: AnyMessageContent =
         message.media.form === 'audio' ? { audio: file, mimetype: 'audio/ogg; codecs=opus', ptt: true } : { video: file, ptv: round };
-      await this.sent?.remember(await sock.sendMessage(address, content, id('media')), respondentId);
+      await this.keep(await sock.sendMessage(address, content, id('media')), respondentId);
     }
     await this.pacer.wait(address, priority);
-    await this.sent?.remember(await sock.sendMessage(address, { text }, id('text')), respondentId);
+    await this.keep(await sock.sendMessage(address, { text }, id('text')), respondentId);
+  }
+
+  /** Sends first, then keeps: `this.sent?.remember(await send())` would skip the send itself when nothing keeps. */
+  private async keep(message: WAMessage | undefined, respondentId: string | null): Promise<void> {
+    await this.sent?.remember(message, respondentId);
   }
 }
