@@ -117,7 +117,7 @@ export function mountWhatsAppAdmin(server: FastifyInstance, connection: WhatsApp
     return reply
       .type('text/html; charset=utf-8')
       .send(
-        `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>stemmen · WhatsApp</title><body style="font-family:system-ui;max-width:30rem;margin:2rem auto"><h1>WhatsApp</h1>${body}</body>`,
+        `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="5"><title>stemmen · WhatsApp</title><body><h1>WhatsApp</h1>${body}</body>`,
       );
   });
 }
