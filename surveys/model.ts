@@ -6,7 +6,7 @@
  * are normalised, so the engine never has to interpret spec shorthands.
  * @module
  */
-import type { Condition, SurveySpec, QuestionSpec } from './spec/schema.ts';
+import type { Condition, QuestionRole, SurveySpec, QuestionSpec } from './spec/schema.ts';
 
 export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
@@ -38,6 +38,8 @@ interface QuestionBase {
   /** 1-based position among top-level questions (follow-ups share their parent's), for progress. */
   ordinal: number;
   parent: string | null;
+  /** `background` questions describe the respondent (for breakdowns) and carry no indicator. */
+  role: QuestionRole;
   indicator: string | null;
   outcome: string | null;
   required: boolean;
@@ -145,6 +147,8 @@ export interface Survey {
   byId: ReadonlyMap<string, Question>;
   /** Indicators the survey touches, in first-appearance order: the recontact themes. */
   indicators: string[];
+  /** Ids of background questions (role `background`), in asking order: what answers can be split by. */
+  background: string[];
   /** Prompt forms available per language (always includes text). */
   formsByLanguage: Record<string, PromptForm[]>;
   /** Ids whose answers conditions read; only these values are kept in session state. */
@@ -197,6 +201,7 @@ export function compileSurvey(spec: SurveySpec): Survey {
       index: questions.length,
       ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
+      role: q.role ?? parent?.role ?? 'indicator',
       indicator: q.indicator ?? parent?.indicator ?? null,
       outcome: q.outcome ?? parent?.outcome ?? null,
       required: q.required,
@@ -271,6 +276,7 @@ export function compileSurvey(spec: SurveySpec): Survey {
     topLevelCount,
     byId: new Map(questions.map((q) => [q.id, q])),
     indicators,
+    background: questions.filter((q) => q.role === 'background').map((q) => q.id),
     formsByLanguage,
     referenced,
   };

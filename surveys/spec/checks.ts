@@ -72,6 +72,18 @@ function ownerOf(outcome: string): string | undefined {
 function checkIndicators(flat: readonly FlatQuestion[], out: RawIssue[]): void {
   for (const f of flat) {
     const { q, path } = f;
+    if (f.role === 'background') {
+      // Describes the respondent, so it must not be mistaken for an experience on an indicator.
+      for (const field of ['indicator', 'outcome', 'traffic'] as const)
+        if (field in q && q[field as keyof typeof q] !== undefined)
+          out.push(
+            error(
+              [...path, field],
+              `question "${q.id}" is a background question (role: background), which carries no ${field === 'traffic' ? 'traffic light' : field}; remove "${field}:" or drop "role: background"`,
+            ),
+          );
+      continue;
+    }
     if (q.indicator !== undefined && !findIndicator(q.indicator)) {
       const hint = closest(q.indicator, INDICATOR_IDS);
       out.push(

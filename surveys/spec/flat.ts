@@ -4,7 +4,7 @@
  * @module
  */
 import type { SpecPath } from './positions.ts';
-import type { QuestionSpec, SurveySpec } from './schema.ts';
+import type { QuestionRole, QuestionSpec, SurveySpec } from './schema.ts';
 
 type Path = Array<string | number>;
 
@@ -19,13 +19,23 @@ export interface FlatQuestion {
   parent: FlatQuestion | null;
   indicator: string | undefined;
   outcome: string | undefined;
+  /** Own or inherited; `indicator` when neither says. */
+  role: QuestionRole;
 }
 
 /** Flattens the question tree in asking order. */
 export function flatten(spec: SurveySpec): FlatQuestion[] {
   const out: FlatQuestion[] = [];
   const walk = (q: QuestionSpec, path: Path, parent: FlatQuestion | null): void => {
-    const f: FlatQuestion = { q, path, index: out.length, parent, indicator: q.indicator ?? parent?.indicator, outcome: q.outcome ?? parent?.outcome };
+    const f: FlatQuestion = {
+      q,
+      path,
+      index: out.length,
+      parent,
+      indicator: q.indicator ?? parent?.indicator,
+      outcome: q.outcome ?? parent?.outcome,
+      role: q.role ?? parent?.role ?? 'indicator',
+    };
     out.push(f);
     (q.followUps ?? []).forEach((c, i) => walk(c, [...path, 'followUps', i], f));
   };

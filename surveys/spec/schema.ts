@@ -80,8 +80,17 @@ const choiceTraffic = z.object({ red: z.array(z.string()).optional(), orange: z.
 
 const choice = z.union([id, z.object({ id, text: z.string().optional() }).strict()]);
 
+/**
+ * `indicator` (the default) maps to an indicator and outcome; `background` describes the
+ * respondent (age band, residence status …) so answers can be split by group. Follow-ups
+ * inherit their parent's role.
+ */
+export const QUESTION_ROLES = ['indicator', 'background'] as const;
+export type QuestionRole = (typeof QUESTION_ROLES)[number];
+
 const base = {
   id,
+  role: z.enum(QUESTION_ROLES).optional(),
   indicator: z.string().optional(),
   outcome: z.string().optional(),
   required: z.boolean().default(false),
