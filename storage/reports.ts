@@ -62,9 +62,16 @@ export interface FreeText {
 export class Reports {
   constructor(private readonly db: Db) {}
 
-  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; createdAt: string }>> {
+  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; municipality: string | null; createdAt: string }>> {
     const rows = await new PilotRepository(this.db).list();
-    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.surveyId, organisationId: r.organisationId, createdAt: r.createdAt }));
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      surveyId: r.surveyId,
+      organisationId: r.organisationId,
+      municipality: r.municipality,
+      createdAt: r.createdAt,
+    }));
   }
 
   /**
