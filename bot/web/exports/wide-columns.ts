@@ -41,6 +41,7 @@ const META: ReadonlyArray<Extract<WideColumn, { kind: 'meta' }>> = [
 export function safeName(raw: string, taken: Set<string>): string {
   let base = raw
     .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '') // accents off: é → e
     .replace(/[^A-Za-z0-9_]+/g, '_')
     .replace(/_+/g, '_')
     .replace(/^_+|_+$/g, '');

@@ -1,7 +1,9 @@
 /**
  * The wide table: one row per respondent and wave, one column per question (see
  * wide-columns.ts), written through csv.ts like every CSV. Skipped and not-asked questions
- * are empty cells; a multi-select answered gets 0/1 in each choice column.
+ * are empty cells; a multi-select answered gets 0/1 in each choice column. Line breaks in
+ * typed answers become spaces, because SPSS and PSPP read one case per line (GET DATA
+ * /DELCASE=LINE); answers.csv keeps the text exactly.
  * @module
  */
 import type { Db } from '../../../storage/database.ts';
@@ -41,7 +43,7 @@ export function wideRecord(pilot: string, columns: readonly WideColumn[], person
       case 'date':
         return a.value_date;
       case 'text':
-        return a.value_text ?? a.transcript;
+        return (a.value_text ?? a.transcript)?.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ') ?? null;
     }
   });
 }
