@@ -27,7 +27,7 @@ export interface WideAnswer {
   transcript: string | null;
 }
 
-/** One respondent in one wave, with their answers in answer order. */
+/** One respondent in one wave, with their answers (in no particular order). */
 export interface RespondentWave {
   respondentId: string;
   wave: number;
@@ -70,20 +70,20 @@ export async function* respondentWaves(db: Db, pilot: string, pageSize = 500): A
       ])
       .where('pilot_code', '=', pilot)
       .where('respondent_id', 'in', people)
-      .orderBy('respondent_id')
-      .orderBy('answered_at')
-      .orderBy('answer_id')
       .execute();
-    const groups = new Map<string, RespondentWave>();
+    // No ORDER BY (a sort of the whole page): rows are grouped here, and the page keeps the ids' order.
+    const byPerson = new Map<string, Map<number, WideAnswer[]>>();
     for (const r of rows) {
       const row = { ...r, wave: Number(r.wave), skipped: Number(r.skipped) };
-      const key = `${row.respondent_id}\u0000${row.wave}`;
-      const group = groups.get(key);
-      if (group) group.answers.push(row);
-      else groups.set(key, { respondentId: row.respondent_id, wave: row.wave, answers: [row] });
+      let waves = byPerson.get(row.respondent_id);
+      if (!waves) byPerson.set(row.respondent_id, (waves = new Map()));
+      const list = waves.get(row.wave);
+      if (list) list.push(row);
+      else waves.set(row.wave, [row]);
     }
-    // In SQL order: respondents as the database sorts them, each person's waves as first answered.
-    yield [...groups.values()];
+    yield people.flatMap((id) =>
+      [...(byPerson.get(id) ?? new Map<number, WideAnswer[]>())].sort(([a], [b]) => a - b).map(([wave, answers]) => ({ respondentId: id, wave, answers })),
+    );
     after = people[people.length - 1]!;
     if (people.length < pageSize) return;
   }

@@ -99,6 +99,7 @@ describe.each(STORE_KINDS)('comparison across pilots on %s', (kind) => {
   });
 
   const api = (query: string) => fetch(`${app.url}/api/v1/compare?${query}`, { headers: { authorization: `Bearer ${token}` } });
+  const error = async (res: Response) => ((await res.json()) as { error: string }).error;
   const row = (c: Comparison, id: string) => c.indicators.find((r) => r.id === id)!;
   const n = (cell: CompareCell) => cell.respondents;
 
@@ -139,13 +140,13 @@ describe.each(STORE_KINDS)('comparison across pilots on %s', (kind) => {
   it('refuses a pilot of another organisation to a token (403, naming it), and bad requests (400)', async () => {
     const other = await api('pilots=default,other');
     expect(other.status).toBe(403);
-    expect((await other.json()).error).toBe('pilots: "other" is not a pilot you may see (this token may compare the pilots of organisation "default")');
+    expect(await error(other)).toBe('pilots: "other" is not a pilot you may see (this token may compare the pilots of organisation "default")');
     const unknown = await api('pilots=default,nope');
     expect(unknown.status).toBe(403);
-    expect((await unknown.json()).error).toContain('"nope"');
+    expect(await error(unknown)).toContain('"nope"');
     const one = await api('pilots=default');
     expect(one.status).toBe(400);
-    expect((await one.json()).error).toBe('pilots: name at least two pilots to compare, e.g. ?pilots=a,b');
+    expect(await error(one)).toBe('pilots: name at least two pilots to compare, e.g. ?pilots=a,b');
     expect((await fetch(`${app.url}/api/v1/compare?pilots=default,wide`)).status).toBe(401);
   });
 

@@ -20,8 +20,12 @@ function chosen(a: WideAnswer): string[] {
 /** One row: the latest answer per question wins (a person who restarted answered it again). */
 export function wideRecord(pilot: string, columns: readonly WideColumn[], person: RespondentWave): CsvCell[] {
   const byQuestion = new Map<string, WideAnswer>();
-  for (const a of person.answers) byQuestion.set(a.question_id, a);
-  const last = person.answers[person.answers.length - 1]!;
+  let last = person.answers[0]!;
+  for (const a of person.answers) {
+    const seen = byQuestion.get(a.question_id);
+    if (!seen || a.answered_at >= seen.answered_at) byQuestion.set(a.question_id, a);
+    if (a.answered_at >= last.answered_at) last = a;
+  }
   return columns.map((c): CsvCell => {
     if (c.kind === 'meta') {
       if (c.field === 'respondent_id') return person.respondentId;
