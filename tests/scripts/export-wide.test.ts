@@ -199,6 +199,25 @@ describe('the wide export', () => {
   });
 });
 
+describe('where a pilot runs', () => {
+  it('is set by pilot create --municipality and changed by pilot set; bad input is named, exit 1', async () => {
+    const row = () => db.selectFrom('pilots').select('municipality').where('code', '=', 'wide-one').executeTakeFirstOrThrow();
+    expect(await row()).toEqual({ municipality: 'Utrecht' });
+    const set = await stemmen(['pilot', 'set', 'wide-one', '--municipality', ' Amersfoort '], env);
+    expect([set.code, set.stderr]).toEqual([0, 'pilot wide-one: municipality Amersfoort\n']);
+    expect(await row()).toEqual({ municipality: 'Amersfoort' });
+    const none = await stemmen(['pilot', 'set', 'wide-one'], env);
+    expect([none.code, none.stderr]).toEqual([1, 'nothing to set; e.g. `stemmen pilot set wide-one --municipality Utrecht` (or --clear-municipality)\n']);
+    const empty = await stemmen(['pilot', 'set', 'wide-one', '--municipality', ' '], env);
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^--municipality " " must be one line of 1–100 characters/);
+    const unknown = await stemmen(['pilot', 'set', 'nope', '--municipality', 'X'], env);
+    expect([unknown.code, unknown.stderr]).toEqual([1, 'no pilot has code "nope" (known: wide-one); create one with `stemmen pilot create`\n']);
+    expect((await stemmen(['pilot', 'set', 'wide-one', '--clear-municipality'], env)).code).toBe(0);
+    expect(await row()).toEqual({ municipality: null });
+  }, 60_000);
+});
+
 describe('variable names', () => {
   it('are safe for SPSS, R and Stata: letters, digits and _, a letter first, at most 32 characters, unique ignoring case, no reserved word', () => {
     const taken = new Set<string>();
