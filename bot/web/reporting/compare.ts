@@ -9,7 +9,7 @@
  * @module
  */
 import type { AnswerFilter, Reports } from '../../../storage/reports.ts';
-import { largeEnough, type AggregateRule } from '../../../surveys/aggregate.ts';
+import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import { findIndicator, INDICATORS, type IndicatorGroup } from '../../../surveys/indicators.ts';
 import type { Survey } from '../../../surveys/model.ts';
 import { summarise, type LightSummary } from './traffic-map.ts';
@@ -143,6 +143,3 @@ export async function comparePilots(
     unmatched: unmatchedQuestions(pilots),
   };
 }
-
-/** Whether a cell may show numbers (the caller renders "too few" otherwise). */
-export const shown = (c: CompareCell, rule: Pick<AggregateRule, 'minRespondents'>) => c.respondents !== null && largeEnough(c.respondents, rule);
