@@ -146,9 +146,20 @@ export async function main(argv: string[]): Promise<number> {
     .option('--channels <list>', 'channels to make links for: telegram, whatsapp', 'telegram,whatsapp')
     .option('--code <code>', 'pilot code (default: 6 random letters and digits)')
     .option('--org <id>', 'the organisation that owns it, whose staff see it (default: default); add one with `stemmen org add`')
-    .action(async (o: { survey: string; name: string; channels: string; code?: string; org?: string }) => {
+    .option('--municipality <name>', 'where the pilot runs, e.g. Utrecht (shown on the pilots page and in comparisons)')
+    .action(async (o: { survey: string; name: string; channels: string; code?: string; org?: string; municipality?: string }) => {
       const { runPilotCreate } = await import('./commands/pilot.ts');
       code = await runPilotCreate(loadConfig(process.env), { ...o, channels: list(o.channels) });
+    });
+  pilot
+    .command('set')
+    .description("change a pilot's details: where it runs")
+    .argument('<code>')
+    .option('--municipality <name>', 'where the pilot runs, e.g. Utrecht')
+    .option('--clear-municipality', 'remove the municipality')
+    .action(async (c: string, o: { municipality?: string; clearMunicipality?: boolean }) => {
+      const { runPilotSet } = await import('./commands/pilot-set.ts');
+      code = await runPilotSet(loadConfig(process.env), c, o);
     });
   pilot
     .command('links')
@@ -269,13 +280,14 @@ export async function main(argv: string[]): Promise<number> {
 
   program
     .command('export')
-    .description('export a pilot: answers (csv or jsonl), codebook.csv and datapackage.json')
+    .description('export a pilot: answers (csv or jsonl), codebook.csv, wide.csv + wide.sps (SPSS) and datapackage.json')
     .argument('<pilot>')
     .option('--format <format>', 'csv or jsonl', 'csv')
     .option('--out <dir>', 'folder to write into (default ./export-<pilot>)')
-    .action(async (pilot: string, o: { format: string; out?: string }) => {
+    .option('--language <lng>', "language of the labels in wide.sps and datapackage.json (default: the survey's default language)")
+    .action(async (pilot: string, o: { format: string; out?: string; language?: string }) => {
       const { runExport } = await import('./commands/export.ts');
-      code = await runExport(loadConfig(process.env), pilot, o.format, o.out);
+      code = await runExport(loadConfig(process.env), pilot, o.format, o.out, o.language);
     });
 
   const check = program.command('check').description('project checks run before the tests');

@@ -16,6 +16,8 @@ export interface PilotRecord {
   channels: string[];
   /** The organisation (municipality, NGO) the pilot belongs to; whose staff may see it. */
   organisationId: string;
+  /** Where the pilot runs (free text); null when not set. */
+  municipality: string | null;
   createdAt: string;
 }
 
@@ -53,7 +55,10 @@ const n = (v: unknown): number => Number(v ?? 0);
 export class PilotRepository {
   constructor(private readonly db: Db) {}
 
-  async create(p: Omit<PilotRecord, 'createdAt' | 'organisationId'> & { organisationId?: string }, now: string): Promise<PilotRecord> {
+  async create(
+    p: Omit<PilotRecord, 'createdAt' | 'organisationId' | 'municipality'> & { organisationId?: string; municipality?: string | null },
+    now: string,
+  ): Promise<PilotRecord> {
     const existing = await this.find(p.code);
     if (existing) throw new PilotExistsError(`pilot code "${p.code}" is already used by "${existing.name}"`);
     await this.db
@@ -67,9 +72,10 @@ export class PilotRepository {
         channels: JSON.stringify(p.channels),
         created_at: now,
         ...(p.organisationId !== undefined ? { organisation_id: p.organisationId } : {}),
+        municipality: p.municipality ?? null,
       })
       .execute();
-    return { ...p, organisationId: p.organisationId ?? DEFAULT_ORGANISATION, createdAt: now };
+    return { ...p, organisationId: p.organisationId ?? DEFAULT_ORGANISATION, municipality: p.municipality ?? null, createdAt: now };
   }
 
   /** Creates the pilot, or moves an existing one to this survey version (the default pilot at start-up). */
@@ -84,6 +90,12 @@ export class PilotRepository {
   /** Moves a pilot to an organisation; false when there is no such pilot. */
   async moveToOrganisation(code: string, organisationId: string): Promise<boolean> {
     const r = await this.db.updateTable('pilots').set({ organisation_id: organisationId }).where('code', '=', code).executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  /** Sets (or, with null, clears) where a pilot runs; false when there is no such pilot. */
+  async setMunicipality(code: string, municipality: string | null): Promise<boolean> {
+    const r = await this.db.updateTable('pilots').set({ municipality }).where('code', '=', code).executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
@@ -162,6 +174,7 @@ function toRecord(row: {
   survey_file: string | null;
   channels: string;
   organisation_id: string;
+  municipality: string | null;
   created_at: string;
 }): PilotRecord {
   return {
@@ -172,6 +185,7 @@ function toRecord(row: {
     surveyFile: row.survey_file,
     channels: JSON.parse(row.channels) as string[],
     organisationId: row.organisation_id,
+    municipality: row.municipality,
     createdAt: row.created_at,
   };
 }

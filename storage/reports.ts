@@ -28,8 +28,13 @@ export interface LightCount {
   n: number;
 }
 
-function filtered<O>(q: SelectQueryBuilder<Database, 'answers', O>, pilot: string, f: AnswerFilter): SelectQueryBuilder<Database, 'answers', O> {
-  let out = q.where('pilot_code', '=', pilot);
+/** `pilot` may be several pilots pooled (the comparison across pilots). */
+function filtered<O>(
+  q: SelectQueryBuilder<Database, 'answers', O>,
+  pilot: string | readonly string[],
+  f: AnswerFilter,
+): SelectQueryBuilder<Database, 'answers', O> {
+  let out = typeof pilot === 'string' ? q.where('pilot_code', '=', pilot) : q.where('pilot_code', 'in', [...pilot]);
   if (f.language) out = out.where('language', '=', f.language);
   if (f.channel) out = out.where('channel', '=', f.channel);
   if (f.from) out = out.where('answered_at', '>=', f.from);
@@ -62,9 +67,16 @@ export interface FreeText {
 export class Reports {
   constructor(private readonly db: Db) {}
 
-  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; createdAt: string }>> {
+  async pilots(): Promise<Array<{ code: string; name: string; surveyId: string; organisationId: string; municipality: string | null; createdAt: string }>> {
     const rows = await new PilotRepository(this.db).list();
-    return rows.map((r) => ({ code: r.code, name: r.name, surveyId: r.surveyId, organisationId: r.organisationId, createdAt: r.createdAt }));
+    return rows.map((r) => ({
+      code: r.code,
+      name: r.name,
+      surveyId: r.surveyId,
+      organisationId: r.organisationId,
+      municipality: r.municipality,
+      createdAt: r.createdAt,
+    }));
   }
 
   /**
@@ -109,7 +121,7 @@ export class Reports {
    * weighs one, shared out over their lights — and the number of those people. One GROUP BY
    * (key, respondent) that walks `answers_traffic_people` in order, then one per key; no window.
    */
-  async peopleLights(key: 'indicator' | 'outcome', pilot: string, f: AnswerFilter = {}, indicator?: string): Promise<PeopleLights> {
+  async peopleLights(key: 'indicator' | 'outcome', pilot: string | readonly string[], f: AnswerFilter = {}, indicator?: string): Promise<PeopleLights> {
     const light = (l: (typeof LIGHTS)[number]) => sql<number>`sum(case when traffic_light = ${l} then 1 else 0 end)`;
     let inner = filtered(this.db.selectFrom('answers'), pilot, f)
       .select([`${key} as key`, light('red').as('r'), light('orange').as('o'), light('green').as('g'), sql<number>`count(*)`.as('t')])

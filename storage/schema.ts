@@ -40,6 +40,8 @@ export interface PilotsTable {
   channels: Defaulted<string>;
   /** The organisation (municipality, NGO) whose staff may see the pilot. */
   organisation_id: Defaulted<string>;
+  /** Where the pilot runs (free text, e.g. "Utrecht"); shown on the pilots page and in comparisons. */
+  municipality: Defaulted<string | null>;
 }
 
 /** A municipality or NGO: it owns pilots, and its staff are members with a role. */

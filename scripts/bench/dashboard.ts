@@ -89,7 +89,7 @@ class Batch {
 }
 
 /** Writes respondents, sessions, consents and `total` answers in one transaction with multi-row inserts. */
-async function seedAnswers(target: DashboardTarget, questions: Question[], total: number): Promise<number> {
+export async function seedAnswers(target: DashboardTarget, questions: Question[], total: number): Promise<number> {
   let run: (sql: string, params: unknown[]) => Promise<void>;
   let finish: () => Promise<void>;
   if (target.kind === 'sqlite') {

@@ -33,6 +33,7 @@ export interface CreateOptions {
   channels: string[];
   code?: string | undefined;
   org?: string | undefined;
+  municipality?: string | undefined;
 }
 
 export async function runPilotCreate(config: Config, o: CreateOptions): Promise<number> {
@@ -43,6 +44,7 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
   if (o.code !== undefined && !/^[a-z0-9][a-z0-9-]{2,31}$/.test(o.code))
     throw new UsageError(`--code "${o.code}" must be 3–32 lower-case letters, digits or -, starting with a letter or digit`);
   if (o.code === config.defaultPilot) throw new UsageError(`--code "${o.code}" is the default pilot's code (DEFAULT_PILOT); choose another`);
+  const municipality = o.municipality === undefined ? undefined : checkMunicipality(o.municipality);
   const file = resolve(o.survey);
   const { survey, estimatedMinutes } = loadSurveyFile(file, readLocales(config.localesDir));
 
@@ -71,12 +73,13 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
         surveyFile: file,
         channels: o.channels,
         ...(o.org !== undefined ? { organisationId: o.org } : {}),
+        ...(municipality !== undefined ? { municipality } : {}),
       },
       new Date().toISOString(),
     );
     process.stdout.write(`${code}\n`);
     process.stderr.write(
-      `created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`,
+      `created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}${municipality ? `, municipality ${municipality}` : ''}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`,
     );
     return 0;
   } finally {
@@ -149,6 +152,14 @@ export async function runPilotStats(config: Config, code: string, json: boolean)
 
 function exactNote(config: Config): string {
   return `exact counts for operators: the dashboard and the read API hide groups of fewer than ${config.dashboard.minRespondents} people (MAP_MIN_RESPONDENTS); do not pass such rows on`;
+}
+
+/** A municipality as given on the command line: trimmed, not empty, one line, at most 100 characters. */
+export function checkMunicipality(value: string): string {
+  const m = value.trim();
+  if (m === '' || m.length > 100 || /[\r\n]/.test(m))
+    throw new UsageError(`--municipality "${value}" must be one line of 1–100 characters, e.g. --municipality Utrecht (use --clear-municipality to remove it)`);
+  return m;
 }
 
 export async function unknownPilot(repo: PilotRepository, code: string): Promise<string> {

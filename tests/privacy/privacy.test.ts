@@ -180,7 +180,7 @@ const PARAMS: Record<string, string[]> = {
   code: ['default'],
   pilot: ['default'],
   indicator: ['work', 'housing', 'education', 'health'],
-  file: ['answers.csv', 'codebook.csv'],
+  file: ['answers.csv', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json'],
 };
 /** A route pattern as the URLs to open; none when it has a parameter we have no value for. */
 function expand(url: string): string[] {
@@ -241,7 +241,7 @@ describe('privacy scans', () => {
     expectNoHits(hits);
   });
 
-  it('no export file holds an address (CSV, JSON Lines, codebook, datapackage)', () => {
+  it('no export file holds an address (CSV, JSON Lines, codebook, wide table, SPSS syntax, datapackage)', () => {
     const out = join(app.dir, 'exports');
     mkdirSync(out, { recursive: true });
     const runs = [
@@ -254,12 +254,16 @@ describe('privacy scans', () => {
       'csv/answers.csv',
       'csv/codebook.csv',
       'csv/datapackage.json',
+      'csv/wide.csv',
+      'csv/wide.sps',
       'jsonl/answers.jsonl',
       'jsonl/codebook.csv',
       'jsonl/datapackage.json',
+      'jsonl/wide.csv',
+      'jsonl/wide.sps',
     ]);
     expectNoHits([...scanFiles(files, needles(), out), ...runs.flatMap((r, i) => scanText(`export ${i} output`, r.stdout + r.stderr, needles()))]);
-  });
+  }, 90_000);
 
   it('no read API response and no dashboard page holds an address', async () => {
     let printed = '';
@@ -276,7 +280,10 @@ describe('privacy scans', () => {
     const token = /^(stm_\S+)$/m.exec(printed)![1]!;
     const hits: Hit[] = [];
     let bodies = 0;
+    // A second pilot of the same organisation, so the comparison across pilots has something to compare.
+    await app.store.pilots.ensure('second', 'Second pilot', 'default-pilot', 1, new Date().toISOString());
     for (const url of [
+      '/api/v1/compare?pilots=default,second&pooled=1&outcomes=1',
       '/api/v1/pilots',
       '/api/v1/pilots/default',
       '/api/v1/pilots/default/answers',
@@ -294,7 +301,15 @@ describe('privacy scans', () => {
     const b = new Browser(app.server);
     await b.login('admin@example.org');
     const pages = app.routes.filter((r) => r.method === 'GET' && !r.url.startsWith('/api/') && !r.url.includes('*')).flatMap((r) => expand(r.url));
-    expect(pages).toEqual(expect.arrayContaining(['/pilots/default', '/pilots/default/indicators/health', '/pilots/default/exports/answers.csv']));
+    pages.push('/compare?pilots=default,second&pooled=1');
+    expect(pages).toEqual(
+      expect.arrayContaining([
+        '/pilots/default',
+        '/pilots/default/indicators/health',
+        '/pilots/default/exports/answers.csv',
+        '/pilots/default/exports/wide.csv',
+      ]),
+    );
     for (const url of pages) {
       const res = await b.get(url);
       bodies++;

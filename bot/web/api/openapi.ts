@@ -102,6 +102,37 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/compare': {
+      get: {
+        summary: 'The indicator maps of several pilots side by side, or pooled',
+        description:
+          "A token may compare the pilots of its own pilot's organisation (any of them, its own pilot need not be among them); any other code is refused with 403, whether or not it exists. Every cell carries `respondents` (null below the minimum group size, with `aggregate` small_group), `asked` (whether that pilot's survey asks about it) and `minRespondents`. A pooled cell counts each person once and is hidden (`hiddenBecause` names the pilots) when one pilot's own cell is too small, so the small group cannot be worked out by subtraction. Pilots with different surveys are compared by indicator and outcome; `unmatched` lists the questions whose indicator and outcome another compared survey does not ask.",
+        parameters: [
+          { name: 'pilots', in: 'query', required: true, schema: { type: 'string' }, description: 'Two or more pilot codes, comma-separated (at most 12)' },
+          { name: 'pooled', in: 'query', schema: { type: 'string', enum: ['0', '1'] }, description: '1: also a pooled cell per row' },
+          { name: 'outcomes', in: 'query', schema: { type: 'string', enum: ['0', '1'] }, description: '1: also the outcomes of each indicator asked' },
+          ...filterParams,
+        ],
+        responses: {
+          '200': {
+            description: 'The comparison',
+            content: json({
+              type: 'object',
+              properties: {
+                rule: { type: 'object' },
+                pilots: { type: 'array' },
+                sameSurvey: { type: 'boolean' },
+                minRespondents: { type: 'integer' },
+                indicators: { type: 'array' },
+                unmatched: { type: 'array' },
+              },
+            }),
+          },
+          ...errors,
+          '403': { description: "A pilot that is not of the token's organisation (or does not exist)", content: json({ $ref: '#/components/schemas/Error' }) },
+        },
+      },
+    },
     '/api/v1/pilots/{code}/funnel': {
       get: {
         summary: 'Response funnel in total and per language and channel',

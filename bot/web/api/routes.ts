@@ -15,6 +15,8 @@ import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import { sha256 } from '../auth.ts';
 import { protectFunnel } from '../reporting/funnel.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter } from '../reporting/traffic-map.ts';
+import type { Survey } from '../../../surveys/model.ts';
+import { registerCompareApi } from './compare.ts';
 import { OPENAPI } from './openapi.ts';
 
 declare module 'fastify' {
@@ -30,7 +32,10 @@ function bad(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send({ error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
 }
 
-export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: Accounts; rule: AggregateRule }): void {
+export function registerApi(
+  server: FastifyInstance,
+  deps: { db: Db; accounts: Accounts; rule: AggregateRule; surveys: ReadonlyMap<string, { survey: Survey }> },
+): void {
   const reports = new Reports(deps.db);
   server.decorateRequest('apiPilot', null);
 
@@ -51,6 +56,7 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
       });
 
       api.get('/openapi.json', async () => OPENAPI);
+      registerCompareApi(api, { db: deps.db, reports, rule: deps.rule, surveys: deps.surveys });
 
       api.get('/pilots', async (req) => ({ data: (await reports.pilots()).filter((p) => p.code === req.apiPilot) }));
 

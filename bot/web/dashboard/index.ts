@@ -13,6 +13,7 @@ import { Auth } from '../auth.ts';
 import { pageContext, sendError, type DashboardDeps } from './context.ts';
 import { installGuard } from '../gate.ts';
 import { LOGIN_ROUTES, registerLogin } from './pages/login.ts';
+import { registerCompare } from './pages/compare.ts';
 import { registerDeadLetters } from './pages/dead-letters.ts';
 import { registerExpertpool } from './pages/expertpool.ts';
 import { registerExports } from './pages/exports.ts';
@@ -60,6 +61,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerExports(server, deps);
   registerMedia(server, deps);
   registerDeadLetters(server, deps);
-  registerApi(server, { db: deps.db, accounts, rule: deps.rule });
+  registerCompare(server, deps);
+  registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

@@ -5,6 +5,8 @@
  */
 import type { Survey } from '../../../surveys/model.ts';
 import type { ExportFormat } from './format.ts';
+import { missingCodes, valueLabels, variableLabel } from './spss.ts';
+import type { WideColumn } from './wide-columns.ts';
 
 /** What csv.ts does to text cells, said where R, pandas and SPSS users read the schema. */
 export const FORMULA_NOTE =
@@ -72,7 +74,49 @@ function answerFields(format: ExportFormat): Field[] {
   return ANSWER_FIELDS.map((f) => (f.name === 'value_text' || f.name === 'transcript' ? { ...f, description: `${f.description}${note}` } : f));
 }
 
-export function dataPackage(opts: { pilot: string; survey: Survey; format: ExportFormat; created: string }): Record<string, unknown> {
+/** The wide table's fields: types R and pandas read, the question text, and codes as Table Schema categories. */
+function wideFields(columns: readonly WideColumn[], label: (key: string) => string): Field[] {
+  return columns.map((c) => {
+    const description = variableLabel(c, label);
+    if (c.kind === 'meta') return { name: c.name, type: c.field === 'wave' || c.field === 'survey_version' ? 'integer' : 'string', description };
+    if (c.kind === 'text' || c.kind === 'date') return { name: c.name, type: 'string', description: `${description} (question ${c.question.id})` };
+    const labels = valueLabels(c, label);
+    const missing = missingCodes(c);
+    const field: Field & { categories?: Array<{ value: number; label: string }> } = {
+      name: c.name,
+      type: c.kind === 'number' && !c.integer ? 'number' : 'integer',
+      description: `${description} (question ${c.question.id}${missing.length ? `; ${missing.join(', ')} = no answer given on purpose` : ''})`,
+    };
+    if (c.kind === 'code' || c.kind === 'flag') {
+      field.constraints = { enum: labels.map(([v]) => v) };
+      field.categories = labels.map(([value, l]) => ({ value, label: l }));
+    }
+    return field;
+  });
+}
+
+/** The wide table as a resource: one row per respondent and wave (wide.csv, described by wide.sps for SPSS/PSPP). */
+export function wideResource(columns: readonly WideColumn[], label: (key: string) => string, language: string): Record<string, unknown> {
+  return {
+    name: 'wide',
+    path: 'wide.csv',
+    profile: 'tabular-data-resource',
+    format: 'csv',
+    mediatype: 'text/csv',
+    encoding: 'utf-8',
+    description: `One row per respondent and wave, one column per question; a multi-select question has one 0/1 column per choice; single and yes/no answers are codes 1, 2, … (see each field's categories); empty = skipped or not asked. Labels in language "${language}"; wide.sps reads it into SPSS or PSPP. ${FORMULA_NOTE}`,
+    schema: { fields: wideFields(columns, label), primaryKey: ['respondent_id', 'wave'], missingValues: [''] },
+  };
+}
+
+export function dataPackage(opts: {
+  pilot: string;
+  survey: Survey;
+  format: ExportFormat;
+  created: string;
+  /** Also describe the wide table (wide.csv). */
+  wide?: { columns: readonly WideColumn[]; label: (key: string) => string; language: string };
+}): Record<string, unknown> {
   const { survey } = opts;
   const csvNote = opts.format === 'csv' ? ` ${FORMULA_NOTE}` : '';
   const answers =
@@ -111,6 +155,7 @@ export function dataPackage(opts: { pilot: string; survey: Survey; format: Expor
           missingValues: [''],
         },
       },
+      ...(opts.wide ? [wideResource(opts.wide.columns, opts.wide.label, opts.wide.language)] : []),
     ],
   };
 }

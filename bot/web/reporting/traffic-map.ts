@@ -5,7 +5,7 @@
  * @module
  */
 import { z } from 'zod';
-import type { AnswerFilter, LightCount, Reports } from '../../../storage/reports.ts';
+import type { AnswerFilter, PeopleLights, Reports } from '../../../storage/reports.ts';
 import { aggregateLight, largeEnough, percentages, type Aggregate, type AggregateRule, type LightTally } from '../../../surveys/aggregate.ts';
 import { INDICATORS, findIndicator, type IndicatorGroup } from '../../../surveys/indicators.ts';
 
@@ -48,12 +48,8 @@ export function toAnswerFilter(q: FilterQuery): AnswerFilter {
   return { language: q.language, channel: q.channel, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: next };
 }
 
-function summarise(
-  ids: readonly string[],
-  counts: readonly LightCount[],
-  people: ReadonlyArray<{ key: string; n: number }>,
-  rule: AggregateRule,
-): LightSummary[] {
+/** Per id: its tally and aggregate, or only "too few" below the minimum (also used by the comparison across pilots). */
+export function summarise(ids: readonly string[], { lights: counts, people }: PeopleLights, rule: AggregateRule): LightSummary[] {
   const tallies = new Map<string, LightTally>(ids.map((id) => [id, { red: 0, orange: 0, green: 0 }]));
   for (const c of counts) {
     const t = tallies.get(c.key);
@@ -70,17 +66,14 @@ function summarise(
 
 /** All 14 indicators in catalogue order (grouped), including those without answers. */
 export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
-  const { lights: counts, people } = await reports.peopleLights('indicator', pilot, filter);
   return summarise(
     INDICATORS.map((i) => i.id),
-    counts,
-    people,
+    await reports.peopleLights('indicator', pilot, filter),
     rule,
   ).map((s) => ({ ...s, group: findIndicator(s.id)!.group }));
 }
 
 /** Every outcome of one indicator. */
 export async function outcomeSummaries(reports: Reports, pilot: string, indicator: string, filter: AnswerFilter, rule: AggregateRule): Promise<LightSummary[]> {
-  const { lights: counts, people } = await reports.peopleLights('outcome', pilot, filter, indicator);
-  return summarise(findIndicator(indicator)?.outcomes ?? [], counts, people, rule);
+  return summarise(findIndicator(indicator)?.outcomes ?? [], await reports.peopleLights('outcome', pilot, filter, indicator), rule);
 }

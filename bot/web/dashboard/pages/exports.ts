@@ -1,18 +1,20 @@
 /**
  * The Exports page (researchers and admins) and its downloads: answers streamed page by
- * page as CSV or JSON Lines, the codebook and datapackage.json.
+ * page as CSV or JSON Lines, the codebook, the wide table (streamed a page of people at a
+ * time) with its SPSS syntax, and datapackage.json.
  * @module
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { countAnswers } from '../../../../storage/answer-pages.ts';
-import { dataPackage } from '../../exports/datapackage.ts';
-import { answerChunks, codebookCsv } from '../../exports/export.ts';
+import { answerChunks, codebookCsv, exportPackage, wideSps } from '../../exports/export.ts';
+import { wideChunks } from '../../exports/wide.ts';
+import { wideColumns } from '../../exports/wide-columns.ts';
 import { pageContext, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
 
 const ROLES = { roles: ['admin', 'researcher'] as const };
-const FILES = ['answers.csv', 'answers.jsonl', 'codebook.csv', 'datapackage.json'] as const;
+const FILES = ['answers.csv', 'answers.jsonl', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json'] as const;
 
 export function registerExports(server: FastifyInstance, deps: DashboardDeps): void {
   server.get('/pilots/:code/exports', { config: ROLES }, async (req, reply) => {
@@ -27,7 +29,8 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
       ctx,
       t('exports.title'),
       html`<h1>${t('exports.title')}: ${pilot.name}</h1><p>${t('exports.explain')}</p>
-<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('datapackage.json', 'exports.datapackage')}</ul>
+<p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('wide.csv', 'exports.wide_csv')}${link('wide.sps', 'exports.wide_sps')}${link('datapackage.json', 'exports.datapackage')}</ul>
+<p>${t('exports.wide_explain', { language: pilot.survey.defaultLanguage })}</p>
 <p>${t('exports.formulas')}</p>`,
     );
   });
@@ -47,8 +50,15 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
         return reply.type('application/jsonl; charset=utf-8').send(Readable.from(answerChunks(deps.db, pilot.code, 'jsonl')));
       case 'codebook.csv':
         return reply.type('text/csv; charset=utf-8').send(codebookCsv(pilot.survey, deps.i18n));
+      case 'wide.csv':
+        return reply.type('text/csv; charset=utf-8').send(Readable.from(wideChunks(deps.db, pilot.code, wideColumns(pilot.survey))));
+      case 'wide.sps':
+        // The syntax reads the file by the name the browser saves it under.
+        return reply.type('text/plain; charset=utf-8').send(wideSps(pilot.survey, deps.i18n, pilot.survey.defaultLanguage, `${pilot.code}-wide.csv`));
       default:
-        return reply.type('application/json').send(dataPackage({ pilot: pilot.code, survey: pilot.survey, format: 'csv', created: deps.now().toISOString() }));
+        return reply
+          .type('application/json')
+          .send(exportPackage({ pilot: pilot.code, survey: pilot.survey, i18n: deps.i18n, format: 'csv', created: deps.now().toISOString() }));
     }
   });
 }

@@ -54,7 +54,7 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       if (!role) continue;
       const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
-<p class="muted">${t('pilots.survey', { survey: p.surveyId })}</p>
+<p class="muted">${t('pilots.survey', { survey: p.surveyId })} · <span data-place="${p.code}">${p.municipality ? t('pilots.place', { municipality: p.municipality, organisation: p.organisationId }) : t('pilots.organisation', { organisation: p.organisationId })}</span></p>
 <p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
@@ -65,6 +65,12 @@ ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
         : largeEnough(suppressed, deps.rule)
           ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
           : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
-    return sendPage(reply, ctx, t('pilots.title'), html`<h1>${t('pilots.title')}</h1>${dnc}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`);
+    const compare = cards.length >= 2 ? html`<p><a href="/compare">${t('compare.link')}</a></p>` : '';
+    return sendPage(
+      reply,
+      ctx,
+      t('pilots.title'),
+      html`<h1>${t('pilots.title')}</h1>${dnc}${compare}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`,
+    );
   });
 }
