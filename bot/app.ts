@@ -270,7 +270,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },
     gate: {
-      publicRoutes: ['/try', '/try/api/messages', '/try/api/prompts/:id', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : []), ...(whatsappCloud ? [CLOUD_WEBHOOK_PATH] : [])],
+      publicRoutes: [
+        '/try',
+        '/try/api/messages',
+        '/try/api/prompts/:id',
+        ...(config.telegram?.webhook ? [config.telegram.webhook.path] : []),
+        ...(whatsappCloud ? [CLOUD_WEBHOOK_PATH] : []),
+      ],
       secureCookie: config.dashboard.secureCookie,
       sessionHours: config.dashboard.sessionHours,
       maxLoginFailures: config.dashboard.maxLoginFailures,

@@ -118,8 +118,16 @@ const schema = z.object({
     .describe("baileys: a linked phone (WHATSAPP_ENABLED=1); cloud: Meta's official WhatsApp Cloud API (needs the WHATSAPP_CLOUD_* keys)"),
   WHATSAPP_CLOUD_TOKEN: z.string().min(20, 'looks like a Meta access token (EAA…)').optional().describe('Cloud API: access token of a system user'),
   WHATSAPP_PHONE_NUMBER_ID: z.string().optional().describe('Cloud API: the phone number ID (digits) from WhatsApp → API setup'),
-  WHATSAPP_APP_SECRET: z.string().min(8, 'the app secret from App settings → Basic').optional().describe('Cloud API: app secret; every webhook call is checked against it'),
-  WHATSAPP_VERIFY_TOKEN: z.string().min(8, 'use at least 8 random characters').optional().describe('Cloud API: the verify token entered in the webhook settings'),
+  WHATSAPP_APP_SECRET: z
+    .string()
+    .min(8, 'the app secret from App settings → Basic')
+    .optional()
+    .describe('Cloud API: app secret; every webhook call is checked against it'),
+  WHATSAPP_VERIFY_TOKEN: z
+    .string()
+    .min(8, 'use at least 8 random characters')
+    .optional()
+    .describe('Cloud API: the verify token entered in the webhook settings'),
   WHATSAPP_API_ROOT: z
     .url({ protocol: /^https?$/ })
     .refine((u) => !u.endsWith('/'), 'must not end with /')
@@ -128,7 +136,9 @@ const schema = z.object({
   WHATSAPP_TEMPLATES: z
     .string()
     .optional()
-    .describe('Cloud API: approved templates outside the 24-hour window, JSON or a JSON file: kind (invitation, reminder, results) → language → {name, language}'),
+    .describe(
+      'Cloud API: approved templates outside the 24-hour window, JSON or a JSON file: kind (invitation, reminder, results) → language → {name, language}',
+    ),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .default('redis://127.0.0.1:6379')

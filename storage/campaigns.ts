@@ -293,7 +293,7 @@ export class CampaignRepository {
       }
       const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
       // The purpose tells a channel with templates (WhatsApp Cloud API) which one to use outside its window.
-      const payload = { ...(messages[row.language] ?? Object.values(messages)[0]) as object, purpose: row.kind === 'invite' ? 'invitation' : 'results' };
+      const payload = { ...((messages[row.language] ?? Object.values(messages)[0]) as object), purpose: row.kind === 'invite' ? 'invitation' : 'results' };
       // An invitee is not a respondent yet: the row stays unlinked, like replies to someone who declined.
       await outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), [
         {

@@ -58,7 +58,10 @@ export class CloudWhatsAppStore {
 
   /** Messages per status, for the funnel (optionally only one purpose). */
   async statusCounts(purpose?: string): Promise<Record<CloudStatus, number>> {
-    let q = this.db.selectFrom('cloud_messages').select(['status', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('status');
+    let q = this.db
+      .selectFrom('cloud_messages')
+      .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+      .groupBy('status');
     if (purpose !== undefined) q = q.where('purpose', '=', purpose);
     const out: Record<CloudStatus, number> = { accepted: 0, sent: 0, delivered: 0, read: 0, failed: 0 };
     for (const r of await q.execute()) out[r.status] = Number(r.n);

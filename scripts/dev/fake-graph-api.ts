@@ -36,9 +36,7 @@ export class FakeGraphApi {
   url = '';
   readonly version = 'v21.0';
 
-  constructor(
-    readonly o: { token: string; appSecret: string; phoneNumberId: string; now?: () => number; webhookUrl?: string },
-  ) {}
+  constructor(readonly o: { token: string; appSecret: string; phoneNumberId: string; now?: () => number; webhookUrl?: string }) {}
 
   /** The value for WHATSAPP_API_ROOT. */
   get apiRoot(): string {
@@ -86,7 +84,11 @@ export class FakeGraphApi {
     const body = JSON.stringify(payload);
     for (const v of (payload as { entry?: Array<{ changes?: Array<{ value?: { messages?: Array<{ from?: string }> } }> }> }).entry ?? [])
       for (const c of v.changes ?? []) for (const m of c.value?.messages ?? []) if (m.from) this.lastInbound.set(m.from, this.now());
-    const signature = opts.signature ?? `sha256=${createHmac('sha256', opts.secret ?? this.o.appSecret).update(body).digest('hex')}`;
+    const signature =
+      opts.signature ??
+      `sha256=${createHmac('sha256', opts.secret ?? this.o.appSecret)
+        .update(body)
+        .digest('hex')}`;
     const res = await fetch(this.o.webhookUrl!, { method: 'POST', headers: { 'content-type': 'application/json', 'x-hub-signature-256': signature }, body });
     await res.text();
     return res.status;
@@ -165,7 +167,10 @@ export class FakeGraphApi {
             message: '(#131047) Re-engagement message',
             type: 'OAuthException',
             code: 131047,
-            error_data: { messaging_product: 'whatsapp', details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.' },
+            error_data: {
+              messaging_product: 'whatsapp',
+              details: 'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+            },
           },
         });
       }

@@ -21,7 +21,10 @@ import { CloudRespondent, startCloudApp, textOf } from '../helpers/whatsapp-clou
 
 const H = 3600_000;
 const SETTINGS: ReminderSettings = { delaysMs: [24 * H], quietStart: 0, quietEnd: 0, timeZone: 'Europe/Amsterdam', expireAfterMs: 7 * 24 * H };
-const TEMPLATES = JSON.stringify({ reminder: { en: { name: 'stemmen_reminder', language: 'en_US' } }, invitation: { en: { name: 'stemmen_invite', language: 'en' } } });
+const TEMPLATES = JSON.stringify({
+  reminder: { en: { name: 'stemmen_reminder', language: 'en_US' } },
+  invitation: { en: { name: 'stemmen_invite', language: 'en' } },
+});
 
 let clock = new Date('2026-07-01T10:00:00.000Z');
 let app: TestApp;

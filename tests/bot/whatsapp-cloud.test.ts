@@ -131,7 +131,11 @@ describe('WhatsApp Cloud API adapter', () => {
     const payload = messagePayload(fake.envelope, WA, 'text', textBody('hallo'));
     expect(await fake.post(payload, { secret: 'not-the-app-secret' })).toBe(401);
     expect(await fake.post(payload, { signature: 'sha256=00' })).toBe(401);
-    const unsigned = await fetch(`${app.url}${CLOUD_WEBHOOK_PATH}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(payload) });
+    const unsigned = await fetch(`${app.url}${CLOUD_WEBHOOK_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(payload),
+    });
     expect(unsigned.status).toBe(401);
     await r.settle();
     for (const table of ['inbox', 'respondents', 'sessions', 'outbox', 'identity_links', 'cloud_windows'] as const)

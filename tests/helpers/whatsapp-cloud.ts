@@ -8,9 +8,17 @@ import { FakeGraphApi, type SentCloudMessage } from '../../scripts/dev/fake-grap
 import { buttonReplyBody, listReplyBody, textBody } from '../../scripts/dev/graph-payloads.ts';
 import { startTestApp, type TestApp } from './app.ts';
 
-export const CLOUD = { token: 'EAAtest-token-0123456789abcdef', appSecret: 'app-secret-for-tests', phoneNumberId: '106540352242922', verifyToken: 'verify-me-please' };
+export const CLOUD = {
+  token: 'EAAtest-token-0123456789abcdef',
+  appSecret: 'app-secret-for-tests',
+  phoneNumberId: '106540352242922',
+  verifyToken: 'verify-me-please',
+};
 
-export async function startCloudApp(env: Record<string, string> = {}, opts: AppOptions & { fakeNow?: () => number } = {}): Promise<{ app: TestApp; fake: FakeGraphApi }> {
+export async function startCloudApp(
+  env: Record<string, string> = {},
+  opts: AppOptions & { fakeNow?: () => number } = {},
+): Promise<{ app: TestApp; fake: FakeGraphApi }> {
   const { fakeNow, ...appOpts } = opts;
   const fake = await new FakeGraphApi({ ...CLOUD, ...(fakeNow ? { now: fakeNow } : {}) }).start();
   const app = await startTestApp(
@@ -58,7 +66,10 @@ export class CloudRespondent {
   }
 
   tap(on: SentCloudMessage, id: string): Promise<SentCloudMessage[]> {
-    const i = on.body.interactive as { type: string; action: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } };
+    const i = on.body.interactive as {
+      type: string;
+      action: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> };
+    };
     if (i?.type === 'button') {
       const b = i.action.buttons!.find((x) => x.reply.id === id) ?? fail(`no button ${id}`);
       return this.after(() => this.fake.say(this.waId, 'interactive', buttonReplyBody(b.reply.id, b.reply.title), { context: on.id }));
@@ -81,7 +92,12 @@ function fail(why: string): never {
 
 /** The options a sent message offers: button or list row ids, in order. */
 export function optionsOf(m: SentCloudMessage): { kind: 'button' | 'list' | 'none'; ids: string[]; titles: string[] } {
-  const i = m.body.interactive as { type?: string; action?: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } } | undefined;
+  const i = m.body.interactive as
+    | {
+        type?: string;
+        action?: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> };
+      }
+    | undefined;
   if (i?.type === 'button') return { kind: 'button', ids: i.action!.buttons!.map((b) => b.reply.id), titles: i.action!.buttons!.map((b) => b.reply.title) };
   if (i?.type === 'list') {
     const rows = i.action!.sections!.flatMap((s) => s.rows);

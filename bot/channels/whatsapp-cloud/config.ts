@@ -49,7 +49,7 @@ type Env = {
 const REQUIRED: ReadonlyArray<[keyof Env, string]> = [
   ['WHATSAPP_CLOUD_TOKEN', 'the access token of a system user of your WhatsApp Business app (Meta Business settings → System users)'],
   ['WHATSAPP_PHONE_NUMBER_ID', 'the phone number ID (digits) from WhatsApp → API setup, not the phone number itself'],
-  ['WHATSAPP_APP_SECRET', "the app secret (App settings → Basic): webhook calls are checked against it"],
+  ['WHATSAPP_APP_SECRET', 'the app secret (App settings → Basic): webhook calls are checked against it'],
   ['WHATSAPP_VERIFY_TOKEN', 'any random string you also enter as "Verify token" in the webhook settings'],
 ];
 

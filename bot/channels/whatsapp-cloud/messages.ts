@@ -1,6 +1,7 @@
 /**
  * Rendered messages → Cloud API message bodies, in pure functions: up to 3 options as reply
- * buttons (titles ≤ 20), up to 10 as a list (rows ≤ 24), beyond that (or with longer labels)
+ * buttons (titles ≤ 20), up to 10 as a list (rows ≤ 24; also fewer whose labels are too long
+ * for buttons), beyond that (or with longer labels)
  * the numbered text the Baileys channel sends, whose numbers the engine accepts. A template
  * replaces the message outside the 24-hour window.
  * @module
@@ -39,13 +40,16 @@ export function interactiveOrText(message: RenderedMessage, words: Words): Cloud
       },
     };
   }
-  if (options.length > LIMITS.buttons && unique && options.length <= LIMITS.rows && fits(LIMITS.rowTitle) && chars(text) <= LIMITS.listBody) {
+  if (options.length > 0 && unique && options.length <= LIMITS.rows && fits(LIMITS.rowTitle) && chars(text) <= LIMITS.listBody) {
     return {
       type: 'interactive',
       interactive: {
         type: 'list',
         body: { text },
-        action: { button: [...words.listButton].slice(0, LIMITS.buttonTitle).join(''), sections: [{ rows: options.map((b) => ({ id: b.data, title: b.label })) }] },
+        action: {
+          button: [...words.listButton].slice(0, LIMITS.buttonTitle).join(''),
+          sections: [{ rows: options.map((b) => ({ id: b.data, title: b.label })) }],
+        },
       },
     };
   }

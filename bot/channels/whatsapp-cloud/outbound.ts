@@ -24,7 +24,14 @@ import { interactiveOrText, promptBody, templateBody, type CloudBody } from './m
 export const WINDOW_MS = 24 * 60 * 60 * 1000;
 /** Uploaded media ids live 30 days at Meta; renew a day early. */
 const MEDIA_TTL_MS = 29 * 24 * 60 * 60 * 1000;
-const MIME: Record<string, string> = { '.ogg': 'audio/ogg', '.opus': 'audio/ogg', '.mp3': 'audio/mpeg', '.m4a': 'audio/mp4', '.aac': 'audio/aac', '.mp4': 'video/mp4' };
+const MIME: Record<string, string> = {
+  '.ogg': 'audio/ogg',
+  '.opus': 'audio/ogg',
+  '.mp3': 'audio/mpeg',
+  '.m4a': 'audio/mp4',
+  '.aac': 'audio/aac',
+  '.mp4': 'video/mp4',
+};
 
 export interface CloudChannelDeps {
   graph: Pick<GraphClient, 'sendMessage' | 'uploadMedia'>;
