@@ -220,7 +220,11 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         pseudonyms,
         i18n,
         log,
-        pacer: budgets.for('whatsapp', { perChatGapMs: config.whatsappCloud.chatGapMs, perMinute: config.whatsappCloud.perMinute }),
+        // Meta paces per business number; a person gets bursts (a 131056 answer backs off).
+        pacer:
+          config.whatsappCloud.sendsPerSecond > 0
+            ? budgets.for('whatsapp', { perChatGapMs: 0, perMinute: config.whatsappCloud.sendsPerSecond * 60 })
+            : { wait: async () => undefined },
         ...(opts.now ? { now: opts.now } : {}),
         ...(opts.cloudBackoff ? { backoff: opts.cloudBackoff } : {}),
       })

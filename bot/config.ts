@@ -133,6 +133,13 @@ const schema = z.object({
     .refine((u) => !u.endsWith('/'), 'must not end with /')
     .default(DEFAULT_GRAPH_ROOT)
     .describe('Cloud API: Graph API root with version (a test fake: the fake Graph API)'),
+  WHATSAPP_CLOUD_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(80)
+    .describe("Cloud API: most messages per second over all chats (Meta's default throughput is 80/s); 0 turns pacing off"),
   WHATSAPP_TEMPLATES: z
     .string()
     .optional()

@@ -31,6 +31,8 @@ export class FakeGraphApi {
   private readonly failures: Failure[] = [];
   /** When each wa_id last wrote (set by `post`), for the 24-hour rule. */
   private readonly lastInbound = new Map<string, number>();
+  /** Called with each message accepted (benches wait on it). */
+  onSent: ((m: SentCloudMessage) => void) | null = null;
   private server: Server | null = null;
   private waiters: Array<{ n: number; resolve: () => void }> = [];
   url = '';
@@ -175,7 +177,9 @@ export class FakeGraphApi {
         });
       }
       const id = wamid();
-      this.sent.push({ to, type: msg.type, body: msg, id, at: this.now() });
+      const sent = { to, type: msg.type, body: msg, id, at: this.now() };
+      this.sent.push(sent);
+      this.onSent?.(sent);
       for (const w of this.waiters.filter((x) => this.sent.length >= x.n)) w.resolve();
       this.waiters = this.waiters.filter((x) => this.sent.length < x.n);
       return this.json(res, 200, { messaging_product: 'whatsapp', contacts: [{ input: to, wa_id: to }], messages: [{ id }] });

@@ -168,7 +168,7 @@ describe('X-Hub-Signature-256', () => {
 });
 
 describe('Cloud API configuration', () => {
-  const base = { WHATSAPP_API_ROOT: DEFAULT_GRAPH_ROOT, WHATSAPP_CHAT_GAP_MS: 0, WHATSAPP_PER_MINUTE: 60 };
+  const base = { WHATSAPP_API_ROOT: DEFAULT_GRAPH_ROOT, WHATSAPP_CLOUD_PER_SECOND: 80 };
   it('names every missing key with its fix', () => {
     const r = cloudConfig(base, '/');
     expect(r.ok).toBe(false);

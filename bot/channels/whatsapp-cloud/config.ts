@@ -29,8 +29,8 @@ export interface WhatsAppCloudConfig {
   /** Graph API root with its version, no trailing slash. */
   apiRoot: string;
   templates: Templates;
-  chatGapMs: number;
-  perMinute: number;
+  /** Meta's throughput per business number (80/s by default, more on request); 0: no pacing. */
+  sendsPerSecond: number;
 }
 
 export const DEFAULT_GRAPH_ROOT = 'https://graph.facebook.com/v21.0';
@@ -42,8 +42,7 @@ type Env = {
   WHATSAPP_VERIFY_TOKEN?: string | undefined;
   WHATSAPP_API_ROOT: string;
   WHATSAPP_TEMPLATES?: string | undefined;
-  WHATSAPP_CHAT_GAP_MS: number;
-  WHATSAPP_PER_MINUTE: number;
+  WHATSAPP_CLOUD_PER_SECOND: number;
 };
 
 const REQUIRED: ReadonlyArray<[keyof Env, string]> = [
@@ -73,8 +72,7 @@ export function cloudConfig(e: Env, cwd: string): CloudConfigResult {
       verifyToken: e.WHATSAPP_VERIFY_TOKEN!,
       apiRoot: e.WHATSAPP_API_ROOT,
       templates: templates.templates,
-      chatGapMs: e.WHATSAPP_CHAT_GAP_MS,
-      perMinute: e.WHATSAPP_PER_MINUTE,
+      sendsPerSecond: e.WHATSAPP_CLOUD_PER_SECOND,
     }),
   };
 }
