@@ -28,7 +28,10 @@ export interface CloudFigures {
   webhookP99Ms: number;
 }
 
-type Interactive = { type?: string; action?: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> } };
+type Interactive = {
+  type?: string;
+  action?: { buttons?: Array<{ reply: { id: string; title: string } }>; sections?: Array<{ rows: Array<{ id: string; title: string }> }> };
+};
 
 /** What a person answers to `m`: the first option (Done once a choice is toggled), "1", 3 on a scale, a few words, a year. */
 function reply(m: SentCloudMessage, toggled: Set<string>): { type: string; body: Record<string, unknown> } {
