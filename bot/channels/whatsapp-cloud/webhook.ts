@@ -42,8 +42,29 @@ const same = (a: string, b: string) => {
   return x.length === y.length && timingSafeEqual(x, y);
 };
 
+/**
+ * How far our record of a window may lag: it then looks closed up to this much early, and a
+ * template (always allowed) goes instead of a normal message.
+ */
+const WINDOW_WRITE_EVERY_MS = 10 * 60 * 1000;
+const CACHE_MAX = 10_000;
+
 export function mountCloudWebhook(server: FastifyInstance, deps: WebhookDeps): void {
   const now = () => (deps.now?.() ?? new Date()).toISOString();
+  // One commit fewer per message (each is an fsync, and the webhook waits for it).
+  const windows = new Map<string, number>();
+  const bounded = <V>(m: Map<string, V>, k: string, v: V) => {
+    if (m.size >= CACHE_MAX) m.clear();
+    m.set(k, v);
+  };
+  const recordWindow = async (address: string, receivedAt: string) => {
+    const key = deps.windowKey(address);
+    const t = Date.parse(receivedAt);
+    const last = windows.get(key);
+    if (last !== undefined && t >= last && t - last < WINDOW_WRITE_EVERY_MS) return;
+    await deps.cloud.wrote(key, receivedAt);
+    bounded(windows, key, t);
+  };
   void server.register(async (scope) => {
     // The signature covers the bytes as sent: keep them raw for this route only.
     scope.removeAllContentTypeParsers();
@@ -73,7 +94,7 @@ export function mountCloudWebhook(server: FastifyInstance, deps: WebhookDeps): v
       const { messages, statuses } = fromWebhook(payload, deps.phoneNumberId, now());
       for (const s of statuses) await deps.cloud.status(s.messageId, s.status, s.errorCode, s.at);
       for (const msg of messages) {
-        await deps.cloud.wrote(deps.windowKey(msg.address), msg.receivedAt);
+        await recordWindow(msg.address, msg.receivedAt);
         const keys = (msg.aliases ?? [msg.address]).map((a) => deps.pseudonyms.aliasKey('whatsapp', a));
         msg.identity = await deps.store.resolveIdentity('whatsapp', keys, (c) => deps.pseudonyms.respondentId('whatsapp', c), now());
         await deps.inbound.receive(msg, { delivery: 'background' });
