@@ -7,7 +7,8 @@
  * export over a million answers; and respondents finished under Telegram's limits, with the
  * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
- * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
+ * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
+ * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it).
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
