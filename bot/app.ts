@@ -42,6 +42,7 @@ import { Delivery } from './delivery/outbox.ts';
 import { stepApplier } from './conversation/apply-step.ts';
 import { mediaRejectionNotifier } from './conversation/media-notes.ts';
 import { SendBudgets } from './send-budget.ts';
+import { CLOUD_WEBHOOK_PATH, createWhatsAppCloud, type WhatsAppCloudRuntime } from './channels/whatsapp-cloud/runtime.ts';
 
 export interface App {
   config: Config;
@@ -55,6 +56,8 @@ export interface App {
   tryit: TryitChannel;
   telegram: TelegramRuntime | null;
   whatsapp: WhatsAppRuntime | null;
+  /** WHATSAPP_MODE=cloud: the Cloud API channel (then `whatsapp` is null). */
+  whatsappCloud: WhatsAppCloudRuntime | null;
   media: MediaRuntime;
   /** Planned reminders (delayed jobs) and their worker. */
   reminders: ReminderQueue;
@@ -94,6 +97,8 @@ export interface AppOptions {
   inboundFault?: (msg: InboundMessage) => void;
   /** First backoff of the inbound boundary's retries, in ms (tests: 0). */
   inboundBackoffMs?: number;
+  /** Cloud API rate-limit back-off (tests: short waits). */
+  cloudBackoff?: { initialMs: number; retries: number };
   /** Media pipeline options (tests: loopback WhatsApp media host, fast sweeps). */
   media?: MediaOptions & { sweepAfterMs?: number; sweepEveryMs?: number };
   now?: () => Date;
@@ -207,6 +212,24 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
         })
       : null;
   if (whatsapp) channels.set('whatsapp', whatsapp.channel);
+  const whatsappCloud = config.whatsappCloud
+    ? createWhatsAppCloud(config.whatsappCloud, {
+        db,
+        store,
+        inbound,
+        pseudonyms,
+        i18n,
+        log,
+        // Meta paces per business number; a person gets bursts (a 131056 answer backs off).
+        pacer:
+          config.whatsappCloud.sendsPerSecond > 0
+            ? budgets.for('whatsapp', { perChatGapMs: 0, perMinute: config.whatsappCloud.sendsPerSecond * 60 })
+            : { wait: async () => undefined },
+        ...(opts.now ? { now: opts.now } : {}),
+        ...(opts.cloudBackoff ? { backoff: opts.cloudBackoff } : {}),
+      })
+    : null;
+  if (whatsappCloud) channels.set('whatsapp', whatsappCloud.channel);
   const reminderService = new ReminderService({
     repo: new ReminderRepository(db, (c, a) => pseudonyms.suppressionKey(c, a)),
     surveys,
@@ -251,7 +274,13 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },
     gate: {
-      publicRoutes: ['/try', '/try/api/messages', '/try/api/prompts/:id', ...(config.telegram?.webhook ? [config.telegram.webhook.path] : [])],
+      publicRoutes: [
+        '/try',
+        '/try/api/messages',
+        '/try/api/prompts/:id',
+        ...(config.telegram?.webhook ? [config.telegram.webhook.path] : []),
+        ...(whatsappCloud ? [CLOUD_WEBHOOK_PATH] : []),
+      ],
       secureCookie: config.dashboard.secureCookie,
       sessionHours: config.dashboard.sessionHours,
       maxLoginFailures: config.dashboard.maxLoginFailures,
@@ -260,6 +289,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     mounts: [
       ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, now })] : []),
       ...(telegram ? [(s: WebServer) => telegram.mountWebhook(s)] : []),
+      ...(whatsappCloud ? [(s: WebServer) => whatsappCloud.mount(s)] : []),
       ...(wa && whatsapp ? [(s: WebServer) => wa.mountWhatsAppAdmin(s, whatsapp.connection)] : []),
     ],
   });
@@ -274,6 +304,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     if (released > 0) log.info({ released }, 'deleted contact addresses no longer needed');
     const sent = await store.sentMessages.purge(new Date(now().getTime() - SENT_MESSAGE_TTL_MS).toISOString());
     if (sent > 0) log.info({ sent }, 'forgot sent WhatsApp messages kept for retries');
+    await whatsappCloud?.purge(now());
   };
   await purge();
   const purgeTimer = setInterval(() => void purge().catch((e: Error) => log.error({ err: e.message }, 'purge failed')), 60 * 60 * 1000);
@@ -292,6 +323,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     tryit,
     telegram,
     whatsapp,
+    whatsappCloud,
     media,
     reminders,
     campaigns,

@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { cloudConfig, DEFAULT_GRAPH_ROOT, type WhatsAppCloudConfig } from './channels/whatsapp-cloud/config.ts';
 
 const port = z.coerce.number().int().min(0).max(65535);
 
@@ -111,6 +112,40 @@ const schema = z.object({
     .max(600)
     .default(40)
     .describe('Most messages per minute over all chats (bulk rates get unofficial clients banned)'),
+  WHATSAPP_MODE: z
+    .enum(['baileys', 'cloud'])
+    .default('baileys')
+    .describe("baileys: a linked phone (WHATSAPP_ENABLED=1); cloud: Meta's official WhatsApp Cloud API (needs the WHATSAPP_CLOUD_* keys)"),
+  WHATSAPP_CLOUD_TOKEN: z.string().min(20, 'looks like a Meta access token (EAA…)').optional().describe('Cloud API: access token of a system user'),
+  WHATSAPP_PHONE_NUMBER_ID: z.string().optional().describe('Cloud API: the phone number ID (digits) from WhatsApp → API setup'),
+  WHATSAPP_APP_SECRET: z
+    .string()
+    .min(8, 'the app secret from App settings → Basic')
+    .optional()
+    .describe('Cloud API: app secret; every webhook call is checked against it'),
+  WHATSAPP_VERIFY_TOKEN: z
+    .string()
+    .min(8, 'use at least 8 random characters')
+    .optional()
+    .describe('Cloud API: the verify token entered in the webhook settings'),
+  WHATSAPP_API_ROOT: z
+    .url({ protocol: /^https?$/ })
+    .refine((u) => !u.endsWith('/'), 'must not end with /')
+    .default(DEFAULT_GRAPH_ROOT)
+    .describe('Cloud API: Graph API root with version (a test fake: the fake Graph API)'),
+  WHATSAPP_CLOUD_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(80)
+    .describe("Cloud API: most messages per second over all chats (Meta's default throughput is 80/s); 0 turns pacing off"),
+  WHATSAPP_TEMPLATES: z
+    .string()
+    .optional()
+    .describe(
+      'Cloud API: approved templates outside the 24-hour window, JSON or a JSON file: kind (invitation, reminder, results) → language → {name, language}',
+    ),
   REDIS_URL: z
     .url({ protocol: /^rediss?$/ })
     .default('redis://127.0.0.1:6379')
@@ -324,6 +359,8 @@ export type Config = Readonly<{
     fetchVersion: boolean;
     logLevel: z.output<typeof schema>['WHATSAPP_LOG_LEVEL'];
   }> | null;
+  /** WHATSAPP_MODE=cloud: the official Cloud API channel (then `whatsapp`, the Baileys one, is null). */
+  whatsappCloud: Readonly<WhatsAppCloudConfig> | null;
   redis: Readonly<{ url: string; prefix: string }>;
   workers: Readonly<{ inProcess: boolean; concurrency: number; lockSeconds: number; sweepSeconds: number }>;
   media: Readonly<{ dir: string; maxBytes: number; maxSeconds: number; retentionDays: number }>;
@@ -378,6 +415,12 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       'bad configuration in the environment:\n  TELEGRAM_WEBHOOK_URL is set but TELEGRAM_BOT_TOKEN is not: set the token from @BotFather, or unset TELEGRAM_WEBHOOK_URL.',
     );
   }
+  const cloud = e.WHATSAPP_MODE === 'cloud' ? cloudConfig(e, cwd) : null;
+  if (cloud && !cloud.ok) {
+    throw new ConfigError(
+      `bad configuration in the environment:\n${cloud.problems.map((p) => `  ${p}`).join('\n')}\nOr set WHATSAPP_MODE=baileys (the default) to use a linked phone instead.`,
+    );
+  }
   const dataDir = resolve(cwd, e.DATA_DIR);
   return Object.freeze({
     port: e.PORT,
@@ -401,8 +444,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
             : null,
         })
       : null,
+    whatsappCloud: cloud?.ok ? cloud.config : null,
     whatsapp:
-      e.WHATSAPP_ENABLED === '1'
+      e.WHATSAPP_ENABLED === '1' && e.WHATSAPP_MODE === 'baileys'
         ? Object.freeze({
             session: e.WHATSAPP_SESSION,
             pairingNumber: e.WHATSAPP_PAIRING_NUMBER ?? null,

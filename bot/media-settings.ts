@@ -19,6 +19,7 @@ export function mediaSettings(config: Config, overrides: { sweepAfterMs?: number
       sweepEveryMs: overrides.sweepEveryMs ?? sweepMs,
     },
     telegram: config.telegram ? { token: config.telegram.token, apiRoot: config.telegram.apiRoot } : null,
+    whatsappCloud: config.whatsappCloud ? { apiRoot: config.whatsappCloud.apiRoot, token: config.whatsappCloud.token } : null,
     stt: config.stt,
     mt: config.mt,
   };

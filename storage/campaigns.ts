@@ -292,7 +292,8 @@ export class CampaignRepository {
         return { outcome: 'unreachable' as const };
       }
       const messages = JSON.parse(row.texts ?? '{}') as Record<string, unknown>;
-      const payload = messages[row.language] ?? Object.values(messages)[0];
+      // The purpose tells a channel with templates (WhatsApp Cloud API) which one to use outside its window.
+      const payload = { ...((messages[row.language] ?? Object.values(messages)[0]) as object), purpose: row.kind === 'invite' ? 'invitation' : 'results' };
       // An invitee is not a respondent yet: the row stays unlinked, like replies to someone who declined.
       await outbox.enqueue(new StoreTx(trx, isPostgres(this.db)), [
         {

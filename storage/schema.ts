@@ -225,6 +225,32 @@ export interface SentMessagesTable {
   created_at: string;
 }
 
+/** WhatsApp Cloud API: the media id of an uploaded prompt file. */
+export interface CloudMediaTable {
+  /** Hash of the prompt file's path, size and modification time. */
+  file_key: string;
+  media_id: string;
+  uploaded_at: string;
+}
+
+/** WhatsApp Cloud API: the last status of a message we sent (no address). */
+export interface CloudMessagesTable {
+  /** Meta's message id (wamid…). */
+  id: string;
+  respondent_id: string | null;
+  /** invitation, reminder, results or null (a reply). */
+  purpose: string | null;
+  status: 'accepted' | 'sent' | 'delivered' | 'read' | 'failed';
+  error_code: number | null;
+  updated_at: string;
+}
+
+/** WhatsApp Cloud API: when a person last wrote (the 24-hour window), keyed by a hash of the number. */
+export interface CloudWindowsTable {
+  address_key: string;
+  last_inbound_at: string;
+}
+
 /** The documented contract for other tools (README "answers_v1"): the answer row minus internals. */
 export type AnswersV1View = Pick<AnswersTable, (typeof ANSWERS_V1_COLUMNS)[number]> & { answer_id: string };
 
@@ -433,6 +459,9 @@ export interface Database {
   inbox: InboxTable;
   outbox: OutboxTable;
   sent_messages: SentMessagesTable;
+  cloud_media: CloudMediaTable;
+  cloud_messages: CloudMessagesTable;
+  cloud_windows: CloudWindowsTable;
   answers_v1: AnswersV1View;
   answers_v2: AnswersV2View;
   telegram_files: TelegramFilesTable;

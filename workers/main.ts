@@ -12,6 +12,7 @@ import type { SttSettings } from './clients/transcribe.ts';
 import { LibreTranslateClient } from './clients/libretranslate.ts';
 import { submitMedia, withdrawMedia, type MediaSubmission } from './intake.ts';
 import type { TelegramSource } from './media/fetch-telegram.ts';
+import type { CloudMediaSource } from './media/fetch-cloud.ts';
 import { MediaFiles } from './media/files.ts';
 import type { PipelineDeps, RejectionNotifier, Translator } from './media/pipeline.ts';
 import { forgetFiles } from './media/retention.ts';
@@ -25,6 +26,8 @@ export interface MediaSettings {
   /** `inProcess`: run the workers in this process (the bot's default; `stemmen worker` always). */
   workers: { inProcess: boolean; concurrency: number; lockSeconds: number; sweepAfterMs: number; sweepEveryMs: number };
   telegram: TelegramSource | null;
+  /** WHATSAPP_MODE=cloud: where inbound Cloud API media is fetched. Absent or null: none. */
+  whatsappCloud?: CloudMediaSource | null;
   stt: SttSettings | null;
   mt: { url: string; apiKey: string | null; targets: readonly string[] } | null;
 }
@@ -32,6 +35,8 @@ export interface MediaSettings {
 export interface MediaOptions {
   /** Hosts a WhatsApp media url may point at (tests: their loopback server). */
   whatsappAllowHost?: (host: string) => boolean;
+  /** Hosts a Cloud API media url may point at besides the Graph API host (tests: their loopback server). */
+  cloudAllowHost?: (host: string) => boolean;
   /** Translation client for transcripts; default the LibreTranslate client for the MT url. */
   translator?: Translator;
 }
@@ -73,6 +78,7 @@ export function pipelineDeps(
     limits: { maxBytes: media.maxBytes, maxSeconds: media.maxSeconds },
     telegram: settings.telegram,
     ...(opts.whatsappAllowHost ? { whatsappAllowHost: opts.whatsappAllowHost } : {}),
+    ...(settings.whatsappCloud ? { whatsappCloud: { ...settings.whatsappCloud, ...(opts.cloudAllowHost ? { allowHost: opts.cloudAllowHost } : {}) } } : {}),
     stt: settings.stt,
     mt: mt ? { translator: opts.translator ?? new LibreTranslateClient({ url: mt.url, apiKey: mt.apiKey }), targets: mt.targets } : null,
   };

@@ -35,4 +35,19 @@ export class RecipientUnreachableError extends ChannelError {
   }
 }
 
+/**
+ * This one message can never be sent as it is (the WhatsApp Cloud API needs an approved
+ * template outside its 24-hour window and none is configured for its kind and language).
+ * Delivery drops the row with an error in the log instead of retrying it forever; the
+ * address's other messages still go.
+ */
+export class UndeliverableError extends ChannelError {
+  override name = 'UndeliverableError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('send_failed', message, options);
+  }
+}
+
+export const isUndeliverable = (e: unknown): e is UndeliverableError => e instanceof UndeliverableError;
+
 export const isRecipientUnreachable = (e: unknown): e is RecipientUnreachableError => e instanceof RecipientUnreachableError;

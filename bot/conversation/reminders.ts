@@ -77,7 +77,10 @@ export class ReminderService {
               return [
                 {
                   id: this.deps.newId(),
-                  payload: this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia),
+                  payload: {
+                    ...this.deps.renderer.render(reminderMessage(e.survey, t.state, job.step), lng(t, e), e.survey.namespace, e.resolveMedia),
+                    purpose: 'reminder',
+                  },
                 },
               ];
             },

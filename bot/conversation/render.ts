@@ -25,6 +25,12 @@ export interface RenderedMessage {
    * on). A channel that can edit updates that message; one that cannot sends this as new.
    */
   edit?: string;
+  /**
+   * Set on messages that start a conversation rather than answer one (a reminder, an
+   * invitation, a results message): a channel that needs approved templates outside its
+   * customer-service window (the WhatsApp Cloud API) picks the template by it.
+   */
+  purpose?: 'invitation' | 'reminder' | 'results';
 }
 
 const FSI = '\u2068';

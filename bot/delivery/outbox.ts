@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import type { OutboxWriter, OutgoingMessage } from '../../storage/outbox.ts';
 import type { Store, StoreTx } from '../../storage/store.ts';
 import type { ChannelPort } from '../channels/port.ts';
-import { isRecipientUnreachable } from '../channels/errors.ts';
+import { isRecipientUnreachable, isUndeliverable } from '../channels/errors.ts';
 import type { RenderedMessage } from '../conversation/render.ts';
 import { KeyedSerial } from '../serial.ts';
 
@@ -57,6 +57,12 @@ export class Delivery implements OutboxWriter {
               const r = await outbox.markUnreachable(channel, address, this.now().toISOString());
               this.logUnreachable(channel, r.respondentId ?? row.respondentId, e.reason, r.dropped);
               break;
+            }
+            if (isUndeliverable(e)) {
+              // Retrying cannot help: say so loudly and go on with the next message.
+              this.deps.log.error({ channel, err: (e as Error).message, respondent: row.respondentId }, 'message cannot be delivered; dropped, not retried');
+              delivered.push(row.id);
+              continue;
             }
             await outbox.markFailed(row.id, (e as Error).message);
             this.deps.log.warn({ channel, err: (e as Error).message, respondent: row.respondentId }, 'reply not delivered; kept in the outbox');

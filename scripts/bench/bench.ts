@@ -8,7 +8,9 @@
  * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
- * wide-export.ts; BENCH_WIDE_EXPORT=off skips it).
+ * wide-export.ts; BENCH_WIDE_EXPORT=off skips it),
+ * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
+ * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it).
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -32,6 +34,7 @@ import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
+import { benchCloudWhatsApp } from './cloud-whatsapp.ts';
 import { benchMedia } from './media.ts';
 import { benchOutbound } from './outbound.ts';
 import { benchPacing } from './pacing.ts';
@@ -197,6 +200,9 @@ export async function runBench(): Promise<number> {
   // Under Telegram's limits (about 2 minutes): BENCH_TELEGRAM_LIMITS=off skips it.
   const limRespondents = Number(process.env.BENCH_TELEGRAM_LIMITS_RESPONDENTS ?? 200);
   const lim = process.env.BENCH_TELEGRAM_LIMITS === 'off' ? null : await benchTelegramLimits(limRespondents);
+  // WhatsApp Cloud API adapter, webhook → reply: BENCH_CLOUD_WHATSAPP=off skips it.
+  const cloudRespondents = Number(process.env.BENCH_CLOUD_RESPONDENTS ?? 200);
+  const cloud = process.env.BENCH_CLOUD_WHATSAPP === 'off' ? null : await benchCloudWhatsApp(cloudRespondents);
   const outPaced = await benchOutbound(300, 25);
   const outRaw = await benchOutbound(300, 0);
   const pace = await benchPacing(3);
@@ -291,6 +297,17 @@ export async function runBench(): Promise<number> {
           ['Telegram under its limits: wait per turn p50 / p99 (input → reply)', `${lim.p50WaitMs.toFixed(0)} / ${lim.p99WaitMs.toFixed(0)}`, 'ms'],
         ] as Array<[string, string, string]>)
       : ([['Telegram under its limits', 'skipped', 'BENCH_TELEGRAM_LIMITS=off; run: npx tsx scripts/bench/telegram-limits.ts 200 180']] as Array<
+          [string, string, string]
+        >)),
+    ...(cloud
+      ? ([
+          [
+            `WhatsApp Cloud API inbound webhook → reply p50 / p99 (${cloud.respondents} respondents at once, fake Graph API over HTTP, pacing off)`,
+            `${cloud.p50Ms.toFixed(0)} / ${cloud.p99Ms.toFixed(0)}`,
+            `ms (${cloud.inputs} inputs, ${cloud.inputsPerSecond}/s; webhook answered p99 ${cloud.webhookP99Ms.toFixed(0)} ms)`,
+          ],
+        ] as Array<[string, string, string]>)
+      : ([['WhatsApp Cloud API webhook → reply', 'skipped', 'BENCH_CLOUD_WHATSAPP=off; run: npx tsx scripts/bench/cloud-whatsapp.ts 200']] as Array<
           [string, string, string]
         >)),
     [

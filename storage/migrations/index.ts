@@ -19,6 +19,7 @@ import * as unreachable from './2026120207_unreachable.ts';
 import * as outboxPriority from './2026120208_outbox_priority.ts';
 import * as loginAttempts from './2026120209_login_attempts.ts';
 import * as pilotPlaces from './2026120211_pilot_places.ts';
+import * as cloudWhatsapp from './2026120213_cloud_whatsapp.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -37,4 +38,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120208_outbox_priority': outboxPriority,
   '2026120209_login_attempts': loginAttempts,
   '2026120211_pilot_places': pilotPlaces,
+  '2026120213_cloud_whatsapp': cloudWhatsapp,
 };

@@ -11,6 +11,8 @@ export interface DownloadLimits {
   /** Whether this download may contact the URL's host (checked before any request). */
   allowHost: (url: URL) => boolean;
   timeoutMs?: number;
+  /** Request headers (the Cloud API's bearer token); never part of an error. */
+  headers?: Record<string, string>;
 }
 
 /** A transient failure worth retrying (network, 5xx, 429). */
@@ -33,7 +35,11 @@ export async function download(url: URL, limits: DownloadLimits, sink: (chunk: U
   if (!limits.allowHost(url)) throw new MediaRejected('bad_source', `${what}: host ${url.host} is not the channel's file host`);
   let res: Response;
   try {
-    res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(limits.timeoutMs ?? 120_000) });
+    res = await fetch(url, {
+      redirect: 'error',
+      ...(limits.headers ? { headers: limits.headers } : {}),
+      signal: AbortSignal.timeout(limits.timeoutMs ?? 120_000),
+    });
   } catch (e) {
     throw new DownloadError(`${what}: download failed (${(e as Error).name === 'TimeoutError' ? 'timed out' : (e as Error).message})`);
   }

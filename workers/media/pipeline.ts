@@ -18,6 +18,8 @@ import { exists, type MediaFiles } from './files.ts';
 import type { Fetched } from './sink.ts';
 import { ALLOWED, EXTENSION, isTimed, sniff } from './sniff.ts';
 import { decodeMediaHandle } from './whatsapp-handle.ts';
+import { decodeCloudHandle, isCloudHandle } from './cloud-handle.ts';
+import { fetchCloudFile, type CloudMediaSource } from './fetch-cloud.ts';
 
 /** Translates texts from one language to another (LibreTranslate in production). */
 export interface Translator {
@@ -34,6 +36,8 @@ export interface PipelineDeps {
   telegram: TelegramSource | null;
   /** Hosts a WhatsApp handle's url may point at; default WhatsApp's media servers. */
   whatsappAllowHost?: (host: string) => boolean;
+  /** The WhatsApp Cloud API (WHATSAPP_MODE=cloud), and the media hosts its URLs may point at (default Meta's). */
+  whatsappCloud?: (CloudMediaSource & { allowHost?: (host: string) => boolean }) | null;
   stt: SttSettings | null;
   mt: { translator: Translator; targets: readonly string[] } | null;
   notify: RejectionNotifier;
@@ -116,6 +120,18 @@ async function fetchFile(deps: PipelineDeps, channel: string, ref: MediaRef, tem
     // A transient error: the token may be configured on the next start of the worker.
     if (!deps.telegram) throw new Error('a Telegram media answer, but TELEGRAM_BOT_TOKEN is not set for this worker');
     return fetchTelegramFile(ref, deps.telegram, { maxBytes, tempPath });
+  }
+  if (channel === 'whatsapp' && isCloudHandle(ref.fileRef)) {
+    // A transient error: the Cloud API may be configured on the next start of the worker.
+    if (!deps.whatsappCloud) throw new Error('a WhatsApp Cloud API media answer, but WHATSAPP_MODE=cloud is not set for this worker');
+    let handle;
+    try {
+      handle = decodeCloudHandle(ref.fileRef);
+    } catch (e) {
+      throw new MediaRejected('bad_source', (e as Error).message);
+    }
+    const { allowHost, ...source } = deps.whatsappCloud;
+    return fetchCloudFile(handle, source, { maxBytes, tempPath, ...(allowHost ? { allowHost } : {}) });
   }
   if (channel === 'whatsapp') {
     let handle;

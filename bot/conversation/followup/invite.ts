@@ -61,7 +61,15 @@ export async function inviteCases(
       const message = invitationMessage(deps.i18n, to.language ?? 'en', caseId, c.indicator, inv);
       await deps.delivery.enqueue(tx, [
         // A campaign message: it waits for room in the channel's budget, after conversations.
-        { id: deps.newId(), respondentId: to.respondentId, channel: to.channel, address: to.address, payload: message, createdAt: now, priority: 'campaign' },
+        {
+          id: deps.newId(),
+          respondentId: to.respondentId,
+          channel: to.channel,
+          address: to.address,
+          payload: { ...message, purpose: 'invitation' },
+          createdAt: now,
+          priority: 'campaign',
+        },
       ]);
       await followup.update(caseId, { status: 'invited', rsvp: null, invitation: JSON.stringify(inv) }, now);
       await followup.audit({ id: deps.newId(), at: now, actor, action: 'invite', caseId, detail: { ...inv, language: message.language } });
