@@ -8,8 +8,7 @@
  * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
- * wide-export.ts; BENCH_WIDE_EXPORT=off skips it),
- * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
+ * wide-export.ts; BENCH_WIDE_EXPORT=off skips it), BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
  * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it).
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
