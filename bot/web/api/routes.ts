@@ -15,6 +15,7 @@ import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import { sha256 } from '../auth.ts';
 import { protectFunnel } from '../reporting/funnel.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter } from '../reporting/traffic-map.ts';
+import { waveQuery, waveReport } from '../reporting/wave-change.ts';
 import { OPENAPI } from './openapi.ts';
 
 declare module 'fastify' {
@@ -92,6 +93,12 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
             })),
           });
         return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
+      });
+
+      api.get('/pilots/:code/waves', async (req, reply) => {
+        const q = waveQuery.safeParse(req.query);
+        if (!q.success) return bad(reply, q.error);
+        return { rule: { minRespondents: deps.rule.minRespondents }, ...(await waveReport(deps.db, req.apiPilot!, q.data.wave, deps.rule)) };
       });
 
       api.get('/pilots/:code/funnel', async (req) => {
