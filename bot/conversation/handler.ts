@@ -229,7 +229,8 @@ export class InboundHandler {
       channel: msg.channel,
       address: msg.address,
       revision: wave ? 0 : (existing?.revision ?? 0),
-      wave: wave?.wave ?? existing?.wave ?? 1,
+      // Someone new joins the pilot's open wave.
+      wave: wave?.wave ?? existing?.wave ?? (await tx.waves.current(pilot.code, now)),
       messageKey,
       tapped: msg.tapped,
       now,
