@@ -81,6 +81,7 @@ export class WaveSessions {
       .where('respondent_id', '=', respondentId)
       .where('pilot_code', '=', pilotCode)
       .where('question_id', 'in', [...questionIds])
+      .orderBy('wave', 'desc')
       .orderBy('answered_at', 'desc')
       .execute();
     const out: Record<string, AnswerValue> = {};
