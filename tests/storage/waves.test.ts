@@ -160,12 +160,10 @@ describe.each(STORE_KINDS)('%s', (kind) => {
     const session = { respondent_id: 'old', pilot_code: 'p', survey_id: 's', survey_version: 1, channel: 'telegram', phase: 'completed', language: 'ar' };
     await db
       .insertInto('sessions')
-      // biome-ignore lint/suspicious/noExplicitAny: the table as it was before this migration (no wave column)
-      .values({ id: 'old-s', ...session, state: '{}', state_version: 2, revision: 3, started_at: NOW, updated_at: NOW, completed_at: NOW } as any)
+      .values({ id: 'old-s', ...session, state: '{}', state_version: 2, revision: 3, started_at: NOW, updated_at: NOW, completed_at: NOW })
       .execute();
     await db
       .insertInto('answers')
-      // biome-ignore lint/suspicious/noExplicitAny: the table as it was before this migration (no wave column)
       .values({
         id: 'old-a',
         session_id: 'old-s',
@@ -195,7 +193,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         media_kind: null,
         media_ref: null,
         media_status: null,
-      } as any)
+      })
       .execute();
     expect((await migrateToLatest(db)).error).toBeUndefined();
     expect(await db.selectFrom('sessions').select(['id', 'wave', 'revision']).execute()).toEqual([{ id: 'old-s', wave: 1, revision: 3 }]);
