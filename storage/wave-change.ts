@@ -21,53 +21,60 @@ export interface WaveChangeCounts {
   all: { from: WaveTally; to: WaveTally };
 }
 
+type Num = number | string | null;
 interface Row {
   indicator: string;
-  wave: number | string;
-  n: number | string;
-  r: number | string | null;
-  g: number | string | null;
-  n_same: number | string;
-  r_same: number | string | null;
-  g_same: number | string | null;
+  n_from: Num;
+  r_from: Num;
+  g_from: Num;
+  n_to: Num;
+  r_to: Num;
+  g_to: Num;
+  n_same: Num;
+  r_same_from: Num;
+  g_same_from: Num;
+  r_same_to: Num;
+  g_same_to: Num;
 }
 
-const EMPTY: WaveTally = { n: 0, red: 0, green: 0 };
-
-/** The waves answers exist for, besides those opened (wave 1 always). */
-export async function answeredWaves(db: Db, pilotCode: string): Promise<number[]> {
-  const rows = await db.selectFrom('answers').select('wave').distinct().where('pilot_code', '=', pilotCode).execute();
-  return rows.map((r) => Number(r.wave));
-}
-
-/** Per indicator with coloured answers in either wave, the tallies of wave `from` and wave `to`. */
+/**
+ * Per indicator with coloured answers in either wave, the tallies of wave `from` and wave `to`.
+ * The inner GROUP BY (indicator, respondent) walks `answers_wave_people` in order; each person
+ * is then one row with their light counts in both waves, summed per indicator.
+ */
 export async function waveChange(db: Db, pilotCode: string, from: number, to: number): Promise<WaveChangeCounts[]> {
   const { rows } = await sql<Row>`
     with p as (
-      select indicator, respondent_id, wave,
-        sum(case when traffic_light = 'red' then 1.0 else 0 end) / count(*) as r,
-        sum(case when traffic_light = 'green' then 1.0 else 0 end) / count(*) as g
+      select indicator,
+        sum(case when wave = ${from} then 1 else 0 end) as c1,
+        sum(case when wave = ${from} and traffic_light = 'red' then 1.0 else 0 end) as r1,
+        sum(case when wave = ${from} and traffic_light = 'green' then 1.0 else 0 end) as g1,
+        sum(case when wave = ${to} then 1 else 0 end) as c2,
+        sum(case when wave = ${to} and traffic_light = 'red' then 1.0 else 0 end) as r2,
+        sum(case when wave = ${to} and traffic_light = 'green' then 1.0 else 0 end) as g2
       from answers
-      where pilot_code = ${pilotCode} and wave in (${from}, ${to}) and indicator is not null
+      where pilot_code = ${pilotCode} and indicator is not null and wave in (${from}, ${to})
         and traffic_light in ('red', 'orange', 'green')
-      group by indicator, respondent_id, wave
-    ), pair as (
-      select indicator, respondent_id from p group by indicator, respondent_id having count(*) = 2
+      group by indicator, respondent_id
     )
-    select p.indicator as indicator, p.wave as wave, count(*) as n, sum(p.r) as r, sum(p.g) as g,
-      count(pair.respondent_id) as n_same,
-      sum(case when pair.respondent_id is null then 0 else p.r end) as r_same,
-      sum(case when pair.respondent_id is null then 0 else p.g end) as g_same
-    from p left join pair on pair.indicator = p.indicator and pair.respondent_id = p.respondent_id
-    group by p.indicator, p.wave`.execute(db);
-  const out = new Map<string, WaveChangeCounts>();
-  for (const r of rows) {
-    const c = out.get(r.indicator) ?? { indicator: r.indicator, same: { from: EMPTY, to: EMPTY }, all: { from: EMPTY, to: EMPTY } };
-    const side = Number(r.wave) === from ? 'from' : 'to';
-    // pg returns counts and numeric sums as strings.
-    c.all[side] = { n: Number(r.n), red: Number(r.r ?? 0), green: Number(r.g ?? 0) };
-    c.same[side] = { n: Number(r.n_same), red: Number(r.r_same ?? 0), green: Number(r.g_same ?? 0) };
-    out.set(r.indicator, c);
-  }
-  return [...out.values()];
+    select indicator,
+      sum(case when c1 > 0 then 1 else 0 end) as n_from,
+      sum(case when c1 > 0 then r1 / c1 else 0 end) as r_from,
+      sum(case when c1 > 0 then g1 / c1 else 0 end) as g_from,
+      sum(case when c2 > 0 then 1 else 0 end) as n_to,
+      sum(case when c2 > 0 then r2 / c2 else 0 end) as r_to,
+      sum(case when c2 > 0 then g2 / c2 else 0 end) as g_to,
+      sum(case when c1 > 0 and c2 > 0 then 1 else 0 end) as n_same,
+      sum(case when c1 > 0 and c2 > 0 then r1 / c1 else 0 end) as r_same_from,
+      sum(case when c1 > 0 and c2 > 0 then g1 / c1 else 0 end) as g_same_from,
+      sum(case when c1 > 0 and c2 > 0 then r2 / c2 else 0 end) as r_same_to,
+      sum(case when c1 > 0 and c2 > 0 then g2 / c2 else 0 end) as g_same_to
+    from p group by indicator`.execute(db);
+  // pg returns counts and numeric sums as strings.
+  const t = (n: Num, red: Num, green: Num): WaveTally => ({ n: Number(n ?? 0), red: Number(red ?? 0), green: Number(green ?? 0) });
+  return rows.map((r) => ({
+    indicator: r.indicator,
+    same: { from: t(r.n_same, r.r_same_from, r.g_same_from), to: t(r.n_same, r.r_same_to, r.g_same_to) },
+    all: { from: t(r.n_from, r.r_from, r.g_from), to: t(r.n_to, r.r_to, r.g_to) },
+  }));
 }

@@ -7,7 +7,8 @@
  * export over a million answers; and respondents finished under Telegram's limits, with the
  * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
- * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
+ * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS; the change between waves over
+ * BENCH_WAVE_RESPONDENTS (10,000) people in two waves, BENCH_WAVES=off skips it.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -39,6 +40,7 @@ import { runChaos } from '../dev/chaos.ts';
 import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { postgresBenchDatabase, postgresBenchSchema, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
+import { benchWaves } from './waves.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -231,6 +233,7 @@ export async function runBench(): Promise<number> {
   });
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
   const dashPg = pgUrl ? await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000), pgUrl) : null;
+  const waves = process.env.BENCH_WAVES === 'off' ? null : await benchWaves(Number(process.env.BENCH_WAVE_RESPONDENTS ?? 10_000));
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
@@ -336,6 +339,15 @@ export async function runBench(): Promise<number> {
     ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
     [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
     ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
+    ...(waves
+      ? ([
+          [
+            `change between waves over ${waves.answers.toLocaleString('en')} answers (${waves.respondents.toLocaleString('en')} people, 80 % in both waves)`,
+            waves.changeMs.toFixed(1),
+            'ms (median of 5)',
+          ],
+        ] as Array<[string, string, string]>)
+      : []),
     ...(dashPg
       ? ([
           [`seeding ${n} answers on PostgreSQL`, (dashPg.seedMs / 1000).toFixed(1), 's'],
@@ -456,6 +468,7 @@ export async function runBench(): Promise<number> {
     exportCsvMs: Math.round(dash.exportMs),
     exportCsvMaxRssMb: dash.exportMaxRssMb,
     exportCsvMb: dash.csvMb,
+    ...(waves ? { waveAnswers: waves.answers, waveChangeMs: +waves.changeMs.toFixed(2) } : {}),
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { Db } from '../../../storage/database.ts';
-import { answeredWaves, waveChange, type WaveTally } from '../../../storage/wave-change.ts';
+import { waveChange, type WaveTally } from '../../../storage/wave-change.ts';
 import { WaveRepository } from '../../../storage/waves.ts';
 import { largeEnough, type AggregateRule } from '../../../surveys/aggregate.ts';
 import { INDICATORS } from '../../../surveys/indicators.ts';
@@ -28,7 +28,7 @@ export interface WaveComparison {
   all: { from: WaveCell; to: WaveCell; change: WaveDelta | null };
 }
 export interface WaveReport {
-  /** Every wave of the pilot: 1, and each opened or answered one. */
+  /** Every wave of the pilot: 1 and each opened one (answers exist only in opened waves). */
   waves: number[];
   from: number | null;
   to: number | null;
@@ -53,7 +53,8 @@ function pair(from: WaveTally, to: WaveTally, rule: AggregateRule) {
 
 export async function waveReport(db: Db, pilotCode: string, wanted: number | undefined, rule: AggregateRule): Promise<WaveReport> {
   const opened = (await new WaveRepository(db).list(pilotCode)).map((w) => w.wave);
-  const waves = [...new Set([1, ...opened, ...(await answeredWaves(db, pilotCode))])].sort((a, b) => a - b);
+  // Only the small pilot_waves table is read when there is nothing to compare: the map page stays as fast.
+  const waves = [1, ...opened];
   const to = wanted !== undefined && waves.includes(wanted) ? wanted : waves.length > 1 ? waves[waves.length - 1]! : null;
   if (to === null) return { waves, from: null, to: null, data: [] };
   const from = waves[waves.indexOf(to) - 1]!;
