@@ -9,12 +9,14 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PilotRepository } from '../../storage/pilots.ts';
 import { waveCampaignId } from '../../storage/waves.ts';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { stemmen } from '../helpers/cli.ts';
-import { Browser, createUser } from '../helpers/dashboard.ts';
+import { Browser, createUser, PASSWORD } from '../helpers/dashboard.ts';
+import { ENV, provided } from '../helpers/services/env.ts';
 
 const CODE = 'waves26';
 const SURVEY = join(ROOT, 'tests/fixtures/surveys/waves/waves-test.yaml');
@@ -255,6 +257,39 @@ describe('two waves', () => {
     const bad = await app.server.inject({ url: `/api/v1/pilots/${CODE}/waves?wave=one`, headers: { authorization: `Bearer ${token}` } });
     expect(bad.statusCode).toBe(400);
     expect(JSON.stringify(body)).not.toContain(app.handler.respondentIdFor('tryit', a!.token));
+  }, 120_000);
+
+  it('in Chromium: the wave selector switches the comparison, under the dashboard CSP', async () => {
+    const profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: provided(ENV.chromium, ENV.chromiumMissing, 'the wave section test needs Chromium'),
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+    });
+    const errors: string[] = [];
+    ctx.on('console', (m) => {
+      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) errors.push(m.text());
+    });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(`${app.url}/login`);
+      await page.fill('#email', 'waves@example.org');
+      await page.fill('#password', PASSWORD);
+      await Promise.all([page.waitForURL(`${app.url}/`), page.click('button[type=submit]')]);
+      await page.goto(`${app.url}/pilots/${CODE}`);
+      // The newest wave (3, planned ahead, nobody answered yet) is compared by default.
+      await expect(page.locator('section[data-waves]').getAttribute('data-to')).resolves.toBe('3');
+      await page.selectOption('section[data-waves] select[name=wave]', '2');
+      await Promise.all([page.waitForURL(/\?wave=2$/), page.click('section[data-waves] button[type=submit]')]);
+      await expect(page.locator('section[data-waves]').getAttribute('data-from')).resolves.toBe('1');
+      const work = page.locator('tr[data-wave-indicator="work"] td');
+      await expect(work.count()).resolves.toBe(6);
+      await expect(work.nth(1).textContent()).resolves.toMatch(/red 33 %, green 67 %\s*n = 3/);
+      await expect(page.locator('tr[data-wave-indicator="housing"] td[data-small-group]').count()).resolves.toBe(2);
+      expect(errors).toEqual([]);
+    } finally {
+      await ctx.close();
+      rmSync(profile, { recursive: true, force: true });
+    }
   }, 120_000);
 });
 
