@@ -196,6 +196,36 @@ export async function main(argv: string[]): Promise<number> {
       const { runShareResults } = await import('./commands/campaign.ts');
       code = await runShareResults(loadConfig(process.env), c, o.message, o);
     });
+  const wave = pilot.command('wave').description('repeated waves: measure again with the people who agreed to be contacted again');
+  wave
+    .command('open')
+    .description('open the next wave at a time; invites everyone who agreed to be contacted again, paced, outside quiet hours')
+    .argument('<code>')
+    .requiredOption('--at <when>', 'when the wave opens: a day such as 2027-03-01 (its start, UTC), an ISO time, or now')
+    .option('--window <duration>', 'spread the invitations over this time from the opening, e.g. 90m or 2h (at most 20h)', '2h')
+    .option('--notes <text>', 'a note kept with the wave, e.g. "one year after arrival"')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { at: string; window: string; notes?: string; wait: boolean }) => {
+      const { runWaveOpen } = await import('./commands/waves.ts');
+      code = await runWaveOpen(loadConfig(process.env), c, o);
+    });
+  wave
+    .command('resume')
+    .description("queue the newest wave's invitations again after an interrupted open (nobody gets one twice)")
+    .argument('<code>')
+    .option('--no-wait', 'queue and return instead of showing progress until all are sent')
+    .action(async (c: string, o: { wait: boolean }) => {
+      const { runWaveResume } = await import('./commands/waves.ts');
+      code = await runWaveResume(loadConfig(process.env), c, o);
+    });
+  wave
+    .command('list')
+    .description('the waves of a pilot: when each opens and how its invitations went')
+    .argument('<code>')
+    .action(async (c: string) => {
+      const { runWaveList } = await import('./commands/waves.ts');
+      code = await runWaveList(loadConfig(process.env), c);
+    });
   pilot
     .command('stats')
     .description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')

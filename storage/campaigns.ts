@@ -15,7 +15,7 @@ import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 import type { Channel } from '../surveys/channels.ts';
 import { channelFromRow } from './rows.ts';
 
-export type CampaignKind = 'invite' | 'results';
+export type CampaignKind = 'invite' | 'results' | 'wave';
 /** `suppressed`: on the do-not-contact list when due, so not sent (not a failure). */
 export interface Progress {
   planned: number;

@@ -1,13 +1,11 @@
 /**
  * A pilot's answers grouped by respondent and wave, for the wide export (one row per
  * respondent and wave). Keyset pages over respondent ids, then that page's answers from the
- * stable `answers_v2` view: memory holds one page of people, however large the pilot.
+ * stable `answers_v3` view (v2 plus `wave`): memory holds one page of people, however large the pilot.
  *
- * Until answers carry a wave (issue 15's waves), every answer is wave 1; the grouping
- * already keys on (respondent, wave) so a wave column only changes the select below.
+ * Answers written before waves existed are wave 1 (migration 2026120210_waves).
  * @module
  */
-import { sql } from 'kysely';
 import type { Db } from './database.ts';
 
 /** What the wide table needs of one answer. */
@@ -52,10 +50,10 @@ export async function* respondentWaves(db: Db, pilot: string, pageSize = 500): A
     const people = (await ids.orderBy('respondent_id').limit(pageSize).execute()).map((r) => r.respondent_id);
     if (people.length === 0) return;
     const rows = await db
-      .selectFrom('answers_v2')
+      .selectFrom('answers_v3')
       .select([
         'respondent_id',
-        sql<number>`1`.as('wave'),
+        'wave',
         'question_id',
         'survey_version',
         'value_number',

@@ -62,7 +62,7 @@ export interface MembershipsTable {
 export interface CampaignsTable {
   id: string;
   pilot_code: string;
-  kind: 'invite' | 'results';
+  kind: 'invite' | 'results' | 'wave';
   /** JSON: language → the rendered message sent to targets in that language. */
   texts: string | null;
   created_at: string;
@@ -102,6 +102,8 @@ export interface SessionsTable {
   reminded_count: Defaulted<number>;
   /** Set when nobody came back and the session was closed with a polite message. */
   expired_at: Defaulted<string | null>;
+  /** The pilot's wave this session answers (1 before any wave was opened). */
+  wave: Defaulted<number>;
 }
 
 export interface AnswersTable {
@@ -154,6 +156,8 @@ export interface AnswersTable {
   /** JSON object: language code → translated transcript. */
   translations: string | null;
   translation_status: StageStatus | null;
+  /** The wave of the session that gave the answer. */
+  wave: Defaulted<number>;
 }
 
 export type MediaStatus = 'pending' | 'ready' | 'failed' | 'rejected';
@@ -289,6 +293,19 @@ export type AnswersV2View = AnswersV1View &
     AnswersTable,
     'media_duration_seconds' | 'media_error' | 'transcript' | 'transcript_language' | 'transcript_status' | 'translations' | 'translation_status'
   >;
+
+/** `answers_v2` plus the wave (README "The data contract"). */
+export type AnswersV3View = AnswersV2View & { wave: number };
+
+/** A pilot's waves after the first: wave N opens at `opens_at`, when its invitations start going out. */
+export interface PilotWavesTable {
+  pilot_code: string;
+  wave: number;
+  opens_at: string;
+  created_at: string;
+  created_by: string | null;
+  notes: string | null;
+}
 
 /** Telegram file ids of uploaded prompt files, per bot (a file id only works for the bot that got it). */
 export interface TelegramFilesTable {
@@ -464,6 +481,8 @@ export interface Database {
   cloud_windows: CloudWindowsTable;
   answers_v1: AnswersV1View;
   answers_v2: AnswersV2View;
+  answers_v3: AnswersV3View;
+  pilot_waves: PilotWavesTable;
   telegram_files: TelegramFilesTable;
   whatsapp_creds: WhatsappCredsTable;
   whatsapp_keys: WhatsappKeysTable;

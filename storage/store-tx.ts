@@ -13,6 +13,7 @@ import { FunnelLog } from './funnel.ts';
 import { SuppressionList, type SuppressionKeyOf } from './suppression.ts';
 import { Followup } from './followup.ts';
 import { ContactRetention } from './contact-retention.ts';
+import { WaveSessions } from './waves.ts';
 import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
@@ -26,6 +27,8 @@ export interface StoredSession {
   pilotCode: string;
   revision: number;
   state: SessionState;
+  /** The pilot's wave this session answers. */
+  wave: number;
 }
 
 /** Thrown when a session changed under us (another process saved it first). Retry the message. */
@@ -80,6 +83,11 @@ export class StoreTx {
     return new ContactRetention(this.trx);
   }
 
+  /** The pilot's waves as a new session sees them, inside this transaction. */
+  get waves(): WaveSessions {
+    return new WaveSessions(this.trx);
+  }
+
   /**
    * Makes other processes handling the same respondent wait until this transaction ends, so a
    * respondent's messages are applied one at a time even when they reach different bot
@@ -116,10 +124,10 @@ export class StoreTx {
 
   /** The session for a pilot, or (without a pilot) the respondent's most recently active one. */
   async findSession(respondentId: string, pilotCode?: string): Promise<StoredSession | undefined> {
-    let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state']).where('respondent_id', '=', respondentId);
+    let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state', 'wave']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
     const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
-    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: parseSessionState(row.state, row.id) };
+    return row && { id: row.id, pilotCode: row.pilot_code, revision: row.revision, state: parseSessionState(row.state, row.id), wave: row.wave };
   }
 
   /**
@@ -134,6 +142,8 @@ export class StoreTx {
     expectedRevision: number;
     state: SessionState;
     now: string;
+    /** Set on insert only; default 1. */
+    wave?: number | undefined;
   }): Promise<void> {
     const st = s.state;
     const common = {
@@ -156,6 +166,7 @@ export class StoreTx {
           survey_id: st.surveyId,
           survey_version: st.surveyVersion,
           started_at: st.startedAt,
+          wave: s.wave ?? 1,
           ...common,
         })
         .execute();
@@ -168,7 +179,7 @@ export class StoreTx {
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
   async upsertAnswer(
     a: AnswerEffect,
-    ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel },
+    ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel; wave?: number | undefined },
   ): Promise<{ id: string; revision: number }> {
     const values = {
       ...answerValueToRow(a.value),
@@ -199,6 +210,7 @@ export class StoreTx {
         outcome: a.outcome,
         question_type: a.questionType,
         revision: 1,
+        wave: ctx.wave ?? 1,
         ...values,
       })
       .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))

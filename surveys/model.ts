@@ -40,6 +40,8 @@ interface QuestionBase {
   parent: string | null;
   /** `background` questions describe the respondent (for breakdowns) and carry no indicator. */
   role: QuestionRole;
+  /** A background question asked again in every wave (default: asked once, skipped when already answered). */
+  askEachWave: boolean;
   indicator: string | null;
   outcome: string | null;
   required: boolean;
@@ -202,6 +204,7 @@ export function compileSurvey(spec: SurveySpec): Survey {
       ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
       role: q.role ?? parent?.role ?? 'indicator',
+      askEachWave: q.askEachWave ?? parent?.askEachWave ?? false,
       indicator: q.indicator ?? parent?.indicator ?? null,
       outcome: q.outcome ?? parent?.outcome ?? null,
       required: q.required,

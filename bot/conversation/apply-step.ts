@@ -25,6 +25,8 @@ export interface StepWhere {
   address: string | null;
   /** The stored revision the step was computed from; 0 for a new session. */
   revision: number;
+  /** The pilot's wave the session answers (answers carry it); 1 when not given. */
+  wave?: number | undefined;
   /** Keyed hash of the message that caused the step (consents record it). */
   messageKey: string;
   /** The channel's id of the message whose button was tapped, if the input was a tap. */
@@ -59,6 +61,7 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
       surveyId: survey.id,
       surveyVersion: survey.version,
       channel: w.channel,
+      wave: w.wave,
     };
     let erased = false;
     const media: MediaSubmission[] = [];
@@ -109,6 +112,7 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
         expectedRevision: w.revision,
         state: step.state,
         now: w.now,
+        wave: w.wave,
       });
     }
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;

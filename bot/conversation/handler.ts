@@ -26,6 +26,7 @@ import { countStep } from './funnel-step.ts';
 import { firstMessageStop, followOptOut, optedOutMessage, optOut } from './opt-out.ts';
 import { PilotResolver, type Pilot, type Requested, type SurveyEntry } from './pilots.ts';
 import type { Renderer, RenderedMessage } from './render.ts';
+import { waveToStart } from './waves.ts';
 
 export type { SurveyEntry } from './pilots.ts';
 
@@ -177,9 +178,12 @@ export class InboundHandler {
     const loaded = existing && this.pilots.survey(existing.state.surveyId);
     const pilot: Pilot = existing && loaded ? { code: existing.pilotCode, ...loaded } : (requested?.pilot ?? fallback);
     const survey = pilot.survey;
+    // Invited to a new wave after finishing the last: this message starts a session in it.
+    const wave = existing && loaded ? await waveToStart(tx, existing, respondentId, survey, now) : null;
 
-    // STOP as a first message: on the do-not-contact list, a calm answer, no session.
-    const stopLng = !existing && !requested ? firstMessageStop(msg.content, this.deps.i18n, survey.languages, survey.defaultLanguage, msg.languageHint) : null;
+    // STOP as a first message (or as the answer to a new wave's invitation): on the do-not-contact list, a calm answer, no session.
+    const stopLng =
+      (!existing || wave) && !requested ? firstMessageStop(msg.content, this.deps.i18n, survey.languages, survey.defaultLanguage, msg.languageHint) : null;
     if (stopLng !== null) {
       await optOut(tx, (c, a) => this.suppressionKey(c, a), msg, 'stop-first-message', now);
       await tx.funnel.record({ pilotCode: pilot.code, surveyId: survey.id, language: stopLng, channel: msg.channel }, 'stopped', now);
@@ -193,6 +197,8 @@ export class InboundHandler {
     if (!existing) {
       // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
       step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
+    } else if (wave) {
+      step = start(survey, { languageHint: existing.state.language ?? msg.languageHint, known: wave.known }, ctx);
     } else {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
@@ -205,13 +211,13 @@ export class InboundHandler {
       });
       step = advance(survey, state, input, ctx);
     }
-    const sessionId = existing?.id ?? this.newId();
+    const sessionId = existing && !wave ? existing.id : this.newId();
     // The funnel and the do-not-contact list follow the step, in its transaction.
     await followOptOut(tx, (c, a) => this.suppressionKey(c, a), msg, input, requested !== undefined, now);
     await countStep(tx, {
       place: { pilotCode: pilot.code, surveyId: survey.id, channel: msg.channel },
       sessionId,
-      prior: existing?.state ?? null,
+      prior: wave ? null : (existing?.state ?? null),
       step,
       input,
       now,
@@ -222,7 +228,9 @@ export class InboundHandler {
       pilot,
       channel: msg.channel,
       address: msg.address,
-      revision: existing?.revision ?? 0,
+      revision: wave ? 0 : (existing?.revision ?? 0),
+      // Someone new joins the pilot's open wave.
+      wave: wave?.wave ?? existing?.wave ?? (await tx.waves.current(pilot.code, now)),
       messageKey,
       tapped: msg.tapped,
       now,

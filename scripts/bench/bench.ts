@@ -9,7 +9,8 @@
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
  * wide-export.ts; BENCH_WIDE_EXPORT=off skips it), BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
- * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it).
+ * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it); the change between waves over
+ * BENCH_WAVE_RESPONDENTS (10,000) people in two waves, BENCH_WAVES=off skips it.
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -43,6 +44,7 @@ import { execFileSync } from 'node:child_process';
 import { connect } from 'node:net';
 import { postgresBenchDatabase, postgresBenchSchema, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
 import { benchWideExport } from './wide-export.ts';
+import { benchWaves } from './waves.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -239,6 +241,7 @@ export async function runBench(): Promise<number> {
   const dash = await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000));
   const dashPg = pgUrl ? await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000), pgUrl) : null;
   const wide = process.env.BENCH_WIDE_EXPORT === 'off' ? null : await benchWideExport(Number(process.env.BENCH_WIDE_RESPONDENTS ?? 100_000));
+  const waves = process.env.BENCH_WAVES === 'off' ? null : await benchWaves(Number(process.env.BENCH_WAVE_RESPONDENTS ?? 10_000));
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
@@ -365,6 +368,15 @@ export async function runBench(): Promise<number> {
           ['wide export peak RSS', String(wide.maxRssMb), 'MB'],
         ] as Array<[string, string, string]>)
       : ([['wide export', 'skipped', 'BENCH_WIDE_EXPORT=off; run: npx tsx scripts/bench/wide-export.ts 100000']] as Array<[string, string, string]>)),
+    ...(waves
+      ? ([
+          [
+            `change between waves over ${waves.answers.toLocaleString('en')} answers (${waves.respondents.toLocaleString('en')} people, 80 % in both waves)`,
+            waves.changeMs.toFixed(1),
+            'ms (median of 5)',
+          ],
+        ] as Array<[string, string, string]>)
+      : []),
     ...(dashPg
       ? ([
           [`seeding ${n} answers on PostgreSQL`, (dashPg.seedMs / 1000).toFixed(1), 's'],
@@ -488,6 +500,7 @@ export async function runBench(): Promise<number> {
     ...(wide
       ? { wideExportRespondents: wide.respondents, wideExportMs: Math.round(wide.exportMs), wideExportMaxRssMb: wide.maxRssMb, wideExportCsvMb: wide.csvMb }
       : {}),
+    ...(waves ? { waveAnswers: waves.answers, waveChangeMs: +waves.changeMs.toFixed(2) } : {}),
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -40,7 +40,7 @@ export function parseWindow(s: string): number {
   return ms;
 }
 
-async function withPilot<T>(config: Config, code: string, fn: (db: Db, pilot: PilotRecord) => Promise<T>): Promise<T> {
+export async function withPilot<T>(config: Config, code: string, fn: (db: Db, pilot: PilotRecord) => Promise<T>): Promise<T> {
   const db = await openDb(config);
   try {
     const repo = new PilotRepository(db);
@@ -53,7 +53,7 @@ async function withPilot<T>(config: Config, code: string, fn: (db: Db, pilot: Pi
 }
 
 /** Queues every still-planned target at its planned time, then (with `wait`) shows progress until all went out. */
-async function queueAndWatch(config: Config, campaigns: CampaignRepository, campaignId: string, wait: boolean): Promise<Progress> {
+export async function queueAndWatch(config: Config, campaigns: CampaignRepository, campaignId: string, wait: boolean): Promise<Progress> {
   const queue = new CampaignQueue(config.redis, pino({ level: 'silent' }));
   try {
     const now = Date.now();

@@ -33,6 +33,7 @@ export function sessionState(over: Partial<SessionState> = {}, at = '2026-03-01T
     startedAt: at,
     lastActivityAt: at,
     completedAt: null,
+    skip: [],
     ...over,
   };
 }

@@ -18,6 +18,7 @@ import * as sentMessages from './2026120206_sent_messages.ts';
 import * as unreachable from './2026120207_unreachable.ts';
 import * as outboxPriority from './2026120208_outbox_priority.ts';
 import * as loginAttempts from './2026120209_login_attempts.ts';
+import * as waves from './2026120210_waves.ts';
 import * as pilotPlaces from './2026120211_pilot_places.ts';
 import * as cloudWhatsapp from './2026120213_cloud_whatsapp.ts';
 
@@ -37,6 +38,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120207_unreachable': unreachable,
   '2026120208_outbox_priority': outboxPriority,
   '2026120209_login_attempts': loginAttempts,
+  '2026120210_waves': waves,
   '2026120211_pilot_places': pilotPlaces,
   '2026120213_cloud_whatsapp': cloudWhatsapp,
 };

@@ -92,7 +92,7 @@ function record(r: Run, q: Question, a: ParsedAnswer): void {
 }
 
 /** What conditions read: single choices as a string, multi choices as a list, free answers as "answered". */
-function storedValue(q: Question, v: AnswerValue): StoredValue {
+export function storedValue(q: Question, v: AnswerValue): StoredValue {
   switch (v.kind) {
     case 'number':
       return v.number;

@@ -16,7 +16,8 @@ import * as m from './messages.ts';
 import { buttonPhase } from './phases.ts';
 import { promptFor } from './prompt.ts';
 import { expire } from './reminders.ts';
-import { STATE_VERSION, type EngineContext, type EngineInput, type Message, type SessionState, type Step } from './types.ts';
+import { skipKnown } from './known.ts';
+import { STATE_VERSION, type AnswerValue, type EngineContext, type EngineInput, type Message, type SessionState, type Step } from './types.ts';
 
 /** After this long without a message, an unreadable input is met with "welcome back" instead of an error. */
 export const RESUME_AFTER_MS = 12 * 60 * 60 * 1000;
@@ -24,6 +25,12 @@ export const RESUME_AFTER_MS = 12 * 60 * 60 * 1000;
 export interface StartOptions {
   /** The language the channel reports for the user (e.g. Telegram's `language_code`). */
   languageHint?: string | null | undefined;
+  /**
+   * Background answers this respondent gave in an earlier wave of the pilot (question id →
+   * value), passed in by the caller: those questions are not asked again, unless the survey
+   * marks them `askEachWave`. Their values still feed conditions.
+   */
+  known?: Readonly<Record<string, AnswerValue>> | undefined;
 }
 
 /** Starts a new session: asks for the language (or goes straight to consent when the survey has one). */
@@ -56,7 +63,9 @@ export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): S
     startedAt: ctx.now,
     lastActivityAt: ctx.now,
     completedAt: null,
+    skip: [],
   };
+  if (opts.known) skipKnown(survey, state, opts.known);
   if (survey.languages.length === 1) {
     state.language = survey.languages[0]!;
     state.phase = 'consent';

@@ -75,7 +75,7 @@ export function askFrom(r: Run, index: number): void {
   let next: Question | undefined;
   for (let i = index; i < survey.questions.length; i++) {
     const q = survey.questions[i]!;
-    if (!evaluate(q.when, s.values)) continue;
+    if (!evaluate(q.when, s.values) || s.skip.includes(q.id)) continue;
     if (q.type === 'note') {
       send(r, m.questionMessage(survey, q, s, s.form));
       continue;

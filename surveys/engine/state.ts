@@ -27,6 +27,9 @@ const STEPS: Readonly<Record<number, (s: Obj) => Obj>> = {
   // by any message, not only START. v1 could not tell; a stopped v1 session is read as
   // stopped by the respondent, which is what v1 told them ("send START to continue").
   1: (s) => ({ ...s, v: 2, stoppedBy: s.phase === 'stopped' ? 'respondent' : null }),
+  // v3 lists background questions a later wave's session skips (answered in an earlier wave).
+  // Sessions before waves existed skip nothing.
+  2: (s) => ({ ...s, v: 3, skip: [] }),
 };
 
 const PHASES = [
@@ -75,6 +78,7 @@ const stateSchema = z.object({
   startedAt: z.string(),
   lastActivityAt: z.string(),
   completedAt: z.string().nullable(),
+  skip: strings,
 }) satisfies z.ZodType<SessionState>;
 
 export type ReadStateResult = { ok: true; state: SessionState; from: number } | { ok: false; message: string };

@@ -8,7 +8,7 @@
 import type { MediaKind, PromptForm, TrafficLight } from '../model.ts';
 
 /** The shape version of {@link SessionState}; older stored states are migrated by ./state.ts. */
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 export type Phase =
   | 'language' // choosing a language
@@ -60,6 +60,8 @@ export interface SessionState {
   startedAt: string;
   lastActivityAt: string;
   completedAt: string | null;
+  /** Background questions this session does not ask: answered in an earlier wave (see `StartOptions.known`). */
+  skip: string[];
 }
 
 /** `unknown` is a command-looking input we do not know ("/foo"); it gets a calm reply. */

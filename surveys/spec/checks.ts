@@ -84,6 +84,13 @@ function checkIndicators(flat: readonly FlatQuestion[], out: RawIssue[]): void {
           );
       continue;
     }
+    if ('askEachWave' in q && q.askEachWave !== undefined)
+      out.push(
+        error(
+          [...path, 'askEachWave'],
+          `question "${q.id}" is not a background question; only background questions are skipped in later waves, so remove "askEachWave:" or add "role: background"`,
+        ),
+      );
     if (q.indicator !== undefined && !findIndicator(q.indicator)) {
       const hint = closest(q.indicator, INDICATOR_IDS);
       out.push(

@@ -91,6 +91,8 @@ export type QuestionRole = (typeof QUESTION_ROLES)[number];
 const base = {
   id,
   role: z.enum(QUESTION_ROLES).optional(),
+  /** Background questions only: ask it again in every wave (e.g. municipality, household), not just the first time. */
+  askEachWave: z.boolean().optional(),
   indicator: z.string().optional(),
   outcome: z.string().optional(),
   required: z.boolean().default(false),

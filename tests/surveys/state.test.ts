@@ -13,6 +13,11 @@ describe('reading stored session state', () => {
     expect(r).toEqual({ ok: true, from: 1, state: JSON.parse(fixture('v1-stopped.expected.json')) });
   });
 
+  it('migrates a v2 state (before waves) to one that skips no background question (golden)', () => {
+    const r = readSessionState(fixture('v2-completed.json'));
+    expect(r).toEqual({ ok: true, from: 2, state: JSON.parse(fixture('v2-completed.expected.json')) });
+  });
+
   it('reads a v1 session that was not stopped with no stop reason', () => {
     const v1 = { ...JSON.parse(fixture('v1-stopped.json')), phase: 'question', returnTo: null };
     expect(parseSessionState(JSON.stringify(v1))).toMatchObject({ v: STATE_VERSION, phase: 'question', stoppedBy: null });
@@ -37,7 +42,7 @@ describe('reading stored session state', () => {
     expect(readSessionState('{}')).toEqual({ ok: false, message: 'session state has no valid version "v" (got undefined)' });
     const bad = readSessionState(JSON.stringify({ ...sessionState(), phase: 'dancing' }));
     expect(bad.ok).toBe(false);
-    expect(!bad.ok && bad.message).toMatch(/^session state \(version 2\) is invalid at phase: /);
+    expect(!bad.ok && bad.message).toMatch(/^session state \(version 3\) is invalid at phase: /);
     expect(() => parseSessionState('{}', 's1')).toThrow('session s1: session state has no valid version');
   });
 });

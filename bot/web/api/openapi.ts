@@ -133,6 +133,22 @@ export const OPENAPI = {
         },
       },
     },
+    '/api/v1/pilots/{code}/waves': {
+      get: {
+        summary: 'Change per indicator between two waves: red and green shares for the same people and for all people, each with n',
+        parameters: [
+          pilotParam,
+          { name: 'wave', in: 'query', schema: { type: 'integer', minimum: 2 }, description: 'Compare this wave with the one before (default: the newest)' },
+        ],
+        responses: {
+          '200': {
+            description: 'Per indicator with coloured answers; a cell from fewer people than rule.minRespondents has n, red and green null',
+            content: json({ $ref: '#/components/schemas/WaveReport' }),
+          },
+          ...errors,
+        },
+      },
+    },
     '/api/v1/pilots/{code}/funnel': {
       get: {
         summary: 'Response funnel in total and per language and channel',
@@ -145,6 +161,35 @@ export const OPENAPI = {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `stemmen token create --pilot <code>`' } },
     schemas: {
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      WaveReport: (() => {
+        const cell = {
+          type: 'object',
+          description: 'Per cent of the people with red / green answers (each person once); all null when too few people',
+          properties: { n: nullable('integer'), red: nullable('integer'), green: nullable('integer') },
+        };
+        const side = {
+          type: 'object',
+          properties: {
+            from: cell,
+            to: cell,
+            change: {
+              type: ['object', 'null'],
+              description: 'Percentage points from `from` to `to`',
+              properties: { red: { type: 'integer' }, green: { type: 'integer' } },
+            },
+          },
+        };
+        return {
+          type: 'object',
+          properties: {
+            rule: { type: 'object' },
+            waves: { type: 'array', items: { type: 'integer' } },
+            from: nullable('integer'),
+            to: nullable('integer'),
+            data: { type: 'array', items: { type: 'object', properties: { indicator: { type: 'string' }, same: side, all: side } } },
+          },
+        };
+      })(),
       Pilot: {
         type: 'object',
         required: ['code', 'name', 'surveyId', 'createdAt'],

@@ -17,6 +17,7 @@ import { protectFunnel } from '../reporting/funnel.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter } from '../reporting/traffic-map.ts';
 import type { Survey } from '../../../surveys/model.ts';
 import { registerCompareApi } from './compare.ts';
+import { waveQuery, waveReport } from '../reporting/wave-change.ts';
 import { OPENAPI } from './openapi.ts';
 
 declare module 'fastify' {
@@ -98,6 +99,12 @@ export function registerApi(
             })),
           });
         return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
+      });
+
+      api.get('/pilots/:code/waves', async (req, reply) => {
+        const q = waveQuery.safeParse(req.query);
+        if (!q.success) return bad(reply, q.error);
+        return { rule: { minRespondents: deps.rule.minRespondents }, ...(await waveReport(deps.db, req.apiPilot!, q.data.wave, deps.rule)) };
       });
 
       api.get('/pilots/:code/funnel', async (req) => {

@@ -16,6 +16,8 @@ import { stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
 import { html } from '../html.ts';
 import type { PageContext } from '../layout.ts';
+import { waveQuery, waveReport } from '../../reporting/wave-change.ts';
+import { waveSection } from './waves.ts';
 
 function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }) {
   const { t } = ctx;
@@ -72,6 +74,9 @@ export function registerMap(server: FastifyInstance, deps: DashboardDeps): void 
     const q = parseOr400(filterQuery, req.query, reply, ctx);
     if (!q) return reply;
     const summaries = await indicatorSummaries(reports, pilot.code, toAnswerFilter(q), deps.rule);
+    const wq = parseOr400(waveQuery, req.query, reply, ctx);
+    if (!wq) return reply;
+    const waves = waveSection(ctx, pilot.code, await waveReport(deps.db, pilot.code, wq.wave, deps.rule));
     const groups = INDICATOR_GROUPS.map(
       (g) => html`<section><h2>${t(`groups.${g}`, { ns: 'indicators' })}</h2><div class="grid">
 ${summaries
@@ -90,7 +95,7 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
       ctx,
       title,
       html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
-<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}`,
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}${waves}`,
     );
   });
 
