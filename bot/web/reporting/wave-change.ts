@@ -1,7 +1,8 @@
 /**
  * The change per indicator between two waves, shared by the dashboard and the read API:
  * shares red and green in each wave, for the same people and for all people, each with n —
- * or only "too few" where a cell comes from fewer people than the minimum group size.
+ * or only "too few" where a cell comes from fewer people than the minimum group size, or
+ * where it and the all-people cell beside it would give such a small group away by subtraction.
  * @module
  */
 import { z } from 'zod';
@@ -44,11 +45,31 @@ function cell(t: WaveTally, rule: AggregateRule): WaveCell {
   return { n: t.n, red: Math.round((t.red * 100) / t.n), green: Math.round((t.green * 100) / t.n) };
 }
 
-function pair(from: WaveTally, to: WaveTally, rule: AggregateRule) {
+export function pair(from: WaveTally, to: WaveTally, rule: AggregateRule) {
   const a = cell(from, rule);
   const b = cell(to, rule);
   const change = a.red !== null && b.red !== null ? { red: b.red - a.red, green: b.green! - a.green! } : null;
   return { from: a, to: b, change };
+}
+
+const HIDDEN: WaveCell = { n: null, red: null, green: null };
+
+/**
+ * The same people are a subset of all people in a wave, so showing both lets anyone subtract
+ * the rest: when those others are fewer than the minimum group size (but not none), the
+ * same-people cell of that wave is hidden as well (the all-people cell stays).
+ */
+function guardComplement(same: WaveTally, all: WaveTally, rule: AggregateRule): boolean {
+  const others = all.n - same.n;
+  return others > 0 && !largeEnough(others, rule);
+}
+
+export function sameSide(c: { same: { from: WaveTally; to: WaveTally }; all: { from: WaveTally; to: WaveTally } }, rule: AggregateRule) {
+  const p = pair(c.same.from, c.same.to, rule);
+  const from = guardComplement(c.same.from, c.all.from, rule) ? HIDDEN : p.from;
+  const to = guardComplement(c.same.to, c.all.to, rule) ? HIDDEN : p.to;
+  const change = from.red !== null && to.red !== null ? { red: to.red - from.red, green: to.green! - from.green! } : null;
+  return { from, to, change };
 }
 
 export async function waveReport(db: Db, pilotCode: string, wanted: number | undefined, rule: AggregateRule): Promise<WaveReport> {
@@ -61,7 +82,7 @@ export async function waveReport(db: Db, pilotCode: string, wanted: number | und
   const counts = new Map((await waveChange(db, pilotCode, from, to)).map((c) => [c.indicator, c]));
   const data = INDICATORS.filter((i) => counts.has(i.id)).map((i) => {
     const c = counts.get(i.id)!;
-    return { indicator: i.id, same: pair(c.same.from, c.same.to, rule), all: pair(c.all.from, c.all.to, rule) };
+    return { indicator: i.id, same: sameSide(c, rule), all: pair(c.all.from, c.all.to, rule) };
   });
   return { waves, from, to, data };
 }
