@@ -20,7 +20,9 @@ export const ENDONYMS: Readonly<Record<string, string>> = {
   so: 'Soomaali',
   tr: 'Türkçe',
   ku: 'Kurdî',
+  kmr: 'Kurmancî',
   ckb: 'کوردی',
+  pl: 'Polski',
   fr: 'Français',
   de: 'Deutsch',
   es: 'Español',
@@ -46,4 +48,31 @@ export function matchLanguage(hint: string | null | undefined, supported: readon
   if (supported.includes(primary)) return primary;
   if (primary === 'prs' && supported.includes('fa')) return 'fa';
   return null;
+}
+
+/**
+ * Languages written right to left. i18next's `dir()` knows these too; this copy lets the pure
+ * parts (checks, the translator's sheet) say so without an i18next instance.
+ */
+export const RTL: ReadonlySet<string> = new Set(['ar', 'fa', 'prs', 'ps', 'ckb', 'ur', 'he']);
+
+/** `rtl` or `ltr` for a language code (`ckb`, `ar-SY`, `ku-Arab`). */
+export function direction(code: string): 'rtl' | 'ltr' {
+  const parts = code.split(/[-_]/);
+  if (parts.includes('Arab')) return 'rtl';
+  if (parts.includes('Latn')) return 'ltr';
+  return RTL.has(parts[0] ?? code) ? 'rtl' : 'ltr';
+}
+
+/**
+ * The best supported languages for several hints, in order, without repeats: the
+ * suggestions the language picker shows first.
+ */
+export function matchLanguages(hints: readonly (string | null | undefined)[], supported: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const h of hints) {
+    const m = matchLanguage(h, supported);
+    if (m !== null && !out.includes(m)) out.push(m);
+  }
+  return out;
 }
