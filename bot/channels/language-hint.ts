@@ -11,7 +11,9 @@ import { matchLanguages } from '../../surveys/languages.ts';
 
 /**
  * Calling code → languages, most likely first. Where a country speaks several of the
- * survey's languages all are listed, since who writes from there is not known.
+ * survey's languages all are listed, since who writes from there is not known. Host
+ * countries (+31, +32, +49 …) are left out on purpose: newcomers soon have a local number,
+ * and it says nothing about the language they read.
  */
 export const LANGUAGES_BY_CALLING_CODE: Readonly<Record<string, readonly string[]>> = {
   '93': ['prs', 'ps', 'fa'],
@@ -38,9 +40,6 @@ export const LANGUAGES_BY_CALLING_CODE: Readonly<Record<string, readonly string[
   '253': ['so', 'ar', 'fr'],
   '90': ['tr', 'kmr'],
   '48': ['pl'],
-  '31': ['nl'],
-  '32': ['nl', 'fr'],
-  '44': ['en'],
   '92': ['ur', 'ps'],
 };
 
