@@ -76,3 +76,45 @@ export function matchLanguages(hints: readonly (string | null | undefined)[], su
   }
   return out;
 }
+
+/** The script a language's texts are written in (ISO 15924), for the locale check and tests. */
+export const SCRIPTS: Readonly<Record<string, 'Arab' | 'Cyrl' | 'Ethi' | 'Latn'>> = {
+  en: 'Latn',
+  nl: 'Latn',
+  ar: 'Arab',
+  fa: 'Arab',
+  prs: 'Arab',
+  ps: 'Arab',
+  ckb: 'Arab',
+  ur: 'Arab',
+  kmr: 'Latn',
+  uk: 'Cyrl',
+  ru: 'Cyrl',
+  pl: 'Latn',
+  ti: 'Ethi',
+  am: 'Ethi',
+  so: 'Latn',
+  tr: 'Latn',
+};
+
+/** Letters of each script (Arabic includes the Persian, Pashto and Sorani additions). */
+export const SCRIPT_LETTERS: Readonly<Record<'Arab' | 'Cyrl' | 'Ethi' | 'Latn', RegExp>> = {
+  Arab: /[\u0620-\u064A\u066E-\u06D3\u06D5\u06EE-\u06FF]/u,
+  Cyrl: /[\u0400-\u04FF]/u,
+  Ethi: /[\u1200-\u137F]/u,
+  Latn: /[A-Za-z\u00C0-\u024F]/u,
+};
+
+/**
+ * Letters only one language of a shared script uses: a Pashto text has ټ ډ ړ ښ …, Sorani
+ * ڕ ڵ ۆ ێ ە, Ukrainian і ї є ґ, Kurmanji ê î û ş, Polish ą ę ł ś ż. A file without any of them
+ * is likely the neighbour language pasted in (Farsi for Pashto, Arabic for Sorani).
+ */
+export const TELLTALE_LETTERS: Readonly<Record<string, RegExp>> = {
+  ps: /[ټډړښږڼېۍځڅ]/u,
+  ckb: /[ڕڵۆێەھ]/u,
+  uk: /[іїєґ]/u,
+  ru: /[ыэъё]/u,
+  kmr: /[êîûş]/u,
+  pl: /[ąęłśżźćń]/u,
+};
