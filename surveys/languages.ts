@@ -38,15 +38,22 @@ export function endonym(code: string): string {
 
 /**
  * The best supported language for a channel's hint ("pt-BR", "fa-IR", "ar"): exact match,
- * then the primary subtag, then Dari → Farsi. Null when none fits.
+ * Afghan Persian as Dari, the primary subtag, then Dari → Farsi and Kurdish → Kurmanji
+ * (Sorani when written in Arabic script). Null when none fits.
  */
 export function matchLanguage(hint: string | null | undefined, supported: readonly string[]): string | null {
   if (!hint) return null;
   const h = hint.toLowerCase().replace('_', '-');
-  if (supported.includes(h)) return h;
+  const has = (l: string) => supported.includes(l);
+  if (has(h)) return h;
+  if (h === 'fa-af' && has('prs')) return 'prs';
   const primary = h.split('-')[0]!;
-  if (supported.includes(primary)) return primary;
-  if (primary === 'prs' && supported.includes('fa')) return 'fa';
+  if (has(primary)) return primary;
+  if (primary === 'prs' && has('fa')) return 'fa';
+  if (primary === 'ku') {
+    const order = h.includes('arab') ? ['ckb', 'kmr'] : ['kmr', 'ckb'];
+    return order.find(has) ?? null;
+  }
   return null;
 }
 
