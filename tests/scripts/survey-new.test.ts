@@ -90,7 +90,9 @@ describe('stemmen survey new', () => {
     const env = { LOCALES_DIR: ws.locales };
     const bad = await stemmen(['survey', 'new', '--indicators', 'work', '--languages', 'nl,xx', '--out', join(ws.dir, 'x.yaml')], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^--languages: the question bank has no texts in "xx" \(it has en, nl, ar, fa, uk, ti, so, tr, prs, ps, ckb, kmr, ru, pl\); add locales\/xx\/bank\.json/);
+    expect(bad.stderr).toMatch(
+      /^--languages: the question bank has no texts in "xx" \(it has en, nl, ar, fa, uk, ti, so, tr, prs, ps, ckb, kmr, ru, pl\); add locales\/xx\/bank\.json/,
+    );
     expect(existsSync(join(ws.dir, 'x.yaml'))).toBe(false);
     const again = await stemmen(['survey', 'new', '--indicators', 'work', '--languages', 'nl', '--out', join(ws.dir, 'surveys/pilot-utrecht.yaml')], env);
     expect(again.code).toBe(1);
