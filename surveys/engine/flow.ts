@@ -37,6 +37,8 @@ export function repeat(r: Run): void {
     const q = currentQuestion(r.survey, r.s);
     return q ? deliver(r, q) : askFrom(r, 0);
   }
+  // A first consent whose intro has a recording of its own: the intro again, then the question.
+  if (r.s.phase === 'consent' && r.s.consentVersion === null) return askConsent(r);
   send(r, promptFor(r.survey, r.s));
 }
 
