@@ -137,6 +137,31 @@ export async function main(argv: string[]): Promise<number> {
       code = await runMachineDraft(loadConfig(process.env), o);
     });
 
+  const prompts = program.command('prompts').description('recorded prompts: what to record per language, and importing the recordings');
+  prompts
+    .command('record-list')
+    .description("a translator's sheet (CSV and printable Markdown) of every text to record, with key, text and target file name")
+    .option('--survey <file>', 'the survey file', 'surveys/definitions/default-pilot.yaml')
+    .option('--languages <codes>', 'only these languages, e.g. prs,ps (default: all of the survey)')
+    .option('--form <audio|video>', 'what is recorded', 'audio')
+    .option('--out <dir>', 'folder to write record-list.csv and record-list.md into (default: print the CSV)')
+    .action(async (o: { survey: string; languages?: string; form: string; out?: string }) => {
+      const { runRecordList } = await import('./commands/prompts.ts');
+      code = runRecordList(loadConfig(process.env), { ...o, languages: o.languages ? list(o.languages) : undefined });
+    });
+  prompts
+    .command('import')
+    .description('check recordings (<lng>/<key>.ogg) with ffprobe: coverage, codec, length; write the prompt map into the survey or print it')
+    .argument('<dir>', 'folder of recordings, laid out as record-list names them')
+    .option('--survey <file>', 'the survey file', 'surveys/definitions/default-pilot.yaml')
+    .option('--languages <codes>', 'only these languages, e.g. prs,ps (default: all of the survey)')
+    .option('--form <audio|video>', 'what was recorded', 'audio')
+    .option('--write', 'write the prompt map into the survey file when every recording fits', false)
+    .action(async (dir: string, o: { survey: string; languages?: string; form: string; write: boolean }) => {
+      const { runImport } = await import('./commands/prompts.ts');
+      code = await runImport(loadConfig(process.env), dir, { ...o, languages: o.languages ? list(o.languages) : undefined });
+    });
+
   const pilot = program.command('pilot').description('pilots: codes, links and QR codes, response funnel');
   pilot
     .command('create')

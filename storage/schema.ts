@@ -175,6 +175,8 @@ export interface ConsentsTable {
   granted: number;
   recorded_at: string;
   source_message_id: string;
+  /** How the consent question was put: `text` (read), `audio` (heard) or `video` (watched). */
+  prompt_form: ColumnType<string, string | undefined, string>;
 }
 
 /** The only trace of someone who declined consent: a count. */

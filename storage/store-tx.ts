@@ -232,6 +232,7 @@ export class StoreTx {
         granted: c.granted ? 1 : 0,
         recorded_at: c.recordedAt,
         source_message_id: ctx.messageId,
+        prompt_form: c.promptForm,
       })
       .execute();
   }

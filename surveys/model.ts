@@ -6,7 +6,7 @@
  * are normalised, so the engine never has to interpret spec shorthands.
  * @module
  */
-import type { Condition, QuestionRole, SurveySpec, QuestionSpec } from './spec/schema.ts';
+import type { Condition, QuestionRole, SpokenKey, SurveySpec, QuestionSpec } from './spec/schema.ts';
 
 export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
@@ -153,6 +153,8 @@ export interface Survey {
   background: string[];
   /** Prompt forms available per language (always includes text). */
   formsByLanguage: Record<string, PromptForm[]>;
+  /** Recordings of the pickers, intro, consent, recontact, expertpool and thanks: key → form → language → file. */
+  spoken: Partial<Record<SpokenKey, { audio: Record<string, string>; video: Record<string, string> }>>;
   /** Ids whose answers conditions read; only these values are kept in session state. */
   referenced: ReadonlySet<string>;
 }
@@ -256,11 +258,14 @@ export function compileSurvey(spec: SurveySpec): Survey {
   const indicators: string[] = [];
   for (const q of questions) if (q.indicator && !indicators.includes(q.indicator)) indicators.push(q.indicator);
 
+  const spoken: Survey['spoken'] = {};
+  for (const [key, p] of Object.entries(spec.prompts ?? {})) if (p) spoken[key as SpokenKey] = { audio: p.audio ?? {}, video: p.video ?? {} };
+  const recorded = [...questions.map((q) => q.prompts), ...Object.values(spoken)];
   const formsByLanguage: Record<string, PromptForm[]> = {};
   for (const lng of spec.languages) {
     const forms: PromptForm[] = ['text'];
-    if (questions.some((q) => q.prompts.audio[lng])) forms.push('audio');
-    if (questions.some((q) => q.prompts.video[lng])) forms.push('video');
+    if (recorded.some((p) => p.audio[lng])) forms.push('audio');
+    if (recorded.some((p) => p.video[lng])) forms.push('video');
     formsByLanguage[lng] = forms;
   }
 
@@ -281,6 +286,7 @@ export function compileSurvey(spec: SurveySpec): Survey {
     indicators,
     background: questions.filter((q) => q.role === 'background').map((q) => q.id),
     formsByLanguage,
+    spoken,
     referenced,
   };
 }

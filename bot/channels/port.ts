@@ -28,6 +28,11 @@ export interface InboundMessage {
   /** The user's app language, a hint for the first language question. */
   languageHint?: string | undefined;
   /**
+   * Further suggestions, most likely first (WhatsApp: from the number's country calling
+   * code, see ../language-hint.ts). The picker shows them first; the respondent confirms.
+   */
+  languageHints?: string[] | undefined;
+  /**
    * Every address this sender is known by on the channel (WhatsApp: phone-number JID and
    * LID). The channel resolves them to one stable identity before handing the message on.
    */

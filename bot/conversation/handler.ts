@@ -196,9 +196,9 @@ export class InboundHandler {
     let input: EngineInput | null = null;
     if (!existing) {
       // A per-language link (`<code>-<lng>`) preselects the language over the app's hint.
-      step = start(survey, { languageHint: requested?.language ?? msg.languageHint }, ctx);
+      step = start(survey, { languageHint: requested?.language ?? msg.languageHint, languageHints: msg.languageHints }, ctx);
     } else if (wave) {
-      step = start(survey, { languageHint: existing.state.language ?? msg.languageHint, known: wave.known }, ctx);
+      step = start(survey, { languageHint: existing.state.language ?? msg.languageHint, languageHints: msg.languageHints, known: wave.known }, ctx);
     } else {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;

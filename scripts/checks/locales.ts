@@ -1,7 +1,9 @@
 /**
  * Locale coverage check: every language has every key English has, with the same
  * placeholders, and the plural forms its own plural rules need (ECOSYSTEM.md §6); staff-only
- * namespaces ({@link STAFF_NAMESPACES}) only in the languages listed for them.
+ * namespaces ({@link STAFF_NAMESPACES}) only in the languages listed for them. Every text is
+ * in its language's script (Arabic for ar/fa/prs/ps/ckb, Cyrillic, Ge'ez, Latin), and a
+ * namespace of a language with letters of its own (Pashto ښ, Sorani ڕ ێ) contains some.
  *
  * i18next's missing-key handler cannot do this: it fires only when the whole fallback
  * chain lacks a key, so a language silently showing English would never be reported.
@@ -10,6 +12,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { flatten, readLocales } from '../../bot/i18n.ts';
+import { SCRIPT_LETTERS, SCRIPTS, TELLTALE_LETTERS } from '../../surveys/languages.ts';
 
 /**
  * Namespaces read by staff, not respondents (the dashboard), are required only in these
@@ -35,6 +38,8 @@ export const placeholders = (s: string) =>
     .join(',');
 
 export interface LocaleReport {
+  /** Texts not in the language's script, or a namespace without the language's telltale letters. */
+  wrongScript: string[];
   missing: string[];
   extra: string[];
   placeholderMismatch: string[];
@@ -44,7 +49,7 @@ export interface LocaleReport {
 
 export function checkLocales(dir: string, source = 'en'): LocaleReport {
   const bundle = readLocales(dir);
-  const report: LocaleReport = { missing: [], extra: [], placeholderMismatch: [], reviewMissing: [], tooLong: [] };
+  const report: LocaleReport = { wrongScript: [], missing: [], extra: [], placeholderMismatch: [], reviewMissing: [], tooLong: [] };
   const review = existsSync(join(dir, 'review.json'))
     ? (JSON.parse(readFileSync(join(dir, 'review.json'), 'utf8')) as Record<string, Record<string, unknown>>)
     : {};
@@ -60,6 +65,7 @@ export function checkLocales(dir: string, source = 'en'): LocaleReport {
         const n = texts[key]?.length ?? 0;
         if (n > max) report.tooLong.push(`${lng}/${ns}.json: ${key} has ${n} characters; Telegram takes at most ${max}, shorten it`);
       }
+      checkScript(lng, ns, texts, report);
       if (lng === source) continue;
       const want = flatten(src[ns]);
       const have = flatten(bundle.resources[lng]?.[ns] ?? {});
@@ -88,14 +94,34 @@ export function checkLocales(dir: string, source = 'en'): LocaleReport {
   return report;
 }
 
+/** Letters with placeholders, URLs and all-caps words (START, DigiD) taken out: what must be in the language's script. */
+const ownWords = (t: string) => t.replace(/\{\{[^}]*\}\}|https?:\/\/\S+|\b[A-Z][A-Za-z]*\b|\/\w+/g, ' ');
+
+function checkScript(lng: string, ns: string, texts: Record<string, string>, report: LocaleReport): void {
+  const script = SCRIPTS[lng];
+  if (!script) return;
+  const letters = SCRIPT_LETTERS[script];
+  const any = /\p{L}/u;
+  for (const [key, text] of Object.entries(texts)) {
+    const own = ownWords(text);
+    if (any.test(own) && !letters.test(own)) report.wrongScript.push(`${lng}/${ns}.json: ${key} is not in ${script} script; write it in ${lng}`);
+  }
+  const telltale = TELLTALE_LETTERS[lng];
+  const all = Object.values(texts).join(' ');
+  if (telltale && all.length > 200 && !telltale.test(all)) {
+    report.wrongScript.push(`${lng}/${ns}.json: no letter only ${lng} uses (${telltale.source}); is this another language's text?`);
+  }
+}
+
 export function runLocaleCheck(dir: string): number {
   const r = checkLocales(dir);
+  for (const m of r.wrongScript) process.stderr.write(`script: ${m}\n`);
   for (const m of r.missing) process.stderr.write(`missing: ${m}\n`);
   for (const m of r.placeholderMismatch) process.stderr.write(`placeholders: ${m}\n`);
   for (const m of r.reviewMissing) process.stderr.write(`review: ${m}\n`);
   for (const m of r.tooLong) process.stderr.write(`too long: ${m}\n`);
   for (const m of r.extra) process.stdout.write(`extra (unused): ${m}\n`);
-  const bad = r.missing.length + r.placeholderMismatch.length + r.reviewMissing.length + r.tooLong.length;
+  const bad = r.wrongScript.length + r.missing.length + r.placeholderMismatch.length + r.reviewMissing.length + r.tooLong.length;
   if (!bad) process.stdout.write('locales: every language has every key, placeholder and plural form\n');
   return bad ? 1 : 0;
 }

@@ -46,7 +46,7 @@ export function command(r: Run, c: Command): void {
       }
       if (s.phase !== 'form') s.returnTo = s.phase;
       s.phase = 'form';
-      return flow.send(r, m.formMessage(forms));
+      return flow.send(r, m.formMessage(forms, survey, s.language));
     }
     case 'pause':
       if (!active) return flow.repeat(r);

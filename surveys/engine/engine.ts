@@ -8,7 +8,7 @@
  * @module
  */
 import type { Survey } from '../model.ts';
-import { matchLanguage } from '../languages.ts';
+import { matchLanguages } from '../languages.ts';
 import { answer } from './answering.ts';
 import { command } from './commands.ts';
 import * as flow from './flow.ts';
@@ -31,11 +31,14 @@ export interface StartOptions {
    * marks them `askEachWave`. Their values still feed conditions.
    */
   known?: Readonly<Record<string, AnswerValue>> | undefined;
+  /** Further suggestions after it, most likely first (WhatsApp: the number's country). */
+  languageHints?: readonly string[] | undefined;
 }
 
 /** Starts a new session: asks for the language (or goes straight to consent when the survey has one). */
 export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): Step {
-  const hint = matchLanguage(opts.languageHint, survey.languages);
+  const hints = matchLanguages([opts.languageHint, ...(opts.languageHints ?? [])], survey.languages);
+  const hint = hints[0] ?? null;
   const state: SessionState = {
     v: STATE_VERSION,
     surveyId: survey.id,
@@ -45,6 +48,7 @@ export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): S
     stoppedBy: null,
     language: null,
     languageHint: hint,
+    ...(hints.length > 1 ? { languageHints: hints } : {}),
     consentVersion: null,
     form: 'text',
     formChosen: false,
@@ -68,10 +72,11 @@ export function start(survey: Survey, opts: StartOptions, ctx: EngineContext): S
   if (opts.known) skipKnown(survey, state, opts.known);
   if (survey.languages.length === 1) {
     state.language = survey.languages[0]!;
-    state.phase = 'consent';
-    return { state, effects: [{ type: 'send', message: m.consentMessage(survey) }] };
+    const run: flow.Run = { survey, s: state, out: [], ctx, returning: false };
+    flow.afterLanguage(run);
+    return { state, effects: run.out };
   }
-  return { state, effects: [{ type: 'send', message: m.languageMessage(survey, hint) }] };
+  return { state, effects: [{ type: 'send', message: m.languageMessage(survey, hints) }] };
 }
 
 /** The prompt the respondent is looking at in `state` (what a typed label or number refers to). */

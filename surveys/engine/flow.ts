@@ -8,7 +8,7 @@
 import type { Question, Survey } from '../model.ts';
 import { evaluate } from './conditions.ts';
 import * as m from './messages.ts';
-import { currentQuestion, promptFor, undecidedThemes } from './prompt.ts';
+import { currentQuestion, formsFor, promptFor, undecidedThemes } from './prompt.ts';
 import type { AnswerIssue, Effect, EngineContext, Message, Phase, SessionState } from './types.ts';
 
 /** After this many unreadable inputs in a row, the reply also says how to get help or skip. */
@@ -37,6 +37,8 @@ export function repeat(r: Run): void {
     const q = currentQuestion(r.survey, r.s);
     return q ? deliver(r, q) : askFrom(r, 0);
   }
+  // A first consent whose intro has a recording of its own: the intro again, then the question.
+  if (r.s.phase === 'consent' && r.s.consentVersion === null) return askConsent(r);
   send(r, promptFor(r.survey, r.s));
 }
 
@@ -137,11 +139,32 @@ export function askConsentAgain(r: Run): void {
   send(r, m.consentMessage(r.survey, r.s));
 }
 
+/**
+ * Once the language is known: the prompt-form choice (read / listen / watch) when the
+ * language has recordings, and only then consent — someone who cannot read hears what
+ * they consent to.
+ */
+export function afterLanguage(r: Run): void {
+  const forms = formsFor(r.survey, r.s);
+  if (forms.length > 1 && !r.s.formChosen) {
+    r.s.phase = 'form';
+    return send(r, m.formMessage(forms, r.survey, r.s.language));
+  }
+  askConsent(r);
+}
+
+/** The intro and consent question; the intro goes apart when it has a recording of its own. */
+export function askConsent(r: Run): void {
+  r.s.phase = 'consent';
+  if (m.introApart(r.survey, r.s)) send(r, m.introMessage(r.survey, r.s));
+  send(r, m.consentMessage(r.survey, r.s));
+}
+
 export function end(r: Run): void {
   r.s.current = null;
   if (r.survey.recontact.atEnd && undecidedThemes(r.survey, r.s).length > 0) {
     r.s.phase = 'recontact';
-    return send(r, m.recontactMessage());
+    return send(r, m.spoken(m.recontactMessage(), r.survey, 'recontact', r.s));
   }
   afterRecontact(r);
 }
@@ -149,7 +172,7 @@ export function end(r: Run): void {
 export function afterRecontact(r: Run): void {
   if (r.survey.recontact.expertpool && r.s.grantedThemes.length > 0) {
     r.s.phase = 'expertpool';
-    return send(r, m.expertpoolMessage());
+    return send(r, m.spoken(m.expertpoolMessage(), r.survey, 'expertpool', r.s));
   }
   finish(r);
 }
@@ -157,12 +180,14 @@ export function afterRecontact(r: Run): void {
 export function finish(r: Run): void {
   r.s.phase = 'completed';
   r.s.completedAt = r.ctx.now;
-  send(r, { parts: [m.surveyText(r.survey.completionKey)] });
+  send(r, m.spoken({ parts: [m.surveyText(r.survey.completionKey)] }, r.survey, 'completion', r.s));
 }
 
 export function consent(r: Run, kind: 'participation' | 'recontact' | 'expertpool', theme: string | null, granted: boolean): void {
   const version = kind === 'participation' ? r.survey.consent.version : r.survey.recontact.version;
-  r.out.push({ type: 'consent', consent: { kind, theme, version, granted, recordedAt: r.ctx.now } });
+  // How the question was put (read, heard, watched) is part of what was agreed to.
+  const promptForm = promptFor(r.survey, r.s).media?.form ?? 'text';
+  r.out.push({ type: 'consent', consent: { kind, theme, version, granted, recordedAt: r.ctx.now, promptForm } });
 }
 
 export function decideTheme(r: Run, theme: string, granted: boolean): void {

@@ -3,6 +3,7 @@
  * @module
  */
 import type { PromptForm, Question, Survey } from '../model.ts';
+import type { SpokenKey } from '../spec/schema.ts';
 import { endonym } from '../languages.ts';
 import { encodeButton as enc, type YesNo } from './buttons.ts';
 import type { Button, Literal, Message, SessionState, Text } from './types.ts';
@@ -31,26 +32,71 @@ function rows(buttons: Button[], width: number): Button[][] {
   return out;
 }
 
-export function languageMessage(survey: Survey, suggested: string | null): Message {
-  const ordered = suggested ? [suggested, ...survey.languages.filter((l) => l !== suggested)] : survey.languages;
+/**
+ * The language picker; `suggested` (the channel's hints, most likely first) go first. A
+ * recording of the picker in the first suggestion goes with it: the form is not chosen yet,
+ * and someone who cannot read still hears which button is theirs.
+ */
+export function languageMessage(survey: Survey, suggested: string | readonly string[] | null): Message {
+  const first = typeof suggested === 'string' ? [suggested] : (suggested ?? []);
+  const ordered = [...first.filter((l) => survey.languages.includes(l)), ...survey.languages.filter((l) => !first.includes(l))];
   const buttons = ordered.map((l) => ({ label: lit(endonym(l)), data: enc({ kind: 'language', lng: l }) }));
-  return { parts: [bot('language.choose')], buttons: rows(buttons, 2), language: suggested ?? survey.defaultLanguage };
+  const language = first[0] ?? survey.defaultLanguage;
+  const message: Message = { parts: [bot('language.choose')], buttons: rows(buttons, 2), language };
+  return first[0] ? withPickerMedia(message, survey, 'language', first[0]) : message;
 }
 
-/** Consent to take part; someone who consented to an older version gets "the terms changed" instead of the intro. */
+/** The recording of the survey's spoken text `key` in `language` and `form`, if there is one. */
+export function spokenMedia(survey: Survey, key: SpokenKey, language: string | null, form: PromptForm): Message['media'] {
+  if (form === 'text' || !language) return undefined;
+  const file = survey.spoken[key]?.[form][language];
+  return file ? { form, file } : undefined;
+}
+
+/** `message` with the recording of `key` in the session's language and chosen form, when the survey has one. */
+export function spoken(message: Message, survey: Survey, key: SpokenKey, s: Pick<SessionState, 'language' | 'form'>): Message {
+  const media = spokenMedia(survey, key, s.language, s.form);
+  return media ? { ...message, media } : message;
+}
+
+/** For the pickers, shown before the form is chosen: the audio recording, else the video. */
+function withPickerMedia(message: Message, survey: Survey, key: SpokenKey, language: string | null): Message {
+  const media = spokenMedia(survey, key, language, 'audio') ?? spokenMedia(survey, key, language, 'video');
+  return media ? { ...message, media } : message;
+}
+
+/** The intro has its own recording in the session's form: it goes as a message of its own before the consent question. */
+export function introApart(survey: Survey, s: Pick<SessionState, 'language' | 'form'>): boolean {
+  return spokenMedia(survey, 'intro', s.language, s.form) !== undefined;
+}
+
+/** The intro alone, with its recording (see {@link introApart}). */
+export function introMessage(survey: Survey, s: Pick<SessionState, 'language' | 'form'>): Message {
+  return spoken({ parts: [surveyText('intro')] }, survey, 'intro', s);
+}
+
+/**
+ * Consent to take part; someone who consented to an older version gets "the terms changed"
+ * instead of the intro. In the chosen form (heard, watched) the recording goes with it, so
+ * the person consents to what they heard.
+ */
 export function consentMessage(survey: Survey, state?: SessionState): Message {
   const again = state !== undefined && state.consentVersion !== null && state.consentVersion < survey.consent.version;
-  return msg(
-    [again ? bot('consent.updated') : surveyText('intro'), surveyText(survey.consent.textKey)],
+  const lead = again ? [bot('consent.updated')] : state && introApart(survey, state) ? [] : [surveyText('intro')];
+  const message = msg(
+    [...lead, surveyText(survey.consent.textKey)],
     [
       [{ label: bot('consent.yes'), data: enc({ kind: 'consent', answer: 'yes' }) }],
       [{ label: bot('consent.no'), data: enc({ kind: 'consent', answer: 'no' }) }],
     ],
   );
+  return state ? spoken(message, survey, 'consent', state) : message;
 }
 
-export function formMessage(forms: PromptForm[]): Message {
-  return msg([bot('form.choose')], [forms.map((f) => ({ label: bot(`form.${f}`), data: enc({ kind: 'form', form: f }) }))]);
+/** Read, listen or watch; with the picker's recording in the session's language, since it comes before reading is known. */
+export function formMessage(forms: PromptForm[], survey?: Survey, language?: string | null): Message {
+  const message = msg([bot('form.choose')], [forms.map((f) => ({ label: bot(`form.${f}`), data: enc({ kind: 'form', form: f }) }))]);
+  return survey ? withPickerMedia(message, survey, 'form', language ?? null) : message;
 }
 
 const TYPE_HINT: Record<string, string | null> = {

@@ -34,9 +34,10 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
     case 'language':
       if (b.kind !== 'language' || !survey.languages.includes(b.lng)) return flow.stale(r);
       s.language = b.lng;
-      if (s.returnTo) return flow.resumeFromInterrupt(r);
-      s.phase = 'consent';
-      return flow.send(r, m.consentMessage(survey));
+      // Back to where LANGUAGE was typed, except to a first consent: that waits for the form choice.
+      if (s.returnTo && !(s.returnTo === 'consent' && s.consentVersion === null)) return flow.resumeFromInterrupt(r);
+      s.returnTo = null;
+      return flow.afterLanguage(r);
     case 'consent': {
       if (b.kind !== 'consent') return flow.stale(r);
       if (b.answer === 'no') return s.consentVersion === null ? flow.decline(r, 'consent.declined') : flow.declineUpdate(r);
@@ -46,10 +47,6 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
       flow.say(r, 'consent.thanks');
       // Agreed to a new version: back to the question they were at.
       if (again) return flow.resumeFromInterrupt(r);
-      if (formsFor(survey, s).length > 1) {
-        s.phase = 'form';
-        return flow.send(r, m.formMessage(formsFor(survey, s)));
-      }
       return flow.askFrom(r, 0);
     }
     case 'form':
@@ -57,7 +54,8 @@ export function buttonPhase(r: Run, input: RespondentInput): void {
       s.form = b.form;
       s.formChosen = true;
       if (s.returnTo) return flow.resumeFromInterrupt(r);
-      return flow.askFrom(r, 0);
+      // The form is chosen before consent, so the consent question comes in that form.
+      return s.consentVersion === null ? flow.askConsent(r) : flow.askFrom(r, 0);
     case 'erase_confirm':
       if (b.kind !== 'erase') return flow.stale(r);
       if (b.answer === 'yes') {

@@ -24,11 +24,11 @@ export function currentQuestion(survey: Survey, s: SessionState): Question | und
 export function promptFor(survey: Survey, s: SessionState): Message {
   switch (s.phase) {
     case 'language':
-      return m.languageMessage(survey, s.language ?? s.languageHint);
+      return m.languageMessage(survey, s.language ?? s.languageHints ?? s.languageHint);
     case 'consent':
       return m.consentMessage(survey, s);
     case 'form':
-      return m.formMessage(formsFor(survey, s));
+      return m.formMessage(formsFor(survey, s), survey, s.language);
     case 'question': {
       const q = currentQuestion(survey, s);
       return q ? m.questionMessage(survey, q, s, s.form) : m.say('help.text');
@@ -36,11 +36,11 @@ export function promptFor(survey: Survey, s: SessionState): Message {
     case 'recontact_red':
       return m.recontactRedMessage(s.pendingThemes[0] ?? '');
     case 'recontact':
-      return m.recontactMessage();
+      return m.spoken(m.recontactMessage(), survey, 'recontact', s);
     case 'recontact_themes':
       return m.themesMessage(undecidedThemes(survey, s), s.themeDraft ?? []);
     case 'expertpool':
-      return m.expertpoolMessage();
+      return m.spoken(m.expertpoolMessage(), survey, 'expertpool', s);
     case 'erase_confirm':
       return m.eraseConfirmMessage();
     case 'completed':

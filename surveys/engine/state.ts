@@ -60,6 +60,7 @@ const stateSchema = z.object({
   stoppedBy: z.enum(['respondent', 'expiry']).nullable(),
   language: z.string().nullable(),
   languageHint: z.string().nullable(),
+  languageHints: strings.optional(),
   consentVersion: z.number().int().nullable(),
   form,
   formChosen: z.boolean(),

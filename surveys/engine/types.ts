@@ -38,6 +38,11 @@ export interface SessionState {
   stoppedBy: 'respondent' | 'expiry' | null;
   language: string | null;
   languageHint: string | null;
+  /**
+   * Every suggestion the channel gave, most likely first, when there was more than one
+   * (`languageHint` is the first). Optional, so states saved without it read unchanged.
+   */
+  languageHints?: string[] | undefined;
   consentVersion: number | null;
   form: PromptForm;
   formChosen: boolean;
@@ -175,6 +180,8 @@ export interface ConsentEffect {
   version: number;
   granted: boolean;
   recordedAt: string;
+  /** How the question consented to was put: read, heard (audio) or watched (video). */
+  promptForm: PromptForm;
 }
 
 export type Effect =

@@ -310,7 +310,12 @@ function checkRanges(flat: readonly FlatQuestion[], has: Has, out: RawIssue[]): 
 
 function checkPrompts(spec: SurveySpec, flat: readonly FlatQuestion[], env: CheckEnv, out: RawIssue[]): void {
   const dir = spec.mediaDir?.replace(/\/+$/, '');
-  for (const f of flat) {
+  // Question prompts and the survey's own spoken texts (`prompts:`) are checked alike.
+  const owners: Array<{ path: Path; q: { audio?: Record<string, string> | undefined; video?: Record<string, string> | undefined } }> = [
+    ...flat,
+    ...Object.entries(spec.prompts ?? {}).map(([key, p]) => ({ path: ['prompts', key] as Path, q: p ?? {} })),
+  ];
+  for (const f of owners) {
     for (const form of ['audio', 'video'] as const) {
       for (const [lng, file] of Object.entries(f.q[form] ?? {})) {
         const p: Path = [...f.path, form, lng];

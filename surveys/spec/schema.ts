@@ -22,6 +22,16 @@ const lang = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a lan
 /** A language → relative file path map for recorded prompts. */
 const promptFiles = z.record(lang, z.string().min(1));
 
+/**
+ * The survey's own texts that can carry a recording, besides questions: the language and
+ * prompt-form pickers, the intro, the consent question, recontact, expertpool, the thanks.
+ */
+export const SPOKEN_KEYS = ['language', 'form', 'intro', 'consent', 'recontact', 'expertpool', 'completion'] as const;
+export type SpokenKey = (typeof SPOKEN_KEYS)[number];
+const spokenPrompt = z.object({ audio: promptFiles.optional(), video: promptFiles.optional() }).strict();
+/** `prompts: { consent: { audio: { ar: consent.ar.ogg } } }` — the spoken path outside the questions. */
+export const spokenPromptsSchema = z.partialRecord(z.enum(SPOKEN_KEYS), spokenPrompt);
+
 export type Condition =
   | {
       question: string;
@@ -229,6 +239,8 @@ export const surveySchema = z
     /** Seconds a respondent needs per question on average, for the length estimate. */
     secondsPerQuestion: z.number().positive().default(25),
     completion: z.string().default('completion'),
+    /** Recordings of the survey's own texts (see {@link SPOKEN_KEYS}); files resolve like question prompts. */
+    prompts: spokenPromptsSchema.optional(),
     questions: z.array(questionSchema).min(1),
   })
   .strict();

@@ -5,6 +5,8 @@ import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 
 const GEEZ = /[\u1200-\u137F]/;
 const ARABIC = /[\u0600-\u06FF]/;
+const SORANI = /[ڕڵۆێە]/;
+const PASHTO = /[ټډړښږڼېۍځڅ]/;
 
 let app: TestApp;
 beforeAll(async () => {
@@ -73,6 +75,9 @@ describe('try-it channel over HTTP', () => {
   for (const [lang, script, dir] of [
     ['ar', ARABIC, 'rtl'],
     ['ti', GEEZ, 'ltr'],
+    // Sorani and Pashto: every message shows letters only they use, so Arabic or Farsi in their place fails.
+    ['ckb', SORANI, 'rtl'],
+    ['ps', PASHTO, 'rtl'],
   ] as const) {
     it(`completes the default pilot end to end in ${lang}`, async () => {
       const client = new TryitClient(app.url, undefined, lang);

@@ -311,7 +311,8 @@ describe('engine against a model (fast-check commands)', () => {
       expect.arrayContaining(['completed', 'consent', 'declined', 'erase_confirm', 'language', 'question', 'recontact', 'recontact_red', 'stopped']),
     );
     expect([...reached.types].sort()).toEqual(expect.arrayContaining(['date', 'multi', 'scale', 'single', 'skipped', 'text', 'yesno']));
-  });
+    // Every message is rendered in all 14 languages: a budget for a loaded machine, not a speed check.
+  }, 180_000);
 
   it('after delete and its confirmation nothing is kept and the next message starts over', () => {
     fc.assert(
@@ -332,7 +333,7 @@ describe('engine against a model (fast-check commands)', () => {
       }),
       { numRuns: 60, seed: 20261123 },
     );
-  });
+  }, 180_000);
 });
 
 describe('engine answer count (found by the model test)', () => {

@@ -14,6 +14,8 @@ export interface Transcript {
   description: string;
   survey: unknown;
   languageHint?: string;
+  /** Further channel suggestions (WhatsApp: the number's country), most likely first. */
+  languageHints?: string[];
   /**
    * Each step: an input and optionally the clock at that step (ISO). `consentVersion` raises
    * the survey's consent version from that step on (the survey file was changed in between);
@@ -68,7 +70,7 @@ export function summarize(e: Effect, opts: { consentVersion?: boolean } = {}): s
       return `answer ${a.questionId}=${v} via ${a.modality}${a.traffic ? ` ${a.traffic}` : ''} form=${a.promptForm} lang=${a.language}${opts.consentVersion ? ` consent=v${a.consentVersion}` : ''}`;
     }
     case 'consent':
-      return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}`;
+      return `consent ${e.consent.kind}${e.consent.theme ? `:${e.consent.theme}` : ''} v${e.consent.version} ${e.consent.granted ? 'granted' : 'refused'}${e.consent.promptForm === 'text' ? '' : ` form=${e.consent.promptForm}`}`;
     case 'declined':
       return `declined v${e.consentVersion}${e.priorConsent === null ? '' : ` (answers under v${e.priorConsent} kept)`}`;
     case 'erase':
@@ -111,7 +113,7 @@ export function run(t: Transcript): { steps: string[][]; state: SessionState } {
     );
     return [...step.effects.filter((e) => e.type !== 'send').map((e) => summarize(e, opts)), ...turn.map(text)];
   };
-  const first = start(survey, { languageHint: t.languageHint ?? null }, ctx(0));
+  const first = start(survey, { languageHint: t.languageHint ?? null, languageHints: t.languageHints }, ctx(0));
   const steps = [show(first)];
   let state = first.state;
   t.inputs.forEach((input, i) => {

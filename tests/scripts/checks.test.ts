@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -120,6 +120,31 @@ describe('locale check', () => {
     expect(r.placeholderMismatch).toEqual([]);
     expect(r.reviewMissing).toEqual([]);
     expect(r.tooLong).toEqual([]);
+    expect(r.wrongScript).toEqual([]);
+  });
+
+  it('covers fourteen languages, six of them right to left in Arabic script', async () => {
+    const { SCRIPTS, direction } = await import('../../surveys/languages.ts');
+    const langs = readdirSync(join(ROOT, 'locales'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    expect(langs.sort()).toEqual(['ar', 'ckb', 'en', 'fa', 'kmr', 'nl', 'pl', 'prs', 'ps', 'ru', 'so', 'ti', 'tr', 'uk']);
+    expect(langs.filter((l) => direction(l) === 'rtl').sort()).toEqual(['ar', 'ckb', 'fa', 'prs', 'ps']);
+    expect(langs.filter((l) => SCRIPTS[l] === 'Arab').sort()).toEqual(['ar', 'ckb', 'fa', 'prs', 'ps']);
+  });
+
+  it('reports a text in the wrong script and a Pashto or Sorani file without its own letters', () => {
+    const farsi = 'می‌خواهید از کدام زبان استفاده کنید؟ روی زبان خود بزنید. '.repeat(5);
+    put('en/bot.json', JSON.stringify({ a: 'Which language?', b: 'START {{code}}' }));
+    put('ps/bot.json', JSON.stringify({ a: farsi, b: 'START {{code}}' }));
+    put('ckb/bot.json', JSON.stringify({ a: 'دەتەوێت بە چ زمانێک قسە بکەیت؟ '.repeat(8), b: 'START {{code}}' }));
+    put('ru/bot.json', JSON.stringify({ a: 'Which language would you like?', b: 'START {{code}}' }));
+    const review = { bot: { status: 'machine-draft' } };
+    put('review.json', JSON.stringify({ en: review, ps: review, ckb: review, ru: review }));
+    expect(checkLocales(dir).wrongScript).toEqual([
+      "ps/bot.json: no letter only ps uses ([ټډړښږڼېۍځڅ]); is this another language's text?",
+      'ru/bot.json: a is not in Cyrl script; write it in ru',
+    ]);
   });
 
   it("reports a Telegram bot description longer than the Bot API's limit", () => {

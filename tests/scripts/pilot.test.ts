@@ -94,8 +94,8 @@ describe('stemmen pilot links', () => {
       expect(decodeQr(join(out, `${file}.png`)), file).toBe(link);
       expect(readFileSync(join(out, `${file}.svg`), 'utf8')).toMatch(/^<svg [^>]*viewBox/);
     }
-    // one per channel plus one per channel and language (8 languages)
-    expect(readFileSync(join(out, 'links.txt'), 'utf8').trim().split('\n')).toHaveLength(2 + 2 * 8);
+    // one per channel plus one per channel and language (14 languages)
+    expect(readFileSync(join(out, 'links.txt'), 'utf8').trim().split('\n')).toHaveLength(2 + 2 * 14);
   });
 
   it('asks Telegram for the bot username when none is given', async () => {

@@ -20,9 +20,9 @@ beforeAll(() => {
 afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
 describe('question bank', () => {
-  it('is a valid survey with every text in all 8 languages and a question for every outcome', () => {
+  it('is a valid survey with every text in all 14 languages and a question for every outcome', () => {
     const { survey } = loadSurveyFile(BANK, readLocales(join(ROOT, 'locales')), { maxMinutes: Infinity });
-    expect(survey.languages).toEqual(['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr']);
+    expect(survey.languages).toEqual(['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr', 'prs', 'ps', 'ckb', 'kmr', 'ru', 'pl']);
     const covered = new Set(survey.questions.map((q) => `${q.indicator}.${q.outcome}`));
     const missing = INDICATORS.flatMap((i) => i.outcomes.map((o) => `${i.id}.${o}`)).filter((k) => !covered.has(k));
     expect(missing).toEqual([]);
@@ -90,7 +90,9 @@ describe('stemmen survey new', () => {
     const env = { LOCALES_DIR: ws.locales };
     const bad = await stemmen(['survey', 'new', '--indicators', 'work', '--languages', 'nl,xx', '--out', join(ws.dir, 'x.yaml')], env);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/^--languages: the question bank has no texts in "xx" \(it has en, nl, ar, fa, uk, ti, so, tr\); add locales\/xx\/bank\.json/);
+    expect(bad.stderr).toMatch(
+      /^--languages: the question bank has no texts in "xx" \(it has en, nl, ar, fa, uk, ti, so, tr, prs, ps, ckb, kmr, ru, pl\); add locales\/xx\/bank\.json/,
+    );
     expect(existsSync(join(ws.dir, 'x.yaml'))).toBe(false);
     const again = await stemmen(['survey', 'new', '--indicators', 'work', '--languages', 'nl', '--out', join(ws.dir, 'surveys/pilot-utrecht.yaml')], env);
     expect(again.code).toBe(1);

@@ -100,9 +100,15 @@ describe('stemmen translations', () => {
     // ti, ar and uk (one/few/many/other) lack it; the others have it already.
     const texts = JSON.stringify({ items_one: '{{count}} answer', items_other: '{{count}} answers', plain: 'Hello {{name}}' });
     const review = json(join(ws.locales, 'review.json')) as Record<string, Record<string, unknown>>;
-    for (const lng of ['en', 'nl', 'fa', 'so', 'tr']) {
+    for (const lng of ['en', 'nl', 'fa', 'so', 'tr', 'prs', 'ps', 'ckb', 'kmr']) {
       writeFileSync(join(ws.locales, `${lng}/test.json`), texts);
       review[lng]!.test = { status: lng === 'en' ? 'reviewed' : 'machine-draft' };
+    }
+    // Russian and Polish have one/few/many/other.
+    const slavic = JSON.stringify({ ...JSON.parse(texts), items_few: '{{count}} answers', items_many: '{{count}} answers' });
+    for (const lng of ['ru', 'pl']) {
+      writeFileSync(join(ws.locales, `${lng}/test.json`), slavic);
+      review[lng]!.test = { status: 'machine-draft' };
     }
     writeFileSync(join(ws.locales, 'review.json'), JSON.stringify(review));
   });

@@ -207,7 +207,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         await tx.touchRespondent('r_yes', 'telegram', '3', '2026-01-01T00:00:00.000Z');
         await tx.insertConsent(
           'c1',
-          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: now },
+          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: now, promptForm: 'text' },
           { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' },
         );
       });
@@ -317,7 +317,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
         await tx.touchRespondent('r_yes', 'whatsapp', 'yes-address', old);
         await tx.insertConsent(
           'c1',
-          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: old },
+          { kind: 'participation', theme: null, version: 1, granted: true, recordedAt: old, promptForm: 'text' },
           { respondentId: 'r_yes', pilotCode: 'p', surveyId: 's', messageId: 'k' },
         );
       });

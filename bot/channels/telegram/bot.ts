@@ -29,7 +29,7 @@ import { toInbound } from './inbound.ts';
 import { isReadableUpdate } from './shape.ts';
 import { TelegramChannel } from './outbound.ts';
 import { membershipChange } from './membership.ts';
-import { registerDescriptions, type DescriptionOutcome } from './descriptions.ts';
+import { isTelegramLanguage, registerDescriptions, type DescriptionOutcome } from './descriptions.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 
 export interface TelegramConfig {
@@ -145,7 +145,8 @@ export class TelegramRuntime {
   /** Registers /start, /help, … with descriptions in every survey language. Never fatal. */
   async registerCommands(): Promise<void> {
     const list = (lng: string) => COMMANDS.map((c) => ({ command: c, description: this.deps.i18n.t(`commands.${c}`, { lng, ns: 'bot' }).slice(0, 256) }));
-    for (const lng of ['', ...this.deps.languages]) {
+    // Telegram takes two-letter ISO 639-1 codes only; Dari, Sorani, Kurmanji get the default set.
+    for (const lng of ['', ...this.deps.languages.filter(isTelegramLanguage)]) {
       try {
         await this.bot.api.setMyCommands(list(lng || 'en'), lng ? { language_code: lng as LanguageCode } : {});
       } catch (e) {

@@ -13,6 +13,9 @@ import type { LanguageCode } from 'grammy/types';
 import type { i18n as I18n } from 'i18next';
 import type { Logger } from 'pino';
 
+/** A code Telegram accepts as `language_code` (ISO 639-1: two letters). */
+export const isTelegramLanguage = (lng: string): boolean => /^[a-z]{2}$/.test(lng);
+
 export interface DescriptionOutcome {
   set: number;
   unchanged: number;
@@ -24,7 +27,8 @@ export async function registerDescriptions(
   deps: { i18n: I18n; log: Logger; languages: readonly string[]; defaultLanguage: string },
 ): Promise<DescriptionOutcome> {
   const out: DescriptionOutcome = { set: 0, unchanged: 0, failed: 0 };
-  for (const lng of ['', ...new Set(deps.languages)]) {
+  // Telegram takes two-letter ISO 639-1 codes only; prs, ckb, kmr see the default description.
+  for (const lng of ['', ...new Set(deps.languages.filter(isTelegramLanguage))]) {
     const other = lng ? { language_code: lng as LanguageCode } : {};
     const text = (key: string) => deps.i18n.t(`telegram.${key}`, { lng: lng || deps.defaultLanguage, ns: 'bot' });
     const steps = [

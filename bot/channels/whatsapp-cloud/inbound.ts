@@ -8,6 +8,7 @@
  */
 import type { MediaRef } from '../../../surveys/engine/types.ts';
 import { encodeCloudHandle } from '../../../workers/media/cloud-handle.ts';
+import { languagesForNumber } from '../language-hint.ts';
 import type { InboundContent, InboundMessage } from '../port.ts';
 import type { CloudMedia, CloudMessage, CloudWebhook } from './payload.ts';
 
@@ -101,12 +102,15 @@ export function fromWebhook(payload: CloudWebhook, phoneNumberId: string, now: s
         if (!m.id || !m.from || !WA_ID.test(m.from)) continue;
         const c = content(m);
         if (!c) continue;
+        // Only language codes leave the adapter: the number's country suggests, the respondent confirms.
+        const languageHints = languagesForNumber(m.from);
         out.messages.push({
           channel: 'whatsapp',
           address: m.from,
           messageId: m.id,
           receivedAt: when(m.timestamp, now),
           aliases: [jidOf(m.from)],
+          ...(languageHints.length ? { languageHints } : {}),
           ...(c.kind === 'button' && m.context?.id ? { tapped: m.context.id } : {}),
           content: c,
         });

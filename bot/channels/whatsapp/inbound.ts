@@ -5,6 +5,7 @@
  * newsletters, revoked (deleted) messages and protocol chatter.
  * @module
  */
+import { languagesForJids } from '../language-hint.ts';
 import { getContentType, jidNormalizedUser, normalizeMessageContent, toNumber, type WAMessage } from '@whiskeysockets/baileys';
 import type { MediaRef } from '../../../surveys/engine/types.ts';
 import type { InboundContent, InboundMessage } from '../port.ts';
@@ -86,6 +87,8 @@ export function toInbound(m: WAMessage): InboundMessage | null {
   if (!c || !key.id) return null;
   const aliases = [key.remoteJid, key.remoteJidAlt].filter(isPersonJid).map((j) => jidNormalizedUser(j));
   const ts = m.messageTimestamp ? toNumber(m.messageTimestamp) : 0;
+  // The number suggests languages; only those travel on, never the number.
+  const languageHints = languagesForJids([key.remoteJid, key.remoteJidAlt]);
   return {
     channel: 'whatsapp',
     // Reply to the JID the message came from (LID or phone number), as WhatsApp expects.
@@ -93,6 +96,7 @@ export function toInbound(m: WAMessage): InboundMessage | null {
     messageId: key.id,
     receivedAt: new Date(ts > 0 ? ts * 1000 : Date.now()).toISOString(),
     aliases: [...new Set(aliases)],
+    ...(languageHints.length ? { languageHints } : {}),
     content: c,
   };
 }
