@@ -91,5 +91,4 @@ describe.each(STORE_KINDS)('breakdown by group on %s', (kind) => {
       { group: 'permit', started: 1, completed: 1 },
     ]);
   });
-
 });

@@ -16,6 +16,19 @@ import { sha256 } from '../auth.ts';
 import { protectFunnel } from '../reporting/funnel.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter } from '../reporting/traffic-map.ts';
 import { OPENAPI } from './openapi.ts';
+import { PilotRepository } from '../../../storage/pilots.ts';
+import { SplitReports } from '../../../storage/split-reports.ts';
+import type { Survey } from '../../../surveys/model.ts';
+import {
+  describeSplitIssue,
+  groupIndicatorMap,
+  groupOutcomeMap,
+  resolveBreakdown,
+  resolveSplit,
+  splitIndicatorMap,
+  splitOutcomeMap,
+  type SplitCell,
+} from '../reporting/breakdown.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -30,8 +43,16 @@ function bad(reply: FastifyReply, error: z.ZodError): FastifyReply {
   return reply.code(400).send({ error: error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') });
 }
 
-export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: Accounts; rule: AggregateRule }): void {
+export function registerApi(
+  server: FastifyInstance,
+  deps: { db: Db; accounts: Accounts; rule: AggregateRule; surveys: ReadonlyMap<string, { survey: Survey }> },
+): void {
   const reports = new Reports(deps.db);
+  const splits = new SplitReports(deps.db);
+  const surveyOf = async (pilot: string) => {
+    const row = await new PilotRepository(deps.db).find(pilot);
+    return row && deps.surveys.get(row.surveyId)?.survey;
+  };
   server.decorateRequest('apiPilot', null);
 
   void server.register(
@@ -79,6 +100,51 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
         if (!q.success) return bad(reply, q.error);
         const filter = toAnswerFilter(q.data);
         const pilot = req.apiPilot!;
+        const rule = { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents };
+        if (q.data.split !== undefined || filter.group) {
+          const survey = await surveyOf(pilot);
+          if (!survey) return reply.code(404).send({ error: `the survey of pilot "${pilot}" is not loaded; restart the bot after fixing its survey file` });
+          const b = resolveBreakdown(survey, q.data, filter);
+          if (!b.ok) {
+            const param = q.data.split !== undefined && !resolveSplit(survey, q.data.split).ok ? 'split' : 'group';
+            return reply.code(400).send({ error: `${param}: ${describeSplitIssue(b.issue, survey.id)}` });
+          }
+          const { split, group } = b.value;
+          if (split) {
+            // One column per group, each cell protected as in the dashboard (reporting/breakdown.ts).
+            const m = await splitIndicatorMap(splits, pilot, filter, split, deps.rule);
+            const data = [];
+            for (const r of m.rows) {
+              const o = await splitOutcomeMap(splits, pilot, r.id, filter, split, deps.rule);
+              const cell = (c: SplitCell) => ({ group: c.group, respondents: c.summary.respondents, tally: c.summary.tally, aggregate: c.summary.aggregate });
+              data.push({
+                id: r.id,
+                group: r.group,
+                cells: r.cells.map((c) => ({ ...cell(c), shares: c.summary.shares })),
+                outcomes: o.rows.map((x) => ({ id: x.id, cells: x.cells.map(cell) })),
+              });
+            }
+            return {
+              rule,
+              split: { question: m.question, groups: m.groups },
+              ...(group ? { group: { question: group.question.id, value: group.value } } : {}),
+              data,
+            };
+          }
+          const g = group!;
+          const data = [];
+          for (const s of await groupIndicatorMap(splits, pilot, filter, g, deps.rule))
+            data.push({
+              ...s,
+              outcomes: (await groupOutcomeMap(splits, pilot, s.id, filter, g, deps.rule)).map(({ id, respondents, tally, aggregate }) => ({
+                id,
+                respondents,
+                tally,
+                aggregate,
+              })),
+            });
+          return { rule, group: { question: g.question.id, value: g.value }, data };
+        }
         const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
         const data = [];
         for (const s of summaries)
@@ -91,7 +157,7 @@ export function registerApi(server: FastifyInstance, deps: { db: Db; accounts: A
               aggregate,
             })),
           });
-        return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
+        return { rule, data };
       });
 
       api.get('/pilots/:code/funnel', async (req) => {

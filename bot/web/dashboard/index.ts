@@ -60,6 +60,6 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerExports(server, deps);
   registerMedia(server, deps);
   registerDeadLetters(server, deps);
-  registerApi(server, { db: deps.db, accounts, rule: deps.rule });
+  registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

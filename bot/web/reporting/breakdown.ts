@@ -28,37 +28,56 @@ export interface SplitQuestion {
   groups: string[];
 }
 
-export type Checked<T> = { ok: true; value: T } | { ok: false; error: string };
+/** Why a split or group cannot be used, as data: the dashboard words it in its language, the API and CLI in English ({@link describeSplitIssue}). */
+export interface SplitIssue {
+  code: 'unknown_question' | 'not_background' | 'no_choices' | 'unknown_value';
+  /** The question (or, for unknown_value, the value) asked for. */
+  id: string;
+  /** What may be asked instead: background question ids, or `question:value` pairs. */
+  valid: string[];
+}
+export type Checked<T> = { ok: true; value: T } | { ok: false; issue: SplitIssue };
 
 /** The survey's background questions that have choices (the ones that make groups). */
 export function backgroundQuestions(survey: Survey): Question[] {
-  return survey.background.map((id) => survey.questions.find((q) => q.id === id)!).filter((q) => q && choicesOf(q).length > 0);
+  return survey.background.flatMap((id) => survey.questions.filter((q) => q.id === id && choicesOf(q).length > 0));
 }
 
-function valid(survey: Survey): string {
-  const ids = backgroundQuestions(survey).map((q) => q.id);
-  return ids.length ? `split by one of its background questions: ${ids.join(', ')}` : `survey ${survey.id} has no background question with choices to split by`;
-}
-
-/** The split a `split=<question>` asks for, or an error naming the question and the valid ones. */
+/** The split a `split=<question>` asks for, or an issue naming the question and the valid ones. */
 export function resolveSplit(survey: Survey, id: string): Checked<SplitQuestion> {
+  const valid = backgroundQuestions(survey).map((q) => q.id);
   const q = survey.questions.find((x) => x.id === id);
-  if (!q) return { ok: false, error: `"${id}" is not a question of survey ${survey.id}; ${valid(survey)}` };
-  if (q.role !== 'background') return { ok: false, error: `"${id}" is not a background question (it has indicator ${q.indicator}); ${valid(survey)}` };
+  if (!q) return { ok: false, issue: { code: 'unknown_question', id, valid } };
+  if (q.role !== 'background') return { ok: false, issue: { code: 'not_background', id, valid } };
   const values = choicesOf(q)
     .map((c) => c.id)
     .filter((v) => v !== PREFER_NOT);
-  if (values.length === 0) return { ok: false, error: `"${id}" is a ${q.type} question without choices, which makes no groups; ${valid(survey)}` };
+  if (values.length === 0) return { ok: false, issue: { code: 'no_choices', id, valid } };
   return { ok: true, value: { question: q, split: { question: q.id, values }, groups: [...values, NOT_ANSWERED] } };
 }
 
-/** The group a `group=<question>:<value>` asks for, or an error naming what is wrong and the valid values. */
+/** The group a `group=<question>:<value>` asks for, or an issue naming what is wrong and the valid values. */
 export function resolveGroup(survey: Survey, g: GroupFilter): Checked<SplitQuestion & { value: string }> {
   const s = resolveSplit(survey, g.question);
   if (!s.ok) return s;
   if (!s.value.groups.includes(g.value))
-    return { ok: false, error: `"${g.value}" is not a group of ${g.question}; use one of ${s.value.groups.map((v) => `${g.question}:${v}`).join(', ')}` };
+    return { ok: false, issue: { code: 'unknown_value', id: g.value, valid: s.value.groups.map((v) => `${g.question}:${v}`) } };
   return { ok: true, value: { ...s.value, value: g.value } };
+}
+
+/** The issue in English, for the read API and the CLI. */
+export function describeSplitIssue(i: SplitIssue, surveyId: string): string {
+  const valid = i.valid.length ? `use one of: ${i.valid.join(', ')}` : `survey ${surveyId} has no background question with choices to split by`;
+  switch (i.code) {
+    case 'unknown_question':
+      return `"${i.id}" is not a question of survey ${surveyId}; ${valid}`;
+    case 'not_background':
+      return `"${i.id}" is not a background question (it measures an indicator); ${valid}`;
+    case 'no_choices':
+      return `"${i.id}" is a background question without choices, which makes no groups; ${valid}`;
+    case 'unknown_value':
+      return `"${i.id}" is not one of its groups; ${valid}`;
+  }
 }
 
 /** The groups of one row hidden by the primary and complementary rule (see the module comment). */
@@ -139,9 +158,15 @@ export async function splitOutcomeMap(
 }
 
 /** Whether one group's figures on an indicator may be shown under a group filter: its cell of the split is. */
-export async function groupShown(reports: SplitReports, pilot: string, indicator: string, filter: AnswerFilter, g: SplitQuestion & { value: string }, rule: AggregateRule): Promise<boolean> {
-  const { group: _, ...rest } = filter;
-  const lights = await reports.peopleLights('indicator', pilot, rest, g.split, indicator);
+export async function groupShown(
+  reports: SplitReports,
+  pilot: string,
+  indicator: string,
+  filter: AnswerFilter,
+  g: SplitQuestion & { value: string },
+  rule: AggregateRule,
+): Promise<boolean> {
+  const lights = await reports.peopleLights('indicator', pilot, withoutGroup(filter), g.split, indicator);
   return row(indicator, g.groups, lights, rule).find((c) => c.group === g.value)!.summary.aggregate !== 'small_group';
 }
 
@@ -163,4 +188,48 @@ export async function splitFunnel(
       ? { group: c.group, started: null, completed: null, completionRate: null }
       : { group: c.group, started: c.started, completed: c.completed, completionRate: c.started ? c.completed / c.started : null },
   );
+}
+
+/** What a request's `split` and `group` ask for, checked against the pilot's survey. */
+export interface Breakdown {
+  split?: SplitQuestion | undefined;
+  group?: (SplitQuestion & { value: string }) | undefined;
+}
+export function resolveBreakdown(survey: Survey, q: { split?: string | undefined }, filter: AnswerFilter): Checked<Breakdown> {
+  const split = q.split === undefined ? undefined : resolveSplit(survey, q.split);
+  if (split && !split.ok) return split;
+  const group = filter.group && resolveGroup(survey, filter.group);
+  if (group && !group.ok) return group;
+  return { ok: true, value: { split: split?.value, group: group?.value } };
+}
+
+/** The filter without its group: the selection a group's column is cut from. */
+export function withoutGroup(f: AnswerFilter): AnswerFilter {
+  const { group: _, ...rest } = f;
+  return rest;
+}
+
+/** The map of one group (a `group=` filter): that group's column of the split, so it hides what the split hides. */
+export async function groupIndicatorMap(
+  reports: SplitReports,
+  pilot: string,
+  filter: AnswerFilter,
+  g: SplitQuestion & { value: string },
+  rule: AggregateRule,
+): Promise<Array<LightSummary & { group: IndicatorGroup }>> {
+  const m = await splitIndicatorMap(reports, pilot, withoutGroup(filter), g, rule);
+  return m.rows.map((r) => ({ ...r.cells.find((c) => c.group === g.value)!.summary, group: r.group }));
+}
+
+/** The outcomes of one indicator for one group, likewise. */
+export async function groupOutcomeMap(
+  reports: SplitReports,
+  pilot: string,
+  indicator: string,
+  filter: AnswerFilter,
+  g: SplitQuestion & { value: string },
+  rule: AggregateRule,
+): Promise<LightSummary[]> {
+  const m = await splitOutcomeMap(reports, pilot, indicator, withoutGroup(filter), g, rule);
+  return m.rows.map((r) => r.cells.find((c) => c.group === g.value)!.summary);
 }
