@@ -29,6 +29,7 @@ import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
+import type { SplitFigures } from './breakdown.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchMedia } from './media.ts';
@@ -161,6 +162,21 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/** The rows of the split-map scenario (scripts/bench/breakdown.ts; BENCH_MAP_SPLIT=off skips it). */
+function splitRows(s: SplitFigures | null, n: string, where: string): Array<[string, string, string]> {
+  if (!s) return [];
+  return [
+    [`map split by a background question over ${n} answers${where}: lights per group query`, s.lightsQueryMs.toFixed(1), 'ms (median of 5)'],
+    [`map split by a background question${where}: group sizes query`, s.sizesQueryMs.toFixed(1), 'ms (median of 5)'],
+    [
+      `map split by a background question${where}: whole split map, protected (${s.backgroundAnswers.toLocaleString('en')} background answers)`,
+      s.splitMapMs.toFixed(1),
+      'ms (median of 5)',
+    ],
+    [`map split by a background question${where}: peak RSS (own process)`, String(s.maxRssMb), 'MB'],
+  ];
 }
 
 export async function runBench(): Promise<number> {
@@ -336,6 +352,7 @@ export async function runBench(): Promise<number> {
     ['follow-up queue page, later views', dash.queueMs.toFixed(0), 'ms (median of 3)'],
     [`CSV export of ${n} answers (stemmen export, own process)`, (dash.exportMs / 1000).toFixed(1), `s (${dash.csvMb} MB CSV)`],
     ['CSV export peak RSS', String(dash.exportMaxRssMb), 'MB'],
+    ...splitRows(dash.split, n, ''),
     ...(dashPg
       ? ([
           [`seeding ${n} answers on PostgreSQL`, (dashPg.seedMs / 1000).toFixed(1), 's'],
@@ -345,6 +362,7 @@ export async function runBench(): Promise<number> {
           ['follow-up queue page, first view / later views, on PostgreSQL', `${dashPg.queueFirstMs.toFixed(0)} / ${dashPg.queueMs.toFixed(0)}`, 'ms'],
           [`CSV export of ${n} answers on PostgreSQL`, (dashPg.exportMs / 1000).toFixed(1), `s (${dashPg.csvMb} MB CSV)`],
           ['CSV export peak RSS on PostgreSQL', String(dashPg.exportMaxRssMb), 'MB'],
+          ...splitRows(dashPg.split, n, ' on PostgreSQL'),
         ] as Array<[string, string, string]>)
       : []),
     [
@@ -425,6 +443,14 @@ export async function runBench(): Promise<number> {
             queueViewMs: Math.round(dashPg.queueMs),
             exportCsvMs: Math.round(dashPg.exportMs),
             exportCsvMaxRssMb: dashPg.exportMaxRssMb,
+            ...(dashPg.split
+              ? {
+                  splitLightsQueryMs: +dashPg.split.lightsQueryMs.toFixed(2),
+                  splitSizesQueryMs: +dashPg.split.sizesQueryMs.toFixed(2),
+                  splitMapMs: +dashPg.split.splitMapMs.toFixed(2),
+                  splitMaxRssMb: dashPg.split.maxRssMb,
+                }
+              : {}),
           },
         }
       : {}),
@@ -456,6 +482,7 @@ export async function runBench(): Promise<number> {
     exportCsvMs: Math.round(dash.exportMs),
     exportCsvMaxRssMb: dash.exportMaxRssMb,
     exportCsvMb: dash.csvMb,
+    ...(dash.split ? { mapSplit: { ...dash.split } } : {}),
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -49,7 +49,11 @@ export async function runPilotSplitStats(config: Config, code: string, o: SplitO
     const { survey } = loadSurveyFile(file, readLocales(config.localesDir));
     if (survey.id !== pilot.surveyId)
       throw new UsageError(`pilot "${code}" uses survey "${pilot.surveyId}", but ${file} holds "${survey.id}"; set SURVEY_FILE to the pilot's survey file`);
-    const rule: AggregateRule = { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents };
+    const rule: AggregateRule = {
+      redShare: config.dashboard.redShare,
+      greenShare: config.dashboard.greenShare,
+      minRespondents: config.dashboard.minRespondents,
+    };
     const reports = new SplitReports(db);
     let columns: Column[];
     let sq: SplitQuestion;
@@ -86,7 +90,9 @@ export async function runPilotSplitStats(config: Config, code: string, o: SplitO
     }
     const note = `protected like the dashboard: groups and cells from fewer than ${rule.minRespondents} people (MAP_MIN_RESPONDENTS), or that would give one away by subtraction, show "too few"; a person with several answers counts in each of their groups`;
     if (o.json) {
-      process.stdout.write(`${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, split: sq.question.id, note, groups: columns }, null, 2)}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ pilot: { code, name: pilot.name, surveyId: pilot.surveyId }, split: sq.question.id, note, groups: columns }, null, 2)}\n`,
+      );
       return 0;
     }
     process.stdout.write(`pilot ${code} "${pilot.name}" (survey ${pilot.surveyId} v${pilot.surveyVersion}), split by ${sq.question.id}\n${note}\n`);

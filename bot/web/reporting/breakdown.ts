@@ -93,6 +93,8 @@ export interface SplitCell {
   group: string;
   summary: LightSummary;
 }
+/** The part of a split the queries need (the groups in display order). */
+export type SplitGroups = Pick<SplitQuestion, 'split' | 'groups'>;
 /** One group's column head: its people, or null when too few. */
 export interface SplitGroup {
   id: string;
@@ -117,7 +119,7 @@ function row(id: string, groups: readonly string[], lights: readonly GroupLights
   });
 }
 
-async function heads(reports: SplitReports, pilot: string, filter: AnswerFilter, sq: SplitQuestion, rule: AggregateRule): Promise<SplitGroup[]> {
+async function heads(reports: SplitReports, pilot: string, filter: AnswerFilter, sq: SplitGroups, rule: AggregateRule): Promise<SplitGroup[]> {
   const sizes = await reports.groupSizes(pilot, filter, sq.split);
   const cells = sq.groups.map((g) => ({ group: g, n: sizes.find((s) => s.group === g)?.n ?? 0 }));
   const hidden = hiddenCells(cells, rule);
@@ -129,12 +131,12 @@ export async function splitIndicatorMap(
   reports: SplitReports,
   pilot: string,
   filter: AnswerFilter,
-  sq: SplitQuestion,
+  sq: SplitGroups,
   rule: AggregateRule,
 ): Promise<SplitRows<{ id: string; group: IndicatorGroup; cells: SplitCell[] }>> {
   const lights = await reports.peopleLights('indicator', pilot, filter, sq.split);
   return {
-    question: sq.question.id,
+    question: sq.split.question,
     groups: await heads(reports, pilot, filter, sq, rule),
     rows: INDICATORS.map((i) => ({ id: i.id, group: i.group, cells: row(i.id, sq.groups, lights, rule) })),
   };
@@ -146,12 +148,12 @@ export async function splitOutcomeMap(
   pilot: string,
   indicator: string,
   filter: AnswerFilter,
-  sq: SplitQuestion,
+  sq: SplitGroups,
   rule: AggregateRule,
 ): Promise<SplitRows<{ id: string; cells: SplitCell[] }>> {
   const lights = await reports.peopleLights('outcome', pilot, filter, sq.split, indicator);
   return {
-    question: sq.question.id,
+    question: sq.split.question,
     groups: await heads(reports, pilot, filter, sq, rule),
     rows: (findIndicator(indicator)?.outcomes ?? []).map((o) => ({ id: o, cells: row(o, sq.groups, lights, rule) })),
   };
