@@ -9,8 +9,7 @@
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { sql } from 'kysely';
-import type { Db } from '../../storage/database.ts';
+import { connectRawPostgres, openRawSqlite } from '../../storage/raw-drivers.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 
@@ -23,24 +22,36 @@ export interface SplitFigures {
   maxRssMb: number;
 }
 
-/** One background answer per bench session, from the last digit of its id. */
-export async function addBackgroundAnswers(db: Db, postgres: boolean): Promise<number> {
-  const digit = sql`substr(s.id, length(s.id), 1)`;
-  await sql`insert into answers (id, session_id, respondent_id, pilot_code, survey_id, survey_version, question_id, parent_question_id,
-      indicator, outcome, question_type, value_number, value_choices, value_text, value_date, skipped, language, channel, modality,
-      prompt_form, traffic_light, consent_version, answered_at, source_message_id, revision)
-    select 'bg-' || s.id, s.id, s.respondent_id, s.pilot_code, s.survey_id, s.survey_version, 'residence_status', null, null, null, 'single', null,
-      case when ${digit} in ('0','1','2','3') then '["asylum"]' when ${digit} in ('4','5','6') then '["permit"]'
-        when ${digit} in ('7','8') then '["temporary_protection"]' else '["prefer_not"]' end,
-      null, null, 0, coalesce(s.language, 'en'), s.channel, 'button', 'text', null, 1, s.started_at, 'bg-' || s.id, 1
-    from sessions s where s.pilot_code = 'bench'`.execute(db);
-  if (postgres) await sql`analyze answers`.execute(db);
-  const r = await db
-    .selectFrom('answers')
-    .select((eb) => eb.fn.countAll().as('n'))
-    .where('question_id', '=', 'residence_status')
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
+const DIGIT = 'substr(s.id, length(s.id), 1)';
+const INSERT = `insert into answers (id, session_id, respondent_id, pilot_code, survey_id, survey_version, question_id, parent_question_id,
+    indicator, outcome, question_type, value_number, value_choices, value_text, value_date, skipped, language, channel, modality,
+    prompt_form, traffic_light, consent_version, answered_at, source_message_id, revision)
+  select 'bg-' || s.id, s.id, s.respondent_id, s.pilot_code, s.survey_id, s.survey_version, 'residence_status', null, null, null, 'single', null,
+    case when ${DIGIT} in ('0','1','2','3') then '["asylum"]' when ${DIGIT} in ('4','5','6') then '["permit"]'
+      when ${DIGIT} in ('7','8') then '["temporary_protection"]' else '["prefer_not"]' end,
+    null, null, 0, coalesce(s.language, 'en'), s.channel, 'button', 'text', null, 1, s.started_at, 'bg-' || s.id, 1
+  from sessions s where s.pilot_code = 'bench'`;
+const COUNT = `select count(*) as n from answers where question_id = 'residence_status'`;
+
+/** One background answer per bench session, from the last digit of its id (plain SQL both dialects run). */
+export async function addBackgroundAnswers(target: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string }): Promise<number> {
+  if (target.kind === 'sqlite') {
+    const raw = openRawSqlite(target.file);
+    try {
+      raw.exec(INSERT);
+      return Number((raw.prepare(COUNT).get() as { n: number }).n);
+    } finally {
+      raw.close();
+    }
+  }
+  const client = await connectRawPostgres(target.url);
+  try {
+    await client.query(INSERT);
+    await client.query('analyze answers');
+    return Number((await client.query<{ n: string }>(COUNT)).rows[0]!.n);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Runs breakdown-child.ts against the database (DATABASE_FILE or DATABASE_URL) and returns its figures. */

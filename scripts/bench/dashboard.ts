@@ -365,9 +365,7 @@ export async function benchDashboard(total: number, postgresUrl?: string) {
     // After the export, so its figures stay those of the default survey's answers alone.
     let split = null;
     if (process.env.BENCH_MAP_SPLIT !== 'off') {
-      const sdb = openDatabase(location(target));
-      const backgroundAnswers = await addBackgroundAnswers(sdb, target.kind === 'postgres');
-      await sdb.destroy();
+      const backgroundAnswers = await addBackgroundAnswers(target);
       split = await timeSplit(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }, backgroundAnswers);
     }
     return {

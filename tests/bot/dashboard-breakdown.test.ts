@@ -20,7 +20,15 @@ import { HttpBrowser } from '../helpers/http-browser.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
 
 const CHROMIUM = process.env[ENV.chromium];
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 const SURVEY = join(ROOT, 'tests/fixtures/breakdown/breakdown.yaml');
 const SECRET = 'only three of us wrote this';
 
@@ -125,7 +133,9 @@ describe.each(STORE_KINDS)('breakdown by group on %s', (kind) => {
       await expect(bg('housing:asylum')).resolves.toBe('rgb(240, 240, 241)');
       await expect(bg('housing:permit')).resolves.toBe('rgb(233, 247, 239)');
       const heads = await page.locator('th[data-group]').allTextContents();
-      expect(heads.join('|')).toMatch(/In the asylum procedure\s*too few\|Temporary protection\s*n = 0\|Residence permit\s*n = 12\|not answered or prefer not to say\s*too few/);
+      expect(heads.join('|')).toMatch(
+        /In the asylum procedure\s*too few\|Temporary protection\s*n = 0\|Residence permit\s*n = 12\|not answered or prefer not to say\s*too few/,
+      );
       const body = await page.content();
       expect(body).not.toContain(SECRET);
       expect(body).not.toMatch(/n = 3\b|n = 10\b/);
@@ -180,7 +190,11 @@ describe.each(STORE_KINDS)('breakdown by group on %s', (kind) => {
       shares: null,
       aggregate: 'small_group',
     });
-    expect(housingRow.cells.find((c: { group: string }) => c.group === 'permit')).toMatchObject({ respondents: 12, tally: { red: 3, green: 9 }, aggregate: 'green' });
+    expect(housingRow.cells.find((c: { group: string }) => c.group === 'permit')).toMatchObject({
+      respondents: 12,
+      tally: { red: 3, green: 9 },
+      aggregate: 'green',
+    });
     const asylum = JSON.parse((await api('/api/v1/pilots/default/indicators?group=residence_status:asylum')).text);
     expect(asylum.data.find((d: { id: string }) => d.id === 'housing')).toMatchObject({ respondents: null, tally: null, aggregate: 'small_group' });
     const bad = await api('/api/v1/pilots/default/indicators?split=housing_suitable');
@@ -189,19 +203,23 @@ describe.each(STORE_KINDS)('breakdown by group on %s', (kind) => {
     expect((await api('/api/v1/pilots/default/indicators?group=nope:x')).status).toBe(400);
   });
 
-  it.runIf(kind === 'sqlite')('prints a table per group with n from `pilot stats --split`, and names an unknown question with the valid ones', async () => {
-    const cli = { ...env, DATA_DIR: app.dir };
-    const r = await stemmen(['pilot', 'stats', 'default', '--split', 'residence_status'], cli);
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(r.stdout).toContain('residence_status = permit (n = 12; 12 started, 6 completed)');
-    expect(r.stdout).toContain('residence_status = asylum (too few; too few)');
-    expect(r.stdout).toMatch(/residence_status = asylum[^]*?housing\s+too few\s+—/);
-    expect(r.stdout).toMatch(/residence_status = permit[^]*?housing\s+green\s+12 {2}red 25%, orange 0%, green 75%/);
-    expect(r.stdout).not.toMatch(/\b3 started/);
-    const bad = await stemmen(['pilot', 'stats', 'default', '--split', 'age'], cli);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--split: "age" is not a question of survey breakdown-test; use one of: residence_status');
-    expect(bad.stderr).not.toMatch(/\n\s+at /);
-  }, 60_000);
+  it.runIf(kind === 'sqlite')(
+    'prints a table per group with n from `pilot stats --split`, and names an unknown question with the valid ones',
+    async () => {
+      const cli = { ...env, DATA_DIR: app.dir };
+      const r = await stemmen(['pilot', 'stats', 'default', '--split', 'residence_status'], cli);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('residence_status = permit (n = 12; 12 started, 6 completed)');
+      expect(r.stdout).toContain('residence_status = asylum (too few; too few)');
+      expect(r.stdout).toMatch(/residence_status = asylum[\s\S]*?housing\s+too few\s+—/);
+      expect(r.stdout).toMatch(/residence_status = permit[\s\S]*?housing\s+green\s+12 {2}red 25%, orange 0%, green 75%/);
+      expect(r.stdout).not.toMatch(/\b3 started/);
+      const bad = await stemmen(['pilot', 'stats', 'default', '--split', 'age'], cli);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('--split: "age" is not a question of survey breakdown-test; use one of: residence_status');
+      expect(bad.stderr).not.toMatch(/\n\s+at /);
+    },
+    60_000,
+  );
 });
