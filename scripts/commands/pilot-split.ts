@@ -23,7 +23,8 @@ import { SplitReports } from '../../storage/split-reports.ts';
 import type { AggregateRule } from '../../surveys/aggregate.ts';
 import type { LightSummary } from '../../bot/web/reporting/traffic-map.ts';
 import { UsageError } from '../errors.ts';
-import { openDb, unknownPilot } from './pilot.ts';
+import { unknownPilot } from './pilot.ts';
+import { openMigrated } from '../../storage/database.ts';
 
 export interface SplitOptions {
   split?: string | undefined;
@@ -40,7 +41,8 @@ interface Column {
 }
 
 export async function runPilotSplitStats(config: Config, code: string, o: SplitOptions): Promise<number> {
-  const db = await openDb(config);
+  // SQLite or PostgreSQL (DATABASE_URL), as the app.
+  const db = await openMigrated(config);
   try {
     const repo = new PilotRepository(db);
     const pilot = await repo.find(code);
