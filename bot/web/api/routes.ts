@@ -19,16 +19,7 @@ import { OPENAPI } from './openapi.ts';
 import { PilotRepository } from '../../../storage/pilots.ts';
 import { SplitReports } from '../../../storage/split-reports.ts';
 import type { Survey } from '../../../surveys/model.ts';
-import {
-  describeSplitIssue,
-  groupIndicatorMap,
-  groupOutcomeMap,
-  resolveBreakdown,
-  resolveSplit,
-  splitIndicatorMap,
-  splitOutcomeMap,
-  type SplitCell,
-} from '../reporting/breakdown.ts';
+import { breakdownIndicators } from './breakdown.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -104,46 +95,8 @@ export function registerApi(
         if (q.data.split !== undefined || filter.group) {
           const survey = await surveyOf(pilot);
           if (!survey) return reply.code(404).send({ error: `the survey of pilot "${pilot}" is not loaded; restart the bot after fixing its survey file` });
-          const b = resolveBreakdown(survey, q.data, filter);
-          if (!b.ok) {
-            const param = q.data.split !== undefined && !resolveSplit(survey, q.data.split).ok ? 'split' : 'group';
-            return reply.code(400).send({ error: `${param}: ${describeSplitIssue(b.issue, survey.id)}` });
-          }
-          const { split, group } = b.value;
-          if (split) {
-            // One column per group, each cell protected as in the dashboard (reporting/breakdown.ts).
-            const m = await splitIndicatorMap(splits, pilot, filter, split, deps.rule);
-            const data = [];
-            for (const r of m.rows) {
-              const o = await splitOutcomeMap(splits, pilot, r.id, filter, split, deps.rule);
-              const cell = (c: SplitCell) => ({ group: c.group, respondents: c.summary.respondents, tally: c.summary.tally, aggregate: c.summary.aggregate });
-              data.push({
-                id: r.id,
-                group: r.group,
-                cells: r.cells.map((c) => ({ ...cell(c), shares: c.summary.shares })),
-                outcomes: o.rows.map((x) => ({ id: x.id, cells: x.cells.map(cell) })),
-              });
-            }
-            return {
-              rule,
-              split: { question: m.question, groups: m.groups },
-              ...(group ? { group: { question: group.question.id, value: group.value } } : {}),
-              data,
-            };
-          }
-          const g = group!;
-          const data = [];
-          for (const s of await groupIndicatorMap(splits, pilot, filter, g, deps.rule))
-            data.push({
-              ...s,
-              outcomes: (await groupOutcomeMap(splits, pilot, s.id, filter, g, deps.rule)).map(({ id, respondents, tally, aggregate }) => ({
-                id,
-                respondents,
-                tally,
-                aggregate,
-              })),
-            });
-          return { rule, group: { question: g.question.id, value: g.value }, data };
+          const out = await breakdownIndicators(splits, pilot, survey, q.data, filter, deps.rule);
+          return 'error' in out ? reply.code(400).send(out) : { rule, ...out };
         }
         const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
         const data = [];
