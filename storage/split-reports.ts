@@ -20,7 +20,7 @@ export interface GroupLights {
   n: number;
 }
 
-/** One group's people: those with at least one answered (not skipped) indicator question in the selection. */
+/** One group's people: those behind the map in the selection (at least one answer with a traffic light). */
 export interface GroupSize {
   group: string;
   n: number;
@@ -66,13 +66,16 @@ export class SplitReports {
     return rows.map((r) => ({ group: groupOf(r.grp), key: r.key!, red: round(r.red), orange: round(r.orange), green: round(r.green), n: Number(r.n) }));
   }
 
-  /** Distinct people per group with an answered indicator question in the selection (the n over each column). */
+  /**
+   * Distinct people per group with a coloured answer in the selection (the n over each column):
+   * the people the map counts, read from the columns of `answers_traffic_people` alone.
+   */
   async groupSizes(pilot: string, f: AnswerFilter, split: Split): Promise<GroupSize[]> {
     const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
       .leftJoin(groupMembers(pilot, split).as('m'), 'm.respondent_id', 'answers.respondent_id')
       .select(['m.grp as grp', (eb) => eb.fn.count<number | string>('answers.respondent_id').distinct().as('n')])
       .where('answers.indicator', 'is not', null)
-      .where('answers.skipped', '=', 0)
+      .where('answers.traffic_light', 'in', [...LIGHTS])
       .groupBy('m.grp')
       .execute();
     return rows.map((r) => ({ group: groupOf(r.grp), n: Number(r.n) }));
