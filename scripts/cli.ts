@@ -256,7 +256,14 @@ export async function main(argv: string[]): Promise<number> {
     .description('funnel per language and channel: invited, started, consented, completed, reminded, stopped, expired')
     .argument('<code>')
     .option('--json', 'print JSON instead of a table', false)
-    .action(async (c: string, o: { json: boolean }) => {
+    .option('--split <question>', 'the map per group of a background question (e.g. residence_status), protected by the minimum group size')
+    .option('--group <question:value>', 'only one group, e.g. residence_status:asylum')
+    .action(async (c: string, o: { json: boolean; split?: string; group?: string }) => {
+      if (o.split !== undefined || o.group !== undefined) {
+        const { runPilotSplitStats } = await import('./commands/pilot-split.ts');
+        code = await runPilotSplitStats(loadConfig(process.env), c, o);
+        return;
+      }
       const { runPilotStats } = await import('./commands/pilot.ts');
       code = await runPilotStats(loadConfig(process.env), c, o.json);
     });

@@ -12,6 +12,7 @@ import type { Db } from './database.ts';
 import { PilotRepository } from './pilots.ts';
 import { funnelCounts } from './funnel.ts';
 import type { Database } from './schema.ts';
+import { inGroup, type GroupFilter } from './breakdown.ts';
 
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
 export interface AnswerFilter {
@@ -19,6 +20,8 @@ export interface AnswerFilter {
   channel?: string | undefined;
   from?: string | undefined;
   to?: string | undefined;
+  /** Only the people in one group of a background question (see breakdown.ts). */
+  group?: GroupFilter | undefined;
 }
 
 /** `n` counts respondents, each once (fractions where one person's answers differ in colour). */
@@ -28,17 +31,26 @@ export interface LightCount {
   n: number;
 }
 
-/** `pilot` may be several pilots pooled (the comparison across pilots). */
-function filtered<O>(
+/**
+ * The answers of a pilot (or several pooled, for the comparison across pilots) that pass the
+ * filter; columns are qualified where a split joins other tables. A group filter needs one
+ * pilot, since background questions belong to a pilot's survey.
+ */
+export function filtered<O>(
   q: SelectQueryBuilder<Database, 'answers', O>,
   pilot: string | readonly string[],
   f: AnswerFilter,
 ): SelectQueryBuilder<Database, 'answers', O> {
-  let out = typeof pilot === 'string' ? q.where('pilot_code', '=', pilot) : q.where('pilot_code', 'in', [...pilot]);
-  if (f.language) out = out.where('language', '=', f.language);
-  if (f.channel) out = out.where('channel', '=', f.channel);
-  if (f.from) out = out.where('answered_at', '>=', f.from);
-  if (f.to) out = out.where('answered_at', '<', f.to);
+  let out = typeof pilot === 'string' ? q.where('answers.pilot_code', '=', pilot) : q.where('answers.pilot_code', 'in', [...pilot]);
+  const group = f.group;
+  if (group) {
+    if (typeof pilot !== 'string') throw new Error('a group filter applies to one pilot, not to pilots pooled');
+    out = out.where((eb) => inGroup(eb, pilot, group));
+  }
+  if (f.language) out = out.where('answers.language', '=', f.language);
+  if (f.channel) out = out.where('answers.channel', '=', f.channel);
+  if (f.from) out = out.where('answers.answered_at', '>=', f.from);
+  if (f.to) out = out.where('answers.answered_at', '<', f.to);
   return out;
 }
 

@@ -32,6 +32,7 @@ import type { SessionState } from '../../surveys/engine/types.ts';
 import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
+import type { SplitFigures } from './breakdown.ts';
 import { benchTelegram } from './telegram-e2e.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchCloudWhatsApp } from './cloud-whatsapp.ts';
@@ -167,6 +168,21 @@ function tcpAnswers(host: string, port: number): Promise<boolean> {
       resolve(true);
     });
   });
+}
+
+/** The rows of the split-map scenario (scripts/bench/breakdown.ts; BENCH_MAP_SPLIT=off skips it). */
+function splitRows(s: SplitFigures | null, n: string, where: string): Array<[string, string, string]> {
+  if (!s) return [];
+  return [
+    [`map split by a background question over ${n} answers${where}: lights per group query`, s.lightsQueryMs.toFixed(1), 'ms (median of 5)'],
+    [`map split by a background question${where}: group sizes query`, s.sizesQueryMs.toFixed(1), 'ms (median of 5)'],
+    [
+      `map split by a background question${where}: whole split map, protected (${s.backgroundAnswers.toLocaleString('en')} background answers)`,
+      s.splitMapMs.toFixed(1),
+      'ms (median of 5)',
+    ],
+    [`map split by a background question${where}: peak RSS (own process)`, String(s.maxRssMb), 'MB'],
+  ];
 }
 
 export async function runBench(): Promise<number> {
@@ -377,6 +393,7 @@ export async function runBench(): Promise<number> {
           ],
         ] as Array<[string, string, string]>)
       : []),
+    ...splitRows(dash.split, n, ''),
     ...(dashPg
       ? ([
           [`seeding ${n} answers on PostgreSQL`, (dashPg.seedMs / 1000).toFixed(1), 's'],
@@ -386,6 +403,7 @@ export async function runBench(): Promise<number> {
           ['follow-up queue page, first view / later views, on PostgreSQL', `${dashPg.queueFirstMs.toFixed(0)} / ${dashPg.queueMs.toFixed(0)}`, 'ms'],
           [`CSV export of ${n} answers on PostgreSQL`, (dashPg.exportMs / 1000).toFixed(1), `s (${dashPg.csvMb} MB CSV)`],
           ['CSV export peak RSS on PostgreSQL', String(dashPg.exportMaxRssMb), 'MB'],
+          ...splitRows(dashPg.split, n, ' on PostgreSQL'),
         ] as Array<[string, string, string]>)
       : []),
     [
@@ -466,6 +484,14 @@ export async function runBench(): Promise<number> {
             queueViewMs: Math.round(dashPg.queueMs),
             exportCsvMs: Math.round(dashPg.exportMs),
             exportCsvMaxRssMb: dashPg.exportMaxRssMb,
+            ...(dashPg.split
+              ? {
+                  splitLightsQueryMs: +dashPg.split.lightsQueryMs.toFixed(2),
+                  splitSizesQueryMs: +dashPg.split.sizesQueryMs.toFixed(2),
+                  splitMapMs: +dashPg.split.splitMapMs.toFixed(2),
+                  splitMaxRssMb: dashPg.split.maxRssMb,
+                }
+              : {}),
           },
         }
       : {}),
@@ -501,6 +527,7 @@ export async function runBench(): Promise<number> {
       ? { wideExportRespondents: wide.respondents, wideExportMs: Math.round(wide.exportMs), wideExportMaxRssMb: wide.maxRssMb, wideExportCsvMb: wide.csvMb }
       : {}),
     ...(waves ? { waveAnswers: waves.answers, waveChangeMs: +waves.changeMs.toFixed(2) } : {}),
+    ...(dash.split ? { mapSplit: { ...dash.split } } : {}),
   };
   process.stdout.write(`\n${JSON.stringify(json)}\n`);
   return 0;

@@ -25,6 +25,7 @@ import { postgresBenchSchema } from './databases.ts';
 import { DEFAULT_AGGREGATE_RULE } from '../../surveys/aggregate.ts';
 import { trafficLight } from '../../surveys/engine/traffic.ts';
 import type { Question } from '../../surveys/model.ts';
+import { addBackgroundAnswers, timeSplit } from './breakdown.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 const LANGUAGES = ['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr'];
@@ -361,7 +362,14 @@ export async function benchDashboard(total: number, postgresUrl?: string) {
     const pages = await timePages(dir, target);
     const out = join(dir, 'export');
     const exp = await timeExport(target, out);
+    // After the export, so its figures stay those of the default survey's answers alone.
+    let split = null;
+    if (process.env.BENCH_MAP_SPLIT !== 'off') {
+      const backgroundAnswers = await addBackgroundAnswers(target);
+      split = await timeSplit(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }, backgroundAnswers);
+    }
     return {
+      split,
       answers,
       seedMs,
       mapMs,

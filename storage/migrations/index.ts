@@ -22,6 +22,7 @@ import * as waves from './2026120210_waves.ts';
 import * as pilotPlaces from './2026120211_pilot_places.ts';
 import * as cloudWhatsapp from './2026120213_cloud_whatsapp.ts';
 import * as consentPromptForm from './2026120216_consent_prompt_form.ts';
+import * as breakdownIndexes from './2026120215_breakdown_indexes.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -43,4 +44,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120211_pilot_places': pilotPlaces,
   '2026120213_cloud_whatsapp': cloudWhatsapp,
   '2026120216_consent_prompt_form': consentPromptForm,
+  '2026120215_breakdown_indexes': breakdownIndexes,
 };

@@ -74,13 +74,16 @@ export class Browser {
 
 export interface SeedAnswer {
   questionId: string;
-  indicator: string;
-  outcome: string;
+  /** Null for a background question (it describes the respondent). */
+  indicator: string | null;
+  outcome: string | null;
   light: 'red' | 'orange' | 'green' | null;
   number?: number;
   choices?: string[];
   text?: string;
   answeredAt?: string;
+  skipped?: boolean;
+  revision?: number;
 }
 export interface SeedRespondent {
   id: string;
@@ -160,7 +163,7 @@ export async function seed(db: Db, pilot: string, respondents: SeedRespondent[],
           value_choices: a.choices ? JSON.stringify(a.choices) : null,
           value_text: a.text ?? null,
           value_date: null,
-          skipped: 0,
+          skipped: a.skipped ? 1 : 0,
           language: r.language,
           channel: r.channel,
           modality: a.text !== undefined ? 'text' : 'button',
@@ -169,7 +172,7 @@ export async function seed(db: Db, pilot: string, respondents: SeedRespondent[],
           consent_version: 1,
           answered_at: a.answeredAt ?? now,
           source_message_id: `m-${r.id}-a${i}`,
-          revision: 1,
+          revision: a.revision ?? 1,
           media_kind: null,
           media_ref: null,
           media_status: null,

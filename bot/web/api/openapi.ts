@@ -10,6 +10,22 @@ const filterParams = [
   { name: 'from', in: 'query', schema: { type: 'string', format: 'date' }, description: 'First day (UTC), inclusive' },
   { name: 'to', in: 'query', schema: { type: 'string', format: 'date' }, description: 'Last day (UTC), inclusive' },
 ];
+const splitParams = [
+  {
+    name: 'split',
+    in: 'query',
+    schema: { type: 'string' },
+    description:
+      'A background question of the pilot\'s survey (e.g. residence_status): one cell per group (its choices, then not_answered: no answer, a skip or prefer_not). Each cell counts distinct people; a cell from fewer than minRespondents people, or one that would give such a cell away by subtraction from the unsplit figure, has respondents, tally and shares null and aggregate "small_group". A person with several choices counts in each of their groups. Any other question is a 400 naming the valid ones.',
+  },
+  {
+    name: 'group',
+    in: 'query',
+    schema: { type: 'string', pattern: '^[a-z][a-z0-9_]*:[a-z][a-z0-9_]*$' },
+    description:
+      "Only one group, `<background question>:<value>` (e.g. residence_status:asylum, or residence_status:not_answered): that group's column of the split, hidden where the split hides it.",
+  },
+];
 const errors = {
   '400': { description: 'Bad parameters; `error` names each one', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
   '401': { description: 'Missing, unknown or revoked token', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } },
@@ -88,14 +104,32 @@ export const OPENAPI = {
     },
     '/api/v1/pilots/{code}/indicators': {
       get: {
-        summary: 'Traffic-light summary of the 14 indicators and their outcomes',
-        parameters: [pilotParam, ...filterParams],
+        summary: 'Traffic-light summary of the 14 indicators and their outcomes, optionally split or filtered by a background question',
+        parameters: [pilotParam, ...filterParams, ...splitParams],
         responses: {
           '200': {
-            description: 'Summaries',
+            description: 'Summaries: IndicatorSummary items, or with `split` SplitIndicator items and the groups with their people',
             content: json({
               type: 'object',
-              properties: { rule: { type: 'object' }, data: { type: 'array', items: { $ref: '#/components/schemas/IndicatorSummary' } } },
+              properties: {
+                rule: { type: 'object' },
+                split: {
+                  type: 'object',
+                  description: 'Only with `split`',
+                  properties: {
+                    question: { type: 'string' },
+                    groups: {
+                      type: 'array',
+                      items: { type: 'object', properties: { id: { type: 'string' }, respondents: nullable('integer', { description: 'null when too few' }) } },
+                    },
+                  },
+                },
+                group: { type: 'object', description: 'Only with `group`', properties: { question: { type: 'string' }, value: { type: 'string' } } },
+                data: {
+                  type: 'array',
+                  items: { oneOf: [{ $ref: '#/components/schemas/IndicatorSummary' }, { $ref: '#/components/schemas/SplitIndicator' }] },
+                },
+              },
             }),
           },
           ...errors,
@@ -160,6 +194,29 @@ export const OPENAPI = {
   components: {
     securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A token from `stemmen token create --pilot <code>`' } },
     schemas: {
+      SplitCell: {
+        type: 'object',
+        description: 'One group of a split; null numbers and aggregate "small_group" when too few people (or derivable by subtraction)',
+        properties: {
+          group: { type: 'string' },
+          respondents: nullable('integer'),
+          tally: nullable('object'),
+          shares: nullable('object'),
+          aggregate: { type: 'string', enum: ['red', 'orange', 'green', 'none', 'small_group'] },
+        },
+      },
+      SplitIndicator: {
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          group: { type: 'string', description: 'The framework group of the indicator' },
+          cells: { type: 'array', items: { $ref: '#/components/schemas/SplitCell' } },
+          outcomes: {
+            type: 'array',
+            items: { type: 'object', properties: { id: { type: 'string' }, cells: { type: 'array', items: { $ref: '#/components/schemas/SplitCell' } } } },
+          },
+        },
+      },
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
       WaveReport: (() => {
         const cell = {

@@ -19,6 +19,9 @@ import type { Survey } from '../../../surveys/model.ts';
 import { registerCompareApi } from './compare.ts';
 import { waveQuery, waveReport } from '../reporting/wave-change.ts';
 import { OPENAPI } from './openapi.ts';
+import { PilotRepository } from '../../../storage/pilots.ts';
+import { SplitReports } from '../../../storage/split-reports.ts';
+import { breakdownIndicators } from './breakdown.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -38,6 +41,11 @@ export function registerApi(
   deps: { db: Db; accounts: Accounts; rule: AggregateRule; surveys: ReadonlyMap<string, { survey: Survey }> },
 ): void {
   const reports = new Reports(deps.db);
+  const splits = new SplitReports(deps.db);
+  const surveyOf = async (pilot: string) => {
+    const row = await new PilotRepository(deps.db).find(pilot);
+    return row && deps.surveys.get(row.surveyId)?.survey;
+  };
   server.decorateRequest('apiPilot', null);
 
   void server.register(
@@ -86,6 +94,13 @@ export function registerApi(
         if (!q.success) return bad(reply, q.error);
         const filter = toAnswerFilter(q.data);
         const pilot = req.apiPilot!;
+        const rule = { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents };
+        if (q.data.split !== undefined || filter.group) {
+          const survey = await surveyOf(pilot);
+          if (!survey) return reply.code(404).send({ error: `the survey of pilot "${pilot}" is not loaded; restart the bot after fixing its survey file` });
+          const out = await breakdownIndicators(splits, pilot, survey, q.data, filter, deps.rule);
+          return 'error' in out ? reply.code(400).send(out) : { rule, ...out };
+        }
         const summaries = await indicatorSummaries(reports, pilot, filter, deps.rule);
         const data = [];
         for (const s of summaries)
@@ -98,7 +113,7 @@ export function registerApi(
               aggregate,
             })),
           });
-        return { rule: { redShare: deps.rule.redShare, greenShare: deps.rule.greenShare, minRespondents: deps.rule.minRespondents }, data };
+        return { rule, data };
       });
 
       api.get('/pilots/:code/waves', async (req, reply) => {

@@ -20,7 +20,7 @@ const flag = z
   .optional()
   .transform((v) => v === '1' || v === 'true' || v === 'on');
 
-export const compareQuery = filterQuery.extend({
+export const compareQuery = filterQuery.omit({ split: true, group: true }).extend({
   pilots: z.string().max(2000).optional(),
   pilot: z.union([z.string().max(64), z.array(z.string().max(64)).max(50)]).optional(),
   pooled: flag,

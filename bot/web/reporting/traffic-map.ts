@@ -40,12 +40,31 @@ export const filterQuery = z.object({
     .or(z.literal('').transform(() => undefined)),
   from: day.optional().or(z.literal('').transform(() => undefined)),
   to: day.optional().or(z.literal('').transform(() => undefined)),
+  /** A background question to split by (checked against the pilot's survey in breakdown.ts). */
+  split: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'a background question id such as residence_status')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
+  /** One group: `<background question>:<value>`. */
+  group: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}:[a-z][a-z0-9_]{0,63}$/, 'a background question and one of its values, such as residence_status:asylum')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 export type FilterQuery = z.output<typeof filterQuery>;
 
 export function toAnswerFilter(q: FilterQuery): AnswerFilter {
   const next = q.to ? new Date(Date.parse(`${q.to}T00:00:00Z`) + 86_400_000).toISOString() : undefined;
-  return { language: q.language, channel: q.channel, from: q.from ? `${q.from}T00:00:00.000Z` : undefined, to: next };
+  const [question, value] = q.group ? (q.group.split(':') as [string, string]) : [];
+  return {
+    language: q.language,
+    channel: q.channel,
+    from: q.from ? `${q.from}T00:00:00.000Z` : undefined,
+    to: next,
+    group: question && value ? { question, value } : undefined,
+  };
 }
 
 /** Per id: its tally and aggregate, or only "too few" below the minimum (also used by the comparison across pilots). */

@@ -14,17 +14,20 @@ import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
 import { stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
-import { html } from '../html.ts';
+import { html, type Html } from '../html.ts';
 import type { PageContext } from '../layout.ts';
 import { waveQuery, waveReport } from '../../reporting/wave-change.ts';
 import { waveSection } from './waves.ts';
+import { SplitReports } from '../../../../storage/split-reports.ts';
+import { groupIndicatorMap, groupOutcomeMap, groupShown, splitFunnel, splitIndicatorMap, splitOutcomeMap } from '../../reporting/breakdown.ts';
+import { breakdownOr400, groupLabel, splitFields, splitFunnelTable, splitTable } from './map-split.ts';
 
-function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }) {
+function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }, extra: Html | '' = '') {
   const { t } = ctx;
   const select = (name: 'language' | 'channel', options: string[]) => html`<label>${t(`map.${name}`)}<select name="${name}">
 <option value="">${t('map.all')}</option>${options.map((o) => html`<option value="${o}" ${q[name] === o ? 'selected' : ''}>${o}</option>`)}</select></label>`;
   return html`<form class="filters card" method="get" action="${action}" aria-label="${t('map.filters')}">
-${select('language', facets.languages)}${select('channel', facets.channels)}
+${select('language', facets.languages)}${select('channel', facets.channels)}${extra}
 <label>${t('map.from')}<input type="date" name="from" value="${q.from ?? ''}"></label><label>${t('map.to')}<input type="date" name="to" value="${q.to ?? ''}"></label>
 <button class="primary" type="submit">${t('map.apply')}</button></form>`;
 }
@@ -65,6 +68,7 @@ function freeText(ctx: PageContext, a: FreeText) {
 
 export function registerMap(server: FastifyInstance, deps: DashboardDeps): void {
   const reports = new Reports(deps.db);
+  const splits = new SplitReports(deps.db);
 
   server.get('/pilots/:code', async (req, reply) => {
     const ctx = pageContext(deps, req);
@@ -73,7 +77,29 @@ export function registerMap(server: FastifyInstance, deps: DashboardDeps): void 
     if (!pilot) return reply;
     const q = parseOr400(filterQuery, req.query, reply, ctx);
     if (!q) return reply;
-    const summaries = await indicatorSummaries(reports, pilot.code, toAnswerFilter(q), deps.rule);
+    const filter = toAnswerFilter(q);
+    const bd = breakdownOr400(ctx, pilot.survey, q, filter, reply);
+    if (!bd) return reply;
+    const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
+    // One group: its column of the split, so the filter hides what the split hides.
+    const summaries = bd.group
+      ? await groupIndicatorMap(splits, pilot.code, filter, bd.group, deps.rule)
+      : await indicatorSummaries(reports, pilot.code, filter, deps.rule);
+    const only = bd.group
+      ? html`<p class="notice" data-group-only>${t('split.only', { group: groupLabel(ctx, bd.group, bd.group.value, surveyT), question: surveyT(bd.group.question.textKey) })}</p>`
+      : '';
+    const split = bd.split;
+    const splitView = split
+      ? html`<h2>${t('split.title', { question: surveyT(split.question.textKey) })}</h2>${splitTable(
+          ctx,
+          split,
+          await splitIndicatorMap(splits, pilot.code, filter, split, deps.rule),
+          (id) => t(`${id}.name`, { ns: 'indicators' }),
+          t('split.indicator'),
+          surveyT,
+          deps.rule.minRespondents,
+        )}${splitFunnelTable(ctx, split, await splitFunnel(splits, pilot.code, split, deps.rule), surveyT)}`
+      : '';
     const wq = parseOr400(waveQuery, req.query, reply, ctx);
     if (!wq) return reply;
     const waves = waveSection(ctx, pilot.code, await waveReport(deps.db, pilot.code, wq.wave, deps.rule));
@@ -94,8 +120,8 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
       reply,
       ctx,
       title,
-      html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code))}
-<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${groups}${waves}`,
+      html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code), splitFields(ctx, pilot.survey, q, surveyT))}
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${only}${split ? splitView : groups}${waves}`,
     );
   });
 
@@ -110,14 +136,19 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
     const q = parseOr400(filterQuery, req.query, reply, ctx);
     if (!q) return reply;
     const filter = toAnswerFilter(q);
+    const bd = breakdownOr400(ctx, pilot.survey, q, filter, reply);
+    if (!bd) return reply;
     const name = t(`${indicator.id}.name`, { ns: 'indicators' });
     const group = await reports.respondentsOfIndicator(pilot.code, indicator.id, filter);
     const role = pilot.role;
+    const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
     const head = html`<h1>${name}: ${pilot.name}</h1>
 <p><a href="/pilots/${pilot.code}${qs(q)}">${t('indicator.back')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${pilot.code}/queue?indicator=${indicator.id}">${t('indicator.queue')}</a>` : ''}</p>
-${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code))}`;
-    // Small-group protection: a selection of fewer people shows no bar, chart or quote at all.
-    if (!largeEnough(group.total, deps.rule)) {
+${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await reports.facets(pilot.code), splitFields(ctx, pilot.survey, q, surveyT))}`;
+    // Small-group protection: a selection of fewer people shows no bar, chart or quote at all;
+    // one group also not when its cell of the split is hidden (it would follow by subtraction).
+    const groupHidden = bd.group ? !(await groupShown(splits, pilot.code, indicator.id, filter, bd.group, deps.rule)) : false;
+    if (groupHidden || !largeEnough(group.total, deps.rule)) {
       return sendPage(
         reply,
         ctx,
@@ -125,13 +156,26 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
         html`${head}<div class="notice" role="status" data-small-group>${t('indicator.small_group', { count: deps.rule.minRespondents })}</div>`,
       );
     }
-    const outcomes = await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
+    const outcomes = bd.group
+      ? await groupOutcomeMap(splits, pilot.code, indicator.id, filter, bd.group, deps.rule)
+      : await outcomeSummaries(reports, pilot.code, indicator.id, filter, deps.rule);
     const outcomeLabel = (o: string) => t(`${indicator.id}.outcomes.${o}`, { ns: 'indicators' });
+    const split = bd.split;
+    const splitView = split
+      ? html`<h2>${t('split.title', { question: surveyT(split.question.textKey) })}</h2>${splitTable(
+          ctx,
+          split,
+          await splitOutcomeMap(splits, pilot.code, indicator.id, filter, split, deps.rule),
+          outcomeLabel,
+          t('split.outcome'),
+          surveyT,
+          deps.rule.minRespondents,
+        )}<p class="muted">${t('split.drill_note')}</p>`
+      : '';
     const values = await reports.valueCounts(pilot.code, indicator.id, filter);
     // Viewers (policy makers) get aggregates only: no quotes.
     const quotes = QUOTE_ROLES.includes(role);
     const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
-    const surveyT = (key: string) => deps.i18n.getFixedT(ctx.lng)(key, { ns: pilot.survey.namespace });
     const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (numericRange(qq) !== null || choicesOf(qq).length > 0));
     const charts = questions.map((qq) => {
       const caption = html`<figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>`;
@@ -152,7 +196,7 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
       shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })),
       t('indicator.outcomes'),
     )}
-${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>
+${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>${splitView}
 <h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}
 ${
   quotes
