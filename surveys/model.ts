@@ -196,14 +196,16 @@ export function compileSurvey(spec: SurveySpec): Survey {
     const implicit: Condition | null = parent ? { question: parent.id, answered: true } : null;
     const when: Condition | null = implicit && q.when ? { all: [implicit, q.when] } : (q.when ?? implicit);
     if (!parent) topLevelCount += 1;
+    const role = q.role ?? parent?.role ?? 'indicator';
     const base: QuestionBase = {
       id: q.id,
       index: questions.length,
       ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
-      role: q.role ?? parent?.role ?? 'indicator',
-      indicator: q.indicator ?? parent?.indicator ?? null,
-      outcome: q.outcome ?? parent?.outcome ?? null,
+      role,
+      // A background question under an indicator question still describes the respondent, not an experience.
+      indicator: role === 'background' ? null : (q.indicator ?? parent?.indicator ?? null),
+      outcome: role === 'background' ? null : (q.outcome ?? parent?.outcome ?? null),
       required: q.required,
       textKey: q.text ?? key('text'),
       hintKey: q.hint ?? null,
