@@ -63,11 +63,7 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and -')
     .default('default')
     .describe('Code of the pilot that /start without a code joins'),
-  LOCALES_DIR: z
-    .string()
-    .min(1)
-    .optional()
-    .describe("Folder with <lng>/<namespace>.json; default this installation's locales/, whatever the working folder"),
+  LOCALES_DIR: z.string().min(1).optional().describe("Folder with <lng>/<namespace>.json; default this installation's locales/, whatever the working folder"),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   TRYIT_ENABLED: z.enum(['0', '1']).default('1').describe('Serve the local try-it web chat at /try'),
   TELEGRAM_BOT_TOKEN: z

@@ -98,8 +98,8 @@ export async function main(argv: string[]): Promise<number> {
         force: boolean;
         maxMinutes: string;
       }) => {
-      const { runSurveyNew } = await import('./commands/survey-new.ts');
-      code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
+        const { runSurveyNew } = await import('./commands/survey-new.ts');
+        code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
       },
     );
 

@@ -155,7 +155,7 @@ export interface Survey {
   referenced: ReadonlySet<string>;
 }
 
-function defaultNumericTraffic(min: number, max: number): NumericTrafficRule {
+export function defaultNumericTraffic(min: number, max: number): NumericTrafficRule {
   // 0–10 gives red 0–4, orange 5–6, green 7–10 (the schaalvraag convention).
   const span = max - min;
   const redTop = min + Math.floor(span * 0.4);

@@ -117,7 +117,9 @@ export async function runImportXlsForm(config: Config, formPath: string, o: Impo
     mkdirSync(dirname(out), { recursive: true });
     mkdirSync(textsDir, { recursive: true });
   } catch (e) {
-    throw new UsageError(`cannot create the folder for ${outShown} or ${textsShown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --out and --locales with folders you can write to`);
+    throw new UsageError(
+      `cannot create the folder for ${outShown} or ${textsShown} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); pass --out and --locales with folders you can write to`,
+    );
   }
   writeFileSync(out, yamlText);
   const bankReview = readReview(config.localesDir);

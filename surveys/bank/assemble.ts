@@ -23,9 +23,7 @@ export interface AssembleOptions {
   background?: boolean;
 }
 
-export type AssembleResult =
-  | { ok: true; spec: Raw; textKeys: string[]; questionCount: number; background: string[] }
-  | { ok: false; message: string };
+export type AssembleResult = { ok: true; spec: Raw; textKeys: string[]; questionCount: number; background: string[] } | { ok: false; message: string };
 
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -33,6 +31,8 @@ const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
 function keysOf(q: Raw, out: Set<string>): void {
   out.add(`q.${String(q.id)}`);
   for (const field of ['text', 'hint', 'minLabel', 'maxLabel']) if (typeof q[field] === 'string') out.add(q[field]);
+  // Shared choice texts, such as the background questions' "prefer not to say".
+  if (Array.isArray(q.choices)) for (const c of q.choices) if (isRaw(c) && typeof c.text === 'string') out.add(c.text);
   if (Array.isArray(q.followUps)) for (const f of q.followUps) if (isRaw(f)) keysOf(f, out);
 }
 

@@ -51,7 +51,8 @@ function record(r: Run, q: Question, a: ParsedAnswer): void {
   const { s, survey, ctx } = r;
   const v = a.value;
   // Background questions never colour the map nor queue a recontact theme.
-  const light = q.role === 'background' ? null : v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
+  const light =
+    q.role === 'background' ? null : v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
   r.out.push({
     type: 'answer',
     answer: {
