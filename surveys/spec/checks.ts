@@ -78,7 +78,7 @@ function checkMapsSomething(flat: readonly FlatQuestion[], out: RawIssue[]): voi
   out.push({
     ...warning(
       ['questions'],
-      `this survey maps no indicator: ${background.length > 0 ? `all ${background.length} questions are background questions (${list(background)})` : 'no question has an indicator'}, so its answers never reach the traffic-light map; give the questions about experience an "indicator:" and "outcome:" (in an XLSForm: indicator/outcome columns or --map mapping.csv)`,
+      `this survey maps no indicator: ${background.length > 0 ? `${background.length === 1 ? 'its one question is a background question' : `all ${background.length} questions are background questions`} (${list(background)})` : 'no question has an indicator'}, so its answers never reach the traffic-light map; give the questions about experience an "indicator:" and "outcome:" (in an XLSForm: indicator/outcome columns or --map mapping.csv)`,
     ),
     atKey: true,
   });
