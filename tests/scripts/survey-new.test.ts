@@ -103,12 +103,29 @@ describe('stemmen survey new', () => {
 
   it('adds the background set at the end with --background and lists it; without it there is none', async () => {
     const out = join(ws.dir, 'bg/with-background.yaml');
-    const r = await stemmen(['survey', 'new', '--indicators', 'work,housing', '--languages', 'ar,en', '--out', out, '--background'], { LOCALES_DIR: ws.locales });
+    const r = await stemmen(['survey', 'new', '--indicators', 'work,housing', '--languages', 'ar,en', '--out', out, '--background'], {
+      LOCALES_DIR: ws.locales,
+    });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain('background questions (optional, asked at the end): age_band, gender, origin_country, residence_status, months_in_nl, municipality, household');
+    expect(r.stdout).toContain(
+      'background questions (optional, asked at the end): age_band, gender, origin_country, residence_status, months_in_nl, municipality, household',
+    );
     const spec = parse(readFileSync(out, 'utf8')) as { questions: Array<{ id: string; role?: string }> };
-    expect(spec.questions.map((q) => q.id)).toEqual(['work_skills_used', 'housing_suitable', 'age_band', 'gender', 'origin_country', 'residence_status', 'months_in_nl', 'municipality', 'household']);
-    const ar = JSON.parse(readFileSync(join(ws.dir, 'bg/locales/ar/survey-with-background.json'), 'utf8')) as { prefer_not_to_say: string; q: Record<string, { text: string }> };
+    expect(spec.questions.map((q) => q.id)).toEqual([
+      'work_skills_used',
+      'housing_suitable',
+      'age_band',
+      'gender',
+      'origin_country',
+      'residence_status',
+      'months_in_nl',
+      'municipality',
+      'household',
+    ]);
+    const ar = JSON.parse(readFileSync(join(ws.dir, 'bg/locales/ar/survey-with-background.json'), 'utf8')) as {
+      prefer_not_to_say: string;
+      q: Record<string, { text: string }>;
+    };
     expect(ar.prefer_not_to_say).toMatch(/[\u0600-\u06FF]/);
     expect(ar.q.residence_status!.text).toMatch(/[\u0600-\u06FF]/);
     const v = await stemmen(['survey', 'validate', out], { LOCALES_DIR: ws.locales });

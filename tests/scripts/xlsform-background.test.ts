@@ -238,7 +238,9 @@ describe('mapping, and forms that map nothing', () => {
     const r = await run(['survey', 'import-xlsform', 'only.xlsx', '--out', 'bad/only.yaml', '--map', 'bad/mapping.csv']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('bad/mapping.csv:2 (indicator): "helth" is not an indicator; did you mean "health"?');
-    expect(r.stderr).toContain('bad/mapping.csv:3 (outcome): "secure_status" is not an outcome of stability; use one of: secure_residence_status, can_plan_the_future, stable_place_to_live');
+    expect(r.stderr).toContain(
+      'bad/mapping.csv:3 (outcome): "secure_status" is not an outcome of stability; use one of: secure_residence_status, can_plan_the_future, stable_place_to_live',
+    );
     expect(r.stderr).toContain('bad/mapping.csv:4: the form has no question "twon"; use a name from the survey sheet');
     expect(r.stderr).toContain('bad/mapping.csv: 3 problem(s); nothing was written');
     expect(r.stderr).not.toMatch(/\n\s+at /);
