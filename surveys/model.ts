@@ -6,7 +6,9 @@
  * are normalised, so the engine never has to interpret spec shorthands.
  * @module
  */
+import { expandScaleMethod } from './scale-method.ts';
 import type { Condition, QuestionRole, SurveySpec, QuestionSpec } from './spec/schema.ts';
+import { defaultBands } from './traffic-bands.ts';
 
 export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
@@ -155,12 +157,8 @@ export interface Survey {
   referenced: ReadonlySet<string>;
 }
 
-export function defaultNumericTraffic(min: number, max: number): NumericTrafficRule {
-  // 0–10 gives red 0–4, orange 5–6, green 7–10 (the schaalvraag convention).
-  const span = max - min;
-  const redTop = min + Math.floor(span * 0.4);
-  const orangeTop = min + Math.floor(span * 0.6);
-  return { kind: 'numeric', red: [[min, redTop]], orange: [[redTop + 1, orangeTop]], green: [[orangeTop + 1, max]] };
+function defaultNumericTraffic(min: number, max: number): NumericTrafficRule {
+  return { kind: 'numeric', ...defaultBands(min, max) };
 }
 
 function trafficOf(q: QuestionSpec): TrafficRule | null {
@@ -247,7 +245,8 @@ export function compileSurvey(spec: SurveySpec): Survey {
     questions.push(compiled);
     for (const f of q.followUps ?? []) walk(f, compiled);
   };
-  for (const q of spec.questions) walk(q, null);
+  // `scaleMethod` becomes ordinary follow-ups here, so the engine never sees it.
+  for (const q of expandScaleMethod(spec).questions) walk(q, null);
 
   const referenced = new Set<string>();
   for (const q of questions) collectRefs(q.when, referenced);

@@ -11,8 +11,8 @@
  * their places in the file for error messages.
  * @module
  */
-import { defaultNumericTraffic } from './model.ts';
 import type { QuestionSpec, ScaleMethodSpec, SurveySpec } from './spec/schema.ts';
+import { defaultBands } from './traffic-bands.ts';
 
 const PARTS = [
   ['why', 'why'],
@@ -25,7 +25,7 @@ type ScaleSpec = Extract<QuestionSpec, { type: 'scale' }>;
 /** The highest score that counts as low: the top of the orange (else red) band. */
 function lowTop(q: ScaleSpec): number {
   const t = q.traffic;
-  if (t === undefined || t === 'default') return defaultNumericTraffic(q.min, q.max).orange[0]?.[1] ?? q.min;
+  if (t === undefined || t === 'default') return defaultBands(q.min, q.max).orange[0]?.[1] ?? q.min;
   const bands = [...(t.orange ?? []), ...(t.red ?? [])];
   return bands.length > 0 ? Math.max(...bands.map(([, hi]) => hi)) : q.min;
 }

@@ -10,7 +10,6 @@
  */
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import { compileSurvey, type Survey } from '../model.ts';
-import { expandScaleMethod } from '../scale-method.ts';
 import { checkSpec } from './checks.ts';
 import type { RawIssue, SpecIssue } from './issues.ts';
 import { migrateSpec } from './migrations.ts';
@@ -76,7 +75,7 @@ function load(text: string, file: string, env: LoadEnv): LoadResult {
   const parsed = surveySchema.safeParse(migrated.value);
   if (!parsed.success) return fail([...yamlWarnings, ...zodIssues(parsed.error.issues, migrated.value).map(place)]);
 
-  const spec = expandScaleMethod(parsed.data);
+  const spec = parsed.data;
   const has = (path: SpecPath) => valueAt(migrated.value, path) !== undefined;
   const checked = checkSpec(spec, has, env);
   const issues = checked.issues.map(place);
