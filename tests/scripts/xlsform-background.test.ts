@@ -169,7 +169,14 @@ describe('an XLSForm with unmapped rows, from a folder outside the project', () 
     expect(p.code).toBe(0);
     expect(p.stdout).toContain('--- age (single, background)');
     expect(p.stdout).toContain('كم عمرك؟');
-  });
+  }, 120_000);
+
+  it('registers as a pilot from that folder, its texts found beside the survey file', async () => {
+    const create = ['pilot', 'create', '--survey', 'pilot/own.yaml', '--name', 'Own form', '--channels', 'telegram'];
+    const r = await stemmen(create, { ...ENV, DATA_DIR: join(dir, 'data') }, dir);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/created pilot "Own form" \([a-z0-9]+\): survey own-form v1 from pilot\/own\.yaml, 3 languages/);
+  }, 120_000);
 
   it('is completed through try-it in Tigrinya: background answers are stored with no indicator, outcome or colour', async () => {
     const { client, replies } = await complete('ti', { has_work: 'yes', work_fair: '3', age: 'young', status: 'permit', town: 'Utrecht' });
@@ -218,7 +225,7 @@ describe('mapping, and forms that map nothing', () => {
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('only/only.yaml:1:1 --locales');
     expect(missing.stderr).toContain('nowhere: folder not found; check the path or leave --locales out');
-  });
+  }, 120_000);
 
   it('maps unmapped rows with --map mapping.csv', async () => {
     writeFileSync(join(dir, 'mapping.csv'), 'name,indicator,outcome\nstatus,stability,secure_residence_status\n');
@@ -230,7 +237,7 @@ describe('mapping, and forms that map nothing', () => {
     const spec = parse(readFileSync(join(dir, 'mapped/only.yaml'), 'utf8')) as { questions: Array<Record<string, unknown>> };
     expect(spec.questions.find((q) => q.id === 'status')).toMatchObject({ indicator: 'stability', outcome: 'secure_residence_status' });
     expect(spec.questions.find((q) => q.id === 'status')).not.toHaveProperty('role');
-  });
+  }, 120_000);
 
   it('refuses a mapping naming an unknown indicator, outcome or question by file:line, exit 1, writing nothing', async () => {
     mkdirSync(join(dir, 'bad'), { recursive: true });
@@ -245,7 +252,7 @@ describe('mapping, and forms that map nothing', () => {
     expect(r.stderr).toContain('bad/mapping.csv: 3 problem(s); nothing was written');
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, 'bad/only.yaml'))).toBe(false);
-  });
+  }, 120_000);
 
   it('refuses a background question with a traffic light by file:line', async () => {
     const file = join(dir, 'traffic.yaml');
@@ -272,5 +279,5 @@ describe('mapping, and forms that map nothing', () => {
     expect(r.stderr).toContain(
       'traffic.yaml:12:14 questions[0].traffic: question "status" is a background question (role: background), which carries no traffic light; remove "traffic:" or drop "role: background"',
     );
-  });
+  }, 120_000);
 });
