@@ -117,9 +117,10 @@ function faulty(intercept: InboundInterceptor, fault: AppOptions['inboundFault']
 /** Builds the whole app from config: store (migrated), locales, surveys, handler, HTTP server. */
 export async function createApp(config: Config, opts: AppOptions = {}): Promise<App> {
   const log = opts.logger ?? pino({ level: config.logLevel });
-  const locales = readLocales(config.localesDir);
+  const loaded = loadSurveyFile(config.surveyFile, readLocales(config.localesDir));
+  // The default survey's own texts (a locales/ folder beside its file) are laid over the project's.
+  const locales = loaded.locales;
   const i18n = createI18n(locales);
-  const loaded = loadSurveyFile(config.surveyFile, locales);
   for (const w of loaded.warnings) log.warn({ survey: loaded.survey.id }, `${w.file}:${w.line}:${w.column} ${w.path}: ${w.message}`);
 
   const db = await openMigrated(config);

@@ -8,6 +8,9 @@ import { resolve } from 'node:path';
 import { z } from 'zod';
 import { cloudConfig, DEFAULT_GRAPH_ROOT, type WhatsAppCloudConfig } from './channels/whatsapp-cloud/config.ts';
 
+/** The installation's `locales/`, the default LOCALES_DIR. */
+const PROJECT_LOCALES = resolve(import.meta.dirname, '../locales');
+
 const port = z.coerce.number().int().min(0).max(65535);
 
 function isTimeZone(tz: string): boolean {
@@ -61,7 +64,7 @@ const schema = z.object({
     .regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'use lower-case letters, digits and -')
     .default('default')
     .describe('Code of the pilot that /start without a code joins'),
-  LOCALES_DIR: z.string().min(1).default('locales').describe('Folder with <lng>/<namespace>.json'),
+  LOCALES_DIR: z.string().min(1).optional().describe("Folder with <lng>/<namespace>.json; default this installation's locales/, whatever the working folder"),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info').describe('pino log level'),
   TRYIT_ENABLED: z.enum(['0', '1']).default('1').describe('Serve the local try-it web chat at /try'),
   TELEGRAM_BOT_TOKEN: z
@@ -431,7 +434,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
     secretFile: resolve(cwd, e.PSEUDONYM_SECRET_FILE ?? `${dataDir}/pseudonym.key`),
     surveyFile: resolve(cwd, e.SURVEY_FILE),
     defaultPilot: e.DEFAULT_PILOT,
-    localesDir: resolve(cwd, e.LOCALES_DIR),
+    // The installation's own texts by default, so commands work from a researcher's folder too.
+    localesDir: e.LOCALES_DIR !== undefined ? resolve(cwd, e.LOCALES_DIR) : PROJECT_LOCALES,
     logLevel: e.LOG_LEVEL,
     tryitEnabled: e.TRYIT_ENABLED === '1',
     telegram: e.TELEGRAM_BOT_TOKEN

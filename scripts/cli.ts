@@ -58,18 +58,20 @@ export async function main(argv: string[]): Promise<number> {
     .description('check survey files; every problem is reported as file:line:column path: message')
     .argument('<files...>')
     .option('--max-minutes <n>', 'warn when a survey is estimated to take longer', '10')
-    .action(async (files: string[], o: { maxMinutes: string }) => {
+    .option('--locales <dir>', "folder with the survey's texts (default: locales/ beside the survey file, else LOCALES_DIR)")
+    .action(async (files: string[], o: { maxMinutes: string; locales?: string }) => {
       const { runValidate } = await import('./commands/survey.ts');
-      code = runValidate(loadConfig(process.env), files, Number(o.maxMinutes));
+      code = runValidate(loadConfig(process.env), files, Number(o.maxMinutes), o.locales);
     });
   survey
     .command('preview')
     .description('print a survey as a respondent would see it')
     .argument('<file>')
     .option('--lang <code>', 'language to preview in')
-    .action(async (file: string, o: { lang?: string }) => {
+    .option('--locales <dir>', "folder with the survey's texts (default: locales/ beside the survey file, else LOCALES_DIR)")
+    .action(async (file: string, o: { lang?: string; locales?: string }) => {
       const { runPreview } = await import('./commands/survey.ts');
-      code = runPreview(loadConfig(process.env), file, o.lang);
+      code = runPreview(loadConfig(process.env), file, o.lang, o.locales);
     });
 
   survey
@@ -80,12 +82,26 @@ export async function main(argv: string[]): Promise<number> {
     .requiredOption('--out <file>', 'survey file to write, e.g. surveys/utrecht.yaml (its name is the survey id)')
     .option('--id <id>', 'survey id (default: the output file name)')
     .option('--all', 'every bank question of each indicator, not only its core question', false)
+    .option('--background', "also the bank's optional background questions (age band, gender, origin, residence status, …), asked last", false)
+    .option('--locales <dir>', "where to write the survey's texts (default: locales/ beside the survey file)")
     .option('--force', 'overwrite an existing survey file and its locale files', false)
     .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
-    .action(async (o: { indicators: string; languages: string; out: string; id?: string; all: boolean; force: boolean; maxMinutes: string }) => {
-      const { runSurveyNew } = await import('./commands/survey-new.ts');
-      code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
-    });
+    .action(
+      async (o: {
+        indicators: string;
+        languages: string;
+        out: string;
+        id?: string;
+        all: boolean;
+        background: boolean;
+        locales?: string;
+        force: boolean;
+        maxMinutes: string;
+      }) => {
+        const { runSurveyNew } = await import('./commands/survey-new.ts');
+        code = runSurveyNew(loadConfig(process.env), { ...o, indicators: list(o.indicators), languages: list(o.languages), maxMinutes: Number(o.maxMinutes) });
+      },
+    );
 
   survey
     .command('import-xlsform')
@@ -93,9 +109,11 @@ export async function main(argv: string[]): Promise<number> {
     .argument('<form>', 'the .xlsx file')
     .option('--out <file>', 'survey file to write (default surveys/<form_id>.yaml)')
     .option('--id <id>', 'survey id (default: form_id from the settings sheet)')
+    .option('--locales <dir>', "where to write the survey's texts (default: locales/ beside the survey file)")
+    .option('--map <file>', 'CSV with name,indicator,outcome for questions the form does not map')
     .option('--force', 'overwrite an existing survey file and its locale files', false)
     .option('--max-minutes <n>', 'warn when the survey is estimated to take longer', '10')
-    .action(async (form: string, o: { out?: string; id?: string; force: boolean; maxMinutes: string }) => {
+    .action(async (form: string, o: { out?: string; id?: string; locales?: string; map?: string; force: boolean; maxMinutes: string }) => {
       const { runImportXlsForm } = await import('./commands/import-xlsform.ts');
       code = await runImportXlsForm(loadConfig(process.env), form, { ...o, maxMinutes: Number(o.maxMinutes) });
     });

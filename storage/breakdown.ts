@@ -14,8 +14,9 @@ import type { Database } from './schema.ts';
 
 /** The group of people without a usable answer to the background question. */
 export const NOT_ANSWERED = 'not_answered';
-/** The choice id of "prefer not to say": counted as not answered. */
-export const PREFER_NOT = 'prefer_not';
+/** Choice ids of "prefer not to say" (the bank's, and the short form): counted as not answered. */
+export const PREFER_NOT_IDS: readonly string[] = ['prefer_not_to_say', 'prefer_not'];
+export const isPreferNot = (id: string): boolean => PREFER_NOT_IDS.includes(id);
 
 /** Split by a background question into one cell per value (its choice ids; "prefer not to say" is dropped). */
 export interface Split {
@@ -43,7 +44,7 @@ function latest(pilot: string, question: string): RawBuilder<unknown> {
 
 /** (respondent_id, grp) for every group a respondent is in; people not in any group have no row. */
 export function groupMembers(pilot: string, split: Split): RawBuilder<{ respondent_id: string; grp: string }> {
-  const values = split.values.filter((v) => v !== PREFER_NOT && v !== NOT_ANSWERED);
+  const values = split.values.filter((v) => !isPreferNot(v) && v !== NOT_ANSWERED);
   // An empty list of values still needs a derived table with the right columns: one that matches nothing.
   const rows = values.length
     ? sql.join(
@@ -62,7 +63,7 @@ export function inGroup(eb: ExpressionBuilder<Database, 'answers'>, pilot: strin
   }
   // Not answered: no latest answer that names anything but "prefer not to say".
   return sql<SqlBool>`${eb.ref('answers.respondent_id')} not in (select l.respondent_id from (${latest(pilot, g.question)}) l
-    where l.value_choices is not null and l.value_choices <> ${JSON.stringify([PREFER_NOT])})`;
+    where l.value_choices is not null and l.value_choices not in (${sql.join(PREFER_NOT_IDS.map((id) => JSON.stringify([id])))}))`;
 }
 
 /** A group id from SQL (null where the left join found no group). */

@@ -6,7 +6,9 @@
  * are normalised, so the engine never has to interpret spec shorthands.
  * @module
  */
+import { expandScaleMethod } from './scale-method.ts';
 import type { Condition, QuestionRole, SpokenKey, SurveySpec, QuestionSpec } from './spec/schema.ts';
+import { defaultBands } from './traffic-bands.ts';
 
 export type TrafficLight = 'red' | 'orange' | 'green';
 export type PromptForm = 'text' | 'audio' | 'video';
@@ -160,11 +162,7 @@ export interface Survey {
 }
 
 function defaultNumericTraffic(min: number, max: number): NumericTrafficRule {
-  // 0–10 gives red 0–4, orange 5–6, green 7–10 (the schaalvraag convention).
-  const span = max - min;
-  const redTop = min + Math.floor(span * 0.4);
-  const orangeTop = min + Math.floor(span * 0.6);
-  return { kind: 'numeric', red: [[min, redTop]], orange: [[redTop + 1, orangeTop]], green: [[orangeTop + 1, max]] };
+  return { kind: 'numeric', ...defaultBands(min, max) };
 }
 
 function trafficOf(q: QuestionSpec): TrafficRule | null {
@@ -200,15 +198,17 @@ export function compileSurvey(spec: SurveySpec): Survey {
     const implicit: Condition | null = parent ? { question: parent.id, answered: true } : null;
     const when: Condition | null = implicit && q.when ? { all: [implicit, q.when] } : (q.when ?? implicit);
     if (!parent) topLevelCount += 1;
+    const role = q.role ?? parent?.role ?? 'indicator';
     const base: QuestionBase = {
       id: q.id,
       index: questions.length,
       ordinal: parent ? parent.ordinal : topLevelCount,
       parent: parent?.id ?? null,
-      role: q.role ?? parent?.role ?? 'indicator',
+      role,
       askEachWave: q.askEachWave ?? parent?.askEachWave ?? false,
-      indicator: q.indicator ?? parent?.indicator ?? null,
-      outcome: q.outcome ?? parent?.outcome ?? null,
+      // A background question under an indicator question still describes the respondent, not an experience.
+      indicator: role === 'background' ? null : (q.indicator ?? parent?.indicator ?? null),
+      outcome: role === 'background' ? null : (q.outcome ?? parent?.outcome ?? null),
       required: q.required,
       textKey: q.text ?? key('text'),
       hintKey: q.hint ?? null,
@@ -250,7 +250,8 @@ export function compileSurvey(spec: SurveySpec): Survey {
     questions.push(compiled);
     for (const f of q.followUps ?? []) walk(f, compiled);
   };
-  for (const q of spec.questions) walk(q, null);
+  // `scaleMethod` becomes ordinary follow-ups here, so the engine never sees it.
+  for (const q of expandScaleMethod(spec).questions) walk(q, null);
 
   const referenced = new Set<string>();
   for (const q of questions) collectRefs(q.when, referenced);

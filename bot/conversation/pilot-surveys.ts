@@ -32,9 +32,8 @@ export class PilotSurveys {
     const file = pilot.surveyFile;
     if (file === null || this.failed.has(file)) return undefined;
     try {
-      const locales = readLocales(this.localesDir);
-      const loaded = loadSurveyFile(file, locales);
-      const { survey } = loaded;
+      const loaded = loadSurveyFile(file, readLocales(this.localesDir));
+      const { survey, locales } = loaded;
       const other = this.fileOf.get(survey.id);
       if (survey.id !== pilot.surveyId || (other !== undefined && other !== file)) {
         throw new Error(`it holds survey "${survey.id}", but the pilot expects "${pilot.surveyId}"${other ? ` (and ${other} already has that id)` : ''}`);

@@ -165,8 +165,7 @@ export async function runShareResults(config: Config, code: string, messageArgs:
   }
   if (files.size === 0) throw new UsageError('give at least one --message <language>=<file>');
   return withPilot(config, code, async (db, pilot) => {
-    const locales = readLocales(config.localesDir);
-    const { survey } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, locales);
+    const { survey, locales } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, readLocales(config.localesDir));
     const renderer = new Renderer(createI18n(locales));
     const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
     const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));

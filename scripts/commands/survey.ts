@@ -11,16 +11,17 @@ import { consentMessage, questionMessage } from '../../surveys/engine/messages.t
 import { start } from '../../surveys/engine/engine.ts';
 import type { Condition } from '../../surveys/spec/schema.ts';
 
-export function runValidate(config: Config, files: string[], maxMinutes: number): number {
+export function runValidate(config: Config, files: string[], maxMinutes: number, textsDir?: string): number {
   const locales = readLocales(config.localesDir);
   let failed = 0;
   for (const file of files) {
     try {
-      const loaded = loadSurveyFile(resolve(file), locales, { maxMinutes });
+      const loaded = loadSurveyFile(resolve(file), locales, { maxMinutes, textsDir });
       for (const w of loaded.warnings) process.stdout.write(`${formatIssue(w)}\n`);
       const q = loaded.survey.questions;
+      const background = loaded.survey.background.length > 0 ? `, ${loaded.survey.background.length} background (${loaded.survey.background.join(', ')})` : '';
       process.stdout.write(
-        `ok ${file}: ${loaded.survey.id} v${loaded.survey.version}, ${q.length} questions (${q.filter((x) => x.parent).length} follow-ups), ${loaded.survey.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`,
+        `ok ${file}: ${loaded.survey.id} v${loaded.survey.version}, ${q.length} questions (${q.filter((x) => x.parent).length} follow-ups${background}), ${loaded.survey.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`,
       );
     } catch (e) {
       if (!(e instanceof SurveyFileError)) throw e;
@@ -49,11 +50,9 @@ function print(r: RenderedMessage, indent = ''): string {
   return lines.join('\n');
 }
 
-export function runPreview(config: Config, file: string, lang: string | undefined): number {
-  const locales = readLocales(config.localesDir);
-  const i18n = createI18n(locales);
-  const renderer = new Renderer(i18n);
-  const { survey } = loadSurveyFile(resolve(file), locales);
+export function runPreview(config: Config, file: string, lang: string | undefined, textsDir?: string): number {
+  const { survey, locales } = loadSurveyFile(resolve(file), readLocales(config.localesDir), { textsDir });
+  const renderer = new Renderer(createI18n(locales));
   const lng = lang ?? survey.defaultLanguage;
   if (!survey.languages.includes(lng)) {
     process.stderr.write(`${file}: the survey has no language "${lng}"; it has ${survey.languages.join(', ')}\n`);
@@ -67,7 +66,8 @@ export function runPreview(config: Config, file: string, lang: string | undefine
   for (const e of first.effects) if (e.type === 'send') out.push(print(render(e.message)), '');
   out.push(print(render(consentMessage(survey))), '');
   for (const q of survey.questions) {
-    const head = `--- ${q.id} (${q.type}${q.indicator ? `, ${q.indicator}/${q.outcome}` : ''}${q.required ? ', required' : ''})`;
+    const mapped = q.role === 'background' ? ', background' : q.indicator ? `, ${q.indicator}/${q.outcome}` : '';
+    const head = `--- ${q.id} (${q.type}${mapped}${q.required ? ', required' : ''})`;
     out.push(q.when ? `${head} — only if ${describe(q.when)}` : head);
     out.push(print(render(questionMessage(survey, q, state, 'text')), q.parent ? '    ' : ''), '');
   }

@@ -19,9 +19,11 @@ export interface AssembleOptions {
   languages: readonly string[];
   /** Every bank question of each indicator instead of only its core question. */
   all: boolean;
+  /** Also the bank's background questions (role: background), asked at the end. */
+  background?: boolean;
 }
 
-export type AssembleResult = { ok: true; spec: Raw; textKeys: string[]; questionCount: number } | { ok: false; message: string };
+export type AssembleResult = { ok: true; spec: Raw; textKeys: string[]; questionCount: number; background: string[] } | { ok: false; message: string };
 
 const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -29,6 +31,8 @@ const isRaw = (v: unknown): v is Raw => typeof v === 'object' && v !== null && !
 function keysOf(q: Raw, out: Set<string>): void {
   out.add(`q.${String(q.id)}`);
   for (const field of ['text', 'hint', 'minLabel', 'maxLabel']) if (typeof q[field] === 'string') out.add(q[field]);
+  // Shared choice texts, such as the background questions' "prefer not to say".
+  if (Array.isArray(q.choices)) for (const c of q.choices) if (isRaw(c) && typeof c.text === 'string') out.add(c.text);
   if (Array.isArray(q.followUps)) for (const f of q.followUps) if (isRaw(f)) keysOf(f, out);
 }
 
@@ -56,6 +60,9 @@ export function assembleSurvey(bank: unknown, opts: AssembleOptions): AssembleRe
     if (mine.length === 0) return { ok: false, message: `the question bank has no question for "${ind}"; add one to surveys/bank/bank.yaml` };
     questions.push(...(opts.all ? mine : mine.slice(0, 1)));
   }
+  // Asked last: people answer about their experience first, and may stop before the personal part.
+  const background = opts.background === true ? bank.questions.filter((q): q is Raw => isRaw(q) && q.role === 'background') : [];
+  questions.push(...background);
   const keys = new Set(['intro', 'consent', 'completion']);
   for (const q of questions) keysOf(q, keys);
   const count = (qs: readonly unknown[]): number => qs.reduce<number>((n, q) => n + 1 + (isRaw(q) && Array.isArray(q.followUps) ? count(q.followUps) : 0), 0);
@@ -68,7 +75,7 @@ export function assembleSurvey(bank: unknown, opts: AssembleOptions): AssembleRe
     consent: { version: 1 },
     questions,
   };
-  return { ok: true, spec, textKeys: [...keys], questionCount: count(questions) };
+  return { ok: true, spec, textKeys: [...keys], questionCount: count(questions), background: background.map((q) => String(q.id)) };
 }
 
 /** Copies the subtrees at dotted `keys` out of a nested locale object; missing keys are skipped. */

@@ -50,7 +50,9 @@ function accept(r: Run, q: Question, result: ParseResult): void {
 function record(r: Run, q: Question, a: ParsedAnswer): void {
   const { s, survey, ctx } = r;
   const v = a.value;
-  const light = v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
+  // Background questions never colour the map nor queue a recontact theme.
+  const light =
+    q.role === 'background' ? null : v.kind === 'number' ? trafficLight(q.traffic, v.number) : v.kind === 'choices' ? trafficLight(q.traffic, v.choices) : null;
   r.out.push({
     type: 'answer',
     answer: {

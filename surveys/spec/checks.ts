@@ -21,6 +21,8 @@ export interface CheckEnv {
   hasText?: ((lng: string, ns: string, key: string) => boolean) | undefined;
   fileExists?: ((relativePath: string) => boolean) | undefined;
   maxMinutes?: number | undefined;
+  /** How to name the folder of the survey's texts in messages; default `locales`. */
+  textsDir?: string | undefined;
 }
 
 function choiceIds(q: QuestionSpec): string[] | null {
@@ -67,6 +69,19 @@ function checkIds(flat: readonly FlatQuestion[], out: RawIssue[]): void {
 
 function ownerOf(outcome: string): string | undefined {
   return INDICATORS.find((i) => i.outcomes.includes(outcome))?.id;
+}
+
+/** A survey of background questions only imports and runs, but shows nothing on the map: say so. */
+function checkMapsSomething(flat: readonly FlatQuestion[], out: RawIssue[]): void {
+  if (flat.some((f) => f.role !== 'background' && f.indicator !== undefined)) return;
+  const background = flat.filter((f) => f.role === 'background').map((f) => f.q.id);
+  out.push({
+    ...warning(
+      ['questions'],
+      `this survey maps no indicator: ${background.length > 0 ? `${background.length === 1 ? 'its one question is a background question' : `all ${background.length} questions are background questions`} (${list(background)})` : 'no question has an indicator'}, so its answers never reach the traffic-light map; give the questions about experience an "indicator:" and "outcome:" (in an XLSForm: indicator/outcome columns or --map mapping.csv)`,
+    ),
+    atKey: true,
+  });
 }
 
 function checkIndicators(flat: readonly FlatQuestion[], out: RawIssue[]): void {
@@ -354,7 +369,8 @@ export function checkSpec(spec: SurveySpec, has: Has, env: CheckEnv): { issues: 
   checkConditions(flat, out);
   checkRanges(flat, has, out);
   checkPrompts(spec, flat, env, out);
-  if (env.hasText) out.push(...checkTexts(spec, flat, has, env.hasText));
+  if (env.hasText) out.push(...checkTexts(spec, flat, has, env.hasText, env.textsDir ?? 'locales'));
+  checkMapsSomething(flat, out);
   const { minutes, count } = estimateMinutes(spec, flat);
   const max = env.maxMinutes ?? 10;
   if (minutes > max) {

@@ -4,6 +4,7 @@
  * @module
  */
 import type { SpecPath } from './positions.ts';
+import { expandScaleMethod } from '../scale-method.ts';
 import type { QuestionRole, QuestionSpec, SurveySpec } from './schema.ts';
 
 type Path = Array<string | number>;
@@ -39,6 +40,7 @@ export function flatten(spec: SurveySpec): FlatQuestion[] {
     out.push(f);
     (q.followUps ?? []).forEach((c, i) => walk(c, [...path, 'followUps', i], f));
   };
-  spec.questions.forEach((q, i) => walk(q, ['questions', i], null));
+  // The scale method's follow-ups come after a question's own, so those keep their paths in the file.
+  expandScaleMethod(spec).questions.forEach((q, i) => walk(q, ['questions', i], null));
   return out;
 }

@@ -26,6 +26,8 @@ export interface LoadEnv {
   fileExists?: (relativePath: string) => boolean;
   /** Warn when the estimated completion time in minutes is above this; default 10. */
   maxMinutes?: number;
+  /** How messages name the folder of the survey's texts; default `locales`. */
+  textsDir?: string;
 }
 
 export type LoadResult = { ok: true; survey: Survey; spec: SurveySpec; warnings: SpecIssue[]; estimatedMinutes: number } | { ok: false; issues: SpecIssue[] };

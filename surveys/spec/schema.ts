@@ -116,6 +116,17 @@ const base = {
 
 type FollowUps = { followUps?: QuestionSpec[] | undefined };
 
+/**
+ * Who gets a schaalvraag follow-up (seed 003): `all` who answered the scale, only `low`
+ * scores (red or orange: ≤ 6 on 0–10), or nobody (`off`, the default).
+ */
+export const SCALE_ASK = ['all', 'low', 'off'] as const;
+const scaleAsk = z.enum(SCALE_ASK);
+const scaleFollowUp = z.union([scaleAsk, z.object({ ask: scaleAsk, id: id.optional(), text: z.string().optional() }).strict()]);
+/** "Why there?", "what already works?", "what would one step up look like?", asked right after the scale. */
+const scaleMethod = z.object({ why: scaleFollowUp.optional(), works: scaleFollowUp.optional(), stepUp: scaleFollowUp.optional() }).strict();
+export type ScaleMethodSpec = z.output<typeof scaleMethod>;
+
 const scale = z
   .object({
     ...base,
@@ -125,6 +136,7 @@ const scale = z
     minLabel: z.string().optional(),
     maxLabel: z.string().optional(),
     traffic: numericTraffic.optional(),
+    scaleMethod: scaleMethod.optional(),
   })
   .strict();
 const number = z

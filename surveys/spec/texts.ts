@@ -62,7 +62,13 @@ export function textKeys(spec: SurveySpec, flat: readonly FlatQuestion[], has: H
  * One issue per (language, missing key); a language that has none of the keys at all
  * (no locale file yet) gets a single issue instead of one per key.
  */
-export function checkTexts(spec: SurveySpec, flat: readonly FlatQuestion[], has: Has, hasText: (lng: string, ns: string, key: string) => boolean): RawIssue[] {
+export function checkTexts(
+  spec: SurveySpec,
+  flat: readonly FlatQuestion[],
+  has: Has,
+  hasText: (lng: string, ns: string, key: string) => boolean,
+  dir = 'locales',
+): RawIssue[] {
   const ns = spec.namespace ?? `survey-${spec.id}`;
   const keys = textKeys(spec, flat, has);
   const out: RawIssue[] = [];
@@ -76,7 +82,7 @@ export function checkTexts(spec: SurveySpec, flat: readonly FlatQuestion[], has:
       out.push(
         error(
           ['languages', i],
-          `no texts for "${lng}": none of the ${keys.length} keys this survey uses is in locales/${lng}/${ns}.json; add the translations or remove "${lng}" from languages`,
+          `no texts for "${lng}": none of the ${keys.length} keys this survey uses is in ${dir}/${lng}/${ns}.json; add the translations or remove "${lng}" from languages`,
         ),
       );
       missing.clear();
@@ -85,7 +91,7 @@ export function checkTexts(spec: SurveySpec, flat: readonly FlatQuestion[], has:
   for (const u of keys) {
     for (const lng of new Set(spec.languages)) {
       if (!missingBy.get(lng)!.has(u.key)) continue;
-      out.push(error(u.path, `text "${u.key}" is missing in locales/${lng}/${ns}.json; add it or remove "${lng}" from languages`));
+      out.push(error(u.path, `text "${u.key}" is missing in ${dir}/${lng}/${ns}.json; add it or remove "${lng}" from languages`));
     }
   }
   return out;

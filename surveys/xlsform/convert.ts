@@ -41,6 +41,10 @@ export interface ImportResult {
   texts: Texts;
   issues: ImportIssue[];
   title: string | null;
+  /** Rows without an indicator (and no mapping), imported as background questions. */
+  background: Array<{ row: number; name: string }>;
+  /** Every question name of the survey sheet, to check a mapping file against. */
+  names: string[];
 }
 
 export interface ImportOptions {
@@ -50,6 +54,8 @@ export interface ImportOptions {
   fileName: string;
   /** Texts the form cannot carry (intro, consent, completion, scale labels) per language, flat dotted keys. */
   commonTexts: (lng: string) => Record<string, string> | undefined;
+  /** Question name → indicator and outcome, for forms without those columns (`--map mapping.csv`); a row's own columns win. */
+  mapping?: ReadonlyMap<string, { indicator: string; outcome: string }> | undefined;
 }
 
 const SUPPORTED_TYPES = [
@@ -127,6 +133,7 @@ class Importer {
   private readonly lists = new Map<string, Choice[]>();
   private readonly names = new Map<string, { row: number; id: string | null; why?: string }>();
   private readonly seenIds = new Map<string, number>();
+  private readonly background: ImportResult['background'] = [];
 
   constructor(
     private readonly wb: XlsWorkbook,
@@ -164,7 +171,7 @@ class Importer {
         `the workbook has no "survey" sheet (it has: ${list(Object.values(this.wb).map((s) => s.name)) || 'no sheets'}); is this an XLSForm?`,
         'error',
       );
-      return { spec: {}, texts: {}, issues: this.issues, title: null };
+      return { spec: {}, texts: {}, issues: this.issues, title: null, background: [], names: [] };
     }
     const settings = this.readSettings();
     this.findLanguages(survey);
@@ -206,7 +213,14 @@ class Importer {
       consent: { version: 1 },
       questions,
     };
-    return { spec, texts: this.texts, issues: this.issues, title: settings.form_title ?? null };
+    return {
+      spec,
+      texts: this.texts,
+      issues: this.issues,
+      title: settings.form_title ?? null,
+      background: this.background,
+      names: [...this.names.keys()],
+    };
   }
 
   private readSettings(): Record<string, string> {
@@ -450,9 +464,15 @@ class Importer {
     if (head === 'acknowledge') this.add('survey', r.row, 'type', 'acknowledge is imported as a note (shown, no answer needed)', 'unsupported');
 
     const note = q.type === 'note';
-    const indicator = r.cells.indicator?.trim() || group?.indicator;
-    const outcome = r.cells.outcome?.trim() || group?.outcome;
-    if (!note || indicator) {
+    const own = { indicator: r.cells.indicator?.trim(), outcome: r.cells.outcome?.trim() };
+    const mapped = own.indicator || own.outcome ? undefined : this.opts.mapping?.get(name);
+    const indicator = own.indicator || mapped?.indicator || group?.indicator;
+    const outcome = own.outcome || mapped?.outcome || group?.outcome;
+    if (!note && !indicator && !outcome) {
+      // What researchers bring often asks about the person too (age, status): keep it, for breakdowns.
+      q.role = 'background';
+      this.background.push({ row: r.row, name });
+    } else if (!note || indicator) {
       const m = mapIndicator(name, indicator, outcome);
       if ('column' in m) this.add('survey', r.row, m.column, m.message, 'error');
       else Object.assign(q, m);

@@ -153,7 +153,11 @@ describe('Telegram channel against a Bot API over HTTP', () => {
         () => answers(u),
         (r) => r.length >= 17,
       );
-      expect(new Set(rows.map((r) => r.indicator)).size).toBe(14);
+      expect(new Set(rows.map((r) => r.indicator).filter((i) => i !== null)).size).toBe(14);
+      // The default pilot's background questions (age band, residence status, months here) carry no indicator or colour.
+      const background = rows.filter((r) => ['age_band', 'residence_status', 'months_in_nl'].includes(r.question_id));
+      expect(background).toHaveLength(3);
+      expect(background.every((r) => r.indicator === null && r.outcome === null && r.traffic_light === null)).toBe(true);
       expect(rows.every((r) => r.language === lang && r.channel === 'telegram')).toBe(true);
       expect(JSON.stringify(rows)).not.toContain(String(u.id));
       const sentText = fake
@@ -260,6 +264,10 @@ describe('Telegram channel against a Bot API over HTTP', () => {
     u.tap(fake.sentTo(u.id).at(-1)!, 'a:work_has_paid_work:no');
     await u.prompt(); // housing scale
     u.tap(fake.sentTo(u.id).at(-1)!, 'a:housing_suitable:8');
+    await u.prompt(); // housing_why: the scale method asks everyone, also a high score
+    u.say('Big enough for us');
+    await u.prompt(); // housing_suitable_step_up
+    u.say('A garden');
     await u.prompt(); // education
     u.tap(fake.sentTo(u.id).at(-1)!, 'a:education_access:finished');
     const health = await u.prompt();

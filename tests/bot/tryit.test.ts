@@ -89,7 +89,11 @@ describe('try-it channel over HTTP', () => {
       const answers = await app.db.selectFrom('answers_v1').selectAll().where('respondent_id', '=', rid).execute();
       expect(answers.length).toBeGreaterThanOrEqual(17);
       expect(new Set(answers.map((a) => a.language))).toEqual(new Set([lang]));
-      expect(new Set(answers.map((a) => a.indicator)).size).toBe(14);
+      expect(new Set(answers.map((a) => a.indicator).filter((i) => i !== null)).size).toBe(14);
+      // The default pilot's background questions (age band, residence status, months here) carry no indicator or colour.
+      const background = answers.filter((a) => ['age_band', 'residence_status', 'months_in_nl'].includes(a.question_id));
+      expect(background).toHaveLength(3);
+      expect(background.every((a) => a.indicator === null && a.outcome === null && a.traffic_light === null)).toBe(true);
       expect(answers.every((a) => a.channel === 'tryit' && a.consent_version === 1)).toBe(true);
       expect(JSON.stringify(answers)).not.toContain(client.token);
       const consents = await app.db.selectFrom('consents').selectAll().where('respondent_id', '=', rid).execute();

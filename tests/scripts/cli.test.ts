@@ -64,7 +64,10 @@ describe('stemmen CLI', () => {
     const r = await stemmen(['survey', 'preview', 'surveys/definitions/default-pilot.yaml', '--lang', 'ar']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^# default-pilot v1 — ar \(rtl\)/);
-    expect(r.stdout).toContain('--- work_fair_why (text, work/treated_fairly_at_work) — only if work_fair answered true and work_fair lte 6');
+    // The scale method asks everyone "why there?" and "one step up?", in the bot's shared wording.
+    expect(r.stdout).toContain('--- work_fair_why (text, work/treated_fairly_at_work) — only if work_fair answered true\n    لماذا أنت عند هذا الرقم؟');
+    expect(r.stdout).toContain('--- work_fair_step_up (text, work/treated_fairly_at_work) — only if work_fair answered true');
+    expect(r.stdout).toContain('--- residence_status (single, background)');
     expect(r.stdout).toMatch(/[\u0600-\u06FF]/);
   });
 

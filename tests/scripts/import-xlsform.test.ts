@@ -228,7 +228,7 @@ describe('stemmen survey import-xlsform', () => {
         ],
       },
     });
-    const ti = JSON.parse(readFileSync(join(ws.locales, 'ti/survey-utrecht-newcomers.json'), 'utf8')) as { q: Record<string, { text: string }> };
+    const ti = JSON.parse(readFileSync(join(ws.dir, 'surveys/locales/ti/survey-utrecht-newcomers.json'), 'utf8')) as { q: Record<string, { text: string }> };
     expect(ti.q.has_work!.text).toBe('ክፉል ስራሕ ኣለኩም ዶ?');
   });
 

@@ -20,6 +20,27 @@ beforeAll(() => {
 afterAll(() => rmSync(ws.dir, { recursive: true, force: true }));
 
 describe('question bank', () => {
+  it('has an optional background set, each choice list with "prefer not to say", in every bank language', () => {
+    const locales = readLocales(join(ROOT, 'locales'));
+    const { survey } = loadSurveyFile(BANK, locales, { maxMinutes: Infinity });
+    expect(survey.background).toEqual(['age_band', 'gender', 'origin_country', 'residence_status', 'months_in_nl', 'municipality', 'household']);
+    for (const id of survey.background) {
+      const q = survey.byId.get(id)!;
+      expect(q).toMatchObject({ role: 'background', indicator: null, outcome: null, traffic: null, required: false });
+      if (q.type === 'single') expect(q.choices.at(-1)).toEqual({ id: 'prefer_not_to_say', textKey: 'prefer_not_to_say' });
+    }
+    const status = survey.byId.get('residence_status');
+    expect(status?.type === 'single' && status.choices.map((c) => c.id)).toEqual([
+      'asylum_procedure',
+      'asylum_permit',
+      'temporary_protection',
+      'family_reunification',
+      'other',
+      'prefer_not_to_say',
+    ]);
+    expect((locales.resources.ti!.bank as { prefer_not_to_say: string }).prefer_not_to_say).toMatch(/[\u1200-\u137F]/);
+  });
+
   it('is a valid survey with every text in all 14 languages and a question for every outcome', () => {
     const { survey } = loadSurveyFile(BANK, readLocales(join(ROOT, 'locales')), { maxMinutes: Infinity });
     expect(survey.languages).toEqual(['en', 'nl', 'ar', 'fa', 'uk', 'ti', 'so', 'tr', 'prs', 'ps', 'ckb', 'kmr', 'ru', 'pl']);
@@ -66,15 +87,53 @@ describe('stemmen survey new', () => {
     expect(r.stdout).not.toMatch(/warning/);
     const spec = parse(readFileSync(out, 'utf8')) as { id: string; languages: string[]; defaultLanguage: string };
     expect(spec).toMatchObject({ id: 'pilot-utrecht', languages: ['nl', 'ar', 'ti', 'uk'], defaultLanguage: 'nl' });
-    const ti = JSON.parse(readFileSync(join(ws.locales, 'ti/survey-pilot-utrecht.json'), 'utf8')) as { q: Record<string, { text: string }> };
+    // The texts live beside the survey file, not in the project's locales.
+    const own = join(ws.dir, 'surveys/locales');
+    expect(existsSync(join(ws.locales, 'ti/survey-pilot-utrecht.json'))).toBe(false);
+    const ti = JSON.parse(readFileSync(join(own, 'ti/survey-pilot-utrecht.json'), 'utf8')) as { q: Record<string, { text: string }> };
     expect(ti.q.work_skills_used!.text).toMatch(/[\u1200-\u137F]/);
-    const review = JSON.parse(readFileSync(join(ws.locales, 'review.json'), 'utf8')) as Record<string, Record<string, { status: string }>>;
+    const review = JSON.parse(readFileSync(join(own, 'review.json'), 'utf8')) as Record<string, Record<string, { status: string }>>;
     expect(review.ti!['survey-pilot-utrecht']).toEqual({ status: 'machine-draft' });
     expect(review.en!['survey-pilot-utrecht']).toEqual({ status: 'reviewed' });
 
     const v = await stemmen(['survey', 'validate', out], env);
     expect(v.code).toBe(0);
     expect((await stemmen(['check', 'locales'], env)).code).toBe(0);
+  });
+
+  it('adds the background set at the end with --background and lists it; without it there is none', async () => {
+    const out = join(ws.dir, 'bg/with-background.yaml');
+    const r = await stemmen(['survey', 'new', '--indicators', 'work,housing', '--languages', 'ar,en', '--out', out, '--background'], {
+      LOCALES_DIR: ws.locales,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toContain(
+      'background questions (optional, asked at the end): age_band, gender, origin_country, residence_status, months_in_nl, municipality, household',
+    );
+    const spec = parse(readFileSync(out, 'utf8')) as { questions: Array<{ id: string; role?: string }> };
+    expect(spec.questions.map((q) => q.id)).toEqual([
+      'work_skills_used',
+      'housing_suitable',
+      'age_band',
+      'gender',
+      'origin_country',
+      'residence_status',
+      'months_in_nl',
+      'municipality',
+      'household',
+    ]);
+    const ar = JSON.parse(readFileSync(join(ws.dir, 'bg/locales/ar/survey-with-background.json'), 'utf8')) as {
+      prefer_not_to_say: string;
+      q: Record<string, { text: string }>;
+    };
+    expect(ar.prefer_not_to_say).toMatch(/[\u0600-\u06FF]/);
+    expect(ar.q.residence_status!.text).toMatch(/[\u0600-\u06FF]/);
+    const v = await stemmen(['survey', 'validate', out], { LOCALES_DIR: ws.locales });
+    expect(v.stdout).toMatch(/11 questions \(2 follow-ups, 7 background \(age_band, gender/);
+
+    const plain = join(ws.dir, 'bg/without.yaml');
+    await stemmen(['survey', 'new', '--indicators', 'work', '--languages', 'en', '--out', plain], { LOCALES_DIR: ws.locales });
+    expect((parse(readFileSync(plain, 'utf8')) as { questions: unknown[] }).questions).toHaveLength(1);
   });
 
   it('warns when every question of the subset would take more than 10 minutes', async () => {

@@ -34,8 +34,8 @@ describe('loadSurvey: the default pilot', () => {
     if (!r.ok) expect.fail(r.issues.map(formatIssue).join('\n'));
     expect(r.warnings).toEqual([]);
     expect(r.survey.id).toBe('default-pilot');
-    expect(r.survey.questions).toHaveLength(23);
-    expect(r.estimatedMinutes).toBe(8.4); // 23 questions × 22 s
+    expect(r.survey.questions).toHaveLength(26);
+    expect(r.estimatedMinutes).toBe(9.5); // 26 questions × 22 s
     expect(asked).toContain('q.work_fair.min');
     expect(asked).toContain('q.education_access.choices.want_but_cannot');
     expect(asked).toEqual(expect.arrayContaining(['intro', 'consent', 'completion']));
@@ -47,7 +47,7 @@ describe('loadSurvey: the default pilot', () => {
     expect(r.ok).toBe(false);
     if (r.ok) return;
     expect(r.issues.map(formatIssue)).toEqual([
-      `${file}:8:33 languages[5]: no texts for "ti": none of the 57 keys this survey uses is in locales/ti/survey-default-pilot.json; add the translations or remove "ti" from languages`,
+      `${file}:10:33 languages[5]: no texts for "ti": none of the 70 keys this survey uses is in locales/ti/survey-default-pilot.json; add the translations or remove "ti" from languages`,
     ]);
   });
 });

@@ -11,7 +11,7 @@
  * filter shows nothing the split hides.
  * @module
  */
-import { NOT_ANSWERED, PREFER_NOT, type GroupFilter, type Split } from '../../../storage/breakdown.ts';
+import { isPreferNot, NOT_ANSWERED, type GroupFilter, type Split } from '../../../storage/breakdown.ts';
 import type { AnswerFilter } from '../../../storage/reports.ts';
 import type { GroupLights, SplitReports } from '../../../storage/split-reports.ts';
 import { aggregateLight, largeEnough, percentages, type AggregateRule } from '../../../surveys/aggregate.ts';
@@ -19,7 +19,7 @@ import { findIndicator, INDICATORS, type IndicatorGroup } from '../../../surveys
 import { choicesOf, type Question, type Survey } from '../../../surveys/model.ts';
 import type { LightSummary } from './traffic-map.ts';
 
-export { NOT_ANSWERED };
+export { isPreferNot, NOT_ANSWERED };
 
 /** A background question a request may split by, with its groups in display order (choices, then "not answered"). */
 export interface SplitQuestion {
@@ -51,7 +51,7 @@ export function resolveSplit(survey: Survey, id: string): Checked<SplitQuestion>
   if (q.role !== 'background') return { ok: false, issue: { code: 'not_background', id, valid } };
   const values = choicesOf(q)
     .map((c) => c.id)
-    .filter((v) => v !== PREFER_NOT);
+    .filter((v) => !isPreferNot(v));
   if (values.length === 0) return { ok: false, issue: { code: 'no_choices', id, valid } };
   return { ok: true, value: { question: q, split: { question: q.id, values }, groups: [...values, NOT_ANSWERED] } };
 }

@@ -9,6 +9,7 @@ import type { Survey } from '../../../../surveys/model.ts';
 import { choicesOf } from '../../../../surveys/model.ts';
 import {
   backgroundQuestions,
+  isPreferNot,
   NOT_ANSWERED,
   resolveBreakdown,
   type Breakdown,
@@ -48,7 +49,7 @@ export function splitFields(ctx: PageContext, survey: Survey, q: FilterQuery, su
   if (questions.length === 0) return '';
   const groups = questions.flatMap((bq) => [
     ...choicesOf(bq)
-      .filter((c) => c.id !== 'prefer_not')
+      .filter((c) => !isPreferNot(c.id))
       .map((c) => ({ value: `${bq.id}:${c.id}`, label: `${surveyT(bq.textKey)}: ${surveyT(c.textKey)}` })),
     { value: `${bq.id}:${NOT_ANSWERED}`, label: `${surveyT(bq.textKey)}: ${t('split.not_answered')}` },
   ]);
