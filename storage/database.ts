@@ -51,9 +51,31 @@ export function openSqlite(file: string): Db {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cachePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   if (file !== ':memory:') sqliteFiles.set(db, file);
   return db;
+}
+
+/**
+ * kysely's SQLite driver prepares every query anew, and preparing cost more than running the
+ * statement (issue 20's profile). The same SQL text gets the same prepared statement; one still
+ * stepping (a streamed query) is never shared: a busy statement gets a fresh one.
+ */
+function cachePreparedStatements(database: SQLite.Database, max = 1000): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const fresh = prepare(source);
+    if (!hit) {
+      // Queries are built from a fixed set of shapes; `in (…)` lists of many lengths are what could grow it.
+      if (cache.size >= max) cache.clear();
+      cache.set(source, fresh);
+    }
+    return fresh;
+  }) as typeof database.prepare;
 }
 
 /** The file behind each SQLite Db, for the cross-process migration lock. */

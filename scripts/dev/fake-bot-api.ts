@@ -85,6 +85,8 @@ export class FakeBotApi {
   readonly offsets: number[] = [];
   /** Number of 429 answers given. */
   rateLimited = 0;
+  /** Milliseconds added before answering every call but getUpdates: a real round trip to Telegram (load benches). */
+  delayMs = 0;
   /** The bot's descriptions and short descriptions per language, as set through the API. */
   readonly profile = new FakeBotProfile();
 
@@ -277,6 +279,7 @@ export class FakeBotApi {
         call.files[param] = { name: up.name, size: up.size, type: up.type };
       }
       this.calls.push(call);
+      if (this.delayMs > 0 && method !== 'getUpdates') await new Promise((r) => setTimeout(r, this.delayMs));
       try {
         if (!KNOWN.has(method)) throw new Fail({ error_code: 404, description: 'Not Found: method not found' });
         this.gate(method, body.params);
