@@ -134,9 +134,12 @@ export class StoreTx {
     expectedRevision: number;
     state: SessionState;
     now: string;
+    /** When its next reminder is due (null: none); undefined leaves the planned one as it is. */
+    reminderDueAt?: string | null;
   }): Promise<void> {
     const st = s.state;
     const common = {
+      ...(s.reminderDueAt !== undefined ? { reminder_due_at: s.reminderDueAt } : {}),
       phase: st.phase,
       language: st.language,
       state: JSON.stringify(st),

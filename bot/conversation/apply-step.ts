@@ -45,6 +45,8 @@ export interface ApplyDeps {
   renderer: Renderer;
   outbox: OutboxWriter;
   newId: () => string;
+  /** When the saved session's next reminder is due (ISO, null: none), saved with it; absent = no reminders. */
+  reminderDue?: ((session: { revision: number; state: SessionState }) => string | null) | undefined;
 }
 
 export type ApplyStep = (tx: StoreTx, step: Step, where: StepWhere) => Promise<AfterCommit>;
@@ -109,6 +111,7 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
         expectedRevision: w.revision,
         state: step.state,
         now: w.now,
+        ...(deps.reminderDue ? { reminderDueAt: deps.reminderDue({ revision: w.revision + 1, state: step.state }) } : {}),
       });
     }
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;

@@ -14,8 +14,7 @@
  * @module
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
-import { Redis } from 'ioredis';
+import { connect, createServer } from 'node:net';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -80,23 +79,45 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** One inline command to a Redis server over plain TCP; resolves with the reply text (the bench only needs INFO and PING). */
+function redisCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.once('error', reject);
+    socket.on('data', (d) => {
+      reply += d.toString('utf8');
+      // A bulk reply ($<len>) is complete when its body arrived; a simple one (+PONG) at its first line end.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      if ((bulk && Buffer.byteLength(reply) >= bulk[0].length + Number(bulk[1]) + 2) || (!bulk && reply.endsWith('\r\n'))) {
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+  });
+}
+
 /** A redis-server of this run's own, without persistence, so its INFO cpu is only ours. */
 async function privateRedis(): Promise<{ url: string; cpu(): Promise<number>; stop(): Promise<void> }> {
   const port = await freePort();
   const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  // Reconnects every 50 ms until the server listens (it takes a moment to start).
-  const client = new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null, retryStrategy: () => 50 });
-  client.on('error', () => {});
-  await client.ping();
+  for (let i = 0; ; i++) {
+    try {
+      if ((await redisCommand(port, 'PING')).startsWith('+PONG')) break;
+    } catch (e) {
+      if (i > 100) throw new Error(`the bench's redis-server on port ${port} did not start: ${(e as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     async cpu() {
-      const info = await client.info('cpu');
+      const info = await redisCommand(port, 'INFO cpu');
       const v = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
       return v('used_cpu_user') + v('used_cpu_sys');
     },
     async stop() {
-      client.disconnect();
       proc.kill('SIGTERM');
       await new Promise((r) => proc.once('exit', r));
     },

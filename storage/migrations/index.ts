@@ -18,6 +18,7 @@ import * as sentMessages from './2026120206_sent_messages.ts';
 import * as unreachable from './2026120207_unreachable.ts';
 import * as outboxPriority from './2026120208_outbox_priority.ts';
 import * as loginAttempts from './2026120209_login_attempts.ts';
+import * as reminderDue from './2026120212_reminder_due.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -35,4 +36,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120207_unreachable': unreachable,
   '2026120208_outbox_priority': outboxPriority,
   '2026120209_login_attempts': loginAttempts,
+  '2026120212_reminder_due': reminderDue,
 };
