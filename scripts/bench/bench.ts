@@ -5,7 +5,8 @@
  * reservations per second from two instances, memory with 100,000 open
  * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
  * export over a million answers; and respondents finished under Telegram's limits, with the
- * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
+ * messages the bot sends per input (telegram-limits.ts); and the cost per answer (cost.ts: bot
+ * and Redis CPU, at Q=10/30/60, with and without API delay; BENCH_COST=off skips it). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS.
  *
@@ -30,6 +31,7 @@ import type { Survey } from '../../surveys/model.ts';
 import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import { benchTelegram } from './telegram-e2e.ts';
+import { benchCost, costProfiles, costRows } from './cost.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchMedia } from './media.ts';
 import { benchOutbound } from './outbound.ts';
@@ -192,6 +194,8 @@ export async function runBench(): Promise<number> {
       await scoped.dispose();
     }
   }
+  // Cost per answer (issue 20), about 10 minutes: BENCH_COST=off skips it.
+  const cost = process.env.BENCH_COST === 'off' ? null : await benchCost(Number(process.env.BENCH_COST_RESPONDENTS ?? 200), pgUrl);
   // Under Telegram's limits (about 2 minutes): BENCH_TELEGRAM_LIMITS=off skips it.
   const limRespondents = Number(process.env.BENCH_TELEGRAM_LIMITS_RESPONDENTS ?? 200);
   const lim = process.env.BENCH_TELEGRAM_LIMITS === 'off' ? null : await benchTelegramLimits(limRespondents);
@@ -268,6 +272,8 @@ export async function runBench(): Promise<number> {
         ] as Array<[string, string, string]>)
       : []),
     ['Telegram e2e bot messages per respondent input (pacing off)', tg.messagesPerInput.toFixed(2), 'messages'],
+    ['Telegram e2e bot CPU / Redis CPU per answer', `${tg.botCpuMsPerAnswer.toFixed(2)} / ${tg.redisCpuMsPerAnswer.toFixed(3)}`, 'ms'],
+    ...(cost ? costRows(cost) : ([['cost per answer', 'skipped', 'BENCH_COST=off']] as Array<[string, string, string]>)),
     ...(lim
       ? ([
           [
@@ -457,6 +463,7 @@ export async function runBench(): Promise<number> {
     exportCsvMaxRssMb: dash.exportMaxRssMb,
     exportCsvMb: dash.csvMb,
   };
-  process.stdout.write(`\n${JSON.stringify(json)}\n`);
+  if (cost) process.stdout.write(`\n${costProfiles(cost)}`);
+  process.stdout.write(`\n${JSON.stringify({ ...json, ...(cost ? { cost } : {}) })}\n`);
   return 0;
 }
