@@ -189,11 +189,13 @@ export class InboundHandler {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
       const promptMessage = currentPrompt(survey, state);
+      const r = this.deps.renderer;
+      // Only typed text is matched against the prompt's labels: a tap needs no rendering.
       input = interpret(msg.content, {
-        t: this.deps.i18n.getFixedT(lng),
-        tEn: this.deps.i18n.getFixedT('en'),
+        t: r.t(lng),
+        tEn: r.t('en'),
         promptMessage,
-        prompt: this.deps.renderer.render(promptMessage, lng, survey.namespace),
+        prompt: msg.content.kind === 'text' ? r.render(promptMessage, lng, survey.namespace) : null,
       });
       step = advance(survey, state, input, ctx);
     }

@@ -279,13 +279,17 @@ export class FakeBotApi {
         call.files[param] = { name: up.name, size: up.size, type: up.type };
       }
       this.calls.push(call);
-      if (this.delayMs > 0 && method !== 'getUpdates') await new Promise((r) => setTimeout(r, this.delayMs));
       try {
         if (!KNOWN.has(method)) throw new Fail({ error_code: 404, description: 'Not Found: method not found' });
         this.gate(method, body.params);
         this.limit(method, body.params);
         if (method === 'getUpdates') this.poll(body.params, res);
-        else json(res, 200, { ok: true, result: this.run(method, body.params, body.uploads) });
+        else {
+          const result = this.run(method, body.params, body.uploads);
+          // The round trip back: the call took effect, the bot learns so only later.
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          json(res, 200, { ok: true, result });
+        }
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
         this.error(res, e.error);
