@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, sql, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -147,7 +147,18 @@ export async function openMigrated(location: DatabaseLocation): Promise<Db> {
 
 /** Runs every pending migration. Returns kysely's result set; never throws for a failed step. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // PostgreSQL: kysely looks for its migration tables in every schema; one in another schema of
+  // the same database (a second installation, a bench's scratch schema) would be taken for ours.
+  // Naming the schema we run in keeps the check to it (public, unless search_path says otherwise).
+  let schema: string | undefined;
+  if (isPostgres(db)) {
+    try {
+      schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+    } catch (e) {
+      return { error: e };
+    }
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const file = sqliteFiles.get(db);
   return file ? withFileLock(file, () => migrator.migrateToLatest()) : migrator.migrateToLatest();
 }
