@@ -25,7 +25,7 @@ import { ReminderRepository } from '../storage/reminders.ts';
 import { ReminderQueue } from '../workers/reminders.ts';
 import { CampaignQueue } from '../workers/campaigns.ts';
 import { CampaignRepository } from '../storage/campaigns.ts';
-import { reminderPort, ReminderService } from './conversation/reminders.ts';
+import { reminderDue, ReminderService } from './conversation/reminders.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
 import { registerTryit } from './channels/tryit/routes.ts';
 import { TelegramRuntime } from './channels/telegram/bot.ts';
@@ -144,7 +144,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
   const notify = mediaRejectionNotifier({ store, renderer, limits: settings.media, delivery, log, now, newId });
   const media = await createMedia(settings, { db, notify, now, log }, mediaOpts);
   // One job per session and step; the worker runs here because reminders are rendered with this process's surveys and locales.
-  const reminders = new ReminderQueue(config.redis, { steps: config.reminders.delaysMs.length + 1, now, log, worker: true });
+  const reminders = new ReminderQueue(config.redis, { sweepMs: config.reminderSweepMs, log, worker: true });
   const handler = new InboundHandler({
     store,
     pseudonyms,
@@ -157,7 +157,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     defaultPilot: config.defaultPilot,
     log,
     intercept: faulty(rsvpInterceptor({ i18n, newId }), opts.inboundFault),
-    reminders: reminderPort(reminders, config.reminders),
+    reminderDue: reminderDue(config.reminders),
     ...(opts.now ? { now: opts.now } : {}),
     ...(opts.newId ? { newId: opts.newId } : {}),
   });
@@ -237,12 +237,12 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     renderer,
     settings: config.reminders,
     delivery,
-    applyStep: stepApplier({ renderer, outbox: delivery, newId }),
+    applyStep: stepApplier({ renderer, outbox: delivery, newId, reminderDue: reminderDue(config.reminders) }),
     log,
     now,
     newId,
   });
-  reminders.start((job) => reminderService.run(job));
+  await reminders.start(() => reminderService.sweep());
   const campaignRepo = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
   const campaigns = new CampaignQueue(config.redis, log);
   campaigns.start(async (job) => {

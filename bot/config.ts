@@ -302,6 +302,12 @@ const schema = z.object({
     .refine(isTimeZone, 'an IANA time zone such as Europe/Amsterdam')
     .default('Europe/Amsterdam')
     .describe("Time zone of QUIET_HOURS (the respondent's own is not known)"),
+  REMINDER_SWEEP_SECONDS: z.coerce
+    .number()
+    .min(0.1)
+    .max(3600)
+    .default(30)
+    .describe('How often due reminders are looked for and sent (one indexed query per sweep)'),
   SESSION_EXPIRE_AFTER: z
     .string()
     .regex(/^(off|\d+(ms|s|m|h|d))$/, 'a duration such as 7d, or off')
@@ -380,6 +386,7 @@ export type Config = Readonly<{
   /** Only for the CLI (`stemmen user add`); null means ask on the terminal. */
   userPassword: string | null;
   reminders: Readonly<{ delaysMs: readonly number[]; quietStart: number; quietEnd: number; timeZone: string; expireAfterMs: number }>;
+  reminderSweepMs: number;
   campaignPerMinute: number;
   /** Share (0–1] of each channel's sending budget that campaign messages may take. */
   campaignShare: number;
@@ -497,6 +504,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>, cw
       timeZone: e.REMINDER_TIME_ZONE,
       expireAfterMs: durationMs(e.SESSION_EXPIRE_AFTER),
     }),
+    reminderSweepMs: Math.round(e.REMINDER_SWEEP_SECONDS * 1000),
     campaignPerMinute: e.CAMPAIGN_PER_MINUTE,
     campaignShare: e.CAMPAIGN_SEND_SHARE / 100,
     inboundMaxAttempts: e.INBOUND_MAX_ATTEMPTS,

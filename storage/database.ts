@@ -7,7 +7,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, sql, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationResultSet } from 'kysely';
 import pg from 'pg';
 import { MIGRATIONS } from './migrations/index.ts';
 import type { Database } from './schema.ts';
@@ -51,9 +51,31 @@ export function openSqlite(file: string): Db {
   database.pragma('synchronous = FULL');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
+  cachePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   if (file !== ':memory:') sqliteFiles.set(db, file);
   return db;
+}
+
+/**
+ * kysely's SQLite driver prepares every query anew, and preparing cost more than running the
+ * statement (issue 20's profile). The same SQL text gets the same prepared statement; one still
+ * stepping (a streamed query) is never shared: a busy statement gets a fresh one.
+ */
+function cachePreparedStatements(database: SQLite.Database, max = 1000): void {
+  const prepare = database.prepare.bind(database);
+  const cache = new Map<string, SQLite.Statement>();
+  database.prepare = ((source: string) => {
+    const hit = cache.get(source);
+    if (hit && !hit.busy) return hit;
+    const fresh = prepare(source);
+    if (!hit) {
+      // Queries are built from a fixed set of shapes; `in (…)` lists of many lengths are what could grow it.
+      if (cache.size >= max) cache.clear();
+      cache.set(source, fresh);
+    }
+    return fresh;
+  }) as typeof database.prepare;
 }
 
 /** The file behind each SQLite Db, for the cross-process migration lock. */
@@ -125,7 +147,18 @@ export async function openMigrated(location: DatabaseLocation): Promise<Db> {
 
 /** Runs every pending migration. Returns kysely's result set; never throws for a failed step. */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // PostgreSQL: kysely looks for its migration tables in every schema; one in another schema of
+  // the same database (a second installation, a bench's scratch schema) would be taken for ours.
+  // Naming the schema we run in keeps the check to it (public, unless search_path says otherwise).
+  let schema: string | undefined;
+  if (isPostgres(db)) {
+    try {
+      schema = (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s;
+    } catch (e) {
+      return { error: e };
+    }
+  }
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const file = sqliteFiles.get(db);
   return file ? withFileLock(file, () => migrator.migrateToLatest()) : migrator.migrateToLatest();
 }

@@ -75,6 +75,27 @@ export class ReminderRepository {
   }
 
   /**
+   * Sessions whose next reminder (or expiry) is due at `now`, oldest first, through the
+   * `reminder_due_at` index: each with its revision and the reminders already sent at it,
+   * which is the step that comes next.
+   */
+  async due(now: string, limit: number): Promise<Array<{ sessionId: string; revision: number; sent: number }>> {
+    const rows = await this.db
+      .selectFrom('sessions')
+      .select(['id', 'revision', 'reminder_rev', 'reminder_step'])
+      .where('reminder_due_at', '<=', now)
+      .orderBy('reminder_due_at')
+      .limit(limit)
+      .execute();
+    return rows.map((r) => ({ sessionId: r.id, revision: r.revision, sent: r.reminder_rev === r.revision ? r.reminder_step : 0 }));
+  }
+
+  /** Plans the session's next reminder at `dueAt` (null: none), unless it changed since `revision` (its save planned anew). */
+  async replan(sessionId: string, revision: number, dueAt: string | null): Promise<void> {
+    await this.db.updateTable('sessions').set({ reminder_due_at: dueAt }).where('id', '=', sessionId).where('revision', '=', revision).execute();
+  }
+
+  /**
    * Sends reminder `step` planned at `revision`: `build` renders the messages (or returns null
    * when none is wanted); they are queued and the step recorded atomically.
    */

@@ -99,6 +99,8 @@ export interface SessionsTable {
   /** The session revision `reminder_step` counts reminders for; other revisions count 0. */
   reminder_rev: Defaulted<number | null>;
   reminder_step: Defaulted<number>;
+  /** When the next reminder or the expiry is due (ISO), null when none is planned; the reminder sweep reads it. */
+  reminder_due_at: Defaulted<string | null>;
   reminded_count: Defaulted<number>;
   /** Set when nobody came back and the session was closed with a polite message. */
   expired_at: Defaulted<string | null>;

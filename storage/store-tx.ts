@@ -144,9 +144,12 @@ export class StoreTx {
     now: string;
     /** Set on insert only; default 1. */
     wave?: number | undefined;
+    /** When its next reminder is due (null: none); undefined leaves the planned one as it is. */
+    reminderDueAt?: string | null;
   }): Promise<void> {
     const st = s.state;
     const common = {
+      ...(s.reminderDueAt !== undefined ? { reminder_due_at: s.reminderDueAt } : {}),
       phase: st.phase,
       language: st.language,
       state: JSON.stringify(st),

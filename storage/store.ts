@@ -9,6 +9,7 @@
 import { sql, type Transaction } from 'kysely';
 import { ConcurrentUpdateError, StoreTx, type StoredSession } from './store-tx.ts';
 import { isPostgres, type Db } from './database.ts';
+import { GroupCommit } from './group-commit.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
@@ -50,15 +51,20 @@ export class Store implements OutboxAccess {
   readonly contacts: ContactRetention;
   /** What WhatsApp sent, for retry receipts; purged by age with the hourly purge. */
   readonly sentMessages: SentMessages;
+  /** SQLite: concurrent respondents' transactions share one commit (storage/group-commit.ts). */
+  readonly groupCommit: GroupCommit | null;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
+    this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db);
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
     this.sentMessages = new SentMessages(db);
   }
 
+  /** Runs `fn` atomically; resolves once it is committed (durably: synchronous=FULL on SQLite). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false)));
     return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared)));
   }
 
@@ -228,7 +234,10 @@ export class Store implements OutboxAccess {
   }
 
   async markDelivered(ids: readonly string[]): Promise<void> {
-    if (ids.length > 0) await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
+    if (ids.length === 0) return;
+    // SQLite: rides along with the next group commit instead of an fsync of its own per reply.
+    if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
+    else await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 
   async markFailed(id: string, error: string): Promise<void> {

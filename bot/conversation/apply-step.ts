@@ -47,6 +47,8 @@ export interface ApplyDeps {
   renderer: Renderer;
   outbox: OutboxWriter;
   newId: () => string;
+  /** When the saved session's next reminder is due (ISO, null: none), saved with it; absent = no reminders. */
+  reminderDue?: ((session: { revision: number; state: SessionState }) => string | null) | undefined;
 }
 
 export type ApplyStep = (tx: StoreTx, step: Step, where: StepWhere) => Promise<AfterCommit>;
@@ -113,6 +115,7 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
         state: step.state,
         now: w.now,
         wave: w.wave,
+        ...(deps.reminderDue ? { reminderDueAt: deps.reminderDue({ revision: w.revision + 1, state: step.state }) } : {}),
       });
     }
     const lng = step.state.language ?? step.state.languageHint ?? survey.defaultLanguage;

@@ -45,8 +45,8 @@ export interface HandlerDeps {
   log: Logger;
   /** Where media answers go once committed (the media queues); absent = they stay pending. */
   media?: MediaPort | undefined;
-  /** Reminder planning; absent = no reminders. */
-  reminders?: ReminderPort | undefined;
+  /** When a saved session's next reminder is due (saved with it); absent = no reminders. */
+  reminderDue?: ((session: { revision: number; state: SessionState }) => string | null) | undefined;
   /**
    * Gets each new message before the engine (inside its transaction); replies it returns are
    * sent instead of the engine's. Used for answers to follow-up invitations.
@@ -69,12 +69,6 @@ export interface MediaPort {
   withdraw?(items: MediaSubmission[]): Promise<void>;
 }
 
-/** The handler's view of reminders: every committed message replans (or cancels) them. */
-export interface ReminderPort {
-  /** `after` is the saved session, or null when the respondent was erased. May fail (Redis down). */
-  activity(sessionId: string, after: { revision: number; state: SessionState } | null): Promise<void>;
-}
-
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
 export type InboundInterceptor = (tx: StoreTx, msg: InboundMessage, respondentId: string, now: string) => Promise<RenderedMessage[] | null>;
 
@@ -91,7 +85,7 @@ export class InboundHandler {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.pilots = new PilotResolver(deps);
-    this.applyStep = stepApplier({ renderer: deps.renderer, outbox: deps.delivery, newId: this.newId });
+    this.applyStep = stepApplier({ renderer: deps.renderer, outbox: deps.delivery, newId: this.newId, reminderDue: deps.reminderDue });
   }
 
   /** The pseudonymous id of whoever writes from `address` on `channel`. */
@@ -123,9 +117,9 @@ export class InboundHandler {
     return committed.outcome;
   }
 
-  /** Work outside the transaction: queue media answers, delete an erased person's files, replan reminders. Never fails the message. */
+  /** Work outside the transaction: queue media answers, delete an erased person's files. Never fails the message. (Reminders are planned in it.) */
   private async afterCommit(c: AfterCommit, channel: string): Promise<void> {
-    const { media, reminders, log } = this.deps;
+    const { media, log } = this.deps;
     const attempt = async (what: () => Promise<unknown> | undefined, level: 'warn' | 'error', note: string) => {
       try {
         await what();
@@ -139,8 +133,6 @@ export class InboundHandler {
       // Job data holds only answer ids, but a kept job would still point at an erased answer.
       if (c.withdrawn.length > 0) await attempt(() => media.withdraw?.(c.withdrawn), 'error', "could not remove an erased respondent's media jobs");
     }
-    // A stale planned reminder still sends nothing (its revision is gone); only a new one is missed.
-    if (reminders) await attempt(() => reminders.activity(c.session.id, c.session.after), 'warn', 'reminders not replanned');
   }
 
   private async commit(msg: InboundMessage, respondentId: string): Promise<Committed> {
@@ -203,11 +195,13 @@ export class InboundHandler {
       const state = existing.state;
       const lng = state.language ?? state.languageHint ?? matchLanguage(msg.languageHint, survey.languages) ?? survey.defaultLanguage;
       const promptMessage = currentPrompt(survey, state);
+      const r = this.deps.renderer;
+      // Only typed text is matched against the prompt's labels: a tap needs no rendering.
       input = interpret(msg.content, {
-        t: this.deps.i18n.getFixedT(lng),
-        tEn: this.deps.i18n.getFixedT('en'),
+        t: r.t(lng),
+        tEn: r.t('en'),
         promptMessage,
-        prompt: this.deps.renderer.render(promptMessage, lng, survey.namespace),
+        prompt: msg.content.kind === 'text' ? r.render(promptMessage, lng, survey.namespace) : null,
       });
       step = advance(survey, state, input, ctx);
     }

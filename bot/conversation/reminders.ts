@@ -1,7 +1,8 @@
 /**
- * Sending reminders and closing abandoned sessions: the processor behind the reminder
- * queue. Each job names a session, the revision it was planned at and the step; the
- * repository makes sure a stale or repeated job sends nothing. Quiet hours are checked again
+ * Sending reminders and closing abandoned sessions: the sweep behind the reminder queue
+ * reads the sessions whose `reminder_due_at` has come and runs each as a job naming the
+ * session, its revision and the step; the repository makes sure a stale or repeated job
+ * sends nothing. Quiet hours are checked again
  * when the job runs (it may run late, e.g. after a restart) and the job is deferred if needed.
  * @module
  */
@@ -10,10 +11,10 @@ import { advance } from '../../surveys/engine/engine.ts';
 import { inQuietHours, nextAllowed, nextStep, reminderMessage, wantsReminder, type ReminderSettings } from '../../surveys/engine/reminders.ts';
 import type { SessionState } from '../../surveys/engine/types.ts';
 import type { ReminderOutcome, ReminderRepository, ReminderTarget } from '../../storage/reminders.ts';
-import type { Planned, ReminderJob, ReminderQueue } from '../../workers/reminders.ts';
+import type { Planned, ReminderJob } from '../../workers/reminders.ts';
 import type { Delivery } from '../delivery/outbox.ts';
 import type { ApplyStep } from './apply-step.ts';
-import type { ReminderPort, SurveyEntry } from './handler.ts';
+import type { SurveyEntry } from './handler.ts';
 import type { Renderer } from './render.ts';
 
 export interface ReminderDeps {
@@ -40,19 +41,33 @@ export function planAfterActivity(session: { id: string; revision: number; state
   };
 }
 
-/** What the handler calls after each message: drop the session's planned jobs and plan anew. */
-export function reminderPort(queue: ReminderQueue, settings: ReminderSettings): ReminderPort {
-  return {
-    async activity(sessionId, after) {
-      await queue.cancel(sessionId);
-      const next = after && planAfterActivity({ id: sessionId, ...after }, settings);
-      if (next) await queue.schedule(next);
-    },
-  };
+/** When a saved session's next reminder is due (ISO), or null: saved with the session (apply-step.ts). */
+export function reminderDue(settings: ReminderSettings): (session: { revision: number; state: SessionState }) => string | null {
+  return (session) => planAfterActivity({ id: '', ...session }, settings)?.at.toISOString() ?? null;
 }
 
 export class ReminderService {
   constructor(private readonly deps: ReminderDeps) {}
+
+  /**
+   * Sends every reminder and expiry due now (at most `limit` per call) and plans each
+   * session's next one; returns how many sessions it handled. A session whose reminder fails
+   * keeps its due time and is tried again by the next sweep.
+   */
+  async sweep(limit = 200): Promise<number> {
+    const delays = this.deps.settings.delaysMs.length;
+    const due = await this.deps.repo.due(this.deps.now().toISOString(), limit);
+    for (const d of due) {
+      const job: ReminderJob = { sessionId: d.sessionId, revision: d.revision, kind: d.sent < delays ? 'remind' : 'expire', step: Math.min(d.sent, delays) };
+      try {
+        const r = await this.run(job);
+        await this.deps.repo.replan(d.sessionId, d.revision, r.next?.at.toISOString() ?? null);
+      } catch (e) {
+        this.deps.log.warn({ session: d.sessionId, err: (e as Error).message }, 'reminder not sent now; the next sweep tries again');
+      }
+    }
+    return due.length;
+  }
 
   /** Runs one job; returns what happened and the job to schedule next (a deferral or the following step). */
   async run(job: ReminderJob): Promise<{ outcome: ReminderOutcome | 'deferred'; next: Planned | null }> {

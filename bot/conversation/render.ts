@@ -37,16 +37,35 @@ const FSI = '\u2068';
 const PDI = '\u2069';
 
 export class Renderer {
+  // Per language, made once: i18next builds both anew on every call, and every reply asks (issue 20).
+  private readonly fixed = new Map<string, TFunction>();
+  private readonly dirs = new Map<string, 'ltr' | 'rtl'>();
+
   constructor(private readonly i18n: I18n) {}
 
   dir(lng: string): 'ltr' | 'rtl' {
-    return this.i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr';
+    let d = this.dirs.get(lng);
+    if (!d) {
+      d = this.i18n.dir(lng) === 'rtl' ? 'rtl' : 'ltr';
+      this.dirs.set(lng, d);
+    }
+    return d;
+  }
+
+  /** The translator of `lng` (it reads the resources at call time, so bundles added later are seen). */
+  t(lng: string): TFunction {
+    let t = this.fixed.get(lng);
+    if (!t) {
+      t = this.i18n.getFixedT(lng);
+      this.fixed.set(lng, t);
+    }
+    return t;
   }
 
   /** Renders `message` in `lng`; survey texts come from `surveyNs`; `resolveMedia` makes prompt paths absolute. */
   render(message: Message, lng: string, surveyNs: string, resolveMedia: (file: string) => string = (f) => f): RenderedMessage {
     const language = message.language ?? lng;
-    const t = this.i18n.getFixedT(language);
+    const t = this.t(language);
     const rtl = this.dir(language) === 'rtl';
     const text = message.parts.map((p) => this.part(t, p, surveyNs, rtl)).join('\n\n');
     const out: RenderedMessage = { text, language, dir: rtl ? 'rtl' : 'ltr' };

@@ -5,7 +5,8 @@
  * reservations per second from two instances, memory with 100,000 open
  * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
  * export over a million answers; and respondents finished under Telegram's limits, with the
- * messages the bot sends per input (telegram-limits.ts). Sizes: BENCH_TELEGRAM_RESPONDENTS,
+ * messages the bot sends per input (telegram-limits.ts); and the cost per answer (cost.ts: bot
+ * and Redis CPU, at Q=10/30/60, with and without API delay; BENCH_COST=off skips it). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
  * wide-export.ts; BENCH_WIDE_EXPORT=off skips it), BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
@@ -34,6 +35,7 @@ import { longSurvey } from './long-survey.ts';
 import { benchDashboard } from './dashboard.ts';
 import type { SplitFigures } from './breakdown.ts';
 import { benchTelegram } from './telegram-e2e.ts';
+import { benchCost, costProfiles, costRows } from './cost.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchCloudWhatsApp } from './cloud-whatsapp.ts';
 import { benchMedia } from './media.ts';
@@ -214,6 +216,8 @@ export async function runBench(): Promise<number> {
       await scoped.dispose();
     }
   }
+  // Cost per answer (issue 20), about 10 minutes: BENCH_COST=off skips it.
+  const cost = process.env.BENCH_COST === 'off' ? null : await benchCost(Number(process.env.BENCH_COST_RESPONDENTS ?? 200), pgUrl);
   // Under Telegram's limits (about 2 minutes): BENCH_TELEGRAM_LIMITS=off skips it.
   const limRespondents = Number(process.env.BENCH_TELEGRAM_LIMITS_RESPONDENTS ?? 200);
   const lim = process.env.BENCH_TELEGRAM_LIMITS === 'off' ? null : await benchTelegramLimits(limRespondents);
@@ -295,6 +299,8 @@ export async function runBench(): Promise<number> {
         ] as Array<[string, string, string]>)
       : []),
     ['Telegram e2e bot messages per respondent input (pacing off)', tg.messagesPerInput.toFixed(2), 'messages'],
+    ['Telegram e2e bot CPU / Redis CPU per answer', `${tg.botCpuMsPerAnswer.toFixed(2)} / ${tg.redisCpuMsPerAnswer.toFixed(3)}`, 'ms'],
+    ...(cost ? costRows(cost) : ([['cost per answer', 'skipped', 'BENCH_COST=off']] as Array<[string, string, string]>)),
     ...(lim
       ? ([
           [
@@ -529,6 +535,7 @@ export async function runBench(): Promise<number> {
     ...(waves ? { waveAnswers: waves.answers, waveChangeMs: +waves.changeMs.toFixed(2) } : {}),
     ...(dash.split ? { mapSplit: { ...dash.split } } : {}),
   };
-  process.stdout.write(`\n${JSON.stringify(json)}\n`);
+  if (cost) process.stdout.write(`\n${costProfiles(cost)}`);
+  process.stdout.write(`\n${JSON.stringify({ ...json, ...(cost ? { cost } : {}) })}\n`);
   return 0;
 }

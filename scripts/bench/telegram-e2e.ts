@@ -6,10 +6,15 @@
  *
  * Latency is measured from the moment an update is available to the bot (pushed to the
  * fake's getUpdates queue) to the moment the fake receives the next question for that chat.
- * RSS is the bot process's resident memory, sampled every 100 ms.
+ * RSS is the bot process's resident memory, sampled every 100 ms. CPU per answer is the bot
+ * process's user+system time (/proc/<pid>/stat) over the run divided by the answers; Redis's
+ * is the delta of `INFO cpu` (used_cpu_user + used_cpu_sys) of a private redis-server the
+ * run starts, so nothing else on the machine counts. `apiDelayMs` adds a round trip to every
+ * Bot API call; `cpuProfDir` runs the bot under `node --cpu-prof` (see profile.ts).
  * @module
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { connect, createServer } from 'node:net';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,8 +60,85 @@ function rssMb(pid: number): number {
   }
 }
 
+/** user+system CPU seconds a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return 0;
+  }
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** One inline command to a Redis server over plain TCP; resolves with the reply text (the bench only needs INFO and PING). */
+function redisCommand(port: number, command: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    let reply = '';
+    socket.once('error', reject);
+    socket.on('data', (d) => {
+      reply += d.toString('utf8');
+      // A bulk reply ($<len>) is complete when its body arrived; a simple one (+PONG) at its first line end.
+      const bulk = /^\$(\d+)\r\n/.exec(reply);
+      if ((bulk && Buffer.byteLength(reply) >= bulk[0].length + Number(bulk[1]) + 2) || (!bulk && reply.endsWith('\r\n'))) {
+        socket.end();
+        resolve(reply);
+      }
+    });
+    socket.once('connect', () => socket.write(`${command}\r\n`));
+  });
+}
+
+/** A redis-server of this run's own, without persistence, so its INFO cpu is only ours. */
+async function privateRedis(): Promise<{ url: string; cpu(): Promise<number>; stop(): Promise<void> }> {
+  const port = await freePort();
+  const proc: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  for (let i = 0; ; i++) {
+    try {
+      if ((await redisCommand(port, 'PING')).startsWith('+PONG')) break;
+    } catch (e) {
+      if (i > 100) throw new Error(`the bench's redis-server on port ${port} did not start: ${(e as Error).message}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    async cpu() {
+      const info = await redisCommand(port, 'INFO cpu');
+      const v = (k: string) => Number(new RegExp(`^${k}:([\\d.]+)`, 'm').exec(info)?.[1] ?? 0);
+      return v('used_cpu_user') + v('used_cpu_sys');
+    },
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+    },
+  };
+}
+
+export interface TelegramOptions {
+  /** Added before the fake answers each Bot API call (a real round trip is about 20 ms). */
+  apiDelayMs?: number;
+  /** Run the bot under `node --cpu-prof`, writing its .cpuprofile here. */
+  cpuProfDir?: string;
+}
+
 export interface TelegramFigures {
   respondents: number;
+  questions: number;
+  apiDelayMs: number;
+  /** Bot process CPU (user+system) over the run, per answer. */
+  botCpuMsPerAnswer: number;
+  /** Redis server CPU (INFO cpu) over the run, per answer. */
+  redisCpuMsPerAnswer: number;
   answers: number;
   answersPerSecond: number;
   p50Ms: number;
@@ -67,16 +149,20 @@ export interface TelegramFigures {
   messagesPerInput: number;
 }
 
-export async function benchTelegram(respondents: number, questions = 30, databaseUrl?: string): Promise<TelegramFigures> {
+export async function benchTelegram(respondents: number, questions = 30, databaseUrl?: string, opts: TelegramOptions = {}): Promise<TelegramFigures> {
   const fake = await FakeBotApi.start();
+  fake.delayMs = opts.apiDelayMs ?? 0;
+  const redis = await privateRedis();
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-tg-'));
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
-  const bot = spawn(process.execPath, [join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
+  const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const bot = spawn(process.execPath, [...prof, join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
     cwd: ROOT,
     env: {
       ...process.env,
       DATA_DIR: dir,
       QUEUE_PREFIX: `t${process.pid}${Date.now().toString(36)}`,
+      REDIS_URL: redis.url,
       PORT: '0',
       LOG_LEVEL: 'error',
       TRYIT_ENABLED: '0',
@@ -132,12 +218,20 @@ export async function benchTelegram(respondents: number, questions = 30, databas
     };
     await fake.waitForCall((c) => c.method === 'getUpdates', { timeoutMs: 30_000 });
     const t0 = performance.now();
+    const cpu0 = cpuSeconds(bot.pid!);
+    const redis0 = await redis.cpu();
     await Promise.all(Array.from({ length: respondents }, (_, i) => one(700_000 + i)));
     const seconds = (performance.now() - t0) / 1000;
+    const botCpu = cpuSeconds(bot.pid!) - cpu0;
+    const redisCpu = (await redis.cpu()) - redis0;
     clearInterval(pump);
     latencies.sort((a, b) => a - b);
     return {
       respondents,
+      questions,
+      apiDelayMs: fake.delayMs,
+      botCpuMsPerAnswer: (botCpu * 1000) / answers,
+      redisCpuMsPerAnswer: (redisCpu * 1000) / answers,
       answers,
       answersPerSecond: Math.round(answers / seconds),
       p50Ms: latencies[Math.floor(latencies.length / 2)]!,
@@ -151,6 +245,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
     bot.kill('SIGTERM');
     await new Promise((r) => bot.once('exit', r));
     await fake.close();
+    await redis.stop();
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -85,6 +85,8 @@ export class FakeBotApi {
   readonly offsets: number[] = [];
   /** Number of 429 answers given. */
   rateLimited = 0;
+  /** Milliseconds added before answering every call but getUpdates: a real round trip to Telegram (load benches). */
+  delayMs = 0;
   /** The bot's descriptions and short descriptions per language, as set through the API. */
   readonly profile = new FakeBotProfile();
 
@@ -282,7 +284,12 @@ export class FakeBotApi {
         this.gate(method, body.params);
         this.limit(method, body.params);
         if (method === 'getUpdates') this.poll(body.params, res);
-        else json(res, 200, { ok: true, result: this.run(method, body.params, body.uploads) });
+        else {
+          const result = this.run(method, body.params, body.uploads);
+          // The round trip back: the call took effect, the bot learns so only later.
+          if (this.delayMs > 0) await new Promise((r) => setTimeout(r, this.delayMs));
+          json(res, 200, { ok: true, result });
+        }
       } catch (e) {
         if (!(e instanceof Fail)) throw e;
         this.error(res, e.error);

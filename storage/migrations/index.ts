@@ -20,9 +20,10 @@ import * as outboxPriority from './2026120208_outbox_priority.ts';
 import * as loginAttempts from './2026120209_login_attempts.ts';
 import * as waves from './2026120210_waves.ts';
 import * as pilotPlaces from './2026120211_pilot_places.ts';
+import * as reminderDue from './2026120212_reminder_due.ts';
 import * as cloudWhatsapp from './2026120213_cloud_whatsapp.ts';
-import * as consentPromptForm from './2026120216_consent_prompt_form.ts';
 import * as breakdownIndexes from './2026120215_breakdown_indexes.ts';
+import * as consentPromptForm from './2026120216_consent_prompt_form.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -42,7 +43,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120209_login_attempts': loginAttempts,
   '2026120210_waves': waves,
   '2026120211_pilot_places': pilotPlaces,
+  '2026120212_reminder_due': reminderDue,
   '2026120213_cloud_whatsapp': cloudWhatsapp,
-  '2026120216_consent_prompt_form': consentPromptForm,
   '2026120215_breakdown_indexes': breakdownIndexes,
+  '2026120216_consent_prompt_form': consentPromptForm,
 };

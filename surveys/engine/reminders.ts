@@ -31,8 +31,15 @@ export function wantsReminder(s: SessionState): boolean {
 }
 
 /** Minutes after local midnight of `at` in `timeZone`. */
+// Building an Intl.DateTimeFormat costs far more than using one; every answer asks (issue 20).
+const clocks = new Map<string, Intl.DateTimeFormat>();
 export function localMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clocks.set(timeZone, clock);
+  }
+  const parts = clock.formatToParts(at);
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
   return get('hour') * 60 + get('minute');
 }

@@ -16,7 +16,8 @@
  */
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Pacer, type SendPacer } from '../pacer.ts';
-import { Bot, webhookCallback, type Context } from 'grammy';
+import { Bot, webhookCallback, type BotError, type Context } from 'grammy';
+import { BatchPolling } from './polling.ts';
 import type { LanguageCode, UserFromGetMe } from 'grammy/types';
 import type { FastifyInstance } from 'fastify';
 import type { i18n as I18n } from 'i18next';
@@ -68,6 +69,7 @@ export class TelegramRuntime {
   readonly bot: Bot;
   readonly channel: TelegramChannel;
   private polling: Promise<void> | null = null;
+  private poller: BatchPolling | null = null;
   private stopping = false;
 
   constructor(
@@ -82,19 +84,22 @@ export class TelegramRuntime {
       deps.pacer !== undefined ? deps.pacer : config.sendsPerSecond > 0 ? new Pacer({ perChatGapMs: 0, perMinute: config.sendsPerSecond * 60 }) : null;
     this.channel = new TelegramChannel(this.bot.api, config.token.split(':')[0]!, deps.store, pacer);
     this.bot.use((ctx) => this.onUpdate(ctx));
-    this.bot.catch((err) => {
-      const e = err.error;
-      if (e instanceof StoreError && e.code === 'unavailable') {
-        deps.log.error({ err: e.message, update: err.ctx.update.update_id }, 'telegram update neither stored nor parked');
-        (deps.onFatal ?? defaultFatal)(e);
-        return;
-      }
-      // Only what the boundary never saw lands here (an update we could not read): log, confirm.
-      deps.log.error(
-        { layer: 'channel', code: e instanceof ChannelError ? e.code : 'unexpected', err: (e as Error)?.message, update: err.ctx.update.update_id },
-        'telegram update dropped',
-      );
-    });
+    this.bot.catch((err) => this.onError(err));
+  }
+
+  private onError(err: BotError): void {
+    const deps = this.deps;
+    const e = err.error;
+    if (e instanceof StoreError && e.code === 'unavailable') {
+      deps.log.error({ err: e.message, update: err.ctx.update.update_id }, 'telegram update neither stored nor parked');
+      (deps.onFatal ?? defaultFatal)(e);
+      return;
+    }
+    // Only what the boundary never saw lands here (an update we could not read): log, confirm.
+    deps.log.error(
+      { layer: 'channel', code: e instanceof ChannelError ? e.code : 'unexpected', err: (e as Error)?.message, update: err.ctx.update.update_id },
+      'telegram update dropped',
+    );
   }
 
   private async onUpdate(ctx: Context): Promise<void> {
@@ -178,8 +183,9 @@ export class TelegramRuntime {
       await this.bot.api.setWebhook(hook.url, { secret_token: hook.secret, allowed_updates: [...ALLOWED_UPDATES] });
       return;
     }
-    // bot.start() removes any webhook itself before polling.
-    this.polling = this.bot.start({ allowed_updates: [...ALLOWED_UPDATES], drop_pending_updates: false });
+    // Removes any webhook itself before polling; handles each batch across chats at once.
+    this.poller = new BatchPolling(this.bot, { allowedUpdates: ALLOWED_UPDATES, onError: (err) => this.onError(err) });
+    this.polling = this.poller.run();
     this.polling.catch((e: Error) => {
       // stop() aborting a retry delay rejects the polling promise too; that is no failure.
       if (this.stopping) return;
@@ -192,7 +198,7 @@ export class TelegramRuntime {
   async stop(): Promise<void> {
     if (!this.polling) return;
     this.stopping = true;
-    await this.bot.stop();
+    await this.poller?.stop();
     await this.polling.catch(() => undefined);
     this.polling = null;
   }

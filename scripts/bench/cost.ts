@@ -1,0 +1,81 @@
+/**
+ * Cost per answer (issue 20): the Telegram end-to-end load (telegram-e2e.ts: closed loop,
+ * fake Bot API over HTTP, pacing off) at Q=10/30/60 questions on SQLite and PostgreSQL,
+ * without and with 20 ms added to every Bot API call; bot and Redis CPU per answer,
+ * answers/s, p50/p99, peak RSS, the growth Q60/Q10, and the profile's top five functions
+ * before issue 20 (profile-baseline.json) and now (profile.ts).
+ * BENCH_COST=off skips it; BENCH_COST_RESPONDENTS (default 200) sizes it; BENCH_COST_PROFILE=off skips the profile.
+ * @module
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatTop, type HotFunction, profileTelegram } from './profile.ts';
+import { benchTelegram, type TelegramFigures } from './telegram-e2e.ts';
+import { postgresBenchSchema } from './databases.ts';
+
+export interface CostRun extends TelegramFigures {
+  database: 'sqlite' | 'postgres';
+}
+
+export interface CostFigures {
+  runs: CostRun[];
+  /** CPU per answer at Q=60 ÷ at Q=10, per database (no API delay). */
+  growth: Record<string, number>;
+  before: { figures: Record<string, number>; top: HotFunction[] };
+  after: HotFunction[] | null;
+}
+
+const PLAN: Array<{ questions: number; apiDelayMs: number }> = [
+  { questions: 10, apiDelayMs: 0 },
+  { questions: 30, apiDelayMs: 0 },
+  { questions: 60, apiDelayMs: 0 },
+  { questions: 30, apiDelayMs: 20 },
+];
+
+export async function benchCost(respondents: number, pgUrl: string | undefined): Promise<CostFigures> {
+  const runs: CostRun[] = [];
+  for (const database of pgUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
+    for (const p of PLAN) {
+      const scoped = database === 'postgres' ? await postgresBenchSchema(pgUrl!) : undefined;
+      try {
+        runs.push({ database, ...(await benchTelegram(respondents, p.questions, scoped?.url, { apiDelayMs: p.apiDelayMs })) });
+      } finally {
+        await scoped?.dispose();
+      }
+    }
+  }
+  const growth: Record<string, number> = {};
+  for (const db of new Set(runs.map((r) => r.database))) {
+    const at = (q: number) => runs.find((r) => r.database === db && r.questions === q && r.apiDelayMs === 0)!.botCpuMsPerAnswer;
+    growth[db] = at(60) / at(10);
+  }
+  const before = JSON.parse(readFileSync(join(import.meta.dirname, 'profile-baseline.json'), 'utf8')) as CostFigures['before'];
+  const after = process.env.BENCH_COST_PROFILE === 'off' ? null : (await profileTelegram(respondents, 30)).top;
+  return { runs, growth, before, after };
+}
+
+/** Table rows for bench.ts. */
+export function costRows(c: CostFigures): Array<[string, string, string]> {
+  const rows: Array<[string, string, string]> = c.runs.map((r) => [
+    `cost per answer, ${r.database}, ${r.respondents} respondents × ${r.questions} q, API delay ${r.apiDelayMs} ms: bot CPU / Redis CPU; answers/s; p50 / p99; RSS`,
+    `${r.botCpuMsPerAnswer.toFixed(2)} / ${r.redisCpuMsPerAnswer.toFixed(3)}`,
+    `ms CPU per answer; ${r.answersPerSecond} answers/s; ${r.p50Ms.toFixed(0)} / ${r.p99Ms.toFixed(0)} ms; ${r.peakRssMb} MB`,
+  ]);
+  for (const [db, g] of Object.entries(c.growth)) rows.push([`cost growth, bot CPU per answer Q=60 ÷ Q=10 (${db})`, g.toFixed(2), '×']);
+  const b = c.before.figures;
+  rows.push([
+    'before issue 20 (SQLite, 200 × 30 q, no delay): bot CPU / Redis CPU per answer; answers/s; p50 / p99; RSS',
+    `${b.botCpuMsPerAnswer} / ${b.redisCpuMsPerAnswer}`,
+    `ms; ${b.answersPerSecond} answers/s; ${b.p50Ms} / ${b.p99Ms} ms; ${b.peakRssMb} MB`,
+  ]);
+  return rows;
+}
+
+/** The two top-five lists, printed under the table. */
+export function costProfiles(c: CostFigures): string {
+  const before = `profile top 5 by self time, before issue 20:\n${formatTop(c.before.top)}`;
+  const after = c.after
+    ? `profile top 5 by self time, now (SQLite, 30 q):\n${formatTop(c.after.slice(0, 5))}`
+    : 'profile now: skipped (BENCH_COST_PROFILE=off)';
+  return `${before}\n\n${after}\n`;
+}
