@@ -58,9 +58,14 @@ describe('one message per turn on Telegram', () => {
     const issue = await turn(say('a lot'));
     expect(issue).toHaveLength(1);
     expect(issue[0]!.text).toMatch(/number[\s\S]*\n\nQuestion 4 of/);
-    expect(await turn(tap('a:housing_suitable:8'))).toHaveLength(1); // education
+    // The scale method asks everyone why, then what one step up would be (seed 003).
+    expect(await turn(tap('a:housing_suitable:8'))).toMatchObject([{ text: expect.stringMatching(/Why are you at this number/) }]);
+    expect(await turn(say('It is quiet.'))).toMatchObject([{ text: expect.stringMatching(/one step up/) }]);
+    expect(await turn(say('A garden.'))).toHaveLength(1); // education
     expect(await turn(tap('a:education_access:finished'))).toHaveLength(1); // health
-    expect(await turn(tap('a:health_access:8'))).toHaveLength(1); // leisure: multi-choice
+    expect(await turn(tap('a:health_access:8'))).toHaveLength(1); // why
+    expect(await turn(say('The doctor is near.'))).toHaveLength(1); // one step up
+    expect(await turn(say('Shorter waits.'))).toHaveLength(1); // leisure: multi-choice
 
     const multi = last();
     expect(multi.text).toMatch(/Question 7 of/);

@@ -59,7 +59,7 @@ afterAll(async () => {
 async function halfway(waId: string, lng: string) {
   const r = new CloudRespondent(app, fake, waId);
   const first = await r.say('hi');
-  const consent = await r.tap(first.at(-1)!, `lang:${lng}`);
+  const consent = await r.chooseLanguage(first.at(-1)!, lng);
   await r.tap(consent.at(-1)!, 'consent:yes');
   await r.say('2019');
   // The session just written: the clock moves forward between tests.

@@ -6,6 +6,7 @@ import { CLOUD_WEBHOOK_PATH } from '../../bot/channels/whatsapp-cloud/runtime.ts
 import type { AppOptions } from '../../bot/app.ts';
 import { FakeGraphApi, type SentCloudMessage } from '../../scripts/dev/fake-graph-api.ts';
 import { buttonReplyBody, listReplyBody, textBody } from '../../scripts/dev/graph-payloads.ts';
+import { endonym } from '../../surveys/languages.ts';
 import { startTestApp, type TestApp } from './app.ts';
 
 export const CLOUD = {
@@ -78,6 +79,17 @@ export class CloudRespondent {
       return this.after(() => this.fake.say(this.waId, 'interactive', listReplyBody(r.id, r.title), { context: on.id }));
     }
     return fail(`message ${on.id} has no buttons or list`);
+  }
+
+  /**
+   * Picks a language on the language message: taps it where it is a list or buttons, or types
+   * its number where more languages than a list holds (ten) came as numbered text.
+   */
+  chooseLanguage(on: SentCloudMessage, lng: string): Promise<SentCloudMessage[]> {
+    if (optionsOf(on).kind !== 'none') return this.tap(on, `lang:${lng}`);
+    const text = textOf(on);
+    const n = new RegExp(`^(\\d+)\\. ${endonym(lng)}$`, 'm').exec(text)?.[1] ?? fail(`no numbered line for ${endonym(lng)} in: ${text}`);
+    return this.say(n);
   }
 
   send(type: string, body: Record<string, unknown>): Promise<SentCloudMessage[]> {

@@ -168,6 +168,12 @@ async function complete(lang: string, pick: Record<string, string>, form = 'text
   const replies: Reply[] = [];
   let r = await client.send({ command: 'start' });
   r = await client.send({ button: `lang:${lang}` });
+  // Where the language has recordings, the prompt form is chosen before consent (heard, not only read).
+  if (data(r).some((x) => x.startsWith('form:'))) {
+    replies.push(r);
+    r = await client.send({ button: `form:${form}` });
+    replies.push(r);
+  }
   r = await client.send({ button: 'consent:yes' });
   replies.push(r);
   for (let i = 0; i < 40 && !(await completed(client)); i++) {

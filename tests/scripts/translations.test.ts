@@ -92,22 +92,43 @@ describe('translator tables', () => {
 describe('stemmen translations', () => {
   let ws: ReturnType<typeof tempWorkspace>;
   let env: Record<string, string>;
-  const fake = new FakeLibreTranslate();
+  /** A word in each language's own script (and with its telltale letters), so drafts and fixtures pass the script check. */
+  const OWN: Record<string, string> = {
+    ar: 'نص',
+    fa: 'متن',
+    prs: 'متن',
+    ps: 'ښه',
+    ckb: 'ڕۆژ',
+    ti: 'ጽሑፍ',
+    uk: 'їжак',
+    ru: 'мыло',
+    pl: 'łąka',
+    kmr: 'pêş',
+    so: 'qoraal',
+    tr: 'metin',
+    nl: 'tekst',
+    en: 'text',
+  };
+  const fake = new FakeLibreTranslate({ translate: (t, _source, target) => `[${target}] ${t} ${OWN[target] ?? ''}`.trimEnd() });
   beforeAll(async () => {
     ws = tempWorkspace('tr');
     env = { LOCALES_DIR: ws.locales, MT_URL: await fake.start() };
     // A namespace with plural forms, to check each language gets its own.
     // ti, ar and uk (one/few/many/other) lack it; the others have it already.
-    const texts = JSON.stringify({ items_one: '{{count}} answer', items_other: '{{count}} answers', plain: 'Hello {{name}}' });
+    const textsIn = (lng: string) => ({
+      items_one: `{{count}} answer ${OWN[lng]}`,
+      items_other: `{{count}} answers ${OWN[lng]}`,
+      plain: `Hello {{name}} ${OWN[lng]}`,
+    });
     const review = json(join(ws.locales, 'review.json')) as Record<string, Record<string, unknown>>;
     for (const lng of ['en', 'nl', 'fa', 'so', 'tr', 'prs', 'ps', 'ckb', 'kmr']) {
-      writeFileSync(join(ws.locales, `${lng}/test.json`), texts);
+      writeFileSync(join(ws.locales, `${lng}/test.json`), JSON.stringify(textsIn(lng)));
       review[lng]!.test = { status: lng === 'en' ? 'reviewed' : 'machine-draft' };
     }
     // Russian and Polish have one/few/many/other.
-    const slavic = JSON.stringify({ ...JSON.parse(texts), items_few: '{{count}} answers', items_many: '{{count}} answers' });
     for (const lng of ['ru', 'pl']) {
-      writeFileSync(join(ws.locales, `${lng}/test.json`), slavic);
+      const slavic = { ...textsIn(lng), items_few: `{{count}} answers ${OWN[lng]}`, items_many: `{{count}} answers ${OWN[lng]}` };
+      writeFileSync(join(ws.locales, `${lng}/test.json`), JSON.stringify(slavic));
       review[lng]!.test = { status: 'machine-draft' };
     }
     writeFileSync(join(ws.locales, 'review.json'), JSON.stringify(review));
@@ -133,10 +154,10 @@ describe('stemmen translations', () => {
     }
     const ar = json(join(ws.locales, 'ar/test.json'));
     expect(Object.keys(ar).sort()).toEqual(['items_few', 'items_many', 'items_one', 'items_other', 'items_two', 'items_zero', 'plain']);
-    expect(ar.items_two).toBe('[ar] {{count}} answers');
-    expect(ar.plain).toBe('[ar] Hello {{name}}');
+    expect(ar.items_two).toBe('[ar] {{count}} answers text نص');
+    expect(ar.plain).toBe('[ar] Hello {{name}} text نص');
     expect((json(join(ws.locales, 'ti/bank.json')) as { q: { work_fair: { text: string } } }).q.work_fair.text).toBe(
-      '[ti] How fairly are you treated at work or when you look for work?',
+      '[ti] How fairly are you treated at work or when you look for work? ጽሑፍ',
     );
     const review = json(join(ws.locales, 'review.json')) as Record<string, Record<string, unknown>>;
     expect(review.ar!.test).toEqual({ status: 'machine-draft' });

@@ -49,6 +49,7 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       surveyId: 's',
       surveyVersion: 1,
       surveyFile: '/x/s.yaml',
+      municipality: null,
       channels: ['telegram', 'whatsapp'],
       organisationId: 'default',
       createdAt: now,

@@ -17,16 +17,19 @@ export interface PollingOptions {
   timeoutSeconds?: number;
 }
 
-/** The chat an update belongs to: updates of one chat run one after another, in order. */
+/**
+ * The chat an update belongs to: updates of one chat run one after another, in order. Read
+ * defensively: Telegram (or a proxy) can hand out a malformed update, which must reach
+ * grammY's own handling (and be skipped there) instead of stopping the poller.
+ */
 function chatOf(u: Update): number | string {
-  return (
-    u.message?.chat.id ??
-    u.edited_message?.chat.id ??
-    u.callback_query?.message?.chat.id ??
-    u.callback_query?.from.id ??
-    u.my_chat_member?.chat.id ??
-    `update-${u.update_id}`
-  );
+  const idOf = (v: unknown): number | undefined => {
+    const id = typeof v === 'object' && v !== null ? (v as { id?: unknown }).id : undefined;
+    return typeof id === 'number' ? id : undefined;
+  };
+  const chat = (m: unknown) => (typeof m === 'object' && m !== null ? idOf((m as { chat?: unknown }).chat) : undefined);
+  const cq = u.callback_query as unknown as { message?: unknown; from?: unknown } | undefined;
+  return chat(u.message) ?? chat(u.edited_message) ?? chat(cq?.message) ?? idOf(cq?.from) ?? chat(u.my_chat_member) ?? `update-${u.update_id}`;
 }
 
 /** grammY's own AbortSignal type (from its node shim), which the global one does not satisfy. */
