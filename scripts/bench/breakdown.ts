@@ -7,7 +7,7 @@
  * BENCH_MAP_SPLIT=off skips it.
  * @module
  */
-import { spawn } from 'node:child_process';
+import { measuredChild } from './measured-child.ts';
 import { join } from 'node:path';
 import { connectRawPostgres, openRawSqlite } from '../../storage/raw-drivers.ts';
 
@@ -55,33 +55,7 @@ export async function addBackgroundAnswers(target: { kind: 'sqlite'; file: strin
 }
 
 /** Runs breakdown-child.ts against the database (DATABASE_FILE or DATABASE_URL) and returns its figures. */
-export function timeSplit(dbEnv: Record<string, string>, backgroundAnswers: number): Promise<SplitFigures> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', '--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'scripts/bench/breakdown-child.ts')],
-      { cwd: ROOT, env: { ...process.env, ...dbEnv }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    let rss = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr!.on('data', (d) => {
-      err += String(d);
-    });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => {
-      rss += String(d);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`split bench failed (${code}): ${err}`));
-      resolve({
-        backgroundAnswers,
-        ...(JSON.parse(out) as Omit<SplitFigures, 'maxRssMb' | 'backgroundAnswers'>),
-        maxRssMb: Math.round(JSON.parse(rss).maxRssKb / 1024),
-      });
-    });
-  });
+export async function timeSplit(dbEnv: Record<string, string>, backgroundAnswers: number): Promise<SplitFigures> {
+  const r = await measuredChild('split bench', ['--import', 'tsx', join(ROOT, 'scripts/bench/breakdown-child.ts')], dbEnv);
+  return { backgroundAnswers, ...(JSON.parse(r.stdout) as Omit<SplitFigures, 'maxRssMb' | 'backgroundAnswers'>), maxRssMb: r.maxRssMb };
 }

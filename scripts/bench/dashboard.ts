@@ -5,7 +5,7 @@
  * process with its peak RSS.
  * @module
  */
-import { spawn } from 'node:child_process';
+import { measuredChild } from './measured-child.ts';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -309,37 +309,13 @@ async function timePages(dir: string, target: DashboardTarget): Promise<{ mapPag
 }
 
 /** Runs the real CLI export in a child process; its peak RSS comes from a preloaded exit hook. */
-function timeExport(target: DashboardTarget, outDir: string): Promise<{ ms: number; maxRssMb: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), join(ROOT, 'scripts/stemmen.mjs'), 'export', 'bench', '--format', 'csv', '--out', outDir],
-      {
-        cwd: ROOT,
-        env: {
-          ...process.env,
-          ...(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }),
-          DATA_DIR: join(outDir, '..'),
-          LOG_LEVEL: 'silent',
-        },
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      },
-    );
-    let err = '';
-    let rss = '';
-    child.stderr!.on('data', (d) => {
-      err += String(d);
-    });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => {
-      rss += String(d);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`export failed (${code}): ${err}`));
-      resolve({ ms: performance.now() - t0, maxRssMb: Math.round(JSON.parse(rss).maxRssKb / 1024) });
-    });
+async function timeExport(target: DashboardTarget, outDir: string): Promise<{ ms: number; maxRssMb: number }> {
+  const { ms, maxRssMb } = await measuredChild('export', [join(ROOT, 'scripts/stemmen.mjs'), 'export', 'bench', '--format', 'csv', '--out', outDir], {
+    ...(target.kind === 'sqlite' ? { DATABASE_FILE: target.file } : { DATABASE_URL: target.url }),
+    DATA_DIR: join(outDir, '..'),
+    LOG_LEVEL: 'silent',
   });
+  return { ms, maxRssMb };
 }
 
 /** Seeds `total` answers into a fresh database (`postgresUrl`: a schema there; else a SQLite file) and times map, pages and export. */

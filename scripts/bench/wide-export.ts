@@ -5,7 +5,7 @@
  * Alone: `npx tsx scripts/bench/wide-export.ts 100000`; in `npm run bench` unless BENCH_WIDE_EXPORT=off.
  * @module
  */
-import { spawn } from 'node:child_process';
+import { measuredChild } from './measured-child.ts';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,33 +27,9 @@ export interface WideExportFigures {
   csvMb: number;
 }
 
-function runChild(file: string, outDir: string): Promise<{ ms: number; maxRssMb: number; columns: number; rows: number }> {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(
-      process.execPath,
-      ['--import', join(ROOT, 'scripts/bench/report-rss.mjs'), '--import', 'tsx', join(ROOT, 'scripts/bench/wide-export-child.ts'), file, outDir],
-      { cwd: ROOT, env: { ...process.env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] },
-    );
-    let out = '';
-    let err = '';
-    let rss = '';
-    child.stdout!.on('data', (d) => {
-      out += String(d);
-    });
-    child.stderr!.on('data', (d) => {
-      err += String(d);
-    });
-    (child.stdio[3] as NodeJS.ReadableStream).on('data', (d) => {
-      rss += String(d);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`wide export failed (${code}): ${err}`));
-      const r = JSON.parse(out) as { columns: number; rows: number };
-      resolve({ ms: performance.now() - t0, maxRssMb: Math.round(JSON.parse(rss).maxRssKb / 1024), ...r });
-    });
-  });
+async function runChild(file: string, outDir: string): Promise<{ ms: number; maxRssMb: number; columns: number; rows: number }> {
+  const r = await measuredChild('wide export', ['--import', 'tsx', join(ROOT, 'scripts/bench/wide-export-child.ts'), file, outDir], { LOG_LEVEL: 'silent' });
+  return { ms: r.ms, maxRssMb: r.maxRssMb, ...(JSON.parse(r.stdout) as { columns: number; rows: number }) };
 }
 
 export async function benchWideExport(respondents: number): Promise<WideExportFigures> {
