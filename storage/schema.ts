@@ -466,6 +466,51 @@ export interface FunnelEventsTable {
   count: number;
 }
 
+/** A code in a pilot's codebook (qualitative coding of open answers). */
+export interface CodesTable {
+  id: string;
+  pilot_code: string;
+  label: string;
+  description: Defaulted<string>;
+  /** Null: the code applies to answers of any indicator. */
+  indicator: string | null;
+  created_at: string;
+  created_by: string;
+  updated_at: string;
+  /** A retired code keeps its assignments but takes no new ones. */
+  retired_at: string | null;
+}
+
+/** A code assigned to an answer; cascades away with the answer (erasure). */
+export interface AnswerCodesTable {
+  answer_id: string;
+  code_id: string;
+  pilot_code: string;
+  assigned_at: string;
+  assigned_by: string;
+}
+
+/** An answer a researcher marked shareable: the only quotes the viewer role sees. */
+export interface SharedQuotesTable {
+  answer_id: string;
+  pilot_code: string;
+  marked_at: string;
+  marked_by: string;
+}
+
+/** Who changed the codebook, the codes of an answer or a shareable mark, and when (never the answer's text). */
+export interface CodingAuditTable {
+  id: string;
+  pilot_code: string;
+  at: string;
+  actor: string;
+  action: 'code.create' | 'code.update' | 'code.retire' | 'code.restore' | 'answer.code' | 'answer.uncode' | 'quote.share' | 'quote.unshare';
+  code_id: string | null;
+  answer_id: string | null;
+  /** JSON with what changed. */
+  detail: Defaulted<string>;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -502,4 +547,8 @@ export interface Database {
   dead_letters: DeadLettersTable;
   suppressions: SuppressionsTable;
   funnel_events: FunnelEventsTable;
+  codes: CodesTable;
+  answer_codes: AnswerCodesTable;
+  shared_quotes: SharedQuotesTable;
+  coding_audit: CodingAuditTable;
 }
