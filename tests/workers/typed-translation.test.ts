@@ -10,6 +10,7 @@ import { FakeLibreTranslate } from '../../scripts/dev/fake-libretranslate.ts';
 import { sessionState } from '../../scripts/dev/session-state.ts';
 import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { Browser, createUser } from '../helpers/dashboard.ts';
+import { describeHits, scanRedis } from '../helpers/privacy.ts';
 
 let app: TestApp | undefined;
 let mt: FakeLibreTranslate | undefined;
@@ -104,6 +105,25 @@ describe('typed answers are translated', () => {
     const page = await b.get('/pilots/default/indicators/work');
     expect(page.body).toContain('العمل متعب');
     expect(page.body).toContain('data-translation-status="failed"');
+  }, 60_000);
+
+  it('erasure withdraws the translation job of a typed answer that waits for a retry', async () => {
+    const { app: a, mt: server } = await start();
+    server.failNext = { status: 503, error: 'Service Unavailable', count: 1000 };
+    // A long first retry: the job sits delayed in Redis when the respondent deletes.
+    await a.dispose();
+    app = await startTestApp({ MT_URL: server.url, MAP_MIN_RESPONDENTS: '1' }, { media: { retryDelayMs: 60_000 } });
+    const c = await toWhy(app, 'ar');
+    await c.send({ text: 'العمل متعب' });
+    const { id } = await typed(app, c);
+    const until = Date.now() + 10_000;
+    while ((await app.media.queues.speech.getDelayedCount()) === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    expect(await app.media.queues.speech.getDelayedCount()).toBe(1);
+    await c.send({ command: 'delete' });
+    await c.send({ button: 'erase:yes' });
+    expect(await app.db.selectFrom('answers').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+    const { hits } = await scanRedis(app.config.redis.prefix, [id]);
+    expect(hits, describeHits(hits)).toEqual([]);
   }, 60_000);
 
   it('garbage from the server (HTML, broken JSON, wrong shape, empty) ends as failed', async () => {
