@@ -55,6 +55,42 @@ async function settled(a: TestApp, client: TryitClient, ms = 20_000) {
   }
 }
 
+/** A typed answer written through the store as the handler does, but not queued (as if Redis had been down). */
+async function seedTyped(a: TestApp, key: string, text: string, at = new Date().toISOString()) {
+  return a.store.transaction(async (tx) => {
+    await tx.touchRespondent(`r-${key}`, 'tryit', `${key}-token-xxxxxxxxxxxxx`, at);
+    const state = sessionState({ surveyId: 'default-pilot', language: 'ar', current: 'work_fair_why' }, at);
+    await tx.saveSession({ id: `s-${key}`, respondentId: `r-${key}`, pilotCode: 'default', channel: 'tryit', expectedRevision: 0, state, now: at });
+    return tx.upsertAnswer(
+      {
+        id: `a-${key}`,
+        questionId: 'work_fair_why',
+        parentQuestionId: 'work_fair',
+        indicator: 'work',
+        outcome: null,
+        questionType: 'text',
+        value: { kind: 'text', text },
+        language: 'ar',
+        modality: 'text',
+        promptForm: 'text',
+        traffic: null,
+        consentVersion: 1,
+        answeredAt: at,
+        sourceMessageId: `k-${key}`,
+      },
+      {
+        sessionId: `s-${key}`,
+        respondentId: `r-${key}`,
+        pilotCode: 'default',
+        surveyId: 'default-pilot',
+        surveyVersion: 1,
+        channel: 'tryit',
+        translation: 'pending',
+      },
+    );
+  });
+}
+
 const ARABIC = 'العمل صعب والمدير لا يحترمني. اتصل بي على ٠٦١٢٣٤٥٦٧٨ أو ahmed@example.org';
 
 describe('typed answers are translated', () => {
@@ -167,39 +203,7 @@ describe('typed answers are translated', () => {
     const { app: a, mt: server } = await start();
     const long = `${'كلمة عربية طويلة '.repeat(1200).slice(0, 19_995)}نهاية`;
     expect(long.length).toBe(20_000);
-    const at = new Date().toISOString();
-    const stored = await a.store.transaction(async (tx) => {
-      await tx.touchRespondent('r-long', 'tryit', 'long-token-xxxxxxxxxx', at);
-      const state = sessionState({ surveyId: 'default-pilot', language: 'ar', current: 'work_fair_why' }, at);
-      await tx.saveSession({ id: 's-long', respondentId: 'r-long', pilotCode: 'default', channel: 'tryit', expectedRevision: 0, state, now: at });
-      return tx.upsertAnswer(
-        {
-          id: 'a-long',
-          questionId: 'work_fair_why',
-          parentQuestionId: 'work_fair',
-          indicator: 'work',
-          outcome: null,
-          questionType: 'text',
-          value: { kind: 'text', text: long },
-          language: 'ar',
-          modality: 'text',
-          promptForm: 'text',
-          traffic: null,
-          consentVersion: 1,
-          answeredAt: at,
-          sourceMessageId: 'k-long',
-        },
-        {
-          sessionId: 's-long',
-          respondentId: 'r-long',
-          pilotCode: 'default',
-          surveyId: 'default-pilot',
-          surveyVersion: 1,
-          channel: 'tryit',
-          translation: 'pending',
-        },
-      );
-    });
+    const stored = await seedTyped(a, 'long', long);
     await a.media.port.translate([stored]);
     const deadline = Date.now() + 20_000;
     let row = await a.db.selectFrom('answers').selectAll().where('id', '=', 'a-long').executeTakeFirstOrThrow();
@@ -215,5 +219,19 @@ describe('typed answers are translated', () => {
     const en = JSON.parse(row.translations!).en as string;
     expect(en.endsWith('نهاية')).toBe(true);
     expect(en.length).toBeGreaterThan(19_000);
+  }, 60_000);
+
+  it('the sweeper queues a typed answer whose job never made it to Redis', async () => {
+    const { app: a } = await start();
+    await seedTyped(a, 'lost', 'العمل بعيد', new Date(Date.now() - 120_000).toISOString());
+    expect(await a.media.workers!.sweep()).toBe(1);
+    const deadline = Date.now() + 20_000;
+    let row = await a.db.selectFrom('answers').selectAll().where('id', '=', 'a-lost').executeTakeFirstOrThrow();
+    while (row.translation_status === 'pending' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      row = await a.db.selectFrom('answers').selectAll().where('id', '=', 'a-lost').executeTakeFirstOrThrow();
+    }
+    expect(row.translation_status).toBe('ready');
+    expect(JSON.parse(row.translations!).nl).toBe('[nl] العمل بعيد');
   }, 60_000);
 });
