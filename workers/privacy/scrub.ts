@@ -47,6 +47,8 @@ const ADDRESS_AFTER = new RegExp(
   `(?<![\\p{L}])(?:(?:\\p{Lu}\\p{L}*|van|de|der|den|het|ter|ten)[ ]){0,3}\\p{L}*${STREET_NL}[ ]+${HOUSE}|(?<![\\p{L}])(?:\\p{Lu}\\p{L}+[ ]){1,3}(?:Street|St\\.?|Road|Rd\\.?|Avenue|Ave\\.?|Lane)[ ,]+${HOUSE}`,
   'gu',
 );
+/** Whether an address is possible at all: a street word next to a number (the full patterns are slow). */
+const ADDRESS_HINT = new RegExp(`${STREET_NL}[ ]+\\d|\\d[a-zA-Z]?[ ]+\\p{Lu}|(?:Street|St\\.?|Road|Rd\\.?|Avenue|Ave\\.?|Lane)[ ,]+\\d`, 'u');
 /** `12 Baker Street`, `5 Main St`. */
 const ADDRESS_BEFORE = /(?<!\d)\d{1,5}[a-zA-Z]?[ ]+(?:\p{Lu}\p{L}+[ ]){1,3}(?:Street|St\b\.?|Road|Rd\b\.?|Avenue|Ave\b\.?|Lane)/gu;
 /** A Dutch postcode (1234 AB): with a house number it names a home. */
@@ -102,17 +104,21 @@ export function findDetails(text: string, opts: ScrubOptions = {}): Span[] {
   const norm = asciiDigits(text).replace(INVISIBLE, ' ');
   const region = (opts.region ?? 'NL').toUpperCase() as CountryCode;
   const regions: CountryCode[] = region === 'NL' ? ['NL'] : [region, 'NL'];
+  // Cheap guards first: most answers have no digits or @, and libphonenumber is the costly part.
+  const digits = norm.match(/\d/g)?.length ?? 0;
+  // Phones, IBANs and BSNs all have 7 or more digits close together (IBAN letters aside).
+  const numbers = digits >= 7 && /\d(?:[ ().\-/]{0,2}[A-Z]{0,4}[ ]?\d){6,}/i.test(norm);
   // Order matters for overlaps: an e-mail before the URL of its domain, an IBAN before the phone in its digits.
   const found = [
-    ...regexSpans(norm, EMAIL, 'email'),
+    ...(norm.includes('@') ? regexSpans(norm, EMAIL, 'email') : []),
     ...regexSpans(norm, URL_SCHEME, 'url'),
-    ...regexSpans(norm, URL_BARE, 'url'),
-    ...regexSpans(norm, IBAN, 'iban', validIban),
-    ...regexSpans(norm, BSN, 'bsn', elevenProof),
-    ...phoneSpans(norm, regions),
-    ...regexSpans(norm, ADDRESS_AFTER, 'address'),
-    ...regexSpans(norm, ADDRESS_BEFORE, 'address'),
-    ...regexSpans(norm, POSTCODE, 'address'),
+    ...(norm.includes('.') ? regexSpans(norm, URL_BARE, 'url') : []),
+    ...(numbers ? regexSpans(norm, IBAN, 'iban', validIban) : []),
+    ...(numbers ? regexSpans(norm, BSN, 'bsn', elevenProof) : []),
+    ...(numbers ? phoneSpans(norm, regions) : []),
+    ...(digits > 0 && ADDRESS_HINT.test(norm) ? regexSpans(norm, ADDRESS_AFTER, 'address') : []),
+    ...(digits > 0 && ADDRESS_HINT.test(norm) ? regexSpans(norm, ADDRESS_BEFORE, 'address') : []),
+    ...(digits > 0 ? regexSpans(norm, POSTCODE, 'address') : []),
   ];
   const rank = new Map(found.map((s, i) => [s, i]));
   found.sort((a, b) => a.start - b.start || b.end - a.end || rank.get(a)! - rank.get(b)!);
