@@ -213,7 +213,9 @@ const schema = z.object({
     .min(1)
     .max(3600)
     .default(60)
-    .describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
+    .describe(
+      'How often, and after how long, a media answer (or a typed answer awaiting translation) still pending without a job (lost in a crash or a Redis outage) is queued again',
+    ),
   MT_TARGETS: z
     .string()
     .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en')
