@@ -196,7 +196,7 @@ const schema = z.object({
     .url({ protocol: /^https?$/ })
     .refine((u) => !u.endsWith('/'), 'must not end with /')
     .optional()
-    .describe('LibreTranslate server (POST /translate) for translating transcripts and drafting locales; unset = no translations'),
+    .describe('LibreTranslate server (POST /translate) for translating transcripts and typed answers, and drafting locales; unset = no translations'),
   MT_API_KEY: z.string().min(1).optional().describe('API key for MT_URL, if it needs one'),
   TELEGRAM_SENDS_PER_SECOND: z.coerce
     .number()
@@ -213,12 +213,14 @@ const schema = z.object({
     .min(1)
     .max(3600)
     .default(60)
-    .describe('How often, and after how long, a media answer still pending without a job (lost in a crash or a Redis outage) is queued again'),
+    .describe(
+      'How often, and after how long, a media answer (or a typed answer awaiting translation) still pending without a job (lost in a crash or a Redis outage) is queued again',
+    ),
   MT_TARGETS: z
     .string()
     .regex(/^[a-z]{2,3}(,[a-z]{2,3})*$/, 'comma-separated language codes, e.g. nl,en')
     .default('nl,en')
-    .describe('Languages transcripts are translated into for researchers'),
+    .describe('Languages transcripts and typed answers are translated into for researchers'),
   DASHBOARD_COOKIE_SECURE: z
     .enum(['0', '1'])
     .default('1')

@@ -22,5 +22,6 @@ export function mediaSettings(config: Config, overrides: { sweepAfterMs?: number
     whatsappCloud: config.whatsappCloud ? { apiRoot: config.whatsappCloud.apiRoot, token: config.whatsappCloud.token } : null,
     stt: config.stt,
     mt: config.mt,
+    phoneRegion: config.phoneDefaultRegion,
   };
 }

@@ -11,7 +11,7 @@ import { sql, type SelectQueryBuilder } from 'kysely';
 import type { Db } from './database.ts';
 import { PilotRepository } from './pilots.ts';
 import { funnelCounts } from './funnel.ts';
-import type { Database } from './schema.ts';
+import type { Database, StageStatus } from './schema.ts';
 import { inGroup, type GroupFilter } from './breakdown.ts';
 
 /** Answer filters; `from`/`to` are ISO bounds on answered_at (from inclusive, to exclusive). */
@@ -74,6 +74,8 @@ export interface FreeText {
   transcript: string | null;
   transcriptLanguage: string | null;
   translations: Record<string, string>;
+  /** Of the transcript's translation, or (typed answers) of the text's; null when none applies. */
+  translationStatus: StageStatus | null;
 }
 
 export class Reports {
@@ -186,7 +188,19 @@ export class Reports {
    */
   async freeTextAnswers(pilot: string, indicator: string, f: AnswerFilter = {}, limit = 100): Promise<FreeText[]> {
     const rows = await filtered(this.db.selectFrom('answers'), pilot, f)
-      .select(['id', 'question_id', 'value_text', 'language', 'answered_at', 'media_kind', 'media_file', 'transcript', 'transcript_language', 'translations'])
+      .select([
+        'id',
+        'question_id',
+        'value_text',
+        'language',
+        'answered_at',
+        'media_kind',
+        'media_file',
+        'transcript',
+        'transcript_language',
+        'translations',
+        'translation_status',
+      ])
       .where('indicator', '=', indicator)
       .where((eb) => eb.or([eb('value_text', 'is not', null), eb('transcript', 'is not', null), eb('media_file', 'is not', null)]))
       .where('skipped', '=', 0)
@@ -204,6 +218,7 @@ export class Reports {
       transcript: r.transcript,
       transcriptLanguage: r.transcript_language,
       translations: r.translations ? (JSON.parse(r.translations) as Record<string, string>) : {},
+      translationStatus: r.translation_status,
     }));
   }
 

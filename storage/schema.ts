@@ -155,7 +155,7 @@ export interface AnswersTable {
   transcript: string | null;
   transcript_language: string | null;
   transcript_status: StageStatus | null;
-  /** JSON object: language code → translated transcript. */
+  /** JSON object: language code → translated transcript or typed answer, made from the scrubbed text (workers/translate/). */
   translations: string | null;
   translation_status: StageStatus | null;
   /** The wave of the session that gave the answer. */

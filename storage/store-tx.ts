@@ -182,7 +182,17 @@ export class StoreTx {
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
   async upsertAnswer(
     a: AnswerEffect,
-    ctx: { sessionId: string; respondentId: string; pilotCode: string; surveyId: string; surveyVersion: number; channel: Channel; wave?: number | undefined },
+    ctx: {
+      sessionId: string;
+      respondentId: string;
+      pilotCode: string;
+      surveyId: string;
+      surveyVersion: number;
+      channel: Channel;
+      wave?: number | undefined;
+      /** For a typed answer: `pending` when the translation worker will translate it, `off` when MT_URL is unset. */
+      translation?: 'pending' | 'off' | undefined;
+    },
   ): Promise<{ id: string; revision: number }> {
     const values = {
       ...answerValueToRow(a.value),
@@ -197,6 +207,7 @@ export class StoreTx {
       media_status: a.value.kind === 'media' ? ('pending' as const) : null,
       // Answering again (after "back") starts the media pipeline over for the new file.
       ...NO_MEDIA_RESULTS,
+      ...(a.value.kind === 'text' && ctx.translation ? { translation_status: ctx.translation } : {}),
     };
     return await this.trx
       .insertInto('answers')
@@ -271,6 +282,17 @@ export class StoreTx {
       .where('media_ref', 'is not', null)
       .execute();
     return rows.map((r) => ({ id: r.id, revision: r.revision, channel: r.channel, ref: JSON.parse(r.media_ref!) as MediaRef }));
+  }
+
+  /** The respondent's typed answers that went to the translation queue (to withdraw their jobs on erasure). */
+  async typedAnswersOf(respondentId: string): Promise<Array<{ id: string; revision: number }>> {
+    return this.trx
+      .selectFrom('answers')
+      .select(['id', 'revision'])
+      .where('respondent_id', '=', respondentId)
+      .where('media_ref', 'is', null)
+      .where('translation_status', 'is not', null)
+      .execute();
   }
 
   async eraseRespondent(id: string): Promise<Array<{ file: string; sha256: string }>> {

@@ -5,7 +5,7 @@
  * @module
  */
 import type { MediaRef } from '../surveys/engine/types.ts';
-import { MEDIA_JOB_OPTIONS, mediaJobId, type Queues } from './queues.ts';
+import { MEDIA_JOB_OPTIONS, mediaJobId, TEXT_JOB, textJobId, type Queues } from './queues.ts';
 
 export interface MediaSubmission {
   id: string;
@@ -50,4 +50,29 @@ export async function submitMedia(queues: Queues, items: readonly MediaSubmissio
   const speech = jobs.filter((j) => j.name === 'speech');
   if (media.length > 0) await queues.media.addBulk(media);
   if (speech.length > 0) await queues.speech.addBulk(speech);
+}
+
+/** A committed typed answer for the translation worker. */
+export interface TextSubmission {
+  id: string;
+  revision: number;
+}
+
+/** Queues typed answers for translation (the speech queue, job name `text`); adding twice is harmless. */
+export async function submitTexts(queues: Queues, items: readonly TextSubmission[]): Promise<void> {
+  if (items.length === 0) return;
+  const delay = queues.settings.retryDelayMs ?? 2000;
+  await queues.speech.addBulk(
+    items.map((a) => ({
+      name: TEXT_JOB,
+      data: { answerId: a.id, revision: a.revision },
+      // Done jobs go at once: nothing re-adds a settled answer, and no kept job names an answer.
+      opts: { ...MEDIA_JOB_OPTIONS, backoff: { type: 'exponential', delay }, removeOnComplete: true, jobId: textJobId(a.id, a.revision) },
+    })),
+  );
+}
+
+/** Removes the translation jobs of an erased respondent's typed answers (every revision). */
+export async function withdrawTexts(queues: Queues, items: readonly TextSubmission[]): Promise<void> {
+  for (const a of items) for (let revision = 1; revision <= a.revision; revision++) await queues.speech.remove(textJobId(a.id, revision));
 }

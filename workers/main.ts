@@ -8,9 +8,10 @@
 import type { Logger } from 'pino';
 import type { Db } from '../storage/database.ts';
 import { MediaRepo } from '../storage/media.ts';
+import { TextTranslationRepo } from '../storage/text-translations.ts';
 import type { SttSettings } from './clients/transcribe.ts';
 import { LibreTranslateClient } from './clients/libretranslate.ts';
-import { submitMedia, withdrawMedia, type MediaSubmission } from './intake.ts';
+import { submitMedia, submitTexts, withdrawMedia, withdrawTexts, type MediaSubmission, type TextSubmission } from './intake.ts';
 import type { TelegramSource } from './media/fetch-telegram.ts';
 import type { CloudMediaSource } from './media/fetch-cloud.ts';
 import { MediaFiles } from './media/files.ts';
@@ -30,6 +31,8 @@ export interface MediaSettings {
   whatsappCloud?: CloudMediaSource | null;
   stt: SttSettings | null;
   mt: { url: string; apiKey: string | null; targets: readonly string[] } | null;
+  /** PHONE_DEFAULT_REGION: numbers written without a country code are found as this region's (scrubbing before MT). */
+  phoneRegion?: string | undefined;
 }
 
 export interface MediaOptions {
@@ -37,8 +40,10 @@ export interface MediaOptions {
   whatsappAllowHost?: (host: string) => boolean;
   /** Hosts a Cloud API media url may point at besides the Graph API host (tests: their loopback server). */
   cloudAllowHost?: (host: string) => boolean;
-  /** Translation client for transcripts; default the LibreTranslate client for the MT url. */
+  /** Translation client for transcripts and typed answers; default the LibreTranslate client for the MT url. */
   translator?: Translator;
+  /** First retry delay of typed answers' translations (tests: short). */
+  retryDelayMs?: number;
 }
 
 /** What the bot's handler sees of the pipeline. */
@@ -46,6 +51,12 @@ export interface MediaIntake {
   submit(items: MediaSubmission[]): Promise<void>;
   forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
   withdraw(items: MediaSubmission[]): Promise<void>;
+  /** Whether typed answers are translated (MT_URL set): they are stored `pending`, else `off`. */
+  translatesText: boolean;
+  /** Queues committed typed answers for translation. */
+  translate(items: TextSubmission[]): Promise<void>;
+  /** Removes the translation jobs of an erased respondent's typed answers. */
+  withdrawTexts(items: TextSubmission[]): Promise<void>;
 }
 
 export interface MediaRuntime {
@@ -68,10 +79,11 @@ export function pipelineDeps(
   settings: MediaSettings,
   parts: Omit<MediaParts, 'log'>,
   opts: MediaOptions = {},
-): PipelineDeps & { repo: MediaRepo; files: MediaFiles } {
+): PipelineDeps & { repo: MediaRepo; files: MediaFiles; texts: TextTranslationRepo } {
   const { media, mt } = settings;
   return {
     repo: new MediaRepo(parts.db),
+    texts: new TextTranslationRepo(parts.db),
     files: new MediaFiles(media.dir),
     now: parts.now,
     notify: parts.notify,
@@ -80,7 +92,9 @@ export function pipelineDeps(
     ...(opts.whatsappAllowHost ? { whatsappAllowHost: opts.whatsappAllowHost } : {}),
     ...(settings.whatsappCloud ? { whatsappCloud: { ...settings.whatsappCloud, ...(opts.cloudAllowHost ? { allowHost: opts.cloudAllowHost } : {}) } } : {}),
     stt: settings.stt,
-    mt: mt ? { translator: opts.translator ?? new LibreTranslateClient({ url: mt.url, apiKey: mt.apiKey }), targets: mt.targets } : null,
+    mt: mt
+      ? { translator: opts.translator ?? new LibreTranslateClient({ url: mt.url, apiKey: mt.apiKey }), targets: mt.targets, region: settings.phoneRegion }
+      : null,
   };
 }
 
@@ -96,7 +110,7 @@ export function workerSettings(settings: MediaSettings): WorkerSettings {
 }
 
 export async function createMedia(settings: MediaSettings, parts: MediaParts, opts: MediaOptions = {}): Promise<MediaRuntime> {
-  const queues = new Queues(settings.redis);
+  const queues = new Queues({ ...settings.redis, ...(opts.retryDelayMs !== undefined ? { retryDelayMs: opts.retryDelayMs } : {}) });
   queues.onError((queue, e) => parts.log.warn({ queue, err: e.message }, 'queue connection problem'));
   const deps = pipelineDeps(settings, parts, opts);
   const workers = settings.workers.inProcess ? await startWorkers(queues, deps, workerSettings(settings), parts.log) : null;
@@ -109,6 +123,9 @@ export async function createMedia(settings: MediaSettings, parts: MediaParts, op
       submit: (items) => submitMedia(queues, items),
       forget: (files) => forgetFiles(deps.repo, deps.files, files),
       withdraw: (items) => withdrawMedia(queues, items),
+      translatesText: settings.mt !== null,
+      translate: (items) => submitTexts(queues, items),
+      withdrawTexts: (items) => withdrawTexts(queues, items),
     },
     async close() {
       await workers?.close();

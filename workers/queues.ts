@@ -17,8 +17,10 @@ export interface MediaJob {
   answerId: string;
   revision: number;
 }
-/** transcribe → translate, once the media job has stored the speech audio. */
+/** transcribe → translate, once the media job has stored the speech audio; or (job name `text`) translate a typed answer. */
 export type SpeechJob = MediaJob;
+/** The speech queue's job name for translating a typed answer. */
+export const TEXT_JOB = 'text';
 export interface MaintenanceJob {
   task: 'retention' | 'sweep';
 }
@@ -26,6 +28,8 @@ export interface MaintenanceJob {
 export interface QueueSettings {
   url: string;
   prefix: string;
+  /** First retry delay of a typed answer's translation (doubling each attempt); default 2 s. Tests shorten it. */
+  retryDelayMs?: number | undefined;
 }
 
 /**
@@ -39,6 +43,11 @@ export function mediaJobId(stage: 'media' | 'speech', channel: string, stableFil
     .digest('base64url')
     .slice(0, 32);
   return `${stage}-${channel.replace(/[^A-Za-z0-9_-]/g, '_')}-${digest}`;
+}
+
+/** One job per typed answer and revision: the handler and the sweeper derive the same id. */
+export function textJobId(answerId: string, revision: number): string {
+  return `text-${createHash('sha256').update(`${answerId}\u0000${revision}`).digest('base64url').slice(0, 32)}`;
 }
 
 /** Retries with exponential backoff (2 s, 4 s, 8 s, …) for transient failures; kept for a day so a re-add is a no-op. */

@@ -7,12 +7,14 @@
 import { Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MediaRepo } from '../storage/media.ts';
-import { submitMedia } from './intake.ts';
+import type { TextTranslationRepo } from '../storage/text-translations.ts';
+import { submitMedia, submitTexts } from './intake.ts';
 import { isRejection } from './media/errors.ts';
 import type { MediaFiles } from './media/files.ts';
 import { giveUpMedia, processMedia, processSpeech, type PipelineDeps } from './media/pipeline.ts';
 import { deleteExpiredMedia } from './media/retention.ts';
-import { MAINTENANCE_QUEUE, MEDIA_QUEUE, SPEECH_QUEUE, type MaintenanceJob, type MediaJob, type Queues, type SpeechJob } from './queues.ts';
+import { MAINTENANCE_QUEUE, MEDIA_QUEUE, SPEECH_QUEUE, TEXT_JOB, type MaintenanceJob, type MediaJob, type Queues, type SpeechJob } from './queues.ts';
+import { translateTyped } from './translate/typed.ts';
 import { redisOptions } from './redis.ts';
 
 export interface WorkerSettings {
@@ -34,7 +36,7 @@ export interface Workers {
 
 export async function startWorkers(
   queues: Queues,
-  deps: PipelineDeps & { repo: MediaRepo; files: MediaFiles },
+  deps: PipelineDeps & { repo: MediaRepo; files: MediaFiles; texts: TextTranslationRepo },
   settings: WorkerSettings,
   log: Logger,
 ): Promise<Workers> {
@@ -69,6 +71,8 @@ export async function startWorkers(
   const speech = new Worker<SpeechJob>(
     SPEECH_QUEUE,
     async (job) => {
+      // Typed answers share this queue (and its concurrency) with the transcripts they sit beside.
+      if (job.name === TEXT_JOB) return translateTyped({ texts: deps.texts, mt: deps.mt }, job.data.answerId, job.data.revision, isFinal(job));
       const outcome = await processSpeech(deps, job.data.answerId, job.data.revision, isFinal(job));
       if (outcome === 'stale' && !(await deps.repo.load(job.data.answerId))) await job.updateData({ answerId: '', revision: 0 });
       return outcome;
@@ -80,7 +84,9 @@ export async function startWorkers(
     const before = new Date(deps.now().getTime() - (settings.sweepAfterMs ?? 60_000)).toISOString();
     const items = await deps.repo.unfinished(before);
     await submitMedia(queues, items);
-    return items.length;
+    const texts = await deps.texts.pending(before);
+    await submitTexts(queues, texts);
+    return items.length + texts.length;
   };
   const retention = () => deleteExpiredMedia(deps.repo, deps.files, deps.now(), settings.retentionDays);
   const maintenance = new Worker<MaintenanceJob>(MAINTENANCE_QUEUE, async (job) => (job.data.task === 'sweep' ? sweep() : retention()), {

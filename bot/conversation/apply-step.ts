@@ -9,7 +9,7 @@ import { mediaOf, type SessionState, type Step } from '../../surveys/engine/type
 import type { OutboxWriter } from '../../storage/outbox.ts';
 import type { StoreTx } from '../../storage/store.ts';
 import { CLOSED_PHASES } from '../../storage/contact-retention.ts';
-import type { MediaSubmission } from '../../workers/intake.ts';
+import type { MediaSubmission, TextSubmission } from '../../workers/intake.ts';
 import type { Pilot } from './pilots.ts';
 import type { Renderer } from './render.ts';
 import { foldTurn } from './turn.ts';
@@ -37,6 +37,9 @@ export interface StepWhere {
 /** Work for after the commit: files and queues are not transactional. */
 export interface AfterCommit {
   media: MediaSubmission[];
+  /** Typed answers for the translation worker (only when typed answers are translated). */
+  texts: TextSubmission[];
+  withdrawnTexts: TextSubmission[];
   erasedFiles: Array<{ file: string; sha256: string }>;
   withdrawn: MediaSubmission[];
   /** The saved session (for replanning reminders), `after` null when the respondent was erased. */
@@ -49,6 +52,8 @@ export interface ApplyDeps {
   newId: () => string;
   /** When the saved session's next reminder is due (ISO, null: none), saved with it; absent = no reminders. */
   reminderDue?: ((session: { revision: number; state: SessionState }) => string | null) | undefined;
+  /** Whether typed answers are translated (MT_URL set): stored `pending` and queued after the commit; else `off`. */
+  translatesText?: boolean | undefined;
 }
 
 export type ApplyStep = (tx: StoreTx, step: Step, where: StepWhere) => Promise<AfterCommit>;
@@ -67,19 +72,25 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
     };
     let erased = false;
     const media: MediaSubmission[] = [];
+    const texts: TextSubmission[] = [];
     const erasedFiles: AfterCommit['erasedFiles'] = [];
     const withdrawn: MediaSubmission[] = [];
+    const withdrawnTexts: TextSubmission[] = [];
     const erase = async () => {
       withdrawn.push(...(await tx.mediaAnswersOf(w.respondentId)));
+      withdrawnTexts.push(...(await tx.typedAnswersOf(w.respondentId)));
       erasedFiles.push(...(await tx.eraseRespondent(w.respondentId)));
       erased = true;
     };
     for (const effect of step.effects) {
       switch (effect.type) {
         case 'answer': {
-          const stored = await tx.upsertAnswer(effect.answer, answerAt);
+          // Only typed answers get translation work: no job, no status for a tap or a number.
+          const typed = effect.answer.value.kind === 'text';
+          const stored = await tx.upsertAnswer(effect.answer, { ...answerAt, ...(typed ? { translation: deps.translatesText ? 'pending' : 'off' } : {}) });
           const ref = mediaOf(effect.answer.value);
           if (ref) media.push({ ...stored, channel: w.channel, ref });
+          if (typed && deps.translatesText) texts.push(stored);
           break;
         }
         case 'consent':
@@ -141,8 +152,10 @@ export function stepApplier(deps: ApplyDeps): ApplyStep {
     // An answer erased in the same step (answer, then delete) has nothing left to process.
     return {
       media: erased ? [] : media,
+      texts: erased ? [] : texts,
       erasedFiles,
       withdrawn,
+      withdrawnTexts,
       session: { id: w.sessionId, after: erased ? null : { revision: w.revision + 1, state: step.state } },
     };
   };

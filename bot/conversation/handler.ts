@@ -16,7 +16,7 @@ import type { EngineContext, EngineInput, SessionState, Step } from '../../surve
 import { matchLanguage } from '../../surveys/languages.ts';
 import type { Pseudonymizer } from '../../storage/pseudonym.ts';
 import { ConcurrentUpdateError, type Store, type StoreTx } from '../../storage/store.ts';
-import type { MediaSubmission } from '../../workers/intake.ts';
+import type { MediaSubmission, TextSubmission } from '../../workers/intake.ts';
 import type { InboundMessage } from '../channels/port.ts';
 import type { Delivery } from '../delivery/outbox.ts';
 import { KeyedSerial } from '../serial.ts';
@@ -67,6 +67,11 @@ export interface MediaPort {
   forget(files: Array<{ file: string; sha256: string }>): Promise<void>;
   /** Removes the queued (and kept) jobs of an erased respondent's media answers. */
   withdraw?(items: MediaSubmission[]): Promise<void>;
+  /** Whether typed answers are translated; absent = not. */
+  translatesText?: boolean;
+  /** Queues committed typed answers for translation. May fail (Redis down): the sweeper re-queues pending ones. */
+  translate?(items: TextSubmission[]): Promise<void>;
+  withdrawTexts?(items: TextSubmission[]): Promise<void>;
 }
 
 /** Handles a message before the engine; returns the replies, or null to let the engine have it. */
@@ -85,7 +90,13 @@ export class InboundHandler {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.pilots = new PilotResolver(deps);
-    this.applyStep = stepApplier({ renderer: deps.renderer, outbox: deps.delivery, newId: this.newId, reminderDue: deps.reminderDue });
+    this.applyStep = stepApplier({
+      renderer: deps.renderer,
+      outbox: deps.delivery,
+      newId: this.newId,
+      reminderDue: deps.reminderDue,
+      translatesText: deps.media?.translatesText === true && deps.media.translate !== undefined,
+    });
   }
 
   /** The pseudonymous id of whoever writes from `address` on `channel`. */
@@ -129,9 +140,12 @@ export class InboundHandler {
     };
     if (media) {
       if (c.media.length > 0) await attempt(() => media.submit(c.media), 'warn', 'media answer not queued now; the sweeper will queue it');
+      if (c.texts.length > 0) await attempt(() => media.translate?.(c.texts), 'warn', 'typed answer not queued for translation now; the sweeper will queue it');
       if (c.erasedFiles.length > 0) await attempt(() => media.forget(c.erasedFiles), 'error', "could not delete an erased respondent's media files");
       // Job data holds only answer ids, but a kept job would still point at an erased answer.
       if (c.withdrawn.length > 0) await attempt(() => media.withdraw?.(c.withdrawn), 'error', "could not remove an erased respondent's media jobs");
+      if (c.withdrawnTexts.length > 0)
+        await attempt(() => media.withdrawTexts?.(c.withdrawnTexts), 'error', "could not remove an erased respondent's translation jobs");
     }
   }
 

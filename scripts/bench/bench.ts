@@ -38,6 +38,7 @@ import { benchTelegram } from './telegram-e2e.ts';
 import { benchCost, costProfiles, costRows } from './cost.ts';
 import { benchTelegramLimits } from './telegram-limits.ts';
 import { benchCloudWhatsApp } from './cloud-whatsapp.ts';
+import { benchScrub } from './scrub.ts';
 import { benchMedia } from './media.ts';
 import { benchOutbound } from './outbound.ts';
 import { benchPacing } from './pacing.ts';
@@ -262,9 +263,15 @@ export async function runBench(): Promise<number> {
   const dashPg = pgUrl ? await benchDashboard(Number(process.env.BENCH_MAP_ANSWERS ?? 1_000_000), pgUrl) : null;
   const wide = process.env.BENCH_WIDE_EXPORT === 'off' ? null : await benchWideExport(Number(process.env.BENCH_WIDE_RESPONDENTS ?? 100_000));
   const waves = process.env.BENCH_WAVES === 'off' ? null : await benchWaves(Number(process.env.BENCH_WAVE_RESPONDENTS ?? 10_000));
+  const scrub = benchScrub();
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
+    [
+      'scrub per text: plain / small numbers / with phone, e-mail, IBAN',
+      `${scrub.plainUs.toFixed(1)} / ${scrub.numbersUs.toFixed(1)} / ${scrub.detailsUs.toFixed(1)}`,
+      'µs (median)',
+    ],
     [`engine µs per answer at question ${EARLY}`, engine.early.toFixed(1), 'µs (median)'],
     [`engine µs per answer at question ${LATE}`, engine.late.toFixed(1), 'µs (median)'],
     ['engine late/early ratio', (engine.late / engine.early).toFixed(2), '×'],
@@ -533,6 +540,9 @@ export async function runBench(): Promise<number> {
       ? { wideExportRespondents: wide.respondents, wideExportMs: Math.round(wide.exportMs), wideExportMaxRssMb: wide.maxRssMb, wideExportCsvMb: wide.csvMb }
       : {}),
     ...(waves ? { waveAnswers: waves.answers, waveChangeMs: +waves.changeMs.toFixed(2) } : {}),
+    scrubPlainUs: +scrub.plainUs.toFixed(2),
+    scrubNumbersUs: +scrub.numbersUs.toFixed(2),
+    scrubDetailsUs: +scrub.detailsUs.toFixed(2),
     ...(dash.split ? { mapSplit: { ...dash.split } } : {}),
   };
   if (cost) process.stdout.write(`\n${costProfiles(cost)}`);

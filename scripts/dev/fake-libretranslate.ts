@@ -30,6 +30,9 @@ export class FakeLibreTranslate {
   failNext: { status: number; error: string; count: number } | null = null;
   /** Never answers the next n requests (for timeouts); they are ended when the server closes. */
   hangNext = 0;
+  /** While set, every request gets one of these raw replies in turn (HTML pages, broken JSON, wrong shapes). */
+  garbage: Array<{ status: number; contentType: string; body: string }> | null = null;
+  private garbageServed = 0;
   private server: Server | null = null;
   url = '';
 
@@ -71,6 +74,12 @@ export class FakeLibreTranslate {
     this.requests.push(body);
     if (this.hangNext > 0) {
       this.hangNext -= 1;
+      return;
+    }
+    if (this.garbage && this.garbage.length > 0) {
+      const g = this.garbage[this.garbageServed++ % this.garbage.length]!;
+      res.writeHead(g.status, { 'content-type': g.contentType });
+      res.end(g.body);
       return;
     }
     if (this.failNext && this.failNext.count > 0) {

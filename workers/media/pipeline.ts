@@ -20,6 +20,7 @@ import { ALLOWED, EXTENSION, isTimed, sniff } from './sniff.ts';
 import { decodeMediaHandle } from './whatsapp-handle.ts';
 import { decodeCloudHandle, isCloudHandle } from './cloud-handle.ts';
 import { fetchCloudFile, type CloudMediaSource } from './fetch-cloud.ts';
+import { forTranslation, translateLong } from '../translate/text.ts';
 
 /** Translates texts from one language to another (LibreTranslate in production). */
 export interface Translator {
@@ -39,7 +40,7 @@ export interface PipelineDeps {
   /** The WhatsApp Cloud API (WHATSAPP_MODE=cloud), and the media hosts its URLs may point at (default Meta's). */
   whatsappCloud?: (CloudMediaSource & { allowHost?: (host: string) => boolean }) | null;
   stt: SttSettings | null;
-  mt: { translator: Translator; targets: readonly string[] } | null;
+  mt: { translator: Translator; targets: readonly string[]; region?: string | undefined } | null;
   notify: RejectionNotifier;
   now: () => Date;
 }
@@ -227,7 +228,9 @@ export async function processSpeech(deps: PipelineDeps, answerId: string, revisi
   }
   try {
     const out: Record<string, string> = {};
-    for (const to of targets) out[to] = (await deps.mt.translator.translate([text], from, to))[0] ?? '';
+    // Scrubbed before it leaves (personal details never reach the MT server), in chunks.
+    const prepared = forTranslation(text, deps.mt.region);
+    for (const to of targets) out[to] = await translateLong(deps.mt.translator, prepared, from, to, deps.mt.region);
     await deps.repo.setTranslations(answer.id, revision, out, 'ready', now());
   } catch (e) {
     if (!final) throw e;

@@ -9,6 +9,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Accounts } from '../../../storage/accounts.ts';
 import { answerPage, allAnswers } from '../../../storage/answer-pages.ts';
+import { shownRow } from '../shown.ts';
 import { Reports } from '../../../storage/reports.ts';
 import type { Db } from '../../../storage/database.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
@@ -77,14 +78,16 @@ export function registerApi(
       api.get('/pilots/:code/answers', async (req, reply) => {
         const q = pageQuery.safeParse(req.query);
         if (!q.success) return bad(reply, q.error);
-        const data = await answerPage(deps.db, req.apiPilot!, q.data.after ?? null, q.data.limit);
+        const page = await answerPage(deps.db, req.apiPilot!, q.data.after ?? null, q.data.limit);
+        // Typed text, transcripts and translations with personal details masked (bot/web/shown.ts).
+        const data = page.map(shownRow);
         return { data, next: data.length === q.data.limit ? data[data.length - 1]!.answer_id : null };
       });
 
       api.get('/pilots/:code/answers.ndjson', async (req, reply) => {
         const pilot = req.apiPilot!;
         const lines = async function* () {
-          for await (const page of allAnswers(deps.db, pilot)) yield page.map((r) => `${JSON.stringify(r)}\n`).join('');
+          for await (const page of allAnswers(deps.db, pilot)) yield page.map((r) => `${JSON.stringify(shownRow(r))}\n`).join('');
         };
         return reply.type('application/x-ndjson').send(Readable.from(lines()));
       });

@@ -29,7 +29,11 @@ const ANSWER_FIELDS: Field[] = [
   { name: 'question_type', type: 'string', description: 'scale, single, multi, yesno, number, date, text or media' },
   { name: 'value_number', type: 'number', description: 'Numeric answer (scale, number)' },
   { name: 'value_choices', type: 'string', description: 'Chosen value ids as a JSON array (single, multi, yesno); labels in codebook.csv' },
-  { name: 'value_text', type: 'string', description: "Typed answer, in the respondent's language" },
+  {
+    name: 'value_text',
+    type: 'string',
+    description: "Typed answer, in the respondent's language; phone numbers, e-mail, IBAN, BSN, street addresses and URLs masked as [phone], [email] …",
+  },
   { name: 'value_date', type: 'date', description: 'Date answer' },
   bool('skipped', 'The respondent skipped the question'),
   { name: 'language', type: 'string', description: 'Language the question was answered in' },
@@ -56,14 +60,18 @@ const ANSWER_FIELDS: Field[] = [
   },
   { name: 'media_duration_seconds', type: 'number', description: 'Length of the voice note or video in seconds (ffprobe)' },
   { name: 'media_error', type: 'string', description: 'Why the media was failed or rejected (a reason code)' },
-  { name: 'transcript', type: 'string', description: 'Speech-to-text of the voice note or video, in the language spoken' },
+  { name: 'transcript', type: 'string', description: 'Speech-to-text of the voice note or video, in the language spoken; personal details masked' },
   { name: 'transcript_language', type: 'string', description: 'Language of the transcript (ISO 639-1)' },
   {
     name: 'transcript_status',
     type: 'string',
     description: 'pending, ready, failed, off (no speech-to-text configured) or skipped (nothing spoken to transcribe)',
   },
-  { name: 'translations', type: 'string', description: 'Machine translations of the transcript as a JSON object: language code → text' },
+  {
+    name: 'translations',
+    type: 'string',
+    description: 'Machine translations (MT_TARGETS) of the typed answer or the transcript as a JSON object: language code → text; personal details masked',
+  },
   { name: 'translation_status', type: 'string', description: 'pending, ready, failed, off (no translation server configured) or skipped' },
 ];
 

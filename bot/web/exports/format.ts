@@ -4,6 +4,7 @@
  * @module
  */
 import { ANSWER_COLUMNS, type AnswerRow } from '../../../storage/answer-pages.ts';
+import { shownRow } from '../shown.ts';
 import { type CsvCell, csvLine, csvRows } from './csv.ts';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -12,7 +13,9 @@ export function answersHeader(format: ExportFormat): string {
   return format === 'csv' ? csvLine(ANSWER_COLUMNS) : '';
 }
 
-export function answerLines(rows: readonly AnswerRow[], format: ExportFormat): string {
+/** Text columns are scrubbed of personal details (bot/web/shown.ts); the database keeps the original. */
+export function answerLines(page: readonly AnswerRow[], format: ExportFormat): string {
+  const rows = page.map(shownRow);
   if (format === 'csv') return rows.length === 0 ? '' : csvRows(rows.map((r) => ANSWER_COLUMNS.map((c) => r[c] as CsvCell)));
   return rows.map((r) => `${JSON.stringify(Object.fromEntries(ANSWER_COLUMNS.map((c) => [c, r[c]])))}\n`).join('');
 }

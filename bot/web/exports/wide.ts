@@ -8,6 +8,7 @@
  */
 import type { Db } from '../../../storage/database.ts';
 import { respondentWaves, type RespondentWave, type WideAnswer } from '../../../storage/respondent-answers.ts';
+import { shownText } from '../shown.ts';
 import { type CsvCell, csvLine, csvRows } from './csv.ts';
 import type { WideColumn } from './wide-columns.ts';
 
@@ -46,8 +47,10 @@ export function wideRecord(pilot: string, columns: readonly WideColumn[], person
         return a.value_choices === null ? null : chosen(a).includes(c.choice.id) ? 1 : 0;
       case 'date':
         return a.value_date;
-      case 'text':
-        return (a.value_text ?? a.transcript)?.replace(/\r\n|[\r\n\u2028\u2029]/g, ' ') ?? null;
+      case 'text': {
+        const text = a.value_text ?? a.transcript;
+        return text === null ? null : shownText(text).replace(/\r\n|[\r\n\u2028\u2029]/g, ' ');
+      }
     }
   });
 }

@@ -7,6 +7,7 @@
 import type { FastifyInstance } from 'fastify';
 import { DeadLetters } from '../../../../storage/dead-letters.ts';
 import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
+import { shownText } from '../../shown.ts';
 import { html } from '../html.ts';
 
 export const DEAD_LETTERS_PATH = '/admin/dead-letters';
@@ -20,7 +21,7 @@ export function registerDeadLetters(server: FastifyInstance, deps: DashboardDeps
     const rows = list.map(
       (l) => html`<tr data-dead-letter="${l.messageKey}"><td>${l.lastSeenAt.slice(0, 16).replace('T', ' ')}</td><td>${l.channel}</td>
 <td><code>${l.respondentId.slice(0, 10)}</code></td><td><code>${l.layer}/${l.code}</code></td><td>${l.reason}</td><td>${l.attempts}</td>
-<td><details><summary>${t('dead_letters.show')}</summary><blockquote>${JSON.stringify(l.content, null, 1)}</blockquote></details></td></tr>`,
+<td><details><summary>${t('dead_letters.show')}</summary><blockquote dir="auto">${shownText(JSON.stringify(l.content, null, 1))}</blockquote></details></td></tr>`,
     );
     const body = html`<h1>${t('dead_letters.title')}</h1><p class="muted">${t('dead_letters.explain')}</p>
 <p data-dead-letter-count="${count}"><strong>${t('dead_letters.count', { count })}</strong></p>

@@ -9,6 +9,8 @@ import { Reports, type FreeText } from '../../../../storage/reports.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { trafficLight } from '../../../../surveys/engine/traffic.ts';
 import { findIndicator, INDICATOR_GROUPS } from '../../../../surveys/indicators.ts';
+import { direction } from '../../../../surveys/languages.ts';
+import { shownText } from '../../shown.ts';
 import { choicesOf, numericRange, type Question } from '../../../../surveys/model.ts';
 import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
@@ -46,7 +48,17 @@ function bar(s: LightSummary) {
 
 const VIDEO_KINDS = new Set(['video', 'video_note']);
 
-/** One answer: typed text, or a recording with its player, transcript and translations. */
+/** Text in its own language and direction; dir is isolated, so bidi controls inside cannot reorder the page. */
+const inLanguage = (lng: string, text: string) => html`<span lang="${lng}" dir="${direction(lng)}">${shownText(text)}</span>`;
+
+/** "Translation pending/failed" beside an answer whose translation is not there (yet). */
+function translationState(ctx: PageContext, a: FreeText) {
+  const s = a.translationStatus;
+  if (s !== 'pending' && s !== 'failed') return '';
+  return html`<span class="muted" data-translation-status="${s}">${ctx.t(`indicator.translation_${s}`)}</span><br>`;
+}
+
+/** One answer: typed text, or a recording with its player, transcript and translations; all scrubbed (bot/web/shown.ts). */
 function freeText(ctx: PageContext, a: FreeText) {
   const { t } = ctx;
   const player = !a.hasMedia
@@ -59,11 +71,11 @@ function freeText(ctx: PageContext, a: FreeText) {
   const transcript =
     a.transcript === null
       ? ''
-      : html`<span class="muted">${t('indicator.transcript', { language: a.transcriptLanguage ?? a.language })}</span><br><span lang="${a.transcriptLanguage ?? a.language}" dir="auto">${a.transcript}</span><br>`;
+      : html`<span class="muted">${t('indicator.transcript', { language: a.transcriptLanguage ?? a.language })}</span><br>${inLanguage(a.transcriptLanguage ?? a.language, a.transcript)}<br>`;
   const translations = Object.entries(a.translations).map(
-    ([lng, text]) => html`<span class="muted">${t('indicator.translation', { language: lng })}</span><br><span lang="${lng}" dir="auto">${text}</span><br>`,
+    ([lng, text]) => html`<span class="muted">${t('indicator.translation', { language: lng })}</span><br>${inLanguage(lng, text)}<br>`,
   );
-  return html`<blockquote lang="${a.language}" dir="auto" data-answer-text>${player}${a.text === null ? '' : html`${a.text}<br>`}${transcript}${translations}<span class="muted">${a.questionId} · ${a.language} · ${a.answeredAt.slice(0, 10)}${a.mediaKind ? ` · ${a.mediaKind}` : ''}</span></blockquote>`;
+  return html`<blockquote lang="${a.language}" dir="auto" data-answer-text>${player}${a.text === null ? '' : html`${inLanguage(a.language, a.text)}<br>`}${transcript}${translations}${translationState(ctx, a)}<span class="muted">${a.questionId} · ${a.language} · ${a.answeredAt.slice(0, 10)}${a.mediaKind ? ` · ${a.mediaKind}` : ''}</span></blockquote>`;
 }
 
 export function registerMap(server: FastifyInstance, deps: DashboardDeps): void {
