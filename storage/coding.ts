@@ -8,6 +8,7 @@
  * counts come back as strings from pg, hence Number().
  * @module
  */
+import { randomUUID } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Db } from './database.ts';
 import { toStoreError } from './errors.ts';
@@ -88,7 +89,7 @@ function toCode(r: Selectable<Database['codes']>): Code {
 export class Coding {
   constructor(
     private readonly db: Db,
-    private readonly newId: () => string,
+    private readonly newId: () => string = randomUUID,
   ) {}
 
   /** The pilot's codes: active ones first, then by label. */
