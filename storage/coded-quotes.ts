@@ -41,7 +41,39 @@ export interface PilotGroupSize {
   n: number;
 }
 
-const translationsOf = (json: string | null) => (json ? (JSON.parse(json) as Record<string, string>) : {});
+/** The answer columns a quote is made of. */
+const QUOTE_COLUMNS = [
+  'answers.indicator',
+  'answers.outcome',
+  'answers.question_id',
+  'answers.language',
+  'answers.value_text',
+  'answers.transcript',
+  'answers.transcript_language',
+  'answers.translations',
+] as const;
+
+type QuoteRow = {
+  indicator: string | null;
+  outcome: string | null;
+  question_id: string;
+  language: string;
+  value_text: string | null;
+  transcript: string | null;
+  transcript_language: string | null;
+  translations: string | null;
+};
+
+const toQuoteText = (r: QuoteRow): QuoteText => ({
+  indicator: r.indicator,
+  outcome: r.outcome,
+  questionId: r.question_id,
+  language: r.language,
+  text: r.value_text,
+  transcript: r.transcript,
+  transcriptLanguage: r.transcript_language,
+  translations: r.translations ? (JSON.parse(r.translations) as Record<string, string>) : {},
+});
 
 export class CodedQuotes {
   constructor(private readonly db: Db) {}
@@ -52,21 +84,7 @@ export class CodedQuotes {
       .selectFrom('answers')
       .innerJoin('answer_codes', 'answer_codes.answer_id', 'answers.id')
       .leftJoin('shared_quotes', 'shared_quotes.answer_id', 'answers.id')
-      .select([
-        'answers.id',
-        'answers.respondent_id',
-        'answers.indicator',
-        'answers.outcome',
-        'answers.question_id',
-        'answers.language',
-        'answers.value_text',
-        'answers.transcript',
-        'answers.transcript_language',
-        'answers.translations',
-        'answers.wave',
-        'answer_codes.code_id',
-        'shared_quotes.answer_id as shared',
-      ])
+      .select([...QUOTE_COLUMNS, 'answers.id', 'answers.respondent_id', 'answers.wave', 'answer_codes.code_id', 'shared_quotes.answer_id as shared'])
       .where('answers.pilot_code', '=', pilot)
       .orderBy('answers.indicator')
       .orderBy('answers.question_id')
@@ -90,14 +108,7 @@ export class CodedQuotes {
         continue;
       }
       byAnswer.set(r.id, {
-        indicator: r.indicator,
-        outcome: r.outcome,
-        questionId: r.question_id,
-        language: r.language,
-        text: r.value_text,
-        transcript: r.transcript,
-        transcriptLanguage: r.transcript_language,
-        translations: translationsOf(r.translations),
+        ...toQuoteText(r),
         wave: r.wave,
         codeIds: [r.code_id],
         shared: r.shared !== null,
@@ -130,32 +141,12 @@ export class CodedQuotes {
   async shared(pilot: string, f: AnswerFilter, indicator?: string, limit = 200): Promise<SharedQuote[]> {
     let q = filtered(this.db.selectFrom('answers'), pilot, f)
       .innerJoin('shared_quotes', 'shared_quotes.answer_id', 'answers.id')
-      .select([
-        'answers.indicator',
-        'answers.outcome',
-        'answers.question_id',
-        'answers.language',
-        'answers.value_text',
-        'answers.transcript',
-        'answers.transcript_language',
-        'answers.translations',
-        'answers.answered_at',
-      ])
+      .select([...QUOTE_COLUMNS, 'answers.answered_at'])
       .where('answers.skipped', '=', 0)
       .orderBy('answers.answered_at', 'desc')
       .limit(limit);
     if (indicator !== undefined) q = q.where('answers.indicator', '=', indicator);
     const rows = await q.execute();
-    return rows.map((r) => ({
-      indicator: r.indicator,
-      outcome: r.outcome,
-      questionId: r.question_id,
-      language: r.language,
-      text: r.value_text,
-      transcript: r.transcript,
-      transcriptLanguage: r.transcript_language,
-      translations: translationsOf(r.translations),
-      month: r.answered_at.slice(0, 7),
-    }));
+    return rows.map((r) => ({ ...toQuoteText(r), month: r.answered_at.slice(0, 7) }));
   }
 }

@@ -5,24 +5,15 @@
  * that quote, in its own script and direction, and no other. Saves screenshots of the researcher's
  * coding controls and the viewer's map to tests/artifacts/ (coding-controls.png, viewer-quotes.png).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
+import { openChromium, type ChromiumSession } from '../helpers/chromium-page.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CHROMIUM = process.env[ENV.chromium];
 
 // A missing browser fails with the install line instead of skipping.
@@ -39,9 +30,7 @@ const OTHER = 'We wonen met vijf mensen in twee kamers';
 
 describe.runIf(!!CHROMIUM)(`coding in Chromium (${CHROMIUM})`, () => {
   let app: TestApp;
-  let ctx: BrowserContext;
-  let profile: string;
-  const violations: string[] = [];
+  let chrome: ChromiumSession;
 
   beforeAll(async () => {
     app = await startTestApp({ MAP_MIN_RESPONDENTS: '3' });
@@ -60,19 +49,11 @@ describe.runIf(!!CHROMIUM)(`coding in Chromium (${CHROMIUM})`, () => {
         ],
       })),
     );
-    profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, args: ARGS, viewport: { width: 1200, height: 900 } });
-    await ctx.addInitScript(
-      "document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective} ${e.blockedURI}`))",
-    );
-    ctx.on('console', (m) => {
-      if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) violations.push(`${m.location().url}: ${m.text()}`);
-    });
+    chrome = await openChromium(CHROMIUM!);
   }, 90_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await chrome?.close();
     await app?.dispose();
   });
 
@@ -84,7 +65,7 @@ describe.runIf(!!CHROMIUM)(`coding in Chromium (${CHROMIUM})`, () => {
   }
 
   it("a researcher codes an answer and marks it shareable; the viewer's map shows that quote and no other", async () => {
-    const page = await ctx.newPage();
+    const page = await chrome.ctx.newPage();
     await login(page, 'res@example.org');
     await Promise.all([page.waitForURL(/\/codebook$/), page.click('a[href="/pilots/default/codebook"]')]);
     const create = page.locator('form[data-create-code]');
@@ -119,7 +100,7 @@ describe.runIf(!!CHROMIUM)(`coding in Chromium (${CHROMIUM})`, () => {
     await expect(page.content()).resolves.not.toContain(OTHER);
     await expect(page.locator('[data-coding]').count()).resolves.toBe(0);
     await page.screenshot({ path: join(ROOT, 'tests/artifacts/viewer-quotes.png'), fullPage: true });
-    expect(violations).toEqual([]);
+    expect(chrome.problems).toEqual([]);
     // The codebook is not the viewer's.
     const refused = await page.goto(`${app.url}/pilots/default/codebook`);
     expect(refused?.status()).toBe(403);

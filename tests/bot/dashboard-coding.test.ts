@@ -147,6 +147,24 @@ describe('coding open answers', () => {
     expect(landlord).not.toMatch(/answers: \d/);
   });
 
+  it('answers bad coding forms calmly: no code chosen, an unknown answer or code, and a return address off the site', async () => {
+    const drill = '/pilots/default/indicators/housing';
+    const none = await submit(researcher, drill, `/pilots/default/coding/${textAnswer('h1')}/assign`, {});
+    expect(none.statusCode).toBe(400);
+    expect(none.body).toContain('code: choose a code');
+    const unknown = await submit(researcher, drill, '/pilots/default/coding/no-such-answer/assign', { code: await codeId('Landlord') });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.body).toContain('There is no such answer in this pilot');
+    expect((await submit(researcher, drill, `/pilots/default/coding/${textAnswer('h1')}/assign`, { code: 'nope' })).statusCode).toBe(404);
+    const page = await researcher.get(drill);
+    const away = await researcher.post(`/pilots/default/coding/${textAnswer('h1')}/share`, { _csrf: Browser.csrf(page.body), back: 'https://evil.example/' });
+    expect(away.statusCode).toBe(303);
+    expect(away.headers.location).toBe('/');
+    const back = await researcher.post(`/pilots/default/coding/${textAnswer('h1')}/unshare`, { _csrf: Browser.csrf(page.body), back: '//evil.example/' });
+    expect(back.headers.location).toBe('/');
+    expect(await app.db.selectFrom('shared_quotes').select('answer_id').execute()).toEqual([]);
+  });
+
   it('refuses coding forms without the session CSRF token, and writes nothing', async () => {
     const before = await app.db.selectFrom('answer_codes').select('answer_id').execute();
     const r = await researcher.post(`/pilots/default/coding/${textAnswer('h4')}/assign`, { code: await codeId('Housing costs'), _csrf: 'forged' });

@@ -78,42 +78,29 @@ export function sendCodingIssue(reply: FastifyReply, ctx: PageContext, issue: Co
   return sendError(reply, ctx, status, ctx.t(`coding.errors.${issue.code}`, params));
 }
 
-const answerForm = z.object({ code: z.string().min(1).max(64), back: z.string().max(2000).optional(), _csrf: z.string() });
-const markForm = z.object({ back: z.string().max(2000).optional(), _csrf: z.string() });
+const codingForm = z.object({ code: z.string().min(1).max(64).optional(), back: z.string().max(2000).optional(), _csrf: z.string() });
+const ACTIONS = ['assign', 'unassign', 'share', 'unshare'] as const;
 
-/** POST /pilots/:code/coding/:answer/{assign,unassign,share,unshare}. */
+/** POST /pilots/:code/coding/:answer/{assign,unassign,share,unshare}; assign and unassign name the code. */
 export function registerCodingRoutes(server: FastifyInstance, deps: DashboardDeps): void {
   const coding = new Coding(deps.db, deps.newId);
-  const ROLES = { roles: CODING_ROLES };
-  type Params = { code: string; answer: string };
-
-  for (const action of ['assign', 'unassign'] as const) {
-    server.post(`/pilots/:code/coding/:answer/${action}`, { config: ROLES }, async (req, reply) => {
+  for (const action of ACTIONS) {
+    server.post(`/pilots/:code/coding/:answer/${action}`, { config: { roles: CODING_ROLES } }, async (req, reply) => {
       const ctx = pageContext(deps, req);
-      const p = req.params as Params;
+      const p = req.params as { code: string; answer: string };
       const pilot = await pilotOr404(deps, p.code, reply, ctx);
       if (!pilot) return reply;
-      const f = parseOr400(answerForm, req.body, reply, ctx);
+      const f = parseOr400(codingForm, req.body, reply, ctx);
       if (!f) return reply;
-      const now = deps.now().toISOString();
+      const [actor, now] = [ctx.user!.id, deps.now().toISOString()];
+      const needsCode = action === 'assign' || action === 'unassign';
+      if (needsCode && !f.code) return sendError(reply, ctx, 400, ctx.t('errors.bad_request', { detail: 'code: choose a code' }));
       const r =
         action === 'assign'
-          ? await coding.assign(pilot.code, p.answer, f.code, ctx.user!.id, now)
-          : await coding.unassign(pilot.code, p.answer, f.code, ctx.user!.id, now);
-      if (!r.ok) return sendCodingIssue(reply, ctx, r.issue);
-      return reply.redirect(localPath(f.back ?? `/pilots/${pilot.code}/codebook`), 303);
-    });
-  }
-
-  for (const action of ['share', 'unshare'] as const) {
-    server.post(`/pilots/:code/coding/:answer/${action}`, { config: ROLES }, async (req, reply) => {
-      const ctx = pageContext(deps, req);
-      const p = req.params as Params;
-      const pilot = await pilotOr404(deps, p.code, reply, ctx);
-      if (!pilot) return reply;
-      const f = parseOr400(markForm, req.body, reply, ctx);
-      if (!f) return reply;
-      const r = await coding.setShared(pilot.code, p.answer, action === 'share', ctx.user!.id, deps.now().toISOString());
+          ? await coding.assign(pilot.code, p.answer, f.code!, actor, now)
+          : action === 'unassign'
+            ? await coding.unassign(pilot.code, p.answer, f.code!, actor, now)
+            : await coding.setShared(pilot.code, p.answer, action === 'share', actor, now);
       if (!r.ok) return sendCodingIssue(reply, ctx, r.issue);
       return reply.redirect(localPath(f.back ?? `/pilots/${pilot.code}/codebook`), 303);
     });
