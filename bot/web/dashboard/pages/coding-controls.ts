@@ -11,7 +11,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Role } from '../../../../storage/accounts.ts';
 import { Coding, type Code, type CodingIssue } from '../../../../storage/coding.ts';
-import { CODING_ROLES } from '../../access.ts';
+import { CODING_ROLES, QUOTE_ROLES } from '../../access.ts';
 import { localPath } from '../../gate.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, type DashboardDeps } from '../context.ts';
 import { html, type Html } from '../html.ts';
@@ -33,6 +33,12 @@ export interface CodedAnswer {
 
 /** Whether a role may change codes and shareable marks. */
 export const mayCode = (role: Role): boolean => CODING_ROLES.includes(role);
+
+/** The codebook for the controls on a page of this pilot, as the user's role there may use it (viewers get no codes). */
+export async function codebookView(deps: Pick<DashboardDeps, 'db'>, pilotCode: string, role: Role): Promise<CodebookView> {
+  const codes = QUOTE_ROLES.includes(role) ? await new Coding(deps.db).codebook(pilotCode) : [];
+  return { codes, editable: mayCode(role) };
+}
 
 /** A code fits an answer when it is for any indicator or for the answer's. */
 const fits = (c: Code, indicator: string | null) => c.indicator === null || c.indicator === indicator;

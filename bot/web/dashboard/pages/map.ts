@@ -24,7 +24,7 @@ import { breakdownOr400, groupLabel, splitFields, splitFunnelTable, splitTable }
 import { CodedQuotes } from '../../../../storage/coded-quotes.ts';
 import { Coding } from '../../../../storage/coding.ts';
 import { shownSharedQuotes } from '../../reporting/coding.ts';
-import { codingControls, mayCode } from './coding-controls.ts';
+import { codebookView, codingControls } from './coding-controls.ts';
 import { sharedQuotesSection } from './shared-quotes.ts';
 
 function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }, extra: Html | '' = '') {
@@ -185,7 +185,7 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
     // Viewers (policy makers) get aggregates only: no quotes.
     const quotes = QUOTE_ROLES.includes(role);
     const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
-    const codebook = { codes: quotes ? await coding.codebook(pilot.code) : [], editable: mayCode(role) };
+    const codebook = await codebookView(deps, pilot.code, role);
     const coded = await coding.codingOf(
       pilot.code,
       texts.map((a) => a.answerId),
