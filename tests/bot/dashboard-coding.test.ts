@@ -315,5 +315,24 @@ describe.each(STORE_KINDS)('on %s', (kind) => {
       const audit = await app.db.selectFrom('coding_audit').select('detail').execute();
       expect(JSON.stringify(audit)).not.toMatch(/البيت|klein|landlord never/);
     });
+
+    it('keeps a 20,000-character answer in mixed scripts with bidi controls, and an emoji-only one, whole in the export and escaped on the page', async () => {
+      const long = `<b>\u202Eالبيت</b> ${'ሰላም Huis huur ہمارا گھر '.repeat(900)}`.slice(0, 20_000);
+      await seed(app.db, 'default', [
+        { id: 'x0', language: 'fa', channel: 'tryit', answers: [housingScale, housingWhy(long)] },
+        { id: 'x1', language: 'en', channel: 'tryit', answers: [housingScale, housingWhy('🏠😞')] },
+      ]);
+      const drill = '/pilots/default/indicators/housing';
+      const landlord = await codeId('Landlord');
+      for (const id of ['x0', 'x1'])
+        expect((await submit(researcher, drill, `/pilots/default/coding/${textAnswer(id)}/assign`, { code: landlord })).statusCode).toBe(303);
+      expect((await submit(researcher, drill, `/pilots/default/coding/${textAnswer('x0')}/share`, {})).statusCode).toBe(303);
+      const csv = (await researcher.get('/pilots/default/exports/coded-quotes.csv')).body;
+      expect(csv).toContain(long.replace(/"/g, '""'));
+      expect(csv).toContain(',🏠😞,');
+      const map = (await viewer.get('/pilots/default')).body;
+      expect(map).toContain('<p lang="fa" dir="rtl">&lt;b&gt;\u202Eالبيت&lt;/b&gt;');
+      expect(map).not.toContain('<b>\u202E');
+    });
   });
 });
