@@ -19,3 +19,6 @@ export function hasAnyRole(user: User, roles: readonly Role[]): boolean {
 
 /** Roles that may read what respondents said in their own words (quotes, recordings). */
 export const QUOTE_ROLES: readonly Role[] = ['admin', 'researcher', 'coordinator'];
+
+/** Roles that may change a pilot's codebook, the codes of answers and which quotes viewers see (coordinators read the coding). */
+export const CODING_ROLES: readonly Role[] = ['admin', 'researcher'];

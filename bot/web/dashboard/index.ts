@@ -13,6 +13,8 @@ import { Auth } from '../auth.ts';
 import { pageContext, sendError, type DashboardDeps } from './context.ts';
 import { installGuard } from '../gate.ts';
 import { LOGIN_ROUTES, registerLogin } from './pages/login.ts';
+import { registerCodebook } from './pages/codebook.ts';
+import { registerCodingRoutes } from './pages/coding-controls.ts';
 import { registerCompare } from './pages/compare.ts';
 import { registerDeadLetters } from './pages/dead-letters.ts';
 import { registerExpertpool } from './pages/expertpool.ts';
@@ -62,6 +64,8 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerMedia(server, deps);
   registerDeadLetters(server, deps);
   registerCompare(server, deps);
+  registerCodebook(server, deps);
+  registerCodingRoutes(server, deps);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

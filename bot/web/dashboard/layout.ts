@@ -38,6 +38,8 @@ input,select,textarea,button{font:inherit}input,select,textarea{padding:.3rem;bo
 button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer}
 .notice{padding:.6rem .8rem;border-radius:4px;background:#e7f0f8;margin-bottom:1rem}.error{background:#fdecea}
 blockquote{margin:.3rem 0;padding:.3rem .6rem;background:#f6f7f7;border-inline-start:3px solid #c3c4c7;white-space:pre-wrap;overflow-wrap:anywhere}
+.coding{display:flex;flex-wrap:wrap;gap:.4rem;align-items:center;margin:.2rem 0 .9rem;font-size:.9em}.coding form{display:inline-flex;gap:.3rem;align-items:center;margin:0}.coding label{display:inline}
+.chip{display:inline-block;background:#e7f0f8;border:1px solid #b5cde3;border-radius:10px;padding:0 .5rem}.code-edit{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}
 svg{max-width:640px;display:block}svg text{font:12px system-ui,sans-serif}figure{margin:0 0 1rem}
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem}}
 `;

@@ -7,6 +7,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { countAnswers } from '../../../../storage/answer-pages.ts';
+import { codedQuotesCsv, quotesDocument } from '../../exports/coded-quotes.ts';
 import { answerChunks, codebookCsv, exportPackage, wideSps } from '../../exports/export.ts';
 import { wideChunks } from '../../exports/wide.ts';
 import { wideColumns } from '../../exports/wide-columns.ts';
@@ -14,7 +15,7 @@ import { pageContext, pilotOr404, sendError, sendPage, type DashboardDeps } from
 import { html } from '../html.ts';
 
 const ROLES = { roles: ['admin', 'researcher'] as const };
-const FILES = ['answers.csv', 'answers.jsonl', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json'] as const;
+const FILES = ['answers.csv', 'answers.jsonl', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json', 'coded-quotes.csv', 'quotes.html'] as const;
 
 export function registerExports(server: FastifyInstance, deps: DashboardDeps): void {
   server.get('/pilots/:code/exports', { config: ROLES }, async (req, reply) => {
@@ -30,6 +31,7 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
       t('exports.title'),
       html`<h1>${t('exports.title')}: ${pilot.name}</h1><p>${t('exports.explain')}</p>
 <p><strong>${t('exports.count', { count: n })}</strong></p><ul class="card">${link('answers.csv', 'exports.answers_csv')}${link('answers.jsonl', 'exports.answers_jsonl')}${link('codebook.csv', 'exports.codebook')}${link('wide.csv', 'exports.wide_csv')}${link('wide.sps', 'exports.wide_sps')}${link('datapackage.json', 'exports.datapackage')}</ul>
+<h2>${t('coding.exports_title')}</h2><p>${t('coding.exports_explain', { min: deps.rule.minRespondents })}</p><ul class="card">${link('coded-quotes.csv', 'coding.export_csv')}${link('quotes.html', 'coding.export_document')}</ul>
 <p>${t('exports.wide_explain', { language: pilot.survey.defaultLanguage })}</p>
 <p>${t('exports.formulas')}</p>`,
     );
@@ -52,6 +54,10 @@ export function registerExports(server: FastifyInstance, deps: DashboardDeps): v
         return reply.type('text/csv; charset=utf-8').send(codebookCsv(pilot.survey, deps.i18n));
       case 'wide.csv':
         return reply.type('text/csv; charset=utf-8').send(Readable.from(wideChunks(deps.db, pilot.code, wideColumns(pilot.survey))));
+      case 'coded-quotes.csv':
+        return reply.type('text/csv; charset=utf-8').send(await codedQuotesCsv(deps.db, pilot.code, pilot.survey, deps.i18n, deps.rule));
+      case 'quotes.html':
+        return reply.type('text/html; charset=utf-8').send(await quotesDocument(deps.db, pilot, deps.i18n, deps.rule, ctx.lng));
       case 'wide.sps':
         // The syntax reads the file by the name the browser saves it under.
         return reply.type('text/plain; charset=utf-8').send(wideSps(pilot.survey, deps.i18n, pilot.survey.defaultLanguage, `${pilot.code}-wide.csv`));

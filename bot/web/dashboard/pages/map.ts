@@ -23,6 +23,11 @@ import { waveSection } from './waves.ts';
 import { SplitReports } from '../../../../storage/split-reports.ts';
 import { groupIndicatorMap, groupOutcomeMap, groupShown, splitFunnel, splitIndicatorMap, splitOutcomeMap } from '../../reporting/breakdown.ts';
 import { breakdownOr400, groupLabel, splitFields, splitFunnelTable, splitTable } from './map-split.ts';
+import { CodedQuotes } from '../../../../storage/coded-quotes.ts';
+import { Coding } from '../../../../storage/coding.ts';
+import { shownSharedQuotes } from '../../reporting/coding.ts';
+import { codebookView, codingControls } from './coding-controls.ts';
+import { sharedQuotesSection } from './shared-quotes.ts';
 
 function filterForm(ctx: PageContext, action: string, q: FilterQuery, facets: { languages: string[]; channels: string[] }, extra: Html | '' = '') {
   const { t } = ctx;
@@ -81,6 +86,8 @@ function freeText(ctx: PageContext, a: FreeText) {
 export function registerMap(server: FastifyInstance, deps: DashboardDeps): void {
   const reports = new Reports(deps.db);
   const splits = new SplitReports(deps.db);
+  const coding = new Coding(deps.db, deps.newId);
+  const quoteSources = { quotes: new CodedQuotes(deps.db), reports, splits };
 
   server.get('/pilots/:code', async (req, reply) => {
     const ctx = pageContext(deps, req);
@@ -127,13 +134,15 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
   )}
 </div></section>`,
     );
+    // Beside the map, for everyone: the quotes researchers marked shareable (all viewers see of what people said).
+    const shared = sharedQuotesSection(ctx, await shownSharedQuotes(quoteSources, pilot.code, filter, bd.group, deps.rule), true);
     const title = `${t('map.title')}: ${pilot.name}`;
     return sendPage(
       reply,
       ctx,
       title,
       html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code), splitFields(ctx, pilot.survey, q, surveyT))}
-<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${only}${split ? splitView : groups}${waves}`,
+<p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${only}${split ? splitView : groups}${shared}${waves}`,
     );
   });
 
@@ -188,6 +197,25 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
     // Viewers (policy makers) get aggregates only: no quotes.
     const quotes = QUOTE_ROLES.includes(role);
     const texts = quotes && group.total > 0 ? await reports.freeTextAnswers(pilot.code, indicator.id, filter) : [];
+    const codebook = await codebookView(deps, pilot.code, role);
+    const coded = await coding.codingOf(
+      pilot.code,
+      texts.map((a) => a.answerId),
+    );
+    const controls = (a: FreeText) => {
+      const c = coded.get(a.answerId);
+      return codingControls(
+        ctx,
+        pilot.code,
+        { id: a.answerId, indicator: indicator.id, codeIds: c?.codeIds ?? [], shared: c?.shared ?? false },
+        codebook,
+        ctx.csrf,
+      );
+    };
+    // Viewers see only what researchers marked shareable.
+    const sharedHere = quotes
+      ? ''
+      : sharedQuotesSection(ctx, await shownSharedQuotes(quoteSources, pilot.code, filter, bd.group, deps.rule, indicator.id), false);
     const questions = pilot.survey.questions.filter((qq) => qq.indicator === indicator.id && (numericRange(qq) !== null || choicesOf(qq).length > 0));
     const charts = questions.map((qq) => {
       const caption = html`<figcaption><strong>${surveyT(qq.textKey)}</strong> <span class="muted">(${qq.id})</span></figcaption>`;
@@ -213,8 +241,9 @@ ${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hid
 ${
   quotes
     ? html`<h2>${t('indicator.free_text')}</h2><p class="muted">${t('indicator.media_note')}</p>
-${texts.length ? texts.map((a) => freeText(ctx, a)) : html`<p>${t('indicator.none')}</p>`}`
-    : ''
+<p><a href="/pilots/${pilot.code}/codebook">${t('coding.title')}</a></p>
+${texts.length ? texts.map((a) => html`${freeText(ctx, a)}${controls(a)}`) : html`<p>${t('indicator.none')}</p>`}`
+    : sharedHere
 }`;
     return sendPage(reply, ctx, name, body);
   });
