@@ -290,7 +290,8 @@ export class Coding {
       actor: r.actor,
       action: r.action,
       codeId: r.code_id,
-      answerGone: r.answer_id !== null && r.still === null,
+      // Erasure clears the audit's answer id (storage/store-tx.ts), so an answer action without one is an erased answer.
+      answerGone: r.action.startsWith('answer.') || r.action.startsWith('quote.') ? r.still === null : false,
       detail: JSON.parse(r.detail) as Record<string, unknown>,
     }));
   }

@@ -303,6 +303,13 @@ export class StoreTx {
       .where('respondent_id', '=', id)
       .where('media_file', 'is not', null)
       .execute();
+    // The coding audit outlives the answers (who coded what, when) but must not keep a handle
+    // on an erased person's answers: an answer id could be matched against an earlier export.
+    await this.trx
+      .updateTable('coding_audit')
+      .set({ answer_id: null })
+      .where('answer_id', 'in', (eb) => eb.selectFrom('answers').select('id').where('respondent_id', '=', id))
+      .execute();
     await this.trx.deleteFrom('identity_links').where('respondent_id', '=', id).execute();
     await this.trx.deleteFrom('respondents').where('id', '=', id).execute();
     return files.map((f) => ({ file: f.media_file!, sha256: f.media_sha256! }));

@@ -156,6 +156,8 @@ describe.each(STORE_KINDS)('coding on %s', (kind) => {
     expect((await quotes.coded('p', [split])).map((q) => q.text)).toEqual(['te klein huis']);
     expect(await quotes.shared('p', {})).toEqual([]);
     const trail = await coding.auditTrail('p');
+    // The audit keeps what was done, but no handle on the erased person's answers.
+    expect(await db.selectFrom('coding_audit').select('answer_id').where('answer_id', 'like', 'a-r1-%').execute()).toEqual([]);
     expect(trail.filter((e) => e.answerGone).map((e) => e.action)).toEqual(expect.arrayContaining(['answer.code', 'quote.share']));
     expect((await coding.counts('p')).map((c) => [c.indicator, c.answers, c.respondents])).toEqual([['housing', 1, 1]]);
   });

@@ -7,7 +7,7 @@
 import type { TFunction } from 'i18next';
 import type { QuoteText } from '../../../storage/coded-quotes.ts';
 import { direction } from '../../../surveys/languages.ts';
-import { shownText } from '../reporting/shown-text.ts';
+import { shownText } from '../shown.ts';
 import { html, type Html } from './html.ts';
 
 /** The words of a quote: the typed text, else the transcript of the recording; null when there are none. */

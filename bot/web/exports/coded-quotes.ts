@@ -17,7 +17,7 @@ import { html, raw } from '../dashboard/html.ts';
 import { quoteBlock, original } from '../dashboard/quote.ts';
 import { backgroundQuestions, resolveSplit } from '../reporting/breakdown.ts';
 import { namedGroups } from '../reporting/coding.ts';
-import { shownText } from '../reporting/shown-text.ts';
+import { shownText } from '../shown.ts';
 import { csvRows, type CsvCell } from './csv.ts';
 
 /** Shown for a background group too small to name, or not answered. */
