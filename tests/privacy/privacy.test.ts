@@ -180,7 +180,7 @@ const PARAMS: Record<string, string[]> = {
   code: ['default'],
   pilot: ['default'],
   indicator: ['work', 'housing', 'education', 'health'],
-  file: ['answers.csv', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json'],
+  file: ['answers.csv', 'codebook.csv', 'wide.csv', 'wide.sps', 'datapackage.json', 'coded-quotes.csv', 'quotes.html'],
 };
 /** A route pattern as the URLs to open; none when it has a parameter we have no value for. */
 function expand(url: string): string[] {
@@ -308,6 +308,9 @@ describe('privacy scans', () => {
         '/pilots/default/indicators/health',
         '/pilots/default/exports/answers.csv',
         '/pilots/default/exports/wide.csv',
+        '/pilots/default/exports/coded-quotes.csv',
+        '/pilots/default/exports/quotes.html',
+        '/pilots/default/codebook',
       ]),
     );
     for (const url of pages) {
