@@ -37,6 +37,10 @@ afterAll(async () => {
 describe('the workshop page', () => {
   it("is a 404 for another organisation's member, and for an organisation that does not exist", async () => {
     const b = as('res-b@example.org');
+    // The start page links only the workshops of the user's own organisations.
+    const start = (await b.get('/')).body;
+    expect(start).toContain('href="/orgs/ngo-b/workshop"');
+    expect(start).not.toContain('href="/orgs/default/workshop"');
     expect((await b.get(URL_A)).statusCode).toBe(404);
     expect((await b.get(`${URL_A}/print`)).statusCode).toBe(404);
     const page = await b.get('/orgs/ngo-b/workshop');
