@@ -2,6 +2,7 @@
  * The composition root: the only place that builds concrete store, channels and server.
  * @module
  */
+import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -19,6 +20,7 @@ import { loadSurveyFile } from './conversation/survey-files.ts';
 import type { RouteList } from './web/dashboard/index.ts';
 import { createWebServer, type WebServer } from './web/server.ts';
 import { rsvpInterceptor } from './conversation/followup/rsvp.ts';
+import { createBankPilot } from './conversation/bank-pilot.ts';
 import { PilotSurveys } from './conversation/pilot-surveys.ts';
 import { PilotRepository } from '../storage/pilots.ts';
 import { ReminderRepository } from '../storage/reminders.ts';
@@ -271,6 +273,8 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       now,
       newId,
       mediaDir: config.media.dir,
+      createPilot: (r) =>
+        createBankPilot({ db, localesDir: config.localesDir, surveysDir: join(config.dataDir, 'surveys'), register: (p) => void pilotSurveys.load(p) }, r),
       suppressionKey: (c, a) => pseudonyms.suppressionKey(c, a),
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },

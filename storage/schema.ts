@@ -511,6 +511,56 @@ export interface CodingAuditTable {
   detail: Defaulted<string>;
 }
 
+/** The blind-spot workshop of an organisation (one each). */
+export interface WorkshopsTable {
+  id: string;
+  organisation_id: string;
+  name: string;
+  created_at: string;
+  created_by: string;
+}
+
+/** One save of the workshop: never overwritten, each a whole snapshot. */
+export interface WorkshopVersionsTable {
+  workshop_id: string;
+  version: number;
+  saved_at: string;
+  saved_by: string;
+}
+
+/** A team member's colour (red/orange/green: how much they know) and note on one indicator, in one version. */
+export interface WorkshopEntriesTable {
+  workshop_id: string;
+  version: number;
+  indicator: string;
+  member: string;
+  colour: string;
+  note: Defaulted<string>;
+}
+
+/** The team's reflection card on one indicator, in one version. */
+export interface WorkshopCardsTable {
+  workshop_id: string;
+  version: number;
+  indicator: string;
+  known: Defaulted<string>;
+  known_source: Defaulted<string>;
+  unknown: Defaulted<string>;
+  unknown_how: Defaulted<string>;
+}
+
+/** An expertpool the team planned for a red or orange indicator. */
+export interface WorkshopExpertpoolsTable {
+  id: string;
+  workshop_id: string;
+  version: number;
+  indicator: string;
+  colour: string;
+  note: Defaulted<string>;
+  planned_at: string;
+  planned_by: string;
+}
+
 export interface Database {
   respondents: RespondentsTable;
   contacts: ContactsTable;
@@ -551,4 +601,9 @@ export interface Database {
   answer_codes: AnswerCodesTable;
   shared_quotes: SharedQuotesTable;
   coding_audit: CodingAuditTable;
+  workshops: WorkshopsTable;
+  workshop_versions: WorkshopVersionsTable;
+  workshop_entries: WorkshopEntriesTable;
+  workshop_cards: WorkshopCardsTable;
+  workshop_expertpools: WorkshopExpertpoolsTable;
 }

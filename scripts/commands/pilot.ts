@@ -2,19 +2,16 @@
  * `stemmen pilot create` and `stemmen pilot stats`.
  * @module
  */
-import { randomInt } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
 import { Organisations } from '../../storage/organisations.ts';
-import { DEFAULT_ORGANISATION, PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
+import { DEFAULT_ORGANISATION, newPilotCode, PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';
 
 export const PILOT_CHANNELS = ['telegram', 'whatsapp'] as const;
-// No 0/o, 1/l/i: codes are read off posters and typed by hand.
-const ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
 
 /** Opens and migrates the database for a command; the caller destroys it. */
 export async function openDb(config: Config): Promise<Db> {
@@ -62,8 +59,7 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
       );
     if (o.code !== undefined && pilots.some((p) => p.code === o.code))
       throw new UsageError(`--code "${o.code}" is already used by pilot "${pilots.find((p) => p.code === o.code)!.name}"; choose another or leave --code out`);
-    let code = o.code;
-    while (code === undefined || pilots.some((p) => p.code === code)) code = Array.from({ length: 6 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('');
+    const code = o.code ?? newPilotCode(new Set(pilots.map((p) => p.code)));
     await repo.create(
       {
         code,

@@ -11,7 +11,7 @@ import type { Db } from '../../../storage/database.ts';
 import type { Store } from '../../../storage/store.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import type { Survey } from '../../../surveys/model.ts';
-import type { SurveyEntry } from '../../conversation/index.ts';
+import type { BankPilotRequest, SurveyEntry } from '../../conversation/index.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import { roleIn } from '../access.ts';
 import { html, type Html } from './html.ts';
@@ -31,6 +31,8 @@ export interface DashboardDeps {
   suppressionKey: (channel: string, address: string) => string;
   /** Where the media pipeline keeps originals (playback). */
   mediaDir: string;
+  /** Creates a pilot from the bank's questions of some indicators (the workshop); absent where the app cannot write surveys. */
+  createPilot?: (r: BankPilotRequest) => Promise<{ code: string }>;
 }
 
 export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {

@@ -23,6 +23,7 @@ import { registerMap } from './pages/map.ts';
 import { registerMedia } from './pages/media.ts';
 import { registerPilots } from './pages/pilots.ts';
 import { registerQueue } from './pages/queue.ts';
+import { registerWorkshop } from './pages/workshop/routes.ts';
 
 export interface DashboardOptions {
   /** Routes anyone may call (health, try-it, webhooks); the login routes are added here. */
@@ -66,6 +67,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerCompare(server, deps);
   registerCodebook(server, deps);
   registerCodingRoutes(server, deps);
+  registerWorkshop(server, deps);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

@@ -83,8 +83,13 @@ export function summarise(ids: readonly string[], { lights: counts, people }: Pe
   });
 }
 
-/** All 14 indicators in catalogue order (grouped), including those without answers. */
-export async function indicatorSummaries(reports: Reports, pilot: string, filter: AnswerFilter, rule: AggregateRule): Promise<IndicatorSummary[]> {
+/** All 14 indicators in catalogue order (grouped), including those without answers; several pilots count together (each person once per pilot). */
+export async function indicatorSummaries(
+  reports: Reports,
+  pilot: string | readonly string[],
+  filter: AnswerFilter,
+  rule: AggregateRule,
+): Promise<IndicatorSummary[]> {
   return summarise(
     INDICATORS.map((i) => i.id),
     await reports.peopleLights('indicator', pilot, filter),

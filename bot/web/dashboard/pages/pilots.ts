@@ -8,6 +8,7 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
+import { Organisations } from '../../../../storage/organisations.ts';
 import { Reports } from '../../../../storage/reports.ts';
 import { roleIn } from '../../access.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
@@ -42,6 +43,7 @@ ${f.other ? html`<tr data-other-row><td colspan="2">${t('pilots.other')}</td><td
 
 export function registerPilots(server: FastifyInstance, deps: DashboardDeps): void {
   const reports = new Reports(deps.db);
+  const organisations = new Organisations(deps.db);
 
   server.get('/', async (req, reply) => {
     const ctx = pageContext(deps, req);
@@ -66,11 +68,14 @@ ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
           ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
           : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
     const compare = cards.length >= 2 ? html`<p><a href="/compare">${t('compare.link')}</a></p>` : '';
+    // Every organisation the user works for has its blind-spot workshop (admins: all of them).
+    const orgs = (await organisations.list()).filter((o) => ctx.user && roleIn(ctx.user, o.id));
+    const workshops = orgs.map((o) => html`<li><a href="/orgs/${encodeURIComponent(o.id)}/workshop">${t('workshop.link', { organisation: o.name })}</a></li>`);
     return sendPage(
       reply,
       ctx,
       t('pilots.title'),
-      html`<h1>${t('pilots.title')}</h1>${dnc}${compare}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`,
+      html`<h1>${t('pilots.title')}</h1>${dnc}${compare}${workshops.length ? html`<ul class="workshops">${workshops}</ul>` : ''}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`,
     );
   });
 }
