@@ -23,7 +23,7 @@ afterAll(async () => {
   await app.dispose();
 });
 
-const PUBLIC = new Set(['/healthz', '/try', '/try/api/messages', '/try/api/prompts/:id', '/login', '/language/:lng']);
+const PUBLIC = new Set(['/healthz', '/try', '/try/:code', '/try/api/messages', '/try/api/media', '/try/api/prompts/:id', '/login', '/language/:lng']);
 const SAMPLE: Record<string, string> = { code: 'default', id: 'x', indicator: 'work', file: 'answers.csv', lng: 'nl' };
 
 describe('dashboard gate', () => {
