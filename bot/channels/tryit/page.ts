@@ -93,7 +93,7 @@ export const TRYIT_SCRIPT = `
       for (const row of m.buttons) {
         const r = document.createElement('div'); r.className = 'row';
         for (const b of row) {
-          const el = document.createElement('button'); el.type = 'button'; el.textContent = b.label; el.dir = 'auto';
+          const el = document.createElement('button'); el.type = 'button'; el.textContent = b.label; el.dir = 'auto'; el.dataset.value = b.data;
           el.onclick = () => { box.querySelectorAll('button').forEach(x => { x.disabled = true; }); bubble('me', b.label); post({ button: b.data }); };
           r.appendChild(el);
         }

@@ -21,6 +21,7 @@ import { registerMap } from './pages/map.ts';
 import { registerMedia } from './pages/media.ts';
 import { registerPilots } from './pages/pilots.ts';
 import { registerQueue } from './pages/queue.ts';
+import { registerTryitPicker } from './pages/tryit.ts';
 
 export interface DashboardOptions {
   /** Routes anyone may call (health, try-it, webhooks); the login routes are added here. */
@@ -62,6 +63,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerMedia(server, deps);
   registerDeadLetters(server, deps);
   registerCompare(server, deps);
+  registerTryitPicker(server, deps);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

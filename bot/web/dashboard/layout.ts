@@ -6,17 +6,27 @@ import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { TFunction } from 'i18next';
 import type { Role, User } from '../../../storage/accounts.ts';
+import { ENDONYMS, RTL } from '../../../surveys/languages.ts';
 import { html, raw, type Html } from './html.ts';
 
-export const DASHBOARD_LANGUAGES = ['en', 'nl'] as const;
+/** The dashboard's languages (locales/<lng>/dashboard.json; scripts/checks/locales.ts requires them). */
+export const DASHBOARD_LANGUAGES = ['en', 'nl', 'ar', 'ti'] as const;
 export const LANGUAGE_COOKIE = 'stemmen_lng';
 
-/** The dashboard language: the cookie set by the switch, else the browser's preference (Dutch or English). */
+const isDashboardLanguage = (l: string): boolean => (DASHBOARD_LANGUAGES as readonly string[]).includes(l);
+
+/** The dashboard language: the cookie set by the switch, else the browser's first preference we have, else English. */
 export function languageOf(req: FastifyRequest): string {
   const c = req.cookies[LANGUAGE_COOKIE];
-  if (c && (DASHBOARD_LANGUAGES as readonly string[]).includes(c)) return c;
-  return /^\s*nl\b/i.test(String(req.headers['accept-language'] ?? '')) ? 'nl' : 'en';
+  if (c && isDashboardLanguage(c)) return c;
+  for (const part of String(req.headers['accept-language'] ?? '').split(',')) {
+    const base = part.trim().split(/[-_;]/)[0]!.toLowerCase();
+    if (isDashboardLanguage(base)) return base;
+  }
+  return 'en';
 }
+
+export const dirOf = (lng: string): 'rtl' | 'ltr' => (RTL.has(lng) ? 'rtl' : 'ltr');
 
 /** The one inline stylesheet; the Content-Security-Policy allows it by its hash (no style attributes anywhere). */
 export const DASHBOARD_CSS = `
@@ -39,6 +49,9 @@ button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:
 .notice{padding:.6rem .8rem;border-radius:4px;background:#e7f0f8;margin-bottom:1rem}.error{background:#fdecea}
 blockquote{margin:.3rem 0;padding:.3rem .6rem;background:#f6f7f7;border-inline-start:3px solid #c3c4c7;white-space:pre-wrap;overflow-wrap:anywhere}
 svg{max-width:640px;display:block}svg text{font:12px system-ui,sans-serif}figure{margin:0 0 1rem}
+header nav{display:flex;flex-wrap:wrap;gap:.3rem .9rem}ul.languages{display:flex;flex-wrap:wrap;gap:.3rem 1.2rem;list-style:none;padding-inline-start:0}
+details.chart-data{margin:.4rem 0}details.chart-data summary{cursor:pointer;color:#135e96}details.chart-data table{margin-top:.4rem}
+.visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 @media (max-width:600px){main{padding:.6rem}th,td{padding:.3rem}}
 `;
 
@@ -55,12 +68,12 @@ export interface PageContext {
 export function page(ctx: PageContext, title: string, body: Html): Html {
   const { t, lng, user } = ctx;
   const switcher = DASHBOARD_LANGUAGES.filter((l) => l !== lng).map(
-    (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}">${l.toUpperCase()}</a>`,
+    (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}" hreflang="${l}" dir="${dirOf(l)}">${ENDONYMS[l] ?? l}</a>`,
   );
   return html`<!doctype html>
-<html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${lng}" dir="${dirOf(lng)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t('title')}</title><style>${raw(DASHBOARD_CSS)}</style></head>
-<body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}${user?.role === 'admin' ? html`<a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}<span class="grow"></span>${switcher}
+<body><header><a href="/"><strong>${t('title')}</strong></a><nav aria-label="${t('nav.label')}">${user ? html`<a href="/">${t('nav.pilots')}</a> <a href="/tryit">${t('nav.tryit')}</a>` : ''}${user?.role === 'admin' ? html` <a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}</nav><span class="grow"></span><nav aria-label="${t('nav.languages')}">${switcher}</nav>
 ${
   user
     ? html`<span class="muted">${t('nav.signed_in_as', { email: user.email, role: t(`roles.${user.role}`) })}</span>
