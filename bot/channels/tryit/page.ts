@@ -40,6 +40,8 @@ export const TRYIT_STYLE = `
   .bar button[aria-pressed=true] { background:#a3261a; }
   .bar .tool { background:#fff; color:var(--accent); border:1px solid var(--accent); }
   .visually-hidden { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+  .icon { width:1.4rem; height:1.4rem; fill:currentColor; vertical-align:middle; }
+  [dir=rtl] .icon.flip { transform:scaleX(-1); }
   [hidden] { display:none !important; }
 `;
 
@@ -247,11 +249,11 @@ export function tryitPage(o: TryitPageOptions): string {
 <footer>
   <p id="status" role="status" aria-live="polite"></p>
   <form id="f" class="bar">
-    <button type="button" id="mic" class="tool" aria-pressed="false" data-la="record" aria-label="${t('record')}"><span aria-hidden="true">🎤</span> <span class="visually-hidden" data-l="record">${t('record')}</span></button>
-    <button type="button" id="video" class="tool" data-la="upload_video" aria-label="${t('upload_video')}"><span aria-hidden="true">🎬</span></button>
+    <button type="button" id="mic" class="tool" aria-pressed="false" data-la="record" aria-label="${t('record')}"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M12 15a3 3 0 0 0 3-3V6a3 3 0 0 0-6 0v6a3 3 0 0 0 3 3zm5-3a5 5 0 0 1-10 0H5a7 7 0 0 0 6 6.9V21h2v-2.1a7 7 0 0 0 6-6.9z"/></svg> <span class="visually-hidden" data-l="record">${t('record')}</span></button>
+    <button type="button" id="video" class="tool" data-la="upload_video" aria-label="${t('upload_video')}"><svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M4 6h11a2 2 0 0 1 2 2v1.5l4-2.5v10l-4-2.5V16a2 2 0 0 1-2 2H4a2 2 0 0 1-2-2V8a2 2 0 0 1 2-2z"/></svg></button>
     <input type="file" id="video-file" accept="video/*" hidden>
     <textarea id="t" dir="auto" data-lp="placeholder" placeholder="${t('placeholder')}" data-la="message" aria-label="${t('message')}"></textarea>
-    <button type="submit" data-la="send" aria-label="${t('send')}"><span aria-hidden="true">➤</span></button>
+    <button type="submit" data-la="send" aria-label="${t('send')}"><svg class="icon flip" viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M3 20l18-8L3 4v6l12 2-12 2z"/></svg></button>
     <button type="button" id="retry" hidden data-l="retry">${t('retry')}</button>
   </form>
 </footer>

@@ -27,7 +27,7 @@ export interface ChartLabels {
 const cell = (s: string | number) => `<td>${escapeHtml(String(s))}</td>`;
 const head = (cols: string[]) => `<thead><tr>${cols.map((c) => `<th scope="col">${escapeHtml(c)}</th>`).join('')}</tr></thead>`;
 const details = (l: ChartLabels, title: string, table: string) =>
-  `<details class="chart-data"><summary>${escapeHtml(l.numbers)}</summary><div class="scroll"><table><caption class="visually-hidden">${escapeHtml(title)}</caption>${table}</table></div></details>`;
+  `<details class="chart-data"><summary>${escapeHtml(l.numbers)}</summary><div class="scroll" tabindex="0"><table><caption class="visually-hidden">${escapeHtml(title)}</caption>${table}</table></div></details>`;
 
 /** One horizontal stacked bar (red, orange, green) per labelled row. */
 export function stackedBars(rows: Array<{ label: string; tally: LightTally }>, title: string, l: ChartLabels): Html {

@@ -36,13 +36,13 @@ header a,header button{color:#fff}header .grow{flex:1}header form{display:inline
 header button{background:none;border:1px solid #fff6;border-radius:4px;padding:.2rem .6rem;cursor:pointer;font:inherit}
 main{max-width:1100px;margin:0 auto;padding:1rem}h1{font-size:1.4rem;margin:.4rem 0 1rem}h2{font-size:1.15rem;margin:1.4rem 0 .6rem}
 a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{text-align:start;padding:.35rem .5rem;border-bottom:1px solid #dcdcde;vertical-align:top}
-.scroll{overflow-x:auto}.card{background:#fff;border:1px solid #dcdcde;border-radius:6px;padding:.8rem;margin-bottom:1rem}
+.scroll{overflow-x:auto}.scroll:focus-visible{outline:2px solid #135e96;outline-offset:2px}.card{background:#fff;border:1px solid #dcdcde;border-radius:6px;padding:.8rem;margin-bottom:1rem}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(210px,1fr));gap:.6rem}
 .tile{display:block;border-radius:6px;padding:.6rem .7rem;text-decoration:none;color:#1d2327;border:1px solid #0002;border-inline-start:8px solid #999}
 .tile.red{border-inline-start-color:#c0392b;background:#fdecea}.tile.orange{border-inline-start-color:#d68910;background:#fef5e7}
 .tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
 .tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:block;width:100%;max-width:none;height:8px;border-radius:4px;margin:.35rem 0;background:#dcdcde}
-.bar .r{fill:#c0392b}.bar .o{fill:#f0a30a}.bar .g{fill:#1e8449}header .muted{color:#ccc}.narrow{max-width:360px}.wide{width:100%}
+[dir=rtl] svg.bar{transform:scaleX(-1)}.bar .r{fill:#c0392b}.bar .o{fill:#f0a30a}.bar .g{fill:#1e8449}header .muted{color:#ccc}.narrow{max-width:360px}.wide{width:100%}
 form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
 input,select,textarea,button{font:inherit}input,select,textarea{padding:.3rem;border:1px solid #8c8f94;border-radius:4px;max-width:100%}
 button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer}
