@@ -111,7 +111,9 @@ describe('dashboard gate', () => {
     await b.get('/language/nl?next=/');
     const nl = await b.get('/pilots/default');
     expect(nl.body).toContain('Stoplichtkaart');
-    expect(nl.body).toContain('<html lang="nl">');
+    expect(nl.body).toContain('<html lang="nl" dir="ltr">');
+    await b.get('/language/ar?next=/');
+    expect((await b.get('/pilots/default')).body).toContain('<html lang="ar" dir="rtl">');
   });
 
   it('answers bad filters with a 400 naming the field', async () => {
