@@ -5,7 +5,8 @@
  * generated WAV (`--use-file-for-fake-audio-capture`) — and the recording goes through the real
  * media queue on Redis to `ready`, as a Telegram voice note does. The page's chrome is in
  * Arabic (lang, dir, labels), keyboard focus moves to each new question, and bad files get a
- * calm message in Arabic. The page runs under its own Content-Security-Policy. Saves a
+ * calm message in Arabic; an uploaded video reaches `ready` the same way. The page runs under
+ * its own Content-Security-Policy. Saves a
  * screenshot to tests/artifacts/tryit-ar.png.
  */
 import { execFileSync } from 'node:child_process';
@@ -14,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
+import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { chromiumPath, fakeMicrophone, launchChromium, type Launched } from '../helpers/axe.ts';
 
 const AR = JSON.parse(readFileSync(join(ROOT, 'locales/ar/tryit.json'), 'utf8')) as Record<string, string>;
@@ -197,4 +198,38 @@ describe('try-it in Chromium, like a phone', () => {
     // Nothing was kept for the refused ones.
     expect(() => readFileSync(join(app.config.media.dir, 'inbox/tryit'))).toThrow();
   });
+
+  it('takes a video from the upload route through the same pipeline to ready', async () => {
+    const video = join(dir, 'clip.mp4');
+    execFileSync('ffmpeg', [
+      ...['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=160x120:rate=10:duration=2', '-f', 'lavfi', '-i', 'sine=duration=2'],
+      ...['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-shortest', '-movflags', '+faststart', video],
+    ]);
+    const client = new TryitClient(app.url, undefined, 'ar');
+    await client.send({ command: 'start' });
+    await client.send({ button: 'lang:ar' });
+    await client.send({ button: 'form:text' });
+    await client.send({ button: 'consent:yes' });
+    await client.send({ text: '2019' });
+    const res = await fetch(`${app.url}/try/api/media?token=${client.token}&messageId=video-1&kind=video`, {
+      method: 'POST',
+      headers: { 'content-type': 'video/mp4' },
+      body: readFileSync(video),
+    });
+    expect(res.status).toBe(200);
+    const rid = app.handler.respondentIdFor('tryit', client.token);
+    const row = () =>
+      app.db
+        .selectFrom('answers')
+        .select(['media_status', 'media_kind', 'media_type'])
+        .where('respondent_id', '=', rid)
+        .where('question_id', '=', 'closing_story')
+        .executeTakeFirst();
+    let r = await row();
+    for (let i = 0; i < 400 && r?.media_status !== 'ready' && r?.media_status !== 'rejected'; i++) {
+      await new Promise((ok) => setTimeout(ok, 50));
+      r = await row();
+    }
+    expect(r).toEqual({ media_status: 'ready', media_kind: 'video', media_type: 'mp4' });
+  }, 60_000);
 });
