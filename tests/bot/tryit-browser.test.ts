@@ -5,9 +5,9 @@
  * generated WAV (`--use-file-for-fake-audio-capture`) — and the recording goes through the real
  * media queue on Redis to `ready`, as a Telegram voice note does. The page's chrome is in
  * Arabic (lang, dir, labels), keyboard focus moves to each new question, and bad files get a
- * calm message in Arabic; an uploaded video reaches `ready` the same way. The page runs under
- * its own Content-Security-Policy. Saves a
- * screenshot to tests/artifacts/tryit-ar.png.
+ * calm message in Arabic; an uploaded video reaches `ready` the same way. The chrome follows
+ * the language the respondent picks. The page runs under its own Content-Security-Policy.
+ * Saves a screenshot to tests/artifacts/tryit-ar.png.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,7 +18,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { chromiumPath, fakeMicrophone, launchChromium, type Launched } from '../helpers/axe.ts';
 
-const AR = JSON.parse(readFileSync(join(ROOT, 'locales/ar/tryit.json'), 'utf8')) as Record<string, string>;
+const labels = (lng: string) => JSON.parse(readFileSync(join(ROOT, `locales/${lng}/tryit.json`), 'utf8')) as Record<string, string>;
+const AR = labels('ar');
 /** An Arabic label as a pattern, its {{placeholders}} filled with any number. */
 const arLabel = (key: string) => new RegExp(`^${AR[key]!.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{\{\w+\}\}/g, '\\d+')}$`);
 
@@ -163,6 +164,24 @@ describe('try-it in Chromium, like a phone', () => {
     await page.screenshot({ path: join(ROOT, 'tests/artifacts/tryit-ar.png'), fullPage: true });
     expect(errors).toEqual([]);
   }, 90_000);
+
+  it('opens a pilot by its code and follows the language the respondent picks (English → Tigrinya)', async () => {
+    const page = await browser.ctx.newPage();
+    await page.goto(`${app.url}/try/default?lang=en`);
+    await botBubble(page, 0);
+    await expect(page.getAttribute('#mic', 'aria-label')).resolves.toBe(labels('en').record);
+    await tap(page, 'lang:ti');
+    await expect(page.evaluate('[document.documentElement.lang, document.documentElement.dir, document.title]')).resolves.toEqual([
+      'ti',
+      'ltr',
+      labels('ti').title,
+    ]);
+    await expect(page.getAttribute('#mic', 'aria-label')).resolves.toBe(labels('ti').record);
+    await expect(page.getAttribute('#t', 'aria-label')).resolves.toBe(labels('ti').message);
+    await expect(page.textContent('header [data-cmd="skip"]')).resolves.toBe(labels('ti').cmd_skip);
+    expect((await fetch(`${app.url}/try/Not_A_Code!`)).status).toBe(404);
+    expect(errors).toEqual([]);
+  }, 60_000);
 
   it('answers a file that is no video, or no recording at all, calmly in Arabic and keeps the chat going', async () => {
     const page = await browser.ctx.newPage();
