@@ -12,6 +12,7 @@ import { isRejection } from './media/errors.ts';
 import type { MediaFiles } from './media/files.ts';
 import { giveUpMedia, processMedia, processSpeech, type PipelineDeps } from './media/pipeline.ts';
 import { deleteExpiredMedia } from './media/retention.ts';
+import { sweepTryitInbox } from './media/tryit-inbox.ts';
 import { MAINTENANCE_QUEUE, MEDIA_QUEUE, SPEECH_QUEUE, type MaintenanceJob, type MediaJob, type Queues, type SpeechJob } from './queues.ts';
 import { redisOptions } from './redis.ts';
 
@@ -80,6 +81,8 @@ export async function startWorkers(
     const before = new Date(deps.now().getTime() - (settings.sweepAfterMs ?? 60_000)).toISOString();
     const items = await deps.repo.unfinished(before);
     await submitMedia(queues, items);
+    // Try-it uploads whose answer is gone (erased) or never came: nothing of theirs may stay.
+    await sweepTryitInbox(deps.files.root, await deps.repo.pendingRefs('tryit'), deps.now());
     return items.length;
   };
   const retention = () => deleteExpiredMedia(deps.repo, deps.files, deps.now(), settings.retentionDays);

@@ -10,13 +10,14 @@
  * Saves a screenshot to tests/artifacts/tryit-ar.png.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { chromiumPath, fakeMicrophone, launchChromium, type Launched } from '../helpers/axe.ts';
+import { inboxDir, putTryitUpload } from '../../workers/media/tryit-inbox.ts';
 
 const labels = (lng: string) => JSON.parse(readFileSync(join(ROOT, `locales/${lng}/tryit.json`), 'utf8')) as Record<string, string>;
 const AR = labels('ar');
@@ -158,7 +159,7 @@ describe('try-it in Chromium, like a phone', () => {
     ) as { packets: Array<{ pts_time: string }> };
     expect(Number(probed.packets.at(-1)!.pts_time)).toBeGreaterThan(2);
     // The inbox copy is gone once the answer is stored.
-    expect(() => readFileSync(join(app.config.media.dir, 'inbox/tryit', JSON.parse(stored.media_ref!).fileRef))).toThrow();
+    expect(existsSync(join(inboxDir(app.config.media.dir), (JSON.parse(stored.media_ref!) as { fileRef: string }).fileRef))).toBe(false);
 
     mkdirSync(join(ROOT, 'tests/artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'tests/artifacts/tryit-ar.png'), fullPage: true });
@@ -214,8 +215,9 @@ describe('try-it in Chromium, like a phone', () => {
     expect(big.status).toBe(413);
     const noKind = await post(Buffer.from('OggS'), 'audio/ogg', 'sticker');
     expect(noKind.status).toBe(400);
-    // Nothing was kept for the refused ones.
-    expect(() => readFileSync(join(app.config.media.dir, 'inbox/tryit'))).toThrow();
+    // Nothing was kept for the refused ones (the voice answer's upload went once it was stored).
+    const inbox = inboxDir(app.config.media.dir);
+    expect(existsSync(inbox) ? readdirSync(inbox) : []).toEqual([]);
   });
 
   it('takes a video from the upload route through the same pipeline to ready', async () => {
@@ -251,4 +253,16 @@ describe('try-it in Chromium, like a phone', () => {
     }
     expect(r).toEqual({ media_status: 'ready', media_kind: 'video', media_type: 'mp4' });
   }, 60_000);
+
+  it('sweeps uploads no waiting answer points at (an erased respondent, a message never taken), after a grace period', async () => {
+    const media = app.config.media.dir;
+    const orphan = await putTryitUpload(media, Buffer.from('OggS orphan'));
+    const fresh = await putTryitUpload(media, Buffer.from('OggS fresh'));
+    const old = new Date(Date.now() - 3600_000);
+    utimesSync(join(inboxDir(media), orphan), old, old);
+    await app.media.workers!.sweep();
+    expect(existsSync(join(inboxDir(media), orphan))).toBe(false);
+    // Within the grace period an upload may still be on its way into an answer.
+    expect(existsSync(join(inboxDir(media), fresh))).toBe(true);
+  });
 });

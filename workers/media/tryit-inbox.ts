@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MediaRef } from '../../surveys/engine/types.ts';
 import { MediaRejected } from './errors.ts';
@@ -47,4 +47,27 @@ export async function fetchTryitFile(ref: MediaRef, mediaDir: string, opts: { ma
 /** Forgets an upload once its answer is stored or refused for good. */
 export async function discardTryitUpload(mediaDir: string, id: string): Promise<void> {
   if (ID.test(id)) await rm(join(inboxDir(mediaDir), id), { force: true });
+}
+
+/** How long an upload may wait for its answer to be committed before the sweep may take it. */
+export const INBOX_GRACE_MS = 10 * 60_000;
+
+/**
+ * Removes uploads no waiting answer points at: the respondent was erased before the worker
+ * got to it, the message was a redelivery, or the engine did not take it as an answer. Run by
+ * the media sweep; returns how many it removed.
+ */
+export async function sweepTryitInbox(mediaDir: string, pending: ReadonlySet<string>, now: Date, graceMs = INBOX_GRACE_MS): Promise<number> {
+  const dir = inboxDir(mediaDir);
+  const names = await readdir(dir).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const id = name.replace(/\.partial$/, '');
+    if (!ID.test(id) || pending.has(id)) continue;
+    const mtime = (await stat(join(dir, name)).catch(() => null))?.mtimeMs;
+    if (mtime === undefined || now.getTime() - mtime < graceMs) continue;
+    await rm(join(dir, name), { force: true });
+    removed++;
+  }
+  return removed;
 }

@@ -9,7 +9,7 @@ import { extname } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import { ALLOWED, sniff } from '../../../workers/media/sniff.ts';
-import { putTryitUpload } from '../../../workers/media/tryit-inbox.ts';
+import { discardTryitUpload, putTryitUpload } from '../../../workers/media/tryit-inbox.ts';
 import type { InboundHandler } from '../../conversation/handler.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import type { TryitChannel } from './channel.ts';
@@ -86,7 +86,16 @@ export function registerTryit(app: FastifyInstance, deps: TryitRouteDeps): void 
       const id = await putTryitUpload(deps.media.dir, body);
       const mimeType = String(req.headers['content-type'] ?? '').split(';')[0]!;
       const msg = mediaToInbound(parsed.query, { id, bytes: body.length, mimeType }, now().toISOString());
-      const outcome = await deps.handler.handle(msg);
+      let outcome;
+      try {
+        outcome = await deps.handler.handle(msg);
+      } catch (e) {
+        // Not taken: the page keeps the recording and sends it again (a new upload).
+        await discardTryitUpload(deps.media.dir, id);
+        throw e;
+      }
+      // A redelivery: the first copy is the one the answer points at.
+      if (outcome === 'duplicate') await discardTryitUpload(deps.media.dir, id);
       return { outcome, messages: deps.channel.drain(msg.address) };
     });
   });
