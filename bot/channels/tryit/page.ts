@@ -86,7 +86,7 @@ export const TRYIT_SCRIPT = `
     const d = bubble('bot', m.text, m.dir, m.language);
     if (m.media) {
       const p = document.createElement(m.media.form === 'audio' ? 'audio' : 'video');
-      p.className = 'prompt'; p.controls = true; p.preload = 'auto'; p.src = m.media.file;
+      p.className = 'prompt'; p.controls = true; p.preload = m.media.form === 'audio' ? 'auto' : 'metadata'; p.src = m.media.file;
       p.setAttribute('aria-label', m.media.form === 'audio' ? L.t.prompt_audio : L.t.prompt_video);
       d.prepend(p);
     }
