@@ -160,6 +160,14 @@ describe('accessibility (axe-core, serious and critical)', () => {
           expect(v, `${path} ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
         }
       }
+      // A follow-up case (the queue page opened them): its page too.
+      const kase = await app.db.selectFrom('followup_cases').select('id').executeTakeFirstOrThrow();
+      for (const size of SIZES) {
+        await page.setViewportSize(size);
+        expect((await page.goto(`${app.url}/cases/${kase.id}`))?.status()).toBe(200);
+        const v = await check(page, '/cases/:id', size, lng);
+        expect(v, `/cases/:id ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
+      }
       if (lng === 'en') {
         // The chart's text alternative carries its numbers: the count column adds up to the answers.
         await page.goto(`${app.url}/pilots/default/indicators/housing`);
