@@ -169,6 +169,11 @@ describe('accessibility (axe-core, serious and critical)', () => {
         expect(v, `/cases/:id ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
       }
       if (lng === 'en') {
+        // The try-it picker links the pilot's chat, in each of its survey's fourteen languages.
+        await page.goto(`${app.url}/tryit`);
+        await expect(page.locator('a[data-try="default"]').count()).resolves.toBe(15);
+        await Promise.all([page.waitForURL(/\/try\/default\?lang=ar$/), page.click('a[data-try="default"][lang="ar"]')]);
+        await expect(page.evaluate('[document.documentElement.lang, document.documentElement.dir]')).resolves.toEqual(['ar', 'rtl']);
         // The chart's text alternative carries its numbers: the count column adds up to the answers.
         await page.goto(`${app.url}/pilots/default/indicators/housing`);
         const counts = await page.locator('figure[data-question="housing_suitable"] details.chart-data tbody td:nth-of-type(1)').allTextContents();
