@@ -6,7 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { i18n as I18n } from 'i18next';
 import { ALLOWED, sniff } from '../../../workers/media/sniff.ts';
 import { discardTryitUpload, putTryitUpload } from '../../../workers/media/tryit-inbox.ts';
@@ -47,18 +47,21 @@ export function registerTryit(app: FastifyInstance, deps: TryitRouteDeps): void 
   const labels = tryitLabels(deps.i18n, limits);
   const languages = Object.keys(labels);
 
-  const page = (code: string | null) => async (req: { query: unknown; headers: Record<string, unknown> }) =>
-    tryitPage({
-      lang: pageLanguage((req.query as Record<string, unknown>).lang, req.headers['accept-language'] as string | undefined, languages),
-      labels,
-      code,
-      ...limits,
-    });
-  app.get('/try', async (req, reply) => reply.type('text/html; charset=utf-8').send(await page(null)(req)));
+  // The chrome opens in ?lang= or the browser's language; the script follows the respondent's choice.
+  const sendPage = (req: FastifyRequest, reply: FastifyReply, code: string | null) =>
+    reply.type('text/html; charset=utf-8').send(
+      tryitPage({
+        lang: pageLanguage((req.query as Record<string, unknown>).lang, req.headers['accept-language'], languages),
+        labels,
+        code,
+        ...limits,
+      }),
+    );
+  app.get('/try', async (req, reply) => sendPage(req, reply, null));
   app.get('/try/:code', async (req, reply) => {
     const code = (req.params as { code: string }).code.toLowerCase();
     if (!PILOT_CODE.test(code)) return reply.code(404).send({ error: 'a pilot code is lower-case letters, digits and -' });
-    return reply.type('text/html; charset=utf-8').send(await page(code)(req));
+    return sendPage(req, reply, code);
   });
 
   app.post('/try/api/messages', async (req, reply) => {
