@@ -281,7 +281,9 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
     gate: {
       publicRoutes: [
         '/try',
+        '/try/:code',
         '/try/api/messages',
+        '/try/api/media',
         '/try/api/prompts/:id',
         ...(config.telegram?.webhook ? [config.telegram.webhook.path] : []),
         ...(whatsappCloud ? [CLOUD_WEBHOOK_PATH] : []),
@@ -292,7 +294,7 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       publicOrigin: config.http.publicOrigin,
     },
     mounts: [
-      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, now })] : []),
+      ...(config.tryitEnabled ? [(s: WebServer) => registerTryit(s, { handler, delivery, channel: tryit, i18n, media: settings.media, now })] : []),
       ...(telegram ? [(s: WebServer) => telegram.mountWebhook(s)] : []),
       ...(whatsappCloud ? [(s: WebServer) => whatsappCloud.mount(s)] : []),
       ...(wa && whatsapp ? [(s: WebServer) => wa.mountWhatsAppAdmin(s, whatsapp.connection)] : []),

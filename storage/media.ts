@@ -154,6 +154,18 @@ export class MediaRepo {
     }));
   }
 
+  /** The file handles of a channel's answers still waiting for the media stage (their uploads must stay). */
+  async pendingRefs(channel: string): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('answers')
+      .select('media_ref')
+      .where('channel', '=', channel)
+      .where('media_status', '=', 'pending')
+      .where('media_ref', 'is not', null)
+      .execute();
+    return new Set(rows.map((r) => (JSON.parse(r.media_ref!) as MediaRef).fileRef));
+  }
+
   /** Stored media files of answers given before `before` (retention). */
   async expired(before: string, limit = 1000): Promise<Array<{ id: string; file: string; sha256: string }>> {
     const rows = await this.db

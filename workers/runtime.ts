@@ -13,6 +13,7 @@ import { isRejection } from './media/errors.ts';
 import type { MediaFiles } from './media/files.ts';
 import { giveUpMedia, processMedia, processSpeech, type PipelineDeps } from './media/pipeline.ts';
 import { deleteExpiredMedia } from './media/retention.ts';
+import { sweepTryitInbox } from './media/tryit-inbox.ts';
 import { MAINTENANCE_QUEUE, MEDIA_QUEUE, SPEECH_QUEUE, TEXT_JOB, type MaintenanceJob, type MediaJob, type Queues, type SpeechJob } from './queues.ts';
 import { translateTyped } from './translate/typed.ts';
 import { redisOptions } from './redis.ts';
@@ -86,6 +87,8 @@ export async function startWorkers(
     await submitMedia(queues, items);
     const texts = await deps.texts.pending(before);
     await submitTexts(queues, texts);
+    // Try-it uploads whose answer is gone (erased) or never came: nothing of theirs may stay.
+    await sweepTryitInbox(deps.files.root, await deps.repo.pendingRefs('tryit'), deps.now());
     return items.length + texts.length;
   };
   const retention = () => deleteExpiredMedia(deps.repo, deps.files, deps.now(), settings.retentionDays);

@@ -22,6 +22,7 @@ export const HEALTH_PATH = '/healthz';
 export const LIMITED_ROUTES = [
   { method: 'POST', url: '/login', budget: 'login' },
   { method: 'POST', url: '/try/api/messages', budget: 'tryit' },
+  { method: 'POST', url: '/try/api/media', budget: 'tryit' },
   { method: 'GET', url: '/try/api/messages', budget: 'tryit' },
   { method: 'GET', url: '/try/api/prompts/:id', budget: 'tryit' },
 ] as const;

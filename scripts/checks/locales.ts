@@ -19,7 +19,7 @@ import { SCRIPT_LETTERS, SCRIPTS, TELLTALE_LETTERS } from '../../surveys/languag
  * languages; elsewhere they may be absent and fall back to English. A language that does
  * have such a file must still have every key.
  */
-export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { dashboard: ['en', 'nl'] };
+export const STAFF_NAMESPACES: Readonly<Record<string, readonly string[]>> = { dashboard: ['en', 'nl', 'ar', 'ti'] };
 
 /**
  * Texts an API caps, per namespace and key: Telegram's bot short description (120) and

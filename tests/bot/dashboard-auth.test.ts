@@ -23,7 +23,7 @@ afterAll(async () => {
   await app.dispose();
 });
 
-const PUBLIC = new Set(['/healthz', '/try', '/try/api/messages', '/try/api/prompts/:id', '/login', '/language/:lng']);
+const PUBLIC = new Set(['/healthz', '/try', '/try/:code', '/try/api/messages', '/try/api/media', '/try/api/prompts/:id', '/login', '/language/:lng']);
 const SAMPLE: Record<string, string> = { code: 'default', id: 'x', indicator: 'work', file: 'answers.csv', lng: 'nl' };
 
 describe('dashboard gate', () => {
@@ -111,7 +111,9 @@ describe('dashboard gate', () => {
     await b.get('/language/nl?next=/');
     const nl = await b.get('/pilots/default');
     expect(nl.body).toContain('Stoplichtkaart');
-    expect(nl.body).toContain('<html lang="nl">');
+    expect(nl.body).toContain('<html lang="nl" dir="ltr">');
+    await b.get('/language/ar?next=/');
+    expect((await b.get('/pilots/default')).body).toContain('<html lang="ar" dir="rtl">');
   });
 
   it('answers bad filters with a 400 naming the field', async () => {

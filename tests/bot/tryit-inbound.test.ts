@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseTryitBody, toInbound, type TryitBody } from '../../bot/channels/tryit/inbound.ts';
+import { mediaToInbound, parseTryitBody, parseTryitMediaQuery, toInbound, type TryitBody } from '../../bot/channels/tryit/inbound.ts';
 import { INBOUND_CASES } from '../fixtures/inbound-cases.ts';
 
 const token = 'tok_0123456789abcdef';
@@ -7,7 +7,9 @@ const req = (extra: Partial<TryitBody>): TryitBody => ({ token, messageId: 'c-1'
 
 /**
  * The try-it body for each contract case. The page has a text box, the question's buttons and a
- * command toolbar: attachments, stickers, groups and bots cannot come from it (`unsendable`).
+ * command toolbar; stickers, groups and bots cannot come from it (`unsendable`). Its voice
+ * recordings and videos come as uploads (a raw body), mapped by `mediaToInbound` (below); the
+ * table's media cases carry another channel's handle and metadata, so they are unsendable here.
  */
 const NATIVE: Record<string, TryitBody | 'unsendable'> = {
   'plain text': req({ text: 'Ik werk twee dagen' }),
@@ -52,5 +54,29 @@ describe('try-it request body → InboundMessage', () => {
       error: 'token: token must be 16–64 letters, digits, _ or -; messageId: Too small: expected string to have >=1 characters',
     });
     expect(parseTryitBody({ token, messageId: 'm', text: 'hi' })).toEqual({ ok: true, body: { token, messageId: 'm', text: 'hi' } });
+  });
+});
+
+describe('try-it upload → InboundMessage', () => {
+  it('maps a recording kept in the inbox to a media answer, like a Telegram voice note', () => {
+    const q = parseTryitMediaQuery({ token, messageId: 'rec-1', kind: 'voice', languageHint: 'ar' });
+    expect(q.ok).toBe(true);
+    if (!q.ok) return;
+    const got = mediaToInbound(q.query, { id: '0b5c2c43-8c2e-4e43-9d0b-5d1f8e9f3a11', bytes: 15_000, mimeType: 'audio/webm' }, '2026-12-02T10:00:00.000Z');
+    expect(got).toEqual({
+      channel: 'tryit',
+      address: token,
+      messageId: 'rec-1',
+      receivedAt: '2026-12-02T10:00:00.000Z',
+      languageHint: 'ar',
+      content: { kind: 'media', media: { kind: 'voice', fileRef: '0b5c2c43-8c2e-4e43-9d0b-5d1f8e9f3a11', size: 15_000, mimeType: 'audio/webm' } },
+    });
+  });
+
+  it('takes only voice and video, with a token and a message id', () => {
+    expect(parseTryitMediaQuery({ token, messageId: 'x', kind: 'video' }).ok).toBe(true);
+    const bad = parseTryitMediaQuery({ token: 'short', messageId: '', kind: 'image' });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.error).toMatch(/^token: .*; messageId: .*; kind: /);
   });
 });

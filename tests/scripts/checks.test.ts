@@ -167,10 +167,13 @@ describe('locale check', () => {
     expect(r.reviewMissing).toEqual(['ar/bot: no review status in locales/review.json (add "reviewed" or "machine-draft")']);
   });
 
-  it('requires staff namespaces (dashboard) only in English and Dutch, but completely where present', () => {
+  it('requires staff namespaces (dashboard) only in English, Dutch, Arabic and Tigrinya, but completely where present', () => {
     put('en/dashboard.json', JSON.stringify({ title: 'Dashboard', rule: 'red at {{red}} %' }));
     put('nl/dashboard.json', JSON.stringify({ title: 'Dashboard' }));
+    put('ar/dashboard.json', JSON.stringify({ title: 'لوحة', rule: 'أحمر عند {{red}} %' }));
+    put('ti/dashboard.json', JSON.stringify({ title: 'ሰሌዳ', rule: 'ቀይሕ {{red}} %' }));
     put('tr/dashboard.json', JSON.stringify({ title: 'Pano' }));
+    put('fa/bot.json', JSON.stringify({}));
     put('ar/bot.json', JSON.stringify({}));
     put('en/bot.json', JSON.stringify({}));
     put(
@@ -178,12 +181,14 @@ describe('locale check', () => {
       JSON.stringify({
         en: { bot: { status: 'reviewed' }, dashboard: { status: 'reviewed' } },
         nl: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
-        ar: { bot: { status: 'machine-draft' } },
+        ar: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
+        ti: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
+        fa: { bot: { status: 'machine-draft' } },
         tr: { bot: { status: 'machine-draft' }, dashboard: { status: 'machine-draft' } },
       }),
     );
     const r = checkLocales(dir);
-    // Arabic has no dashboard file at all: fine. Dutch and Turkish have one, missing a key.
+    // Farsi has no dashboard file at all: fine. Dutch and Turkish have one, missing a key.
     expect(r.missing).toEqual(['nl/dashboard.json: rule', 'tr/dashboard.json: rule']);
     expect(r.reviewMissing).toEqual([]);
   });

@@ -47,12 +47,27 @@ export async function probe(file: string, timeoutMs = 30_000): Promise<Probe> {
   const streams = info.streams ?? [];
   const duration = Number(info.format?.duration);
   return {
-    durationSeconds: Number.isFinite(duration) ? duration : null,
+    durationSeconds: Number.isFinite(duration) ? duration : await lastPacketEnd(file, timeoutMs),
     formatName: info.format?.format_name ?? '',
     codecs: [...new Set(streams.map((s) => s.codec_name).filter((c): c is string => !!c))],
     hasAudio: streams.some((s) => s.codec_type === 'audio'),
     hasVideo: streams.some((s) => s.codec_type === 'video'),
   };
+}
+
+/**
+ * Where the last packet ends: the duration of a stream written without one in its header
+ * (a browser's MediaRecorder WebM never goes back to fill it in). Null when there are no packets.
+ */
+async function lastPacketEnd(file: string, timeoutMs: number): Promise<number | null> {
+  const { stdout, code } = await run('ffprobe', ['-v', 'error', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0', file], timeoutMs);
+  if (code !== 0) return null;
+  let end = 0;
+  for (const line of stdout.split('\n')) {
+    const [pts, dur] = line.split(',').map(Number);
+    if (Number.isFinite(pts)) end = Math.max(end, pts! + (Number.isFinite(dur) ? dur! : 0));
+  }
+  return end > 0 ? end : null;
 }
 
 /**

@@ -21,6 +21,7 @@ import { decodeMediaHandle } from './whatsapp-handle.ts';
 import { decodeCloudHandle, isCloudHandle } from './cloud-handle.ts';
 import { fetchCloudFile, type CloudMediaSource } from './fetch-cloud.ts';
 import { forTranslation, translateLong } from '../translate/text.ts';
+import { discardTryitUpload, fetchTryitFile } from './tryit-inbox.ts';
 
 /** Translates texts from one language to another (LibreTranslate in production). */
 export interface Translator {
@@ -58,10 +59,13 @@ export async function processMedia(deps: PipelineDeps, answerId: string, revisio
   const answer = await deps.repo.load(answerId);
   if (!answer || answer.revision !== revision || answer.status !== 'pending') return { outcome: 'stale', speech: null };
   try {
-    return await storeAndProbe(deps, answer, revision);
+    const result = await storeAndProbe(deps, answer, revision);
+    if (answer.channel === 'tryit') await discardTryitUpload(deps.files.root, answer.ref.fileRef);
+    return result;
   } catch (e) {
     if (e instanceof MediaRejected) {
       if (await deps.repo.markUnusable(answer.id, revision, 'rejected', e.reason, deps.now().toISOString())) await deps.notify(answer, e.reason);
+      if (answer.channel === 'tryit') await discardTryitUpload(deps.files.root, answer.ref.fileRef);
     }
     throw e;
   }
@@ -143,6 +147,8 @@ async function fetchFile(deps: PipelineDeps, channel: string, ref: MediaRef, tem
     }
     return fetchWhatsAppFile(handle, { maxBytes, tempPath, ...(deps.whatsappAllowHost ? { allowHost: deps.whatsappAllowHost } : {}) });
   }
+  // The try-it page's uploads wait in MEDIA_DIR's inbox (written by the bot's route).
+  if (channel === 'tryit') return fetchTryitFile(ref, deps.files.root, { maxBytes, tempPath });
   throw new MediaRejected('bad_source', `no way to fetch media from the ${channel} channel`);
 }
 

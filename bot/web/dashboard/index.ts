@@ -24,6 +24,7 @@ import { registerMedia } from './pages/media.ts';
 import { registerPilots } from './pages/pilots.ts';
 import { registerQueue } from './pages/queue.ts';
 import { registerWorkshop } from './pages/workshop/routes.ts';
+import { registerTryitPicker } from './pages/tryit.ts';
 
 export interface DashboardOptions {
   /** Routes anyone may call (health, try-it, webhooks); the login routes are added here. */
@@ -68,6 +69,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerCodebook(server, deps);
   registerCodingRoutes(server, deps);
   registerWorkshop(server, deps);
+  registerTryitPicker(server, deps);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

@@ -43,7 +43,7 @@ ${cmp.indicators
       html`<tr><th scope="row">${t(`${r.id}.name`, { ns: 'indicators' })}</th>${r.cells.map((c, i) => cell(ctx, c, cmp.pilots[i]!.code, r.id))}${r.pooled ? cell(ctx, r.pooled, 'pooled', r.id) : ''}</tr>`,
   )}`,
   );
-  return html`<div class="scroll"><table data-comparison>${head}${rows}</table></div>`;
+  return html`<div class="scroll" tabindex="0"><table data-comparison>${head}${rows}</table></div>`;
 }
 
 function unmatchedNote(ctx: PageContext, cmp: Comparison) {

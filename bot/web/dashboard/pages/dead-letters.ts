@@ -28,7 +28,7 @@ export function registerDeadLetters(server: FastifyInstance, deps: DashboardDeps
 ${
   list.length === 0
     ? html`<p>${t('dead_letters.empty')}</p>`
-    : html`<div class="scroll"><table><thead><tr><th>${t('dead_letters.when')}</th><th>${t('dead_letters.channel')}</th>
+    : html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('dead_letters.when')}</th><th>${t('dead_letters.channel')}</th>
 <th>${t('dead_letters.respondent')}</th><th>${t('dead_letters.error')}</th><th>${t('dead_letters.reason')}</th><th>${t('dead_letters.attempts')}</th><th>${t('dead_letters.content')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`
 }`;

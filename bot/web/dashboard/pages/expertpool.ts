@@ -42,7 +42,7 @@ export function registerExpertpool(server: FastifyInstance, deps: DashboardDeps)
     const sections = themes.map(
       (theme) => html`<form method="post" action="/pilots/${pilot.code}/expertpool/cases" class="card" data-theme="${theme}">${csrfField(ctx)}
 <input type="hidden" name="indicator" value="${theme}"><h2>${ind(theme)}</h2>
-<div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('expertpool.in_queue')}</th></tr></thead><tbody>
+<div class="scroll" tabindex="0"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('expertpool.in_queue')}</th></tr></thead><tbody>
 ${members
   .filter((m) => m.indicator === theme)
   .map(

@@ -85,7 +85,7 @@ export function splitTable(
   surveyT: SurveyT,
   minRespondents: number,
 ) {
-  return html`<div class="scroll"><table data-split="${sq.question.id}">${head(ctx, sq, m.groups, first, surveyT)}<tbody>${m.rows.map(
+  return html`<div class="scroll" tabindex="0"><table data-split="${sq.question.id}">${head(ctx, sq, m.groups, first, surveyT)}<tbody>${m.rows.map(
     (r) => html`<tr><th scope="row">${rowLabel(r.id)}</th>${r.cells.map((c) => cell(ctx, r.id, c))}</tr>`,
   )}</tbody></table></div>
 <p class="muted">${ctx.t('split.rule', { count: minRespondents })}</p>`;
@@ -99,7 +99,7 @@ export function splitFunnelTable(
   surveyT: SurveyT,
 ) {
   const { t } = ctx;
-  return html`<h2>${t('split.funnel')}</h2><div class="scroll"><table data-split-funnel="${sq.question.id}"><thead><tr><th scope="col">${t('split.group')}</th><th scope="col">${t('split.started')}</th><th scope="col">${t('split.completed')}</th><th scope="col">${t('split.completion')}</th></tr></thead><tbody>${rows.map(
+  return html`<h2>${t('split.funnel')}</h2><div class="scroll" tabindex="0"><table data-split-funnel="${sq.question.id}"><thead><tr><th scope="col">${t('split.group')}</th><th scope="col">${t('split.started')}</th><th scope="col">${t('split.completed')}</th><th scope="col">${t('split.completion')}</th></tr></thead><tbody>${rows.map(
     (r) =>
       html`<tr data-group="${r.group}"><td>${groupLabel(ctx, sq, r.group, surveyT)}</td>${
         r.started === null

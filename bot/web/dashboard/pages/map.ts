@@ -14,7 +14,7 @@ import { shownText } from '../../shown.ts';
 import { choicesOf, numericRange, type Question } from '../../../../surveys/model.ts';
 import { QUOTE_ROLES } from '../../access.ts';
 import { filterQuery, indicatorSummaries, outcomeSummaries, toAnswerFilter, type FilterQuery, type LightSummary } from '../../reporting/traffic-map.ts';
-import { stackedBars, valueBars } from '../charts.ts';
+import { chartLabels, stackedBars, valueBars } from '../charts.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../context.ts';
 import { html, type Html } from '../html.ts';
 import type { PageContext } from '../layout.ts';
@@ -226,7 +226,7 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
         values.filter((v) => v.questionId === qq.id),
         surveyT,
       );
-      return html`<figure class="card" data-question="${qq.id}">${caption}${valueBars(bars, qq.id)}</figure>`;
+      return html`<figure class="card" data-question="${qq.id}">${caption}${valueBars(bars, surveyT(qq.textKey), chartLabels(t))}</figure>`;
     });
     const shown = outcomes.filter((o) => o.tally !== null);
     const hidden = outcomes.filter((o) => o.tally === null);
@@ -235,6 +235,7 @@ ${filterForm(ctx, `/pilots/${pilot.code}/indicators/${indicator.id}`, q, await r
 <div class="card">${stackedBars(
       shown.map((o) => ({ label: `${outcomeLabel(o.id)}: ${t(`map.aggregate.${o.aggregate}`)}`, tally: o.tally! })),
       t('indicator.outcomes'),
+      chartLabels(t),
     )}
 ${hidden.length ? html`<p class="muted">${t('map.aggregate.small_group')}: ${hidden.map((o) => outcomeLabel(o.id)).join(', ')}</p>` : ''}</div>${splitView}
 <h2>${t('indicator.values')}</h2>${charts.length ? charts : html`<p>${t('indicator.none')}</p>`}

@@ -32,11 +32,11 @@ function funnelTables(ctx: PageContext, code: string, f: ProtectedFunnel, min: n
   const byRows =
     shown.length === 0
       ? html`<p class="muted" data-small-group-rows>${t('pilots.rows_all_hidden')}</p>`
-      : html`<div class="scroll"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
+      : html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('pilots.language')}</th><th>${t('pilots.channel')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.completion_rate')}</th></tr></thead><tbody>
 ${f.rows.map((r) => (r.counts ? row(r.language ?? t('pilots.not_chosen'), r.channel, r.counts) : html`<tr data-hidden-row><td>${r.language ?? t('pilots.not_chosen')}</td><td>${r.channel}</td><td colspan="4" class="muted">${t('pilots.hidden_row')}</td></tr>`))}
 ${f.other ? html`<tr data-other-row><td colspan="2">${t('pilots.other')}</td><td>${f.other.started}</td><td>${f.other.consented}</td><td>${f.other.completed}</td><td>${pct(f.other.completionRate)}</td></tr>` : ''}
 </tbody></table></div>`;
-  return html`<div class="scroll"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.unreachable')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
+  return html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('pilots.invited')}</th><th>${t('pilots.started')}</th><th>${t('pilots.consented')}</th><th>${t('pilots.declined')}</th><th>${t('pilots.stopped')}</th><th>${t('pilots.unreachable')}</th><th>${t('pilots.completed')}</th><th>${t('pilots.response_rate')}</th><th>${t('pilots.consent_rate')}</th><th>${t('pilots.completion_rate')}</th><th>${t('pilots.reminder_effect')}</th></tr></thead>
 <tbody><tr data-funnel="${code}"><td>${orFew(total.invited, String)}</td><td>${total.started}</td><td>${total.consented}</td><td>${total.declined}</td><td>${total.stopped}</td><td data-unreachable>${total.unreachable}</td><td>${total.completed}</td><td>${total.invited === null ? few : pct(total.responseRate)}</td><td>${pct(total.consentRate)}</td><td>${pct(total.completionRate)}</td><td>${total.reminded === null ? few : pct(total.reminderEffect)}</td></tr></tbody></table></div>
 <h3>${t('pilots.by')}</h3>${byRows}`;
 }
@@ -57,7 +57,7 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })} · <span data-place="${p.code}">${p.municipality ? t('pilots.place', { municipality: p.municipality, organisation: p.organisationId }) : t('pilots.organisation', { organisation: p.organisationId })}</span></p>
-<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a> · <a href="/try/${p.code}" data-try="${p.code}">${t('nav.tryit')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
     // The do-not-contact list is people too: its size only from the minimum on.

@@ -98,7 +98,7 @@ ${
   cases.length === 0
     ? html`<p>${t('queue.empty')}</p>`
     : html`<form method="post" action="/pilots/${pilot.code}/queue/invite">${csrfField(ctx)}
-<div class="scroll"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.indicator')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('queue.expertpool')}</th><th>${t('queue.status')}</th><th>${t('queue.reply')}</th><th>${t('queue.assignee')}</th><th>${t('queue.notes')}</th></tr></thead>
+<div class="scroll" tabindex="0"><table><thead><tr><th>${t('queue.select')}</th><th>${t('queue.case')}</th><th>${t('queue.indicator')}</th><th>${t('queue.language')}</th><th>${t('queue.red_answers')}</th><th>${t('queue.expertpool')}</th><th>${t('queue.status')}</th><th>${t('queue.reply')}</th><th>${t('queue.assignee')}</th><th>${t('queue.notes')}</th></tr></thead>
 <tbody>${rows}</tbody></table></div>
 <fieldset class="card"><legend>${t('queue.invite_title')}</legend>
 <label>${t('queue.template')}<select name="template">${INVITATION_TEMPLATES.map((k) => html`<option value="${k}">${t(`queue.templates.${k}`)}</option>`)}</select></label>
@@ -142,7 +142,7 @@ ${
 <label>${t('queue.assignee')}<select name="assignee"><option value="">${t('queue.unassigned')}</option>${users.map((u) => html`<option value="${u.id}" ${c.assigneeId === u.id ? 'selected' : ''}>${u.email}</option>`)}</select></label>
 <label>${t('queue.notes')}<textarea name="notes" rows="4" class="wide">${c.notes}</textarea></label>
 <p><button class="primary" type="submit">${t('queue.save')}</button></p></form>
-<h2>${t('queue.history')}</h2><div class="scroll"><table><tbody>${trail.map((e) => html`<tr><td>${e.at.slice(0, 16).replace('T', ' ')}</td><td>${who(e.actor)}</td><td>${e.action}</td><td><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody></table></div>`;
+<h2>${t('queue.history')}</h2><div class="scroll" tabindex="0"><table><tbody>${trail.map((e) => html`<tr><td>${e.at.slice(0, 16).replace('T', ' ')}</td><td>${who(e.actor)}</td><td>${e.action}</td><td><code>${JSON.stringify(e.detail)}</code></td></tr>`)}</tbody></table></div>`;
     return sendPage(reply, ctx, t('queue.case'), body);
   });
 

@@ -38,7 +38,7 @@ ${cell(ctx, d.same.from)}${cell(ctx, d.same.to)}${change(ctx, d.same.change)}${c
   );
   return html`<section data-waves data-from="${r.from}" data-to="${r.to}"><h2>${t('waves.title')}: ${span}</h2>${selector}
 <p class="muted">${t('waves.explain')}</p>
-<div class="scroll"><table><thead><tr><th scope="col" rowspan="2">${t('waves.indicator')}</th><th scope="colgroup" colspan="3">${t('waves.same')}</th><th scope="colgroup" colspan="3">${t('waves.all')}</th></tr>
+<div class="scroll" tabindex="0"><table><thead><tr><th scope="col" rowspan="2">${t('waves.indicator')}</th><th scope="colgroup" colspan="3">${t('waves.same')}</th><th scope="colgroup" colspan="3">${t('waves.all')}</th></tr>
 <tr><th scope="col">${t('waves.wave')} ${r.from}</th><th scope="col">${t('waves.wave')} ${r.to}</th><th scope="col">Δ</th><th scope="col">${t('waves.wave')} ${r.from}</th><th scope="col">${t('waves.wave')} ${r.to}</th><th scope="col">Δ</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
 }
