@@ -15,8 +15,8 @@ import { formatIssue, loadSurvey } from '../../surveys/spec/load.ts';
 import { importXlsForm, type ImportIssue, type ImportOptions, type ImportResult } from '../../surveys/xlsform/convert.ts';
 import { readMapping, type Mapping } from '../../surveys/xlsform/mapping.ts';
 import { UsageError } from '../errors.ts';
-import { readCsv } from './csv-read.ts';
-import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from './locale-files.ts';
+import { readCsv } from '../../bot/csv-read.ts';
+import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../../bot/locale-files.ts';
 import { readWorkbook } from './xlsx-read.ts';
 
 /** Texts an XLSForm has no place for, taken from the question bank's namespace. */

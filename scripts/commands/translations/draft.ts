@@ -10,7 +10,7 @@ import type { Config } from '../../../bot/config.ts';
 import { flatten, readLocales } from '../../../bot/i18n.ts';
 import { LibreTranslateClient, TranslationError, type Translator } from '../../../workers/clients/libretranslate.ts';
 import { UsageError } from '../../errors.ts';
-import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../locale-files.ts';
+import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../../../bot/locale-files.ts';
 import { neededKeys, placeholderProblem, setAt, type Needed } from './catalog.ts';
 
 export interface DraftOptions {

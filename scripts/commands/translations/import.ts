@@ -12,7 +12,7 @@ import { flatten, readLocales } from '../../../bot/i18n.ts';
 import { closest } from '../../../surveys/spec/suggest.ts';
 import { PLURAL } from '../../checks/locales.ts';
 import { UsageError } from '../../errors.ts';
-import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../locale-files.ts';
+import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../../../bot/locale-files.ts';
 import { neededKeys, placeholderProblem, pluralCategories, setAt } from './catalog.ts';
 import { readTable } from './table.ts';
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import type { Config } from '../../../bot/config.ts';
 import { flatten, readLocales } from '../../../bot/i18n.ts';
 import { UsageError } from '../../errors.ts';
-import { readReview, reviewOf } from '../locale-files.ts';
+import { readReview, reviewOf } from '../../../bot/locale-files.ts';
 import { neededKeys } from './catalog.ts';
 import { writeTable } from './table.ts';
 

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 
 export type ReviewStatus = 'reviewed' | 'machine-draft';
 export interface NamespaceReview {
