@@ -7,3 +7,5 @@
 export type { InboundHandler, SurveyEntry } from './handler.ts';
 export { inviteCases } from './followup/invite.ts';
 export { INVITATION_TEMPLATES } from './followup/message.ts';
+export type { Renderer } from './render.ts';
+export { loadSurveyFile, SurveyFileError, type LoadedSurvey } from './survey-files.ts';

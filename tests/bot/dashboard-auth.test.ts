@@ -111,7 +111,7 @@ describe('dashboard gate', () => {
     await b.get('/language/nl?next=/');
     const nl = await b.get('/pilots/default');
     expect(nl.body).toContain('Stoplichtkaart');
-    expect(nl.body).toContain('<html lang="nl">');
+    expect(nl.body).toContain('<html lang="nl" dir="ltr">');
   });
 
   it('answers bad filters with a 400 naming the field', async () => {

@@ -14,6 +14,7 @@ import type { Survey } from '../../../surveys/model.ts';
 import type { SurveyEntry } from '../../conversation/index.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import { roleIn } from '../access.ts';
+import type { BuilderDeps } from './pages/builder/deps.ts';
 import { html, type Html } from './html.ts';
 import { languageOf, page, type PageContext } from './layout.ts';
 
@@ -31,6 +32,8 @@ export interface DashboardDeps {
   suppressionKey: (channel: string, address: string) => string;
   /** Where the media pipeline keeps originals (playback). */
   mediaDir: string;
+  /** The pilot builder's and launch page's parts (files, campaign queue, links). */
+  builder: BuilderDeps;
 }
 
 export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {

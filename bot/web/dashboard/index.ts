@@ -21,6 +21,8 @@ import { registerMap } from './pages/map.ts';
 import { registerMedia } from './pages/media.ts';
 import { registerPilots } from './pages/pilots.ts';
 import { registerQueue } from './pages/queue.ts';
+import { registerBuilder } from './pages/builder/build.ts';
+import { registerLaunch } from './pages/builder/launch.ts';
 
 export interface DashboardOptions {
   /** Routes anyone may call (health, try-it, webhooks); the login routes are added here. */
@@ -62,6 +64,8 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerMedia(server, deps);
   registerDeadLetters(server, deps);
   registerCompare(server, deps);
+  registerBuilder(server, deps, deps.builder);
+  registerLaunch(server, deps, deps.builder);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

@@ -7,8 +7,10 @@ import type {} from '@fastify/cookie';
 import type { TFunction } from 'i18next';
 import type { Role, User } from '../../../storage/accounts.ts';
 import { html, raw, type Html } from './html.ts';
+import { direction } from '../../../surveys/languages.ts';
 
-export const DASHBOARD_LANGUAGES = ['en', 'nl'] as const;
+// ar and ti: the builder's texts so far (the rest falls back to English until translated).
+export const DASHBOARD_LANGUAGES = ['en', 'nl', 'ar', 'ti'] as const;
 export const LANGUAGE_COOKIE = 'stemmen_lng';
 
 /** The dashboard language: the cookie set by the switch, else the browser's preference (Dutch or English). */
@@ -33,7 +35,7 @@ a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{
 .tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
 .tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:block;width:100%;max-width:none;height:8px;border-radius:4px;margin:.35rem 0;background:#dcdcde}
 .bar .r{fill:#c0392b}.bar .o{fill:#f0a30a}.bar .g{fill:#1e8449}header .muted{color:#ccc}.narrow{max-width:360px}.wide{width:100%}
-form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
+form.filters,div.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}div.filters form{display:inline-flex;gap:.3rem;align-items:end}label{display:block;font-size:.9em}
 input,select,textarea,button{font:inherit}input,select,textarea{padding:.3rem;border:1px solid #8c8f94;border-radius:4px;max-width:100%}
 button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer}
 .notice{padding:.6rem .8rem;border-radius:4px;background:#e7f0f8;margin-bottom:1rem}.error{background:#fdecea}
@@ -58,7 +60,7 @@ export function page(ctx: PageContext, title: string, body: Html): Html {
     (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}">${l.toUpperCase()}</a>`,
   );
   return html`<!doctype html>
-<html lang="${lng}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${lng}" dir="${direction(lng)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t('title')}</title><style>${raw(DASHBOARD_CSS)}</style></head>
 <body><header><a href="/"><strong>${t('title')}</strong></a>${user ? html`<a href="/">${t('nav.pilots')}</a>` : ''}${user?.role === 'admin' ? html`<a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}<span class="grow"></span>${switcher}
 ${
