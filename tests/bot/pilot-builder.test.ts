@@ -3,6 +3,7 @@
  * build, read or not see a draft; bad edits and bad invitation files answered calmly; the
  * draft being a survey file the CLI validates as it is.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { draftFile } from '../../bot/web/dashboard/pages/builder/draft.ts';
 import { Organisations } from '../../storage/organisations.ts';
@@ -29,8 +30,9 @@ describe('pilot builder over HTTP', () => {
   it('lets a researcher start a draft, which `stemmen survey validate` accepts as it is', async () => {
     const b = researcher();
     await b.login('res@example.org');
-    const form = await b.get('/pilots/new');
+    const form = await b.get('/pilots/new?indicators=housing,safety');
     expect(form.statusCode).toBe(200);
+    expect(form.body).toContain('value="housing" checked');
     const res = await b.post('/pilots/new', {
       _csrf: Browser.csrf(form.body),
       name: 'HTTP pilot',
@@ -101,5 +103,31 @@ describe('pilot builder over HTTP', () => {
     expect(bad.body).toContain('list.csv: no consent column');
     expect(bad.body).not.toContain('612345678');
     expect((await b.get('/pilots/nosuch/launch')).statusCode).toBe(404);
+  });
+
+  it("freezes a created pilot's draft: its survey is live", async () => {
+    const b = researcher();
+    await b.login('res@example.org');
+    const page = await b.get(`/pilots/${code}/build`);
+    expect(page.body).toContain('data-created');
+    const res = await b.post(`/pilots/${code}/build`, { _csrf: Browser.csrf(page.body), op: 'remove', id: 'housing_suitable' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('This pilot has been created');
+    expect(readFileSync(draftFile(app.dir, code), 'utf8')).toContain('housing_suitable');
+  });
+
+  it('plans a results message for nobody when nobody opted in, and asks for a text first', async () => {
+    const b = researcher();
+    await b.login('res@example.org');
+    const launch = await b.get(`/pilots/${code}/launch`);
+    const empty = await b.post(`/pilots/${code}/results`, { _csrf: Browser.csrf(launch.body), text_nl: ' ' });
+    expect(empty.statusCode).toBe(400);
+    expect(empty.body).toContain('Write the results message in at least one language');
+    const sent = await b.post(`/pilots/${code}/results`, { _csrf: Browser.csrf(launch.body), text_nl: 'Dank je! Dit hebben we geleerd.' });
+    expect(sent.headers.location).toBe(`/pilots/${code}/launch`);
+    const status = await b.get(`/pilots/${code}/campaigns/results/status`);
+    expect(JSON.parse(status.body)).toEqual({ planned: 0, sent: 0, failed: 0, suppressed: 0, total: 0 });
+    const kind = await app.db.selectFrom('campaigns').select('kind').where('id', '=', `results-${code}`).executeTakeFirstOrThrow();
+    expect(kind.kind).toBe('results');
   });
 });

@@ -34,6 +34,7 @@ import {
   writeMeta,
   writeSpec,
   type Edit,
+  listDrafts,
 } from './draft.ts';
 import { BUILD_ROLES, type BuilderDeps } from './deps.ts';
 
@@ -66,13 +67,15 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
    * The draft of this code and whether the user may change it; 404 for another organisation's
    * (or no) draft, 403 when `write` and the user only reads there. Else an error page was sent.
    */
-  const draftOr404 = (code: string, reply: FastifyReply, ctx: PageContext, write = true) => {
+  const draftOr404 = async (code: string, reply: FastifyReply, ctx: PageContext, write = true) => {
     const meta = /^[a-z0-9-]{3,32}$/.test(code) ? readMeta(b.dataDir, code) : null;
     const role = meta && ctx.user ? roleIn(ctx.user, meta.organisationId) : null;
     if (!meta || !role) return void sendError(reply, ctx, 404, ctx.t('errors.not_found'));
-    const canBuild = BUILD_ROLES.includes(role);
-    if (write && !canBuild) return void sendError(reply, ctx, 403, ctx.t('errors.forbidden', { role: ctx.t(`roles.${role}`) }));
-    return Object.assign(meta, { canBuild });
+    if (write && !BUILD_ROLES.includes(role)) return void sendError(reply, ctx, 403, ctx.t('errors.forbidden', { role: ctx.t(`roles.${role}`) }));
+    // A created pilot's survey is live: answers are stored against it, so the draft is frozen.
+    const created = (await deps.store.pilots.find(code)) !== undefined;
+    if (write && created) return void sendError(reply, ctx, 400, ctx.t('builder.already_created'));
+    return Object.assign(meta, { canBuild: BUILD_ROLES.includes(role) && !created, created });
   };
 
   server.get('/pilots/new', cfg, async (req, reply) => {
@@ -80,15 +83,24 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
     const { t } = ctx;
     const mine = buildOrgs(ctx, await orgs());
     const langs = bankLangs();
+    // `?indicators=work,health`: preselected, e.g. from the workshop's red indicators.
+    const query = (req.query as Record<string, unknown>).indicators;
+    const picked = new Set(typeof query === 'string' ? query.split(',') : []);
+    const created = new Set((await deps.store.pilots.list()).map((p) => p.code));
+    const drafts = listDrafts(b.dataDir).filter((d) => !created.has(d.code) && mine.includes(d.meta.organisationId));
+    const resume = drafts.length
+      ? html`<section class="card"><h2>${t('builder.drafts')}</h2><ul>${drafts.map((d) => html`<li><a href="/pilots/${d.code}/build">${d.meta.name}</a> <span class="muted">(${d.code})</span></li>`)}</ul></section>`
+      : '';
     return sendPage(
       reply,
       ctx,
       t('builder.new_title'),
-      html`<h1>${t('builder.new_title')}</h1><form method="post" action="/pilots/new" class="card">${csrfField(ctx)}
+      html`<h1>${t('builder.new_title')}</h1>${resume}<form method="post" action="/pilots/new" class="card">${csrfField(ctx)}
 <label>${t('builder.name')} <input name="name" required maxlength="100"></label>
 <label>${t('builder.organisation')} <select name="organisation">${mine.map((o) => html`<option value="${o}">${o}</option>`)}</select></label>
 <fieldset><legend>${t('builder.indicators')}</legend><div class="grid">${INDICATORS.map(
-        (i) => html`<label><input type="checkbox" name="indicators" value="${i.id}"> ${t(`${i.id}.name`, { ns: 'indicators' })}</label>`,
+        (i) =>
+          html`<label><input type="checkbox" name="indicators" value="${i.id}"${picked.has(i.id) ? ' checked' : ''}> ${t(`${i.id}.name`, { ns: 'indicators' })}</label>`,
       )}</div></fieldset>
 <fieldset><legend>${t('builder.languages')}</legend><div class="grid">${langs.map(
         (l) =>
@@ -126,7 +138,7 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
   // Everyone of the organisation reads the draft; only builders see and use its forms.
   server.get<{ Params: { code: string } }>('/pilots/:code/build', async (req, reply) => {
     const ctx = pageContext(deps, req);
-    const meta = draftOr404(req.params.code, reply, ctx, false);
+    const meta = await draftOr404(req.params.code, reply, ctx, false);
     if (!meta) return reply;
     return sendPage(reply, ctx, ctx.t('builder.title', { name: meta.name }), buildPage(ctx, b, req.params.code, meta, bankLangs()));
   });
@@ -134,7 +146,7 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
   server.post<{ Params: { code: string } }>('/pilots/:code/build', cfg, async (req, reply) => {
     const ctx = pageContext(deps, req);
     const code = req.params.code;
-    const meta = draftOr404(code, reply, ctx);
+    const meta = await draftOr404(code, reply, ctx);
     if (!meta) return reply;
     const f = parseOr400(EditForm, req.body, reply, ctx);
     if (!f) return reply;
@@ -159,7 +171,7 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
   server.post<{ Params: { code: string } }>('/pilots/:code/create', cfg, async (req, reply) => {
     const ctx = pageContext(deps, req);
     const code = req.params.code;
-    const meta = draftOr404(code, reply, ctx);
+    const meta = await draftOr404(code, reply, ctx);
     if (!meta) return reply;
     const checked = checkDraft(b.dataDir, code, readLocales(b.localesDir));
     if (!checked.ok || meta.channels.length === 0) return reply.redirect(`/pilots/${code}/build`, 303);
@@ -177,7 +189,13 @@ export function registerBuilder(server: FastifyInstance, deps: DashboardDeps, b:
 
 type Raw = Record<string, unknown>;
 
-function buildPage(ctx: PageContext, b: BuilderDeps, code: string, meta: { name: string; channels: string[]; canBuild: boolean }, langs: string[]) {
+function buildPage(
+  ctx: PageContext,
+  b: BuilderDeps,
+  code: string,
+  meta: { name: string; channels: string[]; canBuild: boolean; created: boolean },
+  langs: string[],
+) {
   const { t } = ctx;
   const spec = readSpec(b.dataDir, code);
   const qs = spec.questions as Raw[];
@@ -239,7 +257,7 @@ function buildPage(ctx: PageContext, b: BuilderDeps, code: string, meta: { name:
 <p data-minutes>${checked.ok ? t('builder.minutes', { count: checked.loaded.estimatedMinutes }) : t('builder.minutes_unknown')}</p>
 <section class="card" aria-live="polite"><h2>${t('builder.problems')}</h2>${problems.length ? html`<ul data-problems>${problems}</ul>` : html`<p data-no-problems>${t('builder.no_problems')}</p>`}</section>
 <h2>${t('builder.questions')}</h2><ol class="plain">${questionRows}</ol>
-${meta.canBuild ? html`<form method="post" action="/pilots/${code}/build" class="card filters">${csrfField(ctx)}<input type="hidden" name="op" value="add"><label>${t('builder.add')} <select name="id">${options}</select></label><button>${t('builder.add_button')}</button></form>` : html`<p class="notice" data-read-only>${t('builder.read_only')}</p>`}
+${meta.canBuild ? html`<form method="post" action="/pilots/${code}/build" class="card filters">${csrfField(ctx)}<input type="hidden" name="op" value="add"><label>${t('builder.add')} <select name="id">${options}</select></label><button>${t('builder.add_button')}</button></form>` : meta.created ? html`<p class="notice" data-created><a href="/pilots/${code}/launch">${t('builder.created')}</a></p>` : html`<p class="notice" data-read-only>${t('builder.read_only')}</p>`}
 <h2>${t('builder.settings')}</h2>${
     meta.canBuild
       ? html`<form method="post" action="/pilots/${code}/build" class="card">${csrfField(ctx)}<input type="hidden" name="op" value="settings">

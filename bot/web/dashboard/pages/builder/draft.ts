@@ -6,7 +6,7 @@
  * literally the CLI's: loadSurveyFile on that file.
  * @module
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse, stringify } from 'yaml';
 import { loadSurveyFile, SurveyFileError, type LoadedSurvey } from '../../../../conversation/index.ts';
@@ -30,6 +30,17 @@ const metaFile = (dataDir: string, code: string): string => join(draftDir(dataDi
 export function readMeta(dataDir: string, code: string): DraftMeta | null {
   const f = metaFile(dataDir, code);
   return existsSync(f) ? (JSON.parse(readFileSync(f, 'utf8')) as DraftMeta) : null;
+}
+/** Every draft folder under DATA_DIR/pilots with its meta, by code. */
+export function listDrafts(dataDir: string): Array<{ code: string; meta: DraftMeta }> {
+  const dir = join(dataDir, 'pilots');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .sort()
+    .flatMap((code) => {
+      const meta = readMeta(dataDir, code);
+      return meta ? [{ code, meta }] : [];
+    });
 }
 export const writeMeta = (dataDir: string, code: string, meta: DraftMeta): void => writeFileSync(metaFile(dataDir, code), `${JSON.stringify(meta, null, 2)}\n`);
 
