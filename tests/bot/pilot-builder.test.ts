@@ -105,6 +105,16 @@ describe('pilot builder over HTTP', () => {
     expect((await b.get('/pilots/nosuch/launch')).statusCode).toBe(404);
   });
 
+  it('shows a coordinator the launch page without the forms or the exact sending counts', async () => {
+    const b = new Browser(app.server);
+    await b.login('coord@example.org');
+    const page = await b.get(`/pilots/${code}/launch`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body).not.toContain('data-progress');
+    expect(page.body).not.toContain('/invitations');
+    expect((await b.get(`/pilots/${code}/campaigns/invite/status`)).statusCode).toBe(403);
+  });
+
   it("freezes a created pilot's draft: its survey is live", async () => {
     const b = researcher();
     await b.login('res@example.org');

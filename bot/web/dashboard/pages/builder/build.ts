@@ -42,7 +42,10 @@ const many = z.union([z.string(), z.array(z.string())]).transform((v) => [v].fla
 const NewForm = z.object({ name: z.string().trim().min(1).max(100), organisation: z.string().min(1), indicators: many, languages: many });
 const EditForm = z.object({
   op: z.enum(['up', 'down', 'remove', 'add', 'scale', 'settings']),
-  id: z.string().optional(),
+  id: z
+    .string()
+    .regex(/^[a-z0-9_]{1,64}$/)
+    .optional(),
   part: z.enum(SCALE_PARTS).optional(),
   ask: z.enum(['off', 'low', 'all']).optional(),
   name: z.string().max(100).optional(),

@@ -68,7 +68,8 @@ export function registerLaunch(server: FastifyInstance, deps: DashboardDeps, b: 
     const code = pilot.code;
     const links = await linksOf(code);
     const progress = await Promise.all([inviteCampaignId(code), resultsCampaignId(code)].map((id) => campaigns.progress(id)));
-    const busy = progress.some((p) => p.planned > 0);
+    const busy = BUILD_ROLES.includes(pilot.role) && progress.some((p) => p.planned > 0);
+    const whatsapp = (await deps.store.pilots.find(code))!.channels.includes('whatsapp');
     const rows = links.map(
       (l) =>
         html`<tr data-link="${l.file}"><td>${l.channel}</td><td>${l.language ?? t('builder.any_language')}</td><td><a href="${l.url}">${l.url}</a></td><td><a href="/pilots/${code}/links/${l.file}.png" download>PNG</a> · <a href="/pilots/${code}/links/${l.file}.svg" download>SVG</a></td></tr>`,
@@ -77,10 +78,10 @@ export function registerLaunch(server: FastifyInstance, deps: DashboardDeps, b: 
       html`<p data-progress="${kind}">${t(`builder.campaign.${kind}`)}: ${t('builder.progress', { planned: p.planned, sent: p.sent, failed: p.failed, suppressed: p.suppressed })} <a href="/pilots/${code}/campaigns/${kind}/status">JSON</a></p>`;
     const body = html`${busy ? raw('<meta http-equiv="refresh" content="2">') : ''}<h1>${t('builder.launch_title', { name: pilot.name })} <span class="muted">(${code})</span></h1>
 <h2>${t('builder.links')}</h2>${rows.length ? html`<div class="scroll"><table><thead><tr><th>${t('builder.channel')}</th><th>${t('builder.language')}</th><th>${t('builder.link')}</th><th>${t('builder.qr')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('builder.no_links')}</p>`}
-<h2>${t('builder.progress_title')}</h2>${prog('invite', progress[0]!)}${prog('results', progress[1]!)}
 ${
   BUILD_ROLES.includes(pilot.role)
-    ? html`<h2>${t('builder.invite_title')}</h2><form method="post" action="/pilots/${code}/invitations" class="card">${csrfField(ctx)}<label>${t('builder.csv')} <textarea name="csv" rows="6" class="wide" required></textarea></label><p class="muted">${t('builder.csv_hint')}</p><button>${t('builder.preview')}</button></form>
+    ? html`<h2>${t('builder.progress_title')}</h2>${prog('invite', progress[0]!)}${prog('results', progress[1]!)}
+<h2>${t('builder.invite_title')}</h2>${whatsapp ? '' : html`<p class="notice" data-no-whatsapp>${t('builder.no_whatsapp')}</p>`}<form method="post" action="/pilots/${code}/invitations" class="card">${csrfField(ctx)}<label>${t('builder.csv')} <textarea name="csv" rows="6" class="wide" required></textarea></label><p class="muted">${t('builder.csv_hint')}</p><button>${t('builder.preview')}</button></form>
 <h2>${t('builder.results_title')}</h2><form method="post" action="/pilots/${code}/results" class="card">${csrfField(ctx)}${pilot.survey.languages.map(
         (l) => html`<label>${l} <textarea name="text_${l}" rows="3" class="wide" lang="${l}"></textarea></label>`,
       )}<button>${t('builder.send_results')}</button></form>`
@@ -101,7 +102,8 @@ ${
     return m[2] === 'png' ? reply.type('image/png').send(await qrPng(link.url)) : reply.type('image/svg+xml').send(await qrSvg(link.url));
   });
 
-  server.get<{ Params: { code: string; kind: string } }>('/pilots/:code/campaigns/:kind/status', async (req, reply) => {
+  // Exact counts of the list its sender uploaded: for builders only, like the CLI's output.
+  server.get<{ Params: { code: string; kind: string } }>('/pilots/:code/campaigns/:kind/status', cfg, async (req, reply) => {
     const ctx = pageContext(deps, req);
     const pilot = await pilotOr404(deps, req.params.code, reply, ctx);
     if (!pilot) return reply;
@@ -117,6 +119,7 @@ ${
     const f = parseOr400(InviteForm, req.body, reply, ctx);
     if (!f) return reply;
     const row = (await deps.store.pilots.find(pilot.code))!;
+    if (!row.channels.includes('whatsapp')) return sendError(reply, ctx, 400, t('builder.no_whatsapp'));
     const now = deps.now().getTime();
     const send = async (list: ContactList) => {
       try {
