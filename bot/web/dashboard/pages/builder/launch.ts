@@ -20,6 +20,7 @@ import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type Dashboar
 import { html, raw } from '../../html.ts';
 import { csrfField } from '../../layout.ts';
 import { BUILD_ROLES, type BuilderDeps } from './deps.ts';
+import { CSV_FILE_SCRIPT } from './csv-file.ts';
 
 const InviteForm = z.object({ csv: z.string().max(1_000_000).optional(), list: z.string().optional() });
 const CHECKED_MS = 30 * 60_000;
@@ -81,7 +82,7 @@ export function registerLaunch(server: FastifyInstance, deps: DashboardDeps, b: 
 ${
   BUILD_ROLES.includes(pilot.role)
     ? html`<h2>${t('builder.progress_title')}</h2>${prog('invite', progress[0]!)}${prog('results', progress[1]!)}
-<h2>${t('builder.invite_title')}</h2>${whatsapp ? '' : html`<p class="notice" data-no-whatsapp>${t('builder.no_whatsapp')}</p>`}<form method="post" action="/pilots/${code}/invitations" class="card">${csrfField(ctx)}<label>${t('builder.csv')} <textarea name="csv" rows="6" class="wide" required></textarea></label><p class="muted">${t('builder.csv_hint')}</p><button>${t('builder.preview')}</button></form>
+<h2>${t('builder.invite_title')}</h2>${whatsapp ? '' : html`<p class="notice" data-no-whatsapp>${t('builder.no_whatsapp')}</p>`}<form method="post" action="/pilots/${code}/invitations" class="card">${csrfField(ctx)}<label>${t('builder.csv_file')} <input type="file" accept=".csv,text/csv" data-csv-into="invite-csv" hidden></label><label>${t('builder.csv')} <textarea id="invite-csv" name="csv" rows="6" class="wide" required></textarea></label><script>${raw(CSV_FILE_SCRIPT)}</script><p class="muted">${t('builder.csv_hint')}</p><button>${t('builder.preview')}</button></form>
 <h2>${t('builder.results_title')}</h2><form method="post" action="/pilots/${code}/results" class="card">${csrfField(ctx)}${pilot.survey.languages.map(
         (l) => html`<label>${l} <textarea name="text_${l}" rows="3" class="wide" lang="${l}"></textarea></label>`,
       )}<button>${t('builder.send_results')}</button></form>`
