@@ -26,6 +26,8 @@ import { PilotRepository } from '../storage/pilots.ts';
 import { ReminderRepository } from '../storage/reminders.ts';
 import { ReminderQueue } from '../workers/reminders.ts';
 import { CampaignQueue } from '../workers/campaigns.ts';
+import { queuePlanned } from './campaign-plans.ts';
+import { phoneRegion } from './phone.ts';
 import { CampaignRepository } from '../storage/campaigns.ts';
 import { reminderDue, ReminderService } from './conversation/reminders.ts';
 import { TryitChannel } from './channels/tryit/channel.ts';
@@ -275,6 +277,25 @@ export async function createApp(config: Config, opts: AppOptions = {}): Promise<
       mediaDir: config.media.dir,
       createPilot: (r) =>
         createBankPilot({ db, localesDir: config.localesDir, surveysDir: join(config.dataDir, 'surveys'), register: (p) => void pilotSurveys.load(p) }, r),
+      builder: {
+        dataDir: config.dataDir,
+        localesDir: config.localesDir,
+        loadPilotSurvey: (p) => pilotSurveys.load(p),
+        queueCampaign: (id) => queuePlanned(campaigns, campaignRepo, id, config.redis.url),
+        renderer,
+        inviteKey: (digits) => pseudonyms.respondentId('invite', digits),
+        region: phoneRegion(config.phoneDefaultRegion) ?? 'NL',
+        telegramBot: async () => {
+          if (!telegram) return null;
+          try {
+            await telegram.bot.init();
+            return telegram.bot.botInfo.username;
+          } catch {
+            return null;
+          }
+        },
+        whatsappDigits: config.whatsapp?.pairingNumber ?? null,
+      },
       suppressionKey: (c, a) => pseudonyms.suppressionKey(c, a),
       rule: { redShare: config.dashboard.redShare, greenShare: config.dashboard.greenShare, minRespondents: config.dashboard.minRespondents },
     },

@@ -1,14 +1,14 @@
 /**
  * Writing locale namespaces and their review status (`locales/review.json`).
  *
- * Everything that creates texts (survey new, the workshop's pilot, XLSForm import, translation
- * import and machine drafts) goes through here, so every file is pretty-printed the same way and every
+ * Commands that create texts (survey new, XLSForm import, translation import and machine
+ * drafts) go through here, so every file they write is pretty-printed the same way and every
  * namespace gets a review status (`stemmen check locales` demands one).
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LocaleFileError } from './i18n.ts';
+import { UsageError } from './usage-error.ts';
 
 export type ReviewStatus = 'reviewed' | 'machine-draft';
 export interface NamespaceReview {
@@ -27,7 +27,7 @@ export function readReview(localesDir: string): ReviewFile {
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as ReviewFile;
   } catch (e) {
-    throw new LocaleFileError(file, (e as Error).message);
+    throw new UsageError(`${file}: not valid JSON (${(e as Error).message}); fix the syntax or restore it from git`);
   }
 }
 

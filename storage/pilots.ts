@@ -53,17 +53,6 @@ export const DEFAULT_ORGANISATION = 'default';
 
 const n = (v: unknown): number => Number(v ?? 0);
 
-// No 0/o, 1/l/i: codes are read off posters and typed by hand.
-const CODE_ALPHABET = 'abcdefghjkmnpqrstuvwxyz23456789';
-
-/** A new random six-letter pilot code not in `taken` (the CLI's `pilot create` and the workshop's pilot). */
-export function newPilotCode(taken: ReadonlySet<string>): string {
-  for (;;) {
-    const code = Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-    if (!taken.has(code)) return code;
-  }
-}
-
 export class PilotRepository {
   constructor(private readonly db: Db) {}
 

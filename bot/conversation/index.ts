@@ -8,5 +8,5 @@ export type { InboundHandler, SurveyEntry } from './handler.ts';
 export { inviteCases } from './followup/invite.ts';
 export { INVITATION_TEMPLATES } from './followup/message.ts';
 export { createBankPilot, type BankPilotRequest } from './bank-pilot.ts';
-export { BankSurveyError } from './bank-survey.ts';
-export { SurveyFileError } from './survey-files.ts';
+export type { Renderer } from './render.ts';
+export { loadSurveyFile, SurveyFileError, type LoadedSurvey } from './survey-files.ts';

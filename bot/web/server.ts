@@ -10,6 +10,7 @@ import type { DashboardDeps } from './dashboard/context.ts';
 import { pageContext, sendError } from './dashboard/context.ts';
 import { mountDashboard, type DashboardOptions, type RouteList } from './dashboard/index.ts';
 import { DASHBOARD_CSS } from './dashboard/layout.ts';
+import { CSV_FILE_SCRIPT } from './dashboard/pages/builder/csv-file.ts';
 import { type BoardQueue, mountQueueBoard } from './queue-board.ts';
 import { installRateLimits, RateLimitedError } from './rate-limit.ts';
 import { cspHash, inlineHashes, installSecurityHeaders } from './security.ts';
@@ -85,7 +86,7 @@ export async function createWebServer(deps: WebServerDeps): Promise<Web> {
   });
   const pages = deps.inlinePages.map(inlineHashes);
   await installSecurityHeaders(server, {
-    scripts: pages.flatMap((p) => p.scripts),
+    scripts: [cspHash(CSV_FILE_SCRIPT), ...pages.flatMap((p) => p.scripts)],
     styles: [cspHash(DASHBOARD_CSS), ...pages.flatMap((p) => p.styles)],
   });
   // Before any route: the limits attach to the routes as they are registered.

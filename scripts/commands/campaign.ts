@@ -12,15 +12,14 @@ import { createI18n, readLocales } from '../../bot/i18n.ts';
 import { Renderer } from '../../bot/conversation/render.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { phoneRegion } from '../../bot/phone.ts';
-import type { Message } from '../../surveys/engine/types.ts';
 import { CampaignRepository, type Progress } from '../../storage/campaigns.ts';
 import { loadOrCreateSecret, Pseudonymizer } from '../../storage/pseudonym.ts';
 import { PilotRepository, type PilotRecord } from '../../storage/pilots.ts';
 import type { Db } from '../../storage/database.ts';
 import { CampaignQueue } from '../../workers/campaigns.ts';
-import { redactRedisUrl } from '../../workers/redis.ts';
 import { UsageError } from '../errors.ts';
-import { readContactList } from './contact-list.ts';
+import { readContactList } from '../../bot/contact-list.ts';
+import { planInvitations, planResults, queuePlanned } from '../../bot/campaign-plans.ts';
 import { openDb, unknownPilot } from './pilot.ts';
 
 export interface CampaignRunOptions {
@@ -56,13 +55,7 @@ export async function withPilot<T>(config: Config, code: string, fn: (db: Db, pi
 export async function queueAndWatch(config: Config, campaigns: CampaignRepository, campaignId: string, wait: boolean): Promise<Progress> {
   const queue = new CampaignQueue(config.redis, pino({ level: 'silent' }));
   try {
-    const now = Date.now();
-    const pending = await campaigns.planned(campaignId);
-    await queue.plan(pending.map((p) => ({ job: { campaignId, targetKey: p.targetKey }, delayMs: Date.parse(p.plannedAt) - now })));
-  } catch (e) {
-    throw new UsageError(
-      `could not queue the messages in Redis at ${redactRedisUrl(config.redis.url)} (${(e as Error).message}); start Redis (\`npm start\` does) or set REDIS_URL, then run this again: nobody gets a message twice`,
-    );
+    await queuePlanned(queue, campaigns, campaignId, config.redis.url);
   } finally {
     await queue.close();
   }
@@ -110,36 +103,24 @@ export async function runPilotInvite(config: Config, code: string, contactsFile:
     const list = readContactList(text, shown, survey.languages, survey.defaultLanguage, region);
     for (const r of list.refused) process.stdout.write(`refused ${r.line}: ${r.why}\n`);
 
-    const renderer = new Renderer(createI18n(locales));
-    const invite = (lng: string): Message => ({
-      parts: [{ ns: 'campaigns', key: 'invite', params: { minutes: Math.max(1, Math.round(estimatedMinutes)), code: pilot.code } }],
-      language: lng,
-    });
-    const messages = Object.fromEntries(survey.languages.map((l) => [l, renderer.render(invite(l), l, survey.namespace)]));
     const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
-    const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
-    const campaignId = `invite-${pilot.code}`;
-    const now = new Date();
-    await campaigns.ensure(campaignId, pilot.code, 'invite', messages, now.toISOString());
+    const suppressionKey = (c: string, a: string) => pseudonyms.suppressionKey(c, a);
+    const renderer = new Renderer(createI18n(locales));
+    const plan = await planInvitations(
+      { db, renderer, suppressionKey, inviteKey: (digits) => pseudonyms.respondentId('invite', digits), now: new Date() },
+      pilot,
+      survey,
+      estimatedMinutes,
+      list,
+      windowMs,
+    );
     // Whoever said STOP (to any pilot) is not invited; listed by line, never by number.
-    const invitees: typeof list.invitees = [];
-    const suppressed: typeof list.invitees = [];
-    for (const x of list.invitees) ((await campaigns.isSuppressed('whatsapp', `${x.digits}@s.whatsapp.net`)) ? suppressed : invitees).push(x);
-    for (const x of suppressed) process.stdout.write(`refused ${x.line}: asked not to be contacted (do-not-contact list)\n`);
-    const n = invitees.length;
-    const planned = await campaigns.planInvitations(
-      campaignId,
-      invitees.map((x, i) => ({
-        targetKey: pseudonyms.respondentId('invite', x.digits),
-        address: `${x.digits}@s.whatsapp.net`,
-        language: x.language,
-        plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString(),
-      })),
-      now.toISOString(),
-    );
+    for (const x of plan.suppressed) process.stdout.write(`refused ${x.line}: asked not to be contacted (do-not-contact list)\n`);
     process.stdout.write(
-      `${planned.added.length} new invitation(s) over ${o.window}; ${planned.already} already invited before (not again); ${list.refused.length + suppressed.length} refused (${suppressed.length} on the do-not-contact list)\n`,
+      `${plan.added} new invitation(s) over ${o.window}; ${plan.already} already invited before (not again); ${list.refused.length + plan.suppressed.length} refused (${plan.suppressed.length} on the do-not-contact list)\n`,
     );
+    const campaigns = new CampaignRepository(db, suppressionKey);
+    const campaignId = plan.campaignId;
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
     process.stdout.write(
       `${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting${p.planned > 0 ? ' (the running bot sends them; run this again to see progress)' : ''}\n`,
@@ -166,38 +147,25 @@ export async function runShareResults(config: Config, code: string, messageArgs:
   if (files.size === 0) throw new UsageError('give at least one --message <language>=<file>');
   return withPilot(config, code, async (db, pilot) => {
     const { survey, locales } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, readLocales(config.localesDir));
-    const renderer = new Renderer(createI18n(locales));
     const pseudonyms = new Pseudonymizer(loadOrCreateSecret(config.secretFile));
-    const campaigns = new CampaignRepository(db, (c, a) => pseudonyms.suppressionKey(c, a));
-    const campaignId = `results-${pilot.code}`;
-    const now = new Date();
-    const messages = Object.fromEntries(
-      [...files].map(([l, t]) => [
-        l,
-        renderer.render({ parts: [{ literal: t }, { ns: 'campaigns', key: 'results.footer' }], language: l }, l, survey.namespace),
-      ]),
+    const suppressionKey = (c: string, a: string) => pseudonyms.suppressionKey(c, a);
+    const renderer = new Renderer(createI18n(locales));
+    const plan = await planResults(
+      { db, renderer, suppressionKey, inviteKey: (digits) => pseudonyms.respondentId('invite', digits), now: new Date() },
+      pilot,
+      survey,
+      files,
+      windowMs,
     );
-    await campaigns.ensure(campaignId, pilot.code, 'results', messages, now.toISOString());
-    const known = await campaigns.known(campaignId);
-    const candidates = (await campaigns.optedIn(pilot.code, survey.defaultLanguage)).filter((t) => !known.has(t.targetKey));
-    const stopped = await campaigns.suppressedRespondents(
-      pilot.code,
-      candidates.map((t) => t.targetKey),
-    );
-    const fresh = candidates.filter((t) => !stopped.has(t.targetKey));
-    const missing = [...new Set(fresh.map((t) => t.language))].filter((l) => !files.has(l));
-    if (missing.length > 0)
+    if (!plan.ok)
       throw new UsageError(
-        `respondents who opted in use ${missing.join(', ')} too; add --message ${missing[0]}=<file> for ${missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`,
+        `respondents who opted in use ${plan.missing.join(', ')} too; add --message ${plan.missing[0]}=<file> for ${plan.missing.length > 1 ? 'each of them' : 'it'} (nobody was messaged)`,
       );
-    const n = fresh.length;
-    const planned = await campaigns.planRespondents(
-      campaignId,
-      fresh.map((t, i) => ({ ...t, plannedAt: new Date(now.getTime() + (n > 1 ? (i * windowMs) / (n - 1) : 0)).toISOString() })),
-    );
     process.stdout.write(
-      `${planned.added.length} respondent(s) who opted in get the results; ${known.size} got them before (not again); ${stopped.size} refused (on the do-not-contact list)\n`,
+      `${plan.added} respondent(s) who opted in get the results; ${plan.before} got them before (not again); ${plan.stopped} refused (on the do-not-contact list)\n`,
     );
+    const campaigns = new CampaignRepository(db, suppressionKey);
+    const campaignId = plan.campaignId;
     const p = await queueAndWatch(config, campaigns, campaignId, o.wait);
     process.stdout.write(`${campaignId}: ${p.sent} sent, ${p.failed} failed, ${p.suppressed} not sent (said STOP meanwhile), ${p.planned} waiting\n`);
     return p.failed > 0 ? 1 : 0;

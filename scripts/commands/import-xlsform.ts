@@ -15,7 +15,7 @@ import { formatIssue, loadSurvey } from '../../surveys/spec/load.ts';
 import { importXlsForm, type ImportIssue, type ImportOptions, type ImportResult } from '../../surveys/xlsform/convert.ts';
 import { readMapping, type Mapping } from '../../surveys/xlsform/mapping.ts';
 import { UsageError } from '../errors.ts';
-import { readCsv } from './csv-read.ts';
+import { readCsv } from '../../bot/csv-read.ts';
 import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../../bot/locale-files.ts';
 import { readWorkbook } from './xlsx-read.ts';
 

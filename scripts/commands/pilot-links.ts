@@ -6,7 +6,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import QRCode from 'qrcode';
+import { pilotLinks, qrPng, qrSvg } from '../../bot/pilot-links.ts';
 import type { Config } from '../../bot/config.ts';
 import { readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
@@ -21,10 +21,6 @@ export interface LinksOptions {
   whatsappNumber?: string | undefined;
   perLanguage: boolean;
 }
-
-export const telegramLink = (bot: string, start: string): string => `https://t.me/${bot}?start=${encodeURIComponent(start)}`;
-/** The pre-filled text "start <code>" is what the handler recognises as joining the pilot. */
-export const whatsappLink = (number: string, start: string): string => `https://wa.me/${number}?text=${encodeURIComponent(`start ${start}`)}`;
 
 /** The bot's username: the option, else asked from the Bot API with the configured token. */
 async function botUsername(config: Config, given: string | undefined): Promise<string> {
@@ -57,14 +53,9 @@ export async function runPilotLinks(config: Config, code: string, o: LinksOption
     await db.destroy();
   }
   const { survey } = loadSurveyFile(pilot.surveyFile ?? config.surveyFile, readLocales(config.localesDir));
-  const starts: Array<{ suffix: string; start: string }> = [{ suffix: '', start: pilot.code }];
-  if (o.perLanguage) for (const l of survey.languages) starts.push({ suffix: `-${l}`, start: `${pilot.code}-${l}` });
-
-  const links: Array<{ file: string; url: string }> = [];
-  if (pilot.channels.includes('telegram')) {
-    const bot = await botUsername(config, o.telegramBot);
-    for (const s of starts) links.push({ file: `telegram${s.suffix}`, url: telegramLink(bot, s.start) });
-  }
+  let telegramBot: string | undefined;
+  let whatsappDigits: string | undefined;
+  if (pilot.channels.includes('telegram')) telegramBot = await botUsername(config, o.telegramBot);
   if (pilot.channels.includes('whatsapp')) {
     if (!o.whatsappNumber) throw new UsageError("the pilot uses WhatsApp: pass --whatsapp-number with the bot's number, e.g. +31612345678");
     // A business number may be a landline; numbers without a country code are PHONE_DEFAULT_REGION's.
@@ -75,16 +66,15 @@ export async function runPilotLinks(config: Config, code: string, o: LinksOption
       );
     const phone = phoneNumber(o.whatsappNumber, region);
     if (!phone.ok) throw new UsageError(`--whatsapp-number: ${phone.reason}`);
-    const number = phone.e164.slice(1);
-    for (const s of starts) links.push({ file: `whatsapp${s.suffix}`, url: whatsappLink(number, s.start) });
+    whatsappDigits = phone.e164.slice(1);
   }
+  const links = pilotLinks(pilot, survey.languages, { perLanguage: o.perLanguage, telegramBot, whatsappDigits });
   const dir = resolve(o.out ?? join('pilots', pilot.code));
   mkdirSync(dir, { recursive: true });
   const shown = relative(process.cwd(), dir) || '.';
   for (const l of links) {
-    const opts = { errorCorrectionLevel: 'M' as const, margin: 2 };
-    await QRCode.toFile(join(dir, `${l.file}.png`), l.url, { ...opts, type: 'png', width: 600 });
-    writeFileSync(join(dir, `${l.file}.svg`), await QRCode.toString(l.url, { ...opts, type: 'svg' }));
+    writeFileSync(join(dir, `${l.file}.png`), await qrPng(l.url));
+    writeFileSync(join(dir, `${l.file}.svg`), await qrSvg(l.url));
     process.stdout.write(`${l.file.padEnd(14)} ${l.url}  → ${shown}/${l.file}.png, .svg\n`);
   }
   writeFileSync(join(dir, 'links.txt'), `${links.map((l) => `${l.file}\t${l.url}`).join('\n')}\n`);

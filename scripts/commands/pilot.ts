@@ -8,10 +8,9 @@ import { readLocales } from '../../bot/i18n.ts';
 import { loadSurveyFile } from '../../bot/conversation/survey-files.ts';
 import { migrateToLatest, openSqlite, type Db } from '../../storage/database.ts';
 import { Organisations } from '../../storage/organisations.ts';
-import { DEFAULT_ORGANISATION, newPilotCode, PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
+import { DEFAULT_ORGANISATION, PilotRepository, type FunnelRow } from '../../storage/pilots.ts';
 import { UsageError } from '../errors.ts';
-
-export const PILOT_CHANNELS = ['telegram', 'whatsapp'] as const;
+import { createPilot, PILOT_CHANNELS, PILOT_CODE } from '../../bot/pilot-create.ts';
 
 /** Opens and migrates the database for a command; the caller destroys it. */
 export async function openDb(config: Config): Promise<Db> {
@@ -38,7 +37,7 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
   const bad = o.channels.find((c) => !(PILOT_CHANNELS as readonly string[]).includes(c));
   if (bad !== undefined || o.channels.length === 0)
     throw new UsageError(`--channels: ${bad !== undefined ? `"${bad}" is not a channel` : 'none given'}; use one or more of ${PILOT_CHANNELS.join(', ')}`);
-  if (o.code !== undefined && !/^[a-z0-9][a-z0-9-]{2,31}$/.test(o.code))
+  if (o.code !== undefined && !PILOT_CODE.test(o.code))
     throw new UsageError(`--code "${o.code}" must be 3–32 lower-case letters, digits or -, starting with a letter or digit`);
   if (o.code === config.defaultPilot) throw new UsageError(`--code "${o.code}" is the default pilot's code (DEFAULT_PILOT); choose another`);
   const municipality = o.municipality === undefined ? undefined : checkMunicipality(o.municipality);
@@ -50,29 +49,25 @@ export async function runPilotCreate(config: Config, o: CreateOptions): Promise<
     if (o.org !== undefined && !(await new Organisations(db).find(o.org))) {
       throw new UsageError(`--org: there is no organisation "${o.org}"; add it first with \`stemmen org add ${o.org} --name "…"\` (see \`stemmen org list\`)`);
     }
-    const repo = new PilotRepository(db);
-    const pilots = await repo.list();
-    const clash = pilots.find((p) => p.surveyId === survey.id && p.surveyFile !== null && p.surveyFile !== file);
-    if (clash)
-      throw new UsageError(
-        `survey id "${survey.id}" is already used by pilot "${clash.code}" with another file (${clash.surveyFile}); give this survey another id`,
-      );
-    if (o.code !== undefined && pilots.some((p) => p.code === o.code))
-      throw new UsageError(`--code "${o.code}" is already used by pilot "${pilots.find((p) => p.code === o.code)!.name}"; choose another or leave --code out`);
-    const code = o.code ?? newPilotCode(new Set(pilots.map((p) => p.code)));
-    await repo.create(
+    const created = await createPilot(
+      db,
       {
-        code,
         name: o.name.trim(),
-        surveyId: survey.id,
-        surveyVersion: survey.version,
+        survey,
         surveyFile: file,
         channels: o.channels,
-        ...(o.org !== undefined ? { organisationId: o.org } : {}),
-        ...(municipality !== undefined ? { municipality } : {}),
+        code: o.code,
+        organisationId: o.org,
+        municipality,
       },
       new Date().toISOString(),
     );
+    if (!created.ok && created.problem === 'survey_id_used')
+      throw new UsageError(
+        `survey id "${survey.id}" is already used by pilot "${created.otherCode}" with another file (${created.otherFile}); give this survey another id`,
+      );
+    if (!created.ok) throw new UsageError(`--code "${o.code}" is already used by pilot "${created.otherName}"; choose another or leave --code out`);
+    const code = created.code;
     process.stdout.write(`${code}\n`);
     process.stderr.write(
       `created pilot "${o.name.trim()}" (${code}): survey ${survey.id} v${survey.version} from ${relative(process.cwd(), file) || file}, ${survey.languages.length} languages, about ${estimatedMinutes} minutes, channels ${o.channels.join(', ')}, organisation ${o.org ?? DEFAULT_ORGANISATION}${municipality ? `, municipality ${municipality}` : ''}.\nThe running bot picks it up on the first message; links and QR codes: stemmen pilot links ${code}\n`,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { mobileNumber, phoneNumber, phoneRegion } from '../../bot/phone.ts';
-import { readContactList } from '../../scripts/commands/contact-list.ts';
+import { readContactList } from '../../bot/contact-list.ts';
 
 const LANGS = ['nl', 'ar', 'ti'];
 
@@ -25,9 +25,9 @@ describe('invitation contact lists', () => {
       { line: 'list.csv:5', digits: '31612345680', language: 'nl' },
     ]);
     expect(list.refused).toEqual([
-      { line: 'list.csv:3', why: 'no recorded consent to be contacted' },
-      { line: 'list.csv:4', why: 'the same number as list.csv:2' },
-      { line: 'list.csv:6', why: 'no recorded consent to be contacted' },
+      { line: 'list.csv:3', why: 'no recorded consent to be contacted', reason: 'no_consent' },
+      { line: 'list.csv:4', why: 'the same number as list.csv:2', reason: 'duplicate' },
+      { line: 'list.csv:6', why: 'no recorded consent to be contacted', reason: 'no_consent' },
     ]);
   });
 
@@ -50,8 +50,8 @@ describe('invitation contact lists', () => {
       { line: 'uitnodigen.csv:3', digits: '32470123456', language: 'nl' },
     ]);
     expect(list.refused).toEqual([
-      { line: 'uitnodigen.csv:4', why: 'not a mobile number (a landline in NL); invitations need a mobile number' },
-      { line: 'uitnodigen.csv:6', why: 'no recorded consent to be contacted' },
+      { line: 'uitnodigen.csv:4', why: 'not a mobile number (a landline in NL); invitations need a mobile number', reason: 'not_mobile' },
+      { line: 'uitnodigen.csv:6', why: 'no recorded consent to be contacted', reason: 'no_consent' },
     ]);
     // The same list for Belgium: 0470… is a Belgian mobile without the country code.
     const be = readContactList('telefoon;toestemming\n0470 12 34 56;ja\n', 'be.csv', LANGS, 'nl', 'BE');

@@ -1,8 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
-import { PNG } from 'pngjs';
+import { decodeQr } from '../helpers/qr.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type App } from '../../bot/app.ts';
@@ -14,13 +13,6 @@ import { stemmen } from '../helpers/cli.ts';
 import { dropPrefix, REDIS_URL, uniquePrefix } from '../helpers/redis.ts';
 
 const BANK = join(ROOT, 'surveys/bank/bank.yaml');
-
-/** Reads a QR code PNG back to its text, as a phone camera would. */
-function decodeQr(file: string): string | null {
-  const png = PNG.sync.read(readFileSync(file));
-  // jsqr is CommonJS: its function sits on `.default` of the default import under Node ESM typing.
-  return jsQR.default(new Uint8ClampedArray(png.data), png.width, png.height)?.data ?? null;
-}
 
 let dir: string;
 let env: Record<string, string>;

@@ -14,6 +14,7 @@ import type { Survey } from '../../../surveys/model.ts';
 import type { BankPilotRequest, SurveyEntry } from '../../conversation/index.ts';
 import type { Delivery } from '../../delivery/outbox.ts';
 import { roleIn } from '../access.ts';
+import type { BuilderDeps } from './pages/builder/deps.ts';
 import { html, type Html } from './html.ts';
 import { languageOf, page, type PageContext } from './layout.ts';
 
@@ -33,6 +34,8 @@ export interface DashboardDeps {
   mediaDir: string;
   /** Creates a pilot from the bank's questions of some indicators (the workshop); absent where the app cannot write surveys. */
   createPilot?: (r: BankPilotRequest) => Promise<{ code: string }>;
+  /** The pilot builder's and launch page's parts (files, campaign queue, links). */
+  builder: BuilderDeps;
 }
 
 export function pageContext(deps: DashboardDeps, req: FastifyRequest): PageContext {

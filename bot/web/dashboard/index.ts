@@ -25,6 +25,8 @@ import { registerPilots } from './pages/pilots.ts';
 import { registerQueue } from './pages/queue.ts';
 import { registerWorkshop } from './pages/workshop/routes.ts';
 import { registerTryitPicker } from './pages/tryit.ts';
+import { registerBuilder } from './pages/builder/build.ts';
+import { registerLaunch } from './pages/builder/launch.ts';
 
 export interface DashboardOptions {
   /** Routes anyone may call (health, try-it, webhooks); the login routes are added here. */
@@ -70,6 +72,8 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerCodingRoutes(server, deps);
   registerWorkshop(server, deps);
   registerTryitPicker(server, deps);
+  registerBuilder(server, deps, deps.builder);
+  registerLaunch(server, deps, deps.builder);
   registerApi(server, { db: deps.db, accounts, rule: deps.rule, surveys: deps.surveys });
   return routes;
 }

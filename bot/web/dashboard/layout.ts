@@ -6,7 +6,7 @@ import type { FastifyRequest } from 'fastify';
 import type {} from '@fastify/cookie';
 import type { TFunction } from 'i18next';
 import type { Role, User } from '../../../storage/accounts.ts';
-import { ENDONYMS, RTL } from '../../../surveys/languages.ts';
+import { direction, ENDONYMS } from '../../../surveys/languages.ts';
 import { html, raw, type Html } from './html.ts';
 
 /** The dashboard's languages (locales/<lng>/dashboard.json; scripts/checks/locales.ts requires them). */
@@ -26,8 +26,6 @@ export function languageOf(req: FastifyRequest): string {
   return 'en';
 }
 
-export const dirOf = (lng: string): 'rtl' | 'ltr' => (RTL.has(lng) ? 'rtl' : 'ltr');
-
 /** The one inline stylesheet; the Content-Security-Policy allows it by its hash (no style attributes anywhere). */
 export const DASHBOARD_CSS = `
 *{box-sizing:border-box}body{margin:0;font:15px/1.45 system-ui,sans-serif;color:#1d2327;background:#f6f7f7}
@@ -43,7 +41,7 @@ a{color:#135e96}table{border-collapse:collapse;width:100%;background:#fff}th,td{
 .tile.green{border-inline-start-color:#1e8449;background:#e9f7ef}.tile.none,.tile.small_group{background:#f0f0f1}
 .tile strong{display:block}.muted{color:#646970;font-size:.9em}.bar{display:block;width:100%;max-width:none;height:8px;border-radius:4px;margin:.35rem 0;background:#dcdcde}
 [dir=rtl] svg.bar{transform:scaleX(-1)}.bar .r{fill:#c0392b}.bar .o{fill:#f0a30a}.bar .g{fill:#1e8449}header .muted{color:#ccc}.narrow{max-width:360px}.wide{width:100%}
-form.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}label{display:block;font-size:.9em}
+form.filters,div.filters{display:flex;flex-wrap:wrap;gap:.5rem;align-items:end}div.filters form{display:inline-flex;gap:.3rem;align-items:end}label{display:block;font-size:.9em}
 input,select,textarea,button{font:inherit}input,select,textarea{padding:.3rem;border:1px solid #8c8f94;border-radius:4px;max-width:100%}
 button.primary{background:#135e96;color:#fff;border:0;border-radius:4px;padding:.45rem .9rem;cursor:pointer}
 .notice{padding:.6rem .8rem;border-radius:4px;background:#e7f0f8;margin-bottom:1rem}.error{background:#fdecea}
@@ -70,10 +68,10 @@ export interface PageContext {
 export function page(ctx: PageContext, title: string, body: Html): Html {
   const { t, lng, user } = ctx;
   const switcher = DASHBOARD_LANGUAGES.filter((l) => l !== lng).map(
-    (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}" hreflang="${l}" dir="${dirOf(l)}">${ENDONYMS[l] ?? l}</a>`,
+    (l) => html` <a href="/language/${l}?next=${encodeURIComponent(ctx.path)}" lang="${l}" hreflang="${l}" dir="${direction(l)}">${ENDONYMS[l] ?? l}</a>`,
   );
   return html`<!doctype html>
-<html lang="${lng}" dir="${dirOf(lng)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
+<html lang="${lng}" dir="${direction(lng)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <title>${title} · ${t('title')}</title><style>${raw(DASHBOARD_CSS)}</style></head>
 <body><header><a href="/"><strong>${t('title')}</strong></a><nav aria-label="${t('nav.label')}">${user ? html`<a href="/">${t('nav.pilots')}</a> <a href="/tryit">${t('nav.tryit')}</a>` : ''}${user?.role === 'admin' ? html` <a href="/admin/dead-letters">${t('nav.dead_letters')}</a>` : ''}</nav><span class="grow"></span><nav aria-label="${t('nav.languages')}">${switcher}</nav>
 ${

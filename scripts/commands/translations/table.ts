@@ -9,7 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { csvRows } from '../../../bot/web/exports/csv.ts';
 import { UsageError } from '../../errors.ts';
-import { readCsv, type TableRow } from '../csv-read.ts';
+import { readCsv, type TableRow } from '../../../bot/csv-read.ts';
 import { readWorkbook } from '../xlsx-read.ts';
 
 export type { TableRow };

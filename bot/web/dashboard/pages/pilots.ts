@@ -10,7 +10,8 @@
 import type { FastifyInstance } from 'fastify';
 import { Organisations } from '../../../../storage/organisations.ts';
 import { Reports } from '../../../../storage/reports.ts';
-import { roleIn } from '../../access.ts';
+import { hasAnyRole, roleIn } from '../../access.ts';
+import { BUILD_ROLES } from './builder/deps.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { protectFunnel, type ProtectedFunnel, type RowCounts } from '../../reporting/funnel.ts';
 import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
@@ -57,7 +58,7 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })} · <span data-place="${p.code}">${p.municipality ? t('pilots.place', { municipality: p.municipality, organisation: p.organisationId }) : t('pilots.organisation', { organisation: p.organisationId })}</span></p>
-<p><a href="/pilots/${p.code}">${t('pilots.map')}</a> · <a href="/try/${p.code}" data-try="${p.code}">${t('nav.tryit')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a> · <a href="/try/${p.code}" data-try="${p.code}">${t('nav.tryit')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a> · <a href="/pilots/${p.code}/launch">${t('builder.launch_link')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
     // The do-not-contact list is people too: its size only from the minimum on.
@@ -67,6 +68,7 @@ ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
         : largeEnough(suppressed, deps.rule)
           ? html`<p class="muted" data-do-not-contact="${suppressed}">${t('pilots.do_not_contact', { count: suppressed })}</p>`
           : html`<p class="muted" data-do-not-contact="few">${t('pilots.do_not_contact_few', { count: deps.rule.minRespondents })}</p>`;
+    const builds = ctx.user && hasAnyRole(ctx.user, BUILD_ROLES) ? html`<p><a href="/pilots/new" data-new-pilot>${t('builder.new_link')}</a></p>` : '';
     const compare = cards.length >= 2 ? html`<p><a href="/compare">${t('compare.link')}</a></p>` : '';
     // Every organisation the user works for has its blind-spot workshop (admins: all of them).
     const orgs = (await organisations.list()).filter((o) => ctx.user && roleIn(ctx.user, o.id));
@@ -75,7 +77,7 @@ ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
       reply,
       ctx,
       t('pilots.title'),
-      html`<h1>${t('pilots.title')}</h1>${dnc}${compare}${workshops.length ? html`<ul class="workshops">${workshops}</ul>` : ''}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`,
+      html`<h1>${t('pilots.title')}</h1>${builds}${dnc}${compare}${workshops.length ? html`<ul class="workshops">${workshops}</ul>` : ''}${cards.length ? cards : html`<p>${t('pilots.none')}</p>`}`,
     );
   });
 }

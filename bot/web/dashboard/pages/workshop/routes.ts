@@ -14,7 +14,8 @@ import { Reports } from '../../../../../storage/reports.ts';
 import { combinedColours, type ReflectionCard, Workshops } from '../../../../../storage/workshops.ts';
 import { INDICATOR_IDS, findIndicator } from '../../../../../surveys/indicators.ts';
 import { KNOWLEDGE_COLOURS, type KnowledgeColour } from '../../../../../surveys/knowledge.ts';
-import { BankSurveyError, SurveyFileError } from '../../../../conversation/index.ts';
+import { SurveyFileError } from '../../../../conversation/index.ts';
+import { UsageError } from '../../../../usage-error.ts';
 import { roleIn } from '../../../access.ts';
 import { indicatorSummaries } from '../../../reporting/traffic-map.ts';
 import { pageContext, sendError, sendPage, type DashboardDeps } from '../../context.ts';
@@ -220,7 +221,7 @@ ${canEdit ? colourForm(m, csrfField(p.ctx), name) : html`<p class="notice">${EDI
       const pilot = await deps.createPilot({ organisationId: p.organisation.id, name, indicators, now: deps.now().toISOString() });
       return reply.redirect(PILOT_CREATED_REDIRECT(pilot.code), 303);
     } catch (e) {
-      if (e instanceof BankSurveyError || e instanceof SurveyFileError)
+      if (e instanceof UsageError || e instanceof SurveyFileError)
         return sendError(reply, p.ctx, 400, p.ctx.t('errors.bad_request', { detail: e.message }));
       throw e;
     }

@@ -6,9 +6,9 @@
  * @module
  */
 import type { CountryCode } from 'libphonenumber-js/max';
-import { mobileNumber } from '../../bot/phone.ts';
+import { mobileNumber } from './phone.ts';
 import { readCsv } from './csv-read.ts';
-import { UsageError } from '../errors.ts';
+import { UsageError } from './usage-error.ts';
 
 const PHONE = ['phone', 'number', 'phone_number', 'whatsapp', 'mobile', 'telefoon', 'telefoonnummer', 'mobiel', 'mobiel_nummer', 'nummer'];
 const CONSENT = ['consent', 'consent_to_contact', 'contact_consent', 'may_contact', 'toestemming', 'akkoord'];
@@ -22,9 +22,11 @@ export interface Invitee {
   digits: string;
   language: string;
 }
+export type RefusalReason = 'no_consent' | 'not_mobile' | 'duplicate' | 'do_not_contact';
 export interface ContactList {
   invitees: Invitee[];
-  refused: Array<{ line: string; why: string }>;
+  /** `reason` is for pages (translated there), `why` the English words the CLI prints. */
+  refused: Array<{ line: string; why: string; reason: RefusalReason }>;
 }
 
 /** "Telefoon nummer", "Toestemming (ja/nee)", "phone-number" → telefoon_nummer, toestemming, phone_number. */
@@ -68,13 +70,13 @@ export function readContactList(
     const consent = r.cells[consentCol]?.trim() ?? '';
     if (!YES.test(consent)) {
       if (!NO.test(consent)) errors.push(`${r.place}: consent "${consent}" is not yes or no`);
-      else out.refused.push({ line: r.place, why: 'no recorded consent to be contacted' });
+      else out.refused.push({ line: r.place, why: 'no recorded consent to be contacted', reason: 'no_consent' });
       continue;
     }
     const phone = mobileNumber(r.cells[phoneCol] ?? '', region);
     if (!phone.ok) {
       // A landline is a real number of someone who cannot get the message: listed, not fatal.
-      if (phone.reason.startsWith('not a mobile number')) out.refused.push({ line: r.place, why: phone.reason });
+      if (phone.reason.startsWith('not a mobile number')) out.refused.push({ line: r.place, why: phone.reason, reason: 'not_mobile' });
       else errors.push(`${r.place}: ${phone.reason}`);
       continue;
     }
@@ -86,7 +88,7 @@ export function readContactList(
     const digits = phone.e164.slice(1);
     const first = seen.get(digits);
     if (first !== undefined) {
-      out.refused.push({ line: r.place, why: `the same number as ${first}` });
+      out.refused.push({ line: r.place, why: `the same number as ${first}`, reason: 'duplicate' });
       continue;
     }
     seen.set(digits, r.place);

@@ -1,60 +1,45 @@
 /**
- * Writing a pilot survey assembled from the question bank: the survey file, its texts copied
- * into the survey's own namespace beside it (so researchers can reword them per pilot) with
- * their review status, then validated like any survey file. `stemmen survey new` and the
- * workshop's "pilot from these indicators" both go through here, so both assemble alike.
+ * Writing a pilot survey assembled from the question bank: the YAML file and its texts copied
+ * into the survey's own namespace beside it (`<folder>/locales/<lng>/survey-<id>.json` and its
+ * `review.json`), or into `locales` when given. Shared by `stemmen survey new` and the
+ * dashboard's pilot builder; the caller validates the result with loadSurveyFile.
  * @module
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parse, stringify } from 'yaml';
-import { assembleSurvey, pickTexts } from '../../surveys/bank/assemble.ts';
-import { closest } from '../../surveys/spec/suggest.ts';
-import { readLocales } from '../i18n.ts';
-import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from '../locale-files.ts';
-import { loadSurveyFile, surveyTextsDir, type LoadedSurvey } from './survey-files.ts';
+import { readLocales } from './i18n.ts';
+import { loadSurveyFile, surveyTextsDir } from './conversation/survey-files.ts';
+import { assembleSurvey, pickTexts } from '../surveys/bank/assemble.ts';
+import { closest } from '../surveys/spec/suggest.ts';
+import { UsageError } from './usage-error.ts';
+import { namespaceFile, readReview, reviewOf, setReview, writeNamespace, writeReview } from './locale-files.ts';
 
-export const BANK_FILE = join(import.meta.dirname, '../../surveys/bank/bank.yaml');
+export const BANK_FILE = join(import.meta.dirname, '../surveys/bank/bank.yaml');
 
-/** The bank, the languages or the output cannot make a survey; the message names the fix. */
-export class BankSurveyError extends Error {
-  override name = 'BankSurveyError';
-}
-
-export interface BankSurveyOptions {
-  /** The project's LOCALES_DIR (the bank's texts and review status). */
-  localesDir: string;
-  indicators: readonly string[];
+export interface AssembleFilesOptions {
+  indicators: string[];
   /** Survey languages; undefined: every language of the bank. */
-  languages?: readonly string[] | undefined;
+  languages?: string[] | undefined;
   out: string;
   id?: string | undefined;
   all: boolean;
   /** Also the bank's background questions (age band, residence status, …), at the end. */
   background?: boolean | undefined;
   force: boolean;
-  maxMinutes: number;
   bank?: string | undefined;
   /** Folder for the survey's texts; default `locales/` beside the survey file. */
   locales?: string | undefined;
-}
-
-export interface WrittenBankSurvey {
-  file: string;
-  textsDir: string;
-  namespace: string;
-  bankLanguages: readonly string[];
-  languages: readonly string[];
-  questionCount: number;
-  background: readonly string[];
-  loaded: LoadedSurvey;
+  /** Copy every bank text, not only the picked questions': the pilot builder adds bank questions later. */
+  allTexts?: boolean | undefined;
 }
 
 const shown = (f: string) => relative(process.cwd(), f) || f;
 
-export function writeBankSurvey(o: BankSurveyOptions): WrittenBankSurvey {
+/** Assembles and writes the survey and its texts; throws UsageError naming the option and the fix. */
+export function writeBankSurvey(localesDir: string, o: AssembleFilesOptions) {
   const bankFile = resolve(o.bank ?? BANK_FILE);
-  const projectLocales = readLocales(o.localesDir);
+  const projectLocales = readLocales(localesDir);
   // Validates the bank itself (ids, outcomes, every text in every bank language).
   const bank = loadSurveyFile(bankFile, projectLocales, { maxMinutes: Infinity });
   const locales = bank.locales;
@@ -63,7 +48,7 @@ export function writeBankSurvey(o: BankSurveyOptions): WrittenBankSurvey {
   for (const lng of languages) {
     if (bank.survey.languages.includes(lng)) continue;
     const hint = closest(lng, bank.survey.languages);
-    throw new BankSurveyError(
+    throw new UsageError(
       `--languages: the question bank has no texts in "${lng}"${hint !== null ? `; did you mean "${hint}"?` : ''} (it has ${bank.survey.languages.join(', ')}); add locales/${lng}/${bankNs}.json (translate locales/en/${bankNs}.json) and list "${lng}" in ${relative(process.cwd(), bankFile)}`,
     );
   }
@@ -76,21 +61,22 @@ export function writeBankSurvey(o: BankSurveyOptions): WrittenBankSurvey {
     all: o.all,
     background: o.background === true,
   });
-  if (!assembled.ok) throw new BankSurveyError(assembled.message);
+  if (!assembled.ok) throw new UsageError(assembled.message);
 
   const textsDir = surveyTextsDir(out, { override: o.locales, writing: true });
   const ns = `survey-${id}`;
   const targets = [out, ...bank.survey.languages.map((l) => namespaceFile(textsDir, l, ns))];
   const existing = targets.filter((f) => existsSync(f));
   if (existing.length > 0 && !o.force) {
-    throw new BankSurveyError(`${shown(existing[0]!)} already exists; choose another --out/--id or pass --force to overwrite`);
+    throw new UsageError(`${shown(existing[0]!)} already exists; choose another --out/--id or pass --force to overwrite`);
   }
 
   // Texts for every bank language, not only the survey's: adding a language later is then a one-word change.
-  const bankReview = readReview(o.localesDir);
+  const bankReview = readReview(localesDir);
   const review = readReview(textsDir);
   for (const lng of bank.survey.languages) {
-    writeNamespace(textsDir, lng, ns, pickTexts(locales.resources[lng]?.[bankNs], assembled.textKeys));
+    const bankTexts = locales.resources[lng]?.[bankNs];
+    writeNamespace(textsDir, lng, ns, o.allTexts === true ? structuredClone(bankTexts ?? {}) : pickTexts(bankTexts, assembled.textKeys));
     setReview(review, lng, ns, { status: reviewOf(bankReview, lng, bankNs)?.status ?? 'machine-draft' });
   }
   writeReview(textsDir, review);
@@ -102,15 +88,5 @@ export function writeBankSurvey(o: BankSurveyOptions): WrittenBankSurvey {
   ].join('\n');
   writeFileSync(out, `${header}\n${stringify(assembled.spec, { lineWidth: 0, flowCollectionPadding: true })}`);
 
-  const loaded = loadSurveyFile(out, projectLocales, { maxMinutes: o.maxMinutes, textsDir: o.locales });
-  return {
-    file: out,
-    textsDir,
-    namespace: ns,
-    bankLanguages: bank.survey.languages,
-    languages,
-    questionCount: assembled.questionCount,
-    background: assembled.background,
-    loaded,
-  };
+  return { out, textsDir, ns, assembled, bankLanguages: bank.survey.languages, projectLocales };
 }

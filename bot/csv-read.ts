@@ -8,8 +8,8 @@
  * @module
  */
 import { parse } from 'csv-parse/sync';
-import { unescapeFormula } from '../../bot/web/exports/csv.ts';
-import { UsageError } from '../errors.ts';
+import { unescapeFormula } from './web/exports/csv.ts';
+import { UsageError } from './usage-error.ts';
 
 export interface TableRow {
   /** `file:line` of the record's first line. */
