@@ -25,6 +25,7 @@ import * as cloudWhatsapp from './2026120213_cloud_whatsapp.ts';
 import * as breakdownIndexes from './2026120215_breakdown_indexes.ts';
 import * as consentPromptForm from './2026120216_consent_prompt_form.ts';
 import * as coding from './2026120217_coding.ts';
+import * as answerSearch from './2026120221_answer_search.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -49,4 +50,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120215_breakdown_indexes': breakdownIndexes,
   '2026120216_consent_prompt_form': consentPromptForm,
   '2026120217_coding': coding,
+  '2026120221_answer_search': answerSearch,
 };
