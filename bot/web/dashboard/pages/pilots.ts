@@ -9,7 +9,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { Reports } from '../../../../storage/reports.ts';
-import { roleIn } from '../../access.ts';
+import { QUOTE_ROLES, roleIn } from '../../access.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { protectFunnel, type ProtectedFunnel, type RowCounts } from '../../reporting/funnel.ts';
 import { pageContext, sendPage, type DashboardDeps } from '../context.ts';
@@ -55,7 +55,7 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })} · <span data-place="${p.code}">${p.municipality ? t('pilots.place', { municipality: p.municipality, organisation: p.organisationId }) : t('pilots.organisation', { organisation: p.organisationId })}</span></p>
-<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${QUOTE_ROLES.includes(role) ? html` · <a href="/pilots/${p.code}/answers">${t('answers.link')}</a>` : ''}${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a>` : ''}</p>
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
     // The do-not-contact list is people too: its size only from the minimum on.
