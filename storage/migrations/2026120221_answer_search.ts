@@ -21,6 +21,9 @@ const sqliteBody = (r: string) =>
    coalesce(case when json_valid(${r}.translations) and json_type(${r}.translations) = 'object'
      then (select group_concat(value, ' ') from json_each(${r}.translations) where type = 'text') end, '')`;
 
+/** Whether row `r` has anything to index (scale and choice answers have not: they stay out of the index). */
+const hasText = (r: string) => `(${r}.value_text is not null or ${r}.transcript is not null or ${r}.translations is not null)`;
+
 async function upSqlite(db: Kysely<any>): Promise<void> {
   await sql.raw(`create virtual table answers_fts using fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2')`).execute(db);
   await sql
@@ -36,7 +39,7 @@ async function upSqlite(db: Kysely<any>): Promise<void> {
     .raw(`create trigger answers_fts_delete after delete on answers begin
     delete from answers_fts where rowid = old.rowid; end`)
     .execute(db);
-  await sql.raw(`insert into answers_fts(rowid, body) select a.rowid, ${sqliteBody('a')} from answers a`).execute(db);
+  await sql.raw(`insert into answers_fts(rowid, body) select a.rowid, ${sqliteBody('a')} from answers a where ${hasText('a')}`).execute(db);
 }
 
 async function upPostgres(db: Kysely<any>): Promise<void> {
@@ -59,16 +62,22 @@ async function upPostgres(db: Kysely<any>): Promise<void> {
     end $$`.execute(db);
   await sql`create function answers_search_sync() returns trigger language plpgsql as $$
     begin
+      if not ${sql.raw(hasText('new'))} then
+        delete from answers_search where answer_id = new.id;
+        return null;
+      end if;
       insert into answers_search (answer_id, document)
         values (new.id, to_tsvector('simple', answers_search_text(new.value_text, new.transcript, new.translations)))
         on conflict (answer_id) do update set document = excluded.document;
       return null;
     end $$`.execute(db);
-  await sql`create trigger answers_search_insert after insert on answers for each row execute function answers_search_sync()`.execute(db);
+  await sql`create trigger answers_search_insert after insert on answers for each row
+    when ${sql.raw(hasText('new'))} execute function answers_search_sync()`.execute(db);
   await sql`create trigger answers_search_update after update of value_text, transcript, translations on answers
     for each row execute function answers_search_sync()`.execute(db);
   await sql`insert into answers_search (answer_id, document)
-    select id, to_tsvector('simple', answers_search_text(value_text, transcript, translations)) from answers`.execute(db);
+    select a.id, to_tsvector('simple', answers_search_text(a.value_text, a.transcript, a.translations)) from answers a
+    where ${sql.raw(hasText('a'))}`.execute(db);
 }
 
 export async function up(db: Kysely<any>): Promise<void> {

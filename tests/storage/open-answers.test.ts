@@ -191,5 +191,8 @@ describe.each(STORE_KINDS)('open answers on %s', (kind) => {
     await db.updateTable('answers').set({ value_text: 'nu een fietsenmaker' }).where('id', '=', 'a-nl1-0').execute();
     expect((await find({ search: 'fietsenmaker' })).items.map((i) => i.answerId)).toEqual(['a-nl1-0']);
     expect((await find({ search: 'hoop' })).total).toBe(0);
+    // Translations that are not a JSON object are left out of the index, never a failed write.
+    await db.updateTable('answers').set({ translations: '{not json' }).where('id', '=', 'a-nl1-0').execute();
+    expect((await find({ search: 'fietsenmaker' })).items[0]).toMatchObject({ answerId: 'a-nl1-0', translations: {} });
   });
 });
