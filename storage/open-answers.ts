@@ -110,8 +110,10 @@ export class OpenAnswers {
   async page(pilot: string, f: OpenAnswerFilter, cursor: string | null = null, limit = PAGE_SIZE): Promise<OpenAnswersResult> {
     const parsed = parseSearch(f.search ?? '');
     if (!parsed.ok) return { status: 'refused', reason: parsed.reason };
-    const people = await this.structural(pilot, f)
-      .select((eb) => eb.fn.count<number | string>('answers.respondent_id').distinct().as('n'))
+    // Only whether the minimum is reached: stop counting people there (a pilot may have a million answers).
+    const people = await this.db
+      .selectFrom(this.structural(pilot, f).select('answers.respondent_id').distinct().limit(this.minRespondents).as('p'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     if (!largeEnough(Number(people.n), { minRespondents: this.minRespondents })) return { status: 'too_few', minimum: this.minRespondents };
 
