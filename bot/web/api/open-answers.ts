@@ -5,7 +5,7 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
-import { type OpenAnswers, MODALITIES } from '../../../storage/open-answers.ts';
+import { MODALITIES, type OpenAnswer, type OpenAnswers } from '../../../storage/open-answers.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
 import type { Survey } from '../../../surveys/model.ts';
 import { resolveBreakdown } from '../reporting/breakdown.ts';
@@ -14,6 +14,11 @@ import { openAnswersQuery, toOpenFilter } from '../reporting/open-answers-query.
 const REFUSALS = {
   personal_detail: 'the search looks like a phone number or an e-mail address; searching for personal details is not allowed (it would reveal who said it)',
 };
+
+/** What an API client gets of a respondent's words; the one place a scrubber of personal details goes (as on the page). */
+function shownAnswer(a: OpenAnswer): OpenAnswer {
+  return a;
+}
 
 export function registerOpenAnswersApi(
   api: FastifyInstance,
@@ -35,7 +40,7 @@ export function registerOpenAnswersApi(
     const r = await deps.open.page(pilot, filter, parsed.data.after ?? null);
     if (r.status === 'refused') return reply.code(400).send({ error: `q: ${REFUSALS[r.reason]}` });
     if (r.status === 'too_few') return { rule, smallGroup: true, total: null, data: [], next: null };
-    return { rule, smallGroup: false, total: r.total, data: r.items, next: r.next };
+    return { rule, smallGroup: false, total: r.total, data: r.items.map(shownAnswer), next: r.next };
   });
 }
 
