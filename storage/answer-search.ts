@@ -7,7 +7,7 @@
  * that matches or does not, never an error. All words must occur (AND).
  * @module
  */
-import { sql, type Expression, type ExpressionBuilder, type SqlBool } from 'kysely';
+import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -41,11 +41,25 @@ export function parseSearch(input: string): ParsedSearch {
 /** FTS5 query: every word a quoted string (a `"` inside doubled), joined by implicit AND. */
 export const ftsQuery = (words: readonly string[]): string => words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' ');
 
-/** A WHERE condition: the answer's text, transcript or a translation holds every word. `words` must not be empty. */
-export function matchesWords(db: Db, eb: ExpressionBuilder<Database, 'answers'>, words: readonly string[]): Expression<SqlBool> {
+/**
+ * `answers` narrowed to the rows whose text, transcript or a translation holds every word
+ * (`words` not empty), as the FROM of a query that adds its own filters.
+ *
+ * SQLite: the FTS matches first, then their answers by rowid (CROSS JOIN fixes that order).
+ * Left to itself the planner walks the pilot's index and probes the matches, which is
+ * 250 ms for a word in 100 of a million answers instead of a few.
+ */
+export function answersMatching(db: Db, words: readonly string[]): SelectQueryBuilder<Database, 'answers', object> {
   if (isPostgres(db)) {
     // plainto_tsquery parses plain text (no operators) and ANDs its words.
-    return sql<SqlBool>`${eb.ref('answers.id')} in (select s.answer_id from answers_search s where s.document @@ plainto_tsquery('simple', ${words.join(' ')}))`;
+    return db
+      .selectFrom('answers')
+      .where(
+        (eb) =>
+          sql<SqlBool>`${eb.ref('answers.id')} in (select s.answer_id from answers_search s where s.document @@ plainto_tsquery('simple', ${words.join(' ')}))`,
+      );
   }
-  return sql<SqlBool>`answers.rowid in (select rowid from answers_fts where answers_fts match ${ftsQuery(words)})`;
+  const matches = sql<{ rid: number }>`(select rowid as rid from answers_fts where answers_fts match ${ftsQuery(words)})`.as('m');
+  // The alias `m` is only joined on: to callers the query is over `answers`.
+  return db.selectFrom(matches).crossJoin('answers').where(sql<SqlBool>`answers.rowid = m.rid`) as unknown as SelectQueryBuilder<Database, 'answers', object>;
 }

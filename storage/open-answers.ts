@@ -11,7 +11,7 @@
  */
 import type { SelectQueryBuilder } from 'kysely';
 import { largeEnough } from '../surveys/aggregate.ts';
-import { matchesWords, parseSearch, type SearchRefusal } from './answer-search.ts';
+import { answersMatching, parseSearch, type SearchRefusal } from './answer-search.ts';
 import type { GroupFilter } from './breakdown.ts';
 import type { Db } from './database.ts';
 import { filtered } from './reports.ts';
@@ -87,9 +87,9 @@ export class OpenAnswers {
     private readonly minRespondents: number,
   ) {}
 
-  /** Open answers of the pilot that pass every structural filter (not search, not code). */
-  private structural(pilot: string, f: OpenAnswerFilter): Q {
-    let q = filtered(this.db.selectFrom('answers') as Q, pilot, { language: f.language, group: f.group })
+  /** Open answers of the pilot (of `from`: all, or those matching the search) that pass every structural filter. */
+  private structural(pilot: string, f: OpenAnswerFilter, from: Q = this.db.selectFrom('answers') as Q): Q {
+    let q = filtered(from, pilot, { language: f.language, group: f.group })
       .where('answers.skipped', '=', 0)
       .where((eb) =>
         eb.or([
@@ -117,9 +117,8 @@ export class OpenAnswers {
       .executeTakeFirstOrThrow();
     if (!largeEnough(Number(people.n), { minRespondents: this.minRespondents })) return { status: 'too_few', minimum: this.minRespondents };
 
-    let q = this.structural(pilot, f);
     const words = parsed.words;
-    if (words.length) q = q.where((eb) => matchesWords(this.db, eb, words));
+    let q = words.length ? this.structural(pilot, f, answersMatching(this.db, words)) : this.structural(pilot, f);
     const code = f.code;
     if (code === UNCODED)
       q = q.where((eb) =>
