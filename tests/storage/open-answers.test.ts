@@ -87,6 +87,13 @@ describe.each(STORE_KINDS)('open answers on %s', (kind) => {
     expect((await find({ search: 'timmerman hoop' })).total).toBe(0);
   });
 
+  it("finds words in Persian and Ge'ez script, with bidi controls and mixed scripts around them", async () => {
+    await seed(db, 'p', [person('fa1', 'fa', '\u2067من دنبال کار هستم\u2069 in Utrecht', 'permit'), person('ti1', 'ti', 'ስራ ይደሊ ኣለኹ (work)', 'permit')]);
+    expect((await find({ search: 'کار' })).items.map((i) => i.answerId)).toEqual(['a-fa1-0']);
+    expect((await find({ search: 'ስራ' })).items.map((i) => i.answerId)).toEqual(['a-ti1-0']);
+    expect((await find({ search: 'utrecht' })).items[0]!.text).toBe('\u2067من دنبال کار هستم\u2069 in Utrecht');
+  });
+
   it('combines filters: indicator, language, question, wave, modality, group, and search', async () => {
     expect((await find({})).total).toBe(6);
     expect((await find({ indicator: 'work', language: 'nl' })).total).toBe(3);
