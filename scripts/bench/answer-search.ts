@@ -169,6 +169,7 @@ export interface SearchFigures {
 }
 
 const KINDS: Record<string, (i: number) => OpenAnswerFilter> = {
+  'no search (newest 50, indicator filter)': (i) => ({ indicator: INDICATORS[i % INDICATORS.length]! }),
   'common word': (i) => ({ search: ['werk', 'huis', 'عمل', 'کار'][i % 4]! }),
   'rare word': () => ({ search: RARE }),
   'two words': (i) => ({ search: ['werk taal', 'house help', 'عمل بيت', 'робота мова'][i % 4]! }),

@@ -83,9 +83,12 @@ async function upPostgres(db: Kysely<any>): Promise<void> {
 export async function up(db: Kysely<any>): Promise<void> {
   if (db.getExecutor().adapter instanceof SqliteAdapter) await upSqlite(db);
   else await upPostgres(db);
+  // The open-answers list without search words: a pilot's newest first, read off the index and stopped after a page.
+  await db.schema.createIndex('answers_pilot_answered').on('answers').columns(['pilot_code', 'answered_at', 'id']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('answers_pilot_answered').ifExists().execute();
   if (db.getExecutor().adapter instanceof SqliteAdapter) {
     for (const t of ['answers_fts_insert', 'answers_fts_update', 'answers_fts_delete']) await sql.raw(`drop trigger if exists ${t}`).execute(db);
     await sql`drop table if exists answers_fts`.execute(db);
