@@ -68,16 +68,12 @@ export type OpenAnswersResult =
 
 type Q = SelectQueryBuilder<Database, 'answers', object>;
 
-/** Cursor of a page: the last item's time and id, opaque to callers. */
-const encodeCursor = (at: string, id: string) => Buffer.from(JSON.stringify([at, id])).toString('base64url');
-function decodeCursor(c: string): [string, string] | null {
-  try {
-    const v = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as unknown;
-    return Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string') ? (v as [string, string]) : null;
-  } catch {
-    return null;
-  }
-}
+/**
+ * The cursor of a page is the last answer's id: its time (which the page shows as a date only)
+ * stays out of URLs and is looked up again here. An unknown id (erased since) reads as the start.
+ */
+const encodeCursor = (id: string) => Buffer.from(id).toString('base64url');
+const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8');
 
 const modalityOf = (kind: string | null): OpenModality => (kind === null ? 'typed' : MEDIA_KINDS.video.includes(kind) ? 'video' : 'voice');
 
@@ -136,9 +132,16 @@ export class OpenAnswers {
       );
 
     const total = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-    const after = cursor ? decodeCursor(cursor) : null;
-    if (after) {
-      const [at, id] = after;
+    const last = cursor
+      ? await this.db
+          .selectFrom('answers')
+          .select(['answered_at', 'id'])
+          .where('id', '=', decodeCursor(cursor))
+          .where('pilot_code', '=', pilot)
+          .executeTakeFirst()
+      : undefined;
+    if (last) {
+      const { answered_at: at, id } = last;
       q = q.where((eb) => eb.or([eb('answers.answered_at', '<', at), eb.and([eb('answers.answered_at', '=', at), eb('answers.id', '<', id)])]));
     }
     const rows = await q
@@ -187,8 +190,8 @@ export class OpenAnswers {
         shared: shared.has(r.id),
       }),
     );
-    const last = shown[shown.length - 1];
-    return { status: 'ok', total: Number(total.n), items, next: rows.length > limit && last ? encodeCursor(last.answered_at, last.id) : null };
+    const end = shown[shown.length - 1];
+    return { status: 'ok', total: Number(total.n), items, next: rows.length > limit && end ? encodeCursor(end.id) : null };
   }
 
   /** The codes and shareable marks of these answers. */
