@@ -4,7 +4,6 @@
  * returns a respondent id, chat id or phone number.
  * @module
  */
-import { randomInt } from 'node:crypto';
 import type { Db } from './database.ts';
 import { funnelCounts } from './funnel.ts';
 

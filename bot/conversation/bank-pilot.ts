@@ -49,7 +49,10 @@ export async function createBankPilot(deps: BankPilotDeps, r: BankPilotRequest):
     { code, name: r.name, survey, surveyFile: written.out, channels: [...PILOT_CHANNELS], organisationId: r.organisationId },
     r.now,
   );
-  if (!made.ok) throw new UsageError(made.problem === 'code_taken' ? `pilot code ${code} was taken meanwhile; try again` : `survey id ${id} is already used by pilot ${made.otherCode}`);
+  if (!made.ok)
+    throw new UsageError(
+      made.problem === 'code_taken' ? `pilot code ${code} was taken meanwhile; try again` : `survey id ${id} is already used by pilot ${made.otherCode}`,
+    );
   const pilot = await repo.find(made.code);
   if (!pilot) throw new Error(`pilot ${made.code} not found right after it was created`);
   deps.register(pilot);

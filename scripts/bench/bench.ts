@@ -11,7 +11,9 @@
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
  * wide-export.ts; BENCH_WIDE_EXPORT=off skips it), BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
  * webhook → reply figure; BENCH_CLOUD_WHATSAPP=off skips it); the change between waves over
- * BENCH_WAVE_RESPONDENTS (10,000) people in two waves, BENCH_WAVES=off skips it.
+ * BENCH_WAVE_RESPONDENTS (10,000) people in two waves, BENCH_WAVES=off skips it; full-text search over
+ * BENCH_SEARCH_ANSWERS (1,000,000) open answers on SQLite and BENCH_SEARCH_PG_ANSWERS (200,000) on
+ * PostgreSQL, p50/p99 per kind of search (answer-search.ts; BENCH_ANSWER_SEARCH=off skips it).
  *
  * Store figures are durable commits: SQLite in WAL mode with synchronous=FULL on a file
  * in the system's temp folder, through the real inbound handler (dedupe, session load,
@@ -49,6 +51,7 @@ import { connect } from 'node:net';
 import { postgresBenchDatabase, postgresBenchSchema, sqliteBenchDatabase, type BenchDatabase } from './databases.ts';
 import { benchWideExport } from './wide-export.ts';
 import { benchWaves } from './waves.ts';
+import { benchAnswerSearch, benchAnswerSearchPostgres, searchJson, searchRows } from './answer-search.ts';
 
 const QUESTIONS = 80;
 const EARLY = 5;
@@ -264,6 +267,9 @@ export async function runBench(): Promise<number> {
   const wide = process.env.BENCH_WIDE_EXPORT === 'off' ? null : await benchWideExport(Number(process.env.BENCH_WIDE_RESPONDENTS ?? 100_000));
   const waves = process.env.BENCH_WAVES === 'off' ? null : await benchWaves(Number(process.env.BENCH_WAVE_RESPONDENTS ?? 10_000));
   const scrub = benchScrub();
+  const searchOn = process.env.BENCH_ANSWER_SEARCH !== 'off';
+  const search = searchOn ? await benchAnswerSearch(Number(process.env.BENCH_SEARCH_ANSWERS ?? 1_000_000)) : null;
+  const searchPg = searchOn && pgUrl ? await benchAnswerSearchPostgres(pgUrl, Number(process.env.BENCH_SEARCH_PG_ANSWERS ?? 200_000)) : null;
   const n = dash.answers.toLocaleString('en');
   const rows: Array<[string, string, string]> = [
     ['engine answers/s (pure advance, 2,000 respondents × 80 q)', String(engine.answersPerSecond), 'answers/s'],
@@ -406,6 +412,10 @@ export async function runBench(): Promise<number> {
           ],
         ] as Array<[string, string, string]>)
       : []),
+    ...(search
+      ? searchRows(search)
+      : ([['answer search', 'skipped', 'BENCH_ANSWER_SEARCH=off; run: npx tsx scripts/bench/answer-search.ts 1000000']] as Array<[string, string, string]>)),
+    ...(searchPg ? searchRows(searchPg) : []),
     ...splitRows(dash.split, n, ''),
     ...(dashPg
       ? ([
@@ -543,6 +553,8 @@ export async function runBench(): Promise<number> {
     scrubPlainUs: +scrub.plainUs.toFixed(2),
     scrubNumbersUs: +scrub.numbersUs.toFixed(2),
     scrubDetailsUs: +scrub.detailsUs.toFixed(2),
+    ...(search ? searchJson('sqlite', search) : {}),
+    ...(searchPg ? searchJson('pg', searchPg) : {}),
     ...(dash.split ? { mapSplit: { ...dash.split } } : {}),
   };
   if (cost) process.stdout.write(`\n${costProfiles(cost)}`);

@@ -61,7 +61,7 @@ export type DashboardTarget = { kind: 'sqlite'; file: string } | { kind: 'postgr
 const location = (t: DashboardTarget) => (t.kind === 'sqlite' ? { databaseFile: t.file, databaseUrl: null } : { databaseFile: '', databaseUrl: t.url });
 
 /** Multi-row inserts of one table, flushed every ROWS_PER_STATEMENT rows, with the dialect's placeholders. */
-class Batch {
+export class Batch {
   private values: unknown[] = [];
   private rows = 0;
   /** Batches whose rows this one's rows point at (foreign keys): flushed first. */
@@ -89,8 +89,8 @@ class Batch {
   }
 }
 
-/** Writes respondents, sessions, consents and `total` answers in one transaction with multi-row inserts. */
-export async function seedAnswers(target: DashboardTarget, questions: Question[], total: number): Promise<number> {
+/** One transaction on the raw driver for a bulk seed: `run` a statement, `finish` commits (and checkpoints or analyses). */
+export async function openBulk(target: DashboardTarget): Promise<{ run: (sql: string, params: unknown[]) => Promise<void>; finish: () => Promise<void> }> {
   let run: (sql: string, params: unknown[]) => Promise<void>;
   let finish: () => Promise<void>;
   if (target.kind === 'sqlite') {
@@ -120,6 +120,12 @@ export async function seedAnswers(target: DashboardTarget, questions: Question[]
       await client.end();
     };
   }
+  return { run, finish };
+}
+
+/** Writes respondents, sessions, consents and `total` answers in one transaction with multi-row inserts. */
+export async function seedAnswers(target: DashboardTarget, questions: Question[], total: number): Promise<number> {
+  const { run, finish } = await openBulk(target);
   const dollar = target.kind === 'postgres';
   const r = rng(42);
   const respondents = Math.ceil(total / questions.length);

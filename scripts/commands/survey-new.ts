@@ -27,6 +27,8 @@ export function runSurveyNew(config: Config, o: SurveyNewOptions): number {
   for (const w of loaded.warnings) process.stdout.write(`${formatIssue(w)}\n`);
   process.stdout.write(`wrote ${shown(out)} and ${shown(textsDir)}/<lng>/${ns}.json for ${bankLanguages.join(', ')}\n`);
   if (assembled.background.length > 0) process.stdout.write(`background questions (optional, asked at the end): ${assembled.background.join(', ')}\n`);
-  process.stdout.write(`ok ${shown(out)}: ${assembled.questionCount} questions, ${o.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`);
+  process.stdout.write(
+    `ok ${shown(out)}: ${assembled.questionCount} questions, ${loaded.survey.languages.length} languages, about ${loaded.estimatedMinutes} minutes\n`,
+  );
   return 0;
 }

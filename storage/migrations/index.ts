@@ -27,6 +27,7 @@ import * as consentPromptForm from './2026120216_consent_prompt_form.ts';
 import * as coding from './2026120217_coding.ts';
 import * as workshops from './2026120218_workshops.ts';
 import * as typedTranslation from './2026120220_typed_translation.ts';
+import * as answerSearch from './2026120221_answer_search.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -53,4 +54,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120217_coding': coding,
   '2026120218_workshops': workshops,
   '2026120220_typed_translation': typedTranslation,
+  '2026120221_answer_search': answerSearch,
 };

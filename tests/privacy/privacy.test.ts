@@ -288,6 +288,7 @@ describe('privacy scans', () => {
       '/api/v1/pilots/default',
       '/api/v1/pilots/default/answers',
       '/api/v1/pilots/default/answers.ndjson',
+      '/api/v1/pilots/default/open-answers',
       '/api/v1/pilots/default/indicators',
       '/api/v1/pilots/default/funnel',
     ]) {

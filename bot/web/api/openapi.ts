@@ -3,6 +3,8 @@
  * checks that every registered /api/v1 route is described here.
  * @module
  */
+import { OPEN_ANSWER_SCHEMA, OPEN_ANSWERS_PATHS } from './open-answers.ts';
+
 const pilotParam = { name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,31}$' } };
 const filterParams = [
   { name: 'language', in: 'query', schema: { type: 'string' }, description: 'Only answers given in this language (e.g. nl, ar)' },
@@ -92,6 +94,7 @@ export const OPENAPI = {
         },
       },
     },
+    ...OPEN_ANSWERS_PATHS,
     '/api/v1/pilots/{code}/answers.ndjson': {
       get: {
         summary: 'All answers as newline-delimited JSON, streamed',
@@ -218,6 +221,7 @@ export const OPENAPI = {
         },
       },
       Error: { type: 'object', required: ['error'], properties: { error: { type: 'string' } } },
+      OpenAnswer: OPEN_ANSWER_SCHEMA,
       WaveReport: (() => {
         const cell = {
           type: 'object',

@@ -23,6 +23,8 @@ import { OPENAPI } from './openapi.ts';
 import { PilotRepository } from '../../../storage/pilots.ts';
 import { SplitReports } from '../../../storage/split-reports.ts';
 import { breakdownIndicators } from './breakdown.ts';
+import { registerOpenAnswersApi } from './open-answers.ts';
+import { OpenAnswers } from '../../../storage/open-answers.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -83,6 +85,8 @@ export function registerApi(
         const data = page.map(shownRow);
         return { data, next: data.length === q.data.limit ? data[data.length - 1]!.answer_id : null };
       });
+
+      registerOpenAnswersApi(api, { open: new OpenAnswers(deps.db, deps.rule.minRespondents), rule: deps.rule, surveyOf });
 
       api.get('/pilots/:code/answers.ndjson', async (req, reply) => {
         const pilot = req.apiPilot!;

@@ -15,6 +15,7 @@ import { installGuard } from '../gate.ts';
 import { LOGIN_ROUTES, registerLogin } from './pages/login.ts';
 import { registerCodebook } from './pages/codebook.ts';
 import { registerCodingRoutes } from './pages/coding-controls.ts';
+import { registerAnswers } from './pages/answers.ts';
 import { registerCompare } from './pages/compare.ts';
 import { registerDeadLetters } from './pages/dead-letters.ts';
 import { registerExpertpool } from './pages/expertpool.ts';
@@ -62,6 +63,7 @@ export async function mountDashboard(server: FastifyInstance, deps: DashboardDep
   registerLogin(server, deps, auth, { secure: o.secureCookie, maxAgeSeconds: o.sessionHours * 3600 });
   registerPilots(server, deps);
   registerMap(server, deps);
+  registerAnswers(server, deps);
   registerQueue(server, deps);
   registerExpertpool(server, deps);
   registerExports(server, deps);

@@ -47,16 +47,24 @@ export function splitFields(ctx: PageContext, survey: Survey, q: FilterQuery, su
   const { t } = ctx;
   const questions = backgroundQuestions(survey);
   if (questions.length === 0) return '';
+  return html`<label>${t('split.by')}<select name="split" data-split-select>
+<option value="">${t('split.none')}</option>${questions.map((bq) => html`<option value="${bq.id}" ${q.split === bq.id ? 'selected' : ''}>${surveyT(bq.textKey)}</option>`)}</select></label>
+${groupSelect(ctx, survey, q.group, surveyT)}`;
+}
+
+/** The select of one group (`<background question>:<value>`, "not answered" included); nothing without background questions. */
+export function groupSelect(ctx: PageContext, survey: Survey, selected: string | undefined, surveyT: SurveyT) {
+  const { t } = ctx;
+  const questions = backgroundQuestions(survey);
+  if (questions.length === 0) return '';
   const groups = questions.flatMap((bq) => [
     ...choicesOf(bq)
       .filter((c) => !isPreferNot(c.id))
       .map((c) => ({ value: `${bq.id}:${c.id}`, label: `${surveyT(bq.textKey)}: ${surveyT(c.textKey)}` })),
     { value: `${bq.id}:${NOT_ANSWERED}`, label: `${surveyT(bq.textKey)}: ${t('split.not_answered')}` },
   ]);
-  return html`<label>${t('split.by')}<select name="split" data-split-select>
-<option value="">${t('split.none')}</option>${questions.map((bq) => html`<option value="${bq.id}" ${q.split === bq.id ? 'selected' : ''}>${surveyT(bq.textKey)}</option>`)}</select></label>
-<label>${t('split.group')}<select name="group" data-group-select>
-<option value="">${t('split.all_groups')}</option>${groups.map((g) => html`<option value="${g.value}" ${q.group === g.value ? 'selected' : ''}>${g.label}</option>`)}</select></label>`;
+  return html`<label>${t('split.group')}<select name="group" data-group-select>
+<option value="">${t('split.all_groups')}</option>${groups.map((g) => html`<option value="${g.value}" ${selected === g.value ? 'selected' : ''}>${g.label}</option>`)}</select></label>`;
 }
 
 function head(ctx: PageContext, sq: SplitQuestion, groups: readonly SplitGroup[], first: string, surveyT: SurveyT) {

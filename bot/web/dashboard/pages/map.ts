@@ -141,7 +141,7 @@ ${s.respondents && s.shares ? html`<br><span class="muted">${t('map.shares', { .
       reply,
       ctx,
       title,
-      html`<h1>${title}</h1>${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code), splitFields(ctx, pilot.survey, q, surveyT))}
+      html`<h1>${title}</h1>${QUOTE_ROLES.includes(pilot.role) ? html`<p><a href="/pilots/${pilot.code}/answers" data-answers-link>${t('answers.link')}</a></p>` : ''}${filterForm(ctx, `/pilots/${pilot.code}`, q, await reports.facets(pilot.code), splitFields(ctx, pilot.survey, q, surveyT))}
 <p class="muted">${t('map.rule', { red: Math.round(deps.rule.redShare * 100), green: Math.round(deps.rule.greenShare * 100) })} ${t('map.min_rule', { count: deps.rule.minRespondents })}</p>${only}${split ? splitView : groups}${shared}${waves}`,
     );
   });

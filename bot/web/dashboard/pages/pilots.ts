@@ -10,7 +10,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Organisations } from '../../../../storage/organisations.ts';
 import { Reports } from '../../../../storage/reports.ts';
-import { hasAnyRole, roleIn } from '../../access.ts';
+import { hasAnyRole, QUOTE_ROLES, roleIn } from '../../access.ts';
 import { BUILD_ROLES } from './builder/deps.ts';
 import { largeEnough } from '../../../../surveys/aggregate.ts';
 import { protectFunnel, type ProtectedFunnel, type RowCounts } from '../../reporting/funnel.ts';
@@ -58,7 +58,7 @@ export function registerPilots(server: FastifyInstance, deps: DashboardDeps): vo
       const funnel = protectFunnel(await reports.funnel(p.code), await reports.invited(p.code), deps.rule);
       cards.push(html`<section class="card"><h2>${p.name} <span class="muted">(${p.code})</span></h2>
 <p class="muted">${t('pilots.survey', { survey: p.surveyId })} · <span data-place="${p.code}">${p.municipality ? t('pilots.place', { municipality: p.municipality, organisation: p.organisationId }) : t('pilots.organisation', { organisation: p.organisationId })}</span></p>
-<p><a href="/pilots/${p.code}">${t('pilots.map')}</a> · <a href="/try/${p.code}" data-try="${p.code}">${t('nav.tryit')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a> · <a href="/pilots/${p.code}/launch">${t('builder.launch_link')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
+<p><a href="/pilots/${p.code}">${t('pilots.map')}</a>${QUOTE_ROLES.includes(role) ? html` · <a href="/pilots/${p.code}/answers">${t('answers.link')}</a>` : ''} · <a href="/try/${p.code}" data-try="${p.code}">${t('nav.tryit')}</a>${role === 'admin' || role === 'coordinator' ? html` · <a href="/pilots/${p.code}/queue">${t('pilots.queue')}</a>` : ''}${role === 'admin' || role === 'researcher' ? html` · <a href="/pilots/${p.code}/exports">${t('pilots.exports')}</a> · <a href="/pilots/${p.code}/launch">${t('builder.launch_link')}</a>` : ''}${role !== 'viewer' ? html` · <a href="/pilots/${p.code}/codebook">${t('coding.title')}</a>` : ''}</p>
 ${funnelTables(ctx, p.code, funnel, deps.rule.minRespondents)}</section>`);
     }
     // The do-not-contact list is people too: its size only from the minimum on.

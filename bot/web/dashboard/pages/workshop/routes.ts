@@ -221,8 +221,7 @@ ${canEdit ? colourForm(m, csrfField(p.ctx), name) : html`<p class="notice">${EDI
       const pilot = await deps.createPilot({ organisationId: p.organisation.id, name, indicators, now: deps.now().toISOString() });
       return reply.redirect(PILOT_CREATED_REDIRECT(pilot.code), 303);
     } catch (e) {
-      if (e instanceof UsageError || e instanceof SurveyFileError)
-        return sendError(reply, p.ctx, 400, p.ctx.t('errors.bad_request', { detail: e.message }));
+      if (e instanceof UsageError || e instanceof SurveyFileError) return sendError(reply, p.ctx, 400, p.ctx.t('errors.bad_request', { detail: e.message }));
       throw e;
     }
   });
