@@ -22,8 +22,8 @@ afterEach(async () => {
   mt = undefined;
 });
 
-async function start(env: Record<string, string> = {}) {
-  mt = new FakeLibreTranslate();
+async function start(env: Record<string, string> = {}, translate?: (text: string, source: string, target: string) => string) {
+  mt = new FakeLibreTranslate(translate ? { translate } : {});
   await mt.start();
   app = await startTestApp({ MT_URL: mt.url, MAP_MIN_RESPONDENTS: '1', ...env }, { media: { retryDelayMs: 20 } });
   return { app, mt };
@@ -122,6 +122,25 @@ describe('typed answers are translated', () => {
     expect(page.body).toContain('<span lang="ar" dir="rtl">العمل صعب والمدير لا يحترمني. اتصل بي على [phone] أو [email]</span>');
     expect(page.body).toContain('<span lang="nl" dir="ltr">[nl] العمل صعب');
     expect(page.body).not.toMatch(/٠٦١٢٣٤٥٦٧٨|ahmed@/);
+  }, 60_000);
+
+  it('an Arabic answer, translated through the queue, is found on the open-answers page and in the API by a Dutch word', async () => {
+    // A tiny "dictionary" on the far side of the wire: the real client, queue and worker in between.
+    const DUTCH = 'Het werk is zwaar en de baas respecteert mij niet';
+    const { app: a } = await start({}, (text, _source, target) => (target === 'nl' && text.startsWith('العمل') ? DUTCH : `[${target}] ${text}`));
+    const c = await toWhy(a, 'ar');
+    await c.send({ text: 'العمل صعب والمدير لا يحترمني' });
+    expect((await settled(a, c)).translation_status).toBe('ready');
+
+    await createUser(a.db, 'researcher@example.org', 'researcher');
+    const b = new Browser(a.server);
+    await b.login('researcher@example.org');
+    const page = await b.get('/pilots/default/answers?q=baas');
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('data-total="1"');
+    expect(page.body).toContain('<div lang="ar" dir="rtl" data-answer-text>العمل صعب والمدير لا يحترمني</div>');
+    expect(page.body).toContain(`<div lang="nl" dir="ltr">${DUTCH}</div>`);
+    expect((await b.get('/pilots/default/answers?q=kantoor')).body).toContain('data-total="0"');
   }, 60_000);
 
   it('a translation server that is down: retried with backoff, then failed; the answer and the reply are intact', async () => {
