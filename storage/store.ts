@@ -8,8 +8,9 @@
  */
 import { sql, type Transaction } from 'kysely';
 import { ConcurrentUpdateError, StoreTx, type StoredSession } from './store-tx.ts';
-import { isPostgres, type Db } from './database.ts';
+import { isPostgres, sqliteConnectionOf, type Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
+import { SqliteHotPath } from './sqlite-hot-path.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
@@ -53,10 +54,14 @@ export class Store implements OutboxAccess {
   readonly sentMessages: SentMessages;
   /** SQLite: concurrent respondents' transactions share one commit (storage/group-commit.ts). */
   readonly groupCommit: GroupCommit | null;
+  /** SQLite: the handler's statements prepared once, run inside the group commit's transactions. */
+  private readonly hot: SqliteHotPath | null;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
     this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db);
+    const connection = this.groupCommit ? sqliteConnectionOf(db) : undefined;
+    this.hot = connection ? new SqliteHotPath(connection) : null;
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
     this.sentMessages = new SentMessages(db);
@@ -64,7 +69,7 @@ export class Store implements OutboxAccess {
 
   /** Runs `fn` atomically; resolves once it is committed (durably: synchronous=FULL on SQLite). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false)));
+    if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false, this.hot)));
     return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared)));
   }
 
@@ -236,7 +241,9 @@ export class Store implements OutboxAccess {
   async markDelivered(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     // SQLite: rides along with the next group commit instead of an fsync of its own per reply.
-    if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
+    const hot = this.hot;
+    if (this.groupCommit && hot) await this.groupCommit.run(async () => hot.deleteOutbox(ids));
+    else if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
     else await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 
