@@ -10,6 +10,8 @@
  * @module
  */
 import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { Database } from './schema.ts';
 
 const SQL = {
   touchRespondent:
@@ -26,6 +28,7 @@ const SQL = {
     'insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") ' +
     'values (@id, @respondent_id, @channel, @address, @payload, @created_at, @position, 0, null, @priority)',
   deleteOutbox: 'delete from "outbox" where "id" = ?',
+  pendingForAddress: 'select * from "outbox" where "channel" = ? and "address" = ? order by "priority", "created_at", "position" limit ?',
 } as const;
 
 /** The columns of an answer that answering again replaces (all but the question's identity). */
@@ -89,6 +92,7 @@ const sessionUpdate = (withReminder: boolean) =>
 const SESSION_UPDATE = { withReminder: sessionUpdate(true), without: sessionUpdate(false) };
 
 export type AnswerRow = Record<(typeof ANSWER_COLUMNS)[number], string | number | null>;
+export type OutboxRecord = Selectable<Database['outbox']>;
 export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };
 
 export class SqliteHotPath {
@@ -139,6 +143,16 @@ export class SqliteHotPath {
     priority: number;
   }): void {
     this.st(SQL.insertOutbox).run(row);
+  }
+
+  /**
+   * An address's undelivered rows, read outside any transaction; null while one is open
+   * (a batch of the group commit), whose uncommitted rows this read would see: the caller
+   * then waits its turn for the connection through kysely.
+   */
+  pendingForAddress(channel: string, address: string, limit: number): OutboxRecord[] | null {
+    if (this.database.inTransaction) return null;
+    return this.st(SQL.pendingForAddress).all(channel, address, limit) as OutboxRecord[];
   }
 
   deleteOutbox(ids: readonly string[]): void {

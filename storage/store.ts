@@ -59,8 +59,8 @@ export class Store implements OutboxAccess {
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
-    this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db);
-    const connection = this.groupCommit ? sqliteConnectionOf(db) : undefined;
+    const connection = this.shared || db.isTransaction ? undefined : sqliteConnectionOf(db);
+    this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db, 100, connection);
     this.hot = connection ? new SqliteHotPath(connection) : null;
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
@@ -223,10 +223,15 @@ export class Store implements OutboxAccess {
    * two is safe because campaign messages stand alone (no conversation refers to them).
    */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
-    let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
-    if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
-    if (filter.address) q = q.where('channel', '=', filter.address.channel).where('address', '=', filter.address.address);
-    const rows = await q.execute();
+    const a = filter.address;
+    const hot = a && !filter.respondentId ? this.hot?.pendingForAddress(a.channel, a.address, limit) : null;
+    let rows = hot ?? null;
+    if (!rows) {
+      let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
+      if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
+      if (a) q = q.where('channel', '=', a.channel).where('address', '=', a.address);
+      rows = await q.execute();
+    }
     return rows.map((r) => ({
       id: r.id,
       respondentId: r.respondent_id,
