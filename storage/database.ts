@@ -54,7 +54,16 @@ export function openSqlite(file: string): Db {
   cachePreparedStatements(database);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }) });
   if (file !== ':memory:') sqliteFiles.set(db, file);
+  sqliteConnections.set(db, database);
   return db;
+}
+
+/** The better-sqlite3 connection behind each SQLite Db (for the store's prepared hot path). */
+const sqliteConnections = new WeakMap<Db, SQLite.Database>();
+
+/** The one connection of a Db opened by {@link openSqlite}; undefined for PostgreSQL (or a transaction). */
+export function sqliteConnectionOf(db: Db): SQLite.Database | undefined {
+  return sqliteConnections.get(db);
 }
 
 /**

@@ -18,6 +18,7 @@ import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
+import type { AnswerRow, SqliteHotPath } from './sqlite-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -61,6 +62,8 @@ export class StoreTx {
   constructor(
     private readonly trx: Tx,
     private readonly shared = false,
+    /** SQLite inside the group commit: the same statements, prepared once (storage/sqlite-hot-path.ts). */
+    private readonly hot: SqliteHotPath | null = null,
   ) {}
 
   /** Funnel events, counted inside this transaction. */
@@ -100,6 +103,7 @@ export class StoreTx {
 
   /** Records a message as handled; false when it was seen before (a redelivery). */
   async claimMessage(channel: Channel, messageKey: string, respondentId: string, now: string): Promise<boolean> {
+    if (this.hot) return this.hot.claimMessage(channel, messageKey, respondentId, now);
     const res = await this.trx
       .insertInto('inbox')
       .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
@@ -109,6 +113,7 @@ export class StoreTx {
   }
 
   async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
+    if (this.hot) return this.hot.touchRespondent(id, channel, address, now);
     await this.trx
       .insertInto('respondents')
       .values({ id, created_at: now, last_seen_at: now, language: null })
@@ -124,6 +129,10 @@ export class StoreTx {
 
   /** The session for a pilot, or (without a pilot) the respondent's most recently active one. */
   async findSession(respondentId: string, pilotCode?: string): Promise<StoredSession | undefined> {
+    if (this.hot) {
+      const r = this.hot.findSession(respondentId, pilotCode);
+      return r && { id: r.id, pilotCode: r.pilot_code, revision: r.revision, state: parseSessionState(r.state, r.id), wave: r.wave };
+    }
     let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state', 'wave']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
     const row = await q.orderBy('updated_at', 'desc').limit(1).executeTakeFirst();
@@ -175,6 +184,11 @@ export class StoreTx {
         .execute();
       return;
     }
+    if (this.hot) {
+      if (!this.hot.updateSession(s.id, s.expectedRevision, common))
+        throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
+      return;
+    }
     const res = await this.trx.updateTable('sessions').set(common).where('id', '=', s.id).where('revision', '=', s.expectedRevision).executeTakeFirst();
     if (Number(res.numUpdatedRows) !== 1) throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
   }
@@ -209,24 +223,25 @@ export class StoreTx {
       ...NO_MEDIA_RESULTS,
       ...(a.value.kind === 'text' && ctx.translation ? { translation_status: ctx.translation } : {}),
     };
+    const keys = {
+      id: a.id,
+      session_id: ctx.sessionId,
+      respondent_id: ctx.respondentId,
+      pilot_code: ctx.pilotCode,
+      survey_id: ctx.surveyId,
+      survey_version: ctx.surveyVersion,
+      question_id: a.questionId,
+      parent_question_id: a.parentQuestionId,
+      indicator: a.indicator,
+      outcome: a.outcome,
+      question_type: a.questionType,
+      revision: 1,
+      wave: ctx.wave ?? 1,
+    };
+    if (this.hot) return this.hot.upsertAnswer({ ...keys, ...values } satisfies AnswerRow);
     return await this.trx
       .insertInto('answers')
-      .values({
-        id: a.id,
-        session_id: ctx.sessionId,
-        respondent_id: ctx.respondentId,
-        pilot_code: ctx.pilotCode,
-        survey_id: ctx.surveyId,
-        survey_version: ctx.surveyVersion,
-        question_id: a.questionId,
-        parent_question_id: a.parentQuestionId,
-        indicator: a.indicator,
-        outcome: a.outcome,
-        question_type: a.questionType,
-        revision: 1,
-        wave: ctx.wave ?? 1,
-        ...values,
-      })
+      .values({ ...keys, ...values })
       .onConflict((oc) => oc.columns(['session_id', 'question_id']).doUpdateSet((eb) => ({ ...values, revision: eb('answers.revision', '+', 1) })))
       .returning(['id', 'revision'])
       .executeTakeFirstOrThrow();
@@ -349,6 +364,22 @@ export class StoreTx {
       if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
         placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
       }
+    }
+    const hot = this.hot;
+    if (hot) {
+      for (const r of placed) {
+        hot.insertOutbox({
+          id: r.id,
+          respondent_id: r.respondentId,
+          channel: r.channel,
+          address: r.address,
+          payload: JSON.stringify(r.payload),
+          created_at: r.createdAt,
+          position: r.position,
+          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
+        });
+      }
+      return;
     }
     await this.trx
       .insertInto('outbox')

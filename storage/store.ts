@@ -8,8 +8,9 @@
  */
 import { sql, type Transaction } from 'kysely';
 import { ConcurrentUpdateError, StoreTx, type StoredSession } from './store-tx.ts';
-import { isPostgres, type Db } from './database.ts';
+import { isPostgres, sqliteConnectionOf, type Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
+import { SqliteHotPath } from './sqlite-hot-path.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
@@ -53,10 +54,14 @@ export class Store implements OutboxAccess {
   readonly sentMessages: SentMessages;
   /** SQLite: concurrent respondents' transactions share one commit (storage/group-commit.ts). */
   readonly groupCommit: GroupCommit | null;
+  /** SQLite: the handler's statements prepared once, run inside the group commit's transactions. */
+  private readonly hot: SqliteHotPath | null;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
-    this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db);
+    const connection = this.shared || db.isTransaction ? undefined : sqliteConnectionOf(db);
+    this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db, 100, connection);
+    this.hot = connection ? new SqliteHotPath(connection) : null;
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
     this.sentMessages = new SentMessages(db);
@@ -64,7 +69,7 @@ export class Store implements OutboxAccess {
 
   /** Runs `fn` atomically; resolves once it is committed (durably: synchronous=FULL on SQLite). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false)));
+    if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false, this.hot)));
     return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared)));
   }
 
@@ -218,10 +223,15 @@ export class Store implements OutboxAccess {
    * two is safe because campaign messages stand alone (no conversation refers to them).
    */
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
-    let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
-    if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
-    if (filter.address) q = q.where('channel', '=', filter.address.channel).where('address', '=', filter.address.address);
-    const rows = await q.execute();
+    const a = filter.address;
+    const hot = a && !filter.respondentId ? this.hot?.pendingForAddress(a.channel, a.address, limit) : null;
+    let rows = hot ?? null;
+    if (!rows) {
+      let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
+      if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
+      if (a) q = q.where('channel', '=', a.channel).where('address', '=', a.address);
+      rows = await q.execute();
+    }
     return rows.map((r) => ({
       id: r.id,
       respondentId: r.respondent_id,
@@ -236,7 +246,9 @@ export class Store implements OutboxAccess {
   async markDelivered(ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     // SQLite: rides along with the next group commit instead of an fsync of its own per reply.
-    if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
+    const hot = this.hot;
+    if (this.groupCommit && hot) await this.groupCommit.run(async () => hot.deleteOutbox(ids));
+    else if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
     else await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 

@@ -40,8 +40,19 @@ export class Renderer {
   // Per language, made once: i18next builds both anew on every call, and every reply asks (issue 20).
   private readonly fixed = new Map<string, TFunction>();
   private readonly dirs = new Map<string, 'ltr' | 'rtl'>();
+  /**
+   * Rendered texts by language, namespace, key and parameters: every answer renders the next
+   * prompt, and i18next's lookup and interpolation were a tenth of the bot's CPU (issue 20).
+   * Emptied whenever a bundle is added or removed (a pilot's own survey texts arrive late).
+   */
+  private readonly texts = new Map<string, string>();
 
-  constructor(private readonly i18n: I18n) {}
+  constructor(private readonly i18n: I18n) {
+    const forget = () => this.texts.clear();
+    i18n.store?.on('added', forget);
+    i18n.store?.on('removed', forget);
+    i18n.on('loaded', forget);
+  }
 
   dir(lng: string): 'ltr' | 'rtl' {
     let d = this.dirs.get(lng);
@@ -67,24 +78,36 @@ export class Renderer {
     const language = message.language ?? lng;
     const t = this.t(language);
     const rtl = this.dir(language) === 'rtl';
-    const text = message.parts.map((p) => this.part(t, p, surveyNs, rtl)).join('\n\n');
+    const text = message.parts.map((p) => this.part(t, language, p, surveyNs, rtl)).join('\n\n');
     const out: RenderedMessage = { text, language, dir: rtl ? 'rtl' : 'ltr' };
     if (message.buttons?.length) {
-      out.buttons = message.buttons.map((row) => row.map((b: Button) => ({ label: this.part(t, b.label, surveyNs, false), data: b.data })));
+      out.buttons = message.buttons.map((row) => row.map((b: Button) => ({ label: this.part(t, language, b.label, surveyNs, false), data: b.data })));
     }
     if (message.media) out.media = { form: message.media.form, file: resolveMedia(message.media.file) };
     return out;
   }
 
-  private part(t: TFunction, p: Text | Literal, surveyNs: string, isolate: boolean): string {
+  private part(t: TFunction, lng: string, p: Text | Literal, surveyNs: string, isolate: boolean): string {
     if ('literal' in p) return p.literal;
+    const ns = p.ns === 'survey' ? surveyNs : p.ns;
+    const key = `${lng}\u0000${ns}\u0000${surveyNs}\u0000${p.key}\u0000${isolate ? 1 : 0}${p.params ? `\u0000${JSON.stringify(p.params)}` : ''}`;
+    let text = this.texts.get(key);
+    if (text === undefined) {
+      text = this.translate(t, lng, p, ns, surveyNs, isolate);
+      // Texts come from a fixed set of keys; parameters (names, counts) are what could grow it.
+      if (this.texts.size >= 10_000) this.texts.clear();
+      this.texts.set(key, text);
+    }
+    return text;
+  }
+
+  private translate(t: TFunction, lng: string, p: Text, ns: string, surveyNs: string, isolate: boolean): string {
     const params: Record<string, string | number> = {};
     for (const [k, v] of Object.entries(p.params ?? {})) {
       const value =
-        typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => this.part(t, x, surveyNs, false)).join(', ') : this.part(t, v, surveyNs, false)) : v;
+        typeof v === 'object' ? (Array.isArray(v) ? v.map((x) => this.part(t, lng, x, surveyNs, false)).join(', ') : this.part(t, lng, v, surveyNs, false)) : v;
       params[k] = isolate ? `${FSI}${value}${PDI}` : value;
     }
-    const ns = p.ns === 'survey' ? surveyNs : p.ns;
     return t(p.key, { ...params, ns });
   }
 }

@@ -5,6 +5,7 @@
  * answers/s, p50/p99, peak RSS, the growth Q60/Q10, and the profile's top five functions
  * before issue 20 (profile-baseline.json) and now (profile.ts).
  * BENCH_COST=off skips it; BENCH_COST_RESPONDENTS (default 200) sizes it; BENCH_COST_PROFILE=off skips the profile.
+ * Standalone: `npx tsx scripts/bench/cost.ts` (PostgreSQL from BENCH_DATABASE_URL, `off` for SQLite only).
  * @module
  */
 import { readFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { formatTop, type HotFunction, profileTelegram } from './profile.ts';
 import { benchTelegram, type TelegramFigures } from './telegram-e2e.ts';
 import { postgresBenchSchema } from './databases.ts';
+import { pathToFileURL } from 'node:url';
 
 export interface CostRun extends TelegramFigures {
   database: 'sqlite' | 'postgres';
@@ -78,4 +80,11 @@ export function costProfiles(c: CostFigures): string {
     ? `profile top 5 by self time, now (SQLite, 30 q):\n${formatTop(c.after.slice(0, 5))}`
     : 'profile now: skipped (BENCH_COST_PROFILE=off)';
   return `${before}\n\n${after}\n`;
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const url = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const c = await benchCost(Number(process.env.BENCH_COST_RESPONDENTS ?? 200), url === 'off' ? undefined : url);
+  for (const [what, value, unit] of costRows(c)) process.stdout.write(`${what}: ${value} ${unit}\n`);
+  process.stdout.write(`\n${costProfiles(c)}`);
 }

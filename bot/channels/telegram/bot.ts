@@ -14,6 +14,7 @@
  * other. Only when the store cannot even park it does the process exit, unconfirmed.
  * @module
  */
+import { jsonCalls } from './json-calls.ts';
 import { autoRetry } from '@grammyjs/auto-retry';
 import { Pacer, type SendPacer } from '../pacer.ts';
 import { Bot, webhookCallback, type BotError, type Context } from 'grammy';
@@ -77,6 +78,8 @@ export class TelegramRuntime {
     private readonly deps: TelegramDeps,
   ) {
     this.bot = new Bot(config.token, { client: { apiRoot: config.apiRoot }, ...(deps.botInfo ? { botInfo: deps.botInfo } : {}) });
+    // JSON calls straight over node:http (json-calls.ts); installed first, so auto-retry wraps it.
+    this.bot.api.config.use(jsonCalls(config.apiRoot, config.token));
     // 429s wait for retry_after; 5xx and network errors back off. Bounded, so a dead
     // API surfaces as an error instead of a hang.
     this.bot.api.config.use(autoRetry({ maxRetryAttempts: 8, maxDelaySeconds: 120 }));

@@ -1,0 +1,162 @@
+/**
+ * The inbound handler's per-answer statements on SQLite, prepared once and run on the
+ * better-sqlite3 connection directly: building and compiling each through kysely cost more
+ * CPU than SQLite spent running it (issue 20's profile). The SQL is what kysely generated for
+ * the same calls in store-tx.ts, which stays the one path on PostgreSQL.
+ *
+ * Only used inside a transaction of the store's group commit: that transaction holds the one
+ * connection, and these calls are synchronous, so they run in its savepoint, in the order the
+ * caller awaits them, and nothing else can interleave.
+ * @module
+ */
+import type SQLite from 'better-sqlite3';
+import type { Selectable } from 'kysely';
+import type { Database } from './schema.ts';
+
+const SQL = {
+  touchRespondent:
+    'insert into "respondents" ("id", "created_at", "last_seen_at", "language") values (@id, @now, @now, null) on conflict ("id") do update set "last_seen_at" = @now',
+  touchContact:
+    'insert into "contacts" ("channel", "address", "respondent_id", "created_at", "updated_at") values (@channel, @address, @id, @now, @now) ' +
+    'on conflict ("channel", "address") do update set "updated_at" = @now, "respondent_id" = @id, "unreachable_since" = null',
+  claimMessage:
+    'insert into "inbox" ("channel", "message_key", "respondent_id", "received_at") values (@channel, @key, @respondentId, @now) on conflict ("channel", "message_key") do nothing',
+  findSession: 'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = ? order by "updated_at" desc limit 1',
+  findPilotSession:
+    'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = ? and "pilot_code" = ? order by "updated_at" desc limit 1',
+  insertOutbox:
+    'insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") ' +
+    'values (@id, @respondent_id, @channel, @address, @payload, @created_at, @position, 0, null, @priority)',
+  deleteOutbox: 'delete from "outbox" where "id" = ?',
+  pendingForAddress: 'select * from "outbox" where "channel" = ? and "address" = ? order by "priority", "created_at", "position" limit ?',
+} as const;
+
+/** The columns of an answer that answering again replaces (all but the question's identity). */
+const ANSWER_VALUES = [
+  'value_number',
+  'value_choices',
+  'value_text',
+  'value_date',
+  'skipped',
+  'media_kind',
+  'media_ref',
+  'language',
+  'channel',
+  'modality',
+  'prompt_form',
+  'traffic_light',
+  'consent_version',
+  'answered_at',
+  'source_message_id',
+  'media_status',
+  'media_file',
+  'media_sha256',
+  'media_bytes',
+  'media_type',
+  'media_duration_seconds',
+  'media_codecs',
+  'media_error',
+  'media_updated_at',
+  'media_deleted_at',
+  'transcript',
+  'transcript_language',
+  'transcript_status',
+  'translations',
+  'translation_status',
+] as const;
+const ANSWER_KEYS = [
+  'id',
+  'session_id',
+  'respondent_id',
+  'pilot_code',
+  'survey_id',
+  'survey_version',
+  'question_id',
+  'parent_question_id',
+  'indicator',
+  'outcome',
+  'question_type',
+  'revision',
+  'wave',
+] as const;
+const ANSWER_COLUMNS = [...ANSWER_KEYS, ...ANSWER_VALUES];
+const upsertAnswerSql =
+  `insert into "answers" (${ANSWER_COLUMNS.map((c) => `"${c}"`).join(', ')}) values (${ANSWER_COLUMNS.map((c) => `@${c}`).join(', ')}) ` +
+  `on conflict ("session_id", "question_id") do update set ${ANSWER_VALUES.map((c) => `"${c}" = excluded."${c}"`).join(', ')}, ` +
+  `"revision" = "answers"."revision" + 1 returning "id", "revision"`;
+
+/** The columns `saveSession` updates, in the order of its update statement. */
+const SESSION_SET = ['phase', 'language', 'state', 'state_version', 'revision', 'updated_at', 'completed_at', 'channel'] as const;
+const sessionUpdate = (withReminder: boolean) =>
+  `update "sessions" set ${[...(withReminder ? ['reminder_due_at'] : []), ...SESSION_SET].map((c) => `"${c}" = @${c}`).join(', ')} where "id" = @id and "revision" = @expected`;
+const SESSION_UPDATE = { withReminder: sessionUpdate(true), without: sessionUpdate(false) };
+
+export type AnswerRow = Record<(typeof ANSWER_COLUMNS)[number], string | number | null>;
+export type OutboxRecord = Selectable<Database['outbox']>;
+export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };
+
+export class SqliteHotPath {
+  private readonly statements = new Map<string, SQLite.Statement>();
+
+  constructor(private readonly database: SQLite.Database) {}
+
+  /** Prepared on first use, so a store opened before its migrations ran still works. */
+  private st(source: string): SQLite.Statement {
+    let s = this.statements.get(source);
+    if (!s) {
+      s = this.database.prepare(source);
+      this.statements.set(source, s);
+    }
+    return s;
+  }
+
+  touchRespondent(id: string, channel: string, address: string, now: string): void {
+    this.st(SQL.touchRespondent).run({ id, now });
+    this.st(SQL.touchContact).run({ channel, address, id, now });
+  }
+
+  claimMessage(channel: string, key: string, respondentId: string, now: string): boolean {
+    return this.st(SQL.claimMessage).run({ channel, key, respondentId, now }).changes > 0;
+  }
+
+  findSession(respondentId: string, pilotCode?: string): SessionRow | undefined {
+    return (pilotCode ? this.st(SQL.findPilotSession).get(respondentId, pilotCode) : this.st(SQL.findSession).get(respondentId)) as SessionRow | undefined;
+  }
+
+  /** Updates a session at `expected` revision; false when it changed meanwhile. */
+  updateSession(id: string, expected: number, set: Record<string, string | number | null>): boolean {
+    return this.st('reminder_due_at' in set ? SESSION_UPDATE.withReminder : SESSION_UPDATE.without).run({ ...set, id, expected }).changes === 1;
+  }
+
+  upsertAnswer(row: AnswerRow): { id: string; revision: number } {
+    return this.st(upsertAnswerSql).get(row) as { id: string; revision: number };
+  }
+
+  insertOutbox(row: {
+    id: string;
+    respondent_id: string | null;
+    channel: string;
+    address: string;
+    payload: string;
+    created_at: string;
+    position: number;
+    priority: number;
+  }): void {
+    this.st(SQL.insertOutbox).run(row);
+  }
+
+  /**
+   * An address's undelivered rows, read outside any transaction; null while one is open
+   * (a batch of the group commit), whose uncommitted rows this read would see: the caller
+   * then waits its turn for the connection through kysely.
+   */
+  pendingForAddress(channel: string, address: string, limit: number): OutboxRecord[] | null {
+    if (this.database.inTransaction) return null;
+    return this.st(SQL.pendingForAddress).all(channel, address, limit) as OutboxRecord[];
+  }
+
+  deleteOutbox(ids: readonly string[]): void {
+    const del = this.st(SQL.deleteOutbox);
+    for (const id of ids) del.run(id);
+  }
+}
