@@ -15,10 +15,11 @@ import type { Database } from './schema.ts';
 
 const SQL = {
   touchRespondent:
-    'insert into "respondents" ("id", "created_at", "last_seen_at", "language") values (@id, @now, @now, null) on conflict ("id") do update set "last_seen_at" = @now',
+    'insert into "respondents" ("id", "created_at", "last_seen_at", "language") values (@id, @now, @now, null) on conflict ("id") do update set "last_seen_at" = @now where "respondents"."last_seen_at" < @stale',
   touchContact:
     'insert into "contacts" ("channel", "address", "respondent_id", "created_at", "updated_at") values (@channel, @address, @id, @now, @now) ' +
-    'on conflict ("channel", "address") do update set "updated_at" = @now, "respondent_id" = @id, "unreachable_since" = null',
+    'on conflict ("channel", "address") do update set "updated_at" = @now, "respondent_id" = @id, "unreachable_since" = null ' +
+    'where "contacts"."updated_at" < @stale or "contacts"."respondent_id" <> @id or "contacts"."unreachable_since" is not null',
   claimMessage:
     'insert into "inbox" ("channel", "message_key", "respondent_id", "received_at") values (@channel, @key, @respondentId, @now) on conflict ("channel", "message_key") do nothing',
   findSession: 'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = ? order by "updated_at" desc limit 1',
@@ -110,9 +111,10 @@ export class SqliteHotPath {
     return s;
   }
 
-  touchRespondent(id: string, channel: string, address: string, now: string): void {
-    this.st(SQL.touchRespondent).run({ id, now });
-    this.st(SQL.touchContact).run({ channel, address, id, now });
+  /** `stale`: rows touched at or after it are left alone (see StoreTx.touchRespondent). */
+  touchRespondent(id: string, channel: string, address: string, now: string, stale: string): void {
+    this.st(SQL.touchRespondent).run({ id, now, stale });
+    this.st(SQL.touchContact).run({ channel, address, id, now, stale });
   }
 
   claimMessage(channel: string, key: string, respondentId: string, now: string): boolean {

@@ -40,6 +40,9 @@ export class ConcurrentUpdateError extends StoreError {
   }
 }
 
+/** How fresh respondent and contact times are kept (issue 20: not a write per answer). */
+const TOUCH_PRECISION_MS = 60_000;
+
 /** The media pipeline's result columns, as on a fresh answer. */
 const NO_MEDIA_RESULTS = {
   media_file: null,
@@ -112,18 +115,31 @@ export class StoreTx {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /**
+   * Creates or refreshes the respondent and contact rows. Their times are kept to the minute:
+   * a row touched less than a minute ago is not written again (one write per minute of a
+   * session instead of one per answer), unless the contact changes (another respondent, or
+   * marked unreachable: a message proves the address works again, they unblocked the bot).
+   */
   async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
-    if (this.hot) return this.hot.touchRespondent(id, channel, address, now);
+    const stale = new Date(Date.parse(now) - TOUCH_PRECISION_MS).toISOString();
+    if (this.hot) return this.hot.touchRespondent(id, channel, address, now, stale);
     await this.trx
       .insertInto('respondents')
       .values({ id, created_at: now, last_seen_at: now, language: null })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }))
+      .onConflict((oc) => oc.column('id').doUpdateSet({ last_seen_at: now }).where('respondents.last_seen_at', '<', stale))
       .execute();
     await this.trx
       .insertInto('contacts')
       .values({ channel, address, respondent_id: id, created_at: now, updated_at: now })
-      // A message from the person proves the address works again (they unblocked the bot).
-      .onConflict((oc) => oc.columns(['channel', 'address']).doUpdateSet({ updated_at: now, respondent_id: id, unreachable_since: null }))
+      .onConflict((oc) =>
+        oc
+          .columns(['channel', 'address'])
+          .doUpdateSet({ updated_at: now, respondent_id: id, unreachable_since: null })
+          .where((eb) =>
+            eb.or([eb('contacts.updated_at', '<', stale), eb('contacts.respondent_id', '<>', id), eb('contacts.unreachable_since', 'is not', null)]),
+          ),
+      )
       .execute();
   }
 

@@ -28,6 +28,7 @@ import * as coding from './2026120217_coding.ts';
 import * as workshops from './2026120218_workshops.ts';
 import * as typedTranslation from './2026120220_typed_translation.ts';
 import * as answerSearch from './2026120221_answer_search.ts';
+import * as cost from './2026120225_cost.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -55,4 +56,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120218_workshops': workshops,
   '2026120220_typed_translation': typedTranslation,
   '2026120221_answer_search': answerSearch,
+  '2026120225_cost': cost,
 };

@@ -5,6 +5,7 @@
  * SQL/FTS syntax, a 20,000-character and emoji-only answers, small groups, pages, codes,
  * and the index following an erasure.
  */
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../storage/database.ts';
 import { MediaRepo } from '../../storage/media.ts';
@@ -201,5 +202,19 @@ describe.each(STORE_KINDS)('open answers on %s', (kind) => {
     // Translations that are not a JSON object are left out of the index, never a failed write.
     await db.updateTable('answers').set({ translations: '{not json' }).where('id', '=', 'a-nl1-0').execute();
     expect((await find({ search: 'fietsenmaker' })).items[0]).toMatchObject({ answerId: 'a-nl1-0', translations: {} });
+  });
+
+  it('indexes only answers with text: a tap writes no document, an answer whose text is gone leaves the index', async () => {
+    const documents = async () =>
+      kind === 'sqlite'
+        ? Number((await sql<{ n: number }>`select count(*) as n from answers_fts`.execute(db)).rows[0]!.n)
+        : Number((await sql<{ n: string }>`select count(*) as n from answers_search`.execute(db)).rows[0]!.n);
+    // Six people, each with one typed answer and one tapped choice: six documents.
+    expect(await documents()).toBe(6);
+    await db.updateTable('answers').set({ value_choices: '["permit"]' }).where('question_id', '=', 'residence_status').execute();
+    expect(await documents()).toBe(6);
+    await db.updateTable('answers').set({ value_text: null }).where('id', '=', 'a-nl1-0').execute();
+    expect(await documents()).toBe(5);
+    expect((await find({ search: 'hoop' })).total).toBe(0);
   });
 });

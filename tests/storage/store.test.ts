@@ -187,6 +187,38 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       expect(await claim()).toBe(false);
     });
 
+    it('keeps respondent and contact times to the minute, but always records a changed contact', async () => {
+      const at = (seconds: number) => new Date(Date.parse(now) + seconds * 1000).toISOString();
+      const touch = (seconds: number, respondentId = 'r_1') => store.transaction((tx) => tx.touchRespondent(respondentId, 'telegram', '4711', at(seconds)));
+      const times = async () => ({
+        seen: (await db.selectFrom('respondents').select('last_seen_at').where('id', '=', 'r_1').executeTakeFirstOrThrow()).last_seen_at,
+        contact: await db
+          .selectFrom('contacts')
+          .select(['updated_at', 'respondent_id', 'unreachable_since'])
+          .where('address', '=', '4711')
+          .executeTakeFirstOrThrow(),
+      });
+      await touch(0);
+      await touch(30);
+      expect(await times()).toEqual({ seen: at(0), contact: { updated_at: at(0), respondent_id: 'r_1', unreachable_since: null } });
+      await touch(61);
+      expect(await times()).toEqual({ seen: at(61), contact: { updated_at: at(61), respondent_id: 'r_1', unreachable_since: null } });
+      // Marked unreachable (they blocked the bot), then a message within the minute: the address works again.
+      await db
+        .updateTable('contacts')
+        .set({ unreachable_since: at(62) })
+        .where('address', '=', '4711')
+        .execute();
+      await touch(63);
+      expect((await times()).contact).toEqual({ updated_at: at(63), respondent_id: 'r_1', unreachable_since: null });
+      // The same address now speaks for someone else: recorded at once.
+      await touch(64, 'r_2');
+      expect((await times()).contact).toEqual({ updated_at: at(64), respondent_id: 'r_2', unreachable_since: null });
+      // Erased meanwhile: the next message creates the rows again.
+      await db.deleteFrom('respondents').where('id', '=', 'r_1').execute();
+      await touch(65);
+      expect((await times()).seen).toBe(at(65));
+    });
     it('counts declines without any respondent data', async () => {
       await store.transaction(async (tx) => {
         await tx.countDecline('p', 's', 1);
