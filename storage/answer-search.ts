@@ -7,7 +7,7 @@
  * that matches or does not, never an error. All words must occur (AND).
  * @module
  */
-import { sql, type SelectQueryBuilder, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder, type SqlBool } from 'kysely';
 import { isPostgres, type Db } from './database.ts';
 import type { Database } from './schema.ts';
 
@@ -62,4 +62,29 @@ export function answersMatching(db: Db, words: readonly string[]): SelectQueryBu
   const matches = sql<{ rid: number }>`(select rowid as rid from answers_fts where answers_fts match ${ftsQuery(words)})`.as('m');
   // The alias `m` is only joined on: to callers the query is over `answers`.
   return db.selectFrom(matches).crossJoin('answers').where(sql<SqlBool>`answers.rowid = m.rid`) as unknown as SelectQueryBuilder<Database, 'answers', object>;
+}
+
+/**
+ * The same condition as {@link answersMatching}, but checked per answer row (a seek by rowid in
+ * FTS5, a primary-key probe on PostgreSQL): for words so common that walking the pilot's
+ * answers newest first finds a page, or the counting cap, after a few hundred rows.
+ */
+export function matchesRow(db: Db, words: readonly string[]): RawBuilder<SqlBool> {
+  if (isPostgres(db))
+    return sql<SqlBool>`exists (select 1 from answers_search s where s.answer_id = answers.id and s.document @@ plainto_tsquery('simple', ${words.join(' ')}))`;
+  return sql<SqlBool>`exists (select 1 from answers_fts where answers_fts match ${ftsQuery(words)} and answers_fts.rowid = answers.rowid)`;
+}
+
+/**
+ * How many answers (of every pilot) hold every word, counted up to `limit`: read off the index
+ * alone, so it is cheap, and tells a rare search (fewer than `limit`) from a common one.
+ */
+export async function matchesUpTo(db: Db, words: readonly string[], limit: number): Promise<number> {
+  const query = isPostgres(db)
+    ? sql<{
+        n: number | string;
+      }>`select count(*) as n from (select 1 from answers_search where document @@ plainto_tsquery('simple', ${words.join(' ')}) limit ${limit}) m`
+    : sql<{ n: number | string }>`select count(*) as n from (select rowid from answers_fts where answers_fts match ${ftsQuery(words)} limit ${limit})`;
+  const { rows } = await query.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }

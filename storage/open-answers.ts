@@ -9,15 +9,34 @@
  * Search and code narrow what is shown of a group already large enough, as the map's quotes do.
  * @module
  */
-import type { SelectQueryBuilder } from 'kysely';
+import { sql, type SelectQueryBuilder } from 'kysely';
 import { largeEnough } from '../surveys/aggregate.ts';
-import { answersMatching, parseSearch, type SearchRefusal } from './answer-search.ts';
+import { answersMatching, matchesRow, matchesUpTo, parseSearch, type SearchRefusal } from './answer-search.ts';
 import type { GroupFilter } from './breakdown.ts';
-import type { Db } from './database.ts';
+import { isPostgres, type Db } from './database.ts';
 import { filtered } from './reports.ts';
 import type { Database, MediaStatus, StageStatus } from './schema.ts';
 
 export const PAGE_SIZE = 50;
+/**
+ * Counting stops past this many answers: the page then says "more than 10,000". An exact
+ * count of a common word over a million answers reads every match (seconds); nobody reads
+ * 10,000 answers, and the figure is not a statistic (the map has those).
+ */
+export const COUNT_CAP = 10_000;
+/**
+ * Below this many index matches a search reads its matches first (a rare word); above it the
+ * pilot's answers are walked newest first and each is checked against the index (a common
+ * word), which reaches a page of 50 or the count cap after a few hundred or thousand rows.
+ */
+const RARE_MATCHES = 20_000;
+/**
+ * Checking a row against FTS5 costs some 30 times a row lookup from a match (measured at 1M:
+ * ~50 µs against ~1.5 µs): counting a common word walks the filtered rows only when fewer than
+ * this many pass the filters (one question of one wave, say), where reading its matches would
+ * go through all of them.
+ */
+const FEW_ROWS = 2_000;
 export const MODALITIES = ['typed', 'voice', 'video'] as const;
 export type OpenModality = (typeof MODALITIES)[number];
 /** The code filter's value for answers without any code. */
@@ -62,7 +81,8 @@ export interface OpenAnswer {
 }
 
 export type OpenAnswersResult =
-  | { status: 'ok'; total: number; items: OpenAnswer[]; next: string | null }
+  /** `total` is exact unless `totalCapped`: then there are more than {@link COUNT_CAP} (and `total` is the cap). */
+  | { status: 'ok'; total: number; totalCapped: boolean; items: OpenAnswer[]; next: string | null }
   | { status: 'too_few'; minimum: number }
   | { status: 'refused'; reason: SearchRefusal };
 
@@ -77,11 +97,26 @@ const decodeCursor = (c: string) => Buffer.from(c, 'base64url').toString('utf8')
 
 const modalityOf = (kind: string | null): OpenModality => (kind === null ? 'typed' : MEDIA_KINDS.video.includes(kind) ? 'video' : 'voice');
 
+/** Where the query changes plan; tests set them low to drive every plan over a few answers. */
+export interface OpenAnswersLimits {
+  countCap: number;
+  rareMatches: number;
+  fewRows: number;
+}
+
 export class OpenAnswers {
+  private readonly limits: OpenAnswersLimits;
+
   constructor(
     private readonly db: Db,
     private readonly minRespondents: number,
-  ) {}
+    limits: Partial<OpenAnswersLimits> = {},
+  ) {
+    // PostgreSQL's planner keeps statistics of the tsvector's words and picks the order itself
+    // (forcing the row walk there measured slower): every search is "rare" to it unless a test says otherwise.
+    const rareMatches = isPostgres(db) ? Number.POSITIVE_INFINITY : RARE_MATCHES;
+    this.limits = { countCap: COUNT_CAP, rareMatches, fewRows: FEW_ROWS, ...limits };
+  }
 
   /** Open answers of the pilot (of `from`: all, or those matching the search) that pass every structural filter. */
   private structural(pilot: string, f: OpenAnswerFilter, from: Q = this.db.selectFrom('answers') as Q): Q {
@@ -114,24 +149,22 @@ export class OpenAnswers {
     if (!largeEnough(Number(people.n), { minRespondents: this.minRespondents })) return { status: 'too_few', minimum: this.minRespondents };
 
     const words = parsed.words;
-    let q = words.length ? this.structural(pilot, f, answersMatching(this.db, words)) : this.structural(pilot, f);
     const code = f.code;
-    if (code === UNCODED)
-      q = q.where((eb) =>
-        eb.not(eb.exists(eb.selectFrom('answer_codes').select('answer_codes.answer_id').whereRef('answer_codes.answer_id', '=', 'answers.id'))),
-      );
-    else if (code)
-      q = q.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('answer_codes')
-            .select('answer_codes.answer_id')
-            .whereRef('answer_codes.answer_id', '=', 'answers.id')
-            .where('answer_codes.code_id', '=', code),
-        ),
-      );
-
-    const total = await q.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
+    const narrowed = (q: Q): Q => this.byCode(q, code);
+    // Which side leads (see RARE_MATCHES): the matches of a rare word, or the pilot's rows for a common one.
+    const { countCap, rareMatches, fewRows: fewRowsMax } = this.limits;
+    const rare = words.length > 0 && (rareMatches === Number.POSITIVE_INFINITY || (await matchesUpTo(this.db, words, rareMatches)) < rareMatches);
+    const ftsFirst = () => narrowed(this.structural(pilot, f, answersMatching(this.db, words)));
+    const rowsFirst = () => {
+      const q = narrowed(this.structural(pilot, f));
+      return words.length ? q.where(matchesRow(this.db, words)) : q;
+    };
+    // Counting a common word: its matches first (a row lookup each, until the cap), unless the
+    // filters leave so few rows that checking each of them against the index is cheaper.
+    const fewRows = async () => (await this.countUpTo(this.structural(pilot, f), fewRowsMax)) < fewRowsMax;
+    const countFrom = words.length === 0 || (!rare && (await fewRows())) ? rowsFirst() : ftsFirst();
+    const counted = await this.countUpTo(countFrom, countCap + 1);
+    let q = rare ? ftsFirst() : rowsFirst();
     const last = cursor
       ? await this.db
           .selectFrom('answers')
@@ -140,10 +173,8 @@ export class OpenAnswers {
           .where('pilot_code', '=', pilot)
           .executeTakeFirst()
       : undefined;
-    if (last) {
-      const { answered_at: at, id } = last;
-      q = q.where((eb) => eb.or([eb('answers.answered_at', '<', at), eb.and([eb('answers.answered_at', '=', at), eb('answers.id', '<', id)])]));
-    }
+    // A row-value comparison, so the (pilot_code, answered_at, id) index starts right after the cursor.
+    if (last) q = q.where((eb) => eb(eb.refTuple('answers.answered_at', 'answers.id'), '<', eb.tuple(last.answered_at, last.id)));
     const rows = await q
       .select([
         'answers.id',
@@ -191,7 +222,36 @@ export class OpenAnswers {
       }),
     );
     const end = shown[shown.length - 1];
-    return { status: 'ok', total: Number(total.n), items, next: rows.length > limit && end ? encodeCursor(end.id) : null };
+    const capped = counted > countCap;
+    return { status: 'ok', total: capped ? countCap : counted, totalCapped: capped, items, next: rows.length > limit && end ? encodeCursor(end.id) : null };
+  }
+
+  /** The rows of `q`, counted up to `limit` (the query stops there). */
+  private async countUpTo(q: Q, limit: number): Promise<number> {
+    const r = await this.db
+      .selectFrom(q.select(sql<number>`1`.as('one')).limit(limit).as('c'))
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    return Number(r.n);
+  }
+
+  /** Answers with this code, or without any ({@link UNCODED}); all when `code` is unset. */
+  private byCode(q: Q, code: string | undefined): Q {
+    if (code === UNCODED)
+      return q.where((eb) =>
+        eb.not(eb.exists(eb.selectFrom('answer_codes').select('answer_codes.answer_id').whereRef('answer_codes.answer_id', '=', 'answers.id'))),
+      );
+    if (code)
+      return q.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('answer_codes')
+            .select('answer_codes.answer_id')
+            .whereRef('answer_codes.answer_id', '=', 'answers.id')
+            .where('answer_codes.code_id', '=', code),
+        ),
+      );
+    return q;
   }
 
   /** The codes and shareable marks of these answers. */

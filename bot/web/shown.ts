@@ -11,6 +11,12 @@ import { scrubNullable, scrubText, scrubTranslationsJson } from '../../workers/p
 /** One text as staff may see it. */
 export const shownText = (text: string): string => scrubText(text);
 
+/**
+ * Whether `text` holds something the scrubber masks (phone, e-mail, IBAN, BSN, address, URL):
+ * a search for one is refused, since finding it would tell the searcher who said it.
+ */
+export const holdsPersonalDetail = (text: string | undefined): boolean => text !== undefined && scrubText(text) !== text;
+
 /** A translations object (language → text) as staff may see it. */
 export const shownTranslations = (translations: Readonly<Record<string, string>>): Record<string, string> =>
   Object.fromEntries(Object.entries(translations).map(([lng, text]) => [lng, scrubText(text)]));

@@ -107,6 +107,11 @@ describe('the open-answers page', () => {
     expect(phone.statusCode).toBe(200);
     expect(phone.body).toContain('data-search-refused');
     expect(phone.body).not.toContain('data-answer=');
+    // What the scrubber masks is refused too: an IBAN, a BSN, a street address, a postcode, a URL.
+    for (const q of ['NL91ABNA0417164300', 'bsn 111222333', 'Stationsstraat 12', '1234 AB', 'www.example.org']) {
+      const res = await researcher.get(`/pilots/default/answers?q=${encodeURIComponent(q)}`);
+      expect([res.statusCode, res.body.includes('data-search-refused'), res.body.includes('data-answer=')], q).toEqual([200, true, false]);
+    }
     expect((await researcher.get('/pilots/default/answers?wave=zero')).statusCode).toBe(400);
     expect((await researcher.get('/pilots/default/answers?group=residence_status:martian')).statusCode).toBe(400);
   });
@@ -127,7 +132,7 @@ describe('GET /api/v1/pilots/{code}/open-answers', () => {
     const res = await get('/api/v1/pilots/default/open-answers?q=timmerman&indicator=work', token);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ smallGroup: false, total: 1, next: null, rule: { minRespondents: 3 } });
+    expect(body).toMatchObject({ smallGroup: false, total: 1, totalCapped: false, next: null, rule: { minRespondents: 3 } });
     expect(body.data[0]).toMatchObject({ answerId: 'a-ar1-0', text: ARABIC, language: 'ar', translations: { nl: 'Ik zoek al twee jaar werk als timmerman' } });
     expect((await get('/api/v1/pilots/default/open-answers?group=residence_status:other', token)).json()).toMatchObject({
       smallGroup: true,
@@ -137,6 +142,9 @@ describe('GET /api/v1/pilots/{code}/open-answers', () => {
     const refused = await get(`/api/v1/pilots/default/open-answers?q=${encodeURIComponent('someone@example.org')}`, token);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().error).toMatch(/personal details/);
+    // Not phone-like, so only the scrubber's address rule catches it (bot/web/shown.ts).
+    const address = await get(`/api/v1/pilots/default/open-answers?q=${encodeURIComponent('Kerkweg 3')}`, token);
+    expect([address.statusCode, address.json().error]).toEqual([400, expect.stringMatching(/street address/)]);
     expect((await get('/api/v1/pilots/default/open-answers?q=NEAR(%22', token)).statusCode).toBe(200);
     expect((await get('/api/v1/pilots/default/open-answers')).statusCode).toBe(401);
     expect((await get('/api/v1/pilots/other/open-answers', token)).statusCode).toBe(403);

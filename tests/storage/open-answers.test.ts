@@ -192,6 +192,55 @@ describe.each(STORE_KINDS)('open answers on %s', (kind) => {
     expect(ok(await open.page('p', { search: 'page' }, 'not-a-cursor')).items.length).toBe(50);
   });
 
+  it('reads the same answers and totals whichever side leads (matches first, rows first), and caps the count', async () => {
+    await seed(
+      db,
+      'p',
+      Array.from({ length: 60 }, (_, i) =>
+        person(
+          `x${i}`,
+          i % 3 ? 'en' : 'nl',
+          `page test ${i % 4 ? 'werk' : 'huis'} ${i}`,
+          'permit',
+          `2026-10-${String((i % 28) + 1).padStart(2, '0')}T10:00:00.000Z`,
+        ),
+      ),
+    );
+    /** Every page of a selection, followed through its cursors. */
+    const all = async (o: OpenAnswers, f: OpenAnswerFilter) => {
+      const first = ok(await o.page('p', f));
+      const ids = first.items.map((i) => i.answerId);
+      for (let next = first.next; next; ) {
+        const r = ok(await o.page('p', f, next));
+        ids.push(...r.items.map((i) => i.answerId));
+        next = r.next;
+      }
+      return { total: first.total, capped: first.totalCapped, ids };
+    };
+    // Default limits: these words are rare (matches first); limits of 1 make them common (rows first, count by matches or by rows).
+    const plans = [open, new OpenAnswers(db, MIN, { rareMatches: 1, fewRows: 1 }), new OpenAnswers(db, MIN, { rareMatches: 1, fewRows: 1000 })];
+    const filters: OpenAnswerFilter[] = [
+      {},
+      { search: 'page' },
+      { search: 'werk' },
+      { search: 'page werk', language: 'en' },
+      { search: 'huis', code: 'uncoded' },
+      { language: 'nl' },
+    ];
+    for (const f of filters) {
+      const [expected, ...others] = await Promise.all(plans.map((o) => all(o, f)));
+      expect(expected!.ids.length, JSON.stringify(f)).toBe(expected!.total);
+      expect(expected!.capped).toBe(false);
+      for (const other of others) expect(other, JSON.stringify(f)).toEqual(expected);
+    }
+    // 45 of the new answers, and three of beforeEach's (one of them through its Dutch translation).
+    expect((await all(open, { search: 'werk' })).total).toBe(48);
+    // Past the cap the total says "more than", and every answer can still be paged through.
+    const capped = await all(new OpenAnswers(db, MIN, { countCap: 10 }), { search: 'page' });
+    expect([capped.total, capped.capped, capped.ids.length]).toEqual([10, true, 60]);
+    expect(ok(await new OpenAnswers(db, MIN, { countCap: 60 }).page('p', { search: 'page' }))).toMatchObject({ total: 60, totalCapped: false });
+  });
+
   it('keeps the index in sync: an erased respondent is no longer found, an edited answer is found by its new words', async () => {
     await new Store(db).transaction((tx) => tx.eraseRespondent('ar1'));
     expect((await find({ search: 'timmerman' })).total).toBe(0);

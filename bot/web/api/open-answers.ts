@@ -4,7 +4,7 @@
  * Not under `/answers`, which is the raw answers_v3 contract for statistics tools.
  * @module
  */
-import { shownText, shownTranslations } from '../shown.ts';
+import { holdsPersonalDetail, shownText, shownTranslations } from '../shown.ts';
 import type { FastifyInstance } from 'fastify';
 import { MODALITIES, type OpenAnswer, type OpenAnswers } from '../../../storage/open-answers.ts';
 import type { AggregateRule } from '../../../surveys/aggregate.ts';
@@ -13,7 +13,8 @@ import { resolveBreakdown } from '../reporting/breakdown.ts';
 import { openAnswersQuery, toOpenFilter } from '../reporting/open-answers-query.ts';
 
 const REFUSALS = {
-  personal_detail: 'the search looks like a phone number or an e-mail address; searching for personal details is not allowed (it would reveal who said it)',
+  personal_detail:
+    'the search looks like a personal detail (a phone number, e-mail address, IBAN, BSN, street address or URL); searching for personal details is not allowed (it would reveal who said it)',
 };
 
 /** What an API client gets of a respondent's words; the one place a scrubber of personal details goes (as on the page). */
@@ -44,10 +45,11 @@ export function registerOpenAnswersApi(
         return reply.code(400).send({ error: `group: ${checked.issue.code} "${checked.issue.id}"; valid: ${checked.issue.valid.join(', ') || 'none'}` });
     }
     const rule = { minRespondents: deps.rule.minRespondents };
+    if (holdsPersonalDetail(filter.search)) return reply.code(400).send({ error: `q: ${REFUSALS.personal_detail}` });
     const r = await deps.open.page(pilot, filter, parsed.data.after ?? null);
     if (r.status === 'refused') return reply.code(400).send({ error: `q: ${REFUSALS[r.reason]}` });
-    if (r.status === 'too_few') return { rule, smallGroup: true, total: null, data: [], next: null };
-    return { rule, smallGroup: false, total: r.total, data: r.items.map(shownAnswer), next: r.next };
+    if (r.status === 'too_few') return { rule, smallGroup: true, total: null, totalCapped: null, data: [], next: null };
+    return { rule, smallGroup: false, total: r.total, totalCapped: r.totalCapped, data: r.items.map(shownAnswer), next: r.next };
   });
 }
 
@@ -59,7 +61,7 @@ export const OPEN_ANSWERS_PATHS = {
     get: {
       summary: 'Open answers (typed, voice, video) with filters and full-text search, 50 a page, newest first',
       description:
-        'Originals, transcripts and translations. When fewer than minRespondents people stand behind the filters other than `q` and `code`, `smallGroup` is true and no answers are returned. A `q` that looks like a phone number or an e-mail address is a 400.',
+        'Originals, transcripts and translations. When fewer than minRespondents people stand behind the filters other than `q` and `code`, `smallGroup` is true and no answers are returned. A `q` that holds a personal detail (phone number, e-mail address, IBAN, BSN, street address, URL) is a 400. Counting stops past 10,000: `total` is then 10000 and `totalCapped` true.',
       parameters: [
         { name: 'code', in: 'path', required: true, schema: { type: 'string' } },
         idParam('indicator', 'An indicator id (e.g. work)'),
@@ -90,11 +92,12 @@ export const OPEN_ANSWERS_PATHS = {
             'application/json': {
               schema: {
                 type: 'object',
-                required: ['rule', 'smallGroup', 'total', 'data', 'next'],
+                required: ['rule', 'smallGroup', 'total', 'totalCapped', 'data', 'next'],
                 properties: {
                   rule: { type: 'object', properties: { minRespondents: { type: 'integer' } } },
                   smallGroup: { type: 'boolean' },
-                  total: { type: ['integer', 'null'] },
+                  total: { type: ['integer', 'null'], description: 'Matching answers; at most 10000 (see totalCapped)' },
+                  totalCapped: { type: ['boolean', 'null'], description: 'True when there are more than 10000 matches and `total` stopped there' },
                   data: { type: 'array', items: { $ref: '#/components/schemas/OpenAnswer' } },
                   next: { type: ['string', 'null'] },
                 },

@@ -7,7 +7,7 @@
  * @module
  */
 import type { FastifyInstance } from 'fastify';
-import { OpenAnswers, MODALITIES, UNCODED, type OpenAnswer } from '../../../../storage/open-answers.ts';
+import { OpenAnswers, MODALITIES, UNCODED, type OpenAnswer, type OpenAnswersResult } from '../../../../storage/open-answers.ts';
 import { INDICATORS } from '../../../../surveys/indicators.ts';
 import { direction } from '../../../../surveys/languages.ts';
 import type { Survey } from '../../../../surveys/model.ts';
@@ -18,7 +18,7 @@ import { html, raw, type Html } from '../html.ts';
 import type { PageContext } from '../layout.ts';
 import { breakdownOr400, groupSelect } from './map-split.ts';
 import { codebookView, codingControls } from './coding-controls.ts';
-import { shownText } from '../../shown.ts';
+import { holdsPersonalDetail, shownText } from '../../shown.ts';
 
 type SurveyT = (key: string) => string;
 
@@ -124,7 +124,10 @@ export function registerAnswers(server: FastifyInstance, deps: DashboardDeps): v
       const question = pilot.survey.questions.find((x) => x.id === id);
       return question ? surveyT(question.textKey) : id;
     };
-    const result = await open.page(pilot.code, filter, q.after ?? null);
+    // Storage refuses phone-like and e-mail searches itself; the scrubber here adds IBANs, BSNs, addresses and URLs.
+    const result: OpenAnswersResult = holdsPersonalDetail(filter.search)
+      ? { status: 'refused', reason: 'personal_detail' }
+      : await open.page(pilot.code, filter, q.after ?? null);
     const title = `${t('answers.title')}: ${pilot.name}`;
     const head = html`<h1>${title}</h1><p><a href="/pilots/${pilot.code}">${t('answers.back')}</a></p>
 ${filterForm(ctx, pilot, q, await open.facets(pilot.code), surveyT, questionLabel)}
@@ -153,7 +156,7 @@ ${filterForm(ctx, pilot, q, await open.facets(pilot.code), surveyT, questionLabe
       reply,
       ctx,
       title,
-      html`${head}<p role="status" data-total="${result.total}">${t('answers.total', { count: result.total })}</p>${items.length ? items : html`<p>${t('answers.none')}</p>`}${more}`,
+      html`${head}<p role="status" data-total="${result.total}"${result.totalCapped ? raw(' data-total-capped') : ''}>${t(result.totalCapped ? 'answers.total_capped' : 'answers.total', { count: result.total })}</p>${items.length ? items : html`<p>${t('answers.none')}</p>`}${more}`,
     );
   });
 }
