@@ -165,7 +165,8 @@ describe('stemmen translations', () => {
     const check = await stemmen(['check', 'locales'], env);
     expect(check.stderr).toBe('');
     expect(check.code).toBe(0);
-  });
+    // Seven CLI runs over 14 languages' files: a budget for a loaded CI machine, not a speed claim.
+  }, 120_000);
 
   it("exports a table, imports the translator's work as reviewed, and keeps the rest marked as drafts", async () => {
     const csv = join(ws.dir, 'ti.csv');
