@@ -78,7 +78,7 @@ export function registerLaunch(server: FastifyInstance, deps: DashboardDeps, b: 
     const prog = (kind: string, p: (typeof progress)[number]) =>
       html`<p data-progress="${kind}">${t(`builder.campaign.${kind}`)}: ${t('builder.progress', { planned: p.planned, sent: p.sent, failed: p.failed, suppressed: p.suppressed })} <a href="/pilots/${code}/campaigns/${kind}/status">JSON</a></p>`;
     const body = html`${busy ? raw('<meta http-equiv="refresh" content="2">') : ''}<h1>${t('builder.launch_title', { name: pilot.name })} <span class="muted">(${code})</span></h1>
-<h2>${t('builder.links')}</h2>${rows.length ? html`<div class="scroll"><table><thead><tr><th>${t('builder.channel')}</th><th>${t('builder.language')}</th><th>${t('builder.link')}</th><th>${t('builder.qr')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('builder.no_links')}</p>`}
+<h2>${t('builder.links')}</h2>${rows.length ? html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('builder.channel')}</th><th>${t('builder.language')}</th><th>${t('builder.link')}</th><th>${t('builder.qr')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('builder.no_links')}</p>`}
 ${
   BUILD_ROLES.includes(pilot.role)
     ? html`<h2>${t('builder.progress_title')}</h2>${prog('invite', progress[0]!)}${prog('results', progress[1]!)}
