@@ -15,6 +15,7 @@ import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts
 import { axeViolations, chromiumPath, describeViolations, launchChromium, type AxeViolation, type Launched } from '../helpers/axe.ts';
 import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
 import { HttpBrowser } from '../helpers/http-browser.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { Coding } from '../../storage/coding.ts';
 import { Workshops } from '../../storage/workshops.ts';
 
@@ -46,6 +47,7 @@ const SIZES = [
 ] as const;
 
 let app: TestApp;
+let fake: FakeBotApi;
 let browser: Launched;
 /** The builder draft the seed made (its code stands for `:draft` in the paths). */
 let draft = '';
@@ -53,7 +55,9 @@ const results: Array<{ path: string; size: string; lng: string; violations: AxeV
 
 beforeAll(async () => {
   chromiumPath(); // a missing browser fails here with the install line
-  app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
+  // A (fake) Telegram bot, so the launch page has its links and QR codes.
+  fake = await FakeBotApi.start();
+  app = await startTestApp({ MAP_MIN_RESPONDENTS: '1', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url }, { telegramBotInfo: fake.botInfo });
   await createUser(app.db, 'admin@example.org', 'admin');
   // A respondent with red answers who agreed to be contacted again: the queue has a row.
   const client = new TryitClient(app.url, undefined, 'ar');
@@ -116,6 +120,12 @@ async function seedPages(): Promise<void> {
   if (!made.ok) throw new Error(`seed code: ${JSON.stringify(made.issue)}`);
   const open = await app.db.selectFrom('answers').select('id').where('question_id', '=', 'housing_why').limit(4).execute();
   for (const a of open) await coding.assign('default', a.id, made.value.id, 'admin', now);
+  // The default pilot on Telegram: its launch page lists links and QR codes (the default pilot has no channels of its own).
+  await app.db
+    .updateTable('pilots')
+    .set({ channels: JSON.stringify(['telegram']) })
+    .where('code', '=', 'default')
+    .execute();
   // A builder draft with the bank's questions, made as the page makes it (over HTTP, with the form's token).
   const http = new HttpBrowser(app.url);
   await http.login('admin@example.org');
@@ -165,6 +175,7 @@ afterAll(async () => {
   }
   await browser?.close();
   await app?.dispose();
+  await fake?.close();
 });
 
 async function check(page: Page, path: string, size: (typeof SIZES)[number], lng: string): Promise<AxeViolation[]> {
@@ -241,6 +252,7 @@ describe('accessibility (axe-core, serious and critical)', () => {
         await expect(count(`/pilots/${draft}/build`, 'li[data-question]')).resolves.toBeGreaterThan(1);
         await expect(count('/pilots/default/answers', 'article[data-answer] [data-code="Cost of rent"]')).resolves.toBeGreaterThan(0);
         await expect(count('/pilots/default/codebook', 'tr[data-code-row]')).resolves.toBe(2);
+        await expect(count('/pilots/default/launch', 'tr[data-link]')).resolves.toBeGreaterThan(0);
         // The try-it picker links the pilot's chat, in each of its survey's fourteen languages.
         await page.goto(`${app.url}/tryit`);
         await expect(page.locator('a[data-try="default"]').count()).resolves.toBe(15);
