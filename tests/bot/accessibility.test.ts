@@ -14,6 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { axeViolations, chromiumPath, describeViolations, launchChromium, type AxeViolation, type Launched } from '../helpers/axe.ts';
 import { completeWithRedAnswers, createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
+import { HttpBrowser } from '../helpers/http-browser.ts';
+import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
+import { Coding } from '../../storage/coding.ts';
+import { Workshops } from '../../storage/workshops.ts';
 
 /** Every dashboard page a logged-in admin opens (the pilot is the seeded "default"). Add new pages here. */
 const DASHBOARD_PATHS = [
@@ -26,20 +30,34 @@ const DASHBOARD_PATHS = [
   '/pilots/default/expertpool',
   '/compare',
   '/admin/dead-letters',
+  '/orgs/default/workshop',
+  '/orgs/default/workshop/print',
+  '/pilots/new',
+  '/pilots/:draft/build',
+  '/pilots/default/launch',
+  '/pilots/default/answers',
+  '/pilots/default/codebook',
 ] as const;
 const LANGUAGES = ['en', 'ar', 'ti'] as const;
+/** Open answers in three scripts, for the open-answers page and the codebook. */
+const OPEN = ['الإيجار يأخذ نصف راتبي', 'ገዛና ንእሽቶ እዩ', 'We live with five people in two rooms'];
 const SIZES = [
   { width: 360, height: 740 },
   { width: 1280, height: 900 },
 ] as const;
 
 let app: TestApp;
+let fake: FakeBotApi;
 let browser: Launched;
+/** The builder draft the seed made (its code stands for `:draft` in the paths). */
+let draft = '';
 const results: Array<{ path: string; size: string; lng: string; violations: AxeViolation[] }> = [];
 
 beforeAll(async () => {
   chromiumPath(); // a missing browser fails here with the install line
-  app = await startTestApp({ MAP_MIN_RESPONDENTS: '1' });
+  // A (fake) Telegram bot, so the launch page has its links and QR codes.
+  fake = await FakeBotApi.start();
+  app = await startTestApp({ MAP_MIN_RESPONDENTS: '1', TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url }, { telegramBotInfo: fake.botInfo });
   await createUser(app.db, 'admin@example.org', 'admin');
   // A respondent with red answers who agreed to be contacted again: the queue has a row.
   const client = new TryitClient(app.url, undefined, 'ar');
@@ -69,11 +87,66 @@ beforeAll(async () => {
       answers: [
         answer('housing', 'suitable_home', 'housing_suitable', i < 5 ? 'red' : 'green', i < 5 ? 2 : 8),
         answer('health', 'access_to_care', 'health_access', i < 2 ? 'red' : i < 7 ? 'orange' : 'green', i < 2 ? 3 : i < 7 ? 5 : 9),
+        { questionId: 'housing_why', indicator: 'housing', outcome: 'suitable_home', light: null, text: OPEN[i % OPEN.length]! },
       ],
     })),
   );
+  await seedPages();
   browser = await launchChromium();
 }, 120_000);
+
+/** Content for the workshop, builder, open-answers and codebook pages: colours and cards, a draft, codes on answers. */
+async function seedPages(): Promise<void> {
+  const now = new Date().toISOString();
+  const workshops = new Workshops(app.db);
+  const ws = await workshops.ensure('default', { id: 'ws-a11y', name: 'Blind spots', by: 'admin@example.org', now });
+  const colours = [
+    { indicator: 'housing', colour: 'red', note: 'Only complaints reach us' },
+    { indicator: 'health', colour: 'orange', note: '' },
+    { indicator: 'work', colour: 'green', note: 'Job centre figures' },
+  ] as const;
+  await workshops.save(ws.id, {
+    member: 'admin@example.org',
+    colours,
+    cards: [
+      { indicator: 'housing', known: 'Waiting lists are long', knownSource: 'An assumption', unknown: 'How people live meanwhile', unknownHow: 'A survey' },
+    ],
+    now,
+  });
+  await workshops.save(ws.id, { member: 'team@example.org', colours: [{ indicator: 'housing', colour: 'orange', note: '' }], now });
+  const coding = new Coding(app.db);
+  const made = await coding.createCode('default', { label: 'Cost of rent', description: 'Rent takes much of the income', indicator: 'housing' }, 'admin', now);
+  await coding.createCode('default', { label: 'Crowding', description: 'Too many people in a home', indicator: null }, 'admin', now);
+  if (!made.ok) throw new Error(`seed code: ${JSON.stringify(made.issue)}`);
+  const open = await app.db.selectFrom('answers').select('id').where('question_id', '=', 'housing_why').limit(4).execute();
+  for (const a of open) await coding.assign('default', a.id, made.value.id, 'admin', now);
+  // The default pilot on Telegram: its launch page lists links and QR codes (the default pilot has no channels of its own).
+  await app.db
+    .updateTable('pilots')
+    .set({ channels: JSON.stringify(['telegram']) })
+    .where('code', '=', 'default')
+    .execute();
+  // A builder draft with the bank's questions, made as the page makes it (over HTTP, with the form's token).
+  const http = new HttpBrowser(app.url);
+  await http.login('admin@example.org');
+  const form = await (await http.get('/pilots/new')).text();
+  const _csrf = /name="_csrf" value="([^"]+)"/.exec(form)?.[1] ?? '';
+  const res = await http.request('POST', '/pilots/new', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams([
+      ['_csrf', _csrf],
+      ['name', 'Draft pilot'],
+      ['organisation', 'default'],
+      ['indicators', 'housing'],
+      ['indicators', 'work'],
+      ['languages', 'en'],
+      ['languages', 'ar'],
+      ['languages', 'ti'],
+    ]).toString(),
+  });
+  draft = /\/pilots\/([a-z0-9-]+)\/build/.exec(res.headers.get('location') ?? '')?.[1] ?? '';
+  if (!draft) throw new Error(`no draft made: HTTP ${res.status}`);
+}
 
 afterAll(async () => {
   if (results.length) {
@@ -102,6 +175,7 @@ afterAll(async () => {
   }
   await browser?.close();
   await app?.dispose();
+  await fake?.close();
 });
 
 async function check(page: Page, path: string, size: (typeof SIZES)[number], lng: string): Promise<AxeViolation[]> {
@@ -152,12 +226,12 @@ describe('accessibility (axe-core, serious and critical)', () => {
       for (const path of DASHBOARD_PATHS) {
         for (const size of SIZES) {
           await page.setViewportSize(size);
-          const res = await page.goto(`${app.url}${path}`);
+          const res = await page.goto(`${app.url}${path.replace(':draft', draft)}`);
           expect(res?.status(), path).toBe(200);
           // Open the charts' number tables, so axe checks them too.
           await page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })");
           const v = await check(page, path, size, lng);
-          expect(v, `${path} ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
+          expect.soft(v, `${path} ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
         }
       }
       // A follow-up case (the queue page opened them): its page too.
@@ -169,6 +243,16 @@ describe('accessibility (axe-core, serious and critical)', () => {
         expect(v, `/cases/:id ${lng} ${size.width}\n${describeViolations(v)}`).toEqual([]);
       }
       if (lng === 'en') {
+        // The new pages were checked with content on them, not empty.
+        const count = async (path: string, selector: string) => {
+          await page.goto(`${app.url}${path.replace(':draft', draft)}`);
+          return page.locator(selector).count();
+        };
+        await expect(count('/orgs/default/workshop', 'input[type=radio][value=red]:checked')).resolves.toBeGreaterThan(0);
+        await expect(count(`/pilots/${draft}/build`, 'li[data-question]')).resolves.toBeGreaterThan(1);
+        await expect(count('/pilots/default/answers', 'article[data-answer] [data-code="Cost of rent"]')).resolves.toBeGreaterThan(0);
+        await expect(count('/pilots/default/codebook', 'tr[data-code-row]')).resolves.toBe(2);
+        await expect(count('/pilots/default/launch', 'tr[data-link]')).resolves.toBeGreaterThan(0);
         // The try-it picker links the pilot's chat, in each of its survey's fourteen languages.
         await page.goto(`${app.url}/tryit`);
         await expect(page.locator('a[data-try="default"]').count()).resolves.toBe(15);

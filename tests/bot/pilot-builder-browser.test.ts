@@ -5,32 +5,26 @@
  * with its question), fixes it, chooses channels and creates the pilot; downloads a QR code
  * PNG that decodes to the pilot's Telegram link; pastes an invitation list with a refused row
  * and sees it with its reason, then sends through the real campaign queue on Redis to a fake
- * WhatsApp on the far side and sees `sent`. A respondent then completes the new pilot over
- * the try-it JSON API. Saves tests/artifacts/builder-ar.png (the builder in Arabic).
+ * WhatsApp on the far side and sees `sent`. A respondent then opens the new pilot's
+ * try-it page in Chromium with a fake microphone (a generated WAV), answers the "one step
+ * up" question by voice (recorded with the page's MediaRecorder), finishes, and the recording
+ * reaches `ready` through the real media queue on Redis. Saves tests/artifacts/builder-ar.png (the builder in Arabic).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChannelPort } from '../../bot/channels/port.ts';
 import type { RenderedMessage } from '../../bot/conversation/render.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
-import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
+import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
+import { chromiumPath, fakeMicrophone, launchChromium, type Launched } from '../helpers/axe.ts';
 import { createUser, PASSWORD } from '../helpers/dashboard.ts';
-import { ENV, provided } from '../helpers/services/env.ts';
 import { decodeQr } from '../helpers/qr.ts';
+import { botBubble, microphoneWav, recordVoice, settledMediaStatus, tap } from '../helpers/tryit-page.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const CHROMIUM = process.env[ENV.chromium];
+const EN = JSON.parse(readFileSync(join(ROOT, 'locales/en/tryit.json'), 'utf8')) as Record<string, string>;
 
 /** The far side of WhatsApp: what would be sent to which number. */
 class CaptureChannel implements ChannelPort {
@@ -41,21 +35,13 @@ class CaptureChannel implements ChannelPort {
   }
 }
 
-if (!CHROMIUM) {
-  describe('pilot builder in Chromium', () => {
-    it('needs Chromium', () => {
-      provided(ENV.chromium, ENV.chromiumMissing, 'the browser test needs Chromium');
-    });
-  });
-}
-
 const order = (page: Page) => page.locator('li[data-question]').evaluateAll((els) => els.map((e) => e.getAttribute('data-question')));
 
-describe.runIf(!!CHROMIUM)('pilot builder in Chromium', () => {
+describe('pilot builder in Chromium', () => {
   let app: TestApp;
   let fake: FakeBotApi;
-  let ctx: BrowserContext;
-  let profile: string;
+  let browser: Launched;
+  let dir: string;
   const whatsapp = new CaptureChannel();
   const problems: string[] = [];
 
@@ -63,28 +49,25 @@ describe.runIf(!!CHROMIUM)('pilot builder in Chromium', () => {
     fake = await FakeBotApi.start();
     app = await startTestApp({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url }, { telegramBotInfo: fake.botInfo, channels: [whatsapp] });
     await createUser(app.db, 'researcher@example.org', 'researcher', ['default']);
-    profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
-    ctx = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM!,
-      args: ARGS,
-      viewport: { width: 1200, height: 900 },
-      acceptDownloads: true,
-    });
-    await ctx.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective}`))");
-    ctx.on('console', (m) => {
+    chromiumPath(); // a missing browser fails here with the install line
+    dir = mkdtempSync(join(tmpdir(), 'stemmen-builder-browser-'));
+    // The respondent's microphone: 3 s of a tone, fed to Chromium's fake capture device.
+    browser = await launchChromium({ args: fakeMicrophone(microphoneWav(dir)), width: 1200, height: 900, enforceCsp: true });
+    await browser.ctx.addInitScript("document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP violation: ${e.violatedDirective}`))");
+    browser.ctx.on('console', (m) => {
       if (m.type() === 'error' && !m.location().url.endsWith('/favicon.ico')) problems.push(`${m.location().url}: ${m.text()}`);
     });
   }, 90_000);
 
   afterAll(async () => {
-    await ctx?.close();
-    if (profile) rmSync(profile, { recursive: true, force: true });
+    await browser?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
     await app?.dispose();
     await fake?.close();
   });
 
   it('builds, validates, creates and launches a pilot, and a respondent completes it', async () => {
-    const page = await ctx.newPage();
+    const page = await browser.ctx.newPage();
     await page.goto(`${app.url}/login`);
     await page.fill('#email', 'researcher@example.org');
     await page.fill('#password', PASSWORD);
@@ -135,13 +118,13 @@ describe.runIf(!!CHROMIUM)('pilot builder in Chromium', () => {
     await expect(page.locator('input[name=channels][value=whatsapp]').isChecked()).resolves.toBe(true);
 
     // The builder in Arabic: right to left.
-    await ctx.addCookies([{ name: 'stemmen_lng', value: 'ar', url: app.url }]);
+    await browser.ctx.addCookies([{ name: 'stemmen_lng', value: 'ar', url: app.url }]);
     await page.reload();
     await expect(page.locator('html').getAttribute('dir')).resolves.toBe('rtl');
     await expect(page.locator('h2').first().textContent()).resolves.toBe('المشكلات');
     mkdirSync(join(ROOT, 'tests/artifacts'), { recursive: true });
     await page.screenshot({ path: join(ROOT, 'tests/artifacts/builder-ar.png'), fullPage: true });
-    await ctx.addCookies([{ name: 'stemmen_lng', value: 'en', url: app.url }]);
+    await browser.ctx.addCookies([{ name: 'stemmen_lng', value: 'en', url: app.url }]);
     await page.reload();
 
     await Promise.all([page.waitForURL(new RegExp(`/pilots/${code}/launch$`)), page.click('form[action$="/create"] button')]);
@@ -178,22 +161,51 @@ describe.runIf(!!CHROMIUM)('pilot builder in Chromium', () => {
     expect(whatsapp.sent[0]!.message.text).toContain(code);
     expect(problems).toEqual([]);
 
-    // A respondent completes the new pilot through the try-it API.
-    const client = new TryitClient(app.url);
-    const rid = app.handler.respondentIdFor('tryit', client.token);
-    const phase = async () => (await app.db.selectFrom('sessions').select(['phase', 'pilot_code']).where('respondent_id', '=', rid).executeTakeFirst()) ?? null;
-    let r = await client.send({ text: `start ${code}` });
-    for (let i = 0; i < 40 && (await phase())?.phase !== 'completed'; i++) {
-      const data = (r.messages.at(-1)?.buttons ?? []).flat().map((b) => b.data);
+    // A respondent opens the new pilot's try-it page and completes it, the "one step up" by voice.
+    const chat = await browser.ctx.newPage();
+    await chat.goto(`${app.url}/try/${code}?lang=en`);
+    await botBubble(chat, 0);
+    const phase = async () => (await app.db.selectFrom('sessions').select('phase').where('pilot_code', '=', code).executeTakeFirst())?.phase;
+    const voiced: string[] = [];
+    for (let i = 0; i < 40 && (await phase()) !== 'completed'; i++) {
+      const last = chat.locator('.bubble.bot').last();
+      const data = await last.locator('button[data-value]').evaluateAll((els) => els.map((e) => e.getAttribute('data-value') ?? ''));
       const pick =
         data.find((d) => d === 'lang:en') ??
+        data.find((d) => d === 'form:text') ??
         data.find((d) => d === 'consent:yes') ??
         data.find((d) => /:3$/.test(d)) ??
         data.find((d) => !d.startsWith('skip:'));
-      r = pick ? await client.send({ button: pick }) : await client.send({ text: 'It is hard to find work that fits.' });
+      if (pick) await tap(chat, pick);
+      else {
+        // A free-text question: the "one step up" set in the builder is answered by voice, the others typed.
+        const asked = await app.db
+          .selectFrom('sessions')
+          .select('state')
+          .where('pilot_code', '=', code)
+          .executeTakeFirstOrThrow()
+          .then((s) => (JSON.parse(s.state) as { current?: string }).current ?? '');
+        if (asked === 'work_skills_used_step_up') {
+          voiced.push(asked);
+          await recordVoice(chat, EN.voice_sent!);
+        } else {
+          const before = await chat.locator('.bubble.bot').count();
+          await chat.fill('#t', 'It is hard to find work that fits.');
+          await chat.press('#t', 'Enter');
+          await botBubble(chat, before);
+        }
+      }
     }
-    await expect(phase()).resolves.toEqual({ phase: 'completed', pilot_code: code });
-    const answers = await app.db.selectFrom('answers').select('question_id').where('respondent_id', '=', rid).execute();
+    await expect(phase()).resolves.toBe('completed');
+    expect(voiced).toEqual(['work_skills_used_step_up']);
+    // The recording went through the real media queue on Redis to `ready`, as a Telegram voice note does.
+    await expect(settledMediaStatus(app.db, { question: 'work_skills_used_step_up', pilot: code })).resolves.toBe('ready');
+    const answers = await app.db.selectFrom('answers').select(['question_id', 'media_kind', 'media_file']).where('pilot_code', '=', code).execute();
     expect(answers.map((a) => a.question_id)).toEqual(expect.arrayContaining(['health_access', 'work_skills_used', 'work_skills_used_step_up', 'gender']));
+    expect(answers.find((a) => a.question_id === 'work_skills_used_step_up')).toMatchObject({
+      media_kind: 'voice',
+      media_file: expect.stringMatching(/^originals\/[0-9a-f]{2}\/[0-9a-f]{64}\.(webm|ogg)$/),
+    });
+    expect(problems).toEqual([]);
   }, 180_000);
 });

@@ -13,10 +13,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { chromiumPath, fakeMicrophone, launchChromium, type Launched } from '../helpers/axe.ts';
+import { botBubble, microphoneWav, recordVoice, settledMediaStatus, tap } from '../helpers/tryit-page.ts';
 import { inboxDir, putTryitUpload } from '../../workers/media/tryit-inbox.ts';
 
 const labels = (lng: string) => JSON.parse(readFileSync(join(ROOT, `locales/${lng}/tryit.json`), 'utf8')) as Record<string, string>;
@@ -35,8 +35,7 @@ beforeAll(async () => {
   mkdirSync(join(dir, 'prompts/ar'), { recursive: true });
   const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-v', 'error', '-y', ...args]);
   // The microphone's sound: 3 s of a tone, 48 kHz mono, as Chromium's fake capture device reads it.
-  const wav = join(dir, 'voice.wav');
-  ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=330:duration=3', '-ar', '48000', '-ac', '1', wav);
+  const wav = microphoneWav(dir);
   ffmpeg('-f', 'lavfi', '-i', 'sine=frequency=440:duration=1', '-c:a', 'libopus', join(dir, 'prompts/ar/arrival_year.ogg'));
   writeFileSync(
     join(dir, 'spoken.yaml'),
@@ -74,24 +73,6 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** Waits for the n-th bot bubble (0-based) and returns its locator. */
-async function botBubble(page: Page, n: number) {
-  const b = page.locator('.bubble.bot').nth(n);
-  await b.waitFor();
-  return b;
-}
-
-const tap = async (page: Page, data: string) => {
-  const before = await page.locator('.bubble.bot').count();
-  await page.locator(`.bubble.bot button[data-value="${data}"]`).last().click();
-  return botBubble(page, before);
-};
-
-async function answerStatus(question: string): Promise<string | null | undefined> {
-  const r = await app.db.selectFrom('answers').select('media_status').where('question_id', '=', question).executeTakeFirst();
-  return r?.media_status;
-}
-
 describe('try-it in Chromium, like a phone', () => {
   it('plays a recorded prompt and takes a recorded voice answer that reaches ready through the media queue', async () => {
     const page = await browser.ctx.newPage();
@@ -127,23 +108,14 @@ describe('try-it in Chromium, like a phone', () => {
     await botBubble(page, before);
 
     // The last question takes a voice answer: record ~3 s from the fake microphone and send it.
-    const last = await page.locator('.bubble.bot').count();
-    await page.click('#mic');
-    await page.locator('#mic[aria-pressed=true]').waitFor();
-    await expect(page.textContent('#status')).resolves.toMatch(arLabel('recording'));
-    await expect(page.getAttribute('#mic', 'aria-label')).resolves.toBe(AR.stop_recording);
-    await page.waitForTimeout(3000);
-    await page.click('#mic');
-    await page.locator('.bubble.me', { hasText: AR.voice_sent! }).waitFor();
-    await botBubble(page, last);
+    await recordVoice(page, AR.voice_sent!, {
+      whileRecording: async () => {
+        await expect(page.textContent('#status')).resolves.toMatch(arLabel('recording'));
+        await expect(page.getAttribute('#mic', 'aria-label')).resolves.toBe(AR.stop_recording);
+      },
+    });
 
-    let status: string | null | undefined;
-    for (let i = 0; i < 400 && status !== 'ready'; i++) {
-      status = await answerStatus('closing_story');
-      if (status === 'rejected' || status === 'failed') break;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    expect(status).toBe('ready');
+    await expect(settledMediaStatus(app.db, { question: 'closing_story' })).resolves.toBe('ready');
     const stored = await app.db
       .selectFrom('answers')
       .select(['media_kind', 'media_file', 'media_ref'])

@@ -104,15 +104,15 @@ export function registerCodebook(server: FastifyInstance, deps: DashboardDeps): 
     const body = html`<h1>${t('coding.title')}: ${pilot.name}</h1><p>${t('coding.explain')}</p>
 <p>${t('coding.code_on')} ${indicators.map((i, k) => html`${k ? ' · ' : ''}<a href="/pilots/${pilot.code}/indicators/${i}">${ind(i)}</a>`)}</p>
 ${create}
-<h2>${t('coding.codes')}</h2>${codes.length ? html`<div class="scroll"><table><thead><tr><th>${t('coding.label')}</th><th>${t('coding.description')}</th><th>${t('coding.indicator')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('coding.empty')}</p>`}
+<h2>${t('coding.codes')}</h2>${codes.length ? html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('coding.label')}</th><th>${t('coding.description')}</th><th>${t('coding.indicator')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('coding.empty')}</p>`}
 <h2>${t('coding.counts')}</h2><p class="muted">${t('coding.counts_explain', { min: deps.rule.minRespondents })}</p>${
       countRows.length
-        ? html`<div class="scroll"><table data-counts><thead><tr><th>${t('coding.code')}</th>${indicators.map((i) => html`<th scope="col">${ind(i)}</th>`)}</tr></thead><tbody>${countRows}</tbody></table></div>`
+        ? html`<div class="scroll" tabindex="0"><table data-counts><thead><tr><th>${t('coding.code')}</th>${indicators.map((i) => html`<th scope="col">${ind(i)}</th>`)}</tr></thead><tbody>${countRows}</tbody></table></div>`
         : html`<p>${t('indicator.none')}</p>`
     }
 <h2>${t('coding.audit')}</h2>${
       trail.length
-        ? html`<div class="scroll"><table data-audit-trail><tbody>${trail.map((e) => auditRow(ctx, e, byId, (id) => users.get(id) ?? t('coding.former_user')))}</tbody></table></div>`
+        ? html`<div class="scroll" tabindex="0"><table data-audit-trail><tbody>${trail.map((e) => auditRow(ctx, e, byId, (id) => users.get(id) ?? t('coding.former_user')))}</tbody></table></div>`
         : html`<p>${t('indicator.none')}</p>`
     }`;
     return sendPage(reply, ctx, t('coding.title'), body);

@@ -14,6 +14,7 @@ import { planInvitations, planResults, inviteCampaignId, resultsCampaignId } fro
 import { readContactList, type ContactList } from '../../../../contact-list.ts';
 import { pilotLinks, qrPng, qrSvg } from '../../../../pilot-links.ts';
 import { UsageError } from '../../../../usage-error.ts';
+import { direction } from '../../../../../surveys/languages.ts';
 import { loadSurveyFile } from '../../../../conversation/index.ts';
 import { readLocales } from '../../../../i18n.ts';
 import { pageContext, parseOr400, pilotOr404, sendError, sendPage, type DashboardDeps } from '../../context.ts';
@@ -78,13 +79,13 @@ export function registerLaunch(server: FastifyInstance, deps: DashboardDeps, b: 
     const prog = (kind: string, p: (typeof progress)[number]) =>
       html`<p data-progress="${kind}">${t(`builder.campaign.${kind}`)}: ${t('builder.progress', { planned: p.planned, sent: p.sent, failed: p.failed, suppressed: p.suppressed })} <a href="/pilots/${code}/campaigns/${kind}/status">JSON</a></p>`;
     const body = html`${busy ? raw('<meta http-equiv="refresh" content="2">') : ''}<h1>${t('builder.launch_title', { name: pilot.name })} <span class="muted">(${code})</span></h1>
-<h2>${t('builder.links')}</h2>${rows.length ? html`<div class="scroll"><table><thead><tr><th>${t('builder.channel')}</th><th>${t('builder.language')}</th><th>${t('builder.link')}</th><th>${t('builder.qr')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('builder.no_links')}</p>`}
+<h2>${t('builder.links')}</h2>${rows.length ? html`<div class="scroll" tabindex="0"><table><thead><tr><th>${t('builder.channel')}</th><th>${t('builder.language')}</th><th>${t('builder.link')}</th><th>${t('builder.qr')}</th></tr></thead><tbody>${rows}</tbody></table></div>` : html`<p>${t('builder.no_links')}</p>`}
 ${
   BUILD_ROLES.includes(pilot.role)
     ? html`<h2>${t('builder.progress_title')}</h2>${prog('invite', progress[0]!)}${prog('results', progress[1]!)}
 <h2>${t('builder.invite_title')}</h2>${whatsapp ? '' : html`<p class="notice" data-no-whatsapp>${t('builder.no_whatsapp')}</p>`}<form method="post" action="/pilots/${code}/invitations" class="card">${csrfField(ctx)}<label>${t('builder.csv_file')} <input type="file" accept=".csv,text/csv" data-csv-into="invite-csv" hidden></label><label>${t('builder.csv')} <textarea id="invite-csv" name="csv" rows="6" class="wide" required></textarea></label><script>${raw(CSV_FILE_SCRIPT)}</script><p class="muted">${t('builder.csv_hint')}</p><button>${t('builder.preview')}</button></form>
 <h2>${t('builder.results_title')}</h2><form method="post" action="/pilots/${code}/results" class="card">${csrfField(ctx)}${pilot.survey.languages.map(
-        (l) => html`<label>${l} <textarea name="text_${l}" rows="3" class="wide" lang="${l}"></textarea></label>`,
+        (l) => html`<label>${l} <textarea name="text_${l}" rows="3" class="wide" lang="${l}" dir="${direction(l)}"></textarea></label>`,
       )}<button>${t('builder.send_results')}</button></form>`
     : ''
 }`;

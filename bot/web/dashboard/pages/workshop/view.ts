@@ -65,7 +65,7 @@ ${members.map((who) => {
 <p class="muted">${t('workshop.map.rule')}</p>
 ${m.experience === null ? html`<p class="notice">${t('workshop.experience.no_pilots')}</p>` : ''}
 <div class="ws-map">${tiles}</div>
-<h3>${t('workshop.map.table')}</h3><div class="scroll"><table><caption class="muted">${t('workshop.map.table_caption')}</caption>
+<h3>${t('workshop.map.table')}</h3><div class="scroll" tabindex="0"><table><caption class="muted">${t('workshop.map.table_caption')}</caption>
 <thead><tr><th scope="col">${t('workshop.map.indicator')}</th><th scope="col">${t('workshop.map.team')}</th><th scope="col">${t('workshop.map.spread_head')}</th>
 ${members.map((who) => html`<th scope="col">${who}</th>`)}<th scope="col">${t('workshop.map.experience')}</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
