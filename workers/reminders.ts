@@ -11,6 +11,7 @@ import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { QueueSettings } from './queues.ts';
 import { redisOptions } from './redis.ts';
+import { upsertEvery } from './schedulers.ts';
 
 export const REMINDER_QUEUE = 'reminders';
 const SWEEP = 'sweep';
@@ -52,7 +53,7 @@ export class ReminderQueue {
   /** Plans the repeating sweep (one scheduler, however many processes call this) and processes it. */
   async start(sweep: ReminderSweep): Promise<void> {
     if (!this.opts.worker) return;
-    await this.queue.upsertJobScheduler(SWEEP, { every: this.opts.sweepMs }, { name: SWEEP, opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await upsertEvery(this.queue, SWEEP, this.opts.sweepMs, { name: SWEEP, opts: { removeOnComplete: true, removeOnFail: 100 } });
     this.worker = new Worker(REMINDER_QUEUE, async () => sweep(), {
       connection: redisOptions(this.settings.url, 'worker'),
       prefix: this.settings.prefix,

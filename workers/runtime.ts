@@ -17,6 +17,7 @@ import { sweepTryitInbox } from './media/tryit-inbox.ts';
 import { MAINTENANCE_QUEUE, MEDIA_QUEUE, SPEECH_QUEUE, TEXT_JOB, type MaintenanceJob, type MediaJob, type Queues, type SpeechJob } from './queues.ts';
 import { translateTyped } from './translate/typed.ts';
 import { redisOptions } from './redis.ts';
+import { upsertEvery } from './schedulers.ts';
 
 export interface WorkerSettings {
   concurrency: number;
@@ -105,12 +106,8 @@ export async function startWorkers(
     );
   }
   // Recurring jobs: one scheduler each, shared by every worker process (upsert is idempotent).
-  await queues.maintenance.upsertJobScheduler('sweep', { every: settings.sweepEveryMs ?? 60_000 }, { name: 'sweep', data: { task: 'sweep' } });
-  await queues.maintenance.upsertJobScheduler(
-    'retention',
-    { every: settings.retentionEveryMs ?? 6 * 3600_000 },
-    { name: 'retention', data: { task: 'retention' } },
-  );
+  await upsertEvery(queues.maintenance, 'sweep', settings.sweepEveryMs ?? 60_000, { name: 'sweep', data: { task: 'sweep' } });
+  await upsertEvery(queues.maintenance, 'retention', settings.retentionEveryMs ?? 6 * 3600_000, { name: 'retention', data: { task: 'retention' } });
 
   return {
     sweep,

@@ -14,7 +14,9 @@ import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { FakeStt } from '../../scripts/dev/fake-stt.ts';
 import type { MediaRef } from '../../surveys/engine/types.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
-import { ensureRedis, type LocalRedis } from '../../workers/redis.ts';
+import { Queue } from 'bullmq';
+import { ensureRedis, redisOptions, type LocalRedis } from '../../workers/redis.ts';
+import { upsertEvery } from '../../workers/schedulers.ts';
 import { startWorkers } from '../../workers/runtime.ts';
 import { freePort } from '../helpers/net.ts';
 import { ROOT, startTestApp, workerPipeline, type TestApp } from '../helpers/app.ts';
@@ -172,6 +174,30 @@ describe('media pipeline resilience', () => {
         ).media_status,
       ).toBe('ready');
     }
+  });
+
+  it('a repeating job is planned once Redis is back, not refused while its connection reconnects', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stemmen-redis-'));
+    const port = await freePort();
+    const url = `redis://127.0.0.1:${port}`;
+    let redis: LocalRedis = await ensureRedis(url, dir);
+    const queue = new Queue(`sched-${port}`, { connection: redisOptions(url, 'producer') });
+    queue.on('error', () => {}); // the reconnect attempts while it is down
+    cleanups.push(async () => {
+      await queue.close();
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+    await queue.waitUntilReady();
+    redis.child!.kill('SIGKILL');
+    await exitCode(redis.child!);
+    // Planned while Redis is down (a producer keeps no offline queue: a bare upsert fails at once) …
+    const planned = upsertEvery(queue, 'sweep', 60_000, { name: 'sweep' });
+    await new Promise((r) => setTimeout(r, 300));
+    redis = await ensureRedis(url, dir);
+    // … it goes through as soon as the connection is back.
+    await planned;
+    expect((await queue.getJobSchedulers()).map((j) => j.key)).toEqual(['sweep']);
   });
 
   it('a graceful shutdown finishes the job in hand before it resolves', async () => {
