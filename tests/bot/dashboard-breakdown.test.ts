@@ -18,17 +18,9 @@ import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/d
 import { createUser, PASSWORD, seed, type SeedAnswer, type SeedRespondent } from '../helpers/dashboard.ts';
 import { HttpBrowser } from '../helpers/http-browser.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
+import { CHROMIUM_ARGS as ARGS } from '../helpers/services/chromium.ts';
 
 const CHROMIUM = process.env[ENV.chromium];
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SURVEY = join(ROOT, 'tests/fixtures/breakdown/breakdown.yaml');
 const SECRET = 'only three of us wrote this';
 

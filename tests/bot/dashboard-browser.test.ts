@@ -18,17 +18,8 @@ import { voiceNote } from '../helpers/media.ts';
 import { FakeBotApi } from '../../scripts/dev/fake-bot-api.ts';
 import { seedMediaAnswer } from '../../scripts/dev/seed-media.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
+import { CHROMIUM_ARGS as ARGS } from '../helpers/services/chromium.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const HEADER_COLOUR = "getComputedStyle(document.querySelector('header')).backgroundColor";
 // The global setup's browser: Debian's Chromium, or @sparticuz/chromium's (services/chromium.ts).
 const CHROMIUM = process.env[ENV.chromium];

@@ -14,16 +14,8 @@ import { FakeLibreTranslate } from '../../scripts/dev/fake-libretranslate.ts';
 import { startTestApp, TryitClient, type TestApp } from '../helpers/app.ts';
 import { createUser, PASSWORD } from '../helpers/dashboard.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
+import { CHROMIUM_ARGS as ARGS } from '../helpers/services/chromium.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CHROMIUM = process.env[ENV.chromium];
 
 // A missing browser fails with the install line instead of skipping.

@@ -13,16 +13,8 @@ import { MediaRepo } from '../../storage/media.ts';
 import { ROOT, startTestApp, type TestApp } from '../helpers/app.ts';
 import { createUser, PASSWORD, seed } from '../helpers/dashboard.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
+import { CHROMIUM_ARGS as ARGS } from '../helpers/services/chromium.ts';
 
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const CHROMIUM = process.env[ENV.chromium];
 const ARABIC = 'أبحث عن عمل كنجار منذ سنتين';
 /** The laid-out direction of an element, run in the page (this project's TypeScript has no DOM types). */

@@ -12,18 +12,8 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { ROOT } from './app.ts';
 import { ENV, provided } from './services/env.ts';
-
-/** Headless and offline; the same flags work for Debian's Chromium and @sparticuz/chromium's build. */
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+import { CHROMIUM_ARGS } from './services/chromium.ts';
+export { CHROMIUM_ARGS } from './services/chromium.ts';
 
 /** A fake microphone that plays `wav` and grants the permission without a prompt. */
 export const fakeMicrophone = (wav: string): string[] => [

@@ -17,6 +17,7 @@ import { ROOT, startTestApp, TryitClient, type TestApp } from '../helpers/app.ts
 import { stemmen } from '../helpers/cli.ts';
 import { Browser, createUser, PASSWORD } from '../helpers/dashboard.ts';
 import { ENV, provided } from '../helpers/services/env.ts';
+import { CHROMIUM_ARGS } from '../helpers/services/chromium.ts';
 
 const CODE = 'waves26';
 const SURVEY = join(ROOT, 'tests/fixtures/surveys/waves/waves-test.yaml');
@@ -257,7 +258,7 @@ describe('two waves', () => {
     const profile = mkdtempSync(join(tmpdir(), 'stemmen-chromium-'));
     const ctx = await chromium.launchPersistentContext(profile, {
       executablePath: provided(ENV.chromium, ENV.chromiumMissing, 'the wave section test needs Chromium'),
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+      args: CHROMIUM_ARGS,
     });
     const errors: string[] = [];
     ctx.on('console', (m) => {

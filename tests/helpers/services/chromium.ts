@@ -6,6 +6,18 @@
 import { existsSync } from 'node:fs';
 
 export const SYSTEM_CHROMIUM = '/usr/bin/chromium';
+
+/** Headless and offline (this machine's network is closed); the same flags work for Debian's Chromium and @sparticuz/chromium's build. */
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const CHROMIUM_INSTALL =
   'Chromium is missing: install the dev dependencies (`npm ci`, which brings @sparticuz/chromium) or `sudo apt-get install -y chromium`';
 
