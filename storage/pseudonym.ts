@@ -18,9 +18,20 @@ export class Pseudonymizer {
     return createHmac('sha256', this.secret).update(parts.join('\u0000')).digest('base64url').slice(0, length);
   }
 
+  /** Recent respondent ids by channel and address: every message asks, and an HMAC is a tenth of a respondent's turn. */
+  private readonly recent = new Map<string, string>();
+
   /** The respondent id for an address on a channel, e.g. `r_Q2x…`. */
   respondentId(channel: string, address: string): string {
-    return `r_${this.hash(['respondent', channel, address], 22)}`;
+    const key = `${channel}\u0000${address}`;
+    let id = this.recent.get(key);
+    if (id === undefined) {
+      id = `r_${this.hash(['respondent', channel, address], 22)}`;
+      // Bounded: forget the oldest when full (Maps keep insertion order).
+      if (this.recent.size >= 10_000) this.recent.delete(this.recent.keys().next().value!);
+      this.recent.set(key, id);
+    }
+    return id;
   }
 
   /** A key for one of the addresses a person has on a channel (identity links store only these). */

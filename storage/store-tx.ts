@@ -18,7 +18,7 @@ import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
-import type { AnswerRow, SqliteHotPath } from './sqlite-hot-path.ts';
+import { answerParams, type SqliteHotPath } from './sqlite-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -147,7 +147,10 @@ export class StoreTx {
   async findSession(respondentId: string, pilotCode?: string): Promise<StoredSession | undefined> {
     if (this.hot) {
       const r = this.hot.findSession(respondentId, pilotCode);
-      return r && { id: r.id, pilotCode: r.pilot_code, revision: r.revision, state: parseSessionState(r.state, r.id), wave: r.wave };
+      if (!r) return undefined;
+      // What this process wrote was a valid state when written: parse it without the check.
+      const state = this.hot.wroteState(r.id, r.state) ? (JSON.parse(r.state) as SessionState) : parseSessionState(r.state, r.id);
+      return { id: r.id, pilotCode: r.pilot_code, revision: r.revision, state, wave: r.wave };
     }
     let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state', 'wave']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
@@ -224,6 +227,7 @@ export class StoreTx {
       translation?: 'pending' | 'off' | undefined;
     },
   ): Promise<{ id: string; revision: number }> {
+    if (this.hot) return this.hot.upsertAnswer(answerParams(a, ctx));
     const values = {
       ...answerValueToRow(a.value),
       language: a.language,
@@ -254,7 +258,6 @@ export class StoreTx {
       revision: 1,
       wave: ctx.wave ?? 1,
     };
-    if (this.hot) return this.hot.upsertAnswer({ ...keys, ...values } satisfies AnswerRow);
     return await this.trx
       .insertInto('answers')
       .values({ ...keys, ...values })

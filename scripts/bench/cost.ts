@@ -4,6 +4,13 @@
  * without and with 20 ms added to every Bot API call; bot and Redis CPU per answer,
  * answers/s, p50/p99, peak RSS, the growth Q60/Q10, and the profile's top five functions
  * before issue 20 (profile-baseline.json) and now (profile.ts).
+ *
+ * Each run is measured on a running bot: a first cohort of respondents completes the survey
+ * unmeasured (V8 compiles the hot path meanwhile; a bot that runs for days pays that once).
+ * One run without it ("cold", SQLite Q=30) keeps the figure comparable with issue 20's own.
+ * The wire floor (wire-floor.mjs) runs the same load against a stand-in that stores nothing:
+ * what the Bot API traffic alone costs on this machine, and the latency the load generator
+ * itself allows at this many respondents.
  * BENCH_COST=off skips it; BENCH_COST_RESPONDENTS (default 200) sizes it; BENCH_COST_PROFILE=off skips the profile.
  * Standalone: `npx tsx scripts/bench/cost.ts` (PostgreSQL from BENCH_DATABASE_URL, `off` for SQLite only).
  * @module
@@ -16,7 +23,9 @@ import { postgresBenchSchema } from './databases.ts';
 import { pathToFileURL } from 'node:url';
 
 export interface CostRun extends TelegramFigures {
-  database: 'sqlite' | 'postgres';
+  database: 'sqlite' | 'postgres' | 'none (wire floor)';
+  /** Measured after a warm-up cohort (see above). */
+  warm: boolean;
 }
 
 export interface CostFigures {
@@ -34,22 +43,34 @@ const PLAN: Array<{ questions: number; apiDelayMs: number }> = [
   { questions: 30, apiDelayMs: 20 },
 ];
 
+const WIRE_FLOOR = [join(import.meta.dirname, 'wire-floor.mjs')];
+
 export async function benchCost(respondents: number, pgUrl: string | undefined): Promise<CostFigures> {
   const runs: CostRun[] = [];
+  const warm = { warmupRespondents: respondents };
   for (const database of pgUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const)) {
     for (const p of PLAN) {
       const scoped = database === 'postgres' ? await postgresBenchSchema(pgUrl!) : undefined;
       try {
-        runs.push({ database, ...(await benchTelegram(respondents, p.questions, scoped?.url, { apiDelayMs: p.apiDelayMs })) });
+        runs.push({ database, warm: true, ...(await benchTelegram(respondents, p.questions, scoped?.url, { apiDelayMs: p.apiDelayMs, ...warm })) });
       } finally {
         await scoped?.dispose();
       }
     }
   }
+  runs.push({ database: 'sqlite', warm: false, ...(await benchTelegram(respondents, 30, undefined, {})) });
+  for (const apiDelayMs of [0, 20]) {
+    runs.push({
+      database: 'none (wire floor)',
+      warm: true,
+      ...(await benchTelegram(respondents, 30, undefined, { apiDelayMs, command: WIRE_FLOOR, ...warm })),
+    });
+  }
   const growth: Record<string, number> = {};
-  for (const db of new Set(runs.map((r) => r.database))) {
-    const at = (q: number) => runs.find((r) => r.database === db && r.questions === q && r.apiDelayMs === 0)!.botCpuMsPerAnswer;
-    growth[db] = at(60) / at(10);
+  for (const db of ['sqlite', 'postgres'] as const) {
+    const at = (q: number) => runs.find((r) => r.database === db && r.warm && r.questions === q && r.apiDelayMs === 0)?.botCpuMsPerAnswer;
+    const [q60, q10] = [at(60), at(10)];
+    if (q60 !== undefined && q10 !== undefined) growth[db] = q60 / q10;
   }
   const before = JSON.parse(readFileSync(join(import.meta.dirname, 'profile-baseline.json'), 'utf8')) as CostFigures['before'];
   const after = process.env.BENCH_COST_PROFILE === 'off' ? null : (await profileTelegram(respondents, 30)).top;
@@ -59,8 +80,8 @@ export async function benchCost(respondents: number, pgUrl: string | undefined):
 /** Table rows for bench.ts. */
 export function costRows(c: CostFigures): Array<[string, string, string]> {
   const rows: Array<[string, string, string]> = c.runs.map((r) => [
-    `cost per answer, ${r.database}, ${r.respondents} respondents × ${r.questions} q, API delay ${r.apiDelayMs} ms: bot CPU / Redis CPU; answers/s; p50 / p99; RSS`,
-    `${r.botCpuMsPerAnswer.toFixed(2)} / ${r.redisCpuMsPerAnswer.toFixed(3)}`,
+    `cost per answer, ${r.database}${r.warm ? '' : ', cold (no warm-up)'}, ${r.respondents} respondents × ${r.questions} q, API delay ${r.apiDelayMs} ms: bot CPU (main thread) / Redis CPU; answers/s; p50 / p99; RSS`,
+    `${r.botCpuMsPerAnswer.toFixed(2)} (${r.botMainThreadMsPerAnswer.toFixed(2)}) / ${r.redisCpuMsPerAnswer.toFixed(3)}`,
     `ms CPU per answer; ${r.answersPerSecond} answers/s; ${r.p50Ms.toFixed(0)} / ${r.p99Ms.toFixed(0)} ms; ${r.peakRssMb} MB`,
   ]);
   for (const [db, g] of Object.entries(c.growth)) rows.push([`cost growth, bot CPU per answer Q=60 ÷ Q=10 (${db})`, g.toFixed(2), '×']);

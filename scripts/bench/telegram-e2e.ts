@@ -15,7 +15,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect, createServer } from 'node:net';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { INDICATORS } from '../../surveys/indicators.ts';
@@ -60,17 +60,30 @@ function rssMb(pid: number): number {
   }
 }
 
-/** user+system CPU seconds a process has used so far (Linux /proc). */
-function cpuSeconds(pid: number): number {
+/** User and system CPU seconds a process has used so far (Linux /proc). */
+function cpuSeconds(pid: number): { user: number; system: number } {
   try {
     // Fields after the ")" of the command name: utime and stime are the 12th and 13th.
     const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // USER_HZ is 100 on Linux
+    return { user: Number(f[11]) / 100, system: Number(f[12]) / 100 }; // USER_HZ is 100 on Linux
   } catch {
-    return 0;
+    return { user: 0, system: 0 };
   }
 }
 
+/** CPU milliseconds per thread id of a process (the main thread's id is the pid; the others are V8's GC and compiler helpers, libuv's pool). */
+function threadsCpu(pid: number): Record<string, number> {
+  const by: Record<string, number> = {};
+  try {
+    for (const t of readdirSync(`/proc/${pid}/task`)) {
+      const f = readFileSync(`/proc/${pid}/task/${t}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      by[t] = (Number(f[11]) + Number(f[12])) * 10;
+    }
+  } catch {
+    // The process ended; nothing to read.
+  }
+  return by;
+}
 async function freePort(): Promise<number> {
   const srv = createServer();
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
@@ -127,6 +140,12 @@ async function privateRedis(): Promise<{ url: string; cpu(): Promise<number>; st
 export interface TelegramOptions {
   /** Added before the fake answers each Bot API call (a real round trip is about 20 ms). */
   apiDelayMs?: number;
+  /** Respondents who complete the survey before the measured ones start (not counted); default none. */
+  warmupRespondents?: number;
+  /** Flags for node before the script (e.g. `--max-semi-space-size=32`). */
+  nodeFlags?: string[];
+  /** The script (and its arguments) node runs instead of `stemmen start`, e.g. the wire floor (wire-floor.mjs). */
+  command?: string[];
   /** Run the bot under `node --cpu-prof`, writing its .cpuprofile here. */
   cpuProfDir?: string;
 }
@@ -137,6 +156,10 @@ export interface TelegramFigures {
   apiDelayMs: number;
   /** Bot process CPU (user+system) over the run, per answer. */
   botCpuMsPerAnswer: number;
+  /** The kernel's part of it (system time: fsync, sockets). */
+  botSystemMsPerAnswer: number;
+  /** The main thread's part (the rest is V8's GC and JIT helper threads and libuv's pool). */
+  botMainThreadMsPerAnswer: number;
   /** Redis server CPU (INFO cpu) over the run, per answer. */
   redisCpuMsPerAnswer: number;
   answers: number;
@@ -156,7 +179,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-tg-'));
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
-  const bot = spawn(process.execPath, [...prof, join(ROOT, 'scripts/stemmen.mjs'), 'start'], {
+  const bot = spawn(process.execPath, [...prof, ...(opts.nodeFlags ?? []), ...(opts.command ?? [join(ROOT, 'scripts/stemmen.mjs'), 'start'])], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -171,6 +194,8 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       TELEGRAM_BOT_TOKEN: fake.token,
       TELEGRAM_API_ROOT: fake.url,
       TELEGRAM_SENDS_PER_SECOND: '0',
+      // For a stand-in bot (opts.command, e.g. wire-floor.mjs): where the survey ends.
+      BENCH_QUESTIONS: String(questions),
       ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -197,7 +222,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
     const reply = (chat: number, re: RegExp) => new Promise<void>((resolve) => waiting.set(chat, { re, resolve }));
     const keyboard = (chat: number) => fake.sentTo(chat).findLast((m) => m.reply_markup?.inline_keyboard.length)!.message_id;
 
-    const latencies: number[] = [];
+    let latencies: number[] = [];
     let answers = 0;
     const one = async (chat: number) => {
       // A one-language survey goes straight to the consent question.
@@ -217,12 +242,22 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       }
     };
     await fake.waitForCall((c) => c.method === 'getUpdates', { timeoutMs: 30_000 });
+    // Warm-up: a first cohort, not measured, so the figures are a running bot's and not its
+    // JIT compiler's (V8 compiles the hot path during the first few thousand answers).
+    if (opts.warmupRespondents) {
+      await Promise.all(Array.from({ length: opts.warmupRespondents }, (_, i) => one(600_000 + i)));
+      latencies = [];
+      answers = 0;
+    }
     const t0 = performance.now();
     const cpu0 = cpuSeconds(bot.pid!);
+    const threads0 = threadsCpu(bot.pid!);
     const redis0 = await redis.cpu();
     await Promise.all(Array.from({ length: respondents }, (_, i) => one(700_000 + i)));
     const seconds = (performance.now() - t0) / 1000;
-    const botCpu = cpuSeconds(bot.pid!) - cpu0;
+    const cpu1 = cpuSeconds(bot.pid!);
+    const mainThread = (threadsCpu(bot.pid!)[String(bot.pid)] ?? 0) - (threads0[String(bot.pid)] ?? 0);
+    const botCpu = cpu1.user + cpu1.system - cpu0.user - cpu0.system;
     const redisCpu = (await redis.cpu()) - redis0;
     clearInterval(pump);
     latencies.sort((a, b) => a - b);
@@ -231,6 +266,8 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       questions,
       apiDelayMs: fake.delayMs,
       botCpuMsPerAnswer: (botCpu * 1000) / answers,
+      botSystemMsPerAnswer: ((cpu1.system - cpu0.system) * 1000) / answers,
+      botMainThreadMsPerAnswer: mainThread / answers,
       redisCpuMsPerAnswer: (redisCpu * 1000) / answers,
       answers,
       answersPerSecond: Math.round(answers / seconds),

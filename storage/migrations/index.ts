@@ -29,6 +29,7 @@ import * as workshops from './2026120218_workshops.ts';
 import * as typedTranslation from './2026120220_typed_translation.ts';
 import * as answerSearch from './2026120221_answer_search.ts';
 import * as cost from './2026120225_cost.ts';
+import * as outboxAddress from './2026120226_outbox_address.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '2026112201_initial': initial,
@@ -57,4 +58,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   '2026120220_typed_translation': typedTranslation,
   '2026120221_answer_search': answerSearch,
   '2026120225_cost': cost,
+  '2026120226_outbox_address': outboxAddress,
 };

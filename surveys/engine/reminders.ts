@@ -32,16 +32,23 @@ export function wantsReminder(s: SessionState): boolean {
 
 /** Minutes after local midnight of `at` in `timeZone`. */
 // Building an Intl.DateTimeFormat costs far more than using one; every answer asks (issue 20).
-const clocks = new Map<string, Intl.DateTimeFormat>();
+// Using one still costs a formatToParts; a time zone's offset changes only on a whole minute,
+// so the answer for the same UTC minute is kept (one entry per time zone).
+const clocks = new Map<string, { format: Intl.DateTimeFormat; minute: number; local: number }>();
 export function localMinutes(at: Date, timeZone: string): number {
   let clock = clocks.get(timeZone);
   if (!clock) {
-    clock = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    clock = { format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), minute: Number.NaN, local: 0 };
     clocks.set(timeZone, clock);
   }
-  const parts = clock.formatToParts(at);
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  return get('hour') * 60 + get('minute');
+  const minute = Math.floor(at.getTime() / 60_000);
+  if (minute !== clock.minute) {
+    const parts = clock.format.formatToParts(at);
+    const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
+    clock.minute = minute;
+    clock.local = get('hour') * 60 + get('minute');
+  }
+  return clock.local;
 }
 
 export function inQuietHours(at: Date, s: Pick<ReminderSettings, 'quietStart' | 'quietEnd' | 'timeZone'>): boolean {
