@@ -18,7 +18,9 @@ import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
-import { answerParams, type SqliteHotPath } from './sqlite-hot-path.ts';
+import { answerParams } from './answer-params.ts';
+import type { SqliteHotPath } from './sqlite-hot-path.ts';
+import type { PostgresHotPath } from './postgres-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -67,6 +69,8 @@ export class StoreTx {
     private readonly shared = false,
     /** SQLite inside the group commit: the same statements, prepared once (storage/sqlite-hot-path.ts). */
     private readonly hot: SqliteHotPath | null = null,
+    /** PostgreSQL: the same statements as fixed SQL, without kysely's builder (storage/postgres-hot-path.ts). */
+    private readonly pg: PostgresHotPath | null = null,
   ) {}
 
   /** Funnel events, counted inside this transaction. */
@@ -101,12 +105,14 @@ export class StoreTx {
    * SQLite there is one process, whose handler already serializes per respondent.
    */
   async lockRespondent(respondentId: string): Promise<void> {
-    if (this.shared) await sql`select pg_advisory_xact_lock(hashtext(${respondentId}))`.execute(this.trx);
+    if (this.pg) await this.pg.lockRespondent(this.trx, respondentId);
+    else if (this.shared) await sql`select pg_advisory_xact_lock(hashtext(${respondentId}))`.execute(this.trx);
   }
 
   /** Records a message as handled; false when it was seen before (a redelivery). */
   async claimMessage(channel: Channel, messageKey: string, respondentId: string, now: string): Promise<boolean> {
     if (this.hot) return this.hot.claimMessage(channel, messageKey, respondentId, now);
+    if (this.pg) return this.pg.claimMessage(this.trx, channel, messageKey, respondentId, now);
     const res = await this.trx
       .insertInto('inbox')
       .values({ channel, message_key: messageKey, respondent_id: respondentId, received_at: now })
@@ -124,6 +130,7 @@ export class StoreTx {
   async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
     const stale = new Date(Date.parse(now) - TOUCH_PRECISION_MS).toISOString();
     if (this.hot) return this.hot.touchRespondent(id, channel, address, now, stale);
+    if (this.pg) return this.pg.touchRespondent(this.trx, id, channel, address, now, stale);
     await this.trx
       .insertInto('respondents')
       .values({ id, created_at: now, last_seen_at: now, language: null })
@@ -151,6 +158,10 @@ export class StoreTx {
       // What this process wrote was a valid state when written: parse it without the check.
       const state = this.hot.wroteState(r.id, r.state) ? (JSON.parse(r.state) as SessionState) : parseSessionState(r.state, r.id);
       return { id: r.id, pilotCode: r.pilot_code, revision: r.revision, state, wave: r.wave };
+    }
+    if (this.pg) {
+      const r = await this.pg.findSession(this.trx, respondentId, pilotCode);
+      return r && { id: r.id, pilotCode: r.pilot_code, revision: r.revision, state: parseSessionState(r.state, r.id), wave: r.wave };
     }
     let q = this.trx.selectFrom('sessions').select(['id', 'pilot_code', 'revision', 'state', 'wave']).where('respondent_id', '=', respondentId);
     if (pilotCode) q = q.where('pilot_code', '=', pilotCode);
@@ -203,9 +214,11 @@ export class StoreTx {
         .execute();
       return;
     }
-    if (this.hot) {
-      if (!this.hot.updateSession(s.id, s.expectedRevision, common))
-        throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
+    if (this.hot || this.pg) {
+      const updated = this.hot
+        ? this.hot.updateSession(s.id, s.expectedRevision, common)
+        : await this.pg!.updateSession(this.trx, s.id, s.expectedRevision, common);
+      if (!updated) throw new ConcurrentUpdateError(`session ${s.id} changed since revision ${s.expectedRevision}`);
       return;
     }
     const res = await this.trx.updateTable('sessions').set(common).where('id', '=', s.id).where('revision', '=', s.expectedRevision).executeTakeFirst();
@@ -228,6 +241,7 @@ export class StoreTx {
     },
   ): Promise<{ id: string; revision: number }> {
     if (this.hot) return this.hot.upsertAnswer(answerParams(a, ctx));
+    if (this.pg) return this.pg.upsertAnswer(this.trx, answerParams(a, ctx));
     const values = {
       ...answerValueToRow(a.value),
       language: a.language,
@@ -371,20 +385,38 @@ export class StoreTx {
     if (!first) return;
     let placed = rows;
     if (this.shared) {
-      const last = await this.trx
-        .selectFrom('outbox')
-        .select(['created_at', 'position'])
-        .where('channel', '=', first.channel)
-        .where('address', '=', first.address)
-        .orderBy('created_at', 'desc')
-        .orderBy('position', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const last = this.pg
+        ? await this.pg.lastOutbox(this.trx, first.channel, first.address)
+        : await this.trx
+            .selectFrom('outbox')
+            .select(['created_at', 'position'])
+            .where('channel', '=', first.channel)
+            .where('address', '=', first.address)
+            .orderBy('created_at', 'desc')
+            .orderBy('position', 'desc')
+            .limit(1)
+            .executeTakeFirst();
       if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
         placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
       }
     }
     const hot = this.hot;
+    const pg = this.pg;
+    if (pg) {
+      for (const r of placed) {
+        await pg.insertOutbox(this.trx, {
+          id: r.id,
+          respondent_id: r.respondentId,
+          channel: r.channel,
+          address: r.address,
+          payload: JSON.stringify(r.payload),
+          created_at: r.createdAt,
+          position: r.position,
+          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
+        });
+      }
+      return;
+    }
     if (hot) {
       for (const r of placed) {
         hot.insertOutbox({

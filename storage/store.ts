@@ -11,6 +11,7 @@ import { ConcurrentUpdateError, StoreTx, type StoredSession } from './store-tx.t
 import { isPostgres, sqliteConnectionOf, type Db } from './database.ts';
 import { GroupCommit } from './group-commit.ts';
 import { SqliteHotPath } from './sqlite-hot-path.ts';
+import { PostgresHotPath } from './postgres-hot-path.ts';
 import { ContactRetention } from './contact-retention.ts';
 import { PilotRepository } from './pilots.ts';
 import { SentMessages } from './sent-messages.ts';
@@ -43,6 +44,8 @@ export interface OutboxAccess {
   markUnreachable(channel: string, address: string, now: string): Promise<UnreachableResult>;
 }
 
+const PG_HOT_PATH = new PostgresHotPath();
+
 export class Store implements OutboxAccess {
   /** PostgreSQL: several processes may share the database, so cross-process locks are taken. */
   readonly shared: boolean;
@@ -56,12 +59,15 @@ export class Store implements OutboxAccess {
   readonly groupCommit: GroupCommit | null;
   /** SQLite: the handler's statements prepared once, run inside the group commit's transactions. */
   private readonly hot: SqliteHotPath | null;
+  /** PostgreSQL: the same statements as fixed SQL (stateless, shared by every transaction). */
+  private readonly pg: PostgresHotPath | null;
 
   constructor(readonly db: Db) {
     this.shared = isPostgres(db);
     const connection = this.shared || db.isTransaction ? undefined : sqliteConnectionOf(db);
     this.groupCommit = this.shared || db.isTransaction ? null : new GroupCommit(db, 100, connection);
     this.hot = connection ? new SqliteHotPath(connection) : null;
+    this.pg = this.shared ? PG_HOT_PATH : null;
     this.pilots = new PilotRepository(db);
     this.contacts = new ContactRetention(db);
     this.sentMessages = new SentMessages(db);
@@ -70,7 +76,7 @@ export class Store implements OutboxAccess {
   /** Runs `fn` atomically; resolves once it is committed (durably: synchronous=FULL on SQLite). */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
     if (this.groupCommit) return this.groupCommit.run((trx) => fn(new StoreTx(trx, false, this.hot)));
-    return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared)));
+    return this.db.transaction().execute((trx) => fn(new StoreTx(trx, this.shared, null, this.pg)));
   }
 
   /**
@@ -225,7 +231,7 @@ export class Store implements OutboxAccess {
   async pendingOutbound(filter: { respondentId?: string; address?: { channel: string; address: string } } = {}, limit = 100): Promise<OutboundRow[]> {
     const a = filter.address;
     const hot = a && !filter.respondentId ? this.hot?.pendingForAddress(a.channel, a.address, limit) : null;
-    let rows = hot ?? null;
+    let rows = hot ?? (a && !filter.respondentId && this.pg ? await this.pg.pendingForAddress(this.db, a.channel, a.address, limit) : null);
     if (!rows) {
       let q = this.db.selectFrom('outbox').selectAll().orderBy('priority').orderBy('created_at').orderBy('position').limit(limit);
       if (filter.respondentId) q = q.where('respondent_id', '=', filter.respondentId);
@@ -249,6 +255,7 @@ export class Store implements OutboxAccess {
     const hot = this.hot;
     if (this.groupCommit && hot) await this.groupCommit.run(async () => hot.deleteOutbox(ids));
     else if (this.groupCommit) await this.groupCommit.run((trx) => trx.deleteFrom('outbox').where('id', 'in', ids).execute());
+    else if (this.pg) await this.pg.deleteOutbox(this.db, ids);
     else await this.db.deleteFrom('outbox').where('id', 'in', ids).execute();
   }
 

@@ -1,0 +1,114 @@
+/**
+ * The inbound handler's per-answer statements on PostgreSQL as fixed SQL texts, run through
+ * the transaction's own connection (`executeQuery` of a compiled query) instead of being built
+ * by kysely's query builder each time: under the cost bench the builder and compiler of these
+ * few statements were most of the bot's CPU per answer on PostgreSQL (issue 20's profile; the
+ * answer upsert alone spread ~40 columns twice). The SQL is what kysely generated for the same
+ * calls in store-tx.ts; SQLite has its own prepared copy (sqlite-hot-path.ts).
+ *
+ * Stateless: one instance serves every transaction; each call names the transaction it runs in.
+ * @module
+ */
+import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
+import { type AnswerParam, SESSION_SET, upsertAnswerSqlWith } from './answer-params.ts';
+import type { Database } from './schema.ts';
+
+type Runner = Pick<Kysely<Database>, 'executeQuery'>;
+
+const SQL = {
+  lockRespondent: 'select pg_advisory_xact_lock(hashtext($1))',
+  touchRespondent:
+    'insert into "respondents" ("id", "created_at", "last_seen_at", "language") values ($1, $2, $2, null) on conflict ("id") do update set "last_seen_at" = $2 where "respondents"."last_seen_at" < $3',
+  touchContact:
+    'insert into "contacts" ("channel", "address", "respondent_id", "created_at", "updated_at") values ($1, $2, $3, $4, $4) ' +
+    'on conflict ("channel", "address") do update set "updated_at" = $4, "respondent_id" = $3, "unreachable_since" = null ' +
+    'where "contacts"."updated_at" < $5 or "contacts"."respondent_id" <> $3 or "contacts"."unreachable_since" is not null',
+  claimMessage:
+    'insert into "inbox" ("channel", "message_key", "respondent_id", "received_at") values ($1, $2, $3, $4) on conflict ("channel", "message_key") do nothing',
+  findSession: 'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 order by "updated_at" desc limit 1',
+  findPilotSession:
+    'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 and "pilot_code" = $2 order by "updated_at" desc limit 1',
+  lastOutbox: 'select "created_at", "position" from "outbox" where "channel" = $1 and "address" = $2 order by "created_at" desc, "position" desc limit 1',
+  insertOutbox:
+    'insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") ' +
+    'values ($1, $2, $3, $4, $5, $6, $7, 0, null, $8)',
+  pendingForAddress: 'select * from "outbox" where "channel" = $1 and "address" = $2 order by "priority", "created_at", "position" limit $3',
+  deleteOutbox: 'delete from "outbox" where "id" = any($1)',
+  upsertAnswer: upsertAnswerSqlWith((i) => `$${i + 1}`),
+} as const;
+
+const sessionUpdate = (withReminder: boolean) => {
+  const columns = [...(withReminder ? ['reminder_due_at'] : []), ...SESSION_SET];
+  return `update "sessions" set ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} where "id" = $${columns.length + 1} and "revision" = $${columns.length + 2}`;
+};
+const SESSION_UPDATE = { withReminder: sessionUpdate(true), without: sessionUpdate(false) };
+
+export type OutboxRecord = Selectable<Database['outbox']>;
+export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };
+
+async function rows<R>(on: Runner, sql: string, params: readonly unknown[]): Promise<R[]> {
+  return (await on.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;
+}
+
+async function changed(on: Runner, sql: string, params: readonly unknown[]): Promise<number> {
+  return Number((await on.executeQuery(CompiledQuery.raw(sql, [...params]))).numAffectedRows ?? 0);
+}
+
+export class PostgresHotPath {
+  /** A transaction-scoped advisory lock on the respondent (see StoreTx.lockRespondent). */
+  async lockRespondent(on: Runner, respondentId: string): Promise<void> {
+    await rows(on, SQL.lockRespondent, [respondentId]);
+  }
+
+  /** `stale`: rows touched at or after it are left alone (see StoreTx.touchRespondent). */
+  async touchRespondent(on: Runner, id: string, channel: string, address: string, now: string, stale: string): Promise<void> {
+    await changed(on, SQL.touchRespondent, [id, now, stale]);
+    await changed(on, SQL.touchContact, [channel, address, id, now, stale]);
+  }
+
+  async claimMessage(on: Runner, channel: string, key: string, respondentId: string, now: string): Promise<boolean> {
+    return (await changed(on, SQL.claimMessage, [channel, key, respondentId, now])) > 0;
+  }
+
+  async findSession(on: Runner, respondentId: string, pilotCode?: string): Promise<SessionRow | undefined> {
+    const found = pilotCode
+      ? await rows<SessionRow>(on, SQL.findPilotSession, [respondentId, pilotCode])
+      : await rows<SessionRow>(on, SQL.findSession, [respondentId]);
+    return found[0];
+  }
+
+  /** Updates a session at `expected` revision; false when it changed meanwhile. `set` in SESSION_SET order, `reminder_due_at` first when present. */
+  async updateSession(on: Runner, id: string, expected: number, set: Record<string, string | number | null>): Promise<boolean> {
+    const withReminder = 'reminder_due_at' in set;
+    const values = [...(withReminder ? [set.reminder_due_at] : []), ...SESSION_SET.map((c) => set[c] ?? null), id, expected];
+    return (await changed(on, withReminder ? SESSION_UPDATE.withReminder : SESSION_UPDATE.without, values)) === 1;
+  }
+
+  /** `values` from answerParams (answer-params.ts). */
+  async upsertAnswer(on: Runner, values: AnswerParam[]): Promise<{ id: string; revision: number }> {
+    const [row] = await rows<{ id: string; revision: number }>(on, SQL.upsertAnswer, values);
+    if (!row) throw new Error('the answer upsert returned no row');
+    return row;
+  }
+
+  /** The latest queued row of an address (to place new rows after it). */
+  async lastOutbox(on: Runner, channel: string, address: string): Promise<{ created_at: string; position: number } | undefined> {
+    return (await rows<{ created_at: string; position: number }>(on, SQL.lastOutbox, [channel, address]))[0];
+  }
+
+  async insertOutbox(
+    on: Runner,
+    r: { id: string; respondent_id: string | null; channel: string; address: string; payload: string; created_at: string; position: number; priority: number },
+  ): Promise<void> {
+    await changed(on, SQL.insertOutbox, [r.id, r.respondent_id, r.channel, r.address, r.payload, r.created_at, r.position, r.priority]);
+  }
+
+  /** An address's undelivered rows in send order. */
+  pendingForAddress(on: Runner, channel: string, address: string, limit: number): Promise<OutboxRecord[]> {
+    return rows<OutboxRecord>(on, SQL.pendingForAddress, [channel, address, limit]);
+  }
+
+  async deleteOutbox(on: Runner, ids: readonly string[]): Promise<void> {
+    await changed(on, SQL.deleteOutbox, [ids]);
+  }
+}

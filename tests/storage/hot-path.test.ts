@@ -1,0 +1,137 @@
+/**
+ * The hot paths (storage/sqlite-hot-path.ts, storage/postgres-hot-path.ts) write what kysely's
+ * path in store-tx.ts writes: the same answer row for every kind of value, the same replacement
+ * when a question is answered again, and session states read back as stored. Both paths run
+ * here on one real database of each kind: the Store's transactions take the hot path, a plain
+ * kysely transaction with a StoreTx of its own the other.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createTestDatabase, STORE_KINDS, type TestDatabase } from '../helpers/databases.ts';
+import type { Db } from '../../storage/database.ts';
+import { Store } from '../../storage/store.ts';
+import { StoreTx } from '../../storage/store-tx.ts';
+import { SessionStateError } from '../../surveys/engine/state.ts';
+import type { AnswerEffect, AnswerValue } from '../../surveys/engine/types.ts';
+import { sessionState } from '../../scripts/dev/session-state.ts';
+
+const now = '2026-03-01T10:00:00.000Z';
+
+describe.each(STORE_KINDS)('%s', (kind) => {
+  let testDb: TestDatabase;
+  let db: Db;
+  let store: Store;
+
+  beforeEach(async () => {
+    testDb = await createTestDatabase(kind);
+    db = testDb.open();
+    store = new Store(db);
+    await store.transaction(async (tx) => {
+      await tx.touchRespondent('r_1', 'telegram', '4711', now);
+      for (const id of ['hot', 'kysely'])
+        await tx.saveSession({ id, respondentId: 'r_1', pilotCode: id, channel: 'telegram', expectedRevision: 0, state: sessionState({}, now), now });
+    });
+  });
+  afterEach(async () => {
+    await db?.destroy();
+    await testDb?.dispose();
+  });
+
+  const answer = (id: string, value: AnswerValue): AnswerEffect => ({
+    id,
+    questionId: 'q1',
+    parentQuestionId: 'q0',
+    indicator: 'work',
+    outcome: 'enough_income',
+    questionType: 'scale',
+    value,
+    language: 'ti',
+    modality: 'button',
+    promptForm: 'audio',
+    traffic: 'orange',
+    consentVersion: 2,
+    answeredAt: now,
+    sourceMessageId: `k-${id}`,
+  });
+
+  const where = (sessionId: string, translation?: 'pending' | 'off') => ({
+    sessionId,
+    respondentId: 'r_1',
+    pilotCode: sessionId,
+    surveyId: 's',
+    surveyVersion: 3,
+    channel: 'telegram' as const,
+    wave: 2,
+    ...(translation ? { translation } : {}),
+  });
+
+  /** Writes through both paths; returns both stored rows without the columns that differ by design. */
+  async function bothWrite(value: AnswerValue, translation?: 'pending' | 'off', run = 1) {
+    const hot = await store.transaction((tx) => tx.upsertAnswer(answer(`hot-${run}`, value), where('hot', translation)));
+    const plain = await db
+      .transaction()
+      .execute((trx) => new StoreTx(trx, kind === 'postgres').upsertAnswer(answer(`kysely-${run}`, value), where('kysely', translation)));
+    const read = async (session: string) => {
+      const {
+        id: _id,
+        session_id: _s,
+        pilot_code: _p,
+        source_message_id: _m,
+        ...rest
+      } = await db.selectFrom('answers').selectAll().where('session_id', '=', session).executeTakeFirstOrThrow();
+      return rest;
+    };
+    return { hot, plain, hotRow: await read('hot'), plainRow: await read('kysely') };
+  }
+
+  const VALUES: Array<[string, AnswerValue, ('pending' | 'off')?]> = [
+    ['a number', { kind: 'number', number: 7 }],
+    ['choices', { kind: 'choices', choices: ['asylum', 'permit'] }],
+    ['a date', { kind: 'date', date: '2026-02-28' }],
+    ['a skip', { kind: 'skipped' }],
+    ['a text to translate', { kind: 'text', text: 'ሰላም ኣሎኹ' }, 'pending'],
+    ['a text without MT', { kind: 'text', text: 'ሰላም' }, 'off'],
+    ['a recording with a caption', { kind: 'media', media: { kind: 'voice', fileRef: 'f1', mimeType: 'audio/ogg', durationSeconds: 4 }, caption: 'ኣብ ስራሕ' }],
+    ['a recording without a caption', { kind: 'media', media: { kind: 'video', fileRef: 'f2' }, caption: null }],
+  ];
+
+  describe('hot path', () => {
+    it.each(VALUES)('stores %s as kysely does', async (_what, value, translation) => {
+      const w = await bothWrite(value, translation);
+      expect(w.hotRow).toEqual(w.plainRow);
+      expect(w.hot.revision).toBe(1);
+      expect(w.hotRow).toMatchObject({ respondent_id: 'r_1', survey_version: 3, wave: 2, revision: 1, language: 'ti', prompt_form: 'audio' });
+    });
+
+    it('replaces an answer given again as kysely does: the new value, revision 2, the media pipeline started over', async () => {
+      await bothWrite({ kind: 'media', media: { kind: 'voice', fileRef: 'f1' }, caption: null });
+      // The media worker finished the first recording in both sessions.
+      await db.updateTable('answers').set({ media_status: 'ready', media_file: 'x.ogg', transcript: 'hello', transcript_status: 'ready' }).execute();
+      const again = await bothWrite({ kind: 'text', text: 'ሓቂ' }, 'pending', 2);
+      expect(again.hot).toEqual({ id: 'hot-1', revision: 2 });
+      expect(again.hotRow).toEqual(again.plainRow);
+      expect(again.hotRow).toMatchObject({
+        value_text: 'ሓቂ',
+        media_ref: null,
+        media_status: null,
+        media_file: null,
+        transcript: null,
+        translation_status: 'pending',
+      });
+    });
+
+    it('reads back the session state it wrote, and still checks one written by someone else', async () => {
+      const state = { ...sessionState({}, now), language: 'ti' };
+      await store.transaction((tx) =>
+        tx.saveSession({ id: 'hot', respondentId: 'r_1', pilotCode: 'hot', channel: 'telegram', expectedRevision: 1, state, now }),
+      );
+      expect((await store.transaction((tx) => tx.findSession('r_1', 'hot')))?.state).toEqual(state);
+      // Another process (or a hand edit) leaves a state that is not valid: named, not used.
+      await db
+        .updateTable('sessions')
+        .set({ state: JSON.stringify({ ...state, phase: 'dancing' }) })
+        .where('id', '=', 'hot')
+        .execute();
+      await expect(store.transaction((tx) => tx.findSession('r_1', 'hot'))).rejects.toThrow(SessionStateError);
+    });
+  });
+});
