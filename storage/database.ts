@@ -49,6 +49,12 @@ export function openSqlite(file: string): Db {
   database.pragma('journal_mode = WAL');
   // WAL + synchronous=FULL: every commit is durable on power loss, not just on a crash.
   database.pragma('synchronous = FULL');
+  // Checkpoint every ~32 MB of WAL instead of SQLite's 4 MB: under many answers at once the
+  // same hot pages (sessions, outbox, index interiors) are in every batch, and each checkpoint
+  // copied them back again; measured 0.58 → 0.53 ms bot CPU per answer (README, Cost per
+  // answer). Checkpoints still fsync; the WAL file is cut back to 64 MB when it grew past it.
+  database.pragma('wal_autocheckpoint = 8000');
+  database.pragma('journal_size_limit = 67108864');
   database.pragma('foreign_keys = ON');
   database.pragma('busy_timeout = 5000');
   cachePreparedStatements(database);

@@ -32,14 +32,20 @@ export interface HotFunction {
 
 const ROOT = join(import.meta.dirname, '../..');
 
-/** Self time per function (name + file + line), summed over the profile's samples, highest first; idle and GC kept apart by name. */
-export function topSelfTime(profile: CpuProfile, n = 5, skipIdle = true): HotFunction[] {
+/**
+ * Self time per function (name + file + line), summed over the profile's samples, highest
+ * first; idle and GC kept apart by name. `fromMs`: only samples that many ms after the profile began.
+ */
+export function topSelfTime(profile: CpuProfile, n = 5, skipIdle = true, fromMs = 0): HotFunction[] {
   const byNode = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map<string, { name: string; where: string; us: number }>();
   let total = 0;
+  let at = 0;
   profile.samples.forEach((id, i) => {
     const f = byNode.get(id)!.callFrame;
     const us = profile.timeDeltas[i] ?? 0;
+    at += us;
+    if (at < fromMs * 1000) return;
     if (skipIdle && (f.functionName === '(idle)' || f.functionName === '(program)')) return;
     total += us;
     const url = f.url.startsWith('file://') ? relative(ROOT, new URL(f.url).pathname) : f.url;
@@ -61,16 +67,19 @@ export function formatTop(top: HotFunction[]): string {
     .join('\n');
 }
 
-/** Runs the Telegram load with the bot profiled; returns the figures and the top functions of the bot's profile. */
+/**
+ * Runs the Telegram load with the bot profiled, after a warm-up cohort as the cost bench does;
+ * returns the figures and the top functions of the measured part of the bot's profile.
+ */
 export async function profileTelegram(respondents: number, questions: number, n = 5) {
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-prof-'));
   try {
-    const figures = await benchTelegram(respondents, questions, undefined, { cpuProfDir: dir });
+    const figures = await benchTelegram(respondents, questions, undefined, { cpuProfDir: dir, warmupRespondents: respondents });
     // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the bot's main thread (others are tsx's loader).
     const main = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
     if (!main) throw new Error(`the bot wrote no main-thread .cpuprofile into ${dir}`);
     const profile = JSON.parse(readFileSync(join(dir, main), 'utf8')) as CpuProfile;
-    return { figures, top: topSelfTime(profile, n) };
+    return { figures, top: topSelfTime(profile, n, true, figures.measuredAfterMs) };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -160,6 +160,8 @@ export interface TelegramFigures {
   botSystemMsPerAnswer: number;
   /** The main thread's part (the rest is V8's GC and JIT helper threads and libuv's pool). */
   botMainThreadMsPerAnswer: number;
+  /** When the measured part began, in ms after the bot was started (after its start-up and any warm-up). */
+  measuredAfterMs: number;
   /** Redis server CPU (INFO cpu) over the run, per answer. */
   redisCpuMsPerAnswer: number;
   answers: number;
@@ -179,6 +181,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-bench-tg-'));
   const { surveyFile, localesDir } = writeSurvey(dir, questions);
   const prof = opts.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', opts.cpuProfDir] : [];
+  const spawnedAt = performance.now();
   const bot = spawn(process.execPath, [...prof, ...(opts.nodeFlags ?? []), ...(opts.command ?? [join(ROOT, 'scripts/stemmen.mjs'), 'start'])], {
     cwd: ROOT,
     env: {
@@ -250,6 +253,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       answers = 0;
     }
     const t0 = performance.now();
+    const measuredAfterMs = t0 - spawnedAt;
     const cpu0 = cpuSeconds(bot.pid!);
     const threads0 = threadsCpu(bot.pid!);
     const redis0 = await redis.cpu();
@@ -268,6 +272,7 @@ export async function benchTelegram(respondents: number, questions = 30, databas
       botCpuMsPerAnswer: (botCpu * 1000) / answers,
       botSystemMsPerAnswer: ((cpu1.system - cpu0.system) * 1000) / answers,
       botMainThreadMsPerAnswer: mainThread / answers,
+      measuredAfterMs,
       redisCpuMsPerAnswer: (redisCpu * 1000) / answers,
       answers,
       answersPerSecond: Math.round(answers / seconds),
