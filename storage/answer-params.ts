@@ -4,6 +4,7 @@
  * built for a placeholder style, and the values built straight from the engine's effect.
  * @module
  */
+import type { Channel } from '../surveys/channels.ts';
 import type { AnswerEffect } from '../surveys/engine/types.ts';
 
 /** The columns of an answer that answering again replaces (all but the question's identity). */
@@ -58,25 +59,26 @@ export const ANSWER_COLUMNS = [...ANSWER_KEYS, ...ANSWER_VALUES];
 
 export type AnswerParam = string | number | null;
 
+/** Where an answer belongs: its session, respondent, pilot, survey and channel, and how a typed answer is translated. */
+export interface AnswerPlace {
+  sessionId: string;
+  respondentId: string;
+  pilotCode: string;
+  surveyId: string;
+  surveyVersion: number;
+  channel: Channel;
+  wave?: number | undefined;
+  /** For a typed answer: `pending` when the translation worker will translate it, `off` when MT_URL is unset. */
+  translation?: 'pending' | 'off' | undefined;
+}
+
 /**
  * An answer's parameters for {@link upsertAnswerSqlWith}'s statement, in ANSWER_COLUMNS order, built without the
  * row object store-tx.ts gives kysely: spreading ~40 columns into one allocated ~40 KB per
  * answer, a third of everything the bot allocated under the cost bench. The same values as
  * there: one value column per kind, media results cleared, the translation status of a text.
  */
-export function answerParams(
-  a: AnswerEffect,
-  ctx: {
-    sessionId: string;
-    respondentId: string;
-    pilotCode: string;
-    surveyId: string;
-    surveyVersion: number;
-    channel: string;
-    wave?: number | undefined;
-    translation?: 'pending' | 'off' | undefined;
-  },
-): AnswerParam[] {
+export function answerParams(a: AnswerEffect, ctx: AnswerPlace): AnswerParam[] {
   const v = a.value;
   const p: AnswerParam[] = [
     a.id,

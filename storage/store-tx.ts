@@ -18,7 +18,7 @@ import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
-import { answerParams } from './answer-params.ts';
+import { type AnswerPlace, answerParams } from './answer-params.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
 import type { PostgresHotPath } from './postgres-hot-path.ts';
 
@@ -226,20 +226,7 @@ export class StoreTx {
   }
 
   /** Stores an answer; answering the same question again (after "back") replaces it and bumps its revision. */
-  async upsertAnswer(
-    a: AnswerEffect,
-    ctx: {
-      sessionId: string;
-      respondentId: string;
-      pilotCode: string;
-      surveyId: string;
-      surveyVersion: number;
-      channel: Channel;
-      wave?: number | undefined;
-      /** For a typed answer: `pending` when the translation worker will translate it, `off` when MT_URL is unset. */
-      translation?: 'pending' | 'off' | undefined;
-    },
-  ): Promise<{ id: string; revision: number }> {
+  async upsertAnswer(a: AnswerEffect, ctx: AnswerPlace): Promise<{ id: string; revision: number }> {
     if (this.hot) return this.hot.upsertAnswer(answerParams(a, ctx));
     if (this.pg) return this.pg.upsertAnswer(this.trx, answerParams(a, ctx));
     const values = {
@@ -402,9 +389,9 @@ export class StoreTx {
     }
     const hot = this.hot;
     const pg = this.pg;
-    if (pg) {
+    if (hot || pg) {
       for (const r of placed) {
-        await pg.insertOutbox(this.trx, {
+        const row = {
           id: r.id,
           respondent_id: r.respondentId,
           channel: r.channel,
@@ -413,22 +400,9 @@ export class StoreTx {
           created_at: r.createdAt,
           position: r.position,
           priority: PRIORITY_RANK[r.priority ?? 'conversation'],
-        });
-      }
-      return;
-    }
-    if (hot) {
-      for (const r of placed) {
-        hot.insertOutbox({
-          id: r.id,
-          respondent_id: r.respondentId,
-          channel: r.channel,
-          address: r.address,
-          payload: JSON.stringify(r.payload),
-          created_at: r.createdAt,
-          position: r.position,
-          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
-        });
+        };
+        if (hot) hot.insertOutbox(row);
+        else await pg!.insertOutbox(this.trx, row);
       }
       return;
     }
