@@ -1,10 +1,13 @@
 /**
- * An answer as the parameters of one upsert statement, for the hot paths of both databases
- * (sqlite-hot-path.ts, postgres-hot-path.ts): the columns in one fixed order, the statement
- * built for a placeholder style, and the values built straight from the engine's effect.
+ * What the hot paths of both databases (sqlite-hot-path.ts, postgres-hot-path.ts) share: an
+ * answer as the parameters of one upsert statement (the columns in one fixed order, the
+ * statement built for a placeholder style, the values built straight from the engine's
+ * effect), the session update's columns, and the rows they read back.
  * @module
  */
+import type { Selectable } from 'kysely';
 import type { Channel } from '../surveys/channels.ts';
+import type { Database } from './schema.ts';
 import type { AnswerEffect } from '../surveys/engine/types.ts';
 
 /** The columns of an answer that answering again replaces (all but the question's identity). */
@@ -129,3 +132,8 @@ export function upsertAnswerSqlWith(placeholder: (i: number) => string): string 
 
 /** The columns `saveSession` updates, in the order of its update statement (reminder_due_at before them when given). */
 export const SESSION_SET = ['phase', 'language', 'state', 'state_version', 'revision', 'updated_at', 'completed_at', 'channel'] as const;
+
+/** An outbox row as the hot paths read it. */
+export type OutboxRecord = Selectable<Database['outbox']>;
+/** The session columns the handler reads per message. */
+export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };

@@ -9,8 +9,8 @@
  * Stateless: one instance serves every transaction; each call names the transaction it runs in.
  * @module
  */
-import { CompiledQuery, type Kysely, type Selectable } from 'kysely';
-import { type AnswerParam, SESSION_SET, upsertAnswerSqlWith } from './answer-params.ts';
+import { CompiledQuery, type Kysely } from 'kysely';
+import { type AnswerParam, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
 import type { Database } from './schema.ts';
 
 type Runner = Pick<Kysely<Database>, 'executeQuery'>;
@@ -42,9 +42,6 @@ const sessionUpdate = (withReminder: boolean) => {
   return `update "sessions" set ${columns.map((c, i) => `"${c}" = $${i + 1}`).join(', ')} where "id" = $${columns.length + 1} and "revision" = $${columns.length + 2}`;
 };
 const SESSION_UPDATE = { withReminder: sessionUpdate(true), without: sessionUpdate(false) };
-
-export type OutboxRecord = Selectable<Database['outbox']>;
-export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };
 
 async function rows<R>(on: Runner, sql: string, params: readonly unknown[]): Promise<R[]> {
   return (await on.executeQuery<R>(CompiledQuery.raw(sql, [...params]))).rows;

@@ -18,7 +18,7 @@ export class Pseudonymizer {
     return createHmac('sha256', this.secret).update(parts.join('\u0000')).digest('base64url').slice(0, length);
   }
 
-  /** Recent respondent ids by channel and address: every message asks, and an HMAC is a tenth of a respondent's turn. */
+  /** Recent respondent ids by channel and address: every message asks, and each HMAC showed in the cost bench's profile (~2 % of the bot's time). */
   private readonly recent = new Map<string, string>();
 
   /** The respondent id for an address on a channel, e.g. `r_Q2x…`. */

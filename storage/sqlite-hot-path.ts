@@ -10,9 +10,7 @@
  * @module
  */
 import type SQLite from 'better-sqlite3';
-import type { Selectable } from 'kysely';
-import type { Database } from './schema.ts';
-import { type AnswerParam, SESSION_SET, upsertAnswerSqlWith } from './answer-params.ts';
+import { type AnswerParam, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
 
 const SQL = {
   touchRespondent:
@@ -39,9 +37,6 @@ const upsertAnswerSql = upsertAnswerSqlWith(() => '?');
 const sessionUpdate = (withReminder: boolean) =>
   `update "sessions" set ${[...(withReminder ? ['reminder_due_at'] : []), ...SESSION_SET].map((c) => `"${c}" = @${c}`).join(', ')} where "id" = @id and "revision" = @expected`;
 const SESSION_UPDATE = { withReminder: sessionUpdate(true), without: sessionUpdate(false) };
-
-export type OutboxRecord = Selectable<Database['outbox']>;
-export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };
 
 export class SqliteHotPath {
   private readonly statements = new Map<string, SQLite.Statement>();

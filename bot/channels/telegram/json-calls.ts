@@ -41,6 +41,7 @@ export function jsonCalls(apiRoot: string, token: string, timeoutSeconds = 500):
     const abort = signal as unknown as globalThis.AbortSignal | undefined;
     if (abort?.aborted) throw fail(abort.reason ?? new Error('aborted'));
     let res: Awaited<ReturnType<Pool['request']>>;
+    let text: string;
     try {
       res = await pool.request({
         path: prefix + method,
@@ -49,11 +50,6 @@ export function jsonCalls(apiRoot: string, token: string, timeoutSeconds = 500):
         body: body(payload ?? {}),
         ...(abort ? { signal: abort } : {}),
       });
-    } catch (e) {
-      throw fail(e);
-    }
-    let text: string;
-    try {
       text = await res.body.text();
     } catch (e) {
       throw fail(e);
