@@ -1,5 +1,6 @@
 # stemmen: one image for the bot (`start`, the default) and the media workers (`worker`).
-# Node 22 LTS; ffmpeg from Debian; runtime dependencies only (tsx runs the TypeScript sources).
+# Node 22 LTS; ffmpeg from Debian; runtime dependencies only; the TypeScript built once at image
+# build time (scripts/build.mjs), since the running user may not write /app.
 #   docker build -t stemmen .        (or `docker compose up -d --build`, see compose.yaml)
 
 FROM node:22-bookworm-slim AS deps
@@ -22,6 +23,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY . .
+RUN node scripts/build.mjs
 # DATA_DIR holds the pseudonym secret, media (MEDIA_DIR) and, without DATABASE_URL, the SQLite file.
 RUN mkdir -p /data && chown node:node /data
 ENV NODE_ENV=production \

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
-// The `stemmen` command. Runs the TypeScript sources through tsx, so there is no build step.
+// The `stemmen` command. Runs a build of the TypeScript sources (scripts/build.mjs), made on the
+// first run after any change, or the sources themselves through tsx when it cannot build or
+// STEMMEN_RUN_SOURCES=1 asks for it.
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
-import { register } from 'tsx/esm/api';
 
 // Grow the heap by half of what survived a full collection, not by V8's default (up to 4× on a
 // small heap): under a burst of answers most of the heap is garbage promoted out of the young
@@ -23,6 +25,28 @@ if (existsSync('.env')) {
     process.exit(1);
   }
 }
-register();
-const { main } = await import('./cli.ts');
-process.exitCode = await main(process.argv.slice(2));
+process.exitCode = await (await loadCli()).main(process.argv.slice(2));
+
+async function loadCli() {
+  if (process.env.STEMMEN_RUN_SOURCES !== '1') {
+    const { ensureBuild } = await import('./build.mjs');
+    let built;
+    try {
+      built = await ensureBuild(dirname(import.meta.dirname));
+    } catch (e) {
+      if (e.name === 'SourceError') {
+        console.error(`stemmen: the sources do not compile; fix these and run it again:\n${e.message}`);
+        process.exit(1);
+      }
+      console.error(`stemmen: could not build the sources (${e.message.split('\n')[0]}); running them through tsx instead`);
+    }
+    if (built) {
+      // Stack traces name the TypeScript lines, as under tsx.
+      process.setSourceMapsEnabled(true);
+      return import(`${built}/scripts/cli.js`);
+    }
+  }
+  const { register } = await import('tsx/esm/api');
+  register();
+  return import('./cli.ts');
+}
