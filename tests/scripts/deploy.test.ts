@@ -55,6 +55,10 @@ describe('deployment files', () => {
     expect(docker).toMatch(/apt-get install[^\n]*\bffmpeg\b/);
     expect(docker).toMatch(/npm ci --omit=dev/);
     expect(docker).toMatch(/^USER node$/m);
+    // Built as root after the sources are copied in: the node user may not write /app.
+    const build = docker.search(/^RUN node scripts\/build\.mjs$/m);
+    expect(build).toBeGreaterThan(docker.search(/^COPY \. \.$/m));
+    expect(build).toBeLessThan(docker.search(/^USER node$/m));
     const health = docker.slice(docker.search(/^HEALTHCHECK /m), docker.search(/^ENTRYPOINT /m));
     expect(health).toMatch(/\bCMD\b/);
     expect(health).toContain(`'${HEALTH_PATH}'`);
@@ -88,6 +92,7 @@ describe('deployment files', () => {
     expect(unit).toMatch(/^EnvironmentFile=\/etc\/stemmen\/stemmen\.env$/m);
     expect(unit).toMatch(/^ExecStart=.*scripts\/stemmen\.mjs start$/m);
     expect(unit).toMatch(/^User=stemmen$/m);
+    expect(unit).toMatch(/^ExecStartPre=\+.*scripts\/build\.mjs$/m);
   });
 
   it('the README production section uses all three', () => {
