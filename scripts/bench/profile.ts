@@ -7,15 +7,16 @@
  *   npx tsx scripts/bench/profile.ts path/to/x.cpuprofile …      # only summarise
  * @module
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { SourceMap } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { benchTelegram } from './telegram-e2e.ts';
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
 }
 interface CpuProfile {
   nodes: ProfileNode[];
@@ -48,8 +49,7 @@ export function topSelfTime(profile: CpuProfile, n = 5, skipIdle = true, fromMs 
     if (at < fromMs * 1000) return;
     if (skipIdle && (f.functionName === '(idle)' || f.functionName === '(program)')) return;
     total += us;
-    const url = f.url.startsWith('file://') ? relative(ROOT, new URL(f.url).pathname) : f.url;
-    const where = url ? `${url}:${f.lineNumber + 1}` : '';
+    const where = place(f);
     const key = `${f.functionName}@${where}`;
     const e = self.get(key) ?? { name: f.functionName || '(anonymous)', where, us: 0 };
     e.us += us;
@@ -59,6 +59,21 @@ export function topSelfTime(profile: CpuProfile, n = 5, skipIdle = true, fromMs 
     .sort((a, b) => b.us - a.us)
     .slice(0, n)
     .map((e) => ({ name: e.name, where: e.where, selfMs: e.us / 1000, percent: total ? (100 * e.us) / total : 0 }));
+}
+
+const maps = new Map<string, SourceMap | null>();
+
+/** file:line of a frame; a frame in the build (dist/<id>/…js) named by its TypeScript source through the build's source map. */
+function place(f: ProfileNode['callFrame']): string {
+  if (!f.url.startsWith('file://')) return f.url ? `${f.url}:${f.lineNumber + 1}` : '';
+  const file = new URL(f.url).pathname;
+  if (!maps.has(file)) maps.set(file, existsSync(`${file}.map`) ? new SourceMap(JSON.parse(readFileSync(`${file}.map`, 'utf8'))) : null);
+  const entry = maps.get(file)?.findEntry(f.lineNumber, f.columnNumber);
+  if (entry && 'originalSource' in entry && entry.originalSource) {
+    const source = entry.originalSource.startsWith('file://') ? new URL(entry.originalSource).pathname : resolve(dirname(file), entry.originalSource);
+    return `${relative(ROOT, source)}:${entry.originalLine + 1}`;
+  }
+  return `${relative(ROOT, file)}:${f.lineNumber + 1}`;
 }
 
 export function formatTop(top: HotFunction[]): string {
@@ -75,7 +90,7 @@ export async function profileTelegram(respondents: number, questions: number, n 
   const dir = mkdtempSync(join(tmpdir(), 'stemmen-prof-'));
   try {
     const figures = await benchTelegram(respondents, questions, undefined, { cpuProfDir: dir, warmupRespondents: respondents });
-    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the bot's main thread (others are tsx's loader).
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: thread 0 is the bot's main thread (another is tsx's loader, when it runs through tsx).
     const main = readdirSync(dir).find((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f));
     if (!main) throw new Error(`the bot wrote no main-thread .cpuprofile into ${dir}`);
     const profile = JSON.parse(readFileSync(join(dir, main), 'utf8')) as CpuProfile;
