@@ -102,8 +102,7 @@ export class DeadLetters {
     return this.store.db.transaction().execute(async (trx) => {
       const tx = new StoreTx(trx, this.store.shared);
       await tx.lockRespondent(key.respondentId);
-      await tx.touchRespondent(key.respondentId, key.channel, key.address, now);
-      if (!(await tx.claimMessage(key.channel, key.messageKey, key.respondentId, now))) return 'duplicate';
+      if (!(await tx.touchAndClaim(key.respondentId, key.channel, key.address, key.messageKey, now))) return 'duplicate';
       const parked = { status: 'parked' as const, ...failure, content: JSON.stringify(content), last_seen_at: now, parked_at: now };
       await trx
         .insertInto('dead_letters')

@@ -15,6 +15,17 @@ import type { Database } from './schema.ts';
 
 type Runner = Pick<Kysely<Database>, 'executeQuery'>;
 
+export interface NewOutboxRow {
+  id: string;
+  respondent_id: string | null;
+  channel: string;
+  address: string;
+  payload: string;
+  created_at: string;
+  position: number;
+  priority: number;
+}
+
 const SQL = {
   lockRespondent: 'select pg_advisory_xact_lock(hashtext($1))',
   touchRespondent:
@@ -23,19 +34,38 @@ const SQL = {
     'insert into "contacts" ("channel", "address", "respondent_id", "created_at", "updated_at") values ($1, $2, $3, $4, $4) ' +
     'on conflict ("channel", "address") do update set "updated_at" = $4, "respondent_id" = $3, "unreachable_since" = null ' +
     'where "contacts"."updated_at" < $5 or "contacts"."respondent_id" <> $3 or "contacts"."unreachable_since" is not null',
+  // One statement for both touches and the claim (see touchAndClaim). Data-modifying WITH parts
+  // run to completion whether or not the main statement reads them; the row count is the claim's.
+  touchAndClaim:
+    'with "r" as (insert into "respondents" ("id", "created_at", "last_seen_at", "language") values ($1, $2, $2, null) ' +
+    'on conflict ("id") do update set "last_seen_at" = $2 where "respondents"."last_seen_at" < $3), ' +
+    '"c" as (insert into "contacts" ("channel", "address", "respondent_id", "created_at", "updated_at") values ($4, $5, $1, $2, $2) ' +
+    'on conflict ("channel", "address") do update set "updated_at" = $2, "respondent_id" = $1, "unreachable_since" = null ' +
+    'where "contacts"."updated_at" < $3 or "contacts"."respondent_id" <> $1 or "contacts"."unreachable_since" is not null) ' +
+    'insert into "inbox" ("channel", "message_key", "respondent_id", "received_at") values ($4, $6, $1, $2) on conflict ("channel", "message_key") do nothing',
   claimMessage:
     'insert into "inbox" ("channel", "message_key", "respondent_id", "received_at") values ($1, $2, $3, $4) on conflict ("channel", "message_key") do nothing',
   findSession: 'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 order by "updated_at" desc limit 1',
   findPilotSession:
     'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 and "pilot_code" = $2 order by "updated_at" desc limit 1',
   lastOutbox: 'select "created_at", "position" from "outbox" where "channel" = $1 and "address" = $2 order by "created_at" desc, "position" desc limit 1',
-  insertOutbox:
-    'insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") ' +
-    'values ($1, $2, $3, $4, $5, $6, $7, 0, null, $8)',
   pendingForAddress: 'select * from "outbox" where "channel" = $1 and "address" = $2 order by "priority", "created_at", "position" limit $3',
   deleteOutbox: 'delete from "outbox" where "id" = any($1)',
   upsertAnswer: upsertAnswerSqlWith((i) => `$${i + 1}`),
 } as const;
+
+/** Rows per outbox insert: a campaign's batch goes in statements of this many rows (8 parameters each). */
+const OUTBOX_ROWS_PER_INSERT = 100;
+const outboxInserts = new Map<number, string>();
+function outboxInsert(rows: number): string {
+  let sql = outboxInserts.get(rows);
+  if (!sql) {
+    const values = Array.from({ length: rows }, (_, r) => `(${[1, 2, 3, 4, 5, 6, 7].map((c) => `$${r * 8 + c}`).join(', ')}, 0, null, $${r * 8 + 8})`);
+    sql = `insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") values ${values.join(', ')}`;
+    outboxInserts.set(rows, sql);
+  }
+  return sql;
+}
 
 const sessionUpdate = (withReminder: boolean) => {
   const columns = [...(withReminder ? ['reminder_due_at'] : []), ...SESSION_SET];
@@ -61,6 +91,11 @@ export class PostgresHotPath {
   async touchRespondent(on: Runner, id: string, channel: string, address: string, now: string, stale: string): Promise<void> {
     await changed(on, SQL.touchRespondent, [id, now, stale]);
     await changed(on, SQL.touchContact, [channel, address, id, now, stale]);
+  }
+
+  /** touchRespondent and claimMessage in one round trip; true when the message is new. */
+  async touchAndClaim(on: Runner, id: string, channel: string, address: string, key: string, now: string, stale: string): Promise<boolean> {
+    return (await changed(on, SQL.touchAndClaim, [id, now, stale, channel, address, key])) > 0;
   }
 
   async claimMessage(on: Runner, channel: string, key: string, respondentId: string, now: string): Promise<boolean> {
@@ -93,11 +128,16 @@ export class PostgresHotPath {
     return (await rows<{ created_at: string; position: number }>(on, SQL.lastOutbox, [channel, address]))[0];
   }
 
-  async insertOutbox(
-    on: Runner,
-    r: { id: string; respondent_id: string | null; channel: string; address: string; payload: string; created_at: string; position: number; priority: number },
-  ): Promise<void> {
-    await changed(on, SQL.insertOutbox, [r.id, r.respondent_id, r.channel, r.address, r.payload, r.created_at, r.position, r.priority]);
+  /** Inserts rows in the order given, up to OUTBOX_ROWS_PER_INSERT per statement. */
+  async insertOutbox(on: Runner, rows: readonly NewOutboxRow[]): Promise<void> {
+    for (let at = 0; at < rows.length; at += OUTBOX_ROWS_PER_INSERT) {
+      const part = rows.slice(at, at + OUTBOX_ROWS_PER_INSERT);
+      await changed(
+        on,
+        outboxInsert(part.length),
+        part.flatMap((r) => [r.id, r.respondent_id, r.channel, r.address, r.payload, r.created_at, r.position, r.priority]),
+      );
+    }
   }
 
   /** An address's undelivered rows in send order. */

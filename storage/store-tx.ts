@@ -44,6 +44,8 @@ export class ConcurrentUpdateError extends StoreError {
 
 /** How fresh respondent and contact times are kept (issue 20: not a write per answer). */
 const TOUCH_PRECISION_MS = 60_000;
+/** Rows touched at or after this are left alone. */
+const staleBefore = (now: string) => new Date(Date.parse(now) - TOUCH_PRECISION_MS).toISOString();
 
 /** The media pipeline's result columns, as on a fresh answer. */
 const NO_MEDIA_RESULTS = {
@@ -121,6 +123,13 @@ export class StoreTx {
     return Number(res.numInsertedOrUpdatedRows ?? 0) > 0;
   }
 
+  /** touchRespondent, then claimMessage (false for a redelivery); one round trip on PostgreSQL. */
+  async touchAndClaim(id: string, channel: Channel, address: string, messageKey: string, now: string): Promise<boolean> {
+    if (this.pg) return this.pg.touchAndClaim(this.trx, id, channel, address, messageKey, now, staleBefore(now));
+    await this.touchRespondent(id, channel, address, now);
+    return this.claimMessage(channel, messageKey, id, now);
+  }
+
   /**
    * Creates or refreshes the respondent and contact rows. Their times are kept to the minute:
    * a row touched less than a minute ago is not written again (one write per minute of a
@@ -128,7 +137,7 @@ export class StoreTx {
    * marked unreachable: a message proves the address works again, they unblocked the bot).
    */
   async touchRespondent(id: string, channel: Channel, address: string, now: string): Promise<void> {
-    const stale = new Date(Date.parse(now) - TOUCH_PRECISION_MS).toISOString();
+    const stale = staleBefore(now);
     if (this.hot) return this.hot.touchRespondent(id, channel, address, now, stale);
     if (this.pg) return this.pg.touchRespondent(this.trx, id, channel, address, now, stale);
     await this.trx
@@ -390,20 +399,18 @@ export class StoreTx {
     const hot = this.hot;
     const pg = this.pg;
     if (hot || pg) {
-      for (const r of placed) {
-        const row = {
-          id: r.id,
-          respondent_id: r.respondentId,
-          channel: r.channel,
-          address: r.address,
-          payload: JSON.stringify(r.payload),
-          created_at: r.createdAt,
-          position: r.position,
-          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
-        };
-        if (hot) hot.insertOutbox(row);
-        else await pg!.insertOutbox(this.trx, row);
-      }
+      const records = placed.map((r) => ({
+        id: r.id,
+        respondent_id: r.respondentId,
+        channel: r.channel,
+        address: r.address,
+        payload: JSON.stringify(r.payload),
+        created_at: r.createdAt,
+        position: r.position,
+        priority: PRIORITY_RANK[r.priority ?? 'conversation'],
+      }));
+      if (pg) await pg.insertOutbox(this.trx, records);
+      else for (const row of records) hot!.insertOutbox(row);
       return;
     }
     await this.trx

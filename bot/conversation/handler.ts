@@ -168,8 +168,7 @@ export class InboundHandler {
     await tx.lockRespondent(respondentId);
     const now = this.now().toISOString();
     const messageKey = this.deps.pseudonyms.messageKey(msg.channel, msg.address, msg.messageId);
-    await tx.touchRespondent(respondentId, msg.channel, msg.address, now);
-    if (!(await tx.claimMessage(msg.channel, messageKey, respondentId, now))) return { outcome: 'duplicate' };
+    if (!(await tx.touchAndClaim(respondentId, msg.channel, msg.address, messageKey, now))) return { outcome: 'duplicate' };
     const intercepted = await this.deps.intercept?.(tx, msg, respondentId, now);
     if (intercepted) {
       await this.deps.delivery.enqueue(

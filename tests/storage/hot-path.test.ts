@@ -119,6 +119,65 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       });
     });
 
+    it('touches and claims as kysely does: a new person and address at once, a redelivery refused, a moved address reassigned', async () => {
+      const rowsOf = async (respondent: string) => ({
+        respondent: await db.selectFrom('respondents').select(['created_at', 'last_seen_at', 'language']).where('id', '=', respondent).executeTakeFirst(),
+        contacts: await db
+          .selectFrom('contacts')
+          .select(['channel', 'created_at', 'updated_at', 'unreachable_since'])
+          .where('respondent_id', '=', respondent)
+          .execute(),
+        inbox: await db.selectFrom('inbox').select(['channel', 'received_at']).where('respondent_id', '=', respondent).execute(),
+      });
+      const claimed: Record<string, boolean[]> = { hot: [], kysely: [] };
+      for (const [path, address] of [
+        ['hot', '5001'],
+        ['kysely', '5002'],
+      ] as const) {
+        const claim = (respondent: string, key: string, at: string) =>
+          path === 'hot'
+            ? store.transaction((tx) => tx.touchAndClaim(respondent, 'telegram', address, `${path}-${key}`, at))
+            : db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').touchAndClaim(respondent, 'telegram', address, `${path}-${key}`, at));
+        claimed[path]!.push(await claim(`${path}-a`, 'm1', now));
+        claimed[path]!.push(await claim(`${path}-a`, 'm1', now)); // the same message again
+        claimed[path]!.push(await claim(`${path}-a`, 'm2', '2026-03-01T10:05:00.000Z'));
+        // The address now belongs to someone else (a shared phone): the contact follows.
+        claimed[path]!.push(await claim(`${path}-b`, 'm3', '2026-03-01T10:05:30.000Z'));
+      }
+      expect(claimed.hot).toEqual([true, false, true, true]);
+      expect(claimed.kysely).toEqual(claimed.hot);
+      for (const who of ['a', 'b']) expect(await rowsOf(`hot-${who}`)).toEqual(await rowsOf(`kysely-${who}`));
+      expect(await rowsOf('hot-a')).toMatchObject({ respondent: { last_seen_at: '2026-03-01T10:05:00.000Z' }, contacts: [], inbox: [{}, {}] });
+      expect((await rowsOf('hot-b')).contacts).toEqual([
+        { channel: 'telegram', created_at: now, updated_at: '2026-03-01T10:05:30.000Z', unreachable_since: null },
+      ]);
+    });
+
+    it('queues several replies in one step, in order, as kysely does', async () => {
+      const replies = (path: string) =>
+        [0, 1, 2].map((i) => ({
+          id: `${path}-${i}`,
+          respondentId: 'r_1',
+          channel: 'telegram' as const,
+          address: path === 'hot' ? '6001' : '6002',
+          payload: { text: `reply ${i}` },
+          createdAt: now,
+          position: i,
+        }));
+      await store.transaction((tx) => tx.enqueueOutbound(replies('hot')));
+      await db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(replies('kysely')));
+      const read = (address: string) =>
+        db
+          .selectFrom('outbox')
+          .select(['respondent_id', 'channel', 'payload', 'created_at', 'position', 'attempts', 'last_error', 'priority'])
+          .where('address', '=', address)
+          .orderBy('position')
+          .execute();
+      const hot = await read('6001');
+      expect(hot).toEqual(await read('6002'));
+      expect(hot.map((r) => JSON.parse(r.payload).text)).toEqual(['reply 0', 'reply 1', 'reply 2']);
+    });
+
     it('reads back the session state it wrote, and still checks one written by someone else', async () => {
       const state = { ...sessionState({}, now), language: 'ti' };
       await store.transaction((tx) =>
