@@ -55,7 +55,32 @@ const SQL = {
 } as const;
 
 /** Rows per outbox insert: a campaign's batch goes in statements of this many rows (8 parameters each). */
-const OUTBOX_ROWS_PER_INSERT = 100;
+export const OUTBOX_ROWS_PER_INSERT = 100;
+
+/**
+ * One address's rows placed and inserted in one statement: after the address's latest queued
+ * row when that one sorts at or after the first new row (StoreTx.enqueueOutbound says why),
+ * else as given. $1 channel, $2 address, $3/$4 the first row's created_at/position, then six
+ * parameters per row.
+ */
+const placedInserts = new Map<number, string>();
+function placedInsert(rows: number): string {
+  let sql = placedInserts.get(rows);
+  if (!sql) {
+    const values = Array.from({ length: rows }, (_, r) => {
+      const p = (c: number) => `$${5 + r * 6 + c}`;
+      return `(${p(0)}::text, ${p(1)}::text, ${p(2)}::text, ${p(3)}::text, ${p(4)}::int, ${p(5)}::int, ${r + 1})`;
+    });
+    sql =
+      'with "last" as (select "created_at", "position" from "outbox" where "channel" = $1 and "address" = $2 order by "created_at" desc, "position" desc limit 1), ' +
+      '"after" as (select "created_at", "position" from "last" where "created_at" > $3 or ("created_at" = $3 and "position" >= $4::int)) ' +
+      'insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") ' +
+      'select "v"."id", "v"."respondent_id", $1, $2, "v"."payload", coalesce("a"."created_at", "v"."created_at"), coalesce("a"."position" + "v"."n", "v"."position"), 0, null, "v"."priority" ' +
+      `from (values ${values.join(', ')}) as "v" ("id", "respondent_id", "payload", "created_at", "position", "priority", "n") left join "after" as "a" on true`;
+    placedInserts.set(rows, sql);
+  }
+  return sql;
+}
 const outboxInserts = new Map<number, string>();
 function outboxInsert(rows: number): string {
   let sql = outboxInserts.get(rows);
@@ -126,6 +151,16 @@ export class PostgresHotPath {
   /** The latest queued row of an address (to place new rows after it). */
   async lastOutbox(on: Runner, channel: string, address: string): Promise<{ created_at: string; position: number } | undefined> {
     return (await rows<{ created_at: string; position: number }>(on, SQL.lastOutbox, [channel, address]))[0];
+  }
+
+  /** Places and inserts one address's rows (at most OUTBOX_ROWS_PER_INSERT) in one round trip; see placedInsert. */
+  async placeOutbox(on: Runner, rows: readonly NewOutboxRow[]): Promise<void> {
+    const first = rows[0];
+    if (!first) return;
+    if (rows.length > OUTBOX_ROWS_PER_INSERT) throw new Error(`placeOutbox takes at most ${OUTBOX_ROWS_PER_INSERT} rows`);
+    const params: unknown[] = [first.channel, first.address, first.created_at, first.position];
+    for (const r of rows) params.push(r.id, r.respondent_id, r.payload, r.created_at, r.position, r.priority);
+    await changed(on, placedInsert(rows.length), params);
   }
 
   /** Inserts rows in the order given, up to OUTBOX_ROWS_PER_INSERT per statement. */

@@ -20,7 +20,7 @@ import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
 import { type AnswerPlace, answerParams } from './answer-params.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
-import type { PostgresHotPath } from './postgres-hot-path.ts';
+import { type NewOutboxRow, OUTBOX_ROWS_PER_INSERT, type PostgresHotPath } from './postgres-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -42,10 +42,36 @@ export class ConcurrentUpdateError extends StoreError {
   }
 }
 
+/** A row enqueueOutbound takes: one address's next replies, in order. */
+export interface QueuedRow {
+  id: string;
+  respondentId: string | null;
+  channel: Channel;
+  address: string;
+  payload: unknown;
+  createdAt: string;
+  position: number;
+  priority?: SendPriority;
+}
+
 /** How fresh respondent and contact times are kept (issue 20: not a write per answer). */
 const TOUCH_PRECISION_MS = 60_000;
 /** Rows touched at or after this are left alone. */
 const staleBefore = (now: string) => new Date(Date.parse(now) - TOUCH_PRECISION_MS).toISOString();
+
+/** A row for enqueueOutbound as the hot paths insert it. */
+function outboxRecord(r: QueuedRow): NewOutboxRow {
+  return {
+    id: r.id,
+    respondent_id: r.respondentId,
+    channel: r.channel,
+    address: r.address,
+    payload: JSON.stringify(r.payload),
+    created_at: r.createdAt,
+    position: r.position,
+    priority: PRIORITY_RANK[r.priority ?? 'conversation'],
+  };
+}
 
 /** The media pipeline's result columns, as on a fresh answer. */
 const NO_MEDIA_RESULTS = {
@@ -365,20 +391,10 @@ export class StoreTx {
    * reply written by another process in the same millisecond, or by one whose clock runs ahead),
    * these are placed right after them, so replies keep the order their messages were handled in.
    */
-  async enqueueOutbound(
-    rows: Array<{
-      id: string;
-      respondentId: string | null;
-      channel: Channel;
-      address: string;
-      payload: unknown;
-      createdAt: string;
-      position: number;
-      priority?: SendPriority;
-    }>,
-  ): Promise<void> {
+  async enqueueOutbound(rows: QueuedRow[]): Promise<void> {
     const first = rows[0];
     if (!first) return;
+    if (this.pg && rows.length <= OUTBOX_ROWS_PER_INSERT) return this.pg.placeOutbox(this.trx, rows.map(outboxRecord));
     let placed = rows;
     if (this.shared) {
       const last = this.pg
@@ -399,16 +415,7 @@ export class StoreTx {
     const hot = this.hot;
     const pg = this.pg;
     if (hot || pg) {
-      const records = placed.map((r) => ({
-        id: r.id,
-        respondent_id: r.respondentId,
-        channel: r.channel,
-        address: r.address,
-        payload: JSON.stringify(r.payload),
-        created_at: r.createdAt,
-        position: r.position,
-        priority: PRIORITY_RANK[r.priority ?? 'conversation'],
-      }));
+      const records = placed.map(outboxRecord);
       if (pg) await pg.insertOutbox(this.trx, records);
       else for (const row of records) hot!.insertOutbox(row);
       return;

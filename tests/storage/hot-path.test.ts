@@ -153,29 +153,55 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       ]);
     });
 
-    it('queues several replies in one step, in order, as kysely does', async () => {
-      const replies = (path: string) =>
-        [0, 1, 2].map((i) => ({
-          id: `${path}-${i}`,
-          respondentId: 'r_1',
-          channel: 'telegram' as const,
-          address: path === 'hot' ? '6001' : '6002',
-          payload: { text: `reply ${i}` },
-          createdAt: now,
-          position: i,
-        }));
-      await store.transaction((tx) => tx.enqueueOutbound(replies('hot')));
-      await db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(replies('kysely')));
+    it.each([
+      ['to an address with nothing queued', null],
+      ['after a queued reply stamped later (another process ahead)', '2026-03-01T10:00:00.005Z'],
+      ['after a queued reply of the same millisecond', now],
+    ])('queues several replies in one step %s, in order, as kysely does', async (_what, pendingAt) => {
+      const reply = (address: string, id: string, createdAt: string, position: number) => ({
+        id,
+        respondentId: 'r_1',
+        channel: 'telegram' as const,
+        address,
+        payload: { text: id },
+        createdAt,
+        position,
+      });
+      const plain = (rows: Parameters<StoreTx['enqueueOutbound']>[0]) =>
+        db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(rows));
+      if (pendingAt) for (const address of ['6001', '6002']) await plain([reply(address, `pending-${address}`, pendingAt, 4)]);
+      const replies = (address: string) => [0, 1, 2].map((i) => reply(address, `${address}-${i}`, now, i));
+      await store.transaction((tx) => tx.enqueueOutbound(replies('6001')));
+      await plain(replies('6002'));
       const read = (address: string) =>
         db
           .selectFrom('outbox')
           .select(['respondent_id', 'channel', 'payload', 'created_at', 'position', 'attempts', 'last_error', 'priority'])
           .where('address', '=', address)
+          .orderBy('created_at')
           .orderBy('position')
           .execute();
       const hot = await read('6001');
-      expect(hot).toEqual(await read('6002'));
-      expect(hot.map((r) => JSON.parse(r.payload).text)).toEqual(['reply 0', 'reply 1', 'reply 2']);
+      expect(hot.map((r) => ({ ...r, payload: r.payload.replace('6001', '') }))).toEqual(
+        (await read('6002')).map((r) => ({ ...r, payload: r.payload.replace('6002', '') })),
+      );
+      // Placement after another process's rows is for a shared database; SQLite has one process.
+      const placed = pendingAt && kind === 'postgres';
+      const texts = hot.map((r) => JSON.parse(r.payload).text);
+      expect(texts).toEqual(placed ? ['pending-6001', '6001-0', '6001-1', '6001-2'] : ['6001-0', '6001-1', '6001-2', ...(pendingAt ? ['pending-6001'] : [])]);
+      expect(hot.filter((r) => !r.payload.includes('pending')).map((r) => [r.created_at, r.position])).toEqual(
+        placed
+          ? [
+              [pendingAt, 5],
+              [pendingAt, 6],
+              [pendingAt, 7],
+            ]
+          : [
+              [now, 0],
+              [now, 1],
+              [now, 2],
+            ],
+      );
     });
 
     it('reads back the session state it wrote, and still checks one written by someone else', async () => {
