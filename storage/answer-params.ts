@@ -135,5 +135,17 @@ export const SESSION_SET = ['phase', 'language', 'state', 'state_version', 'revi
 
 /** An outbox row as the hot paths read it. */
 export type OutboxRecord = Selectable<Database['outbox']>;
+
+/** An outbox row as the hot paths insert it (attempts 0, no error yet). */
+export interface NewOutboxRow {
+  id: string;
+  respondent_id: string | null;
+  channel: string;
+  address: string;
+  payload: string;
+  created_at: string;
+  position: number;
+  priority: number;
+}
 /** The session columns the handler reads per message. */
 export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };

@@ -10,21 +10,10 @@
  * @module
  */
 import { CompiledQuery, type Kysely } from 'kysely';
-import { type AnswerParam, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
+import { type AnswerParam, type NewOutboxRow, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
 import type { Database } from './schema.ts';
 
 type Runner = Pick<Kysely<Database>, 'executeQuery'>;
-
-export interface NewOutboxRow {
-  id: string;
-  respondent_id: string | null;
-  channel: string;
-  address: string;
-  payload: string;
-  created_at: string;
-  position: number;
-  priority: number;
-}
 
 const SQL = {
   lockRespondent: 'select pg_advisory_xact_lock(hashtext($1))',

@@ -10,7 +10,7 @@
  * @module
  */
 import type SQLite from 'better-sqlite3';
-import { type AnswerParam, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
+import { type AnswerParam, type NewOutboxRow, type OutboxRecord, SESSION_SET, type SessionRow, upsertAnswerSqlWith } from './answer-params.ts';
 
 const SQL = {
   touchRespondent:
@@ -95,16 +95,7 @@ export class SqliteHotPath {
     return this.st(upsertAnswerSql).get(values) as { id: string; revision: number };
   }
 
-  insertOutbox(row: {
-    id: string;
-    respondent_id: string | null;
-    channel: string;
-    address: string;
-    payload: string;
-    created_at: string;
-    position: number;
-    priority: number;
-  }): void {
+  insertOutbox(row: NewOutboxRow): void {
     this.st(SQL.insertOutbox).run(row);
   }
 

@@ -18,9 +18,9 @@ import { answerValueToRow } from './rows.ts';
 import type { Database } from './schema.ts';
 import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
-import { type AnswerPlace, answerParams } from './answer-params.ts';
+import { type AnswerPlace, answerParams, type NewOutboxRow } from './answer-params.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
-import { type NewOutboxRow, OUTBOX_ROWS_PER_INSERT, type PostgresHotPath } from './postgres-hot-path.ts';
+import { OUTBOX_ROWS_PER_INSERT, type PostgresHotPath } from './postgres-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
