@@ -7,7 +7,7 @@
  */
 import type { Selectable } from 'kysely';
 import type { Channel } from '../surveys/channels.ts';
-import type { Database } from './schema.ts';
+import type { Database, OutboxTable } from './schema.ts';
 import type { AnswerEffect } from '../surveys/engine/types.ts';
 
 /** The columns of an answer that answering again replaces (all but the question's identity). */
@@ -137,15 +137,6 @@ export const SESSION_SET = ['phase', 'language', 'state', 'state_version', 'revi
 export type OutboxRecord = Selectable<Database['outbox']>;
 
 /** An outbox row as the hot paths insert it (attempts 0, no error yet). */
-export interface NewOutboxRow {
-  id: string;
-  respondent_id: string | null;
-  channel: string;
-  address: string;
-  payload: string;
-  created_at: string;
-  position: number;
-  priority: number;
-}
+export type NewOutboxRow = Omit<OutboxTable, 'attempts' | 'last_error' | 'priority'> & { priority: number };
 /** The session columns the handler reads per message. */
 export type SessionRow = { id: string; pilot_code: string; revision: number; state: string; wave: number };

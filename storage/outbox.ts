@@ -5,22 +5,12 @@
  * @module
  */
 import type { StoreTx } from './store.ts';
-import type { Channel } from '../surveys/channels.ts';
-import type { SendPriority } from './send-priority.ts';
+import type { QueuedRow } from './store-tx.ts';
 
 export type { SendPriority } from './send-priority.ts';
 
-/** One message to queue; `respondentId` null for someone not (or no longer) a respondent. */
-export interface OutgoingMessage {
-  id: string;
-  respondentId: string | null;
-  channel: Channel;
-  address: string;
-  payload: unknown;
-  createdAt: string;
-  /** Default `conversation`. */
-  priority?: SendPriority;
-}
+/** One message to queue (StoreTx numbers it): `respondentId` null for someone not (or no longer) a respondent, `priority` by default `conversation`. */
+export type OutgoingMessage = Omit<QueuedRow, 'position'>;
 
 export interface OutboxWriter {
   /** Queues `messages` (one address per call) in `tx`, in the given order. */

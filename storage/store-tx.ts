@@ -42,7 +42,7 @@ export class ConcurrentUpdateError extends StoreError {
   }
 }
 
-/** A row enqueueOutbound takes: one address's next replies, in order. */
+/** A row enqueueOutbound takes: one address's next replies, in order, numbered; `respondentId` null for someone not (or no longer) a respondent. */
 export interface QueuedRow {
   id: string;
   respondentId: string | null;
@@ -51,6 +51,7 @@ export interface QueuedRow {
   payload: unknown;
   createdAt: string;
   position: number;
+  /** Default `conversation`. */
   priority?: SendPriority;
 }
 
@@ -422,20 +423,7 @@ export class StoreTx {
     }
     await this.trx
       .insertInto('outbox')
-      .values(
-        placed.map((r) => ({
-          id: r.id,
-          respondent_id: r.respondentId,
-          channel: r.channel,
-          address: r.address,
-          payload: JSON.stringify(r.payload),
-          created_at: r.createdAt,
-          position: r.position,
-          attempts: 0,
-          last_error: null,
-          priority: PRIORITY_RANK[r.priority ?? 'conversation'],
-        })),
-      )
+      .values(placed.map((r) => ({ ...outboxRecord(r), attempts: 0, last_error: null })))
       .execute();
   }
 }
