@@ -37,14 +37,13 @@ const SQL = {
   findSession: 'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 order by "updated_at" desc limit 1',
   findPilotSession:
     'select "id", "pilot_code", "revision", "state", "wave" from "sessions" where "respondent_id" = $1 and "pilot_code" = $2 order by "updated_at" desc limit 1',
-  lastOutbox: 'select "created_at", "position" from "outbox" where "channel" = $1 and "address" = $2 order by "created_at" desc, "position" desc limit 1',
   pendingForAddress: 'select * from "outbox" where "channel" = $1 and "address" = $2 order by "priority", "created_at", "position" limit $3',
   deleteOutbox: 'delete from "outbox" where "id" = any($1)',
   upsertAnswer: upsertAnswerSqlWith((i) => `$${i + 1}`),
 } as const;
 
 /** Rows per outbox insert: a campaign's batch goes in statements of this many rows (8 parameters each). */
-export const OUTBOX_ROWS_PER_INSERT = 100;
+const OUTBOX_ROWS_PER_INSERT = 100;
 
 /**
  * One address's rows placed and inserted in one statement: after the address's latest queued
@@ -67,16 +66,6 @@ function placedInsert(rows: number): string {
       'select "v"."id", "v"."respondent_id", $1, $2, "v"."payload", coalesce("a"."created_at", "v"."created_at"), coalesce("a"."position" + "v"."n", "v"."position"), 0, null, "v"."priority" ' +
       `from (values ${values.join(', ')}) as "v" ("id", "respondent_id", "payload", "created_at", "position", "priority", "n") left join "after" as "a" on true`;
     placedInserts.set(rows, sql);
-  }
-  return sql;
-}
-const outboxInserts = new Map<number, string>();
-function outboxInsert(rows: number): string {
-  let sql = outboxInserts.get(rows);
-  if (!sql) {
-    const values = Array.from({ length: rows }, (_, r) => `(${[1, 2, 3, 4, 5, 6, 7].map((c) => `$${r * 8 + c}`).join(', ')}, 0, null, $${r * 8 + 8})`);
-    sql = `insert into "outbox" ("id", "respondent_id", "channel", "address", "payload", "created_at", "position", "attempts", "last_error", "priority") values ${values.join(', ')}`;
-    outboxInserts.set(rows, sql);
   }
   return sql;
 }
@@ -137,30 +126,17 @@ export class PostgresHotPath {
     return row;
   }
 
-  /** The latest queued row of an address (to place new rows after it). */
-  async lastOutbox(on: Runner, channel: string, address: string): Promise<{ created_at: string; position: number } | undefined> {
-    return (await rows<{ created_at: string; position: number }>(on, SQL.lastOutbox, [channel, address]))[0];
-  }
-
-  /** Places and inserts one address's rows (at most OUTBOX_ROWS_PER_INSERT) in one round trip; see placedInsert. */
+  /**
+   * Places and inserts one address's rows, OUTBOX_ROWS_PER_INSERT per round trip (see
+   * placedInsert). A later part lands after the earlier one, as one batch placed together would.
+   */
   async placeOutbox(on: Runner, rows: readonly NewOutboxRow[]): Promise<void> {
-    const first = rows[0];
-    if (!first) return;
-    if (rows.length > OUTBOX_ROWS_PER_INSERT) throw new Error(`placeOutbox takes at most ${OUTBOX_ROWS_PER_INSERT} rows`);
-    const params: unknown[] = [first.channel, first.address, first.created_at, first.position];
-    for (const r of rows) params.push(r.id, r.respondent_id, r.payload, r.created_at, r.position, r.priority);
-    await changed(on, placedInsert(rows.length), params);
-  }
-
-  /** Inserts rows in the order given, up to OUTBOX_ROWS_PER_INSERT per statement. */
-  async insertOutbox(on: Runner, rows: readonly NewOutboxRow[]): Promise<void> {
     for (let at = 0; at < rows.length; at += OUTBOX_ROWS_PER_INSERT) {
       const part = rows.slice(at, at + OUTBOX_ROWS_PER_INSERT);
-      await changed(
-        on,
-        outboxInsert(part.length),
-        part.flatMap((r) => [r.id, r.respondent_id, r.channel, r.address, r.payload, r.created_at, r.position, r.priority]),
-      );
+      const first = part[0]!;
+      const params: unknown[] = [first.channel, first.address, first.created_at, first.position];
+      for (const r of part) params.push(r.id, r.respondent_id, r.payload, r.created_at, r.position, r.priority);
+      await changed(on, placedInsert(part.length), params);
     }
   }
 

@@ -20,7 +20,7 @@ import { PRIORITY_RANK, type SendPriority } from './send-priority.ts';
 import { StoreError } from './errors.ts';
 import { type AnswerPlace, answerParams, type NewOutboxRow } from './answer-params.ts';
 import type { SqliteHotPath } from './sqlite-hot-path.ts';
-import { OUTBOX_ROWS_PER_INSERT, type PostgresHotPath } from './postgres-hot-path.ts';
+import type { PostgresHotPath } from './postgres-hot-path.ts';
 
 /** kysely's transaction: private to storage/ (callers get StoreTx and its repositories). */
 type Tx = Transaction<Database>;
@@ -395,31 +395,26 @@ export class StoreTx {
   async enqueueOutbound(rows: QueuedRow[]): Promise<void> {
     const first = rows[0];
     if (!first) return;
-    if (this.pg && rows.length <= OUTBOX_ROWS_PER_INSERT) return this.pg.placeOutbox(this.trx, rows.map(outboxRecord));
+    if (this.pg) return this.pg.placeOutbox(this.trx, rows.map(outboxRecord));
+    if (this.hot) {
+      for (const r of rows) this.hot.insertOutbox(outboxRecord(r));
+      return;
+    }
     let placed = rows;
     if (this.shared) {
-      const last = this.pg
-        ? await this.pg.lastOutbox(this.trx, first.channel, first.address)
-        : await this.trx
-            .selectFrom('outbox')
-            .select(['created_at', 'position'])
-            .where('channel', '=', first.channel)
-            .where('address', '=', first.address)
-            .orderBy('created_at', 'desc')
-            .orderBy('position', 'desc')
-            .limit(1)
-            .executeTakeFirst();
+      // PostgreSQL without the hot path (a StoreTx on a plain kysely transaction).
+      const last = await this.trx
+        .selectFrom('outbox')
+        .select(['created_at', 'position'])
+        .where('channel', '=', first.channel)
+        .where('address', '=', first.address)
+        .orderBy('created_at', 'desc')
+        .orderBy('position', 'desc')
+        .limit(1)
+        .executeTakeFirst();
       if (last && (last.created_at > first.createdAt || (last.created_at === first.createdAt && last.position >= first.position))) {
         placed = rows.map((r, i) => ({ ...r, createdAt: last.created_at, position: last.position + 1 + i }));
       }
-    }
-    const hot = this.hot;
-    const pg = this.pg;
-    if (hot || pg) {
-      const records = placed.map(outboxRecord);
-      if (pg) await pg.insertOutbox(this.trx, records);
-      else for (const row of records) hot!.insertOutbox(row);
-      return;
     }
     await this.trx
       .insertInto('outbox')

@@ -204,6 +204,39 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       );
     });
 
+    it('queues a batch larger than one statement after a queued reply stamped later, as kysely does', async () => {
+      const later = '2026-03-01T10:00:00.005Z';
+      const reply = (address: string, id: string, createdAt: string, position: number) => ({
+        id,
+        respondentId: 'r_1',
+        channel: 'telegram' as const,
+        address,
+        payload: { text: id },
+        createdAt,
+        position,
+      });
+      const plain = (rows: Parameters<StoreTx['enqueueOutbound']>[0]) =>
+        db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(rows));
+      for (const address of ['7001', '7002']) await plain([reply(address, `pending-${address}`, later, 4)]);
+      const batch = (address: string) => Array.from({ length: 250 }, (_, i) => reply(address, `${address}-${i}`, now, i));
+      await store.transaction((tx) => tx.enqueueOutbound(batch('7001')));
+      await plain(batch('7002'));
+      const read = async (address: string) =>
+        (
+          await db
+            .selectFrom('outbox')
+            .select(['payload', 'created_at', 'position'])
+            .where('address', '=', address)
+            .orderBy('created_at')
+            .orderBy('position')
+            .execute()
+        ).map((r) => [JSON.parse(r.payload).text.replace(address, ''), r.created_at, r.position]);
+      const hot = await read('7001');
+      expect(hot).toEqual(await read('7002'));
+      expect(hot).toHaveLength(251);
+      if (kind === 'postgres') expect(hot.slice(1)).toEqual(Array.from({ length: 250 }, (_, i) => [`-${i}`, later, 5 + i]));
+    });
+
     it('reads back the session state it wrote, and still checks one written by someone else', async () => {
       const state = { ...sessionState({}, now), language: 'ti' };
       await store.transaction((tx) =>
