@@ -33,22 +33,27 @@ export function wantsReminder(s: SessionState): boolean {
 /** Minutes after local midnight of `at` in `timeZone`. */
 // Building an Intl.DateTimeFormat costs far more than using one; every answer asks (issue 20).
 // Using one still costs a formatToParts; a time zone's offset changes only on a whole minute,
-// so the answer for the same UTC minute is kept (one entry per time zone).
-const clocks = new Map<string, { format: Intl.DateTimeFormat; minute: number; local: number }>();
+// so the answer per UTC minute is kept. Several minutes per time zone: one answer asks about
+// now and about its reminder a day later, and a single kept minute missed every time.
+const clocks = new Map<string, { format: Intl.DateTimeFormat; minutes: Map<number, number> }>();
+const MINUTES_KEPT = 64;
 export function localMinutes(at: Date, timeZone: string): number {
   let clock = clocks.get(timeZone);
   if (!clock) {
-    clock = { format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), minute: Number.NaN, local: 0 };
+    clock = { format: new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }), minutes: new Map() };
     clocks.set(timeZone, clock);
   }
   const minute = Math.floor(at.getTime() / 60_000);
-  if (minute !== clock.minute) {
+  let local = clock.minutes.get(minute);
+  if (local === undefined) {
     const parts = clock.format.formatToParts(at);
     const get = (t: string) => Number(parts.find((p) => p.type === t)?.value ?? 0);
-    clock.minute = minute;
-    clock.local = get('hour') * 60 + get('minute');
+    local = get('hour') * 60 + get('minute');
+    // Bounded: the oldest kept minute goes first (Maps keep insertion order).
+    if (clock.minutes.size >= MINUTES_KEPT) clock.minutes.delete(clock.minutes.keys().next().value!);
+    clock.minutes.set(minute, local);
   }
-  return clock.local;
+  return local;
 }
 
 export function inQuietHours(at: Date, s: Pick<ReminderSettings, 'quietStart' | 'quietEnd' | 'timeZone'>): boolean {

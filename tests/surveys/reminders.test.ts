@@ -13,6 +13,20 @@ describe('quiet hours (Europe/Amsterdam, 21:00–09:00)', () => {
     expect(inQuietHours(new Date('2026-01-15T08:00:00Z'), S)).toBe(false);
   });
 
+  it('gives each minute its own local time, asked in any order, across a DST change and more minutes than it keeps', () => {
+    const fresh = (at: Date) => {
+      const parts = new Intl.DateTimeFormat('en-GB', { timeZone: S.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
+      return Number(parts.find((p) => p.type === 'hour')!.value) * 60 + Number(parts.find((p) => p.type === 'minute')!.value);
+    };
+    // 2026-03-29 01:00 UTC: Amsterdam goes from 02:00 to 03:00. Each minute around it, then the same minute a day later.
+    const start = Date.parse('2026-03-28T23:00:00Z');
+    for (let i = 0; i < 200; i++) {
+      for (const at of [new Date(start + i * 60_000), new Date(start + i * 60_000 + 24 * H)]) expect(localMinutes(at, S.timeZone)).toBe(fresh(at));
+    }
+    expect(localMinutes(new Date('2026-03-29T00:59:30Z'), S.timeZone)).toBe(60 + 59);
+    expect(localMinutes(new Date('2026-03-29T01:00:00Z'), S.timeZone)).toBe(3 * 60);
+  });
+
   it('moves a time inside quiet hours to 09:00 local, across midnight and a DST change', () => {
     expect(nextAllowed(new Date('2026-07-01T19:30:00Z'), S).toISOString()).toBe('2026-07-02T07:00:00.000Z');
     expect(nextAllowed(new Date('2026-01-15T05:00:00Z'), S).toISOString()).toBe('2026-01-15T08:00:00.000Z');
