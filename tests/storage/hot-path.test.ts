@@ -153,22 +153,25 @@ describe.each(STORE_KINDS)('%s', (kind) => {
       ]);
     });
 
+    /** A reply to queue on `address`, its text its id. */
+    const reply = (address: string, id: string, createdAt: string, position: number) => ({
+      id,
+      respondentId: 'r_1',
+      channel: 'telegram' as const,
+      address,
+      payload: { text: id },
+      createdAt,
+      position,
+    });
+    /** Queues through kysely's path (StoreTx without a hot path), the reference the hot paths are held to. */
+    const plain = (rows: Parameters<StoreTx['enqueueOutbound']>[0]) =>
+      db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(rows));
+
     it.each([
       ['to an address with nothing queued', null],
       ['after a queued reply stamped later (another process ahead)', '2026-03-01T10:00:00.005Z'],
       ['after a queued reply of the same millisecond', now],
     ])('queues several replies in one step %s, in order, as kysely does', async (_what, pendingAt) => {
-      const reply = (address: string, id: string, createdAt: string, position: number) => ({
-        id,
-        respondentId: 'r_1',
-        channel: 'telegram' as const,
-        address,
-        payload: { text: id },
-        createdAt,
-        position,
-      });
-      const plain = (rows: Parameters<StoreTx['enqueueOutbound']>[0]) =>
-        db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(rows));
       if (pendingAt) for (const address of ['6001', '6002']) await plain([reply(address, `pending-${address}`, pendingAt, 4)]);
       const replies = (address: string) => [0, 1, 2].map((i) => reply(address, `${address}-${i}`, now, i));
       await store.transaction((tx) => tx.enqueueOutbound(replies('6001')));
@@ -206,17 +209,6 @@ describe.each(STORE_KINDS)('%s', (kind) => {
 
     it('queues a batch larger than one statement after a queued reply stamped later, as kysely does', async () => {
       const later = '2026-03-01T10:00:00.005Z';
-      const reply = (address: string, id: string, createdAt: string, position: number) => ({
-        id,
-        respondentId: 'r_1',
-        channel: 'telegram' as const,
-        address,
-        payload: { text: id },
-        createdAt,
-        position,
-      });
-      const plain = (rows: Parameters<StoreTx['enqueueOutbound']>[0]) =>
-        db.transaction().execute((trx) => new StoreTx(trx, kind === 'postgres').enqueueOutbound(rows));
       for (const address of ['7001', '7002']) await plain([reply(address, `pending-${address}`, later, 4)]);
       const batch = (address: string) => Array.from({ length: 250 }, (_, i) => reply(address, `${address}-${i}`, now, i));
       await store.transaction((tx) => tx.enqueueOutbound(batch('7001')));
