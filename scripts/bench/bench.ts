@@ -6,7 +6,7 @@
  * sessions, media ingest with reply latency, a chaos run, and the dashboard's map and CSV
  * export over a million answers; and respondents finished under Telegram's limits, with the
  * messages the bot sends per input (telegram-limits.ts); and the cost per answer (cost.ts: bot
- * and Redis CPU, at Q=10/30/60, with and without API delay; BENCH_COST=off skips it). Sizes: BENCH_TELEGRAM_RESPONDENTS,
+ * and Redis CPU, at Q=10/30/60, with and without API delay, beside the wire floor and issue 20's reference bot; BENCH_COST=off skips it). Sizes: BENCH_TELEGRAM_RESPONDENTS,
  * BENCH_TELEGRAM_LIMITS_RESPONDENTS, BENCH_MEDIA_NOTES, BENCH_SESSIONS,
  * BENCH_CHAOS_RESPONDENTS, BENCH_MAP_ANSWERS, BENCH_WIDE_RESPONDENTS (the wide export of
  * wide-export.ts; BENCH_WIDE_EXPORT=off skips it), BENCH_CLOUD_RESPONDENTS (the WhatsApp Cloud API
