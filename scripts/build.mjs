@@ -149,9 +149,13 @@ const sourceLocation = {
 
 /** Drops all but the newest builds (and a crashed build's leftovers); `keep` is never dropped. */
 function prune(dist, keep) {
+  // Another command's build may be renamed or removed between the listing and the stat.
   const entries = readdirSync(dist)
     .filter((n) => n !== keep)
-    .map((n) => ({ n, t: statSync(join(dist, n)).mtimeMs }))
+    .flatMap((n) => {
+      const st = statSync(join(dist, n), { throwIfNoEntry: false });
+      return st ? [{ n, t: st.mtimeMs }] : [];
+    })
     .sort((a, b) => b.t - a.t);
   const hourAgo = Date.now() - 3_600_000;
   entries.forEach(({ n, t }, i) => {
